@@ -1,0 +1,164 @@
+"""The ``hotich`` command line: thin wrappers over flows/ and store/."""
+
+from __future__ import annotations
+
+import json
+import os
+import threading
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.table import Table
+
+# Prefect's embedded server takes a while to migrate on a fresh machine; never phone home.
+os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
+os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
+os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+
+app = typer.Typer(help="Digitize Vietnamese civil-status ledgers (sổ hộ tịch) into a database.", no_args_is_help=True)
+console = Console()
+
+DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL (default $HOTICH_DB_URL, else sqlite:///hotich.db)")]
+
+_SUMMARY_LABELS = {
+    "files": "files",
+    "files_quarantined": "files quarantined",
+    "pages": "pages",
+    "pages_processed": "pages processed",
+    "pages_quarantined": "pages quarantined",
+    "pages_failed": "pages failed",
+    "skipped_already_processed": "pages already done (skipped)",
+    "entries": "entries found",
+    "fields": "fields read",
+    "fields_low_confidence": "fields below confidence threshold",
+    "fields_invalid": "fields invalid",
+    "fields_empty": "fields empty",
+}
+
+
+def _db_url(db: str | None) -> str:
+    from hotich.settings import get_settings
+
+    return db or get_settings().db_url
+
+
+@app.command()
+def run(
+    paths: Annotated[list[Path], typer.Argument(help="scan files and/or folders", exists=True)],
+    register: Annotated[str, typer.Option(help="khai_sinh | ket_hon | khai_tu | auto")] = "auto",
+    db: DbOption = None,
+    workers: Annotated[int | None, typer.Option(min=1, help="page-reading processes (default $HOTICH_WORKERS or 1)")] = None,
+) -> None:
+    """Digitize files and folders through the Prefect ``digitize`` flow, with live progress and a summary."""
+    if register not in {"auto", "khai_sinh", "ket_hon", "khai_tu"}:
+        raise typer.BadParameter(f"unknown register {register!r}", param_hint="--register")
+    from flows.digitize import digitize
+    from pipeline.ingest import count_pages, discover
+    from store import Store
+
+    url = _db_url(db)
+    store = Store(url)
+    store.migrate()
+    str_paths = [str(p) for p in paths]
+    expected = sum(count_pages(p) for p in discover(str_paths))
+    run_id = store.start_run({"paths": str_paths, "register": register, "workers": workers})
+    console.print(f"run [bold]{run_id}[/] on {url} ({expected} pages found)")
+
+    outcome: dict = {}
+
+    def target() -> None:
+        try:
+            outcome["summary"] = digitize(paths=str_paths, register=register, db_url=url, workers=workers, run_id=run_id)
+        except BaseException as exc:  # report in the main thread
+            outcome["error"] = exc
+
+    started = time.perf_counter()
+    worker = threading.Thread(target=target, daemon=True)
+    worker.start()
+    columns = [TextColumn("pages"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
+               TextColumn("quarantined {task.fields[q]}"), TimeElapsedColumn(), TimeRemainingColumn()]
+    with Progress(*columns, console=console, transient=False) as progress:
+        bar = progress.add_task("pages", total=expected or None, rate="", q=0)
+        while worker.is_alive():
+            worker.join(1.0)
+            s = store.run_summary(run_id)
+            done = s.get("pages", 0)
+            elapsed = time.perf_counter() - started
+            rate = f"{60 * done / elapsed:.1f} pages/min" if done else ""
+            progress.update(bar, completed=done, rate=rate, q=s.get("pages_quarantined", 0) + s.get("files_quarantined", 0))
+    if "error" in outcome:
+        raise outcome["error"]
+    summary = outcome["summary"]
+    summary["wall_time_s"] = round(time.perf_counter() - started, 1)
+    _print_summary(summary)
+    _print_problems(store, run_id)
+    if summary.get("status") == "failed":
+        raise typer.Exit(1)
+
+
+def _print_summary(summary: dict) -> None:
+    table = Table(title=f"run {summary.get('run_id')} — {summary.get('status')}", show_header=False)
+    for key, label in _SUMMARY_LABELS.items():
+        if key in summary:
+            table.add_row(label, str(summary[key]))
+    table.add_row("wall time", f"{summary.get('wall_time_s')} s")
+    console.print(table)
+
+
+def _print_problems(store, run_id: str) -> None:
+    problems = store.run_problems(run_id) if hasattr(store, "run_problems") else []
+    for p in problems:
+        console.print(f"[yellow]{p['outcome']}[/] {p['path']} page {p.get('page_no') or '-'}: {p['reason']}")
+
+
+@app.command()
+def export(
+    out: Annotated[Path, typer.Option("--out", help="output file")],
+    format: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
+    db: DbOption = None,
+    register: Annotated[str | None, typer.Option(help="only this register")] = None,
+) -> None:
+    """Export records (one JSON object per register entry, with each field's raw text, confidence and bbox)."""
+    if format != "jsonl":
+        raise typer.BadParameter(f"unsupported format {format!r}", param_hint="--format")
+    from store import Store
+
+    store = Store(_db_url(db))
+    store.migrate()
+    n = 0
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with out.open("w", encoding="utf-8", newline="\n") as fh:
+        for record in store.iter_records(register=register):
+            fh.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
+            n += 1
+    console.print(f"wrote {n} records to {out}")
+
+
+@app.command()
+def samples(
+    out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("data/sample_scans"),
+    seed: Annotated[int, typer.Option(help="random seed (same seed, same bytes)")] = 20251128,
+) -> None:
+    """Regenerate the synthetic sample ledgers and their ground truth."""
+    from pipeline.samples import generate
+
+    files = generate(out, seed=seed)
+    console.print(f"wrote {len(files)} files to {out}")
+
+
+def _register_optional_commands() -> None:
+    try:
+        from hotich.commands.match import match_command
+    except ImportError:
+        return
+    app.command("match", help="Link records of a CSV into clusters of the same person.")(match_command)
+
+
+_register_optional_commands()
+
+if __name__ == "__main__":
+    app()

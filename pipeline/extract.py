@@ -1,0 +1,203 @@
+"""Extract: cut the OCR lines of one cell into the fields that cell holds.
+
+A template column names a splitter (``split:`` in schemas/*.yaml); the splitters are the small fixed
+set below, so a new ledger edition is a data file as long as its cells are written one of these ways
+(docs/field-contract.md). Labels are found on *folded* text (accents stripped, lower case, one
+character per character), so OCR diacritic errors in a label ("Dân tôc", "Quôc tịch") do not break
+the split, and offsets map straight back to the original text and to each line's box.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from pipeline.model import BBox, OcrLine
+from pipeline.templates import ColumnSpec, FieldSpec
+
+
+@dataclass(frozen=True, slots=True)
+class CellPart:
+    """The raw text of one field inside a cell, with where it came from."""
+
+    raw: str
+    confidence: float
+    bbox: BBox | None
+
+
+def fold(text: str) -> str:
+    """Lower-case, accent-free copy of ``text`` with exactly one output char per input char."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append("d" if base in "đĐ" else base.lower() if len(base.lower()) == 1 else base)
+    return "".join(out)
+
+
+class _Cell:
+    """The cell's lines joined by newlines, with each character's line index for boxes and confidence."""
+
+    def __init__(self, lines: list[OcrLine]) -> None:
+        self.lines = lines
+        self.text = "\n".join(unicodedata.normalize("NFC", ln.text) for ln in lines)
+        self.folded = fold(self.text)
+        self.line_of: list[int] = []
+        for i, ln in enumerate(lines):
+            n = len(unicodedata.normalize("NFC", ln.text))
+            self.line_of.extend([i] * n)
+            if i < len(lines) - 1:
+                self.line_of.append(i)  # the joining newline
+
+    def part(self, start: int, end: int) -> CellPart:
+        raw = self.text[start:end]
+        # trim separators but keep the offsets honest for the line mapping
+        lead = len(raw) - len(raw.lstrip(" ,;:-\n"))
+        trail = len(raw) - len(raw.rstrip(" ,;:-\n"))
+        start, end = start + lead, end - trail
+        raw = self.text[start:end] if end > start else ""
+        if not raw:
+            return CellPart("", 0.0, None)
+        used = sorted({self.line_of[i] for i in range(start, end) if self.text[i] != "\n"})
+        weights = [sum(1 for i in range(start, end) if self.line_of[i] == li) for li in used]
+        conf = sum(self.lines[li].confidence * w for li, w in zip(used, weights, strict=True)) / max(sum(weights), 1)
+        return CellPart(raw, conf, BBox.union([self.lines[li].bbox for li in used]))
+
+    def line_start(self, index: int) -> int:
+        return sum(len(unicodedata.normalize("NFC", ln.text)) + 1 for ln in self.lines[:index])
+
+
+# Each label is a regex over folded text; a field's text runs from the end of its label to the
+# start of the next label found. Order in the list = expected order in the cell.
+_PERSON_LABELS: list[tuple[str, str]] = [
+    ("birth", r"(?:,\s*)?(?:\bsinh\s+(?:nam|ngay)\b|\bnam\s+sinh\b|\bsinh\b)\s*:?"),
+    ("ethnicity", r"\bdan\s*toc\s*:?"),
+    ("nationality", r"\bquoc\s*tich\s*:?"),
+    ("residence", r"\b(?:noi\s+cu\s+tru|cu\s+tru|tru\s+tai|thuong\s+tru|noi\s+o)\s*:?"),
+]
+_DATE_RE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\bngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}")
+_ID_NUMBER_RE = re.compile(r"[a-z]?\d[\d .]{5,}\d")
+
+
+def _labelled(cell: _Cell, labels: list[tuple[str, str]], head: str | None) -> dict[str, CellPart]:
+    """Split on labels; text before the first label belongs to ``head`` (e.g. the person's name)."""
+    hits: list[tuple[int, int, str]] = []
+    pos = 0
+    for name, pattern in labels:
+        m = re.compile(pattern).search(cell.folded, pos)
+        if m:
+            hits.append((m.start(), m.end(), name))
+            pos = m.end()
+    out: dict[str, CellPart] = {}
+    if head is not None:
+        out[head] = cell.part(0, hits[0][0] if hits else len(cell.text))
+    for i, (_, end, name) in enumerate(hits):
+        nxt = hits[i + 1][0] if i + 1 < len(hits) else len(cell.text)
+        out[name] = cell.part(end, nxt)
+    return out
+
+
+def split_single(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
+    return {specs[0].key: cell.part(0, len(cell.text))}
+
+
+def split_person_block(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
+    parts = _labelled(cell, _PERSON_LABELS, head="name")
+    return {f.key: parts.get(f.part or "", CellPart("", 0.0, None)) for f in specs}
+
+
+def split_date_digits_then_words(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
+    digits_key, words_key = specs[0].key, specs[1].key
+    m = _DATE_RE.search(cell.folded)
+    if not m:  # no digit date: everything is words (the digit field stays empty)
+        return {digits_key: CellPart("", 0.0, None), words_key: cell.part(0, len(cell.text))}
+    return {digits_key: cell.part(m.start(), m.end()), words_key: cell.part(m.end(), len(cell.text))}
+
+
+def split_lines_or_separator(cell: _Cell, specs: tuple[FieldSpec, ...], separators: str) -> dict[str, CellPart]:
+    """First field = first line (or text before the first separator on a one-line cell); second = the rest."""
+    first, second = specs[0].key, specs[1].key
+    if len(cell.lines) >= 2:
+        cut = cell.line_start(1) - 1
+    else:
+        m = re.search(separators, cell.folded)
+        cut = m.start() if m else len(cell.text)
+        if m:
+            return {first: cell.part(0, m.start()), second: cell.part(m.end(), len(cell.text))}
+    return {first: cell.part(0, cut), second: cell.part(cut, len(cell.text))}
+
+
+def split_name_then_relation(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
+    m = re.search(r"\bquan\s*he\b(?:\s+voi[^:]*)?\s*:?", cell.folded)
+    if m:
+        return {specs[0].key: cell.part(0, m.start()), specs[1].key: cell.part(m.end(), len(cell.text))}
+    return split_lines_or_separator(cell, specs, r"\s[-–]\s|\(")
+
+
+def split_ethnicity_nationality(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
+    if re.search(r"\bdan\s*toc\b|\bquoc\s*tich\b", cell.folded):
+        labels = [("ethnicity", r"\bdan\s*toc\s*:?"), ("nationality", r"\bquoc\s*tich\s*:?")]
+        parts = _labelled(cell, labels, head=None)
+        return {specs[0].key: parts.get("ethnicity", CellPart("", 0.0, None)),
+                specs[1].key: parts.get("nationality", CellPart("", 0.0, None))}
+    return split_lines_or_separator(cell, specs, r"[,;]")
+
+
+def split_id_document(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
+    m = _ID_NUMBER_RE.search(cell.folded)
+    if not m:
+        return {specs[0].key: cell.part(0, len(cell.text)), specs[1].key: CellPart("", 0.0, None)}
+    head_end = m.start()
+    label = re.search(r"\s*(?:so)?\s*:?\s*$", cell.folded[:head_end])
+    if label:
+        head_end = label.start()
+    return {specs[0].key: cell.part(0, head_end), specs[1].key: cell.part(m.start(), m.end())}
+
+
+def split_time_then_date(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
+    m = re.search(r"\bngay\b", cell.folded) or _DATE_RE.search(cell.folded)
+    if not m:
+        return {specs[0].key: cell.part(0, len(cell.text)), specs[1].key: CellPart("", 0.0, None)}
+    return {specs[0].key: cell.part(0, m.start()), specs[1].key: cell.part(m.start(), len(cell.text))}
+
+
+def split_death_notice(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
+    number, date, issuer = (f.key for f in specs)
+    so = re.search(r"^\s*so\b\s*:?", cell.folded)
+    d = _DATE_RE.search(cell.folded)
+    num_start = so.end() if so else 0
+    if not d:
+        return {number: cell.part(num_start, len(cell.text)), date: CellPart("", 0.0, None),
+                issuer: CellPart("", 0.0, None)}
+    ngay = re.search(r"\bngay\s*:?\s*$", cell.folded[: d.start()])
+    date_start = ngay.start() if ngay and not cell.folded[d.start():d.end()].startswith("ngay") else d.start()
+    return {number: cell.part(num_start, date_start), date: cell.part(date_start, d.end()),
+            issuer: cell.part(d.end(), len(cell.text))}
+
+
+SPLITTERS: dict[str, Callable[[_Cell, tuple[FieldSpec, ...]], dict[str, CellPart]]] = {
+    "person_block": split_person_block,
+    "date_digits_then_words": split_date_digits_then_words,
+    "name_then_relation": split_name_then_relation,
+    "ethnicity_nationality": split_ethnicity_nationality,
+    "id_document": split_id_document,
+    "time_then_date": split_time_then_date,
+    "death_notice": split_death_notice,
+}
+
+
+def split_cell(column: ColumnSpec, lines: list[OcrLine]) -> dict[str, CellPart]:
+    """The raw text of every field of ``column`` read from the cell's OCR ``lines`` (top to bottom)."""
+    lines = [ln for ln in lines if ln.text.strip()]
+    if not lines:
+        return {f.key: CellPart("", 0.0, None) for f in column.fields}
+    cell = _Cell(lines)
+    if column.split is None:
+        return split_single(cell, column.fields)
+    try:
+        splitter = SPLITTERS[column.split]
+    except KeyError:
+        raise ValueError(f"template names unknown splitter {column.split!r}; known: {sorted(SPLITTERS)}") from None
+    parts = splitter(cell, column.fields)
+    return {f.key: parts.get(f.key, CellPart("", 0.0, None)) for f in column.fields}

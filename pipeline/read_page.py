@@ -1,0 +1,190 @@
+"""Read one page: the composition of the pure stages, from pixels to entries.
+
+    load_page (ingest) -> upright (preprocess) -> find_table / remove_rules (layout)
+    -> read_header + match_header (layout, templates) -> read_margins (running title, page number)
+    -> per entry row and column: engine.read (ocr) -> split_cell (extract) -> normalize_field (normalize)
+    -> validate_entry (normalize) -> PageResult
+
+An unusable input (no table, unknown header) becomes a *quarantined* PageResult with the reason; an
+exception from our own code or a tool becomes a *failed* one. Nothing here touches the database.
+"""
+
+from __future__ import annotations
+
+import re
+import time
+import traceback
+from dataclasses import dataclass
+
+from pipeline import PIPELINE_VERSION
+from pipeline.extract import CellPart, fold, split_cell
+from pipeline.ingest import InputRejected, load_page
+from pipeline.layout import cell_box, find_table, has_ink, match_header, read_header, read_margins, remove_rules
+from pipeline.model import BBox, Entry, FieldStatus, FieldValue, OcrLine, PageImage, PageRef, PageResult, PageStatus
+from pipeline.normalize import Normalized, normalize_field, validate_entry
+from pipeline.ocr import OcrEngine, get_engine
+from pipeline.preprocess import upright
+from pipeline.templates import ColumnSpec, FieldSpec, Template, templates_for
+
+# Field types read with the digits-only OCR mode: whitelisting stops letters creeping into numbers.
+_DIGIT_TYPES = {"entry_no"}
+
+
+@dataclass(frozen=True, slots=True)
+class ReadOptions:
+    register: str | None = None  # None/"auto": every template competes on the header
+    confidence_threshold: float = 0.80
+
+
+def read_ref(ref: PageRef, options: ReadOptions, engine: OcrEngine | None = None) -> PageResult:
+    """Load and read one page; never raises (the result's status says what happened)."""
+    t0 = time.perf_counter()
+    try:
+        page = load_page(ref)
+    except InputRejected as exc:
+        return PageResult(ref=ref, status=PageStatus.QUARANTINED, reason=exc.reason, pipeline_version=PIPELINE_VERSION)
+    except Exception as exc:  # a tool failed (pdftoppm missing, out of memory): retryable, not the input's fault
+        return _failed(ref, exc)
+    load_s = time.perf_counter() - t0
+    result = read_page(page, options, engine)
+    result.timings["load"] = load_s
+    return result
+
+
+def read_page(page: PageImage, options: ReadOptions, engine: OcrEngine | None = None) -> PageResult:
+    try:
+        return _read(page, options, engine or get_engine())
+    except InputRejected as exc:
+        return PageResult(ref=page.ref, status=PageStatus.QUARANTINED, reason=exc.reason,
+                          pipeline_version=PIPELINE_VERSION)
+    except Exception as exc:
+        return _failed(page.ref, exc)
+
+
+def _failed(ref: PageRef, exc: BaseException) -> PageResult:
+    where = traceback.extract_tb(exc.__traceback__)[-1] if exc.__traceback__ else None
+    at = f" at {where.filename.rsplit('/', 1)[-1]}:{where.lineno}" if where else ""
+    return PageResult(ref=ref, status=PageStatus.FAILED, reason=f"{type(exc).__name__}: {exc}{at}"[:500],
+                      pipeline_version=PIPELINE_VERSION)
+
+
+def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResult:
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = timings.get(name, 0.0) + now - clock
+        clock = now
+
+    up = upright(page.image, engine)
+    lap("preprocess")
+    table = find_table(up.image)
+    if table is None or len(table.rows) < 3 or len(table.cols) < 3:
+        raise InputRejected("no ledger table found on the page")
+    gray = remove_rules(up.image, table)
+    engine.set_page(gray)
+    lap("layout")
+    titles = read_header(gray, table, engine)
+    match = match_header(titles, templates_for(options.register))
+    if match is None:
+        shown = " | ".join(t for t in titles if t)[:200]
+        raise InputRejected(f"header row matches no register template (read: {shown or 'nothing'})")
+    above, below = read_margins(gray, table, engine)
+    lap("header")
+
+    tpl = match.template
+    page_fields = _page_fields(tpl, [*above.lines, *below.lines], options.confidence_threshold)
+    entries: list[Entry] = []
+    n_bands = len(table.rows) - 1
+    for row_index, band in enumerate(range(match.header_rows, n_bands), start=1):
+        boxes = {c: cell_box(table, band, c) for c in match.columns}
+        inked = {c: has_ink(gray, b) for c, b in boxes.items()}
+        if not any(inked.values()):
+            continue  # an empty row is not a record (part-empty last page)
+        fields: dict[str, FieldValue] = {}
+        normalized: dict[str, Normalized] = {}
+        for c, column in sorted(match.columns.items()):
+            lines = engine.read(boxes[c], _mode(column)) if inked[c] else []
+            for spec, part in _parts(column, lines):
+                fv, norm = _field(spec, part, options.confidence_threshold)
+                fields[spec.key], normalized[spec.key] = fv, norm
+        _cross_check(tpl, fields, normalized)
+        row_box = BBox.union(list(boxes.values())) or BBox(0, 0, 0, 0)
+        entries.append(Entry(row=row_index, bbox=row_box, fields=fields))
+    lap("cells")
+
+    h, w = gray.shape[:2]
+    return PageResult(
+        ref=page.ref, status=PageStatus.PROCESSED, register=tpl.register, template_id=tpl.id,
+        rotation=up.rotation, skew=up.skew, width=w, height=h, page_fields=page_fields, entries=entries,
+        timings=timings, pipeline_version=PIPELINE_VERSION,
+    )
+
+
+def _mode(column: ColumnSpec) -> str:
+    return "digits" if all(f.type in _DIGIT_TYPES for f in column.fields) else "block"
+
+
+def _parts(column: ColumnSpec, lines: list[OcrLine]) -> list[tuple[FieldSpec, CellPart]]:
+    parts = split_cell(column, lines)
+    return [(spec, parts[spec.key]) for spec in column.fields]
+
+
+def _field(spec: FieldSpec, part: CellPart, threshold: float) -> tuple[FieldValue, Normalized]:
+    norm = normalize_field(spec.type, part.raw, confidence=part.confidence if part.raw else None)
+    if norm.status == "empty" or norm.value is None and not part.raw.strip():
+        status = FieldStatus.EMPTY
+    elif norm.status == "invalid":
+        status = FieldStatus.INVALID
+    elif part.confidence < threshold:
+        status = FieldStatus.LOW_CONFIDENCE
+    else:
+        status = FieldStatus.OK
+    fv = FieldValue(key=spec.key, raw=part.raw, value=norm.value, confidence=part.confidence, bbox=part.bbox,
+                    status=status, reason=norm.reason, rules=list(norm.rules), details=dict(norm.details))
+    return fv, norm
+
+
+def _cross_check(tpl: Template, fields: dict[str, FieldValue], normalized: dict[str, Normalized]) -> None:
+    for key, reason in validate_entry(tpl.register, normalized).items():
+        if key in fields and fields[key].status != FieldStatus.EMPTY:
+            fields[key].status = FieldStatus.INVALID
+            fields[key].reason = reason
+
+
+# Page-level fields come from the margins: the running title block above the table and the foot.
+_PAGE_LABELS = {
+    "book_no": re.compile(r"\bquyen\s*so\b\s*:?"),
+    "page_no": re.compile(r"\btrang\s*(?:so)?\b\s*:?"),
+}
+_OFFICE = re.compile(r"\b(?:ubnd|uy\s*ban\s*nhan\s*dan)\b")
+_BARE_PAGE_NO = re.compile(r"^[\s\-–—.]*(\d{1,4})[\s\-–—.]*$")
+
+
+def _page_fields(tpl: Template, lines: list[OcrLine], threshold: float) -> dict[str, FieldValue]:
+    out: dict[str, FieldValue] = {}
+    for spec in tpl.page_fields:
+        part = _find_page_field(spec.type, lines)
+        out[spec.key], _ = _field(spec, part, threshold)
+    return out
+
+
+def _find_page_field(field_type: str, lines: list[OcrLine]) -> CellPart:
+    for ln in lines:
+        folded = fold(ln.text)
+        if field_type in _PAGE_LABELS and (m := _PAGE_LABELS[field_type].search(folded)):
+            rest = ln.text[m.end():]
+            # "Quyển số: 01/2008   Trang 12" on one line: stop at the next label
+            for other in _PAGE_LABELS.values():
+                if n := other.search(fold(rest)):
+                    rest = rest[: n.start()]
+            return CellPart(rest.strip(" :"), ln.confidence, ln.bbox)
+        if field_type == "office" and (m := _OFFICE.search(folded)):
+            return CellPart(ln.text[m.start():].strip(), ln.confidence, ln.bbox)
+    if field_type == "page_no":  # a bare number at the foot ("- 12 -")
+        for ln in reversed(lines):
+            if m := _BARE_PAGE_NO.match(ln.text):
+                return CellPart(m.group(1), ln.confidence, ln.bbox)
+    return CellPart("", 0.0, None)

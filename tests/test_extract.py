@@ -1,0 +1,86 @@
+"""Extract: splitting a cell's OCR lines into its fields, with boxes and confidences traced to lines."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipeline.extract import fold, split_cell
+from pipeline.model import BBox, OcrLine
+from pipeline.templates import ColumnSpec, template_by_id
+
+
+def _lines(*texts: str, conf: float = 0.9) -> list[OcrLine]:
+    return [OcrLine(t, conf, BBox(100, 200 + 50 * i, 400, 40)) for i, t in enumerate(texts)]
+
+
+def _column(template: str, split: str | None, index: int = 0) -> ColumnSpec:
+    cols = [c for c in template_by_id(template).columns if c.split == split]
+    return cols[index]
+
+
+def test_fold_keeps_length_and_strips_marks() -> None:
+    s = "Nguyễn Thị Đào, Quốc tịch"
+    assert fold(s) == "nguyen thi dao, quoc tich" and len(fold(s)) == len(s)
+
+
+def test_person_block_splits_on_labels_and_traces_boxes() -> None:
+    col = _column("khai_sinh.tt04_2020", "person_block")
+    parts = split_cell(col, _lines("TRẦN THỊ LAN, sinh năm 1962", "Dân tộc: Kinh; Quốc tịch: Việt Nam",
+                                   "Nơi cư trú: xã Hòa Thịnh, huyện", "Tây Hòa, tỉnh Phú Yên"))
+    assert parts["meHoTen"].raw == "TRẦN THỊ LAN"
+    assert parts["meNgaySinh"].raw == "1962"
+    assert (parts["meDanToc"].raw, parts["meQuocTich"].raw) == ("Kinh", "Việt Nam")
+    assert parts["meNoiCuTru"].raw == "xã Hòa Thịnh, huyện\nTây Hòa, tỉnh Phú Yên"
+    assert parts["meNoiCuTru"].bbox == BBox(100, 300, 400, 90)  # lines 3 and 4
+    assert parts["meHoTen"].bbox == BBox(100, 200, 400, 40)
+
+
+def test_person_block_labels_survive_ocr_diacritic_errors() -> None:
+    col = _column("khai_sinh.tt04_2020", "person_block", 1)
+    parts = split_cell(col, _lines("LÊ VĂN HÙNG, sinh ngày 05/04/1960", "Dân tôc: Tày; Quôc tịch: Việt Nam",
+                                   "Trú tại: Phường 4, Quận 5, TP.HCM"))
+    assert parts["chaNgaySinh"].raw == "05/04/1960"
+    assert parts["chaDanToc"].raw == "Tày" and parts["chaQuocTich"].raw == "Việt Nam"
+    assert parts["chaNoiCuTru"].raw == "Phường 4, Quận 5, TP.HCM"
+
+
+def test_unknown_parent_gives_empty_fields() -> None:
+    col = _column("khai_sinh.tt04_2020", "person_block", 1)
+    assert all(p.raw == "" for p in split_cell(col, []).values())
+
+
+def test_confidence_is_weighted_by_characters_of_each_line() -> None:
+    col = _column("khai_sinh.tt04_2020", "date_digits_then_words")
+    lines = [OcrLine("15/03/1987", 0.5, BBox(0, 0, 10, 10)), OcrLine("mười lăm tháng ba", 1.0, BBox(0, 20, 10, 10))]
+    parts = split_cell(col, lines)
+    assert parts["nksNgaySinh"].confidence == pytest.approx(0.5)
+    assert parts["nksNgaySinhBangChu"].confidence == pytest.approx(1.0)
+    assert parts["nksNgaySinhBangChu"].raw == "mười lăm tháng ba"
+
+
+@pytest.mark.parametrize(
+    ("split", "lines", "expected"),
+    [
+        ("name_then_relation", ["NGUYỄN VĂN AN", "Quan hệ: cha"], ["NGUYỄN VĂN AN", "cha"]),
+        ("name_then_relation", ["NGUYỄN VĂN AN - ông nội"], ["NGUYỄN VĂN AN", "ông nội"]),
+        ("ethnicity_nationality", ["Kinh, Việt Nam"], ["Kinh", "Việt Nam"]),
+        ("ethnicity_nationality", ["Mường", "Việt Nam"], ["Mường", "Việt Nam"]),
+        ("id_document", ["CMND số 024187000"], ["CMND", "024187000"]),
+        ("id_document", ["CCCD: 079 187 000 123"], ["CCCD", "079 187 000 123"]),
+        ("time_then_date", ["10 giờ 30 phút", "ngày 05/03/2010"], ["10 giờ 30 phút", "ngày 05/03/2010"]),
+        ("time_then_date", ["10 giờ 30 phút, 05/03/2010"], ["10 giờ 30 phút", "05/03/2010"]),
+        ("death_notice", ["Số 12/GBT", "ngày 05/03/2010", "Bệnh viện Đa khoa tỉnh Phú Yên"],
+         ["12/GBT", "ngày 05/03/2010", "Bệnh viện Đa khoa tỉnh Phú Yên"]),
+    ],
+)
+def test_splitters(split: str, lines: list[str], expected: list[str]) -> None:
+    template = "khai_sinh.tt04_2020" if split == "name_then_relation" else "khai_tu.tt04_2020"
+    col = _column(template, split)
+    parts = split_cell(col, _lines(*lines))
+    assert [parts[f.key].raw for f in col.fields] == expected
+
+
+def test_unknown_splitter_is_a_clear_error() -> None:
+    col = ColumnSpec(title="X", fields=template_by_id("khai_tu.tt04_2020").columns[0].fields, split="nope")
+    with pytest.raises(ValueError, match="unknown splitter"):
+        split_cell(col, _lines("1"))
