@@ -19,8 +19,26 @@ from dataclasses import dataclass
 from pipeline import PIPELINE_VERSION
 from pipeline.extract import CellPart, fold, split_cell
 from pipeline.ingest import InputRejected, load_page
-from pipeline.layout import cell_box, find_table, has_ink, match_header, read_header, read_margins, remove_rules
-from pipeline.model import BBox, Entry, FieldStatus, FieldValue, OcrLine, PageImage, PageRef, PageResult, PageStatus
+from pipeline.layout import (
+    cell_box,
+    find_table,
+    has_ink,
+    match_header,
+    read_header,
+    read_margins,
+    remove_rules,
+)
+from pipeline.model import (
+    BBox,
+    Entry,
+    FieldStatus,
+    FieldValue,
+    OcrLine,
+    PageImage,
+    PageRef,
+    PageResult,
+    PageStatus,
+)
 from pipeline.normalize import Normalized, normalize_field, validate_entry
 from pipeline.ocr import OcrEngine, get_engine
 from pipeline.preprocess import upright
@@ -103,13 +121,11 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         inked = {c: has_ink(gray, b) for c, b in boxes.items()}
         if not any(inked.values()):
             continue  # an empty row is not a record (part-empty last page)
-        fields: dict[str, FieldValue] = {}
-        normalized: dict[str, Normalized] = {}
+        parts: list[tuple[FieldSpec, CellPart]] = []
         for c, column in sorted(match.columns.items()):
             lines = engine.read(boxes[c], _mode(column)) if inked[c] else []
-            for spec, part in _parts(column, lines):
-                fv, norm = _field(spec, part, options.confidence_threshold)
-                fields[spec.key], normalized[spec.key] = fv, norm
+            parts.extend(_parts(column, lines))
+        fields, normalized = _normalize_row(parts, options.confidence_threshold)
         _cross_check(tpl, fields, normalized)
         row_box = BBox.union(list(boxes.values())) or BBox(0, 0, 0, 0)
         entries.append(Entry(row=row_index, bbox=row_box, fields=fields))
@@ -132,17 +148,35 @@ def _parts(column: ColumnSpec, lines: list[OcrLine]) -> list[tuple[FieldSpec, Ce
     return [(spec, parts[spec.key]) for spec in column.fields]
 
 
-def _field(spec: FieldSpec, part: CellPart, threshold: float) -> tuple[FieldValue, Normalized]:
-    norm = normalize_field(spec.type, part.raw, confidence=part.confidence if part.raw else None)
+def _normalize_row(
+    parts: list[tuple[FieldSpec, CellPart]], threshold: float
+) -> tuple[dict[str, FieldValue], dict[str, Normalized]]:
+    """Normalize a row's fields; the registration date goes first so places resolve in their era."""
+    fields: dict[str, FieldValue] = {}
+    normalized: dict[str, Normalized] = {}
+    on_date: str | None = None
+    for spec, part in sorted(parts, key=lambda sp: sp[0].key != "ngayDangKy"):
+        fields[spec.key], normalized[spec.key] = _field(spec, part, threshold, on_date)
+        if spec.key == "ngayDangKy":
+            on_date = normalized[spec.key].value
+    return fields, normalized
+
+
+def _field(
+    spec: FieldSpec, part: CellPart, threshold: float, on_date: str | None = None
+) -> tuple[FieldValue, Normalized]:
+    norm = normalize_field(spec.type, part.raw, confidence=part.confidence if part.raw else None, on_date=on_date)
+    # the normalizer lowers confidence when it had to guess (a close lexicon call), so use its figure
+    confidence = norm.confidence if norm.confidence is not None else part.confidence
     if norm.status == "empty" or norm.value is None and not part.raw.strip():
         status = FieldStatus.EMPTY
     elif norm.status == "invalid":
         status = FieldStatus.INVALID
-    elif part.confidence < threshold:
+    elif confidence < threshold:
         status = FieldStatus.LOW_CONFIDENCE
     else:
         status = FieldStatus.OK
-    fv = FieldValue(key=spec.key, raw=part.raw, value=norm.value, confidence=part.confidence, bbox=part.bbox,
+    fv = FieldValue(key=spec.key, raw=part.raw, value=norm.value, confidence=confidence, bbox=part.bbox,
                     status=status, reason=norm.reason, rules=list(norm.rules), details=dict(norm.details))
     return fv, norm
 

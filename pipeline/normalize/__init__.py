@@ -1,0 +1,315 @@
+"""Vietnamese normalization and validation: raw OCR cell text -> canonical field values (field-contract.md).
+
+Public API (called from pipeline/read_page.py):
+
+- ``normalize_field(field_type, raw, confidence=None) -> Normalized``
+- ``validate_entry(register, values) -> {field_key: reason}`` (cross-field checks)
+- ``validate_entry_numbers(numbers) -> {index: reason}`` (consecutive numbers on a page)
+- ``resolve_place(text, on_date=None) -> PlaceResolution``
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import codes, ids
+from .dates import DateError, parse_date_digits, parse_date_words, parse_time
+from .names import normalize_name
+from .places import PlaceResolution, normalize_office, resolve_place
+from .text import clean_text, is_empty
+
+__all__ = [
+    "Normalized",
+    "PlaceResolution",
+    "normalize_field",
+    "resolve_place",
+    "validate_entry",
+    "validate_entry_numbers",
+]
+
+FIELD_TYPES = (
+    "entry_no", "book_no", "page_no", "office", "date", "date_words", "person_name", "sex", "ethnicity",
+    "nationality", "place", "relation", "id_doc_type", "id_number", "doc_no", "time", "text",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class Normalized:
+    value: str | None
+    status: str  # "ok" | "invalid" | "empty"
+    reason: str | None = None
+    rules: list[str] = field(default_factory=list)
+    details: dict[str, Any] = field(default_factory=dict)
+    # the OCR confidence after normalization: lowered when a lexicon correction was a close call or a
+    # valid syllable has a much more frequent look-alike; None when no confidence was given
+    confidence: float | None = None
+
+
+def _ok(value: str | None, rules: list[str], **details: Any) -> Normalized:
+    if value is None or value == "":
+        return Normalized(None, "invalid", "không đọc được / nothing readable", rules, details)
+    return Normalized(value, "ok", None, rules, details)
+
+
+def _bad(value: str | None, reason: str, rules: list[str], **details: Any) -> Normalized:
+    return Normalized(value or None, "invalid", reason, rules, details)
+
+
+def _date(raw: str) -> Normalized:
+    try:
+        d = parse_date_digits(raw)
+        if d is None:
+            w = parse_date_words(raw)
+            d = w.date if w else None
+    except DateError as e:
+        return _bad(clean_text(raw)[0], str(e), [])
+    if d is None:
+        return _bad(clean_text(raw)[0], "không đọc được ngày / not a date", [])
+    return _ok(d.iso, d.rules, date=d.as_dict())
+
+
+def _date_words(raw: str) -> Normalized:
+    low = clean_text(raw)[0].lower()
+    try:
+        w = parse_date_words(raw)
+    except DateError as e:
+        return _bad(low, str(e), [])
+    if w is None:
+        return _bad(low, "không đọc được ngày bằng chữ / date in words does not parse", [])
+    return _ok(w.canonical, w.date.rules, date=w.date.as_dict(), iso=w.date.iso)
+
+
+def _code(r: codes.CodeResult) -> Normalized:
+    if r.ok:
+        return _ok(r.value, r.rules, **r.details)
+    return _bad(r.value, r.reason or "invalid", r.rules, **r.details)
+
+
+def _place(raw: str, office: bool = False, on_date: str | None = None) -> Normalized:
+    if office:
+        value, res, rules = normalize_office(raw, on_date=on_date)
+    else:
+        res = resolve_place(raw, on_date=on_date)
+        value, rules = res.text, res.rules
+    details = res.as_dict()
+    if res.unresolved:
+        return _bad(value, "không tìm thấy trong danh mục hành chính / not in the gazetteer: "
+                    + "; ".join(res.unresolved), rules, **details)  # fmt: skip
+    vague = [p["written"] for p in res.parts if p["role"] == "ambiguous" and p["kind"] is None]
+    if vague:
+        return _bad(value, "nhiều đơn vị cùng tên, không rõ cấp / several units carry this name: "
+                    + "; ".join(vague), rules, **details)  # fmt: skip
+    if res.scheme is None and res.facility is None and not res.ambiguous:
+        return _bad(value, "không nhận ra địa danh / no administrative unit recognised", rules, **details)
+    return _ok(value, rules, **details)
+
+
+def _name(raw: str) -> tuple[Normalized, float]:
+    r = normalize_name(raw)
+    details = {"ho": r.ho, "dem": r.dem, "ten": r.ten}
+    if r.corrections:
+        details["corrections"] = r.corrections
+    if r.unknown:
+        details["unknown_syllables"] = r.unknown
+    if not re.search(r"\w", r.value):
+        return _bad(r.value, "không có tên / no name", r.rules, **details), 1.0
+    return _ok(r.value, r.rules, **details), r.confidence_factor
+
+
+def _simple(fn: Any, raw: str, what: str) -> Normalized:
+    value, rules = fn(raw)
+    if value is None:
+        return _bad(clean_text(raw)[0], f"không đọc được {what} / no {what} number", rules)
+    return _ok(value, rules)
+
+
+def _id_number(raw: str) -> Normalized:
+    value, reason, rules, details = ids.id_number(raw)
+    if reason:
+        return _bad(value, reason, rules, **details)
+    return _ok(value, rules, **details)
+
+
+def _time(raw: str) -> Normalized:
+    try:
+        t = parse_time(raw)
+    except DateError as e:
+        return _bad(clean_text(raw)[0], str(e), [])
+    if t is None:
+        return _bad(clean_text(raw)[0], "không đọc được giờ / not a time", [])
+    return _ok(t, [])
+
+
+def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalized, float]:
+    factor = 1.0
+    match field_type:
+        case "date":
+            n = _date(raw)
+        case "date_words":
+            n = _date_words(raw)
+        case "person_name":
+            n, factor = _name(raw)
+        case "sex":
+            n = _code(codes.normalize_sex(raw))
+        case "ethnicity":
+            n = _code(codes.normalize_ethnicity(raw))
+        case "nationality":
+            n = _code(codes.normalize_nationality(raw))
+        case "relation":
+            n = _code(codes.normalize_relation(raw))
+        case "id_doc_type":
+            n = _code(codes.normalize_id_doc_type(raw))
+        case "place":
+            n = _place(raw, on_date=on_date)
+        case "office":
+            n = _place(raw, office=True, on_date=on_date)
+        case "entry_no":
+            n = _simple(ids.entry_no, raw, "số")
+        case "page_no":
+            n = _simple(ids.page_no, raw, "trang")
+        case "book_no":
+            n = _simple(ids.book_no, raw, "quyển")
+        case "doc_no":
+            n = _simple(ids.doc_no, raw, "số")
+        case "id_number":
+            n = _id_number(raw)
+        case "time":
+            n = _time(raw)
+        case _:  # "text" and any type this module does not know: clean text
+            value, rules = clean_text(raw)
+            n = _ok(value, rules) if value else Normalized(None, "empty", None, rules)
+    return n, factor
+
+
+def normalize_field(
+    field_type: str, raw: str | None, *, confidence: float | None = None, on_date: str | None = None
+) -> Normalized:
+    """Raw cell text (lines joined by ``\\n``) -> canonical value (docs/field-contract.md).
+
+    ``on_date`` (ISO) is the record's registration date when known: places written on or after the
+    1 July 2025 reform resolve against the 2025 units first.
+    """
+    if raw is None or is_empty(raw):
+        return Normalized(None, "empty", None, [], {}, confidence)
+    try:
+        n, factor = _dispatch(field_type, raw, on_date)
+    except Exception as e:  # a normalizer bug must not lose the page: keep the text for review
+        value = clean_text(raw)[0] if isinstance(raw, str) else None
+        n, factor = _bad(value, f"lỗi chuẩn hóa / normalizer error: {type(e).__name__}: {e}", []), 1.0
+    if confidence is not None:
+        n.confidence = confidence * factor
+    if factor < 1.0:
+        n.details["confidence_factor"] = round(factor, 3)
+    return n
+
+
+# --- cross-field validation ----------------------------------------------------------------------
+
+# (digits field, words field)
+_WORD_PAIRS = (("nksNgaySinh", "nksNgaySinhBangChu"), ("nktNgayChet", "nktNgayChetGhiBangChu"))
+_REQUIRED = {
+    "khai_sinh": ("so", "ngayDangKy", "nksHoTen", "nksGioiTinh", "nksNgaySinh"),
+    "khai_tu": ("so", "ngayDangKy", "nktHoTen", "nktNgayChet"),
+    "ket_hon": ("so", "ngayDangKy", "chongHoTen", "voHoTen"),
+}
+# (ID field, sex field or fixed sex, birth-date field)
+_ID_CHECKS = (
+    ("nksSoDinhDanh", "nksGioiTinh", "nksNgaySinh"),
+    ("nktSoGiayToTuyThan", "nktGioiTinh", "nktNgaySinh"),
+    ("nktSoDinhDanh", "nktGioiTinh", "nktNgaySinh"),
+    ("chongSoGiayToTuyThan", "=Nam", "chongNgaySinh"),
+    ("voSoGiayToTuyThan", "=Nữ", "voNgaySinh"),
+    ("meSoDinhDanhCaNhan", "=Nữ", "meNgaySinh"),
+    ("chaSoDinhDanhCaNhan", "=Nam", "chaNgaySinh"),
+    ("meSoGiayToTuyThan", "=Nữ", "meNgaySinh"),
+    ("chaSoGiayToTuyThan", "=Nam", "chaNgaySinh"),
+)
+MIN_PARENT_AGE = 12
+
+
+def _iso(values: dict[str, Normalized], key: str) -> str | None:
+    n = values.get(key)
+    if n is None or n.status != "ok" or not n.value:
+        return None
+    if key.endswith(("BangChu", "GhiBangChu")):
+        return n.details.get("iso")
+    return n.value if re.fullmatch(r"\d{4}(-\d{2}){0,2}", n.value) else None
+
+
+def _before(a: str, b: str) -> bool:
+    """``a <= b`` compared at their common precision (``1987`` vs ``1987-03-15`` is not a conflict)."""
+    k = min(len(a), len(b))
+    return a[:k] <= b[:k]
+
+
+def validate_entry(register: str, values: dict[str, Normalized]) -> dict[str, str]:
+    """Cross-field checks of one entry -> {field_key: reason (Vietnamese / English)}."""
+    bad: dict[str, str] = {}
+
+    def flag(key: str, reason: str) -> None:
+        bad.setdefault(key, reason)
+
+    for dkey, wkey in _WORD_PAIRS:
+        d, w = _iso(values, dkey), _iso(values, wkey)
+        if d and w and d != w:
+            flag(wkey, f"ngày bằng chữ ({w}) khác ngày bằng số ({d}) / date in words differs from digits")
+            flag(dkey, f"ngày bằng số ({d}) khác ngày bằng chữ ({w}) / date in digits differs from words")
+    reg = _iso(values, "ngayDangKy")
+    if reg:
+        for key in ("nksNgaySinh", "nktNgayChet"):
+            ev = _iso(values, key)
+            if ev and not _before(ev, reg):
+                flag(key, f"ngày {ev} sau ngày đăng ký {reg} / event after the registration date")
+        book = values.get("quyenSo")
+        m = re.search(r"/(\d{4})$", book.value) if book and book.status == "ok" and book.value else None
+        if m and reg[:4] != m[1]:
+            flag("ngayDangKy", f"năm đăng ký {reg[:4]} khác năm của sổ {m[1]} / "
+                 "registration year differs from the book's year")  # fmt: skip
+    birth, death = _iso(values, "nktNgaySinh"), _iso(values, "nktNgayChet")
+    if birth and death and not _before(birth, death):
+        flag("nktNgayChet", f"ngày chết {death} trước ngày sinh {birth} / death before birth")
+    child = _iso(values, "nksNgaySinh")
+    if child:
+        for pkey in ("meNgaySinh", "chaNgaySinh"):
+            p = _iso(values, pkey)
+            if p and int(child[:4]) - int(p[:4]) < MIN_PARENT_AGE:
+                flag(pkey, f"cha/mẹ sinh năm {p[:4]}, con sinh năm {child[:4]}: chênh dưới {MIN_PARENT_AGE} "
+                     f"năm / parent less than {MIN_PARENT_AGE} years older than the child")  # fmt: skip
+    for idk, sexk, bk in _ID_CHECKS:
+        n = values.get(idk)
+        if n is None or n.status != "ok" or n.details.get("kind") != "personal_id":
+            continue
+        sex = sexk[1:] if sexk.startswith("=") else (values[sexk].value if sexk in values and
+                                                       values[sexk].status == "ok" else None)  # fmt: skip
+        if sex in ("Nam", "Nữ") and n.details.get("sex") != sex:
+            flag(idk, f"chữ số giới tính của số định danh ({n.details.get('sex')}) khác giới tính ({sex}) / "
+                 "the ID's sex digit contradicts the sex")  # fmt: skip
+        b = _iso(values, bk)
+        if b and int(b[:4]) != n.details.get("birth_year"):
+            flag(idk, f"năm sinh trong số định danh ({n.details.get('birth_year')}) khác năm sinh ({b[:4]}) / "
+                 "the ID's century/year digits contradict the birth year")  # fmt: skip
+    for key in _REQUIRED.get(register, ()):
+        n = values.get(key)
+        if n is not None and n.status == "empty":
+            flag(key, "thiếu thông tin bắt buộc / required field is empty")
+    return bad
+
+
+def validate_entry_numbers(numbers: list[str | None]) -> dict[int, str]:
+    """Entry numbers (``so``) of a page in row order -> {row index: reason} for gaps and repeats."""
+    bad: dict[int, str] = {}
+    prev: int | None = None
+    seen: set[int] = set()
+    for i, s in enumerate(numbers):
+        if not s or not s.isdigit():
+            continue
+        n = int(s)
+        if n in seen:
+            bad[i] = f"số {s} bị lặp / entry number {s} repeated"
+        elif prev is not None and n != prev + 1:
+            bad[i] = f"số {s} không liên tiếp sau {prev} / entry number {s} does not follow {prev}"
+        seen.add(n)
+        prev = n
+    return bad

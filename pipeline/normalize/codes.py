@@ -1,0 +1,172 @@
+"""Closed code lists: sex, ethnicity, nationality, identity-document type, relation."""
+
+from __future__ import annotations
+
+import re
+
+from rapidfuzz import process
+from rapidfuzz.distance import Levenshtein
+
+from .lexicons import _eth_key, country_index, ethnic_index
+from .text import clean_text, fold
+
+SEX_VALUES = ("Nam", "Nữ", "Không xác định")
+_SEX = {
+    "nam": "Nam", "trai": "Nam", "1": "Nam", "m": "Nam", "male": "Nam", "con trai": "Nam",
+    "nu": "Nữ", "gai": "Nữ", "2": "Nữ", "f": "Nữ", "female": "Nữ", "con gai": "Nữ",
+    "khong xac dinh": "Không xác định", "3": "Không xác định", "kxd": "Không xác định",
+}  # fmt: skip
+
+_LABEL = re.compile(
+    r"^\s*(gioi tinh|dan toc|quoc tich|quan he|loai giay to|giay to tuy than)\s*[:.\-]?\s*", re.I
+)
+
+
+class CodeResult:
+    __slots__ = ("value", "ok", "reason", "rules", "details")
+
+    def __init__(
+        self,
+        value: str | None,
+        ok: bool,
+        reason: str | None = None,
+        rules: list[str] | None = None,
+        details: dict | None = None,
+    ) -> None:
+        self.value, self.ok, self.reason = value, ok, reason
+        self.rules = rules or []
+        self.details = details or {}
+
+
+def _strip_label(s: str) -> tuple[str, bool]:
+    m = _LABEL.match(fold(s))
+    if not m:
+        return s, False
+    # drop as many words as the folded label had
+    n = len(m.group(0).split())
+    parts = s.split()
+    rest = " ".join(parts[n:]) if len(parts) > n else ""
+    return rest.lstrip(":.- "), True
+
+
+def _prep(raw: str) -> tuple[str, list[str]]:
+    s, rules = clean_text(raw)
+    s2, stripped = _strip_label(s)
+    if stripped:
+        rules.append("label")
+    return s2.strip(" .;:,"), rules
+
+
+def normalize_sex(raw: str) -> CodeResult:
+    s, rules = _prep(raw)
+    k = fold(s)
+    if k in _SEX:
+        return CodeResult(_SEX[k], True, rules=rules)
+    best = process.extractOne(k, list(_SEX), scorer=Levenshtein.distance, score_cutoff=1)
+    if best and len(k) >= 3:
+        rules.append(f"fuzzy:{s}->{_SEX[best[0]]}")
+        return CodeResult(_SEX[best[0]], True, rules=rules)
+    return CodeResult(s, False, f"giới tính không rõ '{s}' / unknown sex value", rules)
+
+
+def normalize_ethnicity(raw: str) -> CodeResult:
+    s, rules = _prep(raw)
+    s = (
+        re.sub(r"^(dân tộc|người)\s+", "", s, flags=re.I)
+        if fold(s).startswith(("dan toc ", "nguoi ")) and _eth_key(s) not in ethnic_index()
+        else s
+    )
+    idx = ethnic_index()
+    k = _eth_key(s)
+    if k in idx:
+        v = idx[k]
+        if v != s:
+            rules.append(f"alias:{s}->{v}")
+        return CodeResult(v, True, rules=rules)
+    # OCR letter errors in a longer name (Khơ-rne -> Khơ-me); short names need an exact hit
+    if "rn" in k and k.replace("rn", "m") in idx:  # OCR reads "m" as "rn"
+        v = idx[k.replace("rn", "m")]
+        rules.append(f"fuzzy:{s}->{v}")
+        return CodeResult(v, True, rules=rules)
+    if len(k) >= 4:
+        best = process.extractOne(k, list(idx), scorer=Levenshtein.distance, score_cutoff=1)
+        if best:
+            rules.append(f"fuzzy:{s}->{idx[best[0]]}")
+            return CodeResult(idx[best[0]], True, rules=rules)
+    return CodeResult(s, False, f"dân tộc không có trong danh mục '{s}' / unknown ethnic group", rules)
+
+
+def normalize_nationality(raw: str) -> CodeResult:
+    s, rules = _prep(raw)
+    idx = country_index()
+    k = fold(s).replace(" ", "")
+    if k in idx:
+        v = idx[k]
+        if v != s:
+            rules.append(f"alias:{s}->{v}")
+        return CodeResult(v, True, rules=rules)
+    if len(k) >= 5:
+        best = process.extractOne(k, list(idx), scorer=Levenshtein.distance, score_cutoff=1)
+        if best:
+            rules.append(f"fuzzy:{s}->{idx[best[0]]}")
+            return CodeResult(idx[best[0]], True, rules=rules)
+    return CodeResult(s, False, f"quốc tịch không có trong danh mục '{s}' / unknown country", rules)
+
+
+ID_DOC_TYPES = (
+    "Giấy CMND", "Hộ chiếu", "Thẻ thường trú", "Thẻ căn cước công dân",
+    "Giấy chứng minh quân đội nhân dân", "Giấy chứng minh sĩ quan quân đội",
+    "Giấy chứng minh công an nhân dân", "Giấy tờ khác",
+)  # fmt: skip
+# (pattern on the folded text, label) — first match wins; order matters (sĩ quan before quân đội)
+_DOC_RULES = (
+    (r"\bsi quan\b", "Giấy chứng minh sĩ quan quân đội"),
+    (r"\bquan doi\b|\bqdnd\b", "Giấy chứng minh quân đội nhân dân"),
+    (r"\bcong an\b|\bcand\b", "Giấy chứng minh công an nhân dân"),
+    (r"\bcccd\b|\bcan cuoc\b|\bcc\b", "Thẻ căn cước công dân"),
+    (r"\bcmnd\b|\bcmtnd\b|\bchung minh nhan dan\b|\bchung minh thu\b", "Giấy CMND"),
+    (r"\bho chieu\b|\bpassport\b|\bhc\b", "Hộ chiếu"),
+    (r"\bthuong tru\b", "Thẻ thường trú"),
+    (r"\bkhac\b", "Giấy tờ khác"),
+)
+
+
+def normalize_id_doc_type(raw: str) -> CodeResult:
+    s, rules = _prep(raw)
+    k = fold(s)
+    k = re.sub(r"\bso\b.*$", "", k).strip() or k  # "CMND số 0241..." -> the type only
+    for pat, label in _DOC_RULES:
+        if re.search(pat, k):
+            return CodeResult(label, True, rules=rules)
+    # OCR letter errors in the acronyms (CMNĐ, CCCĐ, CMIND)
+    tok = k.replace(" ", "")
+    for acr, label in (("cmnd", "Giấy CMND"), ("cccd", "Thẻ căn cước công dân")):
+        if Levenshtein.distance(tok[:5], acr) <= 1 and len(tok) <= 6:
+            rules.append(f"fuzzy:{s}->{label}")
+            return CodeResult(label, True, rules=rules)
+    return CodeResult(s, False, f"loại giấy tờ không rõ '{s}' / unknown identity document type", rules)
+
+
+RELATIONS = (
+    "cha", "mẹ", "cha đẻ", "mẹ đẻ", "bố", "bố đẻ", "cha nuôi", "mẹ nuôi", "ông", "bà", "ông nội", "bà nội",
+    "ông ngoại", "bà ngoại", "anh", "chị", "em", "anh ruột", "chị ruột", "em ruột", "anh trai", "chị gái",
+    "em trai", "em gái", "cô", "dì", "chú", "bác", "cậu", "mợ", "thím", "dượng", "con", "con đẻ", "con trai",
+    "con gái", "cháu", "cháu nội", "cháu ngoại", "vợ", "chồng", "người giám hộ", "người thân", "họ hàng",
+    "người nuôi dưỡng", "hàng xóm", "cán bộ", "bản thân",
+)  # fmt: skip
+_REL_BY_FOLD: dict[str, str] = {}
+for _r in RELATIONS:
+    _REL_BY_FOLD.setdefault(fold(_r), _r)
+
+
+def normalize_relation(raw: str) -> CodeResult:
+    s, rules = _prep(raw)
+    low = s.lower().strip(" .-:")
+    if low in RELATIONS:
+        return CodeResult(low, True, rules=rules)
+    hit = _REL_BY_FOLD.get(fold(low))
+    if hit is not None:
+        # same letters, other diacritics: an OCR error on a closed vocabulary
+        rules.append(f"lexicon:{low}->{hit}")
+        return CodeResult(hit, True, rules=rules)
+    return CodeResult(low, True, rules=rules, details={"unlisted": True})

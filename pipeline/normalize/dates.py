@@ -1,0 +1,368 @@
+"""Dates in digits (``15/3/1987``, ``ngày 15 tháng 3 năm 1987``, ``sinh năm 1962``) and in words.
+
+Words are matched on their diacritic-free form against a closed vocabulary, so OCR diacritic errors
+(``mưới lãm``) still parse; the canonical ``date_words`` value rewrites each token as the valid number
+word it stands for, keeping the regional variant the writer used (nghìn/ngàn, linh/lẻ, lăm/nhăm, mốt, tư).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from rapidfuzz.distance import Levenshtein
+
+from .text import collapse_ws, nfc, split_tone, strip_diacritics
+
+MIN_YEAR = 1850  # civil-status books digitized here start in the colonial era
+MAX_YEAR = 2100
+# The canonical date_words keeps "ngày" only when written (pipeline/samples/words.py ground truth).
+ALWAYS_NGAY = False
+
+
+@dataclass(slots=True)
+class ParsedDate:
+    year: int
+    month: int | None = None
+    day: int | None = None
+    rules: list[str] = field(default_factory=list)
+
+    @property
+    def iso(self) -> str:
+        if self.month is None:
+            return f"{self.year:04d}"
+        if self.day is None:
+            return f"{self.year:04d}-{self.month:02d}"
+        return f"{self.year:04d}-{self.month:02d}-{self.day:02d}"
+
+    @property
+    def precision(self) -> str:
+        return "year" if self.month is None else "month" if self.day is None else "day"
+
+    def as_dict(self) -> dict:
+        return {"year": self.year, "month": self.month, "day": self.day, "precision": self.precision}
+
+
+class DateError(ValueError):
+    """A date-looking text that is not a valid date; the message is the reason (Vietnamese / English)."""
+
+
+def check_date(year: int, month: int | None, day: int | None) -> None:
+    if not MIN_YEAR <= year <= MAX_YEAR:
+        raise DateError(f"năm {year} ngoài khoảng hợp lệ / year {year} out of range")
+    if month is not None and not 1 <= month <= 12:
+        raise DateError(f"tháng {month} không hợp lệ / month {month} does not exist")
+    if day is not None:
+        try:
+            dt.date(year, month or 1, day)
+        except ValueError:
+            raise DateError(
+                f"ngày {day}/{month}/{year} không tồn tại / date {year}-{month:02d}-{day:02d} does not exist"
+            ) from None
+
+
+# --- digits ---------------------------------------------------------------------------------------
+
+# OCR look-alikes inside a number (only applied to tokens that already hold a digit).
+_DIGIT_FIX = str.maketrans(
+    {
+        "O": "0",
+        "o": "0",
+        "D": "0",
+        "Q": "0",
+        "l": "1",
+        "I": "1",
+        "|": "1",
+        "i": "1",
+        "!": "1",
+        "S": "5",
+        "s": "5",
+        "B": "8",
+        "Z": "2",
+        "z": "2",
+        "g": "9",
+        "G": "6",
+    }
+)
+_DIGITISH = re.compile(r"[0-9OoDQlIi|!SsBZzgG]+")
+
+
+def _fix_digits(s: str) -> tuple[str, bool]:
+    def sub(m: re.Match) -> str:
+        tok = m.group(0)
+        if not any(c.isdigit() for c in tok) or tok.isdigit():
+            return tok
+        # only when most of the token is digits: "2O08", "l5" but not words like "Sinh"
+        if sum(c.isdigit() for c in tok) * 2 < len(tok):
+            return tok
+        return tok.translate(_DIGIT_FIX)
+
+    out = _DIGITISH.sub(sub, s)
+    return out, out != s
+
+
+_SEP = r"\s*[/.\-]\s*|\s+"
+_DMY = re.compile(rf"(?<!\d)(\d{{1,2}})(?:{_SEP})(\d{{1,2}})(?:{_SEP})(\d{{4}}|\d{{2}})(?!\d)")
+_YMD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+_NGAY_THANG_NAM = re.compile(
+    r"ngay\s*(?:mong|mung)?\s*(\d{1,2})\s*,?\s*thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})"
+)
+_THANG_NAM = re.compile(r"thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})")
+_MY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
+_Y = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+def parse_date_digits(raw: str) -> ParsedDate | None:
+    """Parse a digit date; None when no date-like text is present. Raises DateError when invalid."""
+    rules: list[str] = []
+    s = collapse_ws(nfc(raw).replace("\n", " "))
+    s, fixed = _fix_digits(s)
+    if fixed:
+        rules.append("ocr_digits")
+    key = strip_diacritics(s).lower()
+    if m := _NGAY_THANG_NAM.search(key):
+        d, mo, y = int(m[1]), int(m[2]), int(m[3])
+    elif m := _YMD.search(key):
+        y, mo, d = int(m[1]), int(m[2]), int(m[3])
+    elif m := _DMY.search(key):
+        d, mo = int(m[1]), int(m[2])
+        if len(m[3]) == 2:
+            raise DateError(f"năm hai chữ số '{m[3]}' / two-digit year '{m[3]}' is ambiguous")
+        y = int(m[3])
+    elif m := _THANG_NAM.search(key) or _MY.search(key):
+        check_date(int(m[2]), int(m[1]), None)
+        return ParsedDate(int(m[2]), int(m[1]), None, rules)
+    elif m := _Y.search(key):
+        check_date(int(m[1]), None, None)
+        return ParsedDate(int(m[1]), None, None, rules)
+    else:
+        return None
+    check_date(y, mo, d)
+    return ParsedDate(y, mo, d, rules)
+
+
+# --- words ----------------------------------------------------------------------------------------
+
+# folded form -> (canonical word, kind, value). kind: d = digit, ten, hundred, thousand, linh,
+# lbl_d / lbl_m (ngày / tháng), nam (năm: label or 5), mong (mồng), mname (tháng giêng/chạp).
+_VOCAB: dict[str, tuple[str, str, int]] = {
+    "ngay": ("ngày", "lbl_d", 0),
+    "thang": ("tháng", "lbl_m", 0),
+    "nam": ("năm", "nam", 5),
+    "mong": ("mồng", "mong", 0),
+    "mung": ("mùng", "mong", 0),
+    "khong": ("không", "d", 0),
+    "mot": ("một", "d", 1),
+    "hai": ("hai", "d", 2),
+    "ba": ("ba", "d", 3),
+    "bon": ("bốn", "d", 4),
+    "tu": ("tư", "d", 4),
+    "lam": ("lăm", "d", 5),
+    "nham": ("nhăm", "d", 5),
+    "sau": ("sáu", "d", 6),
+    "bay": ("bảy", "d", 7),
+    "tam": ("tám", "d", 8),
+    "chin": ("chín", "d", 9),
+    "muoi": ("mười", "ten", 10),
+    "tram": ("trăm", "hundred", 100),
+    "nghin": ("nghìn", "thousand", 1000),
+    "ngan": ("ngàn", "thousand", 1000),
+    "linh": ("linh", "linh", 0),
+    "le": ("lẻ", "linh", 0),
+    "gieng": ("giêng", "mname", 1),
+    "chap": ("chạp", "mname", 12),
+}
+VALID_WORDS = frozenset({v[0] for v in _VOCAB.values()} | {"mốt", "mươi", "bẩy", "năm"})
+
+
+@dataclass(slots=True)
+class _Tok:
+    raw: str
+    canon: str
+    kind: str
+    val: int
+
+
+def _lookup(word: str, rules: list[str]) -> _Tok | None:
+    low = nfc(word).lower()
+    if low.isdigit():
+        return _Tok(low, low, "num", int(low))
+    key = strip_diacritics(low)
+    hit = _VOCAB.get(key)
+    if hit is None and len(key) >= 3:
+        # a letter error as well (OCR "thảng", "nghin" -> "nghìn" are fine; "tbáng" needs this)
+        best = [k for k in _VOCAB if len(k) >= 3 and Levenshtein.distance(k, key, score_cutoff=1) <= 1]
+        if len(best) == 1:
+            hit = _VOCAB[best[0]]
+            rules.append(f"date_word_fuzzy:{low}->{hit[0]}")
+    if hit is None:
+        return None
+    canon, kind, val = hit
+    if key == "bay" and "â" in split_tone(low)[0]:
+        canon = "bẩy"  # northern variant spelling
+    return _Tok(low, canon, kind, val)
+
+
+def _below100(t: list[_Tok], allow_linh: bool) -> int | None:
+    if not t:
+        return 0
+    if len(t) == 1 and t[0].kind == "num":
+        return t[0].val if t[0].val < 100 else None
+    if t[0].kind == "linh":
+        if not allow_linh or len(t) != 2 or t[1].kind not in ("d", "nam") or t[1].val == 0:
+            return None
+        return t[1].val
+    if len(t) >= 2 and t[0].kind in ("d", "nam") and t[1].kind == "ten" and t[0].val >= 2:
+        tens, rest = t[0].val * 10, t[2:]
+        t[1].canon = "mươi"
+        if rest and rest[0].kind in ("d",) and rest[0].val == 1 and strip_diacritics(rest[0].raw) == "mot":
+            tone = split_tone(rest[0].raw)[1]
+            rest[0].canon = "mốt" if (rest[0].raw == "mốt" or tone in (1, 3)) else "một"
+    elif t[0].kind == "ten":
+        tens, rest = 10, t[1:]
+        t[0].canon = "mười"
+    elif len(t) == 1 and t[0].kind in ("d", "nam"):
+        return t[0].val
+    else:
+        return None
+    if not rest:
+        return tens
+    if len(rest) == 1 and rest[0].kind in ("d", "nam") and rest[0].val != 0:
+        return tens + rest[0].val
+    return None
+
+
+def _below1000(t: list[_Tok], after_big: bool) -> int | None:
+    ks = [i for i, x in enumerate(t) if x.kind == "hundred"]
+    if not ks:
+        return _below100(t, allow_linh=after_big)
+    k = ks[0]
+    left = t[:k]
+    if len(left) != 1 or left[0].kind not in ("d", "nam", "num") or left[0].val > 9:
+        return None
+    r = _below100(t[k + 1 :], allow_linh=True)
+    return None if r is None else left[0].val * 100 + r
+
+
+def _number(t: list[_Tok]) -> int | None:
+    if not t:
+        return None
+    if len(t) == 1 and t[0].kind == "num":
+        return t[0].val
+    # digit-by-digit reading of a year: "một chín tám bảy"
+    if len(t) == 4 and all(x.kind in ("d", "nam") for x in t) and t[0].val > 0:
+        return int("".join(str(x.val) for x in t))
+    ks = [i for i, x in enumerate(t) if x.kind == "thousand"]
+    if not ks:
+        return _below1000(t, after_big=False)
+    k = ks[0]
+    left = _below1000(t[:k], after_big=False) if k else None
+    right = _below1000(t[k + 1 :], after_big=True)
+    if left is None or right is None or left == 0:
+        return None
+    return left * 1000 + right
+
+
+def _month(t: list[_Tok]) -> int | None:
+    if len(t) == 1 and t[0].kind == "mname":
+        return t[0].val
+    v = _number(t)
+    return v if v is not None and 1 <= v <= 12 else None
+
+
+@dataclass(slots=True)
+class WordsResult:
+    date: ParsedDate
+    canonical: str
+
+
+def parse_date_words(raw: str) -> WordsResult | None:
+    """Parse a date written in words; None if it does not read as one. Raises DateError if invalid."""
+    rules: list[str] = []
+    s = collapse_ws(nfc(raw).replace("\n", " "))
+    words = [w for w in re.split(r"[\s,;:.\-–—/()]+", s) if w]
+    toks: list[_Tok] = []
+    unknown: list[str] = []
+    for w in words:
+        tok = _lookup(w, rules)
+        if tok is None:
+            unknown.append(w)
+            continue
+        toks.append(tok)
+    if not toks:
+        return None
+    if unknown:
+        rules.append("date_word_dropped:" + " ".join(unknown))
+    had_ngay = bool(toks) and toks[0].kind == "lbl_d"
+    body = toks[1:] if had_ngay else toks
+    mong = body[:1] if body and body[0].kind == "mong" else []
+    body = body[len(mong) :]
+    i_m = next((i for i, x in enumerate(body) if x.kind == "lbl_m"), None)
+    day = month = year = None
+    if i_m is None:
+        # "năm một nghìn chín trăm sáu mươi hai" (year only)
+        if body and body[0].kind == "nam" and not mong:
+            year = _number(body[1:])
+            if year is None:
+                return None
+            day_t: list[_Tok] = []
+            month_t: list[_Tok] = []
+            year_t = body[1:]
+        else:
+            return None
+    else:
+        day_t = body[:i_m]
+        rest = body[i_m + 1 :]
+        month_t = year_t = []
+        for j, x in enumerate(rest):
+            if x.kind != "nam" or j == 0:
+                continue
+            mo = _month(rest[:j])
+            yr = _number(rest[j + 1 :])
+            if mo is not None and yr is not None:
+                month, year, month_t, year_t = mo, yr, rest[:j], rest[j + 1 :]
+                break
+        if year is None:
+            return None
+        if day_t:
+            day = _number(day_t)
+            if day is None or not 1 <= day <= 31:
+                raise DateError("không đọc được ngày bằng chữ / day in words does not parse")
+        elif mong:
+            return None
+    assert year is not None
+    check_date(year, month, day)
+    parts: list[str] = []
+    if day is not None:
+        if had_ngay or ALWAYS_NGAY:
+            parts.append("ngày")
+        parts += [m.canon for m in mong] + [x.canon for x in day_t]
+    if month is not None:
+        parts += ["tháng"] + [x.canon for x in month_t]
+    parts += ["năm"] + [x.canon for x in year_t]
+    canonical = " ".join(parts)
+    repaired = [x.raw for x in toks if x.raw != x.canon]
+    if repaired:
+        rules.append("date_word_repair")
+    return WordsResult(ParsedDate(year, month, day, rules), canonical)
+
+
+# --- time -----------------------------------------------------------------------------------------
+
+_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:gio|h|g|:|\.)\s*(?:(\d{1,2})\s*(?:phut|p|')?)?", re.I)
+
+
+def parse_time(raw: str) -> str | None:
+    """``10 giờ 30 phút``, ``10h30``, ``10:30`` -> ``10:30``; raises DateError when out of range."""
+    # "23g05" / "10h30": read the separator before fixing look-alike digits (g would become 9)
+    s = re.sub(r"(\d)\s*[gGhH]\s*(?=\d)", r"\1:", collapse_ws(nfc(raw)))
+    s, _ = _fix_digits(s)
+    key = strip_diacritics(s).lower()
+    m = _TIME.search(key)
+    if not m:
+        return None
+    h, mi = int(m[1]), int(m[2] or 0)
+    if h > 24 or mi > 59 or (h == 24 and mi):
+        raise DateError(f"giờ {h}:{mi:02d} không hợp lệ / time {h}:{mi:02d} is invalid")
+    return f"{h % 24:02d}:{mi:02d}"

@@ -1,0 +1,106 @@
+"""Numbers written on the page: entry/book/page numbers, document numbers, identity numbers."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from .dates import _fix_digits
+from .lexicons import read_csv
+from .text import clean_text, fold
+
+_LABELS = re.compile(r"^\s*(quyen so|so|trang so|trang|so dinh danh|cccd|cmnd|ho chieu)\s*[:.\-]?\s*", re.I)
+
+
+def _strip_label(s: str) -> str:
+    f = fold(s)
+    m = _LABELS.match(f)
+    if not m:
+        return s
+    n = len(m.group(1).split())
+    rest = s.split(None, n)
+    return (rest[n] if len(rest) > n else "").lstrip(":.- ")
+
+
+def entry_no(raw: str) -> tuple[str | None, list[str]]:
+    """``Số 12`` -> ``12``; leading zeros kept."""
+    s, rules = clean_text(raw)
+    s = _strip_label(s)
+    s, fixed = _fix_digits(s)
+    if fixed:
+        rules.append("ocr_digits")
+    m = re.search(r"\d+", s)
+    return (m.group(0) if m else None), rules
+
+
+def book_no(raw: str) -> tuple[str | None, list[str]]:
+    """``Quyển số: 01/2008``, ``Quyển số 01-2008`` -> ``01/2008``."""
+    s, rules = clean_text(raw)
+    s = _strip_label(s)
+    s, fixed = _fix_digits(s)
+    if fixed:
+        rules.append("ocr_digits")
+    m = re.search(r"(\d+)\s*[/\-.]\s*(\d{4})", s)
+    if m:
+        return f"{m[1]}/{m[2]}", rules
+    m = re.search(r"\d+", s)
+    return (m.group(0) if m else None), rules
+
+
+def page_no(raw: str) -> tuple[str | None, list[str]]:
+    """``Trang 12``, ``- 12 -`` -> ``12``."""
+    return entry_no(raw)
+
+
+def doc_no(raw: str) -> tuple[str | None, list[str]]:
+    """``Số 12/GBT`` -> ``12/GBT`` (as written without the label, no spaces around ``/``)."""
+    s, rules = clean_text(raw)
+    s = _strip_label(s)
+    s = re.sub(r"\s*([/\-])\s*", r"\1", s).strip(" .:")
+    return (s or None), rules
+
+
+@cache
+def province_codes() -> frozenset[str]:
+    """Pre-2025 province codes, zero-padded to 3 digits (the PPP of a 12-digit personal number)."""
+    return frozenset(
+        f"{int(r['old_province_code']):03d}" for r in read_csv("gazetteer/province_mapping_2025.csv")
+    )
+
+
+def decode_personal_id(number: str) -> dict:
+    """``PPP G YY RRRRRR``: province code, century/sex digit, birth year (domain.md §7)."""
+    g = int(number[3])
+    century = 1900 + (g // 2) * 100
+    return {
+        "province_code": number[:3],
+        "sex": "Nam" if g % 2 == 0 else "Nữ",
+        "birth_year": century + int(number[4:6]),
+    }
+
+
+def id_number(raw: str) -> tuple[str | None, str | None, list[str], dict]:
+    """-> (value, reason if invalid, rules, details). Digits only; a passport keeps its letter."""
+    s, rules = clean_text(raw)
+    s = _strip_label(s)
+    compact = re.sub(r"[\s.\-]", "", s)
+    m = re.fullmatch(r"([A-Za-z]{1,2})(\d{7,8})", compact)
+    if m:
+        return m[1].upper() + m[2], None, rules, {"kind": "passport"}
+    fixed, changed = _fix_digits(compact)
+    if changed:
+        rules.append("ocr_digits")
+    digits = re.sub(r"\D", "", fixed)
+    if not digits:
+        return compact or None, "không có chữ số / no digits", rules, {}
+    if digits != fixed:
+        rules.append("digits_only")
+    details: dict = {"kind": {9: "cmnd", 12: "personal_id"}.get(len(digits), "other")}
+    if len(digits) == 12:
+        details.update(decode_personal_id(digits))
+        if digits[:3] not in province_codes():
+            return digits, (f"mã tỉnh {digits[:3]} không hợp lệ / province code {digits[:3]} "
+                            "of the 12-digit number is not a province"), rules, details  # fmt: skip
+    elif len(digits) not in (8, 9):
+        return digits, f"số giấy tờ có {len(digits)} chữ số / unexpected length {len(digits)}", rules, details
+    return digits, None, rules, details

@@ -1,0 +1,109 @@
+"""Lexicon loading (once, cached): names with frequencies, ethnic groups, countries."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+from .text import fold, nfc, tone_key
+
+DATA = Path(__file__).resolve().parents[2] / "data"
+
+
+def read_csv(rel: str) -> list[dict[str, str]]:
+    with (DATA / rel).open(encoding="utf-8", newline="") as f:
+        return [{k: nfc(v or "").strip() for k, v in row.items()} for row in csv.DictReader(f)]
+
+
+@dataclass(frozen=True, slots=True)
+class SlotLexicon:
+    """Name syllables of one slot (họ / đệm / tên), keyed two ways.
+
+    ``by_tone``: tone_key -> (most frequent spelling, summed weight) — raw text valid in this slot.
+    ``by_fold``: diacritic-free key -> candidate spellings with weights — what OCR could have meant.
+    """
+
+    by_tone: dict[str, tuple[str, float]]
+    by_fold: dict[str, tuple[tuple[str, float], ...]]
+
+    def weight(self, word: str) -> float:
+        hit = self.by_tone.get(tone_key(word))
+        return hit[1] if hit else 0.0
+
+
+def _slot(entries: list[tuple[str, float]]) -> SlotLexicon:
+    by_tone: dict[str, tuple[str, float]] = {}
+    for word, w in entries:
+        w0 = word.upper()
+        k = tone_key(w0)
+        if k in by_tone:
+            best, tot = by_tone[k]
+            # keep the spelling with the larger own weight as the display form
+            by_tone[k] = (best, tot + w)
+        else:
+            by_tone[k] = (w0, w)
+    by_fold: dict[str, list[tuple[str, float]]] = {}
+    for _k, (word, w) in by_tone.items():
+        by_fold.setdefault(fold(word), []).append((word, w))
+    return SlotLexicon(by_tone, {k: tuple(v) for k, v in by_fold.items()})
+
+
+# Relative weight of a syllable known only from the public given-name list (name_syllables.csv):
+# valid, but rarer than anything in the curated weighted lists.
+_SYLLABLE_WEIGHT = 0.3
+
+
+@cache
+def name_lexicons() -> dict[str, SlotLexicon]:
+    surnames = [(r["surname"], float(r["share"] or 0.05)) for r in read_csv("lexicons/surnames.csv")]
+    # shares are % of population; middle/given weights are relative units of a similar scale
+    middles = [(r["middle"], float(r["weight"] or 1)) for r in read_csv("lexicons/middle_names.csv")]
+    givens = [(r["given"], float(r["weight"] or 1)) for r in read_csv("lexicons/given_names.csv")]
+    sylls = [(r["syllable"], _SYLLABLE_WEIGHT) for r in read_csv("lexicons/name_syllables.csv")]
+    return {
+        "ho": _slot(surnames),
+        # middle slot: the curated middle names and given names only — a bare public-list syllable
+        # ("Thi") is not taken as a valid middle name, so THI (lost dot) is corrected to THỊ
+        "dem": _slot(middles + [(g, w * 0.1) for g, w in givens]),
+        "ten": _slot(givens + sylls + [(m, w * 0.05) for m, w in middles]),
+    }
+
+
+@cache
+def ethnic_index() -> dict[str, str]:
+    """fold(name or alias) -> official name."""
+    rows = read_csv("lexicons/ethnic_groups.csv")
+    idx: dict[str, str] = {}
+    # official names first: "Thổ" is a group of its own and also an old alias of Tày
+    for r in rows:
+        idx[_eth_key(r["name"])] = r["name"]
+    for r in rows:
+        for a in (x for x in r["aliases"].split(";") if x.strip()):
+            idx.setdefault(_eth_key(a), r["name"])
+    return idx
+
+
+def _eth_key(s: str) -> str:
+    return fold(s).replace("'", "").replace(" ", "")
+
+
+@cache
+def ethnic_names() -> tuple[str, ...]:
+    return tuple(r["name"] for r in read_csv("lexicons/ethnic_groups.csv"))
+
+
+@cache
+def ethnic_codes() -> dict[str, str]:
+    return {r["name"]: r["code_2008"] for r in read_csv("lexicons/ethnic_groups.csv")}
+
+
+@cache
+def country_index() -> dict[str, str]:
+    idx: dict[str, str] = {}
+    for r in read_csv("lexicons/countries.csv"):
+        name = r["name"]
+        for a in [name, *[x for x in r["aliases"].split(";") if x.strip()]]:
+            idx.setdefault(fold(a).replace(" ", ""), name)
+    return idx

@@ -1,0 +1,156 @@
+"""Person names: upper case NFC, repaired accents, lexicon correction of OCR diacritic errors per slot.
+
+Slots: họ (first syllable), tên đệm (middle syllables), tên (last syllable). A syllable is corrected only
+to a lexicon spelling with the *same letters* (OCR errors here are diacritics, ocr.md §0.5), chosen by
+prior weight minus a diacritic-confusion cost; a syllable that is already valid in its slot is never
+changed (a rare name is not turned into a common one), though a much more frequent look-alike lowers
+the confidence so that a reviewer sees it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .lexicons import SlotLexicon, name_lexicons
+from .text import clean_text, collapse_ws, fold, split_tone, tone_key
+
+# Cost of reading tone `raw` when `true` was printed (Tesseract vie, ocr.md "Known Vietnamese issues").
+# 0 ngang, 1 sắc, 2 huyền, 3 hỏi, 4 ngã, 5 nặng.
+_TONE_COST = {
+    (1, 3): 0.8,
+    (3, 1): 0.8,  # acute <-> hook above on stacked diacritics (Ánh -> Ảnh)
+    (5, 0): 1.0,  # lost dot below (Thị -> Thi)
+    (4, 0): 1.2,
+    (1, 0): 1.2,
+    (2, 0): 1.2,
+    (3, 0): 1.2,  # lost tone mark
+    (4, 3): 1.2,
+    (3, 4): 1.2,
+    (4, 1): 1.2,
+    (1, 4): 1.5,
+    (2, 4): 1.5,
+    (4, 2): 1.5,
+}
+_TONE_DEFAULT = 2.0  # any other swap, or a tone added from nothing
+_MARK_COST = 1.0  # per letter whose quality mark (â ê ô ă ơ ư đ) differs
+_COST_SCALE = 1.6  # nats of prior one cost unit is worth
+
+
+def _letters(word: str) -> str:
+    return split_tone(word)[0].upper()
+
+
+def diacritic_cost(raw: str, cand: str) -> float:
+    """Cost of OCR reading ``cand`` as ``raw``; both have the same letters when diacritics are removed."""
+    rl, rt = split_tone(raw)
+    cl, ct = split_tone(cand)
+    cost = 0.0 if rt == ct else _TONE_COST.get((ct, rt), _TONE_DEFAULT)
+    rl, cl = rl.upper(), cl.upper()
+    if len(rl) != len(cl):
+        return cost + _MARK_COST * abs(len(rl) - len(cl)) + _MARK_COST
+    cost += _MARK_COST * sum(a != b for a, b in zip(rl, cl, strict=True))
+    return cost
+
+
+@dataclass(slots=True)
+class Choice:
+    value: str
+    rule: str | None = None  # "lexicon:ho:NGUYÊN->NGUYỄN"
+    margin: float | None = None  # score gap to the runner-up when corrected
+    suspect: str | None = None  # the most likely other reading of a valid raw syllable
+    known: bool = False
+    posterior: float = 1.0  # share of the chosen reading among every reading OCR could have meant
+
+
+def correct_syllable(raw: str, lex: SlotLexicon, slot: str) -> Choice:
+    """Choose what OCR meant by ``raw`` (upper case NFC) in one slot.
+
+    Score of a reading c = ln(prior weight of c) - scale * cost(OCR printing c as raw); the raw itself,
+    when valid in the slot, competes with cost 0 and is never replaced. The posterior of the chosen
+    reading scales the field confidence, so close calls (HOA/HÒA, DUNG/DŨNG) go to review.
+    """
+    hit = lex.by_tone.get(tone_key(raw))
+    cands = lex.by_fold.get(fold(raw), ())
+    raw_tk = tone_key(raw)
+    scored = [
+        (math.log(w) - _COST_SCALE * diacritic_cost(raw, c), c) for c, w in cands if tone_key(c) != raw_tk
+    ]
+    if hit is not None:
+        # valid as written (any tone placement): keep the writer's spelling
+        own = math.log(hit[1])
+        total = math.exp(own) + sum(math.exp(sc) for sc, _ in scored)
+        post = math.exp(own) / total
+        best_alt = max(scored, default=None)
+        suspect = best_alt[1] if best_alt and post < 0.9 else None
+        return Choice(raw, suspect=suspect, known=True, posterior=post)
+    if not scored:
+        return Choice(raw)
+    scored.sort(reverse=True)
+    best_score, best = scored[0]
+    margin = best_score - scored[1][0] if len(scored) > 1 else math.inf
+    post = math.exp(best_score) / sum(math.exp(sc) for sc, _ in scored)
+    return Choice(best, rule=f"lexicon:{slot}:{raw}->{best}", margin=margin, known=True, posterior=post)
+
+
+_NON_NAME = re.compile(r"[^\w\s'\-]")
+
+
+@dataclass(slots=True)
+class NameResult:
+    value: str
+    rules: list[str] = field(default_factory=list)
+    ho: str = ""
+    dem: str = ""
+    ten: str = ""
+    confidence_factor: float = 1.0
+    corrections: list[dict] = field(default_factory=list)
+    unknown: list[str] = field(default_factory=list)
+
+
+def normalize_name(raw: str) -> NameResult:
+    s, rules = clean_text(raw)
+    s2 = _NON_NAME.sub(" ", s)
+    s2 = re.sub(r"\d+", " ", s2)
+    s2 = collapse_ws(s2.replace("_", " ").strip("-' "))
+    if s2 != s:
+        rules.append("name_chars")
+    up = unicodedata.normalize("NFC", s2.upper())
+    if up != s2:
+        rules.append("upper")
+    toks = up.split()
+    lex = name_lexicons()
+    out: list[str] = []
+    res = NameResult(value="", rules=rules)
+    for i, tok in enumerate(toks):
+        slot = "ho" if i == 0 and len(toks) > 1 else "ten" if i == len(toks) - 1 else "dem"
+        if "-" in tok or "'" in tok:
+            out.append(tok)  # minority names (H'BLONG, KSOR-H'...) are outside the lexicons
+            continue
+        ch = correct_syllable(tok, lex[slot], slot)
+        if ch.rule:
+            rules.append(ch.rule)
+            res.corrections.append(
+                {
+                    "slot": slot,
+                    "raw": tok,
+                    "value": ch.value,
+                    "margin": None if math.isinf(ch.margin or 0) else round(ch.margin or 0, 3),
+                }
+            )
+        if ch.suspect:
+            res.corrections.append({"slot": slot, "raw": tok, "value": tok, "suspect": ch.suspect,
+                                    "posterior": round(ch.posterior, 3)})  # fmt: skip
+        res.confidence_factor *= ch.posterior
+        if not ch.known:
+            res.unknown.append(tok)
+        out.append(ch.value)
+    res.value = " ".join(out)
+    if out:
+        if len(out) == 1:
+            res.ten = out[0]
+        else:
+            res.ho, res.dem, res.ten = out[0], " ".join(out[1:-1]), out[-1]
+    return res

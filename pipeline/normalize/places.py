@@ -1,0 +1,594 @@
+"""Places: abbreviation expansion, gazetteer resolution (legacy units and the 2025 units), canonical text.
+
+Records are historical, so a chain is resolved against the pre-reform list first (province -> district
+-> ward), then against the 2025 list (province -> ward), unless the record date is on or after
+1 July 2025. Names are matched on a key that ignores tone placement and y/i (``tone_key``), then on the
+diacritic-free form inside the parent unit (OCR diacritic errors). Output: the unit words as written
+(or inferred from the gazetteer when missing) in lower case, the names in the gazetteer's spelling.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
+
+from .lexicons import read_csv
+from .text import clean_text, collapse_ws, fold, tone_key
+
+REFORM_DATE = "2025-07-01"
+UNIT_WORDS = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "huyện", "quận", "tỉnh", "xã")
+_UNIT_BY_FOLD = {fold(u): u for u in UNIT_WORDS}
+PROVINCE_KINDS = ("tỉnh", "thành phố")
+DISTRICT_KINDS = ("huyện", "quận", "thị xã", "thành phố")
+WARD_KINDS = ("xã", "phường", "thị trấn", "đặc khu")
+# Below the commune: kept as written, never resolved.
+SUBUNIT_WORDS = ("tổ dân phố", "khu phố", "số nhà", "thôn", "ấp", "xóm", "bản", "làng", "tổ", "khu",
+                 "đường", "khóm", "buôn", "plei", "khối", "cụm", "số", "hẻm", "ngõ", "ngách", "kiệt")  # fmt: skip
+# matched with their diacritics: folded "lang"/"ban" would also catch Lạng Sơn, Bàn Thạch...
+_SUBUNIT_EXACT = tuple(sorted(SUBUNIT_WORDS, key=len, reverse=True))
+FACILITY_PREFIXES = (
+    "Bệnh viện Đa khoa", "Bệnh viện Phụ sản", "Bệnh viện Sản Nhi", "Bệnh viện", "Trung tâm Y tế",
+    "Trạm Y tế", "Trạm xá", "Bệnh xá", "Nhà hộ sinh", "Nhà bảo sanh", "Nhà bảo sinh", "Phòng khám Đa khoa",
+    "Phòng khám", "Khoa sản",
+)  # fmt: skip
+_FACILITY_FOLD = tuple((fold(p), p) for p in sorted(FACILITY_PREFIXES, key=len, reverse=True))
+_PREFIXES = ("Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường", "Huyện", "Quận", "Tỉnh", "Xã")
+
+
+def split_prefix(name: str) -> tuple[str, str]:
+    """``"Xã Hòa Thịnh"`` -> (``"xã"``, ``"Hòa Thịnh"``)."""
+    for p in _PREFIXES:
+        if name.startswith(p + " "):
+            return p.lower(), name[len(p) + 1 :]
+    return "", name
+
+
+def name_key(name: str) -> str:
+    k = tone_key(name)
+    # numbered units: "Phường 05" == "Phường 5"
+    return k.lstrip("0") if k.isdigit() else k
+
+
+def loose_key(name: str) -> str:
+    k = fold(name).replace("'", "").replace(" ", "")
+    return k.lstrip("0") if k.isdigit() else k
+
+
+@dataclass(frozen=True, slots=True)
+class Unit:
+    code: str
+    kind: str  # lower-case unit word from the gazetteer prefix
+    name: str  # official spelling without the prefix
+    parent: str = ""  # parent code (district for a legacy ward, province otherwise)
+    province: str = ""
+
+    def as_dict(self) -> dict[str, str]:
+        return {"code": self.code, "kind": self.kind, "name": self.name}
+
+
+class _Level:
+    """Units of one level indexed by (parent, key) and by key alone, exact and loose."""
+
+    def __init__(self) -> None:
+        self.exact: dict[tuple[str, str], list[Unit]] = {}
+        self.loose: dict[tuple[str, str], list[Unit]] = {}
+        self.by_code: dict[str, Unit] = {}
+
+    def add(self, u: Unit, *names: str) -> None:
+        if u.code in self.by_code and self.by_code[u.code] == u and not names[1:]:
+            return
+        self.by_code.setdefault(u.code, u)
+        for n in {name_key(x) for x in names if x}:
+            for parent in (u.parent, "*"):
+                lst = self.exact.setdefault((parent, n), [])
+                if u not in lst:
+                    lst.append(u)
+        for n in {loose_key(x) for x in names if x}:
+            for parent in (u.parent, "*"):
+                lst = self.loose.setdefault((parent, n), [])
+                if u not in lst:
+                    lst.append(u)
+
+    def find(self, name: str, parent: str = "*") -> tuple[list[Unit], str]:
+        hit = self.exact.get((parent, name_key(name)))
+        if hit:
+            return hit, "exact"
+        hit = self.loose.get((parent, loose_key(name)))
+        return (hit or []), "loose"
+
+
+@dataclass(slots=True)
+class Gazetteer:
+    l_prov: _Level = field(default_factory=_Level)
+    l_dist: _Level = field(default_factory=_Level)
+    l_ward: _Level = field(default_factory=_Level)
+    n_prov: _Level = field(default_factory=_Level)
+    n_ward: _Level = field(default_factory=_Level)
+    ward_map: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # old ward code -> rows
+    dist_map: dict[str, list[dict[str, str]]] = field(default_factory=dict)  # old district (no wards)
+    prov_map: dict[str, dict[str, str]] = field(default_factory=dict)
+    history: dict[str, list[dict[str, str]]] = field(default_factory=dict)
+
+
+# Names people write for provinces besides the official one.
+_PROVINCE_ALIASES = {
+    "Hồ Chí Minh": ("HCM", "Sài Gòn", "TPHCM", "Hồ Chí Minh City"),
+    "Bà Rịa - Vũng Tàu": ("Bà Rịa Vũng Tàu", "BR-VT", "BRVT", "Bà Rịa-Vũng Tàu"),
+    "Đắk Lắk": ("Đăk Lăk", "Đắc Lắc", "Daklak"),
+    "Đắk Nông": ("Đăk Nông", "Đắc Nông"),
+}
+
+
+@cache
+def gazetteer() -> Gazetteer:
+    g = Gazetteer()
+    for r in read_csv("gazetteer/units_legacy.csv"):
+        pk, pn = split_prefix(r["province_name"])
+        prov = Unit(r["province_code"], pk, pn, "", r["province_code"])
+        g.l_prov.add(prov, pn, *_PROVINCE_ALIASES.get(pn, ()))
+        dk, dn = split_prefix(r["district_name"])
+        dist = Unit(r["district_code"], dk, dn, r["province_code"], r["province_code"])
+        g.l_dist.add(dist, dn)
+        if r["ward_code"]:
+            wk, wn = split_prefix(r["ward_name"])
+            alt = split_prefix(r["ward_name_alt"])[1] if r["ward_name_alt"] else ""
+            g.l_ward.add(Unit(r["ward_code"], wk, wn, r["district_code"], r["province_code"]), wn, alt)
+    for r in read_csv("gazetteer/units_2025.csv"):
+        pk, pn = split_prefix(r["province_name"])
+        g.n_prov.add(Unit(r["province_code"], pk, pn, "", r["province_code"]), pn,
+                     *_PROVINCE_ALIASES.get(pn, ()))  # fmt: skip
+        wk, wn = split_prefix(r["ward_name"])
+        g.n_ward.add(Unit(r["ward_code"], wk, wn, r["province_code"], r["province_code"]), wn)
+    for r in read_csv("gazetteer/ward_mapping_2025.csv"):
+        if r["old_ward_code"]:
+            g.ward_map.setdefault(r["old_ward_code"], []).append(r)
+        else:
+            g.dist_map.setdefault(r["old_district_code"], []).append(r)
+    for r in read_csv("gazetteer/province_mapping_2025.csv"):
+        g.prov_map[r["old_province_code"]] = r
+    for r in read_csv("gazetteer/provinces_history.csv"):
+        g.history.setdefault(loose_key(r["old_name"]), []).append(r)
+    return g
+
+
+# --- parsing the written text --------------------------------------------------------------------
+
+_ABBR_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
+    (re.compile(p, re.I), r)
+    for p, r in (
+        (r"\bT\.?\s?P\.?\s*H\.?\s?C\.?\s?M\b\.?", "thành phố Hồ Chí Minh"),
+        (r"\bTT\s*[-.]\s*Huế\b", "Thừa Thiên Huế"),
+        (r"\bBVĐK\b\.?", "Bệnh viện Đa khoa"),
+        (r"\bBV\b\.?", "Bệnh viện"),
+        (r"\bTYT\b\.?", "Trạm Y tế"),
+        (r"\bTTYT\b\.?", "Trung tâm Y tế"),
+        (r"\bUBND\b\.?", "UBND"),
+        (r"\bT\.\s?P\b\.?\s*", "thành phố "),
+        (r"\bTP\b\.?\s*", "thành phố "),
+        (r"\bTX\b\.?\s*", "thị xã "),
+        (r"\bTT\b\.\s*", "thị trấn "),
+        (r"\bTT\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ])", "thị trấn "),
+        (r"\bĐK\b\.\s*", "đặc khu "),
+    )
+)
+_ONE_LETTER = {"x": "xã", "h": "huyện", "t": "tỉnh", "q": "quận", "p": "phường"}
+_ONE_LETTER_RE = re.compile(r"(?<![\w.])([XxHhTtQqPp])\.\s*(?=[\wĐđ])")
+_SPLIT = re.compile(r"\s*[,;]\s*|\s+[-–—]\s+|\s*\n\s*")
+
+
+@cache
+def _hyphenated() -> re.Pattern[str]:
+    """Unit names that contain " - " (Bà Rịa - Vũng Tàu, Gia Lai – Kon Tum): not a part separator."""
+    names: set[str] = set()
+    for r in read_csv("gazetteer/units_legacy.csv"):
+        for col in ("province_name", "district_name", "ward_name"):
+            n = split_prefix(r[col])[1]
+            if re.search(r"\s[-–—]\s", n):
+                names.add(n)
+    for r in read_csv("gazetteer/provinces_history.csv"):
+        for n in [r["old_name"], *r["successor_names"].split(";")]:
+            if re.search(r"\s[-–—]\s", n.strip()):
+                names.add(split_prefix(n.strip())[1])
+    alts = []
+    for n in sorted(names, key=len, reverse=True):
+        a, b = re.split(r"\s[-–—]\s", n, maxsplit=1)
+        alts.append(rf"({re.escape(a)})\s*[-–—]\s*({re.escape(b)})")
+    return re.compile("|".join(alts), re.I)
+
+
+def _protect_hyphens(s: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        a, b = [g for g in m.groups() if g is not None]
+        return f"{a}-{b}"
+
+    return _hyphenated().sub(sub, s)
+
+
+def expand_abbreviations(s: str) -> tuple[str, bool]:
+    out = s
+    for pat, rep in _ABBR_RULES:
+        out = pat.sub(rep, out)
+    out = _ONE_LETTER_RE.sub(lambda m: _ONE_LETTER[m.group(1).lower()] + " ", out)
+    out = collapse_ws(out)
+    return out, out != collapse_ws(s)
+
+
+@dataclass(slots=True)
+class Part:
+    written: str  # the part's text after abbreviation expansion
+    kind: str | None  # unit word as written (lower case), None when missing
+    name: str  # the name after the unit word
+    role: str = "unknown"  # province | district | ward | subunit | facility | unknown
+    unit: Unit | None = None
+    inferred_kind: bool = False
+    historical: dict[str, str] | None = None
+    alt: str | None = None  # the whole text as a bare name, when the unit word was not written exactly
+
+    def use_alt(self) -> None:
+        if self.alt is not None:
+            self.kind, self.name, self.alt = None, self.alt, None
+
+    def canonical(self) -> str:
+        if self.role in ("subunit", "facility", "ambiguous") or (
+            self.unit is None and self.historical is None
+        ):
+            return self.written if self.kind is None else f"{self.kind} {self.name}"
+        name = self.unit.name if self.unit else self.name
+        kind = self.kind or (self.unit.kind if self.unit else "tỉnh")
+        return f"{kind} {name}"
+
+
+def split_part(text: str) -> Part:
+    words = text.split()
+    fw = [fold(w) for w in words]
+    for n in (2, 1):
+        if len(words) > n and " ".join(fw[:n]) in _UNIT_BY_FOLD:
+            kind = _UNIT_BY_FOLD[" ".join(fw[:n])]
+            exact = " ".join(words[:n]).lower() == kind
+            # "Quan Hóa", "Xa Lộc": a bare name whose first syllable folds like a unit word
+            return Part(text, kind, " ".join(words[n:]), alt=None if exact else text)
+    return Part(text, None, text)
+
+
+def _subunit(text: str) -> bool:
+    low = text.lower()
+    return any(low == w or low.startswith(w + " ") for w in _SUBUNIT_EXACT)
+
+
+@dataclass(slots=True)
+class PlaceResolution:
+    text: str  # canonical place text (the field value)
+    parts: list[dict[str, Any]] = field(default_factory=list)
+    scheme: str | None = None  # "legacy" | "2025" | None
+    legacy: dict[str, Any] | None = None  # province/district/ward code+name of the pre-2025 list
+    current: dict[str, Any] | None = None  # 2025 province (+ ward when decided)
+    current_candidates: list[dict[str, str]] = field(default_factory=list)
+    ambiguous: bool = False  # the old commune was split among several new ones, or names collide
+    historical_province: dict[str, str] | None = None  # a province that ceased before 2025
+    facility: str | None = None
+    resolved: bool = False  # every administrative part was found in the gazetteer
+    unresolved: list[str] = field(default_factory=list)
+    rules: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "scheme": self.scheme,
+            "legacy": self.legacy,
+            "current": self.current,
+            "current_candidates": self.current_candidates,
+            "ambiguous": self.ambiguous,
+            "historical_province": self.historical_province,
+            "facility": self.facility,
+            "resolved": self.resolved,
+            "unresolved": self.unresolved,
+            "parts": self.parts,
+        }
+
+
+def _pick(units: list[Unit], kind: str | None, kinds: tuple[str, ...]) -> list[Unit]:
+    """Keep units whose gazetteer kind agrees with the written one (when one is written)."""
+    if kind is None:
+        return [u for u in units if u.kind in kinds] or units
+    same = [u for u in units if u.kind == kind]
+    return same or ([u for u in units if kind in kinds] if kind in kinds else [])
+
+
+def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -> tuple[int, bool]:
+    """Resolve right to left against the legacy list; returns (parts resolved, ambiguous)."""
+    i = len(parts) - 1
+    prov: Unit | None = None
+    dist: Unit | None = None
+    ambiguous = False
+    solved = 0
+    # province
+    if i >= 0 and (parts[i].kind in (None, *PROVINCE_KINDS)) and parts[i].role == "unknown":
+        hits, _ = g.l_prov.find(parts[i].name)
+        hits = _pick(hits, parts[i].kind, PROVINCE_KINDS) if parts[i].kind != "thành phố" else hits
+        if len(hits) == 1:
+            prov = hits[0]
+            parts[i].role, parts[i].unit = "province", prov
+            solved += 1
+            i -= 1
+        elif parts[i].historical is not None:
+            parts[i].role = "province"
+            solved += 1
+            i -= 1
+    provs = [prov.code] if prov else hist_successors
+    # district
+    if i >= 0 and parts[i].kind in (None, *DISTRICT_KINDS) and parts[i].role == "unknown":
+        cands: list[Unit] = []
+        for pc in provs or ["*"]:
+            hits, _ = g.l_dist.find(parts[i].name, pc)
+            cands += hits
+        cands = _pick(cands, parts[i].kind, DISTRICT_KINDS)
+        if not cands and parts[i].alt is not None:
+            for pc in provs or ["*"]:
+                cands += g.l_dist.find(parts[i].alt, pc)[0]
+            if cands:
+                parts[i].use_alt()
+        if len(cands) == 1 or (
+            cands and parts[i].kind is None and provs and len({c.code for c in cands}) == 1
+        ):
+            dist = cands[0]
+        elif len(cands) > 1 and i > 0:
+            # the ward written before it may decide ("Hòa Thịnh, Tây Hòa" without a province)
+            wk = split_part(parts[i - 1].written)
+            fits = [c for c in cands if g.l_ward.find(wk.name, c.code)[0]]
+            if len(fits) == 1:
+                dist = fits[0]
+        if dist is not None:
+            parts[i].role, parts[i].unit = "district", dist
+            solved += 1
+            i -= 1
+            if prov is None and not hist_successors:
+                prov = g.l_prov.by_code.get(dist.province)
+        elif parts[i].kind in DISTRICT_KINDS and i > 0:
+            # a district unknown to the snapshot (renamed or split before 2025, e.g. thành phố Huế in
+            # 2025): leave it unresolved and still look for the ward inside the province
+            i -= 1
+    # ward
+    if (
+        i >= 0
+        and parts[i].kind in (None, *WARD_KINDS)
+        and parts[i].role == "unknown"
+        and not _subunit(parts[i].written)
+    ):
+        if dist is not None:
+            scopes = [("dist", dist.code)]
+        elif prov is not None:
+            scopes = [("prov", prov.code)]
+        elif hist_successors:
+            scopes = [("prov", c) for c in hist_successors]
+        else:
+            scopes = [("any", "*")]
+
+        def look(name: str) -> list[Unit]:
+            out: list[Unit] = []
+            for kind, code in scopes:
+                hits, _ = g.l_ward.find(name, code if kind == "dist" else "*")
+                if kind == "prov":
+                    hits = [h for h in hits if h.province == code]
+                out += hits
+            return out
+
+        cands = _pick(look(parts[i].name), parts[i].kind, WARD_KINDS)
+        if not cands and parts[i].alt is not None:
+            cands = look(parts[i].alt)
+            if cands:
+                parts[i].use_alt()
+        if len({(c.kind, c.name) for c in cands}) == 1 and (len(cands) == 1 or dist is not None):
+            # one unit, or same-named duplicates inside one district (README §3.6: Xã Đông Khê)
+            parts[i].role, parts[i].unit = "ward", cands[0]
+            ambiguous = ambiguous or len(cands) > 1
+            solved += 1
+        elif len(cands) > 1:
+            # a real name, but several units carry it and nothing written decides
+            parts[i].role = "ambiguous"
+            ambiguous = True
+    return solved, ambiguous
+
+
+def _chain_2025(parts: list[Part], g: Gazetteer) -> int:
+    i = len(parts) - 1
+    if i < 0 or parts[i].kind not in (None, *PROVINCE_KINDS):
+        return 0
+    hits, _ = g.n_prov.find(parts[i].name)
+    if len(hits) != 1:
+        return 0
+    prov = hits[0]
+    parts[i].role, parts[i].unit = "province", prov
+    solved = 1
+    i -= 1
+    if i >= 0 and parts[i].kind in (None, *WARD_KINDS) and not _subunit(parts[i].written):
+        cands = _pick(g.n_ward.find(parts[i].name, prov.code)[0], parts[i].kind, WARD_KINDS)
+        if len(cands) == 1:
+            parts[i].role, parts[i].unit = "ward", cands[0]
+            solved += 1
+    return solved
+
+
+def _historical(part: Part, g: Gazetteer) -> tuple[dict[str, str] | None, list[str]]:
+    rows = g.history.get(loose_key(part.name))
+    if not rows or part.kind not in (None, *PROVINCE_KINDS):
+        return None, []
+    row = rows[0]
+    succ_codes: list[str] = []
+    for rr in rows:
+        for s in rr["successor_names"].split(";"):
+            hits, _ = g.l_prov.find(split_prefix(s.strip())[1])
+            succ_codes += [h.code for h in hits]
+    info = {"name": row["old_name"], "year_of_change": row["year_of_change"],
+            "successors": row["successor_names"], "kind": row["kind"]}  # fmt: skip
+    return info, sorted(set(succ_codes))
+
+
+def _facility(text: str) -> tuple[str | None, str]:
+    """Split a leading health-facility name: ("Trạm Y tế", "xã Hòa Thịnh")."""
+    f = fold(text)
+    for pf, _p in _FACILITY_FOLD:
+        if f == pf or f.startswith(pf + " "):
+            n = len(pf.split())
+            words = text.split()
+            return " ".join(words[:n]), " ".join(words[n:])
+    return None, text
+
+
+def _reset(parts: list[Part]) -> None:
+    for p in parts:
+        if p.role in ("province", "district", "ward"):
+            p.role, p.unit = "unknown", None
+
+
+def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
+    """Canonical place text plus its legacy and 2025 administrative units (see module doc)."""
+    g = gazetteer()
+    s, rules = clean_text(text.replace("\n", ", ") if "\n" in text else text)
+    s = s.strip(" ,.;-")
+    s, expanded = expand_abbreviations(s)
+    if expanded:
+        rules.append("place_abbr")
+    raw_parts = [p.strip(" .") for p in _SPLIT.split(_protect_hyphens(s)) if p.strip(" .")]
+    res = PlaceResolution(text="", rules=rules)
+    if not raw_parts:
+        return res
+    facility, rest = _facility(raw_parts[0])
+    facility_words = facility
+    absorbed = False  # the facility's name took a non-place remainder ("Bệnh viện Từ Dũ")
+    if facility is not None:
+        raw_parts = ([rest] if rest else []) + raw_parts[1:]
+    parts = [split_part(p) for p in raw_parts]
+    for p in parts:
+        if _subunit(p.written) and p.kind is None:
+            p.role = "subunit"
+    hist, succ = (None, [])
+    if parts:
+        hist, succ = _historical(parts[-1], g)
+        if hist is not None and g.l_prov.find(parts[-1].name)[0]:
+            hist, succ = None, []  # a name that still existed (Lai Châu, Đắk Lắk...): the legacy unit
+        if hist is not None:
+            parts[-1].historical = hist
+            parts[-1].name = hist["name"]
+    named = [p for p in parts if p.role == "unknown"]
+    order = ("2025", "legacy") if on_date and on_date >= REFORM_DATE else ("legacy", "2025")
+    best: tuple[int, str, bool] = (-1, "", False)
+    for scheme in order:
+        _reset(parts)
+        if scheme == "legacy":
+            solved, amb = _chain_legacy(parts, g, succ)
+        else:
+            solved, amb = (_chain_2025(parts, g), False) if hist is None else (0, False)
+        if solved > best[0]:
+            best = (solved, scheme, amb)
+    solved, scheme, amb = best
+    _reset(parts)
+    if scheme == "legacy":
+        _chain_legacy(parts, g, succ)
+    elif scheme == "2025":
+        _chain_2025(parts, g)
+    res.scheme = scheme if solved > 0 else None
+    res.ambiguous = amb
+    # a facility written without a unit word whose first part is not a place: part of its name
+    if (
+        facility is not None
+        and parts
+        and parts[0].role == "unknown"
+        and parts[0].kind is None
+        and len(parts) > 1
+    ):
+        facility_words = f"{facility} {parts[0].written}"
+        parts = parts[1:]
+        absorbed = True
+    elif facility is not None and len(parts) == 1 and parts[0].role == "unknown" and parts[0].kind is None:
+        facility_words = f"{facility} {parts[0].written}"
+        parts = []
+        absorbed = True
+    # parts left of the lowest resolved unit are sub-units (thôn, ấp, số nhà): kept as written
+    lowest = max((k for k, p in enumerate(parts) if p.role in ("province", "district", "ward")), default=None)
+    if lowest is not None:
+        first_resolved = min(k for k, p in enumerate(parts) if p.role in ("province", "district", "ward"))
+        for k in range(first_resolved):
+            if parts[k].role == "unknown" and parts[k].kind is None:
+                parts[k].role = "subunit"
+    for p in parts:
+        if p.role == "unknown":
+            res.unresolved.append(p.written)
+        if p.unit is not None and p.kind is None:
+            p.inferred_kind = True
+            rules.append(f"unit_inferred:{p.unit.kind} {p.unit.name}")
+        if p.unit is not None and p.name != p.unit.name and name_key(p.name) != name_key(p.unit.name):
+            rules.append(f"gazetteer:{p.name}->{p.unit.name}")
+    res.resolved = not res.unresolved and any(p.unit for p in parts) if named else False
+    res.facility = facility_words
+    texts = [p.canonical() for p in parts]
+    res.text = ", ".join(texts)
+    if facility_words:
+        sep = ", " if absorbed and res.text else " "
+        res.text = f"{facility_words}{sep}{res.text}".strip()
+    res.parts = [
+        {"written": p.written, "role": p.role, "kind": p.kind or (p.unit.kind if p.unit else None),
+         "name": p.unit.name if p.unit else p.name, "code": p.unit.code if p.unit else None,
+         "inferred_kind": p.inferred_kind}
+        for p in parts
+    ]  # fmt: skip
+    _fill_units(res, parts, scheme, g, hist)
+    return res
+
+
+def _fill_units(
+    res: PlaceResolution, parts: list[Part], scheme: str, g: Gazetteer, hist: dict | None
+) -> None:
+    by_role = {p.role: p.unit for p in parts if p.unit is not None}
+    if hist is not None:
+        res.historical_province = hist
+    if scheme == "legacy" and by_role:
+        ward, dist, prov = by_role.get("ward"), by_role.get("district"), by_role.get("province")
+        if dist is None and ward is not None:
+            dist = g.l_dist.by_code.get(ward.parent)
+        if prov is None and (dist or ward) is not None:
+            prov = g.l_prov.by_code.get((dist or ward).province)
+        res.legacy = {
+            "province": prov.as_dict() if prov else None,
+            "district": dist.as_dict() if dist else None,
+            "ward": ward.as_dict() if ward else None,
+        }
+        if prov is not None and (pm := g.prov_map.get(prov.code)):
+            res.current = {"province": {"code": pm["new_province_code"], "name": pm["new_province_name"]},
+                           "ward": None}  # fmt: skip
+        rows = g.ward_map.get(ward.code, []) if ward else []
+        if ward is None and dist is not None and dist.code in g.dist_map:
+            rows = g.dist_map[dist.code]
+        if rows:
+            cands = [{"code": r["new_ward_code"], "name": r["new_ward_name"],
+                      "province": r["new_province_name"], "partial": r["partial"]} for r in rows]  # fmt: skip
+            res.current_candidates = cands
+            if len(cands) == 1:
+                assert res.current is not None
+                res.current["ward"] = {"code": cands[0]["code"], "name": cands[0]["name"]}
+            else:
+                res.ambiguous = True
+    elif scheme == "2025" and by_role:
+        prov, ward = by_role.get("province"), by_role.get("ward")
+        res.current = {
+            "province": {"code": prov.code, "name": f"{prov.kind.capitalize()} {prov.name}"}
+            if prov
+            else None,
+            "ward": {"code": ward.code, "name": f"{ward.kind.capitalize()} {ward.name}"} if ward else None,
+        }
+
+
+def normalize_office(raw: str, *, on_date: str | None = None) -> tuple[str, PlaceResolution, list[str]]:
+    """``UBND`` + canonical place; other issuers (hospitals) as written with their place canonical."""
+    s, rules = clean_text(raw)
+    f = fold(s)
+    m = re.match(r"^(ubnd|uy ban nhan dan|u ban nhan dan)\b[\s.:]*", f)
+    if m:
+        n = len(m.group(0).split())
+        place = " ".join(s.split()[n:])
+        res = resolve_place(place, on_date=on_date)
+        if f.startswith(("uy ban", "u ban")):
+            rules.append("office:ubnd")
+        return f"UBND {res.text}".strip(), res, rules + res.rules
+    res = resolve_place(s, on_date=on_date)
+    return res.text, res, rules + res.rules

@@ -1,0 +1,299 @@
+"""Vietnamese text primitives: NFC, spacing/misplaced accent repair, tone folding, matching keys.
+
+OCR of Vietnamese fails mostly on diacritics (ocr.md §0.5): typewriter glyphs come out as spacing
+accents (``Hô` `` for ``Hồ``, ``Nguyêñ`` for ``Nguyễn``) and tone marks land on the wrong letter.
+Everything here is pure and works on NFC strings.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+# Combining tone marks (dấu thanh) and their tone numbers; 0 = ngang (no mark).
+TONE_MARKS = {"\u0300": 2, "\u0301": 1, "\u0303": 4, "\u0309": 3, "\u0323": 5}  # huyền sắc ngã hỏi nặng
+TONE_CHAR = {v: k for k, v in TONE_MARKS.items()}
+# Quality marks that belong to the letter itself (â ê ô, ă, ơ ư).
+QUALITY_MARKS = {"\u0302", "\u0306", "\u031b"}
+
+# Spacing look-alikes OCR emits instead of a combining tone mark.
+SPACING_TONES = {
+    "`": 2,
+    "\u02cb": 2,
+    "\u1fef": 2,  # grave
+    "\u00b4": 1,
+    "\u02ca": 1,
+    "\u2032": 1,  # acute (the ASCII apostrophe is handled separately)
+    "~": 4,
+    "\u02dc": 4,  # tilde
+    "\u02c0": 3,  # hook-like glottal stop letter
+}
+_SPACING_QUALITY = {"^": "\u0302", "\u02c6": "\u0302"}
+
+VOWELS = set("aăâeêioôơuưy")
+_BASE_VOWELS = set("aeiouy")
+
+_WS = re.compile(r"\s+")
+_DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-"})
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+
+
+def nfc(s: str) -> str:
+    return unicodedata.normalize("NFC", s)
+
+
+def collapse_ws(s: str) -> str:
+    return _WS.sub(" ", s).strip()
+
+
+def is_empty(raw: str | None) -> bool:
+    """Empty cells and cells holding only dashes/dots/ellipses are 'empty' (field contract)."""
+    if raw is None:
+        return True
+    return not re.sub(r"[\s\-\u2013\u2014\u2212._…·,;:]+", "", raw)
+
+
+# --- syllable decomposition -------------------------------------------------------------------
+
+
+def split_tone(word: str) -> tuple[str, int]:
+    """``"Nguyễn"`` -> ``("Nguyên", 4)``: the word without its tone mark(s), and the tone (last wins)."""
+    d = unicodedata.normalize("NFD", word)
+    tone = 0
+    out = []
+    for ch in d:
+        t = TONE_MARKS.get(ch)
+        if t is not None:
+            tone = t
+        else:
+            out.append(ch)
+    return nfc("".join(out)), tone
+
+
+def _base(ch: str) -> str:
+    return unicodedata.normalize("NFD", ch)[0].lower()
+
+
+def tone_position(toneless: str, *, old_style: bool = False) -> int | None:
+    """Index of the letter that carries the tone in a toneless syllable (None if no vowel).
+
+    Rules: a vowel with a quality mark (ê ơ â ă ô ư; ơ in ươ) wins; otherwise a closed syllable
+    takes it on the last vowel; an open one on the middle of three / first of two vowels (new
+    style ``hòa, thủy``; ``old_style`` gives ``hoà, thuỷ`` for oa/oe/uy).
+    """
+    low = toneless.lower()
+    idx = [i for i, c in enumerate(low) if c in VOWELS]
+    if not idx:
+        return None
+    # "qu" and "gi" initials: their u / i are consonantal when another vowel follows.
+    if (
+        len(idx) > 1
+        and low.startswith("qu")
+        and idx[0] == 1
+        or len(idx) > 1
+        and low.startswith("gi")
+        and idx[0] == 1
+    ):
+        idx = idx[1:]
+    # only the first contiguous vowel run is the nucleus
+    run = [idx[0]]
+    for i in idx[1:]:
+        if i == run[-1] + 1:
+            run.append(i)
+        else:
+            break
+    marked = [i for i in run if low[i] in "ăâêôơư"]
+    if marked:
+        return marked[-1]  # ươ -> ơ, ưu -> ư, uô -> ô
+    if len(run) == 1:
+        return run[0]
+    closed = run[-1] + 1 < len(low)
+    if closed:
+        return run[-1]
+    if len(run) == 3:
+        return run[1]
+    pair = low[run[0]] + low[run[1]]
+    if old_style and pair in ("oa", "oe", "uy"):
+        return run[1]
+    return run[0]
+
+
+def apply_tone(toneless: str, tone: int, *, old_style: bool = False) -> str:
+    if tone == 0:
+        return toneless
+    pos = tone_position(toneless, old_style=old_style)
+    if pos is None:
+        return toneless
+    ch = unicodedata.normalize("NFD", toneless[pos]) + TONE_CHAR[tone]
+    return nfc(toneless[:pos] + nfc(ch) + toneless[pos + 1 :])
+
+
+def uses_old_style(word: str) -> bool:
+    """True when the tone sits on the second vowel of an open oa/oe/uy (``hoà``, ``thuỷ``)."""
+    toneless, tone = split_tone(word)
+    if tone == 0:
+        return False
+    new = apply_tone(toneless, tone)
+    return new != nfc(word) and apply_tone(toneless, tone, old_style=True) == nfc(word)
+
+
+# --- repair -----------------------------------------------------------------------------------
+
+_TOKEN = re.compile(r"[^\s,;/()\[\]\"]+")
+
+
+def _repair_token(tok: str) -> tuple[str, bool]:
+    """Move stray and spacing tone marks onto the right vowel of one whitespace-free token."""
+    d = unicodedata.normalize("NFD", tok)
+    letters: list[str] = []  # NFD pieces without tone marks
+    tones: list[int] = []
+    misplaced = False
+    spacing = False
+    prev_base = ""
+    for i, ch in enumerate(d):
+        if ch in TONE_MARKS:
+            tones.append(TONE_MARKS[ch])
+            if prev_base.lower() not in _BASE_VOWELS:
+                misplaced = True  # e.g. ñ: tilde on a consonant
+            continue
+        if ch in SPACING_TONES:
+            tones.append(SPACING_TONES[ch])
+            spacing = True
+            continue
+        if ch in _SPACING_QUALITY and letters:
+            # "Ho^" -> "Hô": put the circumflex on the preceding vowel
+            for j in range(len(letters) - 1, -1, -1):
+                if letters[j].lower() in "aeo":
+                    letters[j] = letters[j] + _SPACING_QUALITY[ch]
+                    spacing = True
+                    break
+            continue
+        if ch == "'" and 0 < i == len(d) - 1 and prev_base.lower() in VOWELS | set("cnmtpgh"):
+            # a trailing apostrophe read for an acute ("Lê'"), never inside (H'Mông, M'Nông)
+            tones.append(1)
+            spacing = True
+            continue
+        if unicodedata.combining(ch) and ch not in QUALITY_MARKS and ch not in TONE_MARKS:
+            letters.append(ch)
+            continue
+        if not unicodedata.combining(ch):
+            prev_base = ch
+        letters.append(ch)
+    if not (spacing or misplaced) or not tones:
+        return tok, False
+    toneless = nfc("".join(letters))
+    if not any(_base(c) in _BASE_VOWELS for c in toneless):
+        return tok, False
+    tone = tones[-1]
+    # keep the writer's placement style when the other syllables show it; default new style
+    return apply_tone(toneless, tone), True
+
+
+def repair_accents(s: str) -> tuple[str, bool]:
+    """Repair spacing accents (``Hô` `` -> ``Hồ``) and tone marks on consonants (``Nguyêñ``).
+
+    Also joins a spacing accent separated from its word by one space (``Hô `` `) when it stands alone.
+    Returns (text, changed).
+    """
+    s = nfc(s)
+    # a lone spacing accent after a word: glue it back
+    s2 = re.sub(r"(\w) ([`\u00b4\u02cb\u02ca~\u02dc])(?=\s|$)", r"\1\2", s)
+    changed = s2 != s
+    out = []
+    pos = 0
+    for m in _TOKEN.finditer(s2):
+        tok = m.group(0)
+        fixed, ch = _repair_token(tok)
+        if ch:
+            changed = True
+        out.append(s2[pos : m.start()])
+        out.append(fixed)
+        pos = m.end()
+    out.append(s2[pos:])
+    return nfc("".join(out)), changed
+
+
+# --- keys for matching --------------------------------------------------------------------------
+
+
+def strip_diacritics(s: str) -> str:
+    d = unicodedata.normalize("NFD", s)
+    d = "".join(c for c in d if not unicodedata.combining(c))
+    return d.replace("đ", "d").replace("Đ", "D")
+
+
+@lru_cache(maxsize=65536)
+def fold(s: str) -> str:
+    """Diacritic-free, lower-case, single-spaced key: ``"Hòa Thịnh"`` -> ``"hoa thinh"``."""
+    s = strip_diacritics(nfc(s)).lower()
+    s = s.translate(_QUOTES).translate(_DASHES)
+    s = re.sub(r"[^a-z0-9' -]+", " ", s)
+    s = s.replace("-", " ")
+    return collapse_ws(s)
+
+
+@lru_cache(maxsize=65536)
+def tone_key(s: str) -> str:
+    """Key that ignores tone *placement*, y/i spelling and case but keeps every mark.
+
+    ``"Hoà"``/``"Hòa"`` -> ``"hoa2"``; ``"Quí"``/``"Quý"`` -> ``"qui1"``.
+    """
+    s = nfc(s).lower().translate(_QUOTES).translate(_DASHES).replace("-", " ")
+    words = []
+    for w in s.split():
+        toneless, tone = split_tone(w)
+        toneless = re.sub(r"[^\w']", "", toneless)
+        # y/i after a consonant other than the glide (Quý/Quí, Sỹ/Sĩ, Lý/Lí, Mỹ/Mĩ)
+        if (
+            len(toneless) >= 2
+            and toneless.endswith("y")
+            and (toneless[-2] not in VOWELS or toneless.endswith("quy"))
+        ):
+            toneless = toneless[:-1] + "i"
+        words.append(f"{toneless}{tone}" if tone else toneless)
+    return " ".join(words)
+
+
+def letter_key(s: str) -> str:
+    """Quality marks kept, tone dropped: ``"Nguyễn"`` -> ``"nguyên"``."""
+    return " ".join(split_tone(w)[0].lower() for w in nfc(s).split())
+
+
+# --- text cleaning ------------------------------------------------------------------------------
+
+# OCR noise: ruled-line fragments and specks read as punctuation at the ends or as runs.
+_EDGE_JUNK = re.compile(r"^[\s|_~`'\".,;:!*^°¬=+<>\\/\-]+|[\s|_~`'\",;:!*^°¬=+<>\\/\-]+$")
+_INNER_JUNK = re.compile(r"\s[|_~*^°¬=<>\\]+(?=\s)|[|_¬]+")
+_RUN_PUNCT = re.compile(r"([.,;:!?])\1+")
+_SPACE_BEFORE_PUNCT = re.compile(r"\s+([,;:!?.)])")
+_SPACE_AFTER_OPEN = re.compile(r"([(])\s+")
+
+
+def clean_text(raw: str) -> tuple[str, list[str]]:
+    """NFC, repaired accents, single spaces, stray OCR punctuation removed; otherwise verbatim."""
+    rules: list[str] = []
+    s = nfc(raw)
+    if s != raw:
+        rules.append("nfc")
+    s = s.translate(_QUOTES)
+    s2, changed = repair_accents(s)
+    if changed:
+        rules.append("spacing_accent")
+    s = s2
+    s2 = collapse_ws(s.replace("\n", " "))
+    s2 = _INNER_JUNK.sub(" ", s2)
+    s2 = _RUN_PUNCT.sub(r"\1", s2)
+    s2 = s2.replace("...", "…")
+    s2 = _EDGE_JUNK.sub("", s2)
+    s2 = _SPACE_BEFORE_PUNCT.sub(r"\1", s2)
+    s2 = _SPACE_AFTER_OPEN.sub(r"\1", s2)
+    s2 = collapse_ws(s2)
+    if s2 != collapse_ws(s.replace("\n", " ")):
+        rules.append("stray_punct")
+    return s2, rules
+
+
+def title_word(w: str) -> str:
+    """``"hÒA"`` -> ``"Hòa"`` (Vietnamese capitalisation of one word, keeping inner apostrophes)."""
+    return w[:1].upper() + w[1:].lower() if w else w

@@ -1,0 +1,67 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline.normalize import normalize_field
+
+CASES = [
+    ("sex", "Nam", "Nam"), ("sex", "nam", "Nam"), ("sex", "Nữ", "Nữ"), ("sex", "nữ", "Nữ"),
+    ("sex", "trai", "Nam"), ("sex", "Gái", "Nữ"), ("sex", "1", "Nam"), ("sex", "2", "Nữ"),
+    ("sex", "3", "Không xác định"), ("sex", "Không xác định", "Không xác định"), ("sex", "Nử", "Nữ"),
+    ("sex", "NAM", "Nam"), ("sex", "Nam.", "Nam"),
+    ("ethnicity", "Kinh", "Kinh"), ("ethnicity", "Mèo", "Mông"), ("ethnicity", "H'Mông", "Mông"),
+    ("ethnicity", "Hmông", "Mông"), ("ethnicity", "Khmer", "Khơ-me"), ("ethnicity", "Khơ me", "Khơ-me"),
+    ("ethnicity", "Tày", "Tày"), ("ethnicity", "Thổ", "Thổ"), ("ethnicity", "Mán", "Dao"),
+    ("ethnicity", "Chàm", "Chăm"), ("ethnicity", "Gia Rai", "Gia-rai"), ("ethnicity", "Ê Đê", "Ê-đê"),
+    ("ethnicity", "Ba Na", "Ba-na"), ("ethnicity", "Dân tộc: Kinh", "Kinh"), ("ethnicity", "Kinh (Việt)", "Kinh"),
+    ("ethnicity", "Khơ-rne", "Khơ-me"), ("ethnicity", "M'Nông", "Mnông"), ("ethnicity", "Mường", "Mường"),
+    ("ethnicity", "KINH", "Kinh"), ("ethnicity", "Kinh,", "Kinh"),
+    ("nationality", "Việt Nam", "Việt Nam"), ("nationality", "VN", "Việt Nam"), ("nationality", "Nhật", "Nhật Bản"),
+    ("nationality", "Mỹ", "Hoa Kỳ"), ("nationality", "Quốc tịch: Việt Nam", "Việt Nam"),
+    ("nationality", "Viet Nam", "Việt Nam"), ("nationality", "Vịệt Nam", "Việt Nam"),
+    ("nationality", "Hàn Quốc", "Hàn Quốc"), ("nationality", "Trung Quốc", "Trung Quốc"),
+    ("id_doc_type", "CMND", "Giấy CMND"), ("id_doc_type", "CCCD", "Thẻ căn cước công dân"),
+    ("id_doc_type", "Thẻ CCCD", "Thẻ căn cước công dân"), ("id_doc_type", "Hộ chiếu", "Hộ chiếu"),
+    ("id_doc_type", "Giấy CMND", "Giấy CMND"), ("id_doc_type", "Thẻ thường trú", "Thẻ thường trú"),
+    ("id_doc_type", "Giấy CM quân đội nhân dân", "Giấy chứng minh quân đội nhân dân"),
+    ("id_doc_type", "Giấy CM sĩ quan quân đội", "Giấy chứng minh sĩ quan quân đội"),
+    ("id_doc_type", "Giấy CM công an nhân dân", "Giấy chứng minh công an nhân dân"),
+    ("id_doc_type", "Giấy tờ khác", "Giấy tờ khác"), ("id_doc_type", "CMNĐ", "Giấy CMND"),
+    ("relation", "Cha", "cha"), ("relation", "mẹ đẻ", "mẹ đẻ"), ("relation", "Ông nội", "ông nội"),
+    ("relation", "con", "con"), ("relation", "Mẹ để", "mẹ đẻ"), ("relation", "Quan hệ: cha", "cha"),
+    ("entry_no", "125", "125"), ("entry_no", "01", "01"), ("entry_no", "Số 12", "12"), ("entry_no", "O1", "01"),
+    ("book_no", "Quyển số: 01/2008", "01/2008"), ("book_no", "Quyển số 01-2008", "01/2008"),
+    ("book_no", "01/2008", "01/2008"),
+    ("page_no", "Trang 12", "12"), ("page_no", "- 12 -", "12"), ("page_no", "12", "12"),
+    ("doc_no", "Số 12/GBT", "12/GBT"), ("doc_no", "12/2010", "12/2010"), ("doc_no", "Số: 12 / GBT", "12/GBT"),
+    ("id_number", "024187000123", "024187000123"), ("id_number", "024 187 000 123", "024187000123"),
+    ("id_number", "B1234567", "B1234567"), ("id_number", "024187000", "024187000"),
+    ("id_number", "O24187000123", "024187000123"), ("id_number", "024.187.000.123", "024187000123"),
+    ("text", "  Đăng ký  quá hạn ", "Đăng ký quá hạn"), ("text", "Bệnh già |", "Bệnh già"),
+    ("text", "Đã cấp bản sao ngày 05/03/2010,,", "Đã cấp bản sao ngày 05/03/2010"),
+    ("text", "Tai biê\u00b4n mạch máu não", "Tai biến mạch máu não"), ("text", "Bê`nh già", "Bềnh già"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("ftype", "raw", "value"), CASES)
+def test_codes(ftype: str, raw: str, value: str) -> None:
+    n = normalize_field(ftype, raw)
+    assert (n.status, n.value) == ("ok", value), n.reason
+
+
+@pytest.mark.parametrize(
+    ("ftype", "raw"),
+    [("sex", "x"), ("ethnicity", "Xyz"), ("nationality", "Atlantis"), ("id_doc_type", "Bằng lái"),
+     ("id_number", "999187000123"), ("id_number", "12345"), ("entry_no", "abc")],
+)  # fmt: skip
+def test_unknown_kept_and_flagged(ftype: str, raw: str) -> None:
+    n = normalize_field(ftype, raw)
+    assert n.status == "invalid" and n.reason
+    assert n.value is not None  # kept for the reviewer, never dropped
+
+
+def test_personal_id_decoded() -> None:
+    n = normalize_field("id_number", "024187000123")
+    assert n.details == {"kind": "personal_id", "province_code": "024", "sex": "Nữ", "birth_year": 1987}
+    n = normalize_field("id_number", "079200001234")
+    assert n.details["sex"] == "Nam" and n.details["birth_year"] == 2000

@@ -1,0 +1,123 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline.normalize import normalize_field
+
+DIGITS = [
+    ("15/3/1987", "1987-03-15"),
+    ("15/03/1987", "1987-03-15"),
+    ("15-03-1987", "1987-03-15"),
+    ("15.03.1987", "1987-03-15"),
+    ("15 / 03 / 1987", "1987-03-15"),
+    ("ngày 15 tháng 3 năm 1987", "1987-03-15"),
+    ("Ngày 05 tháng 04 năm 2010", "2010-04-05"),
+    ("ngày mồng 5 tháng 4 năm 2010", "2010-04-05"),
+    ("sinh năm 1962", "1962"),
+    ("năm sinh 1962", "1962"),
+    ("1962", "1962"),
+    ("03/1987", "1987-03"),
+    ("tháng 3 năm 1987", "1987-03"),
+    ("1987-03-15", "1987-03-15"),
+    ("2O/O4/2OO8", "2008-04-20"),  # O read for 0
+    ("l5/3/1987", "1987-03-15"),  # l read for 1
+    ("29/02/2000", "2000-02-29"),
+    ("ngày 05/03/2010", "2010-03-05"),
+    ("15/3/1987\n", "1987-03-15"),
+    ("Sinh ngày 05/04/1962", "1962-04-05"),
+]
+
+
+@pytest.mark.parametrize(("raw", "iso"), DIGITS)
+def test_digit_dates(raw: str, iso: str) -> None:
+    n = normalize_field("date", raw)
+    assert (n.status, n.value) == ("ok", iso)
+
+
+@pytest.mark.parametrize("raw", ["31/02/2001", "29/02/1900", "15/13/1987", "15/3/87", "00/01/2000", "abc"])
+def test_invalid_dates(raw: str) -> None:
+    n = normalize_field("date", raw)
+    assert n.status == "invalid" and n.reason
+
+
+@pytest.mark.parametrize("raw", ["", "  ", "-", "—", "…", " - ", "..."])
+def test_empty(raw: str) -> None:
+    for t in ("date", "date_words", "person_name", "place", "text", "sex"):
+        n = normalize_field(t, raw)
+        assert (n.status, n.value) == ("empty", None)
+
+
+WORDS = [
+    # (raw, iso, canonical)
+    ("Mười lăm tháng ba năm một nghìn chín trăm tám mươi bảy", "1987-03-15",
+     "mười lăm tháng ba năm một nghìn chín trăm tám mươi bảy"),
+    ("Ngày Hai Mươi Bảy Tháng Tám Năm Hai Nghìn Không Trăm Linh Tám", "2008-08-27",
+     "ngày hai mươi bảy tháng tám năm hai nghìn không trăm linh tám"),
+    ("hai mươi mốt tháng tư năm hai ngàn lẻ tám", "2008-04-21", "hai mươi mốt tháng tư năm hai ngàn lẻ tám"),
+    ("hai mươi một tháng tư năm hai ngàn lẻ tám", "2008-04-21", "hai mươi một tháng tư năm hai ngàn lẻ tám"),
+    ("ngày mồng năm tháng năm năm hai nghìn", "2000-05-05", "ngày mồng năm tháng năm năm hai nghìn"),
+    ("năm tháng năm năm hai nghìn", "2000-05-05", "năm tháng năm năm hai nghìn"),
+    ("hai mươi nhăm tháng mười hai năm một nghìn chín trăm chín mươi", "1990-12-25",
+     "hai mươi nhăm tháng mười hai năm một nghìn chín trăm chín mươi"),
+    ("hai mươi tư tháng mười một năm hai nghìn không trăm hai mươi tư", "2024-11-24",
+     "hai mươi tư tháng mười một năm hai nghìn không trăm hai mươi tư"),
+    ("mười tháng mười năm hai nghìn mười", "2010-10-10", "mười tháng mười năm hai nghìn mười"),
+    ("ba mươi mốt tháng một năm một ngàn chín trăm năm mươi lăm", "1955-01-31",
+     "ba mươi mốt tháng một năm một ngàn chín trăm năm mươi lăm"),
+    ("mồng một tháng giêng năm một nghìn chín trăm bốn mươi", "1940-01-01",
+     "mồng một tháng giêng năm một nghìn chín trăm bốn mươi"),
+    ("tháng chạp năm một nghìn chín trăm sáu mươi hai", "1962-12", "tháng chạp năm một nghìn chín trăm sáu mươi hai"),
+    ("năm một nghìn chín trăm sáu mươi hai", "1962", "năm một nghìn chín trăm sáu mươi hai"),
+    ("mười tám tháng bảy năm hai nghìn linh năm", "2005-07-18", "mười tám tháng bảy năm hai nghìn linh năm"),
+    ("chín tháng chín năm một nghìn chín trăm linh chín", "1909-09-09", "chín tháng chín năm một nghìn chín trăm linh chín"),
+    ("bẩy tháng bẩy năm một nghìn chín trăm bẩy mươi bẩy", "1977-07-07",
+     "bẩy tháng bẩy năm một nghìn chín trăm bẩy mươi bẩy"),
+    # OCR diacritic errors: repaired to the number words they stand for
+    ("mưới lãm thảng bá nẳm một nghin chín trăm tám mươi bày", "1987-03-15",
+     "mười lăm tháng ba năm một nghìn chín trăm tám mươi bảy"),
+    ("Hai Muoi Bay Thang Tam Nam Hai Nghin Khong Tram Linh Tam", "2008-08-27",
+     "hai mươi bảy tháng tám năm hai nghìn không trăm linh tám"),
+    ("hai mươi mổt tháng ba năm hai nghìn", "2000-03-21", "hai mươi mốt tháng ba năm hai nghìn"),
+    ("ngảy mười lăm thắng ba nắm một nghìn chín trăm tám mươi bảy", "1987-03-15",
+     "ngày mười lăm tháng ba năm một nghìn chín trăm tám mươi bảy"),
+    ("Mười lăm tháng ba năm một nghìn chín trăm\ntám mươi bảy", "1987-03-15",
+     "mười lăm tháng ba năm một nghìn chín trăm tám mươi bảy"),
+    # a letter error too (b read for h)
+    ("mười lăm tbáng ba năm một nghìn chín trăm tám mươi bảy", "1987-03-15",
+     "mười lăm tháng ba năm một nghìn chín trăm tám mươi bảy"),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("raw", "iso", "canonical"), WORDS)
+def test_date_words(raw: str, iso: str, canonical: str) -> None:
+    n = normalize_field("date_words", raw)
+    assert n.status == "ok", n.reason
+    assert n.value == canonical
+    assert n.details["iso"] == iso
+
+
+def test_date_words_repair_recorded() -> None:
+    n = normalize_field("date_words", "mưới lãm thảng bá nẳm một nghìn chín trăm tám mươi bảy")
+    assert "date_word_repair" in n.rules
+
+
+@pytest.mark.parametrize(
+    "raw",
+    ["ba mươi tháng hai năm hai nghìn", "ba mươi hai tháng một năm hai nghìn", "tháng mười ba năm hai nghìn",
+     "không có gì", "mười lăm tháng ba"],
+)  # fmt: skip
+def test_date_words_invalid(raw: str) -> None:
+    assert normalize_field("date_words", raw).status == "invalid"
+
+
+TIMES = [("10 giờ 30 phút", "10:30"), ("10h30", "10:30"), ("10:30", "10:30"), ("7 giờ", "07:00"),
+         ("23g05", "23:05"), ("8 giờ 5 phút", "08:05"), ("10 h 30", "10:30")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("raw", "value"), TIMES)
+def test_time(raw: str, value: str) -> None:
+    assert normalize_field("time", raw).value == value
+
+
+def test_time_invalid() -> None:
+    assert normalize_field("time", "25 giờ 70").status == "invalid"

@@ -1,0 +1,81 @@
+from __future__ import annotations
+
+import pytest
+
+from pipeline.normalize import normalize_field
+from pipeline.normalize.text import repair_accents, tone_key
+
+NAMES = [
+    ("NGUYỄN THỊ HỒNG NHUNG", "NGUYỄN THỊ HỒNG NHUNG"),
+    ("Nguyễn Thị Hồng Nhung", "NGUYỄN THỊ HỒNG NHUNG"),  # older books: title case
+    ("NGUYÊN THỊ HỒNG NHUNG", "NGUYỄN THỊ HỒNG NHUNG"),  # ocr.md: NGUYỄN read as NGUYÊN
+    ("NGUYÊÑ VĂN AN", "NGUYỄN VĂN AN"),  # tilde on a consonant
+    ("Nguyêñ Văn An", "NGUYỄN VĂN AN"),
+    ("Hô` Văn Hùng", "HỒ VĂN HÙNG"),  # typewriter spacing accent
+    ("HÔ` VĂN HÙNG", "HỒ VĂN HÙNG"),
+    ("TRẦN THI LAN", "TRẦN THỊ LAN"),  # lost dot below in the middle slot
+    ("PHAM VAN DUNG", "PHẠM VĂN DUNG"),  # no diacritics at all (Dung is itself a valid given name)
+    ("LÊ THỊ HOÀ", "LÊ THỊ HOÀ"),  # old tone placement kept
+    ("LÊ THỊ HÒA", "LÊ THỊ HÒA"),  # new tone placement kept
+    ("LÊ THỊ THUỶ", "LÊ THỊ THUỶ"),
+    ("NGUYỄN  VĂN  AN.", "NGUYỄN VĂN AN"),
+    ("| NGUYỄN VĂN AN", "NGUYỄN VĂN AN"),
+    ("NGUYỄN\nVĂN AN", "NGUYỄN VĂN AN"),
+    ("ĐỖ ĐỨC ĐỊNH", "ĐỖ ĐỨC ĐỊNH"),  # Định is a valid given name: never "corrected" to Đình
+    ("ĐỖ ĐỨC ĐÌNH", "ĐỖ ĐỨC ĐÌNH"),
+    ("VŨ VĂN CHÍ", "VŨ VĂN CHÍ"),
+    ("HOÀNG VĂN NAM", "HOÀNG VĂN NAM"),
+    ("HUỲNH THỊ MAI", "HUỲNH THỊ MAI"),
+    ("LÒ VĂN PÁNH", "LÒ VĂN PÁNH"),  # minority given name outside the lexicon: kept
+    ("KSOR H'BLONG", "KSOR H'BLONG"),
+    ("NGUYỄN THỊ ẢNH", "NGUYỄN THỊ ÁNH"),  # Ánh -> Ảnh confusion (hook vs acute)
+    ("TRÂN VĂN AN", "TRẦN VĂN AN"),
+    ("BUI THI HUONG", "BÙI THỊ HƯƠNG"),
+    ("DANG VAN HAI", "ĐẶNG VĂN HẢI"),
+    ("nguyễn văn an", "NGUYỄN VĂN AN"),
+    ("Nguyễn Thị Hoà", "NGUYỄN THỊ HOÀ"),
+    ("NGUYỄN THỊ THU THỦY", "NGUYỄN THỊ THU THỦY"),
+]
+
+
+@pytest.mark.parametrize(("raw", "value"), NAMES)
+def test_person_names(raw: str, value: str) -> None:
+    n = normalize_field("person_name", raw)
+    assert (n.status, n.value) == ("ok", value), n.rules
+
+
+def test_parts_and_rules() -> None:
+    n = normalize_field("person_name", "NGUYÊN THỊ HỒNG NHUNG")
+    assert n.details["ho"] == "NGUYỄN" and n.details["dem"] == "THỊ HỒNG" and n.details["ten"] == "NHUNG"
+    assert "lexicon:ho:NGUYÊN->NGUYỄN" in n.rules
+
+
+def test_close_correction_lowers_confidence() -> None:
+    n = normalize_field("person_name", "NGUYỄN THỊ ẢNH", confidence=0.9)
+    assert n.confidence is not None and n.confidence < 0.9
+    clean = normalize_field("person_name", "NGUYỄN THỊ ÁNH", confidence=0.9)
+    assert clean.rules == [] and clean.confidence > n.confidence
+    # a syllable with no plausible other reading keeps (almost) all of its confidence
+    assert normalize_field("person_name", "NGUYỄN VĂN HÙNG", confidence=0.9).confidence > 0.88
+
+
+def test_valid_surname_is_not_corrected() -> None:
+    # Hà is a valid surname: not turned into the more frequent Hà/Hạ look-alikes
+    n = normalize_field("person_name", "HÀ VĂN AN")
+    assert n.value == "HÀ VĂN AN" and not [r for r in n.rules if r.startswith("lexicon")]
+
+
+@pytest.mark.parametrize(
+    ("raw", "fixed"),
+    [("Hô`", "Hồ"), ("Nguyêñ", "Nguyễn"), ("Ho^`", "Hồ"), ("Ngươ`i", "Người"), ("Hô `", "Hồ"),
+     ("H'Mông", "H'Mông"), ("Tha\u0300nh", "Thành"), ("hoà", "hoà")],
+)  # fmt: skip
+def test_repair_accents(raw: str, fixed: str) -> None:
+    assert repair_accents(raw)[0] == fixed
+
+
+def test_tone_key_ignores_placement() -> None:
+    assert tone_key("Hoà") == tone_key("Hòa") == tone_key("HÒA")
+    assert tone_key("Thuỷ") == tone_key("Thủy")
+    assert tone_key("Quí") == tone_key("Quý")
+    assert tone_key("Hòa") != tone_key("Hóa")

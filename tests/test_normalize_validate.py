@@ -1,0 +1,77 @@
+from __future__ import annotations
+
+from pipeline.normalize import normalize_field, validate_entry, validate_entry_numbers
+
+
+def _vals(**kw: tuple[str, str]) -> dict:
+    return {k: normalize_field(t, raw) for k, (t, raw) in kw.items()}
+
+
+def test_clean_birth_entry_passes() -> None:
+    v = _vals(
+        so=("entry_no", "01"), quyenSo=("book_no", "01/2010"), ngayDangKy=("date", "05/04/2010"),
+        nksHoTen=("person_name", "NGUYỄN VĂN AN"), nksGioiTinh=("sex", "Nam"),
+        nksNgaySinh=("date", "15/03/2010"),
+        nksNgaySinhBangChu=("date_words", "mười lăm tháng ba năm hai nghìn không trăm mười"),
+        meNgaySinh=("date", "1985"), chaNgaySinh=("date", "sinh năm 1982"),
+        nksSoDinhDanh=("id_number", "054210000123"),
+    )  # fmt: skip
+    assert validate_entry("khai_sinh", v) == {}
+
+
+def test_words_disagree_with_digits() -> None:
+    v = _vals(nksNgaySinh=("date", "15/03/1987"),
+              nksNgaySinhBangChu=("date_words", "mười sáu tháng ba năm một nghìn chín trăm tám mươi bảy"))  # fmt: skip
+    bad = validate_entry("khai_sinh", v)
+    assert set(bad) == {"nksNgaySinh", "nksNgaySinhBangChu"}
+
+
+def test_birth_after_registration() -> None:
+    v = _vals(ngayDangKy=("date", "01/03/1987"), nksNgaySinh=("date", "15/03/1987"))
+    assert "nksNgaySinh" in validate_entry("khai_sinh", v)
+
+
+def test_registration_year_differs_from_book() -> None:
+    v = _vals(quyenSo=("book_no", "01/2008"), ngayDangKy=("date", "05/01/2009"))
+    assert "ngayDangKy" in validate_entry("khai_sinh", v)
+
+
+def test_parent_too_young() -> None:
+    v = _vals(nksNgaySinh=("date", "15/03/1987"), meNgaySinh=("date", "1980"), chaNgaySinh=("date", "1960"))
+    bad = validate_entry("khai_sinh", v)
+    assert "meNgaySinh" in bad and "chaNgaySinh" not in bad
+
+
+def test_death_before_birth() -> None:
+    v = _vals(nktNgaySinh=("date", "1950"), nktNgayChet=("date", "01/01/1949"))
+    assert "nktNgayChet" in validate_entry("khai_tu", v)
+
+
+def test_id_contradicts_sex_and_year() -> None:
+    # 0 = male born 1900s; the record says female born 2001
+    v = _vals(
+        nksSoDinhDanh=("id_number", "054001000123"), nksGioiTinh=("sex", "Nữ"), nksNgaySinh=("date", "2001")
+    )
+    reason = validate_entry("khai_sinh", v)["nksSoDinhDanh"]
+    assert "sex" in reason or "giới tính" in reason
+    v = _vals(voSoGiayToTuyThan=("id_number", "054185000123"), voNgaySinh=("date", "1985"))
+    assert validate_entry("ket_hon", v) == {}
+    v = _vals(chongSoGiayToTuyThan=("id_number", "054185000123"), chongNgaySinh=("date", "1985"))
+    assert "chongSoGiayToTuyThan" in validate_entry("ket_hon", v)
+
+
+def test_partial_dates_do_not_conflict() -> None:
+    v = _vals(ngayDangKy=("date", "1987"), nksNgaySinh=("date", "15/03/1987"))
+    assert validate_entry("khai_sinh", v) == {}
+
+
+def test_required_fields() -> None:
+    v = _vals(so=("entry_no", "01"), nksHoTen=("person_name", "-"), ngayDangKy=("date", "01/01/2000"))
+    assert "nksHoTen" in validate_entry("khai_sinh", v)
+
+
+def test_entry_numbers() -> None:
+    assert validate_entry_numbers(["01", "02", "03"]) == {}
+    assert set(validate_entry_numbers(["01", "02", "04"])) == {2}
+    assert set(validate_entry_numbers(["01", "02", "02"])) == {2}
+    assert validate_entry_numbers(["01", None, "02"]) == {}
