@@ -116,23 +116,31 @@ def split_date_digits_then_words(cell: _Cell, specs: tuple[FieldSpec, ...]) -> d
 
 
 def split_lines_or_separator(cell: _Cell, specs: tuple[FieldSpec, ...], separators: str) -> dict[str, CellPart]:
-    """First field = first line (or text before the first separator on a one-line cell); second = the rest."""
+    """Two fields: split at the *last* separator when there is one (line breaks are mostly wraps),
+    else at the first line break; one line and no separator = all first field."""
     first, second = specs[0].key, specs[1].key
+    hits = list(re.finditer(separators, cell.folded))
+    if hits:
+        m = hits[-1]
+        return {first: cell.part(0, m.start()), second: cell.part(m.end(), len(cell.text))}
     if len(cell.lines) >= 2:
         cut = cell.line_start(1) - 1
-    else:
-        m = re.search(separators, cell.folded)
-        cut = m.start() if m else len(cell.text)
-        if m:
-            return {first: cell.part(0, m.start()), second: cell.part(m.end(), len(cell.text))}
-    return {first: cell.part(0, cut), second: cell.part(cut, len(cell.text))}
+        return {first: cell.part(0, cut), second: cell.part(cut, len(cell.text))}
+    return {first: cell.part(0, len(cell.text)), second: CellPart("", 0.0, None)}
 
 
 def split_name_then_relation(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
     m = re.search(r"\bquan\s*he\b(?:\s+voi[^:]*)?\s*:?", cell.folded)
     if m:
         return {specs[0].key: cell.part(0, m.start()), specs[1].key: cell.part(m.end(), len(cell.text))}
-    return split_lines_or_separator(cell, specs, r"\s[-–]\s|\(")
+    if re.search(r"\s[-–]\s|\(", cell.folded):
+        return split_lines_or_separator(cell, specs, r"\s[-–]\s|\(")
+    # no label, no separator: a last line not in capitals is the relation ("cha", "Mẹ đẻ"); names are capitals
+    last = cell.lines[-1].text.strip()
+    if len(cell.lines) >= 2 and not last.isupper():
+        cut = cell.line_start(len(cell.lines) - 1) - 1
+        return {specs[0].key: cell.part(0, cut), specs[1].key: cell.part(cut, len(cell.text))}
+    return {specs[0].key: cell.part(0, len(cell.text)), specs[1].key: CellPart("", 0.0, None)}
 
 
 def split_ethnicity_nationality(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:

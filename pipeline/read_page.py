@@ -165,7 +165,9 @@ def _normalize_row(
 def _field(
     spec: FieldSpec, part: CellPart, threshold: float, on_date: str | None = None
 ) -> tuple[FieldValue, Normalized]:
-    norm = normalize_field(spec.type, part.raw, confidence=part.confidence if part.raw else None, on_date=on_date)
+    # inside one field a line break is a wrap of the same text, never a separator
+    text = " ".join(part.raw.split("\n"))
+    norm = normalize_field(spec.type, text, confidence=part.confidence if part.raw else None, on_date=on_date)
     # the normalizer lowers confidence when it had to guess (a close lexicon call), so use its figure
     confidence = norm.confidence if norm.confidence is not None else part.confidence
     if norm.status == "empty" or norm.value is None and not part.raw.strip():

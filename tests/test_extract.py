@@ -63,6 +63,9 @@ def test_confidence_is_weighted_by_characters_of_each_line() -> None:
     [
         ("name_then_relation", ["NGUYỄN VĂN AN", "Quan hệ: cha"], ["NGUYỄN VĂN AN", "cha"]),
         ("name_then_relation", ["NGUYỄN VĂN AN - ông nội"], ["NGUYỄN VĂN AN", "ông nội"]),
+        ("name_then_relation", ["PHẠM KIM", "KHÁNH - mẹ"], ["PHẠM KIM\nKHÁNH", "mẹ"]),
+        ("name_then_relation", ["LÊ VĂN", "AN", "Mẹ đẻ"], ["LÊ VĂN\nAN", "Mẹ đẻ"]),
+        ("ethnicity_nationality", ["Kinh, Việt", "Nam"], ["Kinh", "Việt\nNam"]),
         ("ethnicity_nationality", ["Kinh, Việt Nam"], ["Kinh", "Việt Nam"]),
         ("ethnicity_nationality", ["Mường", "Việt Nam"], ["Mường", "Việt Nam"]),
         ("id_document", ["CMND số 024187000"], ["CMND", "024187000"]),

@@ -65,3 +65,16 @@ def test_personal_id_decoded() -> None:
     assert n.details == {"kind": "personal_id", "province_code": "024", "sex": "Nữ", "birth_year": 1987}
     n = normalize_field("id_number", "079200001234")
     assert n.details["sex"] == "Nam" and n.details["birth_year"] == 2000
+
+
+def test_ocr_noise_seen_on_degraded_scans() -> None:
+    """Cases read by Tesseract from the degraded sample pages."""
+    from pipeline.normalize import normalize_field
+
+    assert normalize_field("page_no", "II").value == "11"
+    assert normalize_field("page_no", "Trang 12").value == "12"
+    assert normalize_field("person_name", "HOÀNG - NHƯ HIỀN").value == "HOÀNG NHƯ HIỀN"
+    assert normalize_field("place", "X. Khánh Lợi, H. 'Yên Khánh, T. Ninh Bình").value == (
+        "xã Khánh Lợi, huyện Yên Khánh, tỉnh Ninh Bình")
+    assert normalize_field("place", "Trạm Y tế X. Ba Động - H. Ba Tơ -T: Quảng Ngãi").value == (
+        "Trạm Y tế xã Ba Động, huyện Ba Tơ, tỉnh Quảng Ngãi")

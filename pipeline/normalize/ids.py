@@ -22,12 +22,19 @@ def _strip_label(s: str) -> str:
     return (rest[n] if len(rest) > n else "").lstrip(":.- ")
 
 
+_ONES = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
+
+
 def entry_no(raw: str) -> tuple[str | None, list[str]]:
     """``Số 12`` -> ``12``; leading zeros kept."""
     s, rules = clean_text(raw)
     s = _strip_label(s)
     s, fixed = _fix_digits(s)
     if fixed:
+        rules.append("ocr_digits")
+    if not re.search(r"\d", s) and re.fullmatch(r"[\s\-–—.]*[IlO|o]{1,4}[\s\-–—.]*", s):
+        # numbers here are Arabic (field contract): "II" is OCR's reading of "11"
+        s = s.translate(_ONES)
         rules.append("ocr_digits")
     m = re.search(r"\d+", s)
     return (m.group(0) if m else None), rules

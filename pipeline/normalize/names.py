@@ -120,7 +120,8 @@ def normalize_name(raw: str) -> NameResult:
     up = unicodedata.normalize("NFC", s2.upper())
     if up != s2:
         rules.append("upper")
-    toks = up.split()
+    # a lone dash or dot between name parts is OCR noise from the wrap, not part of the name
+    toks = [t for t in up.split() if not re.fullmatch(r"[-–—.']+", t)]
     lex = name_lexicons()
     out: list[str] = []
     res = NameResult(value="", rules=rules)

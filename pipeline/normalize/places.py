@@ -174,8 +174,10 @@ _ABBR_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     )
 )
 _ONE_LETTER = {"x": "xã", "h": "huyện", "t": "tỉnh", "q": "quận", "p": "phường"}
-_ONE_LETTER_RE = re.compile(r"(?<![\w.])([XxHhTtQqPp])\.\s*(?=[\wĐđ])")
-_SPLIT = re.compile(r"\s*[,;]\s*|\s+[-–—]\s+|\s*\n\s*")
+# "T:" is OCR's reading of "T." often enough to accept it
+_ONE_LETTER_RE = re.compile(r"(?<![\w.])([XxHhTtQqPp])[.:]\s*(?=[\wĐđ])")
+# a dash with a space on at least one side separates parts ("Ba Tơ -T. Quảng Ngãi"); "Gia-rai" does not
+_SPLIT = re.compile(r"\s*[,;]\s*|\s+[-–—]\s*|\s*[-–—]\s+|\s*\n\s*")
 
 
 @cache

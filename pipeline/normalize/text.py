@@ -264,6 +264,8 @@ def letter_key(s: str) -> str:
 
 # OCR noise: ruled-line fragments and specks read as punctuation at the ends or as runs.
 _EDGE_JUNK = re.compile(r"^[\s|_~`'\".,;:!*^°¬=+<>\\/\-]+|[\s|_~`'\",;:!*^°¬=+<>\\/\-]+$")
+# Vietnamese words never start with an apostrophe ("'Yên" is OCR noise; "M'gar" keeps its inner one)
+_WORD_START_QUOTE = re.compile(r"(?:(?<=\s)|^)'(?=\w)")
 _INNER_JUNK = re.compile(r"\s[|_~*^°¬=<>\\]+(?=\s)|[|_¬]+")
 _RUN_PUNCT = re.compile(r"([.,;:!?])\1+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,;:!?.)])")
@@ -285,6 +287,7 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
     s2 = _INNER_JUNK.sub(" ", s2)
     s2 = _RUN_PUNCT.sub(r"\1", s2)
     s2 = s2.replace("...", "…")
+    s2 = _WORD_START_QUOTE.sub("", s2)
     s2 = _EDGE_JUNK.sub("", s2)
     s2 = _SPACE_BEFORE_PUNCT.sub(r"\1", s2)
     s2 = _SPACE_AFTER_OPEN.sub(r"\1", s2)
