@@ -115,7 +115,7 @@ def digitize(
 
     summary = store.run_summary(run_id)
     summary["skipped_already_processed"] = len(inv.pages) - len(todo)
-    if summary.get("pages_processed", 0) == 0 and summary.get("pages", 0) + inv.quarantined_files > 0 and not done:
+    if summary["processed"] == 0 and summary["pages"] > 0 and not done:
         status = "failed"  # nothing could be read at all
     store.finish_run(run_id, status, summary)
     summary["run_id"], summary["status"] = run_id, status

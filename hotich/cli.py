@@ -11,7 +11,14 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn, TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 from rich.table import Table
 
 # Prefect's embedded server takes a while to migrate on a fresh machine; never phone home.
@@ -26,17 +33,15 @@ DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL (defa
 
 _SUMMARY_LABELS = {
     "files": "files",
-    "files_quarantined": "files quarantined",
-    "pages": "pages",
-    "pages_processed": "pages processed",
-    "pages_quarantined": "pages quarantined",
-    "pages_failed": "pages failed",
+    "pages": "pages (a rejected file counts as one)",
+    "processed": "pages processed",
+    "quarantined": "pages quarantined",
+    "failed": "pages failed",
     "skipped_already_processed": "pages already done (skipped)",
     "entries": "entries found",
     "fields": "fields read",
-    "fields_low_confidence": "fields below confidence threshold",
+    "fields_below_threshold": "fields below confidence threshold",
     "fields_invalid": "fields invalid",
-    "fields_empty": "fields empty",
 }
 
 
@@ -56,6 +61,7 @@ def run(
     """Digitize files and folders through the Prefect ``digitize`` flow, with live progress and a summary."""
     if register not in {"auto", "khai_sinh", "ket_hon", "khai_tu"}:
         raise typer.BadParameter(f"unknown register {register!r}", param_hint="--register")
+    from flows._server import prefect_api
     from flows.digitize import digitize
     from pipeline.ingest import count_pages, discover
     from store import Store
@@ -64,7 +70,7 @@ def run(
     store = Store(url)
     store.migrate()
     str_paths = [str(p) for p in paths]
-    expected = sum(count_pages(p) for p in discover(str_paths))
+    expected = sum(max(count_pages(p), 1) for p in discover(str_paths))  # a rejected file is one unit
     run_id = store.start_run({"paths": str_paths, "register": register, "workers": workers})
     console.print(f"run [bold]{run_id}[/] on {url} ({expected} pages found)")
 
@@ -72,7 +78,10 @@ def run(
 
     def target() -> None:
         try:
-            outcome["summary"] = digitize(paths=str_paths, register=register, db_url=url, workers=workers, run_id=run_id)
+            with prefect_api():
+                outcome["summary"] = digitize(
+                    paths=str_paths, register=register, db_url=url, workers=workers, run_id=run_id
+                )
         except BaseException as exc:  # report in the main thread
             outcome["error"] = exc
 
@@ -89,13 +98,12 @@ def run(
             done = s.get("pages", 0)
             elapsed = time.perf_counter() - started
             rate = f"{60 * done / elapsed:.1f} pages/min" if done else ""
-            progress.update(bar, completed=done, rate=rate, q=s.get("pages_quarantined", 0) + s.get("files_quarantined", 0))
+            progress.update(bar, completed=done, rate=rate, q=s.get("quarantined", 0))
     if "error" in outcome:
         raise outcome["error"]
     summary = outcome["summary"]
     summary["wall_time_s"] = round(time.perf_counter() - started, 1)
     _print_summary(summary)
-    _print_problems(store, run_id)
     if summary.get("status") == "failed":
         raise typer.Exit(1)
 
@@ -107,12 +115,9 @@ def _print_summary(summary: dict) -> None:
             table.add_row(label, str(summary[key]))
     table.add_row("wall time", f"{summary.get('wall_time_s')} s")
     console.print(table)
-
-
-def _print_problems(store, run_id: str) -> None:
-    problems = store.run_problems(run_id) if hasattr(store, "run_problems") else []
-    for p in problems:
-        console.print(f"[yellow]{p['outcome']}[/] {p['path']} page {p.get('page_no') or '-'}: {p['reason']}")
+    for p in summary.get("problems", []):
+        page = f" page {p['page']}" if p.get("page") else ""
+        console.print(f"[yellow]{p['outcome']}[/] {p['file']}{page}: {p['reason']}")
 
 
 @app.command()

@@ -17,7 +17,7 @@ class Settings(BaseSettings):
     confidence_threshold: float = Field(0.80, ge=0, le=1, description="fields below this are low_confidence")
     workers: int = Field(1, ge=1, le=64, description="page-reading processes")
     page_timeout_seconds: float = Field(300.0, gt=0, description="a page taking longer fails (retryable)")
-    register: str = Field("auto", description="khai_sinh | ket_hon | khai_tu | auto")
+    default_register: str = Field("auto", description="khai_sinh | ket_hon | khai_tu | auto")
 
 
 @cache

@@ -111,8 +111,8 @@ def page_refs(src: SourceFile) -> list[PageRef]:
 
 def _count_pages(path: Path, kind: str) -> int:
     if kind == "pdf":
-        from pdf2image.pdf2image import pdfinfo_from_path
         from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
+        from pdf2image.pdf2image import pdfinfo_from_path
 
         try:
             info = pdfinfo_from_path(str(path), timeout=60)

@@ -1,0 +1,396 @@
+"""The linkage run: exact duplicates first, blocking, comparisons, unsupervised Fellegi–Sunter, clusters.
+
+``link(records, config, decisions)`` takes plain dicts (one per register entry, national column
+names) so a flow can feed it from the database; nothing is written or overwritten, the result only
+*links* records. Every scored pair keeps its level and weight per comparison (its explanation).
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from pipeline.dedup.blocking import (
+    block_pairs,
+    combine_codes,
+    key_codes,
+    pairs_within,
+    random_pairs,
+    sample_block_pairs,
+)
+from pipeline.dedup.cluster import choose_representatives, connected_components
+from pipeline.dedup.comparisons import Comparison, Prepared
+from pipeline.dedup.config import DedupConfig
+from pipeline.dedup.model import (
+    FSModel,
+    em,
+    em_family,
+    estimate_prior,
+    estimate_priors_family,
+    estimate_u,
+    initial_m,
+    level_patterns,
+    posterior,
+)
+
+__all__ = ["PairTable", "LinkResult", "link", "VIA_MODEL", "VIA_EXACT", "VIA_DECISION"]
+
+VIA_MODEL, VIA_EXACT, VIA_DECISION = 0, 1, 2
+_VIA_NAMES = {VIA_MODEL: "model", VIA_EXACT: "exact_key", VIA_DECISION: "decision"}
+
+
+@dataclass
+class PairTable:
+    """Scored pairs as columns (record indices ``i`` < ``j``)."""
+
+    i: np.ndarray
+    j: np.ndarray
+    levels: np.ndarray  # (n, C) int8, -1 = missing
+    weights: np.ndarray  # (n, C) float32, bits contributed by each comparison
+    match_weight: np.ndarray  # total bits incl. prior
+    probability: np.ndarray
+    via: np.ndarray  # int8: VIA_MODEL / VIA_EXACT / VIA_DECISION
+    decision: np.ndarray  # int8: -1 none, 0 different, 1 same
+    accepted: np.ndarray  # bool
+    family_weight: np.ndarray | None = None  # bits: -log2(1 + odds of "same family, another person")
+
+    def __len__(self) -> int:
+        return len(self.i)
+
+
+@dataclass
+class LinkResult:
+    ids: list[str]
+    comparison_names: list[str]
+    level_names: list[list[str]]
+    pairs: PairTable
+    clusters: dict[str, str]  # record_id -> cluster_id (the representative's record_id)
+    representatives: dict[str, str]  # cluster_id -> record_id
+    review_pairs: list[tuple[str, str, float]]
+    stats: dict[str, Any]
+    model: FSModel
+    labels: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=np.int64))
+
+    def pair_rows(self, min_probability: float = 0.0, only_accepted: bool = False) -> Iterator[dict[str, Any]]:
+        """One dict per pair: ids, probability, match weight, status, and level + weight per comparison."""
+        p = self.pairs
+        sel = (p.probability >= min_probability) | (p.decision >= 0) | (p.via != VIA_MODEL)
+        if only_accepted:
+            sel &= p.accepted
+        for k in np.nonzero(sel)[0].tolist():
+            yield self.row(k)
+
+    def row(self, k: int) -> dict[str, Any]:
+        p = self.pairs
+        thr = self.stats["thresholds"]
+        review = p.decision[k] < 0 and p.via[k] == VIA_MODEL and thr["review"] <= p.probability[k] < thr["match"]
+        out: dict[str, Any] = {
+            "record_id_l": self.ids[p.i[k]],
+            "record_id_r": self.ids[p.j[k]],
+            "match_probability": round(float(p.probability[k]), 6),
+            "match_weight": round(float(p.match_weight[k]), 4),
+            "via": _VIA_NAMES[int(p.via[k])],
+            "decision": {-1: "", 0: "different", 1: "same"}[int(p.decision[k])],
+            "status": "link" if p.accepted[k] else ("review" if review else "no_link"),
+            "prior_weight": round(self.model.log2_prior, 4),
+        }
+        for c, name in enumerate(self.comparison_names):
+            lv = int(p.levels[k, c])
+            out[f"{name}_level"] = self.level_names[c][lv] if lv >= 0 else "null"
+            out[f"mw_{name}"] = round(float(p.weights[k, c]), 4)
+        if p.family_weight is not None:
+            out["mw_family_alternative"] = round(float(p.family_weight[k]), 4)
+        return out
+
+    def explain(self, id_a: str, id_b: str) -> dict[str, Any] | None:
+        """The scored pair's row (waterfall: prior + per-comparison weights), or None if never compared."""
+        index = {r: k for k, r in enumerate(self.ids)}
+        a, b = sorted((index[id_a], index[id_b]))
+        hit = np.nonzero((self.pairs.i == a) & (self.pairs.j == b))[0]
+        return self.row(int(hit[0])) if len(hit) else None
+
+
+def _clean(v: Any) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float) and math.isnan(v):
+        return None
+    s = str(v).strip()
+    if not s or s in ("-", "—", "…") or s.lower() == "nan":
+        return None
+    return s
+
+
+def _column(records: list[Mapping[str, Any]], name: str) -> list[str | None]:
+    return [_clean(r.get(name)) for r in records]
+
+
+def compute_levels(comps: list[Comparison], preps: list[Prepared], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+    out = np.empty((len(i), len(comps)), dtype=np.int8)
+    for c, (comp, prep) in enumerate(zip(comps, preps, strict=True)):
+        out[:, c] = comp.levels(prep, i, j)
+    return out
+
+
+def estimate_u_by_sampling(
+    comps: list[Comparison],
+    preps: list[Prepared],
+    n: int,
+    max_pairs: int,
+    rng: np.random.Generator,
+    source: np.ndarray | None,
+    min_count: int = 100,
+    chunks: int = 10,
+) -> list[np.ndarray]:
+    """u per comparison from random pairs, in chunks, stopping early once every level seen has
+    ``min_count`` observations (levels still unseen after 30 % of ``max_pairs`` are left to smoothing)."""
+    step = max(1, max_pairs // chunks)
+    out = []
+    for comp, prep in zip(comps, preps, strict=True):
+        counts = np.zeros(comp.n_levels)
+        drawn = 0
+        while drawn < max_pairs:
+            ri, rj = random_pairs(n, step, rng, source)
+            lv = comp.levels(prep, ri, rj)
+            counts += np.bincount(lv[lv >= 0], minlength=comp.n_levels)[: comp.n_levels]
+            drawn += step
+            seen = counts[counts > 0] if drawn >= 0.3 * max_pairs else counts
+            if len(seen) and seen.min() >= min_count:
+                break
+        out.append(estimate_u(np.repeat(np.arange(comp.n_levels), counts.astype(np.int64))[:, None], [comp.n_levels])[0])
+    return out
+
+
+def compute_weights(
+    comps: list[Comparison],
+    preps: list[Prepared],
+    model: FSModel,
+    levels: np.ndarray,
+    i: np.ndarray,
+    tf_min: float,
+) -> np.ndarray:
+    """Bits per pair and comparison: log2(m/u), or log2(m/tf(value)) on TF-adjusted exact levels."""
+    bfs = model.bayes_factors()
+    w = np.zeros(levels.shape, dtype=np.float32)
+    for c, (comp, prep) in enumerate(zip(comps, preps, strict=True)):
+        lv = levels[:, c]
+        ok = lv >= 0
+        w[ok, c] = bfs[c][lv[ok]]
+        if comp.tf:
+            m = np.maximum(model.m[c], 1e-5)
+            for level, freq in prep.tf.items():
+                sel = lv == level
+                if sel.any():
+                    tf = np.maximum(freq[prep.codes[i[sel]]], tf_min)
+                    w[sel, c] = np.log2(m[level] / tf)
+    return w
+
+
+def link(
+    records: list[Mapping[str, Any]],
+    config: DedupConfig,
+    decisions: Mapping[tuple[str, str], bool] | None = None,
+) -> LinkResult:
+    """Link ``records`` (dicts with ``config.id_column`` and the compared columns).
+
+    ``decisions`` maps a pair of record ids to a reviewer's verdict (True = same person); it always
+    wins over the model, including transitively (a "different" pair never ends in one cluster).
+    """
+    t0 = time.perf_counter()
+    timings: dict[str, float] = {}
+    rng = np.random.default_rng(config.seed)
+    n = len(records)
+    ids = [str(r.get(config.id_column)) for r in records]
+    if len(set(ids)) != n:
+        raise ValueError(f"{config.id_column} values must be unique")
+    comps = config.build_comparisons()
+    names = [c.name for c in comps]
+    level_names = [c.level_names for c in comps]
+    source = None
+    if config.link_type == "link_only":
+        if not config.source_column:
+            raise ValueError("link_only needs source_column")
+        src_vals = _column(records, config.source_column)
+        src_codes = {v: k for k, v in enumerate(dict.fromkeys(src_vals))}
+        source = np.array([src_codes[v] for v in src_vals], dtype=np.int64)
+
+    col_cache: dict[str, list[str | None]] = {}
+
+    def column(name: str) -> list[str | None]:
+        if name not in col_cache:
+            col_cache[name] = _column(records, name)
+        return col_cache[name]
+
+    preps = [c.prepare(column(c.column)) for c in comps]
+    kc = {k: key_codes(column(spec.column), spec.transform) for k, spec in config.keys.items()}
+    timings["prepare"] = time.perf_counter() - t0
+
+    # 1. exact duplicates (same office, book, so): cheap, first
+    t = time.perf_counter()
+    ex_i = ex_j = np.zeros(0, dtype=np.int64)
+    if config.exact_key:
+        parts = [key_codes(column(col), "fold") for col in config.exact_key]
+        if all((p >= 0).any() for p in parts):
+            ex_i, ex_j, _ = pairs_within(combine_codes(parts), max_block_size=50)
+            if source is not None:
+                keep = source[ex_i] != source[ex_j]
+                ex_i, ex_j = ex_i[keep], ex_j[keep]
+    exact_keys = set((ex_i * n + ex_j).tolist())
+
+    # 2. blocking
+    rule_codes = [combine_codes([kc[k] for k in rule]) for rule in config.blocking]
+    bi, bj, bstats = block_pairs(rule_codes, n, source, config.max_block_size)
+    if exact_keys:
+        keep = ~np.isin(bi * n + bj, ex_i * n + ex_j)
+        bi, bj = bi[keep], bj[keep]
+    index = {r: k for k, r in enumerate(ids)}
+    dec: dict[int, bool] = {}
+    for (a, b), same in (decisions or {}).items():
+        if a in index and b in index and a != b:
+            x, y = sorted((index[a], index[b]))
+            dec[x * n + y] = bool(same)
+    cand = set((bi * n + bj).tolist()) if dec else set()
+    extra = [k for k in dec if k not in cand and k not in exact_keys]
+    dec_i = np.array([k // n for k in extra], dtype=np.int64)
+    dec_j = np.array([k % n for k in extra], dtype=np.int64)
+    timings["blocking"] = time.perf_counter() - t
+
+    # 3. comparison levels for every pair to score
+    t = time.perf_counter()
+    all_i = np.concatenate([bi, ex_i, dec_i])
+    all_j = np.concatenate([bj, ex_j, dec_j])
+    via = np.concatenate(
+        [np.full(len(bi), VIA_MODEL), np.full(len(ex_i), VIA_EXACT), np.full(len(dec_i), VIA_DECISION)]
+    ).astype(np.int8)
+    levels = compute_levels(comps, preps, all_i, all_j)
+    timings["compare"] = time.perf_counter() - t
+
+    # 4. training: u by random sampling, m by EM sessions, prior by fixed point
+    t = time.perf_counter()
+    n_levels = [c.n_levels for c in comps]
+    u = estimate_u_by_sampling(comps, preps, n, config.u_max_pairs, rng, source)
+    m_sum = [np.zeros(k) for k in n_levels]
+    s_sum = [np.zeros(k) for k in n_levels]
+    m_mass = np.zeros(len(comps))
+    s_mass = np.zeros(len(comps))
+    sessions = []
+    m0 = [initial_m(k) for k in n_levels]
+    family = [c for c, comp in enumerate(comps) if comp.name in set(config.family_comparisons)]
+    s0 = [m0[c].copy() if c in family else u[c].copy() for c in range(len(comps))]
+    for rule in config.training_blocking:
+        cols = config.columns_of_rule(rule)
+        free = [c for c, comp in enumerate(comps) if comp.column not in cols]
+        codes = combine_codes([kc[k] for k in rule])
+        si, sj = sample_block_pairs(codes, config.em_max_pairs, rng, source, config.max_block_size)
+        if len(si) == 0 or not free:
+            continue
+        pats, cnt = level_patterns(compute_levels(comps, preps, si, sj), n_levels)
+        if family and all(c in free for c in family):
+            m, s_, mm, ms, iters = em_family(pats, cnt, n_levels, u, m0, s0, free, (0.05, 0.01),
+                                             config.em_max_iterations)
+            prop = mm / cnt.sum()
+        else:
+            m, prop, iters = em(pats, cnt, n_levels, u, m0, free, 0.05, config.em_max_iterations)
+            s_, mm, ms = s0, prop * cnt.sum(), 0.0
+        sessions.append({"rule": rule, "pairs": int(len(si)), "proportion": prop, "iterations": iters,
+                         "family_pairs": round(ms, 1)})
+        for c in free:
+            m_sum[c] += mm * m[c]
+            m_mass[c] += mm
+            s_sum[c] += ms * s_[c]
+            s_mass[c] += ms
+    m_final = [m_sum[c] / m_mass[c] if m_mass[c] > 0 else m0[c] for c in range(len(comps))]
+    model = FSModel(names, level_names, m_final, u, sessions=sessions)
+    if family:
+        # the family class is learnt where all family fields are free (e.g. pairs born the same day:
+        # twins); on the fields that session was blocked on, it agrees as matches do
+        model.s = [s_sum[c] / s_mass[c] if s_mass[c] > 0 else m_final[c].copy() for c in range(len(comps))]
+    weights = compute_weights(comps, preps, model, levels, all_i, config.tf_min)
+    bits = weights.sum(axis=1, dtype=np.float64)
+    total_pairs = float(n * (n - 1) // 2) if source is None else float(
+        (source == 0).sum() * (source != 0).sum()
+    )
+    is_model = via == VIA_MODEL
+    family_weight = None
+    if family:
+        ff = model.family_factors() or []
+        fbits = np.zeros(len(all_i))
+        for c in range(len(comps)):
+            lv = levels[:, c]
+            ok = lv >= 0
+            fbits[ok] += ff[c][lv[ok]]
+        model.log2_prior, model.log2_prior_family = estimate_priors_family(
+            bits[is_model], fbits[is_model], max(total_pairs, 1.0), extra_matches=len(ex_i)
+        )
+        family_weight = -np.logaddexp2(0.0, fbits + model.log2_prior_family)
+        bits = bits + family_weight
+    else:
+        model.log2_prior = estimate_prior(bits[is_model], max(total_pairs, 1.0), extra_matches=len(ex_i))
+    timings["train"] = time.perf_counter() - t
+
+    # 5. decide
+    t = time.perf_counter()
+    prob = posterior(bits, model.log2_prior)
+    prob[via == VIA_EXACT] = 1.0
+    decision = np.full(len(all_i), -1, dtype=np.int8)
+    if dec:
+        keys = all_i * n + all_j
+        for k, pos in zip(keys.tolist(), range(len(keys)), strict=True):
+            if k in dec:
+                decision[pos] = 1 if dec[k] else 0
+    accepted = (prob >= config.match_threshold) | (via == VIA_EXACT)
+    accepted[decision == 1] = True
+    accepted[decision == 0] = False
+    review = (decision < 0) & (via == VIA_MODEL) & (prob >= config.review_threshold) & (prob < config.match_threshold)
+
+    # 6. clusters: decisions first, exact duplicates, then model links strongest first
+    acc = np.nonzero(accepted)[0]
+    rank = np.lexsort((-prob[acc], via[acc] != VIA_EXACT, decision[acc] != 1))
+    acc = acc[rank]
+    cannot = [(int(all_i[k]), int(all_j[k])) for k in np.nonzero(decision == 0)[0]]
+    labels, refused = connected_components(n, all_i[acc], all_j[acc], cannot)
+    reviewed = np.zeros(n, dtype=bool)
+    has_dec = decision >= 0
+    reviewed[all_i[has_dec]] = True
+    reviewed[all_j[has_dec]] = True
+    conf = np.zeros(n)
+    np.maximum.at(conf, all_i[accepted], prob[accepted])
+    np.maximum.at(conf, all_j[accepted], prob[accepted])
+    completeness = np.zeros(n, dtype=np.int64)
+    for col in config.completeness_columns:
+        completeness += np.array([v is not None for v in column(col)], dtype=np.int64)
+    reps = choose_representatives(labels, reviewed, conf, completeness)
+    cluster_ids = [ids[r] for r in reps.tolist()]
+    clusters = {ids[k]: cluster_ids[labels[k]] for k in range(n)}
+    representatives = {cid: cid for cid in cluster_ids}
+    rv = np.nonzero(review)[0]
+    review_pairs = [(ids[all_i[k]], ids[all_j[k]], float(prob[k])) for k in rv.tolist()]
+    timings["cluster"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - t0
+
+    pairs = PairTable(
+        all_i, all_j, levels, weights, bits + model.log2_prior, prob, via, decision, accepted, family_weight
+    )
+    sizes = np.bincount(labels)
+    stats = {
+        "records": n,
+        "candidate_pairs": int(len(bi)),
+        "pairs_per_rule": dict(zip([" & ".join(r) for r in config.blocking], bstats.pairs_per_rule, strict=True)),
+        "skipped_blocks": int(sum(bstats.skipped_blocks)),
+        "exact_duplicate_pairs": int(len(ex_i)),
+        "decision_pairs": int(has_dec.sum()),
+        "accepted_pairs": int(accepted.sum()),
+        "review_pairs": int(len(review_pairs)),
+        "refused_merges": int(refused),
+        "clusters": int(len(sizes)),
+        "clusters_with_duplicates": int((sizes > 1).sum()),
+        "thresholds": {"match": config.match_threshold, "review": config.review_threshold},
+        "prior": float(2**model.log2_prior / (1 + 2**model.log2_prior)),
+        "timings": {k: round(v, 3) for k, v in timings.items()},
+    }
+    return LinkResult(ids, names, level_names, pairs, clusters, representatives, review_pairs, stats, model, labels)

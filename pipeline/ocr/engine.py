@@ -1,0 +1,174 @@
+"""The Tesseract engine wrapper: one engine per process, a page set once, rectangles read per cell.
+
+tesserocr is the fast path (SetImage once per page, SetRectangle per cell: ~32 ms per line, ocr.md §A3);
+pytesseract (a process per call, ~160 ms fixed cost) is only a fallback when tesserocr cannot load.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import unicodedata
+from typing import Literal, Protocol
+
+import numpy as np
+
+from pipeline.model import BBox, OcrLine
+
+ReadMode = Literal["line", "block", "digits", "auto"]
+
+TESSDATA = os.environ.get("TESSDATA_PREFIX") or "/usr/share/tesseract-ocr/5/tessdata/"
+DIGIT_CHARS = "0123456789/.-:"
+_DIGITS_OK = re.compile(r"\d")
+
+
+class OcrEngine(Protocol):
+    name: str
+
+    def set_page(self, gray: np.ndarray) -> None: ...
+
+    def read(self, rect: BBox, mode: ReadMode = "block") -> list[OcrLine]: ...
+
+    def orientation(self, gray: np.ndarray) -> tuple[int, float]: ...
+
+
+def clip_rect(rect: BBox, width: int, height: int) -> BBox | None:
+    """``rect`` clipped to the page; None when nothing of it is left."""
+    x0, y0 = max(0, rect.x), max(0, rect.y)
+    x1, y1 = min(width, rect.x + rect.w), min(height, rect.y + rect.h)
+    if x1 - x0 < 2 or y1 - y0 < 2:
+        return None
+    return BBox(x0, y0, x1 - x0, y1 - y0)
+
+
+def valid_digits(lines: list[OcrLine], min_conf: float = 0.5) -> bool:
+    """A digits-mode read is trusted only if every line holds a digit and was read with some confidence:
+    a whitelist can drop whole words (tesseract#3485), and forcing letters into digits scores near 0."""
+    return bool(lines) and all(_DIGITS_OK.search(ln.text) and ln.confidence >= min_conf for ln in lines)
+
+
+Word = tuple[str, float, BBox]  # text, confidence 0..100, page box
+
+
+def make_line(words: list[Word]) -> OcrLine:
+    """One OcrLine from its words: NFC text, mean word confidence in [0, 1], union box."""
+    text = unicodedata.normalize("NFC", " ".join(w[0] for w in words))
+    conf = min(1.0, max(0.0, float(np.mean([w[1] for w in words])) / 100.0))
+    return OcrLine(text=text, confidence=conf, bbox=BBox.union([w[2] for w in words]))
+
+
+def has_alnum(words: list[Word]) -> bool:
+    """Whether a line holds any letter or digit: big bold titles shed their accents as stray "lines"."""
+    return any(ch.isalnum() for w in words for ch in w[0])
+
+
+def split_wide_gaps(words: list[Word], factor: float = 3.0) -> list[list[Word]]:
+    """Split a line where two words sit far apart: on a running-title line the office (left) and the book
+    number (right) share a baseline, but they are separate texts."""
+    if len(words) < 2:
+        return [words]
+    height = float(np.median([w[2].h for w in words]))
+    out = [[words[0]]]
+    for prev, cur in zip(words, words[1:], strict=False):
+        gap = cur[2].x - (prev[2].x + prev[2].w)
+        if gap > factor * height:
+            out.append([cur])
+        else:
+            out[-1].append(cur)
+    return out
+
+
+def scale_box(b: BBox, s: float) -> BBox:
+    """Page rectangle -> rectangle on the reduced OCR image (outward rounding: never clip ink)."""
+    if s == 1.0:
+        return b
+    x0, y0 = int(b.x * s), int(b.y * s)
+    x1, y1 = int(np.ceil((b.x + b.w) * s)), int(np.ceil((b.y + b.h) * s))
+    return BBox(x0, y0, x1 - x0, y1 - y0)
+
+
+def unscale_line(ln: OcrLine, s: float) -> OcrLine:
+    if s == 1.0:
+        return ln
+    b = ln.bbox
+    x0, y0 = round(b.x / s), round(b.y / s)
+    return OcrLine(
+        ln.text, ln.confidence, BBox(x0, y0, round((b.x + b.w) / s) - x0, round((b.y + b.h) / s) - y0)
+    )
+
+
+def resize_for_ocr(gray: np.ndarray, s: float) -> np.ndarray:
+    import cv2
+
+    if s >= 1.0:
+        return gray
+    h, w = gray.shape[:2]
+    return cv2.resize(gray, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
+
+
+OCR_TEXT_PX = 16.0  # median letter height the vie model reads best at (measured on the sample pages)
+
+
+def text_height(gray: np.ndarray) -> float | None:
+    """Median height (page px) of letter-like ink components, measured on a half-size image."""
+    import cv2
+
+    h, w = gray.shape[:2]
+    small = cv2.resize(gray, (max(1, w // 2), max(1, h // 2)), interpolation=cv2.INTER_AREA)
+    n, _, st, _ = cv2.connectedComponentsWithStats((small < 128).view(np.uint8), connectivity=8)
+    hh, ww = st[1:, 3], st[1:, 2]
+    ok = (hh >= 4) & (hh <= 100) & (ww <= 3 * hh) & (ww >= 2)
+    if ok.sum() < 50:
+        return None
+    return 2.0 * float(np.median(hh[ok]))
+
+
+def ocr_scale(gray: np.ndarray) -> float:
+    """Reduction that brings the page's letters to ~``OCR_TEXT_PX``; never an enlargement (ocr.md §0.7).
+
+    Measured on the clean 300 dpi samples (letters ~24-30 px): cells read exactly 285/302 at full size,
+    296/302 at 0.6, and Tesseract works 2x faster. The LSTM rescales each line to 36 px itself, and does
+    it worse than an area-averaging reduction: stacked diacritics (NGUYỄN -> NGUYÊN) are the casualties."""
+    th = text_height(gray)
+    if th is None:
+        return 1.0
+    return float(np.clip(OCR_TEXT_PX / th, 0.4, 1.0))
+
+
+def osd_downscale(gray: np.ndarray, max_side: int = 2000) -> np.ndarray:
+    """OSD needs letters, not resolution: ~150 dpi on an A3 page is plenty and keeps it cheap."""
+    import cv2
+
+    h, w = gray.shape[:2]
+    f = max_side / max(h, w)
+    if f >= 1:
+        return gray
+    return cv2.resize(gray, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA)
+
+
+_ENGINES: dict[str, OcrEngine] = {}
+_LOCK = threading.Lock()
+
+
+def get_engine(lang: str = "vie") -> OcrEngine:
+    """The process's engine for ``lang``, created on first use and reused (model load costs ~130 ms)."""
+    # OpenMP threads fight each other when pages run in parallel processes (ocr.md §A1): one thread each.
+    os.environ.setdefault("OMP_THREAD_LIMIT", "1")
+    with _LOCK:
+        eng = _ENGINES.get(lang)
+        if eng is None:
+            eng = _make_engine(lang)
+            _ENGINES[lang] = eng
+        return eng
+
+
+def _make_engine(lang: str) -> OcrEngine:
+    try:
+        from pipeline.ocr._tesserocr import TesserocrEngine
+
+        return TesserocrEngine(lang=lang, tessdata=TESSDATA)
+    except Exception as exc:  # ImportError, or an init failure (missing traineddata, ABI trouble)
+        from pipeline.ocr._pytesseract import PytesseractEngine
+
+        return PytesseractEngine(lang=lang, tessdata=TESSDATA, reason=repr(exc))

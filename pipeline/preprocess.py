@@ -1,0 +1,273 @@
+"""Page preprocessing: a scanned or photographed page becomes an upright, flat, straight gray image.
+
+    to_gray (red stamps whitened) -> flatten (uneven light, low contrast) -> orientation (0/90/180/270)
+    -> perspective (photographed page: table quadrilateral warped to a rectangle) -> deskew (rule angle)
+
+Every estimate runs on a reduced image (~2000 px on the long side); only the corrections touch full
+resolution, once each.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from pipeline.ocr.engine import OcrEngine
+
+WORK_SIDE = 2000  # long side of the reduced image used for every estimate
+MAX_SKEW = 5.0  # degrees searched by deskew
+OSD_MIN_CONF = 2.0  # below this, Tesseract's OSD is a guess; the ink heuristic decides instead
+
+
+@dataclass(slots=True)
+class Upright:
+    image: np.ndarray  # gray uint8, corrected
+    rotation: int  # degrees clockwise applied to make the page upright (0/90/180/270)
+    skew: float  # degrees of deskew applied, counter-clockwise positive (OpenCV convention)
+    perspective: bool  # whether a perspective warp was applied
+
+
+def upright(image_bgr: np.ndarray, engine: OcrEngine | None = None) -> Upright:
+    """Gray, flattened, upright, perspective-corrected and deskewed page."""
+    gray = flatten(to_gray(image_bgr))
+    rotation = detect_rotation(gray, engine)
+    if rotation:
+        gray = rotate_right_angle(gray, rotation)
+    warped = correct_perspective(gray)
+    if warped is not None:
+        gray = warped
+    angle = estimate_skew(gray)
+    if abs(angle) >= 0.05:
+        gray = rotate_small(gray, angle)
+    else:
+        angle = 0.0  # below the estimate's resolution: not worth a resampling of the page
+    return Upright(image=gray, rotation=rotation, skew=angle, perspective=warped is not None)
+
+
+# ------------------------------------------------------------------------------------- colour ----
+def to_gray(image: np.ndarray) -> np.ndarray:
+    """Gray with red ink (stamps, seals) lifted toward white: red is bright in the red channel, black and
+    blue ink are not, so where a pixel is clearly red the red channel replaces the luminance."""
+    if image.ndim == 2:
+        return image
+    if image.shape[2] == 4:
+        image = cv2.cvtColor(image, cv2.COLOR_BGRA2BGR)
+    gray = cv2.cvtColor(image, cv2.COLOR_BGR2GRAY)
+    if int(_redness(image[::8, ::8]).max()) < 40:  # cheap look first: most pages carry no red at all
+        return gray
+    r = image[:, :, 2]
+    redness = _redness(image)
+    # Weight 0 below 25 levels of redness, 1 above 75: anti-aliased stamp edges blend smoothly.
+    w = np.clip((redness.astype(np.float32) - 25.0) / 50.0, 0.0, 1.0)
+    out = gray.astype(np.float32) * (1.0 - w) + r.astype(np.float32) * w
+    return out.astype(np.uint8)
+
+
+def _redness(bgr: np.ndarray) -> np.ndarray:
+    b, g, r = cv2.split(bgr)
+    return cv2.subtract(r, cv2.max(g, b))  # saturating: 0 where not red
+
+
+def flatten(gray: np.ndarray) -> np.ndarray:
+    """Divide by the paper's own brightness (a large max-then-blur background) and stretch contrast, so
+    uneven light and faded scans give white paper and dark ink."""
+    h, w = gray.shape
+    f = min(1.0, 500 / max(h, w))
+    small = cv2.resize(gray, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA)
+    k = max(3, round(min(small.shape) / 40) | 1)
+    # A closing (max filter) erases ink narrower than the kernel; the blur smooths what is left.
+    bg = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (k, k)))
+    bg = cv2.GaussianBlur(bg, (0, 0), k)
+    bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
+    flat = cv2.divide(gray, np.maximum(bg, 1), scale=255)
+    lo = float(np.percentile(flat[::7, ::7], 0.5))
+    if lo > 20:  # faded ink: stretch so the darkest ink reaches black again
+        flat = cv2.convertScaleAbs(flat, alpha=255.0 / (255.0 - lo), beta=-lo * 255.0 / (255.0 - lo))
+    return flat
+
+
+def reduce(gray: np.ndarray, side: int = WORK_SIDE) -> tuple[np.ndarray, float]:
+    h, w = gray.shape[:2]
+    f = min(1.0, side / max(h, w))
+    if f >= 1.0:
+        return gray, 1.0
+    return cv2.resize(gray, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA), f
+
+
+def ink(gray: np.ndarray) -> np.ndarray:
+    """Binary ink mask (255) robust to leftover shading."""
+    return cv2.adaptiveThreshold(~gray, 255, cv2.ADAPTIVE_THRESH_MEAN_C, cv2.THRESH_BINARY, 15, -10)
+
+
+# -------------------------------------------------------------------------------- orientation ----
+def detect_rotation(gray: np.ndarray, engine: OcrEngine | None = None) -> int:
+    """Degrees clockwise (0/90/180/270) that make the page upright: Tesseract OSD when an engine is given
+    and confident, else the ink heuristic (text-line direction, then accents above / baseline below)."""
+    if engine is not None:
+        try:
+            deg, conf = engine.orientation(gray)
+        except Exception:  # OSD must never sink a page: fall back to the heuristic
+            deg, conf = 0, 0.0
+        if conf >= OSD_MIN_CONF:
+            return deg % 360
+    return heuristic_rotation(gray)
+
+
+def heuristic_rotation(gray: np.ndarray) -> int:
+    small, _ = reduce(gray, 1500)
+    mask = _text_mask(small)
+    if _lines_vertical(mask):
+        # Turn a quarter and decide up/down on the turned page.
+        turned = np.ascontiguousarray(np.rot90(mask, -1))  # clockwise 90
+        return 90 if _upright_score(turned) >= 0 else 270
+    return 0 if _upright_score(mask) >= 0 else 180
+
+
+def _text_mask(small: np.ndarray) -> np.ndarray:
+    """Ink without the long rules (they carry no up/down information)."""
+    b = ink(small)
+    n = max(30, max(b.shape) // 40)
+    rules = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
+    rules |= cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
+    return cv2.subtract(b, cv2.dilate(rules, np.ones((3, 3), np.uint8)))
+
+
+def _lines_vertical(mask: np.ndarray) -> bool:
+    """Smear letters into words both ways: upright text gives long wide blobs, text on its side long tall
+    ones. Only blobs far longer than thick count (a letter with its accent is tall but short)."""
+
+    def word_length(kernel: tuple[int, int], horizontal: bool) -> int:
+        sm = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
+        _, _, st, _ = cv2.connectedComponentsWithStats(sm, connectivity=8)
+        long, short = (st[1:, 2], st[1:, 3]) if horizontal else (st[1:, 3], st[1:, 2])
+        return int(long[(long > 4 * short) & (long >= 30)].sum())
+
+    return word_length((1, 9), horizontal=False) > 1.2 * word_length((9, 1), horizontal=True)
+
+
+def _upright_score(mask: np.ndarray) -> float:
+    """> 0 when text lines look upright. Per word blob, the row profile has a dense core (x-height band);
+    Vietnamese puts far more ink above it (ascenders, capitals' accents, stacked diacritics) than below
+    (descenders, the dot of nặng), so ink above minus ink below is positive on an upright page."""
+    sm = cv2.morphologyEx(mask, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (9, 1)))
+    n, _, st, _ = cv2.connectedComponentsWithStats(sm, connectivity=8)
+    score = 0.0
+    for x, y, w, h, area in st[1:]:
+        if w < 2 * h or h < 6 or area < 40:
+            continue
+        prof = (mask[y : y + h, x : x + w] > 0).sum(axis=1).astype(float)
+        core = np.flatnonzero(prof >= 0.5 * prof.max())
+        above, below = prof[: core[0]].sum(), prof[core[-1] + 1 :].sum()
+        score += (above - below) / max(1.0, prof.sum())
+    return score
+
+
+def rotate_right_angle(gray: np.ndarray, degrees_cw: int) -> np.ndarray:
+    k = (degrees_cw // 90) % 4
+    return np.ascontiguousarray(np.rot90(gray, -k)) if k else gray
+
+
+# -------------------------------------------------------------------------------- perspective ----
+def table_quad(gray: np.ndarray) -> np.ndarray | None:
+    """Corners (TL, TR, BR, BL; full-resolution float32) of the largest connected ruled structure, found
+    on the reduced image: the table's rules connect into one component, letters do not."""
+    small, f = reduce(gray)
+    b = ink(small)
+    # Keep only line-like ink (tilted rules survive a short opening, desk texture and letters do not),
+    # then bridge small breaks in photographed rules.
+    b = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (21, 1))) | (
+        cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 21)))
+    )
+    b = cv2.dilate(b, np.ones((5, 5), np.uint8))
+    n, labels, st, _ = cv2.connectedComponentsWithStats(b, connectivity=8)
+    if n <= 1:
+        return None
+    areas = st[1:, 2] * st[1:, 3]
+    k = int(np.argmax(areas)) + 1
+    if areas[k - 1] < 0.1 * small.shape[0] * small.shape[1]:
+        return None
+    ys, xs = np.nonzero(labels == k)
+    pts = np.stack([xs, ys], axis=1).astype(np.float32)
+    hull = cv2.convexHull(pts).reshape(-1, 2)
+    s, d = hull.sum(axis=1), hull[:, 0] - hull[:, 1]
+    quad = np.array([hull[np.argmin(s)], hull[np.argmax(d)], hull[np.argmax(s)], hull[np.argmin(d)]])
+    return (quad / f).astype(np.float32)
+
+
+def _edge_angles(q: np.ndarray) -> tuple[float, float, float, float]:
+    """Angles (degrees) of the top, bottom edges from horizontal and left, right edges from vertical."""
+
+    def ang(a: np.ndarray, b: np.ndarray, vertical: bool) -> float:
+        dx, dy = b - a
+        return float(np.degrees(np.arctan2(-dx, dy) if vertical else np.arctan2(dy, dx)))
+
+    tl, tr, br, bl = q
+    return ang(tl, tr, False), ang(bl, br, False), ang(tl, bl, True), ang(tr, br, True)
+
+
+def correct_perspective(gray: np.ndarray, min_distortion: float = 0.4) -> np.ndarray | None:
+    """Warp a photographed page so its table is a rectangle; None when the table already is one (up to
+    rotation, which deskew handles). The whole page is kept: margins carry the title and page number."""
+    q = table_quad(gray)
+    if q is None:
+        return None
+    top, bottom, left, right = _edge_angles(q)
+    if max(abs(top - bottom), abs(left - right), abs(top - left), abs(bottom - right)) < min_distortion:
+        return None
+    tl, tr, br, bl = q
+    w = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
+    h = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    x0, y0 = float(tl[0]), float(tl[1])
+    dst = np.array([[x0, y0], [x0 + w, y0], [x0 + w, y0 + h], [x0, y0 + h]], np.float32)
+    m = cv2.getPerspectiveTransform(q, dst)
+    H, W = gray.shape
+    corners = cv2.perspectiveTransform(np.array([[[0, 0], [W, 0], [W, H], [0, H]]], np.float32), m)[0]
+    lo, hi = corners.min(axis=0), corners.max(axis=0)
+    # Shift into view; cap the canvas so a wild quadrilateral cannot explode memory.
+    out_w, out_h = int(min(hi[0] - lo[0], 1.5 * W)), int(min(hi[1] - lo[1], 1.5 * H))
+    shift = np.array([[1, 0, -max(lo[0], x0 - 0.25 * W)], [0, 1, -max(lo[1], y0 - 0.25 * H)], [0, 0, 1]])
+    return cv2.warpPerspective(gray, shift @ m, (out_w, out_h), flags=cv2.INTER_LINEAR, borderValue=255)
+
+
+# ------------------------------------------------------------------------------------- deskew ----
+def estimate_skew(gray: np.ndarray, max_angle: float = MAX_SKEW) -> float:
+    """Degrees (counter-clockwise positive) to rotate the page so long horizontal rules are level: the
+    angle maximising the sharpness of the horizontal projection of rule-like ink, coarse then fine."""
+    small, _ = reduce(gray)
+    b = ink(small)
+    # Short horizontal opening keeps rules (and text baselines' strokes) even when tilted by 5 degrees.
+    rules = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 1)))
+    ys, xs = np.nonzero(rules if np.count_nonzero(rules) > 2000 else b)
+    if len(xs) < 200:
+        return 0.0
+    if len(xs) > 300_000:
+        idx = np.random.default_rng(0).choice(len(xs), 300_000, replace=False)
+        xs, ys = xs[idx], ys[idx]
+    xs = xs.astype(np.float32) - small.shape[1] / 2
+    ys = ys.astype(np.float32)
+
+    def sharpness(deg: float) -> float:
+        t = np.radians(deg)
+        # y after rotating the points by -deg (what deskewing by deg does to the ink)
+        yr = ys + xs * np.float32(np.tan(t))
+        hist = np.bincount((yr - yr.min()).astype(np.int64))
+        return float(np.dot(hist, hist))
+
+    coarse = np.arange(-max_angle, max_angle + 1e-6, 0.25)
+    best = max(coarse, key=sharpness)
+    fine = np.arange(best - 0.25, best + 0.25 + 1e-6, 0.02)
+    tilt = float(max(fine, key=sharpness))  # how far the page is turned counter-clockwise
+    return round(-tilt, 2) + 0.0  # the correction turns it back (+0.0: no "-0.0")
+
+
+def rotate_small(gray: np.ndarray, deg: float) -> np.ndarray:
+    """Rotate counter-clockwise by ``deg`` about the centre onto a canvas that keeps the whole page."""
+    h, w = gray.shape[:2]
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), deg, 1.0)
+    cos, sin = abs(m[0, 0]), abs(m[0, 1])
+    nw, nh = int(round(h * sin + w * cos)), int(round(h * cos + w * sin))
+    m[0, 2] += nw / 2 - w / 2
+    m[1, 2] += nh / 2 - h / 2
+    return cv2.warpAffine(gray, m, (nw, nh), flags=cv2.INTER_LINEAR, borderValue=255)

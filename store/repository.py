@@ -1,0 +1,661 @@
+"""The store's one public object: ``Store`` loads page results with their lineage and reads them back.
+
+Writes are idempotent by construction: deterministic keys (file hash, page number, record id,
+field key), unique constraints, and ``INSERT ... ON CONFLICT`` for every row, so a rerun, a resumed
+run or two runs at once on the same folder load each entry once. A page whose stored result has the
+same content hash is not written again at all (and appends no event).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import uuid
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import Connection, Table, and_, delete, func, select, tuple_, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from pipeline.model import BBox, FieldStatus, PageResult, PageStatus
+from pipeline.model import FieldValue as ModelField
+from store import _bulk, audit
+from store.db import READONLY, lock_chain, make_engine, migrate
+from store.models import WHOLE_FILE, FieldValue, Page, PageField, Record, Run, RunPage, SourceFile
+
+_file: Table = SourceFile.__table__  # type: ignore[assignment]
+_page: Table = Page.__table__  # type: ignore[assignment]
+_run: Table = Run.__table__  # type: ignore[assignment]
+_run_page: Table = RunPage.__table__  # type: ignore[assignment]
+_record: Table = Record.__table__  # type: ignore[assignment]
+_field: Table = FieldValue.__table__  # type: ignore[assignment]
+_page_field: Table = PageField.__table__  # type: ignore[assignment]
+
+PAGE_FIELD_KEYS = ("quyenSo", "noiDangKy", "trangSo")
+OCR, HUMAN = "ocr", "human"
+_PAGE_COLS = (
+    "file_sha256", "page_no", "status", "reason", "register", "template_id", "rotation", "skew", "width",
+    "height", "pipeline_version", "content_hash", "stored_at", "updated_at",
+)  # fmt: skip
+_RECORD_UPDATE = ("register", "template_id", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "status", "updated_at")
+# columns a reprocessed page rewrites in an OCR-sourced value
+_FIELD_UPDATE = (
+    "raw", "value", "confidence", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "status", "reason",
+    "rules", "details", "pipeline_version", "updated_at",
+)  # fmt: skip
+
+
+def record_id(sha256: str, page_no: int, row: int) -> str:
+    """The deterministic id of one register entry: the same scan gives the same id on every run."""
+    return f"{sha256[:16]}-p{page_no:04d}-r{row:02d}"
+
+
+def record_status(field_statuses: Sequence[str]) -> str:
+    """ok / needs_review / invalid from the statuses of a record's fields."""
+    if FieldStatus.INVALID in field_statuses:
+        return "invalid"
+    if FieldStatus.LOW_CONFIDENCE in field_statuses:
+        return "needs_review"
+    return "ok"
+
+
+def _field_doc(fv: ModelField) -> list[Any]:
+    bbox = fv.bbox.as_list() if fv.bbox else None
+    return [fv.raw, fv.value, fv.confidence, bbox, str(fv.status), fv.reason, fv.rules, fv.details]
+
+
+def content_hash(result: PageResult) -> str:
+    """SHA-256 of what ``load_page`` writes for a result: equal hash = nothing to write.
+
+    Timings (differ every run) and the path (the same bytes under another name are the same page)
+    are left out. Built by hand rather than via ``asdict``: it runs on every load.
+    """
+    ref = result.ref
+    doc = [
+        ref.sha256, ref.page_no, ref.kind, str(result.status), result.reason, result.register,
+        result.template_id, result.rotation, result.skew, result.width, result.height, result.pipeline_version,
+        [[k, _field_doc(v)] for k, v in sorted(result.page_fields.items())],
+        [
+            [e.row, e.bbox.as_list(), [[k, _field_doc(v)] for k, v in sorted(e.fields.items())]]
+            for e in result.entries
+        ],
+    ]  # fmt: skip
+    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class LoadStats:
+    page_id: int
+    changed: bool  # False: the identical result was already stored, nothing was written
+    records: int  # entries in the result
+    fields: int  # field values written (page-level included)
+    human_kept: int  # human corrections left as they were
+    removed: int  # OCR values / records of an earlier version that the new result no longer has
+    event_hash: str | None  # the 'load' event appended, None when unchanged
+
+
+class Store:
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.engine = make_engine(url)
+        self.dialect = self.engine.dialect.name
+        self._sql = self._statements()
+
+    # -- lifecycle -------------------------------------------------------------------------------
+
+    def migrate(self) -> None:
+        """Alembic ``upgrade head``; a no-op on a database already at head; safe on every start."""
+        migrate(self.engine)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.dispose()
+
+    def _insert(self, table: Table) -> Any:
+        return (postgresql.insert if self.dialect == "postgresql" else sqlite.insert)(table)
+
+    def _statements(self) -> dict[str, Any]:
+        """The upserts, built once: rebuilding them per page cost more than running them."""
+        sql: dict[str, Any] = {}
+        ins = self._insert(_file)
+        sql["file"] = ins.on_conflict_do_update(
+            index_elements=[_file.c.sha256],
+            set_={
+                "size": func.coalesce(_file.c.size, ins.excluded.size),
+                "n_pages": func.coalesce(_file.c.n_pages, ins.excluded.n_pages),
+                "kind": func.coalesce(func.nullif(_file.c.kind, "unknown"), ins.excluded.kind),
+            },
+        )
+        ins = self._insert(_run_page)
+        # the same run seeing a page again (a retried task): the latest outcome counts, a change sticks
+        sql["run_page"] = ins.on_conflict_do_update(
+            index_elements=[_run_page.c.run_id, _run_page.c.page_id],
+            set_={
+                "outcome": ins.excluded.outcome,
+                "reason": ins.excluded.reason,
+                "changed": _run_page.c.changed | ins.excluded.changed,
+                "timings": ins.excluded.timings,
+                "loaded_at": ins.excluded.loaded_at,
+            },
+        )
+        ins = self._insert(_page)
+        sql["page"] = ins.on_conflict_do_update(
+            index_elements=[_page.c.file_sha256, _page.c.page_no],
+            set_={k: ins.excluded[k] for k in _PAGE_COLS if k not in ("file_sha256", "page_no")},
+        ).returning(_page.c.id)
+        return sql
+
+    def _read(self) -> Any:
+        """A read-only connection (SQLite: deferred BEGIN, so readers never queue behind writers)."""
+        return self.engine.connect().execution_options(**{READONLY: True})
+
+    # -- runs and files ----------------------------------------------------------------------------
+
+    def start_run(self, params: dict, actor: str = "system") -> str:
+        run_id = uuid.uuid4().hex
+        params = _plain(params)
+        with self.engine.begin() as conn:
+            conn.execute(
+                _run.insert(),
+                {"id": run_id, "started_at": _now(), "actor": actor, "params": params, "status": "running"},
+            )
+            audit.append(conn, "run_start", f"run:{run_id}", {"params": params}, actor)
+        return run_id
+
+    def finish_run(self, run_id: str, status: str, counts: dict) -> None:
+        counts = _plain(counts)
+        with self.engine.begin() as conn:
+            n = conn.execute(
+                update(_run)
+                .where(_run.c.id == run_id)
+                .values(finished_at=_now(), status=status, counts=counts)
+            ).rowcount
+            if n != 1:
+                raise KeyError(f"no run {run_id}")
+            audit.append(conn, "run_finish", f"run:{run_id}", {"status": status, "counts": counts})
+
+    def register_file(self, sha256: str, path: str, size: int, kind: str, n_pages: int | None) -> None:
+        """Idempotent: the first path seen stays; a page count learned later fills the gap."""
+        with self.engine.begin() as conn:
+            self._upsert_file(conn, sha256, path, size, kind, n_pages)
+
+    def _upsert_file(
+        self, conn: Connection, sha256: str, path: str, size: int | None, kind: str, n_pages: int | None
+    ) -> None:
+        conn.execute(
+            self._sql["file"],
+            {
+                "sha256": sha256,
+                "path": path,
+                "size": size,
+                "kind": kind,
+                "n_pages": n_pages,
+                "first_seen": _now(),
+            },
+        )
+
+    def _run_page(
+        self, conn: Connection, run_id: str, page_id: int, outcome: str, reason: str | None, changed: bool,
+        timings: dict | None,
+    ) -> None:  # fmt: skip
+        conn.execute(
+            self._sql["run_page"],
+            {
+                "run_id": run_id, "page_id": page_id, "outcome": outcome, "reason": reason, "changed": changed,
+                "timings": timings or None, "loaded_at": _now(),
+            },
+        )  # fmt: skip
+
+    def _upsert_page(self, conn: Connection, values: dict[str, Any]) -> int:
+        return conn.execute(self._sql["page"], {k: values.get(k) for k in _PAGE_COLS}).scalar_one()
+
+    def record_quarantine(
+        self, run_id: str, sha256: str, path: str, page_no: int | None, reason: str, stored_at: str | None
+    ) -> None:
+        """A file (``page_no=None``) or one page that cannot be used: kept with its reason, never dropped."""
+        page_no = WHOLE_FILE if page_no is None else page_no
+        with self.engine.begin() as conn:
+            lock_chain(conn)
+            self._upsert_file(conn, sha256, path, None, "unknown", None)
+            old = conn.execute(
+                select(_page.c.id, _page.c.status, _page.c.reason, _page.c.stored_at).where(
+                    _page.c.file_sha256 == sha256, _page.c.page_no == page_no
+                )
+            ).first()
+            if old is not None and (
+                old.status == PageStatus.PROCESSED
+                or (
+                    old.status == PageStatus.QUARANTINED
+                    and (old.reason, old.stored_at) == (reason, stored_at)
+                )
+            ):
+                # already known, or a good page we do not degrade: only the run learns about it
+                self._run_page(conn, run_id, old.id, "quarantined", reason, False, None)
+                return
+            page_id = self._upsert_page(
+                conn,
+                {
+                    "file_sha256": sha256, "page_no": page_no, "status": "quarantined", "reason": reason,
+                    "rotation": 0, "skew": 0.0, "width": 0, "height": 0, "stored_at": stored_at,
+                    "content_hash": None, "updated_at": _now(),
+                },
+            )  # fmt: skip
+            self._run_page(conn, run_id, page_id, "quarantined", reason, True, None)
+            audit.append(
+                conn, "quarantine", f"page:{sha256}:{page_no}",
+                {"run_id": run_id, "path": path, "reason": reason, "stored_at": stored_at},
+            )  # fmt: skip
+
+    def done_pages(self, pipeline_version: str) -> set[tuple[str, int]]:
+        """Pages finished by this pipeline version (processed, or quarantined by it): resume skips them.
+
+        Failed pages are retryable and never listed; a newer version lists nothing until it redoes them.
+        """
+        q = select(_page.c.file_sha256, _page.c.page_no).where(
+            _page.c.pipeline_version == pipeline_version,
+            _page.c.status.in_([PageStatus.PROCESSED.value, PageStatus.QUARANTINED.value]),
+        )
+        with self._read() as conn:
+            return {(r.file_sha256, r.page_no) for r in conn.execute(q)}
+
+    # -- loading -----------------------------------------------------------------------------------
+
+    def load_page(self, run_id: str, result: PageResult) -> LoadStats:
+        """Load one page result in ONE transaction (see the module doc for idempotency)."""
+        with self.engine.begin() as conn:
+            return self._load(conn, run_id, result)
+
+    def load_pages(self, run_id: str, results: Sequence[PageResult]) -> list[LoadStats]:
+        """``load_page`` for a batch of pages in one transaction (all or nothing): fewer commits."""
+        with self.engine.begin() as conn:
+            return [self._load(conn, run_id, r) for r in results]
+
+    def _load(self, conn: Connection, run_id: str, result: PageResult) -> LoadStats:
+        ref = result.ref
+        chash = content_hash(result)
+        status = str(result.status)
+        n_entries = len(result.entries)
+        # whole load under the chain lock: concurrent loaders of one page see each other's commit
+        lock_chain(conn)
+        self._upsert_file(conn, ref.sha256, ref.path, None, ref.kind, None)
+        old = conn.execute(
+            select(_page.c.id, _page.c.status, _page.c.content_hash).where(
+                _page.c.file_sha256 == ref.sha256, _page.c.page_no == ref.page_no
+            )
+        ).first()
+        if old is not None and (
+            old.content_hash == chash
+            or (status != PageStatus.PROCESSED and old.status == PageStatus.PROCESSED)
+        ):
+            # identical result, or a failed/quarantined retry of a page already processed: keep what is stored
+            self._run_page(conn, run_id, old.id, status, result.reason, False, result.timings)
+            return LoadStats(old.id, False, n_entries, 0, 0, 0, None)
+
+        now = _now()
+        page_id = self._upsert_page(
+            conn,
+            {
+                "file_sha256": ref.sha256, "page_no": ref.page_no, "status": status, "reason": result.reason,
+                "register": result.register, "template_id": result.template_id, "rotation": result.rotation,
+                "skew": result.skew, "width": result.width, "height": result.height,
+                "pipeline_version": result.pipeline_version or None, "content_hash": chash,
+                "stored_at": None, "updated_at": now,
+            },
+        )  # fmt: skip
+        written = kept = removed = 0
+        if status == PageStatus.PROCESSED:
+            # a page never seen has nothing stored to keep or replace: skip those look-ups
+            written, kept, removed = self._write_entries(conn, page_id, result, now, fresh=old is None)
+        self._run_page(conn, run_id, page_id, status, result.reason, True, result.timings)
+        h = audit.append(
+            conn,
+            "load",
+            f"page:{ref.sha256}:{ref.page_no}",
+            {
+                "run_id": run_id, "status": status, "reason": result.reason,
+                "pipeline_version": result.pipeline_version, "content_hash": chash,
+                "records": n_entries, "fields": written, "human_kept": kept, "removed": removed,
+            },
+        )  # fmt: skip
+        return LoadStats(page_id, True, n_entries, written, kept, removed, h)
+
+    def _write_entries(
+        self, conn: Connection, page_id: int, result: PageResult, now: datetime, fresh: bool
+    ) -> tuple[int, int, int]:
+        ref = result.ref
+        version = result.pipeline_version or None
+        # what is stored for this page now: which values are human, which OCR ones may go stale
+        existing = [] if fresh else conn.execute(
+            select(_field.c.record_id, _field.c.key, _field.c.source, _field.c.status)
+            .join(_record, _record.c.record_id == _field.c.record_id)
+            .where(_record.c.page_id == page_id)
+        ).all()  # fmt: skip
+        human = {(r.record_id, r.key): r.status for r in existing if r.source == HUMAN}
+        old_records = set() if fresh else set(
+            conn.execute(select(_record.c.record_id).where(_record.c.page_id == page_id)).scalars()
+        )  # fmt: skip
+
+        record_rows: list[dict[str, Any]] = []
+        field_rows: list[dict[str, Any]] = []
+        new_keys: set[tuple[str, str]] = set()
+        for entry in result.entries:
+            rid = record_id(ref.sha256, ref.page_no, entry.row)
+            statuses = []
+            for key, fv in entry.fields.items():
+                new_keys.add((rid, key))
+                statuses.append(human.get((rid, key), str(fv.status)))
+                field_rows.append(_field_row(fv, version, now) | {"record_id": rid, "key": key})
+            statuses += [s for (r, k), s in human.items() if r == rid and k not in entry.fields]
+            record_rows.append(
+                {
+                    "record_id": rid, "page_id": page_id, "register": result.register,
+                    "template_id": result.template_id, "row": entry.row, **_bbox_cols(entry.bbox),
+                    "status": record_status(statuses), "updated_at": now,
+                }
+            )  # fmt: skip
+
+        if record_rows:
+            _bulk.upsert(conn, _record, record_rows, ["record_id"], _RECORD_UPDATE)
+        kept = sum(1 for k in new_keys if k in human)
+        if field_rows:
+            _bulk.upsert(conn, _field, field_rows, ["record_id", "key"], _FIELD_UPDATE, only_ocr=True)
+        # OCR values the new result no longer has; records left with nothing at all
+        stale = [
+            (r.record_id, r.key) for r in existing if r.source == OCR and (r.record_id, r.key) not in new_keys
+        ]
+        if stale:
+            conn.execute(delete(_field).where(tuple_(_field.c.record_id, _field.c.key).in_(stale)))
+        new_ids = {r["record_id"] for r in record_rows}
+        gone = old_records - new_ids - {rid for rid, _ in human}
+        if gone:
+            conn.execute(delete(_record).where(_record.c.record_id.in_(sorted(gone))))
+
+        page_written, page_kept, page_removed = self._write_page_fields(
+            conn, page_id, result, version, now, fresh
+        )
+        return (
+            len(field_rows) - kept + page_written,
+            kept + page_kept,
+            len(stale) + len(gone) + page_removed,
+        )
+
+    def _write_page_fields(
+        self,
+        conn: Connection,
+        page_id: int,
+        result: PageResult,
+        version: str | None,
+        now: datetime,
+        fresh: bool,
+    ) -> tuple[int, int, int]:
+        existing = [] if fresh else conn.execute(
+            select(_page_field.c.key, _page_field.c.source).where(_page_field.c.page_id == page_id)
+        ).all()  # fmt: skip
+        human = {r.key for r in existing if r.source == HUMAN}
+        rows = [
+            _field_row(fv, version, now) | {"page_id": page_id, "key": key}
+            for key, fv in result.page_fields.items()
+        ]
+        if rows:
+            _bulk.upsert(conn, _page_field, rows, ["page_id", "key"], _FIELD_UPDATE, only_ocr=True)
+        stale = [r.key for r in existing if r.source == OCR and r.key not in result.page_fields]
+        if stale:
+            conn.execute(
+                delete(_page_field).where(_page_field.c.page_id == page_id, _page_field.c.key.in_(stale))
+            )
+        kept = len(human & set(result.page_fields))
+        return len(rows) - kept, kept, len(stale)
+
+    # -- corrections -------------------------------------------------------------------------------
+
+    def correct_field(
+        self, record_id: str, key: str, value: str | None, actor: str, reason: str | None = None
+    ) -> str:
+        """A reviewer's correction: the value becomes source='human' (reprocessing keeps it); returns the event hash.
+
+        Page-level keys (quyenSo, noiDangKy, trangSo) are corrected once for the record's page.
+        """
+        now = _now()
+        with self.engine.begin() as conn:
+            lock_chain(conn)
+            rec = conn.execute(select(_record.c.page_id).where(_record.c.record_id == record_id)).first()
+            if rec is None:
+                raise KeyError(f"no record {record_id}")
+            table, where = (
+                (_page_field, and_(_page_field.c.page_id == rec.page_id, _page_field.c.key == key))
+                if key in PAGE_FIELD_KEYS
+                else (_field, and_(_field.c.record_id == record_id, _field.c.key == key))
+            )
+            old = conn.execute(select(table).where(where)).first()
+            values = {
+                "value": value, "status": FieldStatus.OK.value if value is not None else FieldStatus.EMPTY.value,
+                "source": HUMAN, "actor": actor, "reason": reason, "updated_at": now,
+            }  # fmt: skip
+            if old is None:
+                owner = {"page_id": rec.page_id} if table is _page_field else {"record_id": record_id}
+                conn.execute(
+                    table.insert(),
+                    {**owner, "key": key, "raw": "", "confidence": 1.0, "rules": [], "details": {}, **values},
+                )
+            else:
+                conn.execute(update(table).where(where).values(**values))
+            if table is _field:
+                statuses = conn.execute(
+                    select(_field.c.status).where(_field.c.record_id == record_id)
+                ).scalars()
+                conn.execute(
+                    update(_record)
+                    .where(_record.c.record_id == record_id)
+                    .values(status=record_status(list(statuses)), updated_at=now)
+                )
+            return audit.append(
+                conn, "correction", f"record:{record_id}",
+                {
+                    "key": key, "before": None if old is None else old.value, "after": value,
+                    "before_source": None if old is None else old.source, "reason": reason,
+                },
+                actor,
+            )  # fmt: skip
+
+    # -- reading -----------------------------------------------------------------------------------
+
+    def run_summary(self, run_id: str) -> dict:
+        """Counts for one run; every page the run saw counts once, under the outcome it produced."""
+        with self._read() as conn:
+            run = conn.execute(select(_run).where(_run.c.id == run_id)).first()
+            if run is None:
+                raise KeyError(f"no run {run_id}")
+            pages = conn.execute(
+                select(_run_page.c.outcome, _run_page.c.reason, _run_page.c.changed, _page.c.file_sha256,
+                       _page.c.page_no, _file.c.path)
+                .join(_page, _page.c.id == _run_page.c.page_id)
+                .join(_file, _file.c.sha256 == _page.c.file_sha256)
+                .where(_run_page.c.run_id == run_id)
+                .order_by(_page.c.file_sha256, _page.c.page_no)
+            ).all()  # fmt: skip
+            processed = select(_run_page.c.page_id).where(
+                _run_page.c.run_id == run_id, _run_page.c.outcome == PageStatus.PROCESSED.value
+            )
+            entries = conn.execute(
+                select(func.count()).select_from(_record).where(_record.c.page_id.in_(processed))
+            ).scalar_one()
+            by_status = dict(
+                conn.execute(
+                    select(_field.c.status, func.count())
+                    .join(_record, _record.c.record_id == _field.c.record_id)
+                    .where(_record.c.page_id.in_(processed))
+                    .group_by(_field.c.status)
+                ).all()
+            )
+            page_by_status = dict(
+                conn.execute(
+                    select(_page_field.c.status, func.count())
+                    .where(_page_field.c.page_id.in_(processed))
+                    .group_by(_page_field.c.status)
+                ).all()
+            )
+        outcomes: dict[str, int] = defaultdict(int)
+        for p in pages:
+            outcomes[p.outcome] += 1
+        fields = {s: by_status.get(s, 0) + page_by_status.get(s, 0) for s in map(str, FieldStatus)}
+        return {
+            "run_id": run_id,
+            "status": run.status,
+            "started_at": run.started_at.isoformat() if run.started_at else None,
+            "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+            "files": len({p.file_sha256 for p in pages}),
+            "pages": len(pages),
+            "processed": outcomes[PageStatus.PROCESSED],
+            "quarantined": outcomes[PageStatus.QUARANTINED],
+            "failed": outcomes[PageStatus.FAILED],
+            "unchanged": sum(1 for p in pages if not p.changed),
+            "entries": entries,
+            # fields read: every value with content (page-level fields included)
+            "fields": sum(n for s, n in fields.items() if s != FieldStatus.EMPTY),
+            "fields_below_threshold": fields[FieldStatus.LOW_CONFIDENCE],
+            "fields_invalid": fields[FieldStatus.INVALID],
+            "fields_by_status": fields,
+            "problems": [
+                {
+                    "file": p.path,
+                    "sha256": p.file_sha256,
+                    "page": p.page_no or None,
+                    "outcome": p.outcome,
+                    "reason": p.reason,
+                }
+                for p in pages
+                if p.outcome != PageStatus.PROCESSED
+            ],  # fmt: skip
+        }
+
+    def iter_records(
+        self,
+        register: str | None = None,
+        *,
+        status: str | None = None,
+        lineage: bool = False,
+        batch_pages: int = 200,
+    ) -> Iterator[dict]:
+        """Records in the JSONL export shape of issue 2, ordered by (file sha256, page, row).
+
+        Page-level fields (quyenSo, noiDangKy, trangSo) are in every record's ``fields``; a record's
+        own value of the same key wins. ``lineage`` adds per field its reason, rules, details, source
+        and who corrected it. Reads page batches so memory stays bounded on a large store.
+        """
+        page_q = (
+            select(_page.c.id, _page.c.file_sha256, _page.c.page_no, _file.c.path)
+            .join(_file, _file.c.sha256 == _page.c.file_sha256)
+            .where(_page.c.status == PageStatus.PROCESSED.value)
+            .where(select(_record.c.record_id).where(_record.c.page_id == _page.c.id).exists())
+            .order_by(_page.c.file_sha256, _page.c.page_no)
+        )
+        with self._read() as conn:
+            pages = conn.execute(page_q).all()  # ids only: small even for a province
+            for i in range(0, len(pages), batch_pages):
+                chunk = pages[i : i + batch_pages]
+                yield from self._records_of(conn, chunk, register, status, lineage)
+
+    def _records_of(
+        self, conn: Connection, pages: Sequence[Any], register: str | None, status: str | None, lineage: bool
+    ) -> Iterator[dict]:
+        ids = [p.id for p in pages]
+        rq = select(_record).where(_record.c.page_id.in_(ids))
+        if register is not None:
+            rq = rq.where(_record.c.register == register)
+        if status is not None:
+            rq = rq.where(_record.c.status == status)
+        records = conn.execute(rq).all()
+        if not records:
+            return
+        rids = [r.record_id for r in records]
+        fields: dict[str, dict[str, Any]] = defaultdict(dict)
+        for f in conn.execute(select(_field).where(_field.c.record_id.in_(rids))):
+            fields[f.record_id][f.key] = _field_json(f, lineage)
+        page_fields: dict[int, dict[str, Any]] = defaultdict(dict)
+        for f in conn.execute(select(_page_field).where(_page_field.c.page_id.in_(ids))):
+            page_fields[f.page_id][f.key] = _field_json(f, lineage)
+        page_of = {p.id: p for p in pages}
+        records.sort(key=lambda r: (page_of[r.page_id].file_sha256, page_of[r.page_id].page_no, r.row))
+        for r in records:
+            p = page_of[r.page_id]
+            merged = page_fields.get(r.page_id, {}) | fields.get(r.record_id, {})
+            yield {
+                "record_id": r.record_id,
+                "register": r.register,
+                "source": {"file": p.path, "sha256": p.file_sha256, "page": p.page_no, "row": r.row},
+                "status": r.status,
+                "fields": {k: merged[k] for k in sorted(merged)},
+            }
+
+    # -- audit -------------------------------------------------------------------------------------
+
+    def append_event(self, kind: str, subject: str, payload: dict, actor: str = "system") -> str:
+        with self.engine.begin() as conn:
+            return audit.append(conn, kind, subject, payload, actor)
+
+    def verify_chain(self, anchor: str | None = None) -> audit.ChainReport:
+        with self._read() as conn:
+            return audit.verify(conn, anchor)
+
+    def head(self) -> str | None:
+        with self._read() as conn:
+            return audit.head(conn)
+
+    def events(self, subject: str | None = None) -> list[dict]:
+        """Events in chain order (optionally of one subject), as plain dicts."""
+        q = select(audit._event).order_by(audit._event.c.id)
+        if subject is not None:
+            q = q.where(audit._event.c.subject == subject)
+        with self._read() as conn:
+            return [dict(r._mapping) for r in conn.execute(q)]
+
+
+def _plain(d: dict) -> dict:
+    """JSON-safe copy (paths, dates as text), NFC: what is stored is what the event hashes."""
+    return json.loads(audit.canonical_json(d))
+
+
+def _bbox_cols(b: BBox | None) -> dict[str, int | None]:
+    if b is None:
+        return {"bbox_x": None, "bbox_y": None, "bbox_w": None, "bbox_h": None}
+    return {"bbox_x": b.x, "bbox_y": b.y, "bbox_w": b.w, "bbox_h": b.h}
+
+
+def _field_row(fv: ModelField, version: str | None, now: datetime) -> dict[str, Any]:
+    return {
+        "raw": fv.raw, "value": fv.value, "confidence": float(fv.confidence), **_bbox_cols(fv.bbox),
+        "status": str(fv.status), "reason": fv.reason, "rules": list(fv.rules),
+        # JSON round trip: details may hold dates or tuples from normalizers
+        "details": json.loads(json.dumps(fv.details, default=str)) if fv.details else {},
+        "source": OCR, "pipeline_version": version, "actor": None, "updated_at": now,
+    }  # fmt: skip
+
+
+def _field_json(f: Any, lineage: bool) -> dict[str, Any]:
+    bbox = None if f.bbox_x is None else [f.bbox_x, f.bbox_y, f.bbox_w, f.bbox_h]
+    out = {
+        "value": f.value,
+        "raw": f.raw,
+        "confidence": round(f.confidence, 4),
+        "bbox": bbox,
+        "status": f.status,
+    }
+    if lineage:
+        out |= {
+            "reason": f.reason, "rules": f.rules, "details": f.details, "source": f.source,
+            "actor": f.actor, "pipeline_version": f.pipeline_version,
+        }  # fmt: skip
+    return out

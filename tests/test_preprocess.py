@@ -1,0 +1,99 @@
+"""Orientation, deskew, perspective, red-stamp and lighting correction on rendered ledgers."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+from fixtures.tables import KS_ENTRY, KS_TITLES, KS_WIDTHS, bgr, render_ledger, rotate
+
+from pipeline.layout import find_table
+from pipeline.ocr import get_engine
+from pipeline.preprocess import (
+    estimate_skew,
+    flatten,
+    heuristic_rotation,
+    to_gray,
+    upright,
+)
+
+
+@pytest.fixture(scope="module")
+def ledger():
+    return render_ledger(KS_TITLES, [KS_ENTRY] * 3, KS_WIDTHS, header_h=230, row_h=230, n_rows=4)
+
+
+@pytest.mark.parametrize("k", [0, 1, 2, 3])
+def test_rotation_heuristic(ledger, k: int) -> None:
+    turned = np.ascontiguousarray(np.rot90(ledger.image, k))  # counter-clockwise k quarter turns
+    assert heuristic_rotation(turned) == (90 * k) % 360
+
+
+@pytest.mark.parametrize("k", [1, 2, 3])
+def test_upright_with_osd(ledger, k: int) -> None:
+    up = upright(bgr(np.ascontiguousarray(np.rot90(ledger.image, k))), get_engine())
+    assert up.rotation == 90 * k
+    assert up.image.shape == ledger.image.shape
+    t = find_table(up.image)
+    assert t is not None and t.n_cols == 14
+
+
+@pytest.mark.parametrize("deg", [-3.0, -1.3, 0.4, 2.7, 4.5])
+def test_skew_estimated_within_0_3(ledger, deg: float) -> None:
+    assert abs(estimate_skew(rotate(ledger.image, deg)) + deg) < 0.3
+
+
+def test_upright_deskews(ledger) -> None:
+    up = upright(bgr(rotate(ledger.image, 2.0)))
+    assert abs(up.skew + 2.0) < 0.3 and not up.perspective
+    t = find_table(up.image)
+    assert t is not None and t.n_cols == 14 and t.n_bands == 5
+    # rows are level again: the top rule is dark along its whole length
+    y = t.rows[0]
+    assert (up.image[y - 3 : y + 4, t.cols[0] : t.cols[-1]].min(axis=0) < 128).mean() > 0.98
+
+
+def test_perspective_photo_recovered(ledger) -> None:
+    g = ledger.image
+    h, w = g.shape
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[140, 70], [w - 40, 0], [w, h], [60, h - 110]])
+    photo = cv2.warpPerspective(g, cv2.getPerspectiveTransform(src, dst), (w, h), borderValue=255)
+    up = upright(bgr(photo))
+    assert up.perspective
+    t = find_table(up.image)
+    assert t is not None and t.n_cols == 14 and t.n_bands == 5
+    # column widths come back in the printed proportions
+    got = np.diff(t.cols) / (t.cols[-1] - t.cols[0])
+    want = np.diff(ledger.cols) / (ledger.cols[-1] - ledger.cols[0])
+    assert np.abs(got - want).max() < 0.01
+
+
+def test_clean_page_untouched(ledger) -> None:
+    up = upright(bgr(ledger.image))
+    assert up.rotation == 0 and up.skew == 0.0 and not up.perspective
+    assert up.image.shape == ledger.image.shape
+
+
+def test_red_stamp_suppressed(ledger) -> None:
+    img = bgr(ledger.image)
+    cv2.circle(img, (900, 500), 150, (40, 40, 220), 12)  # a red seal ring over cells (BGR)
+    gray = to_gray(img)
+    ring = np.zeros(gray.shape, np.uint8)
+    cv2.circle(ring, (900, 500), 150, 255, 6)
+    on_ring = (ring > 0) & (ledger.image > 200)  # ring pixels over paper, not over text
+    assert gray[on_ring].min() > 180
+    stamp = np.zeros(gray.shape, np.uint8)
+    cv2.circle(stamp, (900, 500), 150, 255, 16)
+    text = (ledger.image < 60) & (stamp == 0)
+    assert (gray[text] < 100).all()  # black ink elsewhere is untouched
+
+
+def test_uneven_light_flattened(ledger) -> None:
+    h, w = ledger.image.shape
+    shade = np.linspace(0.45, 1.0, w, dtype=np.float32)[None, :] * np.ones((h, 1), np.float32)
+    dark = (ledger.image.astype(np.float32) * shade).astype(np.uint8)
+    flat = flatten(dark)
+    paper = ledger.image == 255
+    assert np.percentile(flat[paper], 5) > 200  # the dim side is paper-white again
+    assert np.percentile(flat[ledger.image < 50], 95) < 100  # and the ink stays dark
