@@ -6,6 +6,7 @@ its own. Starting one local server here and exporting its URL makes the flow and
 
 from __future__ import annotations
 
+import contextlib
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -37,7 +38,6 @@ def _drain_to_api(timeout: float = 10) -> None:
     from prefect.logging.handlers import APILogWorker
 
     for worker in (APILogWorker, EventsWorker):
-        try:
+        # best effort: the run's data is in our store already
+        with contextlib.suppress(Exception):
             worker.drain_all(timeout=timeout)
-        except Exception:  # draining is best effort; the run's data is in our store already
-            pass

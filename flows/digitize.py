@@ -22,6 +22,7 @@ from pipeline.ingest import InputRejected, discover, identify, page_refs
 from pipeline.model import PageRef, PageResult
 from pipeline.read_page import ReadOptions, read_ref
 from store import Store
+from store.page_images import save_page_image
 
 
 @dataclass
@@ -37,9 +38,13 @@ def _worker_init() -> None:
 
 
 @task(name="read-page", retries=1, retry_delay_seconds=2, persist_result=False)
-def read_page_task(ref: PageRef, register: str | None, threshold: float) -> PageResult:
+def read_page_task(ref: PageRef, register: str | None, threshold: float, page_store: str) -> PageResult:
     _worker_init()
-    return read_ref(ref, ReadOptions(register=register, confidence_threshold=threshold))
+    result = read_ref(ref, ReadOptions(register=register, confidence_threshold=threshold, keep_image=True))
+    if result.image is not None:
+        save_page_image(Path(page_store), ref.sha256, ref.page_no, result.image)
+        result.image = None  # pixels stay in the worker; only the record data goes back
+    return result
 
 
 def quarantine_copy(src: Path, sha256: str, quarantine_dir: Path) -> str:
@@ -101,7 +106,8 @@ def digitize(
         with ProcessPoolTaskRunner(max_workers=workers, initializer=_worker_init) as runner:
             ref_of = {}
             for r in todo:
-                fut = runner.submit(read_page_task, {"ref": r, "register": reg, "threshold": threshold})
+                fut = runner.submit(read_page_task, {"ref": r, "register": reg, "threshold": threshold,
+                                                        "page_store": str(settings.page_store)})
                 ref_of[id(fut)] = (fut, r)
             for fut in as_completed([f for f, _ in ref_of.values()]):
                 try:

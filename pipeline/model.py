@@ -129,8 +129,11 @@ class PageResult:
     entries: list[Entry] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)  # seconds per stage
     pipeline_version: str = ""
+    # the corrected page (the frame of every bbox), only when asked for; the flow stores it and drops it
+    image: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def to_json(self) -> dict[str, Any]:
         d = asdict(self)
+        d.pop("image", None)
         d["status"] = str(self.status)
         return d

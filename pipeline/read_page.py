@@ -52,6 +52,7 @@ _DIGIT_TYPES = {"entry_no"}
 class ReadOptions:
     register: str | None = None  # None/"auto": every template competes on the header
     confidence_threshold: float = 0.80
+    keep_image: bool = False  # return the corrected page image with the result (for review crops)
 
 
 def read_ref(ref: PageRef, options: ReadOptions, engine: OcrEngine | None = None) -> PageResult:
@@ -135,7 +136,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     return PageResult(
         ref=page.ref, status=PageStatus.PROCESSED, register=tpl.register, template_id=tpl.id,
         rotation=up.rotation, skew=up.skew, width=w, height=h, page_fields=page_fields, entries=entries,
-        timings=timings, pipeline_version=PIPELINE_VERSION,
+        timings=timings, pipeline_version=PIPELINE_VERSION, image=up.image if options.keep_image else None,
     )
 
 
