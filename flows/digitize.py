@@ -1,28 +1,33 @@
 """The ``digitize`` flow: files and folders in, records in the database out. Prefect glue only.
 
 inventory (hash files, count pages, quarantine unreadable files) -> skip pages already processed by
-this pipeline version (resume, idempotency) -> read pages in a bounded process pool (one Tesseract
-engine per process) -> load each page's result in one transaction as it completes -> run summary.
+this pipeline version (resume, idempotency) -> one Prefect task per page on a bounded thread pool, each
+thread driving its own supervised worker process (one Tesseract engine per process, a per-page deadline,
+a hung or crashed worker fails that page only) -> load each page's result in one transaction as it
+completes (retried while the database is briefly away) -> run summary.
 """
 
 from __future__ import annotations
 
-import os
 import shutil
+import time
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from prefect import flow, get_run_logger, task
+from prefect.cache_policies import NO_CACHE
 from prefect.futures import as_completed
-from prefect.task_runners import ProcessPoolTaskRunner
+from prefect.task_runners import ThreadPoolTaskRunner
+from sqlalchemy.exc import OperationalError
 
+from flows._pool import DEFAULT_READER, Job, WorkerPool
 from hotich.settings import get_settings
 from pipeline import PIPELINE_VERSION
 from pipeline.ingest import InputRejected, discover, identify, page_refs
-from pipeline.model import PageRef, PageResult
-from pipeline.read_page import ReadOptions, read_ref
+from pipeline.model import PageRef, PageResult, PageStatus
+from pipeline.read_page import ReadOptions
 from store import Store
-from store.page_images import save_page_image
 
 
 @dataclass
@@ -32,19 +37,32 @@ class Inventory:
     quarantined_files: int = 0
 
 
-def _worker_init() -> None:
-    # Tesseract's OpenMP threads fight each other when pages run in parallel (ocr.md A1).
-    os.environ["OMP_THREAD_LIMIT"] = "1"
+# Pools live in the flow's process; tasks find theirs by id (a pool is not a task parameter).
+_POOLS: dict[str, WorkerPool] = {}
 
 
-@task(name="read-page", retries=1, retry_delay_seconds=2, persist_result=False)
-def read_page_task(ref: PageRef, register: str | None, threshold: float, page_store: str) -> PageResult:
-    _worker_init()
-    result = read_ref(ref, ReadOptions(register=register, confidence_threshold=threshold, keep_image=True))
-    if result.image is not None:
-        save_page_image(Path(page_store), ref.sha256, ref.page_no, result.image)
-        result.image = None  # pixels stay in the worker; only the record data goes back
-    return result
+@task(name="read-page", persist_result=False, cache_policy=NO_CACHE)
+def read_page_task(ref: PageRef, register: str | None, threshold: float, page_store: str, pool_id: str,
+                   timeout: float) -> PageResult:
+    """Read one page in this thread's supervised worker process (never raises: failures are results)."""
+    options = ReadOptions(register=register, confidence_threshold=threshold, keep_image=True)
+    return _POOLS[pool_id].worker().read(Job(ref, options, page_store), timeout)
+
+
+def load_with_retry(store: Store, run_id: str, result: PageResult, attempts: int = 6) -> None:
+    """The database may be away for a few seconds (restart, failover): back off and retry the page's load."""
+    delay = 0.5
+    for attempt in range(1, attempts + 1):
+        try:
+            store.load_page(run_id, result)
+            return
+        except OperationalError:
+            if attempt == attempts:
+                raise
+            get_run_logger().warning("database unavailable, retrying load of %s p%d in %.1f s",
+                                     result.ref.sha256[:12], result.ref.page_no, delay)
+            time.sleep(delay)
+            delay = min(delay * 2, 8)
 
 
 def quarantine_copy(src: Path, sha256: str, quarantine_dir: Path) -> str:
@@ -82,6 +100,7 @@ def digitize(
     workers: int | None = None,
     run_id: str | None = None,
     confidence_threshold: float | None = None,
+    reader: str | None = None,
 ) -> dict:
     """Digitize every page under ``paths``; returns the run summary (also stored with the run)."""
     settings = get_settings()
@@ -103,21 +122,23 @@ def digitize(
     reg = None if register == "auto" else register
     status = "completed"
     if todo:
-        with ProcessPoolTaskRunner(max_workers=workers, initializer=_worker_init) as runner:
-            ref_of = {}
-            for r in todo:
-                fut = runner.submit(read_page_task, {"ref": r, "register": reg, "threshold": threshold,
-                                                        "page_store": str(settings.page_store)})
-                ref_of[id(fut)] = (fut, r)
-            for fut in as_completed([f for f, _ in ref_of.values()]):
-                try:
+        pool_id = uuid.uuid4().hex
+        _POOLS[pool_id] = WorkerPool(reader or DEFAULT_READER)
+        try:
+            with ThreadPoolTaskRunner(max_workers=workers) as runner:
+                futures = [
+                    runner.submit(read_page_task, {"ref": r, "register": reg, "threshold": threshold,
+                                                   "page_store": str(settings.page_store), "pool_id": pool_id,
+                                                   "timeout": settings.page_timeout_seconds})
+                    for r in todo
+                ]
+                for fut in as_completed(futures):
                     result = fut.result()
-                except Exception as exc:  # the task itself died (worker crash): account for the page
-                    result = PageResult(ref=ref_of[id(fut)][1], status="failed", reason=f"worker error: {exc}"[:500],
-                                        pipeline_version=PIPELINE_VERSION)
-                if result.status == "quarantined":
-                    quarantine_copy(Path(result.ref.path), result.ref.sha256, settings.quarantine_dir)
-                store.load_page(run_id, result)
+                    if result.status == PageStatus.QUARANTINED:
+                        quarantine_copy(Path(result.ref.path), result.ref.sha256, settings.quarantine_dir)
+                    load_with_retry(store, run_id, result)
+        finally:
+            _POOLS.pop(pool_id).close()
 
     summary = store.run_summary(run_id)
     summary["skipped_already_processed"] = len(inv.pages) - len(todo)
