@@ -90,7 +90,7 @@ class PageWorker:
             self._conn.send(job)
             if self._conn.poll(timeout):
                 return self._conn.recv()
-            reason = f"timed out after {timeout:.0f} s (worker killed and replaced)"
+            reason = f"timed out after {timeout:g} s (worker killed and replaced)"
         except (EOFError, BrokenPipeError, ConnectionResetError):
             reason = None
         # the worker hung or died: replace it, and fail this page only

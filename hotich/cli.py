@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 import threading
 import time
 from pathlib import Path
@@ -27,7 +28,8 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 app = typer.Typer(help="Digitize Vietnamese civil-status ledgers (sổ hộ tịch) into a database.", no_args_is_help=True)
-console = Console()
+# piped output (logs, cron, CI) is read by people and scripts later: wide, so ids and paths stay whole
+console = Console(width=None if sys.stdout.isatty() else 240)
 
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL (default $HOTICH_DB_URL, else sqlite:///hotich.db)")]
 
@@ -53,10 +55,12 @@ def _db_url(db: str | None) -> str:
 
 @app.command()
 def run(
-    paths: Annotated[list[Path], typer.Argument(help="scan files and/or folders", exists=True)],
+    paths: Annotated[list[Path] | None, typer.Argument(help="scan files and/or folders", exists=True)] = None,
     register: Annotated[str, typer.Option(help="khai_sinh | ket_hon | khai_tu | auto")] = "auto",
     db: DbOption = None,
     workers: Annotated[int | None, typer.Option(min=1, help="page-reading processes (default $HOTICH_WORKERS or 1)")] = None,
+    resume: Annotated[str | None, typer.Option("--resume", metavar="RUN_ID",
+                                               help="redo what RUN_ID left failed or unfinished")] = None,
 ) -> None:
     """Digitize files and folders through the Prefect ``digitize`` flow, with live progress and a summary."""
     if register not in {"auto", "khai_sinh", "ket_hon", "khai_tu"}:
@@ -69,9 +73,25 @@ def run(
     url = _db_url(db)
     store = Store(url)
     store.migrate()
-    str_paths = [str(p) for p in paths]
+    params: dict = {"register": register, "workers": workers}
+    if resume:
+        # the same inputs again: pages already processed are skipped, failed and unreached ones are redone
+        try:
+            previous = store.get_run(resume)
+        except KeyError:
+            raise typer.BadParameter(f"no run {resume}", param_hint="--resume") from None
+        str_paths = list(previous["params"].get("paths") or [])
+        register = previous["params"].get("register", register)
+        params.update(register=register, resumes=resume)
+        if previous["status"] == "running":
+            store.finish_run(resume, "interrupted", store.run_summary(resume))
+    elif paths:
+        str_paths = [str(p) for p in paths]
+    else:
+        raise typer.BadParameter("give scan files or folders, or --resume RUN_ID")
+    params["paths"] = str_paths
     expected = sum(max(count_pages(p), 1) for p in discover(str_paths))  # a rejected file is one unit
-    run_id = store.start_run({"paths": str_paths, "register": register, "workers": workers})
+    run_id = store.start_run(params)
     console.print(f"run [bold]{run_id}[/] on {url} ({expected} pages found)")
 
     outcome: dict = {}
@@ -117,7 +137,27 @@ def _print_summary(summary: dict) -> None:
     console.print(table)
     for p in summary.get("problems", []):
         page = f" page {p['page']}" if p.get("page") else ""
-        console.print(f"[yellow]{p['outcome']}[/] {p['file']}{page}: {p['reason']}")
+        console.print(f"[yellow]{p['outcome']}[/] {p['file']}{page}: {p['reason']}", soft_wrap=True)
+
+
+@app.command()
+def status(
+    db: DbOption = None,
+    limit: Annotated[int, typer.Option(min=1, help="how many runs")] = 10,
+) -> None:
+    """Recent runs with their counts; failed pages of each are listed by ``hotich run --resume RUN_ID``."""
+    from store import Store
+
+    store = Store(_db_url(db))
+    store.migrate()
+    table = Table()
+    for name in ("run", "started", "status", "pages", "processed", "quarantined", "failed", "entries"):
+        table.add_column(name, no_wrap=True)  # run ids are copied into --resume: never wrap them
+    for r in store.list_runs(limit):
+        c = r["counts"] or store.run_summary(r["run_id"])
+        table.add_row(r["run_id"], f"{r['started_at']:%Y-%m-%d %H:%M}", r["status"], *(
+            str(c.get(k, "")) for k in ("pages", "processed", "quarantined", "failed", "entries")))
+    console.print(table)
 
 
 @app.command()

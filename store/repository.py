@@ -187,6 +187,24 @@ class Store:
                 raise KeyError(f"no run {run_id}")
             audit.append(conn, "run_finish", f"run:{run_id}", {"status": status, "counts": counts})
 
+    def list_runs(self, limit: int = 20) -> list[dict]:
+        """Most recent runs first, with the counts each run finished with (None while running)."""
+        with self._read() as conn:
+            rows = conn.execute(select(_run).order_by(_run.c.started_at.desc()).limit(limit)).all()
+        return [self._run_dict(r) for r in rows]
+
+    def get_run(self, run_id: str) -> dict:
+        with self._read() as conn:
+            row = conn.execute(select(_run).where(_run.c.id == run_id)).first()
+        if row is None:
+            raise KeyError(f"no run {run_id}")
+        return self._run_dict(row)
+
+    @staticmethod
+    def _run_dict(r: Any) -> dict:
+        return {"run_id": r.id, "started_at": r.started_at, "finished_at": r.finished_at, "actor": r.actor,
+                "status": r.status, "params": r.params or {}, "counts": r.counts}
+
     def register_file(self, sha256: str, path: str, size: int, kind: str, n_pages: int | None) -> None:
         """Idempotent: the first path seen stays; a page count learned later fills the gap."""
         with self.engine.begin() as conn:
