@@ -433,7 +433,11 @@ def _read_region(gray: np.ndarray, box: BBox, engine: OcrEngine) -> list[OcrLine
     if tight is None:
         return []
     # Margins hold scattered blocks (office left, title centred, book number right): automatic layout.
-    return engine.read(tight, "auto")
+    lines = engine.read(tight, "auto")
+    if not lines and tight.h < 4 * tight.w:
+        # layout analysis drops a lone short token such as a bare page number ("22"): read it as one line
+        lines = engine.read(tight, "line")
+    return lines
 
 
 def ink_extent(gray: np.ndarray, box: BBox, pad: int = 12) -> BBox | None:
