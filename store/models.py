@@ -175,3 +175,14 @@ class Event(Base):
 
 Index("ix_event_prev_hash", Event.prev_hash)
 Index("ix_event_subject", Event.subject)
+
+
+class RecordCluster(Base):
+    """Duplicate clusters from the dedup flow: records are linked, never merged or deleted."""
+
+    __tablename__ = "record_cluster"
+
+    record_id: Mapped[str] = mapped_column(ForeignKey("record.record_id"), primary_key=True)
+    cluster_id: Mapped[str] = mapped_column(String(40), index=True)  # the representative's record id
+    is_representative: Mapped[bool] = mapped_column(Boolean)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
