@@ -40,6 +40,7 @@ $(BIN)/.installed: pyproject.toml
 
 run: setup
 	$(BIN)/hotich run $(SAMPLES)
+	$(BIN)/hotich dedup --register khai_sinh
 	$(BIN)/hotich export --format jsonl --out exports/records.jsonl
 
 test: setup

@@ -141,6 +141,24 @@ def _print_summary(summary: dict) -> None:
 
 
 @app.command()
+def dedup(
+    register: Annotated[str, typer.Option(help="register whose persons are linked")] = "khai_sinh",
+    db: DbOption = None,
+    config: Annotated[Path | None, typer.Option(help="comparison configuration (YAML)", exists=True)] = None,
+) -> None:
+    """Link duplicate entries of a register (the ``dedup`` flow); pairs between thresholds go to review."""
+    from flows._server import prefect_api
+    from flows.dedup import dedup as dedup_flow
+
+    with prefect_api():
+        summary = dedup_flow(register=register, db_url=_db_url(db), config=str(config) if config else None)
+    table = Table(title=f"dedup {register}", show_header=False)
+    for key, value in summary.items():
+        table.add_row(key.replace("_", " "), str(value))
+    console.print(table)
+
+
+@app.command()
 def status(
     db: DbOption = None,
     limit: Annotated[int, typer.Option(min=1, help="how many runs")] = 10,
