@@ -41,7 +41,8 @@ $(BIN)/.installed: pyproject.toml
 run: setup
 	$(BIN)/hotich run $(SAMPLES)
 	$(BIN)/hotich dedup --register khai_sinh
-	$(BIN)/hotich export --format jsonl --out exports/records.jsonl
+	$(BIN)/hotich export --format jsonl --include-unreviewed --out exports/records.jsonl
+	$(BIN)/hotich report
 
 test: setup
 	$(BIN)/pytest -q

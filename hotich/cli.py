@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import json
 import os
-import sys
 import threading
 import time
 from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
@@ -28,8 +25,7 @@ os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
 app = typer.Typer(help="Digitize Vietnamese civil-status ledgers (sổ hộ tịch) into a database.", no_args_is_help=True)
-# piped output (logs, cron, CI) is read by people and scripts later: wide, so ids and paths stay whole
-console = Console(width=None if sys.stdout.isatty() else 240)
+from hotich._console import console  # noqa: E402
 
 DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL (default $HOTICH_DB_URL, else sqlite:///hotich.db)")]
 
@@ -179,29 +175,6 @@ def status(
 
 
 @app.command()
-def export(
-    out: Annotated[Path, typer.Option("--out", help="output file")],
-    format: Annotated[str, typer.Option("--format", help="jsonl")] = "jsonl",
-    db: DbOption = None,
-    register: Annotated[str | None, typer.Option(help="only this register")] = None,
-) -> None:
-    """Export records (one JSON object per register entry, with each field's raw text, confidence and bbox)."""
-    if format != "jsonl":
-        raise typer.BadParameter(f"unsupported format {format!r}", param_hint="--format")
-    from store import Store
-
-    store = Store(_db_url(db))
-    store.migrate()
-    n = 0
-    out.parent.mkdir(parents=True, exist_ok=True)
-    with out.open("w", encoding="utf-8", newline="\n") as fh:
-        for record in store.iter_records(register=register):
-            fh.write(json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n")
-            n += 1
-    console.print(f"wrote {n} records to {out}")
-
-
-@app.command()
 def samples(
     out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("data/sample_scans"),
     seed: Annotated[int, typer.Option(help="random seed (same seed, same bytes)")] = 20251128,
@@ -213,15 +186,19 @@ def samples(
     console.print(f"wrote {len(files)} files to {out}")
 
 
-def _register_optional_commands() -> None:
-    try:
-        from hotich.commands.match import match_command
-    except ImportError:
-        return
+def _register_commands() -> None:
+    """Commands whose code lives beside the stage they drive (exports, dedup, review, operations)."""
+    from hotich.commands.export import audit_app, export_command, report_command, verify_export_command
+    from hotich.commands.match import match_command
+
+    app.command("export")(export_command)
+    app.command("verify-export")(verify_export_command)
+    app.command("report")(report_command)
+    app.add_typer(audit_app, name="audit", help="Verify the hash-chained audit log; print its head.")
     app.command("match", help="Link records of a CSV into clusters of the same person.")(match_command)
 
 
-_register_optional_commands()
+_register_commands()
 
 if __name__ == "__main__":
     app()

@@ -49,7 +49,7 @@ def batch(tmp_path_factory: pytest.TempPathFactory) -> dict:
         return subprocess.run([str(HOTICH), *args], cwd=work, env=env, capture_output=True, text=True, timeout=900)
 
     first = hotich("run", str(scans))
-    export = hotich("export", "--format", "jsonl", "--out", str(work / "records.jsonl"))
+    export = hotich("export", "--format", "jsonl", "--include-unreviewed", "--out", str(work / "records.jsonl"))
     records = [json.loads(line) for line in (work / "records.jsonl").read_text(encoding="utf-8").splitlines()]
     second = hotich("run", str(scans))
     return {"work": work, "truths": truths, "first": first, "export": export, "records": records,
