@@ -7,6 +7,8 @@ Every failure here is about the *input* (corrupt, empty, not an image, too large
 from __future__ import annotations
 
 import hashlib
+import re
+import struct
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -49,17 +51,19 @@ def discover(paths: Iterable[str | Path]) -> list[Path]:
     Unsupported suffixes are kept: they are quarantined with a reason rather than silently ignored,
     so that every file an operator handed in is accounted for. Hidden files and sidecars are skipped.
     """
-    found: set[Path] = set()
+    # One file reached under two spellings ("scans" and "scans/sub/..", or a symlink) is one file: the
+    # spelling of the first argument that reaches it is kept, or its pages would be read twice in one run.
+    found: dict[Path, Path] = {}
     for p in map(Path, paths):
         if p.is_dir():
-            for f in p.rglob("*"):
+            for f in sorted(p.rglob("*")):
                 if f.is_file() and not _is_sidecar(f):
-                    found.add(f)
+                    found.setdefault(f.resolve(), f)
         elif p.is_file():
-            found.add(p)
+            found.setdefault(p.resolve(), p)
         else:
             raise FileNotFoundError(f"no such file or folder: {p}")
-    return sorted(found)
+    return sorted(found.values())
 
 
 def _is_sidecar(f: Path) -> bool:
@@ -111,7 +115,12 @@ def page_refs(src: SourceFile) -> list[PageRef]:
 
 def _count_pages(path: Path, kind: str) -> int:
     if kind == "pdf":
-        from pdf2image.exceptions import PDFInfoNotInstalledError, PDFPageCountError, PDFSyntaxError
+        from pdf2image.exceptions import (
+            PDFInfoNotInstalledError,
+            PDFPageCountError,
+            PDFPopplerTimeoutError,
+            PDFSyntaxError,
+        )
         from pdf2image.pdf2image import pdfinfo_from_path
 
         try:
@@ -120,11 +129,16 @@ def _count_pages(path: Path, kind: str) -> int:
             raise
         except (PDFPageCountError, PDFSyntaxError, ValueError) as exc:
             raise InputRejected(f"unreadable PDF: {_first_line(exc)}") from exc
+        except PDFPopplerTimeoutError as exc:  # a PDF built to keep pdfinfo busy: hostile, not a tool fault
+            raise InputRejected("PDF inspection timed out after 60 s") from exc
         if info.get("Encrypted", "no").startswith("yes"):
             raise InputRejected("encrypted PDF")
         return int(info.get("Pages", 0))
     with _open_image(path) as im:
-        return getattr(im, "n_frames", 1)
+        try:
+            return getattr(im, "n_frames", 1)
+        except Exception as exc:  # n_frames walks every frame header of a TIFF: a broken chain is the input's
+            raise InputRejected(f"unreadable image frames: {_first_line(exc)}") from exc
 
 
 def _first_line(exc: BaseException) -> str:
@@ -142,6 +156,11 @@ def _open_image(path: Path) -> Image.Image:
         raise InputRejected(f"image exceeds the {MAX_PIXELS:,} pixel limit (decompression bomb)") from exc
     except (UnidentifiedImageError, OSError, SyntaxError) as exc:
         raise InputRejected(f"unreadable image: {_first_line(exc)}") from exc
+    except (ValueError, EOFError, struct.error) as exc:
+        # Pillow's own guards on hostile chunks (a zTXt inflating past MAX_TEXT_CHUNK raises ValueError)
+        # and its parsers' slips on malformed headers: the input's fault, and it must not escape page_refs,
+        # where it would stop the whole batch's inventory
+        raise InputRejected(f"unreadable image: {_first_line(exc)}") from exc
 
 
 def load_page(ref: PageRef) -> PageImage:
@@ -156,7 +175,7 @@ def load_page(ref: PageRef) -> PageImage:
             dpi = _dpi(frame)
             rgb = frame.convert("RGB")
             rgb.load()
-        except (OSError, SyntaxError, IndexError, ValueError) as exc:
+        except (OSError, SyntaxError, IndexError, ValueError, EOFError, struct.error) as exc:
             raise InputRejected(f"page {ref.page_no}: corrupt image data: {_first_line(exc)}") from exc
     return PageImage(ref=ref, image=np.ascontiguousarray(np.asarray(rgb)[:, :, ::-1]), dpi=dpi)
 
@@ -172,16 +191,45 @@ def _dpi(im: Image.Image) -> int | None:
     return value if 50 <= value <= 1200 else None
 
 
+_PAGE_SIZE = re.compile(r"^Page\s+\d+\s+size:\s*([\d.]+)\s*x\s*([\d.]+)\s*pts", re.MULTILINE)
+
+
+def _pdf_page_points(path: Path, page_no: int) -> tuple[float, float] | None:
+    """The page's size in points, from ``pdfinfo -f N -l N`` (cheap: nothing is rendered); None if unknown."""
+    from pdf2image.exceptions import PDFPageCountError, PDFPopplerTimeoutError, PDFSyntaxError
+    from pdf2image.pdf2image import pdfinfo_from_path
+
+    try:
+        info = pdfinfo_from_path(str(path), timeout=60, first_page=page_no, last_page=page_no)
+    except (PDFPageCountError, PDFSyntaxError, PDFPopplerTimeoutError, ValueError):
+        return None  # the render below reports what is wrong with the page
+    text = "\n".join(f"{k}: {v}" for k, v in info.items())
+    m = _PAGE_SIZE.search(text) or re.search(r"^Page size:\s*([\d.]+)\s*x\s*([\d.]+)\s*pts", text, re.M)
+    return (float(m.group(1)), float(m.group(2))) if m else None
+
+
 def _load_pdf_page(path: Path, ref: PageRef) -> PageImage:
     from pdf2image import convert_from_path
     from pdf2image.exceptions import PDFPageCountError, PDFSyntaxError
 
+    # Check the size *before* rendering: pdftoppm renders a 70-inch page at 300 dpi to 434 Mpx (2.5 GB
+    # peak, then Pillow's bomb guard raised and the page "failed", to be retried by every run).
+    size = _pdf_page_points(path, ref.page_no)
+    if size is not None:
+        px = size[0] * size[1] * (PDF_DPI / 72) ** 2
+        if px > MAX_PIXELS:
+            raise InputRejected(
+                f"page {ref.page_no}: {size[0]:.0f} x {size[1]:.0f} pt page renders to {px / 1e6:,.0f} Mpx at "
+                f"{PDF_DPI} dpi, over the {MAX_PIXELS:,} pixel limit"
+            )
     try:
         images = convert_from_path(
             str(path), dpi=PDF_DPI, first_page=ref.page_no, last_page=ref.page_no, timeout=120, grayscale=False
         )
     except (PDFPageCountError, PDFSyntaxError, ValueError) as exc:
         raise InputRejected(f"page {ref.page_no}: unreadable PDF page: {_first_line(exc)}") from exc
+    except Image.DecompressionBombError as exc:  # the size check above could not read the page size
+        raise InputRejected(f"page {ref.page_no}: rendered page exceeds the pixel limit") from exc
     if not images:
         raise InputRejected(f"page {ref.page_no}: PDF page rendered to nothing")
     im = images[0]

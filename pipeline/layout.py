@@ -141,7 +141,8 @@ def find_table(gray: np.ndarray) -> Table | None:
     column boundaries, so partial rules of a two-level header do not split the header band."""
     H, W = gray.shape[:2]
     f = min(1.0, DETECT_MAX_SIDE / max(H, W))
-    small = cv2.resize(gray, (round(W * f), round(H * f)), interpolation=cv2.INTER_AREA) if f < 1 else gray
+    # max(1, ...): a sliver of a page (3508 x 1 px) must not round to an empty image (cv2.resize asserts)
+    small = cv2.resize(gray, (max(1, round(W * f)), max(1, round(H * f))), interpolation=cv2.INTER_AREA) if f < 1 else gray
     sh, sw = small.shape
     binary = _binary(small)
     min_len = max(30, max(sw, sh) // 40)

@@ -83,7 +83,9 @@ def flatten(gray: np.ndarray) -> np.ndarray:
     bg = cv2.resize(bg, (w, h), interpolation=cv2.INTER_LINEAR)
     flat = cv2.divide(gray, np.maximum(bg, 1), scale=255)
     lo = float(np.percentile(flat[::7, ::7], 0.5))
-    if lo > 20:  # faded ink: stretch so the darkest ink reaches black again
+    # faded ink: stretch so the darkest ink reaches black again. Not on a page without ink (blank, or all
+    # one tone): its darkest level is paper, and at lo = 255 the stretch divided by zero.
+    if 20 < lo < 250:
         flat = cv2.convertScaleAbs(flat, alpha=255.0 / (255.0 - lo), beta=-lo * 255.0 / (255.0 - lo))
     return flat
 
@@ -93,7 +95,8 @@ def reduce(gray: np.ndarray, side: int = WORK_SIDE) -> tuple[np.ndarray, float]:
     f = min(1.0, side / max(h, w))
     if f >= 1.0:
         return gray, 1.0
-    return cv2.resize(gray, (round(w * f), round(h * f)), interpolation=cv2.INTER_AREA), f
+    # max(1, ...): a sliver (3508 x 1 px) must not round to an empty image (cv2.resize asserts)
+    return cv2.resize(gray, (max(1, round(w * f)), max(1, round(h * f))), interpolation=cv2.INTER_AREA), f
 
 
 def ink(gray: np.ndarray) -> np.ndarray:

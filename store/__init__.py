@@ -21,6 +21,7 @@ from store.models import (
     SourceFile,
 )
 from store.repository import LoadStats, Store, content_hash, record_id, record_status
+from store.review_models import DupPair  # noqa: F401  (review tables join the same metadata: one migration history)
 
 __all__ = [
     "GENESIS",

@@ -75,6 +75,40 @@ def test_ocr_noise_seen_on_degraded_scans() -> None:
     assert normalize_field("page_no", "Trang 12").value == "12"
     assert normalize_field("person_name", "HOÀNG - NHƯ HIỀN").value == "HOÀNG NHƯ HIỀN"
     assert normalize_field("place", "X. Khánh Lợi, H. 'Yên Khánh, T. Ninh Bình").value == (
-        "xã Khánh Lợi, huyện Yên Khánh, tỉnh Ninh Bình")
+        "xã Khánh Lợi, huyện Yên Khánh, tỉnh Ninh Bình"
+    )
     assert normalize_field("place", "Trạm Y tế X. Ba Động - H. Ba Tơ -T: Quảng Ngãi").value == (
-        "Trạm Y tế xã Ba Động, huyện Ba Tơ, tỉnh Quảng Ngãi")
+        "Trạm Y tế xã Ba Động, huyện Ba Tơ, tỉnh Quảng Ngãi"
+    )
+
+
+@pytest.mark.parametrize(
+    ("ftype", "raw", "value"),
+    [
+        ("id_doc_type", "cCcCCD", "Thẻ căn cước công dân"),  # bench: stuttering read of CCCD
+        ("id_doc_type", "CCCCD", "Thẻ căn cước công dân"),
+        ("id_doc_type", "ccccccd", "Thẻ căn cước công dân"),
+        ("id_doc_type", "CMMND", "Giấy CMND"),
+        ("id_doc_type", "cmnnd", "Giấy CMND"),
+        ("relation", "chồng , ễ Ỹ", "chồng"),  # bench: specks read as lone letters after the relation
+        ("relation", "mẹ đẻ ;  ~", "mẹ đẻ"),
+    ],
+)
+def test_ocr_code_repairs(ftype: str, raw: str, value: str) -> None:
+    n = normalize_field(ftype, raw)
+    assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
+
+
+@pytest.mark.parametrize(
+    ("ftype", "raw"), [("id_doc_type", "cd"), ("id_doc_type", "CDC"), ("id_doc_type", "DDD")]
+)
+def test_acronym_letters_alone_are_not_enough(ftype: str, raw: str) -> None:
+    assert normalize_field(ftype, raw).status == "invalid"
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"), [("con của ông A", "con của ông a"), ("anh họ", "anh họ"), ("vợ 2", "vợ 2")]
+)
+def test_unlisted_relation_kept(raw: str, value: str) -> None:
+    n = normalize_field("relation", raw)
+    assert n.value == value and n.details.get("unlisted")

@@ -121,3 +121,58 @@ def test_time(raw: str, value: str) -> None:
 
 def test_time_invalid() -> None:
     assert normalize_field("time", "25 giờ 70").status == "invalid"
+
+
+# Real Tesseract output from 1-bit sample scans (bench/results/ocr_bench.json): a thin "/" read as I, l, J
+# or |, and once as the digit 1.
+SLASH_LOOKALIKES = [
+    ("4I2I1986", "1986-02-04", "ocr_date_separator"),
+    ("27I8/1982", "1982-08-27", "ocr_date_separator"),
+    ("7I7I1984", "1984-07-07", "ocr_date_separator"),
+    ("27I2I2018", "2018-02-27", "ocr_date_separator"),
+    ("7I8I1981", "1981-08-07", "ocr_date_separator"),
+    ("5J10/1987", "1987-10-05", "ocr_date_separator"),  # was a partial 1987-10: wrong
+    ("7I1/1988", "1988-01-07", "ocr_date_separator"),  # was 1988
+    ("4l3/2018", "2018-03-04", "ocr_date_separator"),
+    ("17/4I1982", "1982-04-17", "ocr_date_separator"),
+    ("5|6|1990", "1990-06-05", "ocr_date_separator"),
+    ("ngày 4I2I1986", "1986-02-04", "ocr_date_separator"),
+    ("Sinh ngày 05I04I1962", "1962-04-05", "ocr_date_separator"),
+    ("11I1990", "1990-11", "ocr_date_separator"),  # month/year
+    ("l5/3/1987", "1987-03-15", "ocr_digits"),  # l for 1, not a separator
+    ("3/211994", "1994-02-03", "ocr_date_one_as_slash"),  # 3/21/1994 and 3/2/11994 do not exist
+]
+
+
+@pytest.mark.parametrize(("raw", "iso", "rule"), SLASH_LOOKALIKES)
+def test_slash_read_as_letter_or_one(raw: str, iso: str, rule: str) -> None:
+    n = normalize_field("date", raw, confidence=0.9)
+    assert (n.status, n.value) == ("ok", iso), n.reason
+    assert any(r.startswith(rule + ":") for r in n.rules), n.rules
+
+
+def test_one_as_slash_lowers_confidence() -> None:
+    assert normalize_field("date", "3/211994", confidence=0.9).confidence < 0.9
+    assert normalize_field("date", "4I2I1986", confidence=0.9).confidence == 0.9
+
+
+@pytest.mark.parametrize(
+    "raw",
+    # a "/" read as 1 or a "/" lost altogether: both give a valid date, so nothing is guessed
+    ["3/111994", "1/111990", "21/111990", "1211/1990"],
+)
+def test_ambiguous_separator_is_flagged_not_guessed(raw: str) -> None:
+    n = normalize_field("date", raw)
+    assert n.status == "invalid" and "several" in (n.reason or ""), n.reason
+    assert n.value == raw  # kept for the reviewer
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso"),
+    # valid as written: never reinterpreted
+    [("11/1990", "1990-11"), ("1/11/1990", "1990-11-01"), ("11/1/1990", "1990-01-11"), ("1991", "1991"),
+     ("1/1/1911", "1911-01-01"), ("21/11/2011", "2011-11-21")],
+)  # fmt: skip
+def test_valid_dates_with_ones_unchanged(raw: str, iso: str) -> None:
+    n = normalize_field("date", raw)
+    assert (n.status, n.value, n.rules) == ("ok", iso, [])

@@ -79,3 +79,39 @@ def test_tone_key_ignores_placement() -> None:
     assert tone_key("Thuỷ") == tone_key("Thủy")
     assert tone_key("Quí") == tone_key("Quý")
     assert tone_key("Hòa") != tone_key("Hóa")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "rule"),
+    [
+        # two tone marks on one syllable never spell anything: the lexicon spelling of its letters
+        ("HOÀNG MINH HUYẾỄN", "HOÀNG MINH HUYỀN", "lexicon_two_tones:ten:HUYẾỄN->HUYỀN"),  # bench
+        ("NGUYỄN THỊ HÓÀ", "NGUYỄN THỊ HÒA", "lexicon_two_tones:ten:HÓÀ->HÒA"),
+    ],
+)
+def test_stacked_diacritics(raw: str, value: str, rule: str) -> None:
+    n = normalize_field("person_name", raw, confidence=1.0)
+    assert (n.status, n.value) == ("ok", value) and rule in n.rules
+    assert n.confidence is not None and n.confidence < 1.0
+
+
+@pytest.mark.parametrize(
+    "raw",
+    # valid syllables are never changed, even when a look-alike is more frequent
+    [
+        "PHẠM KIM KHANH",
+        "NGUYỄN XUÂN KHAI",
+        "HOÀNG MINH HUYỀN",
+        "NGUYỄN VĂN HUY",
+        "PHẠM THANH DŨNG",
+        "LÊ THỊ HOÀ",
+    ],
+)
+def test_valid_names_unchanged(raw: str) -> None:
+    n = normalize_field("person_name", raw)
+    assert n.value == raw and not [r for r in n.rules if r.startswith("lexicon")]
+
+
+def test_unresolved_stacked_syllable_goes_to_review() -> None:
+    n = normalize_field("person_name", "LÊ THỊ XYẾỄZ", confidence=0.9)
+    assert n.value == "LÊ THỊ XYẾỄZ" and n.confidence is not None and n.confidence < 0.8

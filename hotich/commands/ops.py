@@ -67,18 +67,27 @@ def server_argv(host: str, port: int, ui: bool = True, services: bool = True, wo
 
 
 def server_command(
-    host: Annotated[str, typer.Option(help="address to listen on (0.0.0.0 for other machines)")] = "127.0.0.1",
+    host: Annotated[
+        str, typer.Option(help="address to listen on (0.0.0.0 for other machines)")
+    ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="HTTP port of the API and UI")] = 4200,
     db: Annotated[
         str | None,
-        typer.Option("--db", help="Prefect's own database (default $PREFECT_API_DATABASE_CONNECTION_URL, "
-                                  "else SQLite in PREFECT_HOME); postgresql://... recommended"),
+        typer.Option(
+            "--db",
+            help="Prefect's own database (default $PREFECT_API_DATABASE_CONNECTION_URL, "
+            "else SQLite in PREFECT_HOME); postgresql://... recommended",
+        ),
     ] = None,  # fmt: skip
-    home: Annotated[Path | None, typer.Option(help="PREFECT_HOME (default $PREFECT_HOME, else ~/.prefect)")] = None,
+    home: Annotated[
+        Path | None, typer.Option(help="PREFECT_HOME (default $PREFECT_HOME, else ~/.prefect)")
+    ] = None,
     ui: Annotated[bool, typer.Option(help="serve the Prefect UI")] = True,
     services: Annotated[bool, typer.Option(help="run the scheduler and other loop services here")] = True,
     api_workers: Annotated[int, typer.Option("--api-workers", min=1, help="API server processes")] = 1,
-    print_only: Annotated[bool, typer.Option("--print", help="print the environment and command, do not start")] = False,
+    print_only: Annotated[
+        bool, typer.Option("--print", help="print the environment and command, do not start")
+    ] = False,
 ) -> None:
     """Start a persistent Prefect server with the project's settings (foreground; run it under systemd)."""
     db = db or os.environ.get("PREFECT_API_DATABASE_CONNECTION_URL")
@@ -106,11 +115,15 @@ def _mask(value: str) -> str:
 def serve_command(
     pool: Annotated[
         str | None,
-        typer.Option(help="start a worker for this process work pool (else serve the deployments in this process)"),
+        typer.Option(
+            help="start a worker for this process work pool (else serve the deployments in this process)"
+        ),
     ] = None,
     limit: Annotated[int, typer.Option(min=1, help="flow runs at once (a worker's run limit)")] = 1,
     name: Annotated[str | None, typer.Option(help="worker name (default: host name)")] = None,
-    deploy: Annotated[bool, typer.Option(help="with --pool: (re)register the deployments to the pool first")] = False,
+    deploy: Annotated[
+        bool, typer.Option(help="with --pool: (re)register the deployments to the pool first")
+    ] = False,
     inbox: Annotated[str | None, typer.Option(help="inbox folder of the inbox-watch deployment")] = None,
     inbox_interval: Annotated[float, typer.Option(help="seconds between inbox scans")] = 300.0,
 ) -> None:

@@ -35,6 +35,9 @@ FIELD_TYPES = (
 )  # fmt: skip
 
 
+DATE_ONE_AS_SLASH_FACTOR = 0.85
+
+
 @dataclass(slots=True)
 class Normalized:
     value: str | None
@@ -87,23 +90,26 @@ def _code(r: codes.CodeResult) -> Normalized:
     return _bad(r.value, r.reason or "invalid", r.rules, **r.details)
 
 
-def _place(raw: str, office: bool = False, on_date: str | None = None) -> Normalized:
+def _place(raw: str, office: bool = False, on_date: str | None = None) -> tuple[Normalized, float]:
     if office:
         value, res, rules = normalize_office(raw, on_date=on_date)
     else:
         res = resolve_place(raw, on_date=on_date)
         value, rules = res.text, res.rules
     details = res.as_dict()
+    # a unit name repaired by fuzzy matching is a guess: the field keeps less of its OCR confidence
+    factor = res.confidence_factor
     if res.unresolved:
         return _bad(value, "không tìm thấy trong danh mục hành chính / not in the gazetteer: "
-                    + "; ".join(res.unresolved), rules, **details)  # fmt: skip
+                    + "; ".join(res.unresolved), rules, **details), factor  # fmt: skip
     vague = [p["written"] for p in res.parts if p["role"] == "ambiguous" and p["kind"] is None]
     if vague:
         return _bad(value, "nhiều đơn vị cùng tên, không rõ cấp / several units carry this name: "
-                    + "; ".join(vague), rules, **details)  # fmt: skip
+                    + "; ".join(vague), rules, **details), factor  # fmt: skip
     if res.scheme is None and res.facility is None and not res.ambiguous:
-        return _bad(value, "không nhận ra địa danh / no administrative unit recognised", rules, **details)
-    return _ok(value, rules, **details)
+        return _bad(value, "không nhận ra địa danh / no administrative unit recognised", rules,
+                    **details), factor  # fmt: skip
+    return _ok(value, rules, **details), factor
 
 
 def _name(raw: str) -> tuple[Normalized, float]:
@@ -147,6 +153,8 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
     match field_type:
         case "date":
             n = _date(raw)
+            if any(r.startswith("ocr_date_one_as_slash") for r in n.rules):
+                factor = DATE_ONE_AS_SLASH_FACTOR  # a digit 1 taken for a "/": a guess, however unique
         case "date_words":
             n = _date_words(raw)
         case "person_name":
@@ -162,9 +170,9 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
         case "id_doc_type":
             n = _code(codes.normalize_id_doc_type(raw))
         case "place":
-            n = _place(raw, on_date=on_date)
+            n, factor = _place(raw, on_date=on_date)
         case "office":
-            n = _place(raw, office=True, on_date=on_date)
+            n, factor = _place(raw, office=True, on_date=on_date)
         case "entry_no":
             n = _simple(ids.entry_no, raw, "số")
         case "page_no":
@@ -303,7 +311,7 @@ def validate_entry_numbers(numbers: list[str | None]) -> dict[int, str]:
     prev: int | None = None
     seen: set[int] = set()
     for i, s in enumerate(numbers):
-        if not s or not s.isdigit():
+        if not s or not s.isdecimal():
             continue
         n = int(s)
         if n in seen:

@@ -144,6 +144,14 @@ def normalize_id_doc_type(raw: str) -> CodeResult:
         if Levenshtein.distance(tok[:5], acr) <= 1 and len(tok) <= 6:
             rules.append(f"fuzzy:{s}->{label}")
             return CodeResult(label, True, rules=rules)
+    # repeated letters of a stuttering read ("cCcCCD" for CCCD): case folded, runs collapsed; only a token
+    # made of the acronym's letters alone, so no word is taken for an acronym
+    if 3 <= len(tok) <= 10:
+        runs = re.sub(r"(.)\1+", r"\1", tok)
+        for acr, label in (("cmnd", "Giấy CMND"), ("cccd", "Thẻ căn cước công dân")):
+            if runs == re.sub(r"(.)\1+", r"\1", acr) and set(tok) <= set(acr):
+                rules.append(f"fuzzy:{s}->{label}")
+                return CodeResult(label, True, rules=rules)
     return CodeResult(s, False, f"loại giấy tờ không rõ '{s}' / unknown identity document type", rules)
 
 
@@ -169,4 +177,12 @@ def normalize_relation(raw: str) -> CodeResult:
         # same letters, other diacritics: an OCR error on a closed vocabulary
         rules.append(f"lexicon:{low}->{hit}")
         return CodeResult(hit, True, rules=rules)
+    # a listed relation followed only by lone-glyph specks from the cell ("chồng , ễ ỹ"): the relation
+    m = re.fullmatch(r"(.+?)\s*[,;.]?((?:\s+\S)+)", low)
+    if m and re.fullmatch(r"(?:\s+[^\s\d])+", m[2]):
+        head = m[1].strip(" ,;.")
+        rel = head if head in RELATIONS else _REL_BY_FOLD.get(fold(head))
+        if rel is not None:
+            rules.append(f"relation_noise:{low}->{rel}")
+            return CodeResult(rel, True, rules=rules)
     return CodeResult(low, True, rules=rules, details={"unlisted": True})

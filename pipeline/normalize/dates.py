@@ -110,13 +110,117 @@ _NGAY_THANG_NAM = re.compile(
 )
 _THANG_NAM = re.compile(r"thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})")
 _MY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
+_YM = re.compile(r"(?<![\d\-])(\d{4})-(\d{2})(?![\d\-])")  # the canonical partial value itself: idempotent
 _Y = re.compile(r"(?<!\d)(\d{4})(?!\d)")
+
+
+# A thin "/" in a 1-bit scan comes out as one of these glyphs ("4I2I1986", "5J10/1987", "4l3/2018"); all
+# but J are also read for the digit 1, so both readings are tried.
+_SLASH_LOOKS = "IlJ|!i"
+_SLASH_ONLY = "J"
+_DATE_TOKEN = re.compile(rf"(?<![\w/.\-])[0-9/.\-{re.escape(_SLASH_LOOKS)}]{{5,14}}(?![\w/.\-])")
+_STRICT_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
+_STRICT_MY = re.compile(r"(\d{1,2})[/.\-](\d{4})")
+_STRICT_Y = re.compile(r"\d{4}")
+_MAX_READINGS = 256  # a token with more look-alikes than this is not a date worth guessing
+
+
+def _strict(tok: str) -> str | None:
+    """ISO of a token that is exactly one valid date (d/m/yyyy, m/yyyy or yyyy), else None."""
+    try:
+        if m := _STRICT_DMY.fullmatch(tok):
+            check_date(int(m[3]), int(m[2]), int(m[1]))
+            return f"{int(m[3]):04d}-{int(m[2]):02d}-{int(m[1]):02d}"
+        if m := _STRICT_MY.fullmatch(tok):
+            check_date(int(m[2]), int(m[1]), None)
+            return f"{int(m[2]):04d}-{int(m[1]):02d}"
+        if m := _YM.fullmatch(tok):
+            check_date(int(m[1]), int(m[2]), None)
+            return tok
+        if _STRICT_Y.fullmatch(tok):
+            check_date(int(tok), None, None)
+            return tok
+    except DateError:
+        return None
+    return None
+
+
+def _readings(tok: str) -> set[str]:
+    """Every way of reading the slash look-alikes of ``tok`` as "/" or "1"."""
+    opts = [("/",) if c in _SLASH_ONLY else ("/", "1") if c in _SLASH_LOOKS else (c,) for c in tok]
+    out = [""]
+    for o in opts:
+        out = [a + b for a in out for b in o]
+        if len(out) > _MAX_READINGS:
+            return set()
+    return set(out)
+
+
+def _seps(tok: str) -> int:
+    return sum(c in "/.-" for c in tok)
+
+
+def _long_run(r: str) -> bool:
+    """One separator visible and a digit run too long for a day, month or year: a "/" is missing."""
+    return _seps(r) == 1 and re.fullmatch(r"[0-9/.\-]+", r) is not None and sum(c.isdigit() for c in r) >= 6
+
+
+def _valid_dmy(readings: list[str]) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for r in readings:
+        if _STRICT_DMY.fullmatch(r) and (iso := _strict(r)) is not None:
+            out.setdefault(iso, r)
+    return out
+
+
+def _resolve_token(tok: str) -> tuple[str | None, str | None]:
+    """(date text to parse, rule) for a token whose slashes OCR may have read as letters or as "1".
+
+    Accepted only when exactly one date is valid among all readings; several valid dates raise
+    DateError (a reviewer decides), none leaves the token to the ordinary parser.
+    """
+    if _strict(tok) is not None:
+        return None, None  # valid as written: never reinterpreted
+    direct: dict[str, str] = {}
+    for r in _readings(tok):
+        if (iso := _strict(r)) is not None:
+            direct.setdefault(iso, r)
+    if direct:
+        if len(direct) > 1:
+            raise DateError(f"'{tok}' đọc được thành nhiều ngày ({', '.join(sorted(direct))}) / "
+                            "ambiguous: several valid dates")  # fmt: skip
+        text = next(iter(direct.values()))
+        return text, "ocr_date_separator" if _seps(text) > _seps(tok) else "ocr_digits"
+    # a "/" read as the digit 1 ("3/211994" for 3/2/1994). A "/" lost altogether is as likely, so those
+    # readings compete: "1211/1990" may be 12/1/1990 or 12/11/1990 and is flagged, not guessed.
+    base = tok.translate(str.maketrans({c: "/" for c in _SLASH_LOOKS}))
+    if not _long_run(base):
+        return None, None
+    as_one = _valid_dmy([base[:i] + "/" + base[i + 1 :] for i, c in enumerate(base) if c == "1"])
+    if not as_one:
+        return None, None
+    lost = _valid_dmy([base[:i] + "/" + base[i:] for i in range(1, len(base))])
+    found = {**lost, **as_one}
+    if len(found) > 1:
+        raise DateError(f"'{tok}' thiếu dấu '/', đọc được thành nhiều ngày ({', '.join(sorted(found))}) / "
+                        "a separator is missing and several dates are valid")  # fmt: skip
+    return next(iter(as_one.values())), "ocr_date_one_as_slash"
 
 
 def parse_date_digits(raw: str) -> ParsedDate | None:
     """Parse a digit date; None when no date-like text is present. Raises DateError when invalid."""
     rules: list[str] = []
     s = collapse_ws(nfc(raw).replace("\n", " "))
+
+    def sep_sub(m: re.Match[str]) -> str:
+        fixed, rule = _resolve_token(m.group(0))
+        if fixed is None:
+            return m.group(0)
+        assert rule is not None
+        rules.append(f"{rule}:{m.group(0)}->{fixed}")
+        return fixed
+
+    s = _DATE_TOKEN.sub(sep_sub, s)
     s, fixed = _fix_digits(s)
     if fixed:
         rules.append("ocr_digits")
@@ -130,6 +234,9 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
         if len(m[3]) == 2:
             raise DateError(f"năm hai chữ số '{m[3]}' / two-digit year '{m[3]}' is ambiguous")
         y = int(m[3])
+    elif m := _YM.search(key):
+        check_date(int(m[1]), int(m[2]), None)
+        return ParsedDate(int(m[1]), int(m[2]), None, rules)
     elif m := _THANG_NAM.search(key) or _MY.search(key):
         check_date(int(m[2]), int(m[1]), None)
         return ParsedDate(int(m[2]), int(m[1]), None, rules)
@@ -186,7 +293,7 @@ class _Tok:
 
 def _lookup(word: str, rules: list[str]) -> _Tok | None:
     low = nfc(word).lower()
-    if low.isdigit():
+    if low.isdecimal():  # not isdigit(): "¹" is a digit that int() refuses
         return _Tok(low, low, "num", int(low))
     key = strip_diacritics(low)
     hit = _VOCAB.get(key)

@@ -7,7 +7,7 @@ from functools import cache
 
 from .dates import _fix_digits
 from .lexicons import read_csv
-from .text import clean_text, fold
+from .text import clean_text, fold, nfc
 
 _LABELS = re.compile(r"^\s*(quyen so|so|trang so|trang|so dinh danh|cccd|cmnd|ho chieu)\s*[:.\-]?\s*", re.I)
 
@@ -90,7 +90,8 @@ def id_number(raw: str) -> tuple[str | None, str | None, list[str], dict]:
     """-> (value, reason if invalid, rules, details). Digits only; a passport keeps its letter."""
     s, rules = clean_text(raw)
     s = _strip_label(s)
-    compact = re.sub(r"[\s.\-]", "", s)
+    # NFC again: dropping a space can join a letter to a stray combining mark ("A \u0300" -> "À")
+    compact = nfc(re.sub(r"[\s.\-]", "", s))
     m = re.fullmatch(r"([A-Za-z]{1,2})(\d{7,8})", compact)
     if m:
         return m[1].upper() + m[2], None, rules, {"kind": "passport"}

@@ -15,7 +15,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from .lexicons import SlotLexicon, name_lexicons
-from .text import clean_text, collapse_ws, fold, split_tone, tone_key
+from .text import TONE_MARKS, clean_text, collapse_ws, fold, split_tone, tone_key
 
 # Cost of reading tone `raw` when `true` was printed (Tesseract vie, ocr.md "Known Vietnamese issues").
 # 0 ngang, 1 sắc, 2 huyền, 3 hỏi, 4 ngã, 5 nặng.
@@ -95,6 +95,46 @@ def correct_syllable(raw: str, lex: SlotLexicon, slot: str) -> Choice:
     return Choice(best, rule=f"lexicon:{slot}:{raw}->{best}", margin=margin, known=True, posterior=post)
 
 
+STACKED_MAX_POSTERIOR = 0.9
+# a syllable left with two tone marks (no lexicon spelling fits) is surely misread: send it to review
+STACKED_UNRESOLVED_FACTOR = 0.5
+
+
+def tone_marks(word: str) -> list[int]:
+    """Every tone mark on ``word`` in order (a valid syllable has at most one)."""
+    return [TONE_MARKS[c] for c in unicodedata.normalize("NFD", word) if c in TONE_MARKS]
+
+
+def correct_stacked(raw: str, lex: SlotLexicon, slot: str) -> Choice | None:
+    """A syllable with two tone marks ("HUYẾỄN": Tesseract emitting both readings of a stacked diacritic,
+    often on a doubled vowel) is never valid: choose the lexicon spelling of its letters, each mark
+    written counting as one reading OCR could have made of the true tone. None when nothing fits.
+    """
+    marks = tone_marks(raw)
+    if len(marks) < 2:
+        return None
+    letters = split_tone(raw)[0].upper()
+    # the doubled vowel ("ÊÊ" from "ẾỄ"): one letter
+    letters = re.sub(r"([AĂÂEÊIOÔƠUƯY])\1", r"\1", letters)
+    cands = lex.by_fold.get(fold(letters), ())
+    scored = []
+    for c, w in cands:
+        cl, ct = split_tone(c)
+        if cl.upper() != letters:
+            continue  # same letters and quality marks only: the tone is what OCR garbled
+        cost = min(0.0 if t == ct else _TONE_COST.get((ct, t), _TONE_DEFAULT) for t in marks)
+        scored.append((math.log(w) - _COST_SCALE * cost, c))
+    if not scored:
+        return None
+    scored.sort(reverse=True)
+    best_score, best = scored[0]
+    margin = best_score - scored[1][0] if len(scored) > 1 else math.inf
+    post = math.exp(best_score) / sum(math.exp(sc) for sc, _ in scored)
+    # the tone chosen was not among those written: never a sure call
+    return Choice(best, rule=f"lexicon_two_tones:{slot}:{raw}->{best}", margin=margin, known=True,
+                  posterior=min(post, STACKED_MAX_POSTERIOR))  # fmt: skip
+
+
 _NON_NAME = re.compile(r"[^\w\s'\-]")
 
 
@@ -130,7 +170,9 @@ def normalize_name(raw: str) -> NameResult:
         if "-" in tok or "'" in tok:
             out.append(tok)  # minority names (H'BLONG, KSOR-H'...) are outside the lexicons
             continue
-        ch = correct_syllable(tok, lex[slot], slot)
+        ch = correct_stacked(tok, lex[slot], slot) or correct_syllable(tok, lex[slot], slot)
+        if ch.rule is None and len(tone_marks(ch.value)) > 1:
+            res.confidence_factor *= STACKED_UNRESOLVED_FACTOR
         if ch.rule:
             rules.append(ch.rule)
             res.corrections.append(

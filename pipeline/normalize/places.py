@@ -14,8 +14,10 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from .lexicons import read_csv
-from .text import clean_text, collapse_ws, fold, tone_key
+from .text import clean_text, collapse_ws, fold, nfc, strip_diacritics, tone_key
 
 REFORM_DATE = "2025-07-01"
 UNIT_WORDS = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "huyện", "quận", "tỉnh", "xã")
@@ -56,6 +58,60 @@ def loose_key(name: str) -> str:
     return k.lstrip("0") if k.isdigit() else k
 
 
+# Letters Tesseract confuses in unit names (ocr.md; "la Giai" for "Ia Glai", "la HLốp" for "Ia HLốp"):
+# folded to one class so that such a confusion costs nothing in the fuzzy distance.
+_OCR_CLASS = str.maketrans({"l": "i", "1": "i", "|": "i", "!": "i", "j": "i", "0": "o", "g": "c"})
+# Further glyph pairs that look alike in print, compared with their case ("Ta Giai" for "Ia Glai": a
+# capital I read as T; but not L/T, which the l/I class would otherwise chain into Lâm ~ Tâm); a
+# substitution between them costs half an edit, any other edit one.
+_LOOKALIKE = frozenset(frozenset(p) for p in ("TI", "hb", "ce", "nu", "vy"))
+_RN = re.compile("rn", re.I)
+
+
+def ocr_key(name: str) -> str:
+    """Diacritic-free key with OCR look-alikes merged: ``"Ia Glai"`` and ``"la Giai"`` -> ``"ia ciai"``."""
+    return fold(_RN.sub("m", name)).replace("'", "").translate(_OCR_CLASS)
+
+
+def _cased(name: str) -> str:
+    """The letters of ``ocr_key`` with their case and before the classes (same length), or ""."""
+    s = strip_diacritics(nfc(_RN.sub("m", name))).replace("'", "")
+    s = collapse_ws(re.sub(r"[^A-Za-z0-9 ]+", " ", s))
+    return s if len(s) == len(ocr_key(name)) else ""
+
+
+def ocr_distance(a: str, b: str, a_cased: str = "", b_cased: str = "") -> float:
+    """Weighted edit distance of two OCR keys: look-alike substitutions 0.5, other edits 1."""
+    cased = len(a_cased) == len(a) and len(b_cased) == len(b)
+    prev = [float(j) for j in range(len(b) + 1)]
+    for i, ca in enumerate(a, 1):
+        cur = [float(i)]
+        for j, cb in enumerate(b, 1):
+            if ca == cb:
+                sub = 0.0
+            elif cased and frozenset((a_cased[i - 1], b_cased[j - 1])) in _LOOKALIKE:
+                sub = 0.5
+            else:
+                sub = 1.0
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + sub))
+        prev = cur
+    return prev[-1]
+
+
+def _fuzzy_budget(key: str) -> float:
+    """Weighted distance allowed on the OCR key: look-alike letters only. A real one-letter edit would turn
+    a valid commune missing from the snapshot (merged away before 2025) into its neighbour: among the
+    legacy wards, Trường Thắng/Trường Thành, Phú A/Phú B, Nghĩa Thương/Nghĩa Phương are one edit apart."""
+    n = len(key.replace(" ", ""))
+    return -1.0 if n < 3 else 0.0 if n <= 4 else 0.5
+
+
+def fuzzy_factor(distance: float) -> float:
+    """Confidence kept by a fuzzy gazetteer repair: look-alike classes and diacritics only, or one more
+    look-alike letter (a reviewer should see those)."""
+    return 0.9 if distance == 0 else 0.75
+
+
 @dataclass(frozen=True, slots=True)
 class Unit:
     code: str
@@ -75,6 +131,7 @@ class _Level:
         self.exact: dict[tuple[str, str], list[Unit]] = {}
         self.loose: dict[tuple[str, str], list[Unit]] = {}
         self.by_code: dict[str, Unit] = {}
+        self._kids: dict[str, list[tuple[str, str, Unit]]] | None = None
 
     def add(self, u: Unit, *names: str) -> None:
         if u.code in self.by_code and self.by_code[u.code] == u and not names[1:]:
@@ -97,6 +154,43 @@ class _Level:
             return hit, "exact"
         hit = self.loose.get((parent, loose_key(name)))
         return (hit or []), "loose"
+
+    def _children(self) -> dict[str, list[tuple[str, str, Unit]]]:
+        # (ocr_key, cased key, unit) per parent code and per province code, built on first use
+        if self._kids is None:
+            kids: dict[str, list[tuple[str, str, Unit]]] = {}
+            for u in self.by_code.values():
+                for scope in {f"p:{u.parent}", f"v:{u.province}"}:
+                    kids.setdefault(scope, []).append((ocr_key(u.name), _cased(u.name), u))
+            self._kids = kids
+        return self._kids
+
+    def fuzzy(self, name: str, parent: str = "", province: str = "") -> tuple[list[Unit], float]:
+        """Units under ``parent`` (or anywhere in ``province``) within a small OCR distance of ``name``.
+
+        Only a unique best name is returned (same-named duplicates inside one parent count as one);
+        ([], -1) when nothing is close enough or two names are equally close.
+        """
+        key, cased = ocr_key(name), _cased(name)
+        budget = _fuzzy_budget(key)
+        if budget < 0:
+            return [], -1
+        kids = self._children().get(f"p:{parent}" if parent else f"v:{province}", [])
+        best: dict[float, list[Unit]] = {}
+        cutoff = int(2 * budget)  # every edit costs at least 0.5
+        for k, kc, u in kids:
+            if Levenshtein.distance(key, k, score_cutoff=cutoff) > cutoff:
+                continue
+            d = ocr_distance(key, k, cased, kc)
+            if d <= budget:
+                best.setdefault(d, []).append(u)
+        if not best:
+            return [], -1
+        d = min(best)
+        hits = best[d]
+        if len({(u.kind, u.name) for u in hits}) != 1:
+            return [], -1
+        return hits, d
 
 
 @dataclass(slots=True)
@@ -158,6 +252,8 @@ def gazetteer() -> Gazetteer:
 _ABBR_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     (re.compile(p, re.I), r)
     for p, r in (
+        # "T%. Ninh Hòa", "T%X. Ninh Hòa": the X of TX. read as (or doubled by) a percent sign
+        (r"(?<![\w.])T\s?%+\s?X?\.\s*", "thị xã "),
         (r"\bT\.?\s?P\.?\s*H\.?\s?C\.?\s?M\b\.?", "thành phố Hồ Chí Minh"),
         (r"\bTT\s*[-.]\s*Huế\b", "Thừa Thiên Huế"),
         (r"\bBVĐK\b\.?", "Bệnh viện Đa khoa"),
@@ -208,8 +304,12 @@ def _protect_hyphens(s: str) -> str:
     return _hyphenated().sub(sub, s)
 
 
+# A speck glued before a unit abbreviation on a wrapped line ("Chư Sê ~T. Gia Lai"): a separator.
+_NOISE_BEFORE_ABBR = re.compile(r"(?:(?<=\s)|^)[~=*+•·°^`]+\s*(?=(?:[XxHhTtQqPp]|TP|Tp|TX|Tx|TT)[.:])")
+
+
 def expand_abbreviations(s: str) -> tuple[str, bool]:
-    out = s
+    out = _NOISE_BEFORE_ABBR.sub(", ", s).strip(" ,")
     for pat, rep in _ABBR_RULES:
         out = pat.sub(rep, out)
     out = _ONE_LETTER_RE.sub(lambda m: _ONE_LETTER[m.group(1).lower()] + " ", out)
@@ -227,6 +327,7 @@ class Part:
     inferred_kind: bool = False
     historical: dict[str, str] | None = None
     alt: str | None = None  # the whole text as a bare name, when the unit word was not written exactly
+    fuzzy: float | None = None  # OCR edit distance when the unit was found by fuzzy matching
 
     def use_alt(self) -> None:
         if self.alt is not None:
@@ -273,6 +374,14 @@ class PlaceResolution:
     resolved: bool = False  # every administrative part was found in the gazetteer
     unresolved: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
+    fuzzy: list[dict[str, Any]] = field(default_factory=list)  # OCR repairs of unit names (lower confidence)
+
+    @property
+    def confidence_factor(self) -> float:
+        f = 1.0
+        for x in self.fuzzy:
+            f *= fuzzy_factor(x["distance"])
+        return f
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -286,6 +395,7 @@ class PlaceResolution:
             "resolved": self.resolved,
             "unresolved": self.unresolved,
             "parts": self.parts,
+            **({"fuzzy": self.fuzzy} if self.fuzzy else {}),
         }
 
 
@@ -297,6 +407,29 @@ def _pick(units: list[Unit], kind: str | None, kinds: tuple[str, ...]) -> list[U
     return same or ([u for u in units if kind in kinds] if kind in kinds else [])
 
 
+def _may_be(part: Part, kinds: tuple[str, ...]) -> bool:
+    """The part may name a unit of these kinds: its unit word fits, or it has none (or only a look-alike
+    of one: "Tịnh Biên" folds like "tỉnh Biên")."""
+    return part.kind is None or part.kind in kinds or part.alt is not None
+
+
+def _fuzzy(
+    part: Part, level: _Level, kinds: tuple[str, ...], *, parent: str = "", province: str = ""
+) -> list[Unit]:
+    """Bounded OCR-aware match of the part's name among the children of an already resolved unit.
+
+    Tried last, after the exact and diacritic-free lookups; the unit word written (if any) must agree.
+    """
+    if part.kind is not None and part.kind not in kinds:
+        return []
+    hits, d = level.fuzzy(part.name, parent, province)
+    hits = _pick(hits, part.kind, kinds)
+    if len({(u.kind, u.name) for u in hits}) != 1:
+        return []
+    part.fuzzy = d
+    return hits
+
+
 def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -> tuple[int, bool]:
     """Resolve right to left against the legacy list; returns (parts resolved, ambiguous)."""
     i = len(parts) - 1
@@ -305,9 +438,13 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
     ambiguous = False
     solved = 0
     # province
-    if i >= 0 and (parts[i].kind in (None, *PROVINCE_KINDS)) and parts[i].role == "unknown":
+    if i >= 0 and _may_be(parts[i], PROVINCE_KINDS) and parts[i].role == "unknown":
         hits, _ = g.l_prov.find(parts[i].name)
         hits = _pick(hits, parts[i].kind, PROVINCE_KINDS) if parts[i].kind != "thành phố" else hits
+        if not hits and parts[i].alt is not None:
+            hits = _pick(g.l_prov.find(parts[i].alt)[0], None, PROVINCE_KINDS)
+            if len(hits) == 1:
+                parts[i].use_alt()
         if len(hits) == 1:
             prov = hits[0]
             parts[i].role, parts[i].unit = "province", prov
@@ -319,7 +456,7 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
             i -= 1
     provs = [prov.code] if prov else hist_successors
     # district
-    if i >= 0 and parts[i].kind in (None, *DISTRICT_KINDS) and parts[i].role == "unknown":
+    if i >= 0 and _may_be(parts[i], DISTRICT_KINDS) and parts[i].role == "unknown":
         cands: list[Unit] = []
         for pc in provs or ["*"]:
             hits, _ = g.l_dist.find(parts[i].name, pc)
@@ -330,6 +467,8 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
                 cands += g.l_dist.find(parts[i].alt, pc)[0]
             if cands:
                 parts[i].use_alt()
+        if not cands and prov is not None:
+            cands = _fuzzy(parts[i], g.l_dist, DISTRICT_KINDS, province=prov.code)
         if len(cands) == 1 or (
             cands and parts[i].kind is None and provs and len({c.code for c in cands}) == 1
         ):
@@ -353,7 +492,7 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
     # ward
     if (
         i >= 0
-        and parts[i].kind in (None, *WARD_KINDS)
+        and _may_be(parts[i], WARD_KINDS)
         and parts[i].role == "unknown"
         and not _subunit(parts[i].written)
     ):
@@ -380,6 +519,10 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
             cands = look(parts[i].alt)
             if cands:
                 parts[i].use_alt()
+        if not cands and dist is not None:
+            cands = _fuzzy(parts[i], g.l_ward, WARD_KINDS, parent=dist.code)
+        elif not cands and prov is not None:
+            cands = _fuzzy(parts[i], g.l_ward, WARD_KINDS, province=prov.code)
         if len({(c.kind, c.name) for c in cands}) == 1 and (len(cands) == 1 or dist is not None):
             # one unit, or same-named duplicates inside one district (README §3.6: Xã Đông Khê)
             parts[i].role, parts[i].unit = "ward", cands[0]
@@ -403,8 +546,10 @@ def _chain_2025(parts: list[Part], g: Gazetteer) -> int:
     parts[i].role, parts[i].unit = "province", prov
     solved = 1
     i -= 1
-    if i >= 0 and parts[i].kind in (None, *WARD_KINDS) and not _subunit(parts[i].written):
+    if i >= 0 and _may_be(parts[i], WARD_KINDS) and not _subunit(parts[i].written):
         cands = _pick(g.n_ward.find(parts[i].name, prov.code)[0], parts[i].kind, WARD_KINDS)
+        if not cands:
+            cands = _fuzzy(parts[i], g.n_ward, WARD_KINDS, parent=prov.code)
         if len(cands) == 1:
             parts[i].role, parts[i].unit = "ward", cands[0]
             solved += 1
@@ -441,6 +586,20 @@ def _reset(parts: list[Part]) -> None:
     for p in parts:
         if p.role in ("province", "district", "ward"):
             p.role, p.unit = "unknown", None
+        p.fuzzy = None
+
+
+def _merge_lone_letters(parts: list[str]) -> list[str]:
+    """A part that is only a unit letter ("- T, Bắc Ninh", "T., Bắc Ninh": the dot read as a comma)
+    is the unit word of the next part; a lone letter is never a place name."""
+    out: list[str] = []
+    for k, p in enumerate(parts):
+        prev = parts[k - 1] if k else ""
+        if len(prev) == 1 and prev.lower() in _ONE_LETTER and split_part(p).kind is None:
+            out[-1] = f"{_ONE_LETTER[prev.lower()]} {p}"
+        else:
+            out.append(p)
+    return out
 
 
 def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
@@ -451,7 +610,9 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
     s, expanded = expand_abbreviations(s)
     if expanded:
         rules.append("place_abbr")
-    raw_parts = [p.strip(" .") for p in _SPLIT.split(_protect_hyphens(s)) if p.strip(" .")]
+    raw_parts = _merge_lone_letters(
+        [p.strip(" .") for p in _SPLIT.split(_protect_hyphens(s)) if p.strip(" .")]
+    )
     res = PlaceResolution(text="", rules=rules)
     if not raw_parts:
         return res
@@ -519,7 +680,10 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
         if p.unit is not None and p.kind is None:
             p.inferred_kind = True
             rules.append(f"unit_inferred:{p.unit.kind} {p.unit.name}")
-        if p.unit is not None and p.name != p.unit.name and name_key(p.name) != name_key(p.unit.name):
+        if p.unit is not None and p.fuzzy is not None:
+            rules.append(f"gazetteer_fuzzy:{p.name}->{p.unit.name}")
+            res.fuzzy.append({"written": p.name, "name": p.unit.name, "distance": p.fuzzy})
+        elif p.unit is not None and p.name != p.unit.name and name_key(p.name) != name_key(p.unit.name):
             rules.append(f"gazetteer:{p.name}->{p.unit.name}")
     res.resolved = not res.unresolved and any(p.unit for p in parts) if named else False
     res.facility = facility_words
