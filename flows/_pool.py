@@ -41,8 +41,10 @@ def read_and_keep(job: Job) -> PageResult:
     """Read a page and keep its corrected image in the page store; only record data goes back."""
     result = read_ref(job.ref, job.options)
     if result.image is not None:
+        t = time.perf_counter()
         save_page_image(Path(job.page_store), job.ref.sha256, job.ref.page_no, result.image)
         result.image = None
+        result.timings["keep_image"] = round(time.perf_counter() - t, 4)
     return result
 
 

@@ -134,6 +134,8 @@ def _print_summary(summary: dict) -> None:
     for p in summary.get("problems", []):
         page = f" page {p['page']}" if p.get("page") else ""
         console.print(f"[yellow]{p['outcome']}[/] {p['file']}{page}: {p['reason']}", soft_wrap=True)
+    for u in summary.get("unreadable_files", []):
+        console.print(f"[red]unreadable[/] {u['path']}: {u['reason']}", soft_wrap=True)
 
 
 @app.command()
@@ -190,12 +192,18 @@ def _register_commands() -> None:
     """Commands whose code lives beside the stage they drive (exports, dedup, review, operations)."""
     from hotich.commands.export import audit_app, export_command, report_command, verify_export_command
     from hotich.commands.match import match_command
+    from hotich.commands.ops import serve_command, server_command
+    from hotich.commands.review import review_command, users_app
 
     app.command("export")(export_command)
     app.command("verify-export")(verify_export_command)
     app.command("report")(report_command)
     app.add_typer(audit_app, name="audit", help="Verify the hash-chained audit log; print its head.")
     app.command("match", help="Link records of a CSV into clusters of the same person.")(match_command)
+    app.command("review")(review_command)
+    app.add_typer(users_app, name="users", help="Reviewer and auditor accounts for the review app.")
+    app.command("server")(server_command)
+    app.command("serve")(serve_command)
 
 
 _register_commands()

@@ -16,8 +16,19 @@ from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Column, Connection, Table
+from sqlalchemy.exc import DBAPIError
 
 _cache: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[Column]]] = {}
+
+
+class Encoded(str):
+    """JSON text already encoded by the caller (one encoding per value, not two)."""
+
+
+def _json_text(v: Any) -> str | None:
+    if v is None or type(v) is Encoded:
+        return v
+    return json.dumps(v, ensure_ascii=False)
 
 
 def _sql(
@@ -52,8 +63,19 @@ def _sql(
 
 def _processor(conn: Connection, col: Column) -> Any:
     if isinstance(col.type, JSON):
-        return lambda v: None if v is None else json.dumps(v, ensure_ascii=False)
+        return _json_text
     return col.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
+
+
+def _column(rows: list[dict[str, Any]], name: str, proc: Any) -> list[Any]:
+    values = [r[name] for r in rows]
+    if proc is None:
+        return values
+    # a value shared by every row (a batch's timestamp) is converted once
+    first = values[0]
+    if all(v is first for v in values):
+        return [proc(first)] * len(values)
+    return [proc(v) for v in values]
 
 
 def upsert(
@@ -70,20 +92,17 @@ def upsert(
         return
     sql, cols = _sql(conn, table, conflict, update, only_ocr)
     procs = [_processor(conn, c) for c in cols]
+    columns = [_column(rows, c.name, proc) for c, proc in zip(cols, procs, strict=True)]
     if conn.dialect.name == "postgresql":
-        params: dict[str, list[Any]] = {}
-        for c, proc in zip(cols, procs, strict=True):
-            values = [r[c.name] for r in rows]
-            params[c.name] = [proc(v) for v in values] if proc is not None else values
+        params = {c.name: values for c, values in zip(cols, columns, strict=True)}
         # binary parameters: psycopg's text array dumper (regex escaping per element) was the hot spot
+        dbapi = conn.dialect.loaded_dbapi
         with conn.connection.driver_connection.cursor() as cur:
-            cur.execute(sql, params)
+            try:
+                cur.execute(sql, params)
+            except dbapi.Error as exc:
+                # what SQLAlchemy would have raised (DataError, OperationalError...): callers catch one family
+                raise DBAPIError.instance(sql, None, exc, dbapi.Error, dialect=conn.dialect) from exc
     else:
-        tuples = [
-            tuple(
-                proc(r[c.name]) if proc is not None else r[c.name]
-                for c, proc in zip(cols, procs, strict=True)
-            )
-            for r in rows
-        ]
-        conn.exec_driver_sql(sql, tuples)
+        # column-wise conversion, then one zip: per-row generators were the hot spot
+        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))

@@ -8,6 +8,7 @@ same content hash is not written again at all (and appends no event).
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import uuid
@@ -652,12 +653,25 @@ def _bbox_cols(b: BBox | None) -> dict[str, int | None]:
     return {"bbox_x": b.x, "bbox_y": b.y, "bbox_w": b.w, "bbox_h": b.h}
 
 
+@functools.lru_cache(maxsize=4096)
+def _rules_json(rules: tuple[str, ...]) -> _bulk.Encoded:
+    # a handful of distinct rule lists across millions of values: encode each once
+    return _bulk.Encoded(json.dumps(list(rules), ensure_ascii=False))
+
+
+_NO_DETAILS = _bulk.Encoded("{}")
+
+
 def _field_row(fv: ModelField, version: str | None, now: datetime) -> dict[str, Any]:
+    b = fv.bbox
     return {
-        "raw": fv.raw, "value": fv.value, "confidence": float(fv.confidence), **_bbox_cols(fv.bbox),
-        "status": str(fv.status), "reason": fv.reason, "rules": list(fv.rules),
-        # JSON round trip: details may hold dates or tuples from normalizers
-        "details": json.loads(json.dumps(fv.details, default=str)) if fv.details else {},
+        "raw": fv.raw, "value": fv.value, "confidence": float(fv.confidence),
+        "bbox_x": b.x if b else None, "bbox_y": b.y if b else None,
+        "bbox_w": b.w if b else None, "bbox_h": b.h if b else None,
+        "status": str(fv.status), "reason": fv.reason, "rules": _rules_json(tuple(fv.rules)),
+        # default=str: details may hold dates or tuples from normalizers
+        "details": _bulk.Encoded(json.dumps(fv.details, ensure_ascii=False, default=str))
+        if fv.details else _NO_DETAILS,
         "source": OCR, "pipeline_version": version, "actor": None, "updated_at": now,
     }  # fmt: skip
 
