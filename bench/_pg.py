@@ -1,8 +1,9 @@
-"""A throwaway PostgreSQL cluster for benchmarks and demos (same recipe as ``tests/conftest.py``).
+"""A throwaway PostgreSQL cluster from the installed binaries: for tests, benchmarks and demos.
 
-Unlike the test fixture this one also listens on 127.0.0.1 (trust auth, a free port): Prefect's
-server connects through asyncpg, and a TCP URL is what an operator would write in production too.
-PostgreSQL refuses to run as root, so as root the cluster runs as ``postgres`` (else ``nobody``).
+The one recipe (``tests/conftest.py`` uses it too): ``initdb`` into a temp dir directly under /tmp,
+trust auth, durability off, listening on a unix socket in that dir and on 127.0.0.1 (Prefect's server
+connects through asyncpg over TCP, as an operator's would). PostgreSQL refuses to run as root, so as
+root the cluster runs as ``postgres`` (else ``nobody``). Stopped and removed on exit.
 """
 
 from __future__ import annotations
@@ -19,26 +20,35 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-__all__ = ["PgCluster", "pg_available", "throwaway_cluster"]
+__all__ = ["NoPostgres", "PgCluster", "pg_available", "throwaway_cluster"]
+
+
+class NoPostgres(RuntimeError):
+    """PostgreSQL cannot be started here (binaries missing, or no unprivileged user to run it as)."""
 
 
 @dataclass(frozen=True)
 class PgCluster:
     port: int
-    user: str
+    user: str  # superuser role inside the cluster
+    sock: str  # unix socket directory
     log: Path
 
-    def url(self, dbname: str = "postgres", driver: str = "psycopg") -> str:
+    def url(self, dbname: str = "postgres", driver: str = "psycopg", tcp: bool = True) -> str:
         """SQLAlchemy URL: ``psycopg`` for the records store, ``asyncpg`` for Prefect's own database."""
-        return f"postgresql+{driver}://{self.user}@127.0.0.1:{self.port}/{dbname}"
+        if tcp:
+            return f"postgresql+{driver}://{self.user}@127.0.0.1:{self.port}/{dbname}"
+        return f"postgresql+{driver}://{self.user}@/{dbname}?host={self.sock}&port={self.port}"
 
-    def create_db(self, name: str) -> str:
+    def admin(self, sql: str) -> None:
+        """Run one statement as the superuser on the maintenance database (autocommit)."""
         import psycopg
 
-        with psycopg.connect(
-            host="127.0.0.1", port=self.port, user=self.user, dbname="postgres", autocommit=True
-        ) as c:
-            c.execute(f'CREATE DATABASE "{name}"')
+        with psycopg.connect(host=self.sock, port=self.port, user=self.user, dbname="postgres", autocommit=True) as c:
+            c.execute(sql)
+
+    def create_db(self, name: str) -> str:
+        self.admin(f'CREATE DATABASE "{name}"')
         return self.url(name)
 
 
@@ -61,6 +71,7 @@ def _free_port() -> int:
 
 
 def _run_as() -> tuple[int | None, int | None]:
+    """(uid, gid) to run the server as: ourselves unless we are root."""
     if os.geteuid() != 0:
         return None, None
     for name in ("postgres", "nobody"):
@@ -69,16 +80,17 @@ def _run_as() -> tuple[int | None, int | None]:
         except KeyError:
             continue
         return pw.pw_uid, pw.pw_gid
-    raise RuntimeError("running as root and no unprivileged user (postgres, nobody) to run PostgreSQL as")
+    raise NoPostgres("running as root and no unprivileged user (postgres, nobody) to run PostgreSQL as")
 
 
 @contextmanager
-def throwaway_cluster(max_connections: int = 100) -> Iterator[PgCluster]:
+def throwaway_cluster(max_connections: int = 100, shared_buffers: str = "64MB") -> Iterator[PgCluster]:
     initdb, pg_ctl = _pg_bin("initdb"), _pg_bin("pg_ctl")
     if not (initdb and pg_ctl):
-        raise RuntimeError("PostgreSQL server binaries (initdb, pg_ctl) not installed")
+        raise NoPostgres("PostgreSQL server binaries (initdb, pg_ctl) not installed: apt-get install postgresql")
     uid, gid = _run_as()
-    base = Path(tempfile.mkdtemp(prefix="hotich-pgb-"))  # directly under /tmp: reachable when we drop root
+    # directly under /tmp (not a 0700 tmp tree) so an unprivileged server can reach it
+    base = Path(tempfile.mkdtemp(prefix="hotich-pg-"))
     data, sock = base / "data", base / "sock"
     sock.mkdir()
     if uid is not None:
@@ -100,18 +112,16 @@ def throwaway_cluster(max_connections: int = 100) -> Iterator[PgCluster]:
         run(initdb, "-D", str(data), "-U", user, "--auth=trust", "-E", "UTF8", "--no-locale", "--no-sync")
         opts = (
             f"-p {port} -k {sock} -c listen_addresses=127.0.0.1 "
-            # a throwaway cluster: durability off (numbers are therefore an upper bound for a real server)
+            # a throwaway cluster: durability off (load numbers are therefore an upper bound for a real server)
             f"-c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections={max_connections} "
-            "-c shared_buffers=64MB"
+            f"-c shared_buffers={shared_buffers}"
         )
         run(pg_ctl, "-D", str(data), "-o", opts, "-l", str(log), "-w", "-t", "60", "start")
     except Exception:
         shutil.rmtree(base, ignore_errors=True)
         raise
     try:
-        yield PgCluster(port, user, log)
+        yield PgCluster(port, user, str(sock), log)
     finally:
-        subprocess.run(
-            [pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], **kw, check=False, timeout=60
-        )
+        subprocess.run([pg_ctl, "-D", str(data), "-m", "immediate", "-w", "stop"], **kw, check=False, timeout=60)
         shutil.rmtree(base, ignore_errors=True)

@@ -146,7 +146,7 @@ def _first_line(exc: BaseException) -> str:
 
 
 def _open_image(path: Path) -> Image.Image:
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+    # our own limit, checked from the header; Pillow's process-wide guard is left as it is
     try:
         im = Image.open(path)
         if im.width * im.height > MAX_PIXELS:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import unicodedata
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -61,31 +61,36 @@ def head(conn: Connection) -> str | None:
 
 
 def append(conn: Connection, kind: str, subject: str, payload: dict[str, Any], actor: str = "system") -> str:
-    """Append one event inside the caller's transaction; returns its hash.
+    """Append one event inside the caller's transaction; returns its hash."""
+    return append_many(conn, [(kind, subject, payload)], actor)[0]
+
+
+def append_many(
+    conn: Connection, events: Sequence[tuple[str, str, dict[str, Any]]], actor: str = "system"
+) -> list[str]:
+    """Append events (kind, subject, payload) in order inside the caller's transaction; returns their hashes.
 
     The chain lock is held until that transaction ends, so two writers cannot both link to the same
     head (no fork) and ids follow chain order.
     """
+    if not events:
+        return []
     lock_chain(conn)
     prev = head(conn) or GENESIS
-    ts = now_iso()
-    actor, kind, subject = nfc(actor), nfc(kind), nfc(subject)
-    # store exactly what was hashed: a JSON round trip of the NFC payload
-    payload = json.loads(canonical_json(payload))
-    h = event_hash(prev, ts, actor, kind, subject, payload)
-    conn.execute(
-        _event.insert(),
-        {
-            "ts": ts,
-            "actor": actor,
-            "kind": kind,
-            "subject": subject,
-            "payload": payload,
-            "prev_hash": prev,
-            "hash": h,
-        },
-    )
-    return h
+    actor = nfc(actor)
+    rows, hashes = [], []
+    for kind, subject, payload in events:
+        ts = now_iso()
+        kind, subject = nfc(kind), nfc(subject)
+        # store exactly what was hashed: a JSON round trip of the NFC payload
+        payload = json.loads(canonical_json(payload))
+        h = event_hash(prev, ts, actor, kind, subject, payload)
+        rows.append({"ts": ts, "actor": actor, "kind": kind, "subject": subject, "payload": payload,
+                     "prev_hash": prev, "hash": h})  # fmt: skip
+        hashes.append(h)
+        prev = h
+    conn.execute(_event.insert(), rows)
+    return hashes
 
 
 @dataclass(frozen=True, slots=True)

@@ -157,6 +157,10 @@ class Store:
             index_elements=[_page.c.file_sha256, _page.c.page_no],
             set_={k: ins.excluded[k] for k in _PAGE_COLS if k not in ("file_sha256", "page_no")},
         ).returning(_page.c.id)
+        sql["page_many"] = ins.on_conflict_do_update(
+            index_elements=[_page.c.file_sha256, _page.c.page_no],
+            set_={k: ins.excluded[k] for k in _PAGE_COLS if k not in ("file_sha256", "page_no")},
+        )
         return sql
 
     def _read(self) -> Any:
@@ -203,8 +207,15 @@ class Store:
 
     @staticmethod
     def _run_dict(r: Any) -> dict:
-        return {"run_id": r.id, "started_at": r.started_at, "finished_at": r.finished_at, "actor": r.actor,
-                "status": r.status, "params": r.params or {}, "counts": r.counts}
+        return {
+            "run_id": r.id,
+            "started_at": r.started_at,
+            "finished_at": r.finished_at,
+            "actor": r.actor,
+            "status": r.status,
+            "params": r.params or {},
+            "counts": r.counts,
+        }
 
     def register_file(self, sha256: str, path: str, size: int, kind: str, n_pages: int | None) -> None:
         """Idempotent: the first path seen stays; a page count learned later fills the gap."""
@@ -294,149 +305,209 @@ class Store:
 
     def load_page(self, run_id: str, result: PageResult) -> LoadStats:
         """Load one page result in ONE transaction (see the module doc for idempotency)."""
-        with self.engine.begin() as conn:
-            return self._load(conn, run_id, result)
+        return self.load_pages(run_id, [result])[0]
 
     def load_pages(self, run_id: str, results: Sequence[PageResult]) -> list[LoadStats]:
-        """``load_page`` for a batch of pages in one transaction (all or nothing): fewer commits."""
+        """Load a batch of page results in one transaction (all or nothing), one statement per table.
+
+        A page given twice in one batch is loaded twice in order, as two ``load_page`` calls would.
+        """
+        out: list[LoadStats] = []
         with self.engine.begin() as conn:
-            return [self._load(conn, run_id, r) for r in results]
+            # whole load under the chain lock: concurrent loaders of one page see each other's commit
+            lock_chain(conn)
+            chunk: list[PageResult] = []
+            keys: set[tuple[str, int]] = set()
+            for r in results:
+                key = (r.ref.sha256, r.ref.page_no)
+                if key in keys:
+                    out += self._load_batch(conn, run_id, chunk)
+                    chunk, keys = [], set()
+                keys.add(key)
+                chunk.append(r)
+            out += self._load_batch(conn, run_id, chunk)
+        return out
 
-    def _load(self, conn: Connection, run_id: str, result: PageResult) -> LoadStats:
-        ref = result.ref
-        chash = content_hash(result)
-        status = str(result.status)
-        n_entries = len(result.entries)
-        # whole load under the chain lock: concurrent loaders of one page see each other's commit
-        lock_chain(conn)
-        self._upsert_file(conn, ref.sha256, ref.path, None, ref.kind, None)
-        old = conn.execute(
-            select(_page.c.id, _page.c.status, _page.c.content_hash).where(
-                _page.c.file_sha256 == ref.sha256, _page.c.page_no == ref.page_no
-            )
-        ).first()
-        if old is not None and (
-            old.content_hash == chash
-            or (status != PageStatus.PROCESSED and old.status == PageStatus.PROCESSED)
-        ):
-            # identical result, or a failed/quarantined retry of a page already processed: keep what is stored
-            self._run_page(conn, run_id, old.id, status, result.reason, False, result.timings)
-            return LoadStats(old.id, False, n_entries, 0, 0, 0, None)
-
+    def _load_batch(self, conn: Connection, run_id: str, results: list[PageResult]) -> list[LoadStats]:
+        """Pages with distinct (file, page) keys: every table written once for the whole batch."""
+        if not results:
+            return []
         now = _now()
-        page_id = self._upsert_page(
-            conn,
-            {
-                "file_sha256": ref.sha256, "page_no": ref.page_no, "status": status, "reason": result.reason,
-                "register": result.register, "template_id": result.template_id, "rotation": result.rotation,
-                "skew": result.skew, "width": result.width, "height": result.height,
-                "pipeline_version": result.pipeline_version or None, "content_hash": chash,
-                "stored_at": None, "updated_at": now,
-            },
+        keys = [(r.ref.sha256, r.ref.page_no) for r in results]
+        conn.execute(
+            self._sql["file"],
+            [{"sha256": sha, "path": r.ref.path, "size": None, "kind": r.ref.kind, "n_pages": None, "first_seen": now}
+             for sha, r in {r.ref.sha256: r for r in reversed(results)}.items()],
         )  # fmt: skip
-        written = kept = removed = 0
-        if status == PageStatus.PROCESSED:
-            # a page never seen has nothing stored to keep or replace: skip those look-ups
-            written, kept, removed = self._write_entries(conn, page_id, result, now, fresh=old is None)
-        self._run_page(conn, run_id, page_id, status, result.reason, True, result.timings)
-        h = audit.append(
-            conn,
-            "load",
-            f"page:{ref.sha256}:{ref.page_no}",
-            {
-                "run_id": run_id, "status": status, "reason": result.reason,
-                "pipeline_version": result.pipeline_version, "content_hash": chash,
-                "records": n_entries, "fields": written, "human_kept": kept, "removed": removed,
-            },
-        )  # fmt: skip
-        return LoadStats(page_id, True, n_entries, written, kept, removed, h)
+        old = {
+            (row.file_sha256, row.page_no): row
+            for row in conn.execute(
+                select(_page.c.id, _page.c.file_sha256, _page.c.page_no, _page.c.status, _page.c.content_hash)
+                .where(tuple_(_page.c.file_sha256, _page.c.page_no).in_(keys))
+            )
+        }  # fmt: skip
 
-    def _write_entries(
-        self, conn: Connection, page_id: int, result: PageResult, now: datetime, fresh: bool
-    ) -> tuple[int, int, int]:
-        ref = result.ref
-        version = result.pipeline_version or None
-        # what is stored for this page now: which values are human, which OCR ones may go stale
-        existing = [] if fresh else conn.execute(
-            select(_field.c.record_id, _field.c.key, _field.c.source, _field.c.status)
-            .join(_record, _record.c.record_id == _field.c.record_id)
-            .where(_record.c.page_id == page_id)
-        ).all()  # fmt: skip
-        human = {(r.record_id, r.key): r.status for r in existing if r.source == HUMAN}
-        old_records = set() if fresh else set(
-            conn.execute(select(_record.c.record_id).where(_record.c.page_id == page_id)).scalars()
-        )  # fmt: skip
+        stats: dict[tuple[str, int], LoadStats] = {}
+        changed: list[tuple[PageResult, str]] = []
+        run_pages: list[dict[str, Any]] = []
+        for r, key in zip(results, keys, strict=True):
+            chash = content_hash(r)
+            prev = old.get(key)
+            if prev is not None and (
+                prev.content_hash == chash
+                or (r.status != PageStatus.PROCESSED and prev.status == PageStatus.PROCESSED)
+            ):
+                # identical result, or a failed/quarantined retry of a page already processed: keep what is stored
+                stats[key] = LoadStats(prev.id, False, len(r.entries), 0, 0, 0, None)
+                run_pages.append(_run_page_row(run_id, prev.id, r, False, now))
+            else:
+                changed.append((r, chash))
+
+        if changed:
+            conn.execute(self._sql["page_many"], [
+                {"file_sha256": r.ref.sha256, "page_no": r.ref.page_no, "status": str(r.status), "reason": r.reason,
+                 "register": r.register, "template_id": r.template_id, "rotation": r.rotation, "skew": r.skew,
+                 "width": r.width, "height": r.height, "pipeline_version": r.pipeline_version or None,
+                 "content_hash": chash, "stored_at": None, "updated_at": now}
+                for r, chash in changed
+            ])  # fmt: skip
+            ids = {
+                (row.file_sha256, row.page_no): row.id
+                for row in conn.execute(
+                    select(_page.c.id, _page.c.file_sha256, _page.c.page_no).where(
+                        tuple_(_page.c.file_sha256, _page.c.page_no).in_([(r.ref.sha256, r.ref.page_no) for r, _ in changed])
+                    )
+                )
+            }  # fmt: skip
+            pages = [
+                (r, ids[(r.ref.sha256, r.ref.page_no)], (r.ref.sha256, r.ref.page_no) not in old)
+                for r, _ in changed
+            ]
+            counts = self._write_values(conn, [p for p in pages if p[0].status == PageStatus.PROCESSED], now)
+            hashes = audit.append_many(conn, [
+                ("load", f"page:{r.ref.sha256}:{r.ref.page_no}",
+                 {"run_id": run_id, "status": str(r.status), "reason": r.reason,
+                  "pipeline_version": r.pipeline_version, "content_hash": chash, "records": len(r.entries),
+                  **dict(zip(("fields", "human_kept", "removed"), counts.get(page_id, (0, 0, 0)), strict=True))})
+                for (r, chash), (_, page_id, _) in zip(changed, pages, strict=True)
+            ])  # fmt: skip
+            for (r, page_id, _), h in zip(pages, hashes, strict=True):
+                written, kept, removed = counts.get(page_id, (0, 0, 0))
+                stats[(r.ref.sha256, r.ref.page_no)] = LoadStats(
+                    page_id, True, len(r.entries), written, kept, removed, h
+                )
+                run_pages.append(_run_page_row(run_id, page_id, r, True, now))
+        conn.execute(self._sql["run_page"], run_pages)
+        return [stats[k] for k in keys]
+
+    def _write_values(
+        self, conn: Connection, pages: list[tuple[PageResult, int, bool]], now: datetime
+    ) -> dict[int, tuple[int, int, int]]:
+        """Records, field values and page fields of processed pages; returns {page_id: (written, kept, removed)}.
+
+        Human values stay (the upsert skips rows whose source is not OCR); OCR values and records an
+        earlier version had and the new result no longer has are removed.
+        """
+        if not pages:
+            return {}
+        # what is stored for pages seen before: which values are human, which OCR ones may go stale
+        seen_ids = [page_id for _, page_id, fresh in pages if not fresh]
+        existing: dict[int, list[Any]] = defaultdict(list)
+        old_records: dict[int, set[str]] = defaultdict(set)
+        existing_pf: dict[int, list[Any]] = defaultdict(list)
+        if seen_ids:
+            for row in conn.execute(
+                select(_record.c.page_id, _field.c.record_id, _field.c.key, _field.c.source, _field.c.status)
+                .join(_record, _record.c.record_id == _field.c.record_id)
+                .where(_record.c.page_id.in_(seen_ids))
+            ):
+                existing[row.page_id].append(row)
+            for row in conn.execute(
+                select(_record.c.page_id, _record.c.record_id).where(_record.c.page_id.in_(seen_ids))
+            ):
+                old_records[row.page_id].add(row.record_id)
+            for row in conn.execute(
+                select(_page_field.c.page_id, _page_field.c.key, _page_field.c.source).where(
+                    _page_field.c.page_id.in_(seen_ids)
+                )
+            ):
+                existing_pf[row.page_id].append(row)  # fmt: skip
 
         record_rows: list[dict[str, Any]] = []
         field_rows: list[dict[str, Any]] = []
-        new_keys: set[tuple[str, str]] = set()
-        for entry in result.entries:
-            rid = record_id(ref.sha256, ref.page_no, entry.row)
-            statuses = []
-            for key, fv in entry.fields.items():
-                new_keys.add((rid, key))
-                statuses.append(human.get((rid, key), str(fv.status)))
-                field_rows.append(_field_row(fv, version, now) | {"record_id": rid, "key": key})
-            statuses += [s for (r, k), s in human.items() if r == rid and k not in entry.fields]
-            record_rows.append(
-                {
-                    "record_id": rid, "page_id": page_id, "register": result.register,
-                    "template_id": result.template_id, "row": entry.row, **_bbox_cols(entry.bbox),
-                    "status": record_status(statuses), "updated_at": now,
-                }
-            )  # fmt: skip
+        pf_rows: list[dict[str, Any]] = []
+        stale_fields: list[tuple[str, str]] = []
+        stale_pf: list[tuple[int, str]] = []
+        gone_records: list[str] = []
+        counts: dict[int, tuple[int, int, int]] = {}
+        for result, page_id, _ in pages:
+            ref, version = result.ref, result.pipeline_version or None
+            human: dict[str, dict[str, str]] = defaultdict(dict)  # record id -> {key: status} of human values
+            for row in existing[page_id]:
+                if row.source == HUMAN:
+                    human[row.record_id][row.key] = row.status
+            new_keys: set[tuple[str, str]] = set()
+            kept = n_fields = 0
+            for entry in result.entries:
+                rid = record_id(ref.sha256, ref.page_no, entry.row)
+                mine = human.get(rid, {})
+                statuses = []
+                for key, fv in entry.fields.items():
+                    new_keys.add((rid, key))
+                    statuses.append(mine.get(key, str(fv.status)))
+                    field_rows.append(_field_row(fv, version, now) | {"record_id": rid, "key": key})
+                kept += sum(1 for key in entry.fields if key in mine)
+                n_fields += len(entry.fields)
+                statuses += [s for k, s in mine.items() if k not in entry.fields]
+                record_rows.append(
+                    {
+                        "record_id": rid, "page_id": page_id, "register": result.register,
+                        "template_id": result.template_id, "row": entry.row, **_bbox_cols(entry.bbox),
+                        "status": record_status(statuses), "updated_at": now,
+                    }
+                )  # fmt: skip
+            stale = [
+                (r.record_id, r.key)
+                for r in existing[page_id]
+                if r.source == OCR and (r.record_id, r.key) not in new_keys
+            ]
+            stale_fields += stale
+            new_ids = {rid for rid, _ in new_keys} | {
+                record_id(ref.sha256, ref.page_no, e.row) for e in result.entries
+            }
+            gone = old_records[page_id] - new_ids - set(human)
+            gone_records += sorted(gone)
 
-        if record_rows:
-            _bulk.upsert(conn, _record, record_rows, ["record_id"], _RECORD_UPDATE)
-        kept = sum(1 for k in new_keys if k in human)
-        if field_rows:
-            _bulk.upsert(conn, _field, field_rows, ["record_id", "key"], _FIELD_UPDATE, only_ocr=True)
-        # OCR values the new result no longer has; records left with nothing at all
-        stale = [
-            (r.record_id, r.key) for r in existing if r.source == OCR and (r.record_id, r.key) not in new_keys
-        ]
-        if stale:
-            conn.execute(delete(_field).where(tuple_(_field.c.record_id, _field.c.key).in_(stale)))
-        new_ids = {r["record_id"] for r in record_rows}
-        gone = old_records - new_ids - {rid for rid, _ in human}
-        if gone:
-            conn.execute(delete(_record).where(_record.c.record_id.in_(sorted(gone))))
-
-        page_written, page_kept, page_removed = self._write_page_fields(
-            conn, page_id, result, version, now, fresh
-        )
-        return (
-            len(field_rows) - kept + page_written,
-            kept + page_kept,
-            len(stale) + len(gone) + page_removed,
-        )
-
-    def _write_page_fields(
-        self,
-        conn: Connection,
-        page_id: int,
-        result: PageResult,
-        version: str | None,
-        now: datetime,
-        fresh: bool,
-    ) -> tuple[int, int, int]:
-        existing = [] if fresh else conn.execute(
-            select(_page_field.c.key, _page_field.c.source).where(_page_field.c.page_id == page_id)
-        ).all()  # fmt: skip
-        human = {r.key for r in existing if r.source == HUMAN}
-        rows = [
-            _field_row(fv, version, now) | {"page_id": page_id, "key": key}
-            for key, fv in result.page_fields.items()
-        ]
-        if rows:
-            _bulk.upsert(conn, _page_field, rows, ["page_id", "key"], _FIELD_UPDATE, only_ocr=True)
-        stale = [r.key for r in existing if r.source == OCR and r.key not in result.page_fields]
-        if stale:
-            conn.execute(
-                delete(_page_field).where(_page_field.c.page_id == page_id, _page_field.c.key.in_(stale))
+            pf_human = {r.key for r in existing_pf[page_id] if r.source == HUMAN}
+            pf_rows += [
+                _field_row(fv, version, now) | {"page_id": page_id, "key": key}
+                for key, fv in result.page_fields.items()
+            ]
+            pf_stale = [
+                (page_id, r.key)
+                for r in existing_pf[page_id]
+                if r.source == OCR and r.key not in result.page_fields
+            ]
+            stale_pf += pf_stale
+            pf_kept = len(pf_human & set(result.page_fields))
+            counts[page_id] = (
+                n_fields - kept + len(result.page_fields) - pf_kept,
+                kept + pf_kept,
+                len(stale) + len(gone) + len(pf_stale),
             )
-        kept = len(human & set(result.page_fields))
-        return len(rows) - kept, kept, len(stale)
+
+        _bulk.upsert(conn, _record, record_rows, ["record_id"], _RECORD_UPDATE)
+        _bulk.upsert(conn, _field, field_rows, ["record_id", "key"], _FIELD_UPDATE, only_ocr=True)
+        _bulk.upsert(conn, _page_field, pf_rows, ["page_id", "key"], _FIELD_UPDATE, only_ocr=True)
+        if stale_fields:
+            conn.execute(delete(_field).where(tuple_(_field.c.record_id, _field.c.key).in_(stale_fields)))
+        if gone_records:
+            conn.execute(delete(_record).where(_record.c.record_id.in_(gone_records)))
+        if stale_pf:
+            conn.execute(
+                delete(_page_field).where(tuple_(_page_field.c.page_id, _page_field.c.key).in_(stale_pf))
+            )
+        return counts
 
     # -- corrections -------------------------------------------------------------------------------
 
@@ -660,6 +731,11 @@ def _rules_json(rules: tuple[str, ...]) -> _bulk.Encoded:
 
 
 _NO_DETAILS = _bulk.Encoded("{}")
+
+
+def _run_page_row(run_id: str, page_id: int, r: PageResult, changed: bool, now: datetime) -> dict[str, Any]:
+    return {"run_id": run_id, "page_id": page_id, "outcome": str(r.status), "reason": r.reason, "changed": changed,
+            "timings": r.timings or None, "loaded_at": now}  # fmt: skip
 
 
 def _field_row(fv: ModelField, version: str | None, now: datetime) -> dict[str, Any]:
