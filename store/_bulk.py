@@ -1,44 +1,41 @@
 """Bulk upserts at driver level: the load path's hot loop (issue 7: >= 5,000 entries/s on both backends).
 
 Going through SQLAlchemy's per-row parameter processing, and psycopg's per-row executemany, spent
-more time than the database did. Here each table's upsert is one SQL string built once per dialect:
+more time than the database did. Here each table's upsert is one SQL string built once per dialect and
+column order, fed with plain tuples:
 - PostgreSQL: ``INSERT ... SELECT FROM unnest(array, array, ...) ON CONFLICT ...``: one statement
-  and one round trip per page whatever the row count;
+  and one round trip per batch whatever the row count;
 - SQLite: ``INSERT ... VALUES (?, ...) ON CONFLICT ...`` through sqlite3's own executemany.
-Values are converted with the column types' own bind processors, so what SQLAlchemy reads back is
-exactly what it would have written itself.
+Values are converted column by column with the column types' own bind processors (a value shared by
+every row, such as the batch's timestamp, once), so what SQLAlchemy reads back is exactly what it would
+have written itself. JSON columns take text the caller encoded (``Encoded``) or None: one encoding per value.
 """
 
 from __future__ import annotations
 
-import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
 from sqlalchemy import JSON, Column, Connection, Table
 from sqlalchemy.exc import DBAPIError
 
-_cache: dict[tuple[str, str, tuple[str, ...]], tuple[str, list[Column]]] = {}
+_cache: dict[tuple, tuple[str, list[Column]]] = {}
 
 
 class Encoded(str):
-    """JSON text already encoded by the caller (one encoding per value, not two)."""
-
-
-def _json_text(v: Any) -> str | None:
-    if v is None or type(v) is Encoded:
-        return v
-    return json.dumps(v, ensure_ascii=False)
+    """JSON text already encoded by the caller."""
 
 
 def _sql(
-    conn: Connection, table: Table, conflict: Sequence[str], update: Sequence[str], only_ocr: bool
-) -> tuple[str, list[Column]]:
+    conn: Connection, table: Table, columns: Sequence[str], conflict: Sequence[str], update: Sequence[str],
+    only_ocr: bool,
+) -> tuple[str, list[Column]]:  # fmt: skip
     dialect = conn.dialect
-    key = (dialect.name, table.name, (*conflict, "|", *update, str(only_ocr)))
+    key = (dialect.name, table.name, tuple(columns), tuple(conflict), tuple(update), only_ocr)
     if key in _cache:
         return _cache[key]
-    cols = list(table.columns)
+    cols = [table.c[name] for name in columns]
     names = ", ".join(f'"{c.name}"' for c in cols)
     sets = ", ".join(f'"{c}" = excluded."{c}"' for c in update)
     where = f" WHERE \"{table.name}\".source = 'ocr'" if only_ocr else ""
@@ -48,6 +45,9 @@ def _sql(
         for c in cols:
             # JSON travels as text and is cast per element (json[] has no direct Python adapter)
             t = "TEXT" if isinstance(c.type, JSON) else c.type.compile(dialect=dialect)
+            # no length in the cast: an explicit cast to VARCHAR(n) truncates silently, the column's
+            # own assignment cast refuses an over-long value instead
+            t = re.sub(r"\(\d+(,\s*\d+)?\)", "", t)
             arrays.append(f"%({c.name})b::{t}[]")
         select = ", ".join(f'"{c.name}"::JSON' if isinstance(c.type, JSON) else f'"{c.name}"' for c in cols)
         sql = (
@@ -63,15 +63,13 @@ def _sql(
 
 def _processor(conn: Connection, col: Column) -> Any:
     if isinstance(col.type, JSON):
-        return _json_text
+        return None  # already text
     return col.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
 
 
-def _column(rows: list[dict[str, Any]], name: str, proc: Any) -> list[Any]:
-    values = [r[name] for r in rows]
+def _convert(values: Sequence[Any], proc: Any) -> Sequence[Any]:
     if proc is None:
         return values
-    # a value shared by every row (a batch's timestamp) is converted once
     first = values[0]
     if all(v is first for v in values):
         return [proc(first)] * len(values)
@@ -81,22 +79,25 @@ def _column(rows: list[dict[str, Any]], name: str, proc: Any) -> list[Any]:
 def upsert(
     conn: Connection,
     table: Table,
-    rows: list[dict[str, Any]],
+    columns: Sequence[str],
+    rows: list[tuple],
     conflict: Sequence[str],
     update: Sequence[str],
     only_ocr: bool = False,
 ) -> None:
-    """Insert ``rows`` (dicts with every column); on a conflict update ``update`` columns,
+    """Insert ``rows`` (tuples in ``columns`` order); on a conflict update the ``update`` columns,
     and with ``only_ocr`` only where the stored row is OCR-sourced (human corrections stay)."""
     if not rows:
         return
-    sql, cols = _sql(conn, table, conflict, update, only_ocr)
+    sql, cols = _sql(conn, table, columns, conflict, update, only_ocr)
     procs = [_processor(conn, c) for c in cols]
-    columns = [_column(rows, c.name, proc) for c, proc in zip(cols, procs, strict=True)]
     if conn.dialect.name == "postgresql":
-        params = {c.name: values for c, values in zip(cols, columns, strict=True)}
-        # binary parameters: psycopg's text array dumper (regex escaping per element) was the hot spot
+        params = {
+            c.name: list(_convert(values, proc))
+            for c, proc, values in zip(cols, procs, zip(*rows, strict=True), strict=True)
+        }
         dbapi = conn.dialect.loaded_dbapi
+        # binary parameters: psycopg's text array dumper (regex escaping per element) was the hot spot
         with conn.connection.driver_connection.cursor() as cur:
             try:
                 cur.execute(sql, params)
@@ -104,5 +105,12 @@ def upsert(
                 # what SQLAlchemy would have raised (DataError, OperationalError...): callers catch one family
                 raise DBAPIError.instance(sql, None, exc, dbapi.Error, dialect=conn.dialect) from exc
     else:
-        # column-wise conversion, then one zip: per-row generators were the hot spot
-        conn.exec_driver_sql(sql, list(zip(*columns, strict=True)))
+        if any(procs):
+            # column-wise conversion, then one transpose back: per-row generators were the hot spot
+            rows = list(
+                zip(
+                    *(_convert(v, p) for p, v in zip(procs, zip(*rows, strict=True), strict=True)),
+                    strict=True,
+                )
+            )
+        conn.exec_driver_sql(sql, rows)

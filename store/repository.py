@@ -8,7 +8,9 @@ same content hash is not written again at all (and appends no event).
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import gc
 import hashlib
 import json
 import uuid
@@ -21,7 +23,7 @@ from typing import Any
 from sqlalchemy import Connection, Table, and_, delete, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pipeline.model import BBox, FieldStatus, PageResult, PageStatus
+from pipeline.model import Entry, FieldStatus, PageResult, PageStatus
 from pipeline.model import FieldValue as ModelField
 from store import _bulk, audit
 from store.db import READONLY, lock_chain, make_engine, migrate
@@ -63,29 +65,64 @@ def record_status(field_statuses: Sequence[str]) -> str:
     return "ok"
 
 
-def _field_doc(fv: ModelField) -> list[Any]:
-    bbox = fv.bbox.as_list() if fv.bbox else None
-    return [fv.raw, fv.value, fv.confidence, bbox, str(fv.status), fv.reason, fv.rules, fv.details]
+# one value with its lineage: the content columns (what OCR produced), then who/what/when
+_VALUE_COLS = ("raw", "value", "confidence", "bbox_x", "bbox_y", "bbox_w", "bbox_h", "status", "reason", "rules",
+               "details")  # fmt: skip
+_LINEAGE_COLS = ("source", "pipeline_version", "actor", "updated_at")
+_FIELD_COLS = ("record_id", "key", *_VALUE_COLS, *_LINEAGE_COLS)
+_PAGE_FIELD_COLS = ("page_id", "key", *_VALUE_COLS, *_LINEAGE_COLS)
+_RECORD_COLS = ("record_id", "page_id", "register", "template_id", "row", "bbox_x", "bbox_y", "bbox_w", "bbox_h",
+                "status", "updated_at")  # fmt: skip
+_STATUS = _VALUE_COLS.index("status")
+
+Values = list[tuple[str, tuple]]  # (field key, value tuple in _VALUE_COLS order)
+
+
+@dataclass(frozen=True, slots=True)
+class _Content:
+    """A page result as the rows it becomes, and their hash: built once, hashed and written from the same tuples."""
+
+    page_fields: Values
+    entries: list[tuple[str, Entry, Values]]  # (record id, entry, its values)
+    hash: str
+
+
+def _content(result: PageResult) -> _Content:
+    ref = result.ref
+    pf = [(k, _value(v)) for k, v in sorted(result.page_fields.items())]
+    entries = [
+        (record_id(ref.sha256, ref.page_no, e.row), e, [(k, _value(v)) for k, v in sorted(e.fields.items())])
+        for e in result.entries
+    ]
+    doc = [
+        ref.sha256, ref.page_no, ref.kind, str(result.status), result.reason, result.register,
+        result.template_id, result.rotation, result.skew, result.width, result.height, result.pipeline_version,
+        pf, [[e.row, e.bbox.as_list(), values] for _, e, values in entries],
+    ]  # fmt: skip
+    body = _HASH_JSON(doc)
+    return _Content(pf, entries, hashlib.sha256(body.encode("utf-8")).hexdigest())
 
 
 def content_hash(result: PageResult) -> str:
     """SHA-256 of what ``load_page`` writes for a result: equal hash = nothing to write.
 
     Timings (differ every run) and the path (the same bytes under another name are the same page)
-    are left out. Built by hand rather than via ``asdict``: it runs on every load.
+    are left out.
     """
-    ref = result.ref
-    doc = [
-        ref.sha256, ref.page_no, ref.kind, str(result.status), result.reason, result.register,
-        result.template_id, result.rotation, result.skew, result.width, result.height, result.pipeline_version,
-        [[k, _field_doc(v)] for k, v in sorted(result.page_fields.items())],
-        [
-            [e.row, e.bbox.as_list(), [[k, _field_doc(v)] for k, v in sorted(e.fields.items())]]
-            for e in result.entries
-        ],
-    ]  # fmt: skip
-    body = json.dumps(doc, ensure_ascii=False, separators=(",", ":"), sort_keys=True, default=str)
-    return hashlib.sha256(body.encode("utf-8")).hexdigest()
+    return _content(result).hash
+
+
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Building a batch's rows allocates hundreds of thousands of acyclic tuples; each allocation burst
+    set off collections that walked every live object (the caller's results too): half the load time."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _now() -> datetime:
@@ -313,7 +350,7 @@ class Store:
         A page given twice in one batch is loaded twice in order, as two ``load_page`` calls would.
         """
         out: list[LoadStats] = []
-        with self.engine.begin() as conn:
+        with _gc_paused(), self.engine.begin() as conn:
             # whole load under the chain lock: concurrent loaders of one page see each other's commit
             lock_chain(conn)
             chunk: list[PageResult] = []
@@ -348,28 +385,28 @@ class Store:
         }  # fmt: skip
 
         stats: dict[tuple[str, int], LoadStats] = {}
-        changed: list[tuple[PageResult, str]] = []
+        changed: list[tuple[PageResult, _Content]] = []
         run_pages: list[dict[str, Any]] = []
         for r, key in zip(results, keys, strict=True):
-            chash = content_hash(r)
+            content = _content(r)
             prev = old.get(key)
             if prev is not None and (
-                prev.content_hash == chash
+                prev.content_hash == content.hash
                 or (r.status != PageStatus.PROCESSED and prev.status == PageStatus.PROCESSED)
             ):
                 # identical result, or a failed/quarantined retry of a page already processed: keep what is stored
                 stats[key] = LoadStats(prev.id, False, len(r.entries), 0, 0, 0, None)
                 run_pages.append(_run_page_row(run_id, prev.id, r, False, now))
             else:
-                changed.append((r, chash))
+                changed.append((r, content))
 
         if changed:
             conn.execute(self._sql["page_many"], [
                 {"file_sha256": r.ref.sha256, "page_no": r.ref.page_no, "status": str(r.status), "reason": r.reason,
                  "register": r.register, "template_id": r.template_id, "rotation": r.rotation, "skew": r.skew,
                  "width": r.width, "height": r.height, "pipeline_version": r.pipeline_version or None,
-                 "content_hash": chash, "stored_at": None, "updated_at": now}
-                for r, chash in changed
+                 "content_hash": content.hash, "stored_at": None, "updated_at": now}
+                for r, content in changed
             ])  # fmt: skip
             ids = {
                 (row.file_sha256, row.page_no): row.id
@@ -380,18 +417,18 @@ class Store:
                 )
             }  # fmt: skip
             pages = [
-                (r, ids[(r.ref.sha256, r.ref.page_no)], (r.ref.sha256, r.ref.page_no) not in old)
-                for r, _ in changed
+                (r, ids[(r.ref.sha256, r.ref.page_no)], (r.ref.sha256, r.ref.page_no) not in old, content)
+                for r, content in changed
             ]
             counts = self._write_values(conn, [p for p in pages if p[0].status == PageStatus.PROCESSED], now)
             hashes = audit.append_many(conn, [
                 ("load", f"page:{r.ref.sha256}:{r.ref.page_no}",
                  {"run_id": run_id, "status": str(r.status), "reason": r.reason,
-                  "pipeline_version": r.pipeline_version, "content_hash": chash, "records": len(r.entries),
+                  "pipeline_version": r.pipeline_version, "content_hash": content.hash, "records": len(r.entries),
                   **dict(zip(("fields", "human_kept", "removed"), counts.get(page_id, (0, 0, 0)), strict=True))})
-                for (r, chash), (_, page_id, _) in zip(changed, pages, strict=True)
+                for r, page_id, _, content in pages
             ])  # fmt: skip
-            for (r, page_id, _), h in zip(pages, hashes, strict=True):
+            for (r, page_id, _, _), h in zip(pages, hashes, strict=True):
                 written, kept, removed = counts.get(page_id, (0, 0, 0))
                 stats[(r.ref.sha256, r.ref.page_no)] = LoadStats(
                     page_id, True, len(r.entries), written, kept, removed, h
@@ -401,7 +438,7 @@ class Store:
         return [stats[k] for k in keys]
 
     def _write_values(
-        self, conn: Connection, pages: list[tuple[PageResult, int, bool]], now: datetime
+        self, conn: Connection, pages: list[tuple[PageResult, int, bool, _Content]], now: datetime
     ) -> dict[int, tuple[int, int, int]]:
         """Records, field values and page fields of processed pages; returns {page_id: (written, kept, removed)}.
 
@@ -411,7 +448,7 @@ class Store:
         if not pages:
             return {}
         # what is stored for pages seen before: which values are human, which OCR ones may go stale
-        seen_ids = [page_id for _, page_id, fresh in pages if not fresh]
+        seen_ids = [page_id for _, page_id, fresh, _ in pages if not fresh]
         existing: dict[int, list[Any]] = defaultdict(list)
         old_records: dict[int, set[str]] = defaultdict(set)
         existing_pf: dict[int, list[Any]] = defaultdict(list)
@@ -433,56 +470,46 @@ class Store:
             ):
                 existing_pf[row.page_id].append(row)  # fmt: skip
 
-        record_rows: list[dict[str, Any]] = []
-        field_rows: list[dict[str, Any]] = []
-        pf_rows: list[dict[str, Any]] = []
+        record_rows: list[tuple] = []
+        field_rows: list[tuple] = []
+        pf_rows: list[tuple] = []
         stale_fields: list[tuple[str, str]] = []
         stale_pf: list[tuple[int, str]] = []
         gone_records: list[str] = []
         counts: dict[int, tuple[int, int, int]] = {}
-        for result, page_id, _ in pages:
-            ref, version = result.ref, result.pipeline_version or None
+        for result, page_id, _, content in pages:
+            tail = (OCR, result.pipeline_version or None, None, now)  # _LINEAGE_COLS
             human: dict[str, dict[str, str]] = defaultdict(dict)  # record id -> {key: status} of human values
             for row in existing[page_id]:
                 if row.source == HUMAN:
                     human[row.record_id][row.key] = row.status
             new_keys: set[tuple[str, str]] = set()
             kept = n_fields = 0
-            for entry in result.entries:
-                rid = record_id(ref.sha256, ref.page_no, entry.row)
+            for rid, entry, values in content.entries:
                 mine = human.get(rid, {})
-                statuses = []
-                for key, fv in entry.fields.items():
-                    new_keys.add((rid, key))
-                    statuses.append(mine.get(key, str(fv.status)))
-                    field_rows.append(_field_row(fv, version, now) | {"record_id": rid, "key": key})
-                kept += sum(1 for key in entry.fields if key in mine)
-                n_fields += len(entry.fields)
-                statuses += [s for k, s in mine.items() if k not in entry.fields]
-                record_rows.append(
-                    {
-                        "record_id": rid, "page_id": page_id, "register": result.register,
-                        "template_id": result.template_id, "row": entry.row, **_bbox_cols(entry.bbox),
-                        "status": record_status(statuses), "updated_at": now,
-                    }
-                )  # fmt: skip
+                head = (rid,)
+                for key, v in values:
+                    field_rows.append((*head, key, *v, *tail))
+                statuses = [mine.get(key, v[_STATUS]) for key, v in values]
+                new_keys.update((rid, key) for key, _ in values)
+                if mine:
+                    kept += sum(1 for key, _ in values if key in mine)
+                    statuses += [s for k, s in mine.items() if k not in entry.fields]
+                n_fields += len(values)
+                b = entry.bbox
+                record_rows.append((rid, page_id, result.register, result.template_id, entry.row, b.x, b.y, b.w, b.h,
+                                    record_status(statuses), now))  # fmt: skip
             stale = [
                 (r.record_id, r.key)
                 for r in existing[page_id]
                 if r.source == OCR and (r.record_id, r.key) not in new_keys
             ]
             stale_fields += stale
-            new_ids = {rid for rid, _ in new_keys} | {
-                record_id(ref.sha256, ref.page_no, e.row) for e in result.entries
-            }
-            gone = old_records[page_id] - new_ids - set(human)
+            gone = old_records[page_id] - {rid for rid, _, _ in content.entries} - set(human)
             gone_records += sorted(gone)
 
             pf_human = {r.key for r in existing_pf[page_id] if r.source == HUMAN}
-            pf_rows += [
-                _field_row(fv, version, now) | {"page_id": page_id, "key": key}
-                for key, fv in result.page_fields.items()
-            ]
+            pf_rows += [(page_id, key, *v, *tail) for key, v in content.page_fields]
             pf_stale = [
                 (page_id, r.key)
                 for r in existing_pf[page_id]
@@ -496,9 +523,13 @@ class Store:
                 len(stale) + len(gone) + len(pf_stale),
             )
 
-        _bulk.upsert(conn, _record, record_rows, ["record_id"], _RECORD_UPDATE)
-        _bulk.upsert(conn, _field, field_rows, ["record_id", "key"], _FIELD_UPDATE, only_ocr=True)
-        _bulk.upsert(conn, _page_field, pf_rows, ["page_id", "key"], _FIELD_UPDATE, only_ocr=True)
+        _bulk.upsert(conn, _record, _RECORD_COLS, record_rows, ["record_id"], _RECORD_UPDATE)
+        _bulk.upsert(
+            conn, _field, _FIELD_COLS, field_rows, ["record_id", "key"], _FIELD_UPDATE, only_ocr=True
+        )
+        _bulk.upsert(
+            conn, _page_field, _PAGE_FIELD_COLS, pf_rows, ["page_id", "key"], _FIELD_UPDATE, only_ocr=True
+        )
         if stale_fields:
             conn.execute(delete(_field).where(tuple_(_field.c.record_id, _field.c.key).in_(stale_fields)))
         if gone_records:
@@ -718,12 +749,6 @@ def _plain(d: dict) -> dict:
     return json.loads(audit.canonical_json(d))
 
 
-def _bbox_cols(b: BBox | None) -> dict[str, int | None]:
-    if b is None:
-        return {"bbox_x": None, "bbox_y": None, "bbox_w": None, "bbox_h": None}
-    return {"bbox_x": b.x, "bbox_y": b.y, "bbox_w": b.w, "bbox_h": b.h}
-
-
 @functools.lru_cache(maxsize=4096)
 def _rules_json(rules: tuple[str, ...]) -> _bulk.Encoded:
     # a handful of distinct rule lists across millions of values: encode each once
@@ -738,18 +763,29 @@ def _run_page_row(run_id: str, page_id: int, r: PageResult, changed: bool, now: 
             "timings": r.timings or None, "loaded_at": now}  # fmt: skip
 
 
-def _field_row(fv: ModelField, version: str | None, now: datetime) -> dict[str, Any]:
+def _text(s: str | None) -> str | None:
+    """NUL cannot be stored in PostgreSQL text: every backend keeps U+FFFD in its place, so both agree."""
+    return s.replace("\x00", "\ufffd") if s and "\x00" in s else s
+
+
+# json.dumps with options builds an encoder per call: on the hot path, build each once
+_DETAILS_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode  # details may hold dates, tuples
+_HASH_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+_STATUS_TEXT = {s: s.value for s in FieldStatus}
+_NO_BBOX = (None, None, None, None)
+
+
+def _value(fv: ModelField) -> tuple:
+    """A field value as its _VALUE_COLS tuple, JSON columns already encoded (the load's hot loop)."""
     b = fv.bbox
-    return {
-        "raw": fv.raw, "value": fv.value, "confidence": float(fv.confidence),
-        "bbox_x": b.x if b else None, "bbox_y": b.y if b else None,
-        "bbox_w": b.w if b else None, "bbox_h": b.h if b else None,
-        "status": str(fv.status), "reason": fv.reason, "rules": _rules_json(tuple(fv.rules)),
-        # default=str: details may hold dates or tuples from normalizers
-        "details": _bulk.Encoded(json.dumps(fv.details, ensure_ascii=False, default=str))
-        if fv.details else _NO_DETAILS,
-        "source": OCR, "pipeline_version": version, "actor": None, "updated_at": now,
-    }  # fmt: skip
+    raw, value = fv.raw, fv.value
+    if "\x00" in raw or (value and "\x00" in value):
+        raw, value = _text(raw), _text(value)
+    return (
+        raw, value, float(fv.confidence), *((b.x, b.y, b.w, b.h) if b else _NO_BBOX),
+        _STATUS_TEXT.get(fv.status) or str(fv.status), fv.reason, _rules_json(tuple(fv.rules)),
+        _bulk.Encoded(_DETAILS_JSON(fv.details)) if fv.details else _NO_DETAILS,
+    )  # fmt: skip
 
 
 def _field_json(f: Any, lineage: bool) -> dict[str, Any]:

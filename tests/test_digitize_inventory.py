@@ -57,14 +57,15 @@ def test_a_file_that_cannot_be_read_is_reported_and_the_rest_goes_on(
 @pytest.mark.postgres
 def test_a_value_postgresql_refuses_fails_that_page_only(pg_url: str, tmp_path: Path) -> None:
     ref = PageRef(path="/scans/x.png", sha256="ab" * 32, page_no=1, kind="image")
-    bad = FieldValue(key="quyenSo", raw="01\x00", value="01\x00", confidence=0.9, bbox=None, status=FieldStatus.OK)
-    result = PageResult(ref=ref, status=PageStatus.PROCESSED, register="khai_sinh", page_fields={"quyenSo": bad},
+    key = "k" * 100  # longer than the key column: PostgreSQL refuses it, SQLite would not
+    bad = FieldValue(key=key, raw="01", value="01", confidence=0.9, bbox=None, status=FieldStatus.OK)
+    result = PageResult(ref=ref, status=PageStatus.PROCESSED, register="khai_sinh", page_fields={key: bad},
                         pipeline_version="t")  # fmt: skip
     with Store(pg_url) as store:
         store.migrate()
         run = store.start_run({})
         store.register_file(ref.sha256, ref.path, 1, "image", 1)
-        with pytest.raises(Exception) as direct:  # the raw load refuses NUL in text...
+        with pytest.raises(Exception) as direct:  # the raw load refuses the value...
             store.load_page(run, result)
         assert "DataError" in type(direct.value).__name__
         digitize_mod.load_with_retry(store, run, result)  # ...the flow's loader turns that into a failed page

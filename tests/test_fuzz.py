@@ -124,15 +124,20 @@ def test_names_never_raise_are_nfc_and_upper(raw: str) -> None:
     assert 0 < r.confidence_factor <= 1
 
 
-# Known bug (pipeline/normalize/names.py, not owned here): digits are dropped *after* clean_text, so an
-# apostrophe they leave at a word's start survives the first pass and is read as an accent by the second:
-# "A0'A" -> "A 'A" -> "A A". Kept as a property so it flips to XPASS when fixed.
-@pytest.mark.xfail(reason="normalize_name not idempotent: \"A0'A\" -> \"A 'A\" -> \"A A\"", strict=False)
 @FUZZ
 @given(raw=viet)
 def test_names_are_a_fixed_point(raw: str) -> None:
     first = normalize_name(raw).value
     assert normalize_name(first).value == first, (raw, first)
+
+
+# Found by the property above: digits were dropped after clean_text, leaving an apostrophe at a word's
+# start ("A 'A") that only a second pass removed; a trailing one ("A' B") that only a second pass read as
+# an acute.
+@pytest.mark.parametrize(("raw", "value"), [("A0'A", "A A"), ("A'0 B", "Á B")])
+def test_name_digits_dropped_before_apostrophe_rules(raw: str, value: str) -> None:
+    assert normalize_name(raw).value == value
+    assert normalize_name(value).value == value
 
 
 # ----------------------------------------------------------------------------------------- places ----
@@ -187,9 +192,6 @@ def test_register_numbers_are_fixed_points(raw: str) -> None:
         assert v is None or fn(v)[0] == v, (fn.__name__, raw, v)
 
 
-# Known bug (pipeline/normalize/ids.py): a label's leftover is taken for the number and is no fixed point:
-# id_number("CMND SO") -> "SO"; doc_no("SO0") -> "SO0", then doc_no("SO0") -> None ("SO" read as the label).
-@pytest.mark.xfail(reason='id_number("CMND SO") -> "SO"; doc_no("SO0") -> "SO0" -> None', strict=False)
 @FUZZ
 @given(raw=id_like)
 def test_id_and_doc_numbers_are_fixed_points(raw: str) -> None:
@@ -199,6 +201,21 @@ def test_id_and_doc_numbers_are_fixed_points(raw: str) -> None:
     assert v is None or ids.doc_no(v)[0] == v, (raw, v)
 
 
+# Found by the property above: a label's leftover was taken for the number (id_number("CMND SO") -> "SO",
+# then None), and a label was matched inside a word and only on a second pass (doc_no("SO0")).
+def test_id_label_leftovers_are_no_number() -> None:
+    assert ids.id_number("CMND SO")[:2] == (None, "không có chữ số / no digits")
+    assert ids.id_number("SO")[0] is None
+    assert ids.id_number("CMND số 024187000")[0] == "024187000"
+    assert ids.id_number("CCCD:024187000123")[0] == "024187000123"
+    assert ids.doc_no("SO0")[0] == ids.doc_no("Số SO0")[0] == ids.doc_no("0")[0] == "0"
+    assert ids.doc_no("CMND số 12/GBT")[0] == "12/GBT"
+    assert ids.doc_no("Sóc 12")[0] == "Sóc 12"  # a word that starts like a label is no label
+    assert ids.doc_no("0/.")[0] == "0"
+    assert ids.doc_no("a - ` b")[0] == ids.doc_no("à-b")[0] == "à-b"
+    assert ids.entry_no("Số12")[0] == ids.entry_no("Số:12")[0] == "12"
+
+
 @FUZZ
 @given(raw=anything)
 def test_clean_text_never_raises_and_is_nfc(raw: str) -> None:
@@ -206,14 +223,19 @@ def test_clean_text_never_raises_and_is_nfc(raw: str) -> None:
     assert nfc(s) and s == s.strip()
 
 
-# Known bug (pipeline/normalize/text.py): a spacing grave after a line break moves on the second pass:
-# clean_text("0\n` 0") -> "0 ` 0" -> "0` 0".
-@pytest.mark.xfail(reason='clean_text not idempotent: "0\\n` 0" -> "0 ` 0" -> "0` 0"', strict=False)
 @FUZZ
 @given(raw=anything)
 def test_clean_text_is_a_fixed_point(raw: str) -> None:
     s, _ = clean_text(raw)
     assert clean_text(s)[0] == s
+
+
+# Found by the property above: a spacing grave after a line break was glued to its word only on a second
+# pass; removing one piece of junk exposed another ("0_\\ 0" -> "0 \\ 0" -> "0 0").
+@pytest.mark.parametrize(("raw", "value"), [("0\n` 0", "0` 0"), ("Hô\n` Văn", "Hồ Văn"), ("0_\\ 0", "0 0")])
+def test_clean_text_regressions(raw: str, value: str) -> None:
+    assert clean_text(raw)[0] == value
+    assert clean_text(value)[0] == value
 
 
 # -------------------------------------------------------------------------------- JSONL round trip ----

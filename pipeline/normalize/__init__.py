@@ -134,7 +134,8 @@ def _simple(fn: Any, raw: str, what: str) -> Normalized:
 def _id_number(raw: str) -> Normalized:
     value, reason, rules, details = ids.id_number(raw)
     if reason:
-        return _bad(value, reason, rules, **details)
+        # no number read (no digits): the cell text is kept for the reviewer, as for the other numbers
+        return _bad(value if value is not None else clean_text(raw)[0], reason, rules, **details)
     return _ok(value, rules, **details)
 
 

@@ -7,19 +7,39 @@ from functools import cache
 
 from .dates import _fix_digits
 from .lexicons import read_csv
-from .text import clean_text, fold, nfc
+from .text import clean_text, nfc, strip_diacritics
 
-_LABELS = re.compile(r"^\s*(quyen so|so|trang so|trang|so dinh danh|cccd|cmnd|ho chieu)\s*[:.\-]?\s*", re.I)
+# Labels written before a number, matched on the diacritic-free lower-case text; a label is a whole word
+# (the "SO" of "SOC" is none) but may touch its number ("Số12", "CMND:024187000"). Longest first.
+_LABELS = re.compile(
+    r"\s*(quyen\s+so|so\s+dinh\s+danh|trang\s+so|trang|so|cccd|cmnd|ho\s+chieu)(?![^\W\d_])\s*[:.\-]?"
+)
+# what clean_text strips from the start of a text: dropped after a label too, so that the remainder reads
+# the same when it is normalized again
+_AFTER_LABEL = " \t\n|_~`'\".,;:!*^°¬=+<>\\/-"
+
+
+def _fold_chars(s: str) -> tuple[str, list[int]]:
+    """Diacritic-free lower case text and, for each of its characters, its index in ``s``."""
+    out: list[str] = []
+    where: list[int] = []
+    for i, ch in enumerate(s):
+        for c in strip_diacritics(ch).lower():
+            out.append(c)
+            where.append(i)
+    return "".join(out), where
 
 
 def _strip_label(s: str) -> str:
-    f = fold(s)
-    m = _LABELS.match(f)
-    if not m:
-        return s
-    n = len(m.group(1).split())
-    rest = s.split(None, n)
-    return (rest[n] if len(rest) > n else "").lstrip(":.- ")
+    """Drop every label before the number ("CMND số 024187000" -> "024187000", "Số12" -> "12"): what is
+    left never starts with a label, so a value read again loses nothing more (once "SO0" gave "SO0" after
+    "Số", then "" when read again)."""
+    while True:
+        f, where = _fold_chars(s)
+        m = _LABELS.match(f)
+        if not m:
+            return s
+        s = (s[where[m.end()] :] if m.end() < len(f) else "").lstrip(_AFTER_LABEL)
 
 
 _ONES = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
@@ -59,11 +79,22 @@ def page_no(raw: str) -> tuple[str | None, list[str]]:
     return entry_no(raw)
 
 
+_DOC_NO_PASSES = 8
+
+
 def doc_no(raw: str) -> tuple[str | None, list[str]]:
     """``Số 12/GBT`` -> ``12/GBT`` (as written without the label, no spaces around ``/``)."""
     s, rules = clean_text(raw)
-    s = _strip_label(s)
-    s = re.sub(r"\s*([/\-])\s*", r"\1", s).strip(" .:")
+    for _ in range(_DOC_NO_PASSES):
+        s2 = _strip_label(s)
+        s2 = re.sub(r"\s*([/\-])\s*", r"\1", s2).strip(_AFTER_LABEL)
+        # cleaned again: closing up around "/" or "-" can put a spacing accent against a letter ("a - ` b"
+        # -> "a-` b"), which clean_text then repairs; repeated until the value reads back as itself
+        s2, more = clean_text(s2)
+        rules.extend(r for r in more if r not in rules)
+        if s2 == s:
+            break
+        s = s2
     return (s or None), rules
 
 
@@ -100,7 +131,8 @@ def id_number(raw: str) -> tuple[str | None, str | None, list[str], dict]:
         rules.append("ocr_digits")
     digits = re.sub(r"\D", "", fixed)
     if not digits:
-        return compact or None, "không có chữ số / no digits", rules, {}
+        # an identity number has digits: letters alone are no number (the cell text stays for review)
+        return None, "không có chữ số / no digits", rules, {}
     if digits != fixed:
         rules.append("digits_only")
     details: dict = {"kind": {9: "cmnd", 12: "personal_id"}.get(len(digits), "other")}

@@ -150,13 +150,40 @@ class NameResult:
     unknown: list[str] = field(default_factory=list)
 
 
-def normalize_name(raw: str) -> NameResult:
+def _name_chars(s: str) -> str:
+    s = _NON_NAME.sub(" ", s)
+    s = re.sub(r"\d+", " ", s)
+    return collapse_ws(s.replace("_", " ").strip("-' "))
+
+
+_NAME_PASSES = 8
+
+
+def _clean_name(raw: str) -> tuple[str, list[str]]:
+    """clean_text, then only name characters; repeated until neither changes anything.
+
+    Dropping a digit or a symbol can leave what clean_text treats as noise or as an accent ("A0'A" ->
+    "A 'A": an apostrophe at a word's start, dropped by clean_text; "A'0 B" -> "A' B": a trailing
+    apostrophe read as an acute), so one pass of each is no fixed point.
+    """
     s, rules = clean_text(raw)
-    s2 = _NON_NAME.sub(" ", s)
-    s2 = re.sub(r"\d+", " ", s2)
-    s2 = collapse_ws(s2.replace("_", " ").strip("-' "))
-    if s2 != s:
-        rules.append("name_chars")
+    for _ in range(_NAME_PASSES):
+        s2 = _name_chars(s)
+        if s2 == s:
+            break
+        if "name_chars" not in rules:
+            rules.append("name_chars")
+        s3, more = clean_text(s2)
+        rules.extend(r for r in more if r not in rules)
+        if s3 == s2:
+            s = s2
+            break
+        s = s3
+    return s, rules
+
+
+def normalize_name(raw: str) -> NameResult:
+    s2, rules = _clean_name(raw)
     up = unicodedata.normalize("NFC", s2.upper())
     if up != s2:
         rules.append("upper")

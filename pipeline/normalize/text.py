@@ -272,29 +272,49 @@ _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,;:!?.)])")
 _SPACE_AFTER_OPEN = re.compile(r"([(])\s+")
 
 
-def clean_text(raw: str) -> tuple[str, list[str]]:
-    """NFC, repaired accents, single spaces, stray OCR punctuation removed; otherwise verbatim."""
-    rules: list[str] = []
-    s = nfc(raw)
-    if s != raw:
-        rules.append("nfc")
-    s = s.translate(_QUOTES)
-    s2, changed = repair_accents(s)
-    if changed:
-        rules.append("spacing_accent")
-    s = s2
-    s2 = collapse_ws(s.replace("\n", " "))
-    s2 = _INNER_JUNK.sub(" ", s2)
+_CLEAN_PASSES = 8  # a pass rarely exposes more than one new piece of junk; bound the loop all the same
+
+
+def _clean_pass(s: str) -> tuple[str, bool, bool]:
+    """One pass of :func:`clean_text` -> (text, accents repaired, stray punctuation removed)."""
+    # single spaces *before* the accent repair: it glues a lone spacing accent to the word one space
+    # before it ("Hô `"), so a line break or a double space left there would only be glued on a second
+    # pass ("0\n` 0" -> "0 ` 0" -> "0` 0")
+    s = collapse_ws(s.translate(_QUOTES))
+    s, accents = repair_accents(s)
+    s2 = _INNER_JUNK.sub(" ", s)
     s2 = _RUN_PUNCT.sub(r"\1", s2)
     s2 = s2.replace("...", "…")
     s2 = _WORD_START_QUOTE.sub("", s2)
     s2 = _EDGE_JUNK.sub("", s2)
     s2 = _SPACE_BEFORE_PUNCT.sub(r"\1", s2)
     s2 = _SPACE_AFTER_OPEN.sub(r"\1", s2)
-    s2 = collapse_ws(s2)
-    if s2 != collapse_ws(s.replace("\n", " ")):
-        rules.append("stray_punct")
-    return s2, rules
+    # NFC again: dropping junk can bring a letter and a stray combining mark together ("A|\u0300")
+    s2 = nfc(collapse_ws(s2))
+    return s2, accents, s2 != s
+
+
+def clean_text(raw: str) -> tuple[str, list[str]]:
+    """NFC, repaired accents, single spaces, stray OCR punctuation removed; otherwise verbatim.
+
+    The result is a fixed point (``clean_text(clean_text(x)[0])[0] == clean_text(x)[0]``): removing one
+    piece of junk can expose another (``"0_\\ 0"`` -> ``"0 \\ 0"``) or put a spacing accent next to its
+    word, so passes are repeated until nothing changes.
+    """
+    rules: list[str] = []
+    s = nfc(raw)
+    if s != raw:
+        rules.append("nfc")
+    for _ in range(_CLEAN_PASSES):
+        s2, accents, punct = _clean_pass(s)
+        if accents and "spacing_accent" not in rules:
+            rules.append("spacing_accent")
+        if punct and "stray_punct" not in rules:
+            rules.append("stray_punct")
+        if s2 == s:
+            break
+        s = s2
+    return s, rules
 
 
 def title_word(w: str) -> str:
