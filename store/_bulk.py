@@ -3,8 +3,8 @@
 Going through SQLAlchemy's per-row parameter processing, and psycopg's per-row executemany, spent
 more time than the database did. Here each table's upsert is one SQL string built once per dialect and
 column order, fed with plain tuples:
-- PostgreSQL: ``INSERT ... SELECT FROM unnest(array, array, ...) ON CONFLICT ...``: one statement
-  and one round trip per batch whatever the row count;
+- PostgreSQL: ``COPY`` into a session temp table (rows formatted by psycopg's C code), then one
+  ``INSERT ... SELECT ... ON CONFLICT``: three round trips per table and batch whatever the row count;
 - SQLite: ``INSERT ... VALUES (?, ...) ON CONFLICT ...`` through sqlite3's own executemany.
 Values are converted column by column with the column types' own bind processors (a value shared by
 every row, such as the batch's timestamp, once), so what SQLAlchemy reads back is exactly what it would
@@ -13,7 +13,6 @@ have written itself. JSON columns take text the caller encoded (``Encoded``) or 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -41,18 +40,10 @@ def _sql(
     where = f" WHERE \"{table.name}\".source = 'ocr'" if only_ocr else ""
     target = ", ".join(f'"{c}"' for c in conflict)
     if dialect.name == "postgresql":
-        arrays = []
-        for c in cols:
-            # JSON travels as text and is cast per element (json[] has no direct Python adapter)
-            t = "TEXT" if isinstance(c.type, JSON) else c.type.compile(dialect=dialect)
-            # no length in the cast: an explicit cast to VARCHAR(n) truncates silently, the column's
-            # own assignment cast refuses an over-long value instead
-            t = re.sub(r"\(\d+(,\s*\d+)?\)", "", t)
-            arrays.append(f"%({c.name})b::{t}[]")
-        select = ", ".join(f'"{c.name}"::JSON' if isinstance(c.type, JSON) else f'"{c.name}"' for c in cols)
+        # from the COPY-filled temp table of _copy_upsert; its columns have the target's types (lengths too)
         sql = (
-            f'INSERT INTO "{table.name}" ({names}) SELECT {select} FROM unnest({", ".join(arrays)}) '
-            f"AS t({names}) ON CONFLICT ({target}) DO UPDATE SET {sets}{where}"
+            f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM "_load_{table.name}" '
+            f"ON CONFLICT ({target}) DO UPDATE SET {sets}{where}"
         )
     else:
         marks = ", ".join("?" for _ in cols)
@@ -91,26 +82,36 @@ def upsert(
         return
     sql, cols = _sql(conn, table, columns, conflict, update, only_ocr)
     procs = [_processor(conn, c) for c in cols]
+    if any(procs):
+        # column-wise conversion, then one transpose back: per-row generators were the hot spot
+        rows = list(
+            zip(*(_convert(v, p) for p, v in zip(procs, zip(*rows, strict=True), strict=True)), strict=True)
+        )
     if conn.dialect.name == "postgresql":
-        params = {
-            c.name: list(_convert(values, proc))
-            for c, proc, values in zip(cols, procs, zip(*rows, strict=True), strict=True)
-        }
-        dbapi = conn.dialect.loaded_dbapi
-        # binary parameters: psycopg's text array dumper (regex escaping per element) was the hot spot
-        with conn.connection.driver_connection.cursor() as cur:
-            try:
-                cur.execute(sql, params)
-            except dbapi.Error as exc:
-                # what SQLAlchemy would have raised (DataError, OperationalError...): callers catch one family
-                raise DBAPIError.instance(sql, None, exc, dbapi.Error, dialect=conn.dialect) from exc
+        _copy_upsert(conn, table, columns, rows, sql)
     else:
-        if any(procs):
-            # column-wise conversion, then one transpose back: per-row generators were the hot spot
-            rows = list(
-                zip(
-                    *(_convert(v, p) for p, v in zip(procs, zip(*rows, strict=True), strict=True)),
-                    strict=True,
-                )
-            )
         conn.exec_driver_sql(sql, rows)
+
+
+def _copy_upsert(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple], sql: str) -> None:
+    """PostgreSQL: COPY the rows into a session temp table (row formatting in psycopg's C code), then one
+    INSERT ... SELECT ... ON CONFLICT from it."""
+    dbapi = conn.dialect.loaded_dbapi
+    names = ", ".join(f'"{c}"' for c in columns)
+    tmp = f"_load_{table.name}"
+    with conn.connection.driver_connection.cursor() as cur:
+        try:
+            # same column types as the target (lengths too: an over-long value is refused, not cut);
+            # IF NOT EXISTS every time: a rolled-back transaction takes the table it created with it
+            cur.execute(
+                f'CREATE TEMP TABLE IF NOT EXISTS "{tmp}" ON COMMIT DELETE ROWS AS SELECT {names} '
+                f'FROM "{table.name}" LIMIT 0'
+            )
+            with cur.copy(f'COPY "{tmp}" ({names}) FROM STDIN') as copy:
+                for row in rows:
+                    copy.write_row(row)
+            cur.execute(sql)
+            cur.execute(f'TRUNCATE "{tmp}"')  # the same transaction may load another batch
+        except dbapi.Error as exc:
+            # what SQLAlchemy would have raised (DataError, OperationalError...): callers catch one family
+            raise DBAPIError.instance(sql, None, exc, dbapi.Error, dialect=conn.dialect) from exc
