@@ -21,6 +21,9 @@ class Score:
     errors: list[dict] = field(default_factory=list)
     missing_entries: int = 0
     spurious_entries: int = 0
+    accepted: int = 0  # fields that go through without review (status ok or empty)
+    accepted_wrong: int = 0  # ...and are wrong: the errors no reviewer ever sees
+    flagged: int = 0  # fields sent to review (low_confidence or invalid)
 
     def add(self, key: str, ok: bool, error: dict | None = None) -> None:
         self.total[key] += 1
@@ -32,6 +35,15 @@ class Score:
     def accuracy(self) -> float:
         n = sum(self.total.values())
         return sum(self.correct.values()) / n if n else 0.0
+
+    @property
+    def auto_accepted_error(self) -> float:
+        return self.accepted_wrong / self.accepted if self.accepted else 0.0
+
+    @property
+    def review_load(self) -> float:
+        n = sum(self.total.values())
+        return self.flagged / n if n else 0.0
 
     def per_field(self) -> dict[str, float]:
         return {k: self.correct[k] / self.total[k] for k in sorted(self.total)}
@@ -63,11 +75,18 @@ def score(truths: Iterable[dict], records: Iterable[dict], category: str | None 
                 s.missing_entries += 1
             expected = {**truth.get("page_fields", {}), **entry["fields"]}
             for key, want in expected.items():
-                got = None if rec is None else (rec["fields"].get(key) or {}).get("value")
+                f = {} if rec is None else (rec["fields"].get(key) or {})
+                got = f.get("value")
                 ok = _same(want, got)
+                status = f.get("status") or "empty"
+                if status in ("ok", "empty"):
+                    s.accepted += 1
+                    s.accepted_wrong += not ok
+                else:
+                    s.flagged += 1
                 s.add(key, ok, None if ok else {"file": name, "page": page, "row": entry["row"], "key": key,
                                                 "want": want, "got": got,
-                                                "raw": None if rec is None else (rec["fields"].get(key) or {}).get("raw")})
+                                                "raw": f.get("raw"), "status": status})
     s.spurious_entries = sum(1 for p in by_place if p[:2] in pages_scored and p not in seen)
     return s
 
