@@ -298,17 +298,12 @@ def test_jsonl_round_trip_through_the_store(store, rows: list[dict[str, dict]]) 
 
 
 def test_nul_in_field_text(store) -> None:
-    """A NUL in OCR text: SQLite keeps it; PostgreSQL text cannot hold it. Pins what each backend does."""
+    """A NUL in OCR text: PostgreSQL text cannot hold it, so every backend stores U+FFFD in its place."""
     run = store.start_run({"fuzz": "nul"})
     result = _result("f" * 64, [{"ghiChu": {"raw": "a\x00b", "value": "a\x00b", "confidence": 1.0, "status": "ok"}}])
-    try:
-        store.load_page(run, result)
-    except Exception as exc:  # psycopg's CharacterNotInRepertoire comes through unwrapped (store/_bulk.py)
-        if store.dialect == "postgresql":  # known: store/repository.py must strip or escape NUL before loading
-            pytest.xfail(f"PostgreSQL text rejects NUL: {type(exc).__name__}: {str(exc).splitlines()[0][:120]}")
-        raise
+    store.load_page(run, result)
     (rec,) = [r for r in store.iter_records() if r["source"]["sha256"] == "f" * 64]
-    assert rec["fields"]["ghiChu"]["raw"] == "a\x00b"
+    assert (rec["fields"]["ghiChu"]["raw"], rec["fields"]["ghiChu"]["value"]) == ("a\ufffdb", "a\ufffdb")
     assert json.loads(json.dumps(rec, ensure_ascii=False)) == rec
 
 
