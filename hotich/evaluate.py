@@ -21,8 +21,9 @@ class Score:
     errors: list[dict] = field(default_factory=list)
     missing_entries: int = 0
     spurious_entries: int = 0
-    accepted: int = 0  # fields that go through without review (status ok or empty)
+    accepted: int = 0  # fields left ``ok``: they go through without review
     accepted_wrong: int = 0  # ...and are wrong: the errors no reviewer ever sees
+    empty_wrong: int = 0  # fields read as ``empty`` where the page has a value (also unseen by reviewers)
     flagged: int = 0  # fields sent to review (low_confidence or invalid)
 
     def add(self, key: str, ok: bool, error: dict | None = None) -> None:
@@ -79,14 +80,16 @@ def score(truths: Iterable[dict], records: Iterable[dict], category: str | None 
                 got = f.get("value")
                 ok = _same(want, got)
                 status = f.get("status") or "empty"
-                if status in ("ok", "empty"):
+                if status == "ok":
                     s.accepted += 1
                     s.accepted_wrong += not ok
+                elif status == "empty":
+                    s.empty_wrong += not ok
                 else:
                     s.flagged += 1
                 s.add(key, ok, None if ok else {"file": name, "page": page, "row": entry["row"], "key": key,
                                                 "want": want, "got": got,
-                                                "raw": f.get("raw"), "status": status})
+                                                "raw": f.get("raw"), "status": status, "confidence": f.get("confidence")})
     s.spurious_entries = sum(1 for p in by_place if p[:2] in pages_scored and p not in seen)
     return s
 

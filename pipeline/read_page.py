@@ -51,7 +51,7 @@ _DIGIT_TYPES = {"entry_no"}
 @dataclass(frozen=True, slots=True)
 class ReadOptions:
     register: str | None = None  # None/"auto": every template competes on the header
-    confidence_threshold: float = 0.80
+    confidence_threshold: float = 0.90  # see hotich/settings.py
     keep_image: bool = False  # return the corrected page image with the result (for review crops)
 
 

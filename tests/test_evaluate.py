@@ -20,13 +20,13 @@ def test_accuracy_auto_accepted_error_and_review_load() -> None:
     })  # fmt: skip
     s = score(TRUTH, [rec])
     assert (sum(s.total.values()), sum(s.correct.values())) == (4, 3)  # the absent ghiChu matches its empty truth
-    assert (s.accepted, s.accepted_wrong, s.flagged) == (3, 1, 1)
-    assert s.auto_accepted_error == 1 / 3 and s.review_load == 1 / 4
+    assert (s.accepted, s.accepted_wrong, s.flagged, s.empty_wrong) == (2, 1, 1, 0)
+    assert s.auto_accepted_error == 1 / 2 and s.review_load == 1 / 4
     assert s.errors == [{"file": "a.png", "page": 1, "row": 1, "key": "nksHoTen", "want": "Lê Văn A",
-                         "got": "Lê Văn À", "raw": None, "status": "ok"}]  # fmt: skip
+                         "got": "Lê Văn À", "raw": None, "status": "ok", "confidence": None}]  # fmt: skip
 
 
 def test_a_missing_entry_counts_every_field_wrong() -> None:
     s = score(TRUTH, [])
     assert s.missing_entries == 1 and s.accuracy == 1 / 4  # only the empty ghiChu "matches"
-    assert s.accepted_wrong == 3
+    assert (s.accepted, s.empty_wrong) == (0, 3)
