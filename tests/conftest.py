@@ -57,3 +57,13 @@ def store(db_url: str):
     s.migrate()
     yield s
     s.dispose()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """Stop Prefect's per-process temporary server (tests that run a flow in-process start one) while
+    output is still open: left to interpreter exit, its goodbye log line hits a closed stream."""
+    server_mod = sys.modules.get("prefect.server.api.server")
+    if server_mod is None:
+        return
+    for server in list(server_mod.SubprocessASGIServer._instances.values()):
+        server.stop()
