@@ -52,7 +52,7 @@ def _chunks(items: list[str], n: int) -> Iterable[list[str]]:
         yield items[i : i + n]
 
 
-@flow(name="dedup", log_prints=False, validate_parameters=False)
+@flow(name="dedup", log_prints=False, validate_parameters=False, retries=1, retry_delay_seconds=30)
 def dedup(register: str = "khai_sinh", db_url: str | None = None, config: str | None = None) -> dict:
     """Link the records of ``register``; returns counts (records, pairs saved, links, review pairs, clusters)."""
     logger = get_run_logger()

@@ -106,7 +106,9 @@ def ready_files(paths: Sequence[str], min_age_seconds: float, now: float | None 
 # -- flows ----------------------------------------------------------------------------------------
 
 
-@flow(name="digitize-batch", log_prints=False, validate_parameters=False)
+# a batch that dies of an infrastructure fault (database away longer than the load retries, worker
+# machine lost) is retried: loads are idempotent and finished pages are skipped, so a retry redoes the rest
+@flow(name="digitize-batch", log_prints=False, validate_parameters=False, retries=2, retry_delay_seconds=60)
 def digitize_batch(
     paths: list[str],
     batch_id: str = "",

@@ -178,7 +178,7 @@ def _moj(
     return total
 
 
-@flow(name="export", log_prints=False, validate_parameters=False)
+@flow(name="export", log_prints=False, validate_parameters=False, retries=1, retry_delay_seconds=30)
 def export(
     fmt: str,
     out: str,
