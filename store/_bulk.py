@@ -1,55 +1,70 @@
-"""Bulk upserts at driver level: the load path's hot loop (issue 7: >= 5,000 entries/s on both backends).
+"""Bulk upserts at driver level: the load path's hot loop (issue 7: entries per second on both backends).
 
-Going through SQLAlchemy's per-row parameter processing, and psycopg's per-row executemany, spent
-more time than the database did. Here each table's upsert is one SQL string built once per dialect and
-column order, fed with plain tuples:
-- PostgreSQL: ``COPY`` into a session temp table (rows formatted by psycopg's C code), then one
-  ``INSERT ... SELECT ... ON CONFLICT``: three round trips per table and batch whatever the row count;
-- SQLite: ``INSERT ... VALUES (?, ...) ON CONFLICT ...`` through sqlite3's own executemany.
+Going through SQLAlchemy's per-row parameter processing spent more time than the database did. Here
+each table's upsert is SQL built once per dialect and column order, fed with plain tuples:
+- SQLite: ``INSERT ... VALUES (?, ...) ON CONFLICT ...`` through sqlite3's own executemany;
+- PostgreSQL, a batch of pages: ``COPY`` into a session temp table (rows formatted by psycopg's C code),
+  then one ``INSERT ... SELECT ... ON CONFLICT``; a single page's rows: psycopg's pipelined
+  executemany of ``INSERT ... VALUES`` (COPY's extra round trips and TRUNCATE cost more there).
 Values are converted column by column with the column types' own bind processors (a value shared by
 every row, such as the batch's timestamp, once), so what SQLAlchemy reads back is exactly what it would
-have written itself. JSON columns take text the caller encoded (``Encoded``) or None: one encoding per value.
+have written itself. JSON columns take text the caller encoded, or None: one encoding per value.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import weakref
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import JSON, Column, Connection, Table
 from sqlalchemy.exc import DBAPIError
 
-_cache: dict[tuple, tuple[str, list[Column]]] = {}
+# from this many rows on (more than a page's worth), PostgreSQL loads through COPY
+COPY_MIN_ROWS = 1000
 
 
-class Encoded(str):
-    """JSON text already encoded by the caller."""
+@dataclass(frozen=True, slots=True)
+class _Statements:
+    cols: list[Column]
+    values: str  # INSERT ... VALUES (placeholders) ON CONFLICT ...
+    from_temp: str | None  # PostgreSQL: INSERT ... SELECT FROM the temp table ON CONFLICT ...
+    temp: str | None  # PostgreSQL: the temp table's name
 
 
-def _sql(
+_cache: dict[tuple, _Statements] = {}
+
+
+def _statements(
     conn: Connection, table: Table, columns: Sequence[str], conflict: Sequence[str], update: Sequence[str],
     only_ocr: bool,
-) -> tuple[str, list[Column]]:  # fmt: skip
+) -> _Statements:  # fmt: skip
     dialect = conn.dialect
     key = (dialect.name, table.name, tuple(columns), tuple(conflict), tuple(update), only_ocr)
     if key in _cache:
         return _cache[key]
     cols = [table.c[name] for name in columns]
     names = ", ".join(f'"{c.name}"' for c in cols)
-    sets = ", ".join(f'"{c}" = excluded."{c}"' for c in update)
-    where = f" WHERE \"{table.name}\".source = 'ocr'" if only_ocr else ""
     target = ", ".join(f'"{c}"' for c in conflict)
+    sets = ", ".join(f'"{c}" = excluded."{c}"' for c in update)
+    upsert = f"ON CONFLICT ({target}) DO UPDATE SET {sets}"
+    if only_ocr:
+        upsert += f" WHERE \"{table.name}\".source = 'ocr'"
     if dialect.name == "postgresql":
-        # from the COPY-filled temp table of _copy_upsert; its columns have the target's types (lengths too)
-        sql = (
-            f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM "_load_{table.name}" '
-            f"ON CONFLICT ({target}) DO UPDATE SET {sets}{where}"
+        marks = ", ".join("%s::JSON" if isinstance(c.type, JSON) else "%s" for c in cols)
+        temp = f"_load_{table.name}"
+        st = _Statements(
+            cols,
+            f'INSERT INTO "{table.name}" ({names}) VALUES ({marks}) {upsert}',
+            f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM "{temp}" {upsert}',
+            temp,
         )
     else:
         marks = ", ".join("?" for _ in cols)
-        sql = f'INSERT INTO "{table.name}" ({names}) VALUES ({marks}) ON CONFLICT ({target}) DO UPDATE SET {sets}{where}'
-    _cache[key] = (sql, cols)
-    return sql, cols
+        st = _Statements(cols, f'INSERT INTO "{table.name}" ({names}) VALUES ({marks}) {upsert}', None, None)
+    _cache[key] = st
+    return st
 
 
 def _processor(conn: Connection, col: Column) -> Any:
@@ -80,38 +95,55 @@ def upsert(
     and with ``only_ocr`` only where the stored row is OCR-sourced (human corrections stay)."""
     if not rows:
         return
-    sql, cols = _sql(conn, table, columns, conflict, update, only_ocr)
-    procs = [_processor(conn, c) for c in cols]
+    st = _statements(conn, table, columns, conflict, update, only_ocr)
+    procs = [_processor(conn, c) for c in st.cols]
     if any(procs):
         # column-wise conversion, then one transpose back: per-row generators were the hot spot
         rows = list(
             zip(*(_convert(v, p) for p, v in zip(procs, zip(*rows, strict=True), strict=True)), strict=True)
         )
-    if conn.dialect.name == "postgresql":
-        _copy_upsert(conn, table, columns, rows, sql)
+    if conn.dialect.name != "postgresql":
+        conn.exec_driver_sql(st.values, rows)
+    elif len(rows) < COPY_MIN_ROWS:
+        _pg(conn, st.values, lambda cur: cur.executemany(st.values, rows))
     else:
-        conn.exec_driver_sql(sql, rows)
+        _pg(conn, st.from_temp, lambda cur: _copy_then_insert(conn, cur, st, columns, table, rows))
 
 
-def _copy_upsert(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple], sql: str) -> None:
-    """PostgreSQL: COPY the rows into a session temp table (row formatting in psycopg's C code), then one
-    INSERT ... SELECT ... ON CONFLICT from it."""
-    dbapi = conn.dialect.loaded_dbapi
+# temp tables made on each live DBAPI connection (a new connection after a drop starts with none)
+_made: weakref.WeakKeyDictionary[Any, set[str]] = weakref.WeakKeyDictionary()
+
+
+def forget_temp_tables(dbapi_conn: Any) -> None:
+    """After a rollback: the tables made in that transaction are gone; make them again when needed."""
+    _made.pop(dbapi_conn, None)
+
+
+def _copy_then_insert(
+    conn: Connection, cur: Any, st: _Statements, columns: Sequence[str], table: Table, rows: list[tuple]
+) -> None:
     names = ", ".join(f'"{c}"' for c in columns)
-    tmp = f"_load_{table.name}"
+    made = _made.setdefault(conn.connection.driver_connection, set())
+    if st.temp not in made:
+        # same column types as the target (lengths too: an over-long value is refused, not cut)
+        cur.execute(
+            f'CREATE TEMP TABLE IF NOT EXISTS "{st.temp}" ON COMMIT DELETE ROWS AS SELECT {names} '
+            f'FROM "{table.name}" LIMIT 0'
+        )
+        made.add(st.temp)
+    with cur.copy(f'COPY "{st.temp}" ({names}) FROM STDIN') as copy:
+        for row in rows:
+            copy.write_row(row)
+    cur.execute(st.from_temp)
+    cur.execute(f'TRUNCATE "{st.temp}"')  # the same transaction may load another batch
+
+
+def _pg(conn: Connection, sql: str | None, fn: Callable[[Any], None]) -> None:
+    """Run ``fn(cursor)`` on the driver connection and raise what SQLAlchemy would have (DataError,
+    OperationalError...): callers catch one family."""
+    dbapi = conn.dialect.loaded_dbapi
     with conn.connection.driver_connection.cursor() as cur:
         try:
-            # same column types as the target (lengths too: an over-long value is refused, not cut);
-            # IF NOT EXISTS every time: a rolled-back transaction takes the table it created with it
-            cur.execute(
-                f'CREATE TEMP TABLE IF NOT EXISTS "{tmp}" ON COMMIT DELETE ROWS AS SELECT {names} '
-                f'FROM "{table.name}" LIMIT 0'
-            )
-            with cur.copy(f'COPY "{tmp}" ({names}) FROM STDIN') as copy:
-                for row in rows:
-                    copy.write_row(row)
-            cur.execute(sql)
-            cur.execute(f'TRUNCATE "{tmp}"')  # the same transaction may load another batch
+            fn(cur)
         except dbapi.Error as exc:
-            # what SQLAlchemy would have raised (DataError, OperationalError...): callers catch one family
             raise DBAPIError.instance(sql, None, exc, dbapi.Error, dialect=conn.dialect) from exc

@@ -38,8 +38,15 @@ def make_engine(url: str) -> Engine:
     url = normalize_url(url)
     u = make_url(url)
     if u.get_backend_name() != "sqlite":
-        # bulk rows go through store._bulk (unnest arrays), not executemany
-        return create_engine(url, pool_pre_ping=True)
+        # bulk rows go through store._bulk (COPY into session temp tables), not executemany
+        engine = create_engine(url, pool_pre_ping=True)
+        from store import _bulk
+
+        # a rolled-back transaction takes the temp tables it created with it
+        event.listen(
+            engine, "rollback", lambda conn: _bulk.forget_temp_tables(conn.connection.driver_connection)
+        )
+        return engine
     memory = u.database in (None, "", ":memory:")
     engine = create_engine(
         url,

@@ -750,12 +750,12 @@ def _plain(d: dict) -> dict:
 
 
 @functools.lru_cache(maxsize=4096)
-def _rules_json(rules: tuple[str, ...]) -> _bulk.Encoded:
+def _rules_json(rules: tuple[str, ...]) -> str:
     # a handful of distinct rule lists across millions of values: encode each once
-    return _bulk.Encoded(json.dumps(list(rules), ensure_ascii=False))
+    return json.dumps(list(rules), ensure_ascii=False)
 
 
-_NO_DETAILS = _bulk.Encoded("{}")
+_NO_DETAILS = "{}"
 
 
 def _run_page_row(run_id: str, page_id: int, r: PageResult, changed: bool, now: datetime) -> dict[str, Any]:
@@ -784,7 +784,7 @@ def _value(fv: ModelField) -> tuple:
     return (
         raw, value, float(fv.confidence), *((b.x, b.y, b.w, b.h) if b else _NO_BBOX),
         _STATUS_TEXT.get(fv.status) or str(fv.status), fv.reason, _rules_json(tuple(fv.rules)),
-        _bulk.Encoded(_DETAILS_JSON(fv.details)) if fv.details else _NO_DETAILS,
+        _DETAILS_JSON(fv.details) if fv.details else _NO_DETAILS,
     )  # fmt: skip
 
 
