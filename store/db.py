@@ -7,6 +7,8 @@ chain cannot fork). PostgreSQL serializes chain appends with a transaction-scope
 
 from __future__ import annotations
 
+import sqlite3
+import time
 from pathlib import Path
 
 from alembic import command
@@ -61,7 +63,7 @@ def make_engine(url: str) -> Engine:
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
         if not memory:
-            cur.execute("PRAGMA journal_mode=WAL")
+            _enable_wal(cur)
             # WAL + NORMAL: a killed process loses no committed transaction; fsync at checkpoints
             cur.execute("PRAGMA synchronous=NORMAL")
         cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
@@ -74,6 +76,27 @@ def make_engine(url: str) -> Engine:
         conn.exec_driver_sql("BEGIN" if readonly else "BEGIN IMMEDIATE")
 
     return engine
+
+
+def _enable_wal(cur) -> None:
+    """Switch a file database to WAL, waiting out other connections doing the same.
+
+    Changing the journal mode takes an exclusive lock without consulting the busy handler, so
+    processes opening a fresh database together get "database is locked" at once; WAL persists in
+    the file, so whoever loses the race finds it already set on the next try.
+    """
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
+    delay = 0.005
+    while True:
+        try:
+            if cur.execute("PRAGMA journal_mode").fetchone()[0].lower() != "wal":
+                cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as e:
+            if "locked" not in str(e) or time.monotonic() > deadline:
+                raise
+            time.sleep(delay)
+            delay = min(delay * 2, 0.25)
 
 
 def lock_chain(conn: Connection) -> None:
