@@ -358,6 +358,10 @@ def generate(n_records: int = 20_000, dup_rate: float = 0.25, seed: int = 1) -> 
                      me_full=o["me_full"], office=o["office"], place=o["place"], new_place=o["new_place"])
             ho = o["name"].split()[0]
             e["name"] = _person_name(rng, lex, e["sex"], ho)
+            # parents do not give twins the same given name (a redrawn name could repeat it, which
+            # would make two people indistinguishable from one person registered twice)
+            while e["name"].split()[-1] == o["name"].split()[-1]:
+                e["name"] = _person_name(rng, lex, e["sex"], ho)
         entities.append(e)
         rec = _record(e, books, rng, e["dob"].year, "original")
         out.append(rec)

@@ -52,6 +52,14 @@ def _dm_sorted(v: str | None) -> str | None:
     return d[0] + "-" + "-".join(sorted(d[1:]))
 
 
+def _month_day(v: str | None) -> str | None:
+    """Day and month in either order, without the year (meets a mistyped year)."""
+    d = parse_date(v)
+    if not d or not all(d):
+        return None
+    return "-".join(sorted(d[1:]))
+
+
 def _year(v: str | None) -> str | None:
     d = parse_date(v)
     return d[0] if d else None
@@ -62,6 +70,14 @@ def _province(v: str | None) -> str | None:
         return None
     p = default_gazetteer().resolve(v)
     return p.province or None if p else None
+
+
+def _surname_given(v: str | None) -> str | None:
+    """Folded họ (regional forms merged) + tên, without the middle name (often dropped or changed)."""
+    if not v:
+        return None
+    ho, _, ten = split_name(v)
+    return _opt(f"{surname_variant_key(ho)} {fold_iy(ten)}".strip())
 
 
 def _compact(v: str | None) -> str | None:
@@ -77,10 +93,12 @@ KEY_TRANSFORMS: dict[str, Callable[[str | None], str | None]] = {
     "surname": lambda v: _opt(surname_variant_key(split_name(v)[0])) if v else None,
     "given": lambda v: _opt(fold_iy(split_name(v)[2])) if v else None,
     "middle": lambda v: _opt(fold_iy(split_name(v)[1])) if v else None,
+    "surname_given": _surname_given,
     "date": _date_key,
     "date_full": _date_full,
     "date_dm_sorted": _dm_sorted,
     "year": _year,
+    "month_day": _month_day,
     "province": _province,
     "sex": lambda v: normalize_sex(v) if v else None,
     "digits": lambda v: _opt("".join(ch for ch in str(v) if ch.isalnum()).upper()) if v else None,

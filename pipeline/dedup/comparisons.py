@@ -170,7 +170,7 @@ class NameComparison(Comparison):
             elif part == "full":
                 names += ["ho_ten_folded_middle_differs"]
             else:
-                names += ["i_y_variant"]
+                names += ["i_y_variant", "one_edit"]
         names += [f"jw>={t:g}" for t in self.thresholds] + ["else"]
         self.level_names = names
 
@@ -248,6 +248,14 @@ class NameComparison(Comparison):
             else:
                 put(at["var_code"][a] == at["var_code"][b], 2)
             k = 3
+            if self.part == "given":
+                # one typo (LAN/LN, HƯƠNG/HƠNG): JW punishes short names hard, a sibling's name rarely
+                # is one edit away
+                idx = np.nonzero(todo)[0]
+                if len(idx):
+                    near = _dl(at["fold"][a[idx]], at["fold"][b[idx]], 1) <= 1
+                    put(np.isin(np.arange(len(a)), idx[near]), 3)
+                k = 4
         idx = np.nonzero(todo)[0]
         if len(idx):
             src = at["fold"] if self.folding else at["canon"]

@@ -54,6 +54,9 @@ class DedupConfig:
     tf_min: float = 1e-6
     seed: int = 1
     family_comparisons: list[str] = field(default_factory=list)  # agree within a family: enables 3-class EM
+    # "learned": the family class's agreement vector s comes out of the 3-class EM; "fixed": s = m on the
+    # family comparisons and the date (twins), s = u on the person's own fields; only its prior is fitted
+    family_agreement: str = "learned"
 
     def build_comparisons(self) -> list[Comparison]:
         return [c.build() for c in self.comparisons]
@@ -121,6 +124,7 @@ def config_from_dict(data: dict[str, Any]) -> DedupConfig:
         tf_min=float(model.get("tf_min", 1e-6)),
         seed=int(model.get("seed", 1)),
         family_comparisons=list(model.get("family_class", [])),
+        family_agreement=str(model.get("family_agreement", "learned")),
     )
     cfg.validate()
     return cfg

@@ -173,16 +173,24 @@ def compute_weights(
     levels: np.ndarray,
     i: np.ndarray,
     tf_min: float,
+    family: bool = False,
 ) -> np.ndarray:
-    """Bits per pair and comparison: log2(m/u), or log2(m/tf(value)) on TF-adjusted exact levels."""
-    bfs = model.bayes_factors()
+    """Bits per pair and comparison: log2(m/u), or log2(m/tf(value)) on TF-adjusted exact levels.
+
+    ``family``: the same for the family class (s instead of m). A rare parent's name is as strong
+    evidence for "same family" as for "same person"; adjusting only the match side would let twins
+    with rare parents' names outweigh the family alternative.
+    """
+    bfs = model.family_factors() if family else model.bayes_factors()
+    mvec = model.s if family else model.m
+    assert bfs is not None and mvec is not None
     w = np.zeros(levels.shape, dtype=np.float32)
     for c, (comp, prep) in enumerate(zip(comps, preps, strict=True)):
         lv = levels[:, c]
         ok = lv >= 0
         w[ok, c] = bfs[c][lv[ok]]
         if comp.tf:
-            m = np.maximum(model.m[c], 1e-5)
+            m = np.maximum(mvec[c], 1e-5)
             for level, freq in prep.tf.items():
                 sel = lv == level
                 if sel.any():
@@ -292,7 +300,7 @@ def link(
         pats, cnt = level_patterns(compute_levels(comps, preps, si, sj), n_levels)
         if family and all(c in free for c in family):
             m, s_, mm, ms, iters = em_family(pats, cnt, n_levels, u, m0, s0, free, (0.05, 0.01),
-                                             config.em_max_iterations)
+                                             config.em_max_iterations, s_free=[c for c in free if c in family])
             prop = mm / cnt.sum()
         else:
             m, prop, iters = em(pats, cnt, n_levels, u, m0, free, 0.05, config.em_max_iterations)
@@ -310,6 +318,13 @@ def link(
         # the family class is learnt where all family fields are free (e.g. pairs born the same day:
         # twins); on the fields that session was blocked on, it agrees as matches do
         model.s = [s_sum[c] / s_mass[c] if s_mass[c] > 0 else m_final[c].copy() for c in range(len(comps))]
+        if config.family_agreement == "fixed":
+            # At scale the [dob] session holds mostly non-matches, and a free s drifts to whatever
+            # structure they share (1M records: 12 % "family" pairs, s no longer the twins' pattern).
+            # Fixed: another child of the same parents, born the same day — agrees as a match on the
+            # household fields and the date, like any other person on the rest.
+            dob_like = {c for c, comp in enumerate(comps) if comp.kind == "date"}
+            model.s = [m_final[c].copy() if (c in family or c in dob_like) else u[c].copy() for c in range(len(comps))]
     weights = compute_weights(comps, preps, model, levels, all_i, config.tf_min)
     bits = weights.sum(axis=1, dtype=np.float64)
     total_pairs = float(n * (n - 1) // 2) if source is None else float(
@@ -318,12 +333,9 @@ def link(
     is_model = via == VIA_MODEL
     family_weight = None
     if family:
-        ff = model.family_factors() or []
-        fbits = np.zeros(len(all_i))
-        for c in range(len(comps)):
-            lv = levels[:, c]
-            ok = lv >= 0
-            fbits[ok] += ff[c][lv[ok]]
+        fbits = compute_weights(comps, preps, model, levels, all_i, config.tf_min, family=True).sum(
+            axis=1, dtype=np.float64
+        )
         model.log2_prior, model.log2_prior_family = estimate_priors_family(
             bits[is_model], fbits[is_model], max(total_pairs, 1.0), extra_matches=len(ex_i)
         )

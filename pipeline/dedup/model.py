@@ -188,12 +188,17 @@ def em_family(
     prop_init: tuple[float, float] = (0.05, 0.01),
     max_iter: int = 50,
     tol: float = 1e-5,
+    s_free: list[int] | None = None,
 ) -> tuple[list[np.ndarray], list[np.ndarray], float, float, int]:
     """Three-class EM (Winkler's household model): match, same family but another person, non-match.
 
     Siblings, twins above all, agree on parents, place, surname and often the birth date; in a
     two-class model they pull m of the child's own fields (given name, sex) towards disagreement.
     A third latent class with its own agreement vector ``s`` absorbs them. u stays fixed.
+    ``s_free`` (default: all of ``free``) are the comparisons whose ``s`` is estimated; the others
+    keep ``s_init`` — for the person's own fields (given name, sex) that is u: another child of the
+    same family is, on those, any other person (Winkler's constraint; left free, EM is not
+    identifiable and lets twins with different given names into the match class).
     Returns (m, s, match mass, family mass, iterations); masses are expected pair counts.
     """
     m = [x.copy() for x in m_init]
@@ -202,6 +207,7 @@ def em_family(
     w = counts.astype(np.float64)
     it = 0
     mass_m = mass_s = 0.0
+    s_est = set(free if s_free is None else s_free)
     while it < max_iter:
         it += 1
         lm = np.log(pm) + _loglr(pats, m, u, free)
@@ -219,6 +225,8 @@ def em_family(
             lv = pats[:, c]
             ok = lv >= 0
             for vec, pw in ((m, wm), (s, ws)):
+                if vec is s and c not in s_est:
+                    continue
                 num = np.bincount(lv[ok], weights=pw[ok], minlength=n_levels[c])[: n_levels[c]]
                 if num.sum() > 0:
                     new = num / num.sum()
