@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import JSON, Column, Connection, Table
+from sqlalchemy import JSON, Column, Connection, Float, Table
 from sqlalchemy.exc import DBAPIError
 
 # from this many rows on (more than a page's worth), PostgreSQL loads through COPY
@@ -48,7 +48,7 @@ def _statements(
     names = ", ".join(f'"{c.name}"' for c in cols)
     target = ", ".join(f'"{c}"' for c in conflict)
     sets = ", ".join(f'"{c}" = excluded."{c}"' for c in update)
-    upsert = f"ON CONFLICT ({target}) DO UPDATE SET {sets}"
+    upsert = f"ON CONFLICT ({target}) DO UPDATE SET {sets}" if conflict else ""
     if only_ocr:
         upsert += f" WHERE \"{table.name}\".source = 'ocr'"
     if dialect.name == "postgresql":
@@ -68,18 +68,28 @@ def _statements(
 
 
 def _processor(conn: Connection, col: Column) -> Any:
-    if isinstance(col.type, JSON):
-        return None  # already text
+    if isinstance(col.type, JSON | Float):
+        return None  # JSON: already text; Float: the drivers take Python floats and ints as they are
     return col.type.dialect_impl(conn.dialect).bind_processor(conn.dialect)
 
 
-def _convert(values: Sequence[Any], proc: Any) -> Sequence[Any]:
-    if proc is None:
-        return values
-    first = values[0]
-    if all(v is first for v in values):
-        return [proc(first)] * len(values)
-    return [proc(v) for v in values]
+def _converted(rows: list[tuple], i: int, proc: Any) -> list[tuple]:
+    """``rows`` with column ``i`` passed through ``proc``; a value shared by every row is converted once."""
+    first = rows[0][i]
+    if all(r[i] is first for r in rows):
+        c = (proc(first),)
+        return [r[:i] + c + r[i + 1 :] for r in rows]
+    return [r[:i] + (proc(r[i]),) + r[i + 1 :] for r in rows]
+
+
+def _bind(conn: Connection, st: _Statements, rows: list[tuple]) -> list[tuple]:
+    # only the columns that need it (on SQLite: the timestamps, one shared value per batch); a full
+    # transpose of the rows cost more than the inserts of a small table
+    for i, col in enumerate(st.cols):
+        proc = _processor(conn, col)
+        if proc is not None:
+            rows = _converted(rows, i, proc)
+    return rows
 
 
 def upsert(
@@ -96,18 +106,51 @@ def upsert(
     if not rows:
         return
     st = _statements(conn, table, columns, conflict, update, only_ocr)
-    procs = [_processor(conn, c) for c in st.cols]
-    if any(procs):
-        # column-wise conversion, then one transpose back: per-row generators were the hot spot
-        rows = list(
-            zip(*(_convert(v, p) for p, v in zip(procs, zip(*rows, strict=True), strict=True)), strict=True)
-        )
+    rows = _bind(conn, st, rows)
     if conn.dialect.name != "postgresql":
         conn.exec_driver_sql(st.values, rows)
     elif len(rows) < COPY_MIN_ROWS:
         _pg(conn, st.values, lambda cur: cur.executemany(st.values, rows))
     else:
         _pg(conn, st.from_temp, lambda cur: _copy_then_insert(conn, cur, st, columns, table, rows))
+
+
+def insert_new(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
+    """Insert rows known not to exist yet (their page was never stored, and the loader holds the chain
+    lock): no conflict handling. On PostgreSQL a large batch is COPYed straight into the table
+    (half the time of INSERT ... SELECT ... ON CONFLICT from a temp table)."""
+    if not rows:
+        return
+    st = _statements(conn, table, columns, (), (), False)
+    rows = _bind(conn, st, rows)
+    if conn.dialect.name != "postgresql":
+        conn.exec_driver_sql(st.values, rows)
+    elif len(rows) < COPY_MIN_ROWS:
+        _pg(conn, st.values, lambda cur: cur.executemany(st.values, rows))
+    else:
+        names = ", ".join(f'"{c}"' for c in columns)
+        sql = f'COPY "{table.name}" ({names}) FROM STDIN'
+        _pg(conn, sql, lambda cur: _copy(cur, sql, rows, _binary_types(conn, st.cols)))
+
+
+# binary COPY: the wire form of each column type, for the types the loaded tables use (text-like columns,
+# JSON included, travel as text: their binary form is their UTF-8 text)
+_BINARY_TYPES = {"VARCHAR": "text", "TEXT": "text", "JSON": "text", "FLOAT": "float8", "INTEGER": "int4",
+                 "BIGINT": "int8", "BOOLEAN": "bool", "TIMESTAMP WITH TIME ZONE": "timestamptz"}  # fmt: skip
+
+
+def _binary_types(conn: Connection, cols: Sequence[Column]) -> list[str] | None:
+    names = [_BINARY_TYPES.get(c.type.compile(dialect=conn.dialect).split("(")[0]) for c in cols]
+    return None if None in names else names  # type: ignore[return-value]
+
+
+def _copy(cur: Any, sql: str, rows: list[tuple], types: list[str] | None) -> None:
+    """COPY ``rows`` in; in binary when every column's type is known (a third faster to format)."""
+    with cur.copy(sql + (" (FORMAT BINARY)" if types else "")) as copy:
+        if types:
+            copy.set_types(types)
+        for row in rows:
+            copy.write_row(row)
 
 
 # temp tables made on each live DBAPI connection (a new connection after a drop starts with none)
@@ -131,9 +174,7 @@ def _copy_then_insert(
             f'FROM "{table.name}" LIMIT 0'
         )
         made.add(st.temp)
-    with cur.copy(f'COPY "{st.temp}" ({names}) FROM STDIN') as copy:
-        for row in rows:
-            copy.write_row(row)
+    _copy(cur, f'COPY "{st.temp}" ({names}) FROM STDIN', rows, _binary_types(conn, st.cols))
     cur.execute(st.from_temp)
     cur.execute(f'TRUNCATE "{st.temp}"')  # the same transaction may load another batch
 

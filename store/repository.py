@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+import orjson
 from sqlalchemy import Connection, Table, and_, delete, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
@@ -99,8 +100,7 @@ def _content(result: PageResult) -> _Content:
         result.template_id, result.rotation, result.skew, result.width, result.height, result.pipeline_version,
         pf, [[e.row, e.bbox.as_list(), values] for _, e, values in entries],
     ]  # fmt: skip
-    body = _HASH_JSON(doc)
-    return _Content(pf, entries, hashlib.sha256(body.encode("utf-8")).hexdigest())
+    return _Content(pf, entries, hashlib.sha256(_hash_json(doc)).hexdigest())
 
 
 def content_hash(result: PageResult) -> str:
@@ -470,15 +470,18 @@ class Store:
             ):
                 existing_pf[row.page_id].append(row)  # fmt: skip
 
-        record_rows: list[tuple] = []
-        field_rows: list[tuple] = []
-        pf_rows: list[tuple] = []
+        # rows of pages never stored before go in with plain inserts (no conflict to look for; on
+        # PostgreSQL a COPY straight into the table); pages seen before are upserted
+        record_rows: tuple[list[tuple], list[tuple]] = ([], [])  # [seen, fresh]
+        field_rows: tuple[list[tuple], list[tuple]] = ([], [])
+        pf_rows: tuple[list[tuple], list[tuple]] = ([], [])
         stale_fields: list[tuple[str, str]] = []
         stale_pf: list[tuple[int, str]] = []
         gone_records: list[str] = []
         counts: dict[int, tuple[int, int, int]] = {}
-        for result, page_id, _, content in pages:
+        for result, page_id, fresh, content in pages:
             tail = (OCR, result.pipeline_version or None, None, now)  # _LINEAGE_COLS
+            fields_out, records_out = field_rows[fresh], record_rows[fresh]
             human: dict[str, dict[str, str]] = defaultdict(dict)  # record id -> {key: status} of human values
             for row in existing[page_id]:
                 if row.source == HUMAN:
@@ -488,16 +491,16 @@ class Store:
             for rid, entry, values in content.entries:
                 mine = human.get(rid, {})
                 head = (rid,)
-                for key, v in values:
-                    field_rows.append((*head, key, *v, *tail))
+                fields_out += [(*head, key, *v, *tail) for key, v in values]
                 statuses = [mine.get(key, v[_STATUS]) for key, v in values]
-                new_keys.update((rid, key) for key, _ in values)
+                if not fresh:
+                    new_keys.update((rid, key) for key, _ in values)
                 if mine:
                     kept += sum(1 for key, _ in values if key in mine)
                     statuses += [s for k, s in mine.items() if k not in entry.fields]
                 n_fields += len(values)
                 b = entry.bbox
-                record_rows.append((rid, page_id, result.register, result.template_id, entry.row, b.x, b.y, b.w, b.h,
+                records_out.append((rid, page_id, result.register, result.template_id, entry.row, b.x, b.y, b.w, b.h,
                                     record_status(statuses), now))  # fmt: skip
             stale = [
                 (r.record_id, r.key)
@@ -509,7 +512,7 @@ class Store:
             gone_records += sorted(gone)
 
             pf_human = {r.key for r in existing_pf[page_id] if r.source == HUMAN}
-            pf_rows += [(page_id, key, *v, *tail) for key, v in content.page_fields]
+            pf_rows[fresh].extend((page_id, key, *v, *tail) for key, v in content.page_fields)
             pf_stale = [
                 (page_id, r.key)
                 for r in existing_pf[page_id]
@@ -523,13 +526,16 @@ class Store:
                 len(stale) + len(gone) + len(pf_stale),
             )
 
-        _bulk.upsert(conn, _record, _RECORD_COLS, record_rows, ["record_id"], _RECORD_UPDATE)
+        _bulk.upsert(conn, _record, _RECORD_COLS, record_rows[0], ["record_id"], _RECORD_UPDATE)
         _bulk.upsert(
-            conn, _field, _FIELD_COLS, field_rows, ["record_id", "key"], _FIELD_UPDATE, only_ocr=True
+            conn, _field, _FIELD_COLS, field_rows[0], ["record_id", "key"], _FIELD_UPDATE, only_ocr=True
         )
         _bulk.upsert(
-            conn, _page_field, _PAGE_FIELD_COLS, pf_rows, ["page_id", "key"], _FIELD_UPDATE, only_ocr=True
+            conn, _page_field, _PAGE_FIELD_COLS, pf_rows[0], ["page_id", "key"], _FIELD_UPDATE, only_ocr=True
         )
+        _bulk.insert_new(conn, _record, _RECORD_COLS, record_rows[1])
+        _bulk.insert_new(conn, _field, _FIELD_COLS, field_rows[1])
+        _bulk.insert_new(conn, _page_field, _PAGE_FIELD_COLS, pf_rows[1])
         if stale_fields:
             conn.execute(delete(_field).where(tuple_(_field.c.record_id, _field.c.key).in_(stale_fields)))
         if gone_records:
@@ -768,9 +774,19 @@ def _text(s: str | None) -> str | None:
     return s.replace("\x00", "\ufffd") if s and "\x00" in s else s
 
 
-# json.dumps with options builds an encoder per call: on the hot path, build each once
-_DETAILS_JSON = json.JSONEncoder(ensure_ascii=False, default=str).encode  # details may hold dates, tuples
-_HASH_JSON = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+# orjson on the hot path: the stdlib encoder's per-call set-up was a quarter of the load's Python time.
+# Details may hold dates, tuples, non-text keys.
+_ORJSON_OPTS = orjson.OPT_NON_STR_KEYS
+
+
+def _details_json(details: dict[str, Any]) -> str:
+    return orjson.dumps(details, default=str, option=_ORJSON_OPTS).decode()
+
+
+def _hash_json(doc: Any) -> bytes:
+    return orjson.dumps(doc, default=str, option=_ORJSON_OPTS)
+
+
 _STATUS_TEXT = {s: s.value for s in FieldStatus}
 _NO_BBOX = (None, None, None, None)
 
@@ -784,7 +800,7 @@ def _value(fv: ModelField) -> tuple:
     return (
         raw, value, float(fv.confidence), *((b.x, b.y, b.w, b.h) if b else _NO_BBOX),
         _STATUS_TEXT.get(fv.status) or str(fv.status), fv.reason, _rules_json(tuple(fv.rules)),
-        _DETAILS_JSON(fv.details) if fv.details else _NO_DETAILS,
+        _details_json(fv.details) if fv.details else _NO_DETAILS,
     )  # fmt: skip
 
 

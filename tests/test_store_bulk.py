@@ -36,6 +36,34 @@ def test_batch_load_equals_page_by_page(db_url: str, tmp_path: Path) -> None:
     assert len(got) == 96 and all(len(r["fields"]) == 25 + 3 for r in got)
 
 
+def _reread(page, version: str):
+    """The same page read again by a new pipeline version: every value changed, one entry fewer."""
+    entries = [
+        dataclasses.replace(e, fields={k: dataclasses.replace(f, value=f"{f.value} {version}", confidence=0.5)
+                                       for k, f in e.fields.items()})
+        for e in page.entries[:-1]
+    ]  # fmt: skip
+    return dataclasses.replace(page, entries=entries, pipeline_version=version)
+
+
+def test_batch_reload_of_changed_pages_equals_page_by_page(db_url: str, tmp_path: Path) -> None:
+    # pages stored before take the upsert path (PostgreSQL: COPY into a temp table, INSERT ... ON CONFLICT)
+    pages = synthetic_results(12, seed=8)
+    changed = [_reread(p, "v2") for p in pages]
+    dumps = []
+    for url, batch in ((db_url, True), (f"sqlite:///{tmp_path / 'one_by_one.db'}", False)):
+        with Store(url) as store:
+            store.migrate()
+            for load in (pages, changed):
+                run = store.start_run({})
+                stats = store.load_pages(run, load) if batch else [store.load_page(run, p) for p in load]
+                assert all(s.changed for s in stats)
+            dumps.append(_dump(store))
+    assert dumps[0] == dumps[1]
+    assert len(dumps[0]) == 12 * 7 and all(f["value"].endswith(" v2") for r in dumps[0]
+                                           for k, f in r["fields"].items() if k not in ("quyenSo", "noiDangKy", "trangSo"))  # fmt: skip
+
+
 @pytest.mark.postgres
 def test_postgres_bulk_path_survives_a_rolled_back_batch(pg_url: str) -> None:
     pages = synthetic_results(12, seed=6)
