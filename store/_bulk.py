@@ -103,34 +103,33 @@ def upsert(
 ) -> None:
     """Insert ``rows`` (tuples in ``columns`` order); on a conflict update the ``update`` columns,
     and with ``only_ocr`` only where the stored row is OCR-sourced (human corrections stay)."""
-    if not rows:
-        return
-    st = _statements(conn, table, columns, conflict, update, only_ocr)
-    rows = _bind(conn, st, rows)
-    if conn.dialect.name != "postgresql":
-        conn.exec_driver_sql(st.values, rows)
-    elif len(rows) < COPY_MIN_ROWS:
-        _pg(conn, st.values, lambda cur: cur.executemany(st.values, rows))
-    else:
-        _pg(conn, st.from_temp, lambda cur: _copy_then_insert(conn, cur, st, columns, table, rows))
+    if rows:
+        _write(conn, _statements(conn, table, columns, conflict, update, only_ocr), table, rows, new=False)
 
 
 def insert_new(conn: Connection, table: Table, columns: Sequence[str], rows: list[tuple]) -> None:
     """Insert rows known not to exist yet (their page was never stored, and the loader holds the chain
     lock): no conflict handling. On PostgreSQL a large batch is COPYed straight into the table
     (half the time of INSERT ... SELECT ... ON CONFLICT from a temp table)."""
-    if not rows:
-        return
-    st = _statements(conn, table, columns, (), (), False)
+    if rows:
+        _write(conn, _statements(conn, table, columns, (), (), False), table, rows, new=True)
+
+
+def _write(conn: Connection, st: _Statements, table: Table, rows: list[tuple], new: bool) -> None:
+    """SQLite: executemany. PostgreSQL: psycopg's pipelined executemany for a few rows; for many, a binary
+    COPY, straight into the table for ``new`` rows, else through the temp table."""
     rows = _bind(conn, st, rows)
+    columns = [c.name for c in st.cols]
     if conn.dialect.name != "postgresql":
         conn.exec_driver_sql(st.values, rows)
     elif len(rows) < COPY_MIN_ROWS:
         _pg(conn, st.values, lambda cur: cur.executemany(st.values, rows))
-    else:
+    elif new:
         names = ", ".join(f'"{c}"' for c in columns)
         sql = f'COPY "{table.name}" ({names}) FROM STDIN'
         _pg(conn, sql, lambda cur: _copy(cur, sql, rows, _binary_types(conn, st.cols)))
+    else:
+        _pg(conn, st.from_temp, lambda cur: _copy_then_insert(conn, cur, st, columns, table, rows))
 
 
 # binary COPY: the wire form of each column type, for the types the loaded tables use (text-like columns,
