@@ -55,7 +55,7 @@ def accuracy(scans: Path, workers: int) -> dict:
         out[name] = {"accuracy": s.accuracy, "fields": sum(s.total.values()), "missing_entries": s.missing_entries,
                      "spurious_entries": s.spurious_entries, "auto_accepted_error": s.auto_accepted_error,
                      "accepted": s.accepted, "accepted_wrong": s.accepted_wrong, "empty_wrong": s.empty_wrong, "review_load": s.review_load,
-                     "flagged": s.flagged, "per_field": s.per_field(), "errors": s.errors[:400]}
+                     "flagged": s.flagged, "false_alarms": dict(sorted(s.false_alarms.items(), key=lambda kv: -kv[1])), "per_field": s.per_field(), "errors": s.errors[:400]}
     return out
 
 

@@ -25,6 +25,8 @@ class Score:
     accepted_wrong: int = 0  # ...and are wrong: the errors no reviewer ever sees
     empty_wrong: int = 0  # fields read as ``empty`` where the page has a value (also unseen by reviewers)
     flagged: int = 0  # fields sent to review (low_confidence or invalid)
+    # flagged fields whose value was right after all: what the review load spends for nothing, by field
+    false_alarms: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
     def add(self, key: str, ok: bool, error: dict | None = None) -> None:
         self.total[key] += 1
@@ -87,6 +89,8 @@ def score(truths: Iterable[dict], records: Iterable[dict], category: str | None 
                     s.empty_wrong += not ok
                 else:
                     s.flagged += 1
+                    if ok:
+                        s.false_alarms[key] += 1
                 s.add(key, ok, None if ok else {"file": name, "page": page, "row": entry["row"], "key": key,
                                                 "want": want, "got": got,
                                                 "raw": f.get("raw"), "status": status, "confidence": f.get("confidence")})

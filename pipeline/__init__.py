@@ -3,4 +3,5 @@
 No Prefect, no web, no database here: flows/ orchestrates, store/ persists, review/ serves.
 """
 
-PIPELINE_VERSION = "0.1.0"
+# bumped whenever what a page reads can change: cached page results of an older version are redone
+PIPELINE_VERSION = "0.2.0"

@@ -429,6 +429,17 @@ def read_margins(gray: np.ndarray, table: Table, engine: OcrEngine) -> tuple[Pag
     return PageText(_read_region(gray, top, engine)), PageText(_read_region(gray, bottom, engine))
 
 
+def read_foot(gray: np.ndarray, table: Table, engine: OcrEngine, height: int = 300) -> PageText:
+    """The middle third just under the table, where the page number is printed: read alone when the
+    whole foot gave nothing usable (a photographed page's dark surroundings garble layout analysis)."""
+    H = gray.shape[0]
+    b = table.bbox
+    y0 = b.y + b.h + table.line_w + 6
+    if y0 >= H - 8:
+        return PageText([])
+    return PageText(_read_region(gray, BBox(b.x + b.w // 3, y0, b.w // 3, min(H - y0, height)), engine))
+
+
 def _read_region(gray: np.ndarray, box: BBox, engine: OcrEngine) -> list[OcrLine]:
     tight = ink_extent(gray, box)
     if tight is None:

@@ -24,6 +24,7 @@ from pipeline.layout import (
     find_table,
     has_ink,
     match_header,
+    read_foot,
     read_header,
     read_margins,
     remove_rules,
@@ -39,7 +40,7 @@ from pipeline.model import (
     PageResult,
     PageStatus,
 )
-from pipeline.normalize import Normalized, normalize_field, validate_entry
+from pipeline.normalize import Normalized, normalize_field, validate_entry, validate_entry_numbers
 from pipeline.ocr import OcrEngine, get_engine
 from pipeline.preprocess import upright
 from pipeline.templates import ColumnSpec, FieldSpec, Template, templates_for
@@ -114,7 +115,11 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     lap("header")
 
     tpl = match.template
-    page_fields = _page_fields(tpl, [*above.lines, *below.lines], options.confidence_threshold)
+    page_fields = _page_fields(tpl, above.lines, below.lines, options.confidence_threshold)
+    if any(page_fields[s.key].status == FieldStatus.EMPTY for s in tpl.page_fields if s.type == "page_no"):
+        foot = read_foot(gray, table, engine)
+        retry = _page_fields(tpl, above.lines, foot.lines, options.confidence_threshold)
+        page_fields |= {s.key: retry[s.key] for s in tpl.page_fields if s.type == "page_no"}
     entries: list[Entry] = []
     n_bands = len(table.rows) - 1
     for row_index, band in enumerate(range(match.header_rows, n_bands), start=1):
@@ -130,6 +135,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         _cross_check(tpl, fields, normalized)
         row_box = BBox.union(list(boxes.values())) or BBox(0, 0, 0, 0)
         entries.append(Entry(row=row_index, bbox=row_box, fields=fields))
+    _check_entry_numbers(tpl, entries)
     lap("cells")
 
     h, w = gray.shape[:2]
@@ -191,24 +197,48 @@ def _cross_check(tpl: Template, fields: dict[str, FieldValue], normalized: dict[
             fields[key].reason = reason
 
 
+def _check_entry_numbers(tpl: Template, entries: list[Entry]) -> None:
+    """A page's entry numbers run on (a gap or a repeat is a misread or a missing entry): flag the odd ones."""
+    keys = [f.key for c in tpl.columns for f in c.fields if f.type == "entry_no"]
+    if not keys:
+        return
+    numbered = [e.fields.get(keys[0]) for e in entries]
+    values = [f.value if f is not None and f.status == FieldStatus.OK else None for f in numbered]
+    for i, reason in validate_entry_numbers(values).items():
+        f = numbered[i]
+        if f is not None:
+            f.status = FieldStatus.INVALID
+            f.reason = reason
+
+
 # Page-level fields come from the margins: the running title block above the table and the foot.
 _PAGE_LABELS = {
     "book_no": re.compile(r"\bquyen\s*so\b\s*:?"),
-    "page_no": re.compile(r"\btrang\s*(?:so)?\b\s*:?"),
+    # a number-like token must follow: "Sóc Trăng" folds to "soc trang" too ("II" is OCR's "11")
+    "page_no": re.compile(r"\btrang\s*(?:so)?\b\s*:?(?=\s*[-–—.]?\s*[0-9ilo|]{1,4}\b)"),
 }
 _OFFICE = re.compile(r"\b(?:ubnd|uy\s*ban\s*nhan\s*dan)\b")
+# The office line when its "UBND" / "Ủy ban nhân dân" is unreadable (a stamp, noise): the commune- or
+# district-level unit it names, followed by a higher unit ("xã …, huyện …", "P. 5 - Q. 3 …").
+_OFFICE_UNIT = re.compile(
+    r"\b(?:xa|phuong|thi\s*tran|huyen|quan|thi\s*xa|x\.|p\.|tt\.)\s*\S.*?(?:\bhuyen\b|\bquan\b|\btinh\b"
+    r"|\bthanh\s*pho\b|\bh\.|\bq\.|\bt\.|\btp\b)"
+)
 _BARE_PAGE_NO = re.compile(r"^[\s\-–—.]*(\d{1,4})[\s\-–—.]*$")
 
 
-def _page_fields(tpl: Template, lines: list[OcrLine], threshold: float) -> dict[str, FieldValue]:
+def _page_fields(
+    tpl: Template, above: list[OcrLine], below: list[OcrLine], threshold: float
+) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
     for spec in tpl.page_fields:
-        part = _find_page_field(spec.type, lines)
+        part = _find_page_field(spec.type, above, below)
         out[spec.key], _ = _field(spec, part, threshold)
     return out
 
 
-def _find_page_field(field_type: str, lines: list[OcrLine]) -> CellPart:
+def _find_page_field(field_type: str, above: list[OcrLine], below: list[OcrLine]) -> CellPart:
+    lines = [*above, *below]
     for ln in lines:
         folded = fold(ln.text)
         if field_type in _PAGE_LABELS and (m := _PAGE_LABELS[field_type].search(folded)):
@@ -220,6 +250,10 @@ def _find_page_field(field_type: str, lines: list[OcrLine]) -> CellPart:
             return CellPart(rest.strip(" :"), ln.confidence, ln.bbox)
         if field_type == "office" and (m := _OFFICE.search(folded)):
             return CellPart(ln.text[m.start():].strip(), ln.confidence, ln.bbox)
+    if field_type == "office":
+        for ln in above:  # the office heads the page
+            if m := _OFFICE_UNIT.search(fold(ln.text)):
+                return CellPart("UBND " + ln.text[m.start():].strip(), ln.confidence, ln.bbox)
     if field_type == "page_no":  # a bare number at the foot ("- 12 -")
         for ln in reversed(lines):
             if m := _BARE_PAGE_NO.match(ln.text):

@@ -21,6 +21,9 @@ PLACES = [
     ("Quận 1, TP. Hồ Chí Minh", "quận 1, thành phố Hồ Chí Minh"),
     ("P. Tân Định, Q.1, TP.HCM", "phường Tân Định, quận 1, thành phố Hồ Chí Minh"),
     ("P.5, TP. Tuy Hòa, T. Phú Yên", "phường 5, thành phố Tuy Hoà, tỉnh Phú Yên"),
+    ("P5 - TP. Tuy Hòa - T. Phú Yên", "phường 5, thành phố Tuy Hoà, tỉnh Phú Yên"),  # no dot after P
+    ("P 12, Q.Gò Vấp, TP.HCM", "phường 12, quận Gò Vấp, thành phố Hồ Chí Minh"),
+    ("Q1, TP.HCM", "quận 1, thành phố Hồ Chí Minh"),
     ("Tp Tuy Hòa, Phú Yên", "thành phố Tuy Hoà, tỉnh Phú Yên"),
     ("phường Trúc Bạch, quận Ba Đình, Hà Nội", "phường Trúc Bạch, quận Ba Đình, thành phố Hà Nội"),
     ("huyện Ba Vì, tỉnh Hà Tây", "huyện Ba Vì, tỉnh Hà Tây"),  # province that ceased in 2008
@@ -79,6 +82,7 @@ OFFICES = [
     ("UBND xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", "UBND " + HT),
     ("Ủy ban nhân dân xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", "UBND " + HT),
     ("UBND X. Hòa Thịnh - H. Tây Hòa - T. Phú Yên", "UBND " + HT),
+    ("UBND P5 - TP. Tuy Hòa - T. Phú Yên", "UBND phường 5, thành phố Tuy Hoà, tỉnh Phú Yên"),
     ("Bệnh viện Đa khoa tỉnh Phú Yên", "Bệnh viện Đa khoa tỉnh Phú Yên"),
 ]
 

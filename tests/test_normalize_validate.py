@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import pytest
+
 from pipeline.normalize import normalize_field, validate_entry, validate_entry_numbers
 
 
@@ -75,3 +77,35 @@ def test_entry_numbers() -> None:
     assert set(validate_entry_numbers(["01", "02", "04"])) == {2}
     assert set(validate_entry_numbers(["01", "02", "02"])) == {2}
     assert validate_entry_numbers(["01", None, "02"]) == {}
+
+
+@pytest.mark.parametrize(
+    ("numbers", "flagged"),
+    [
+        (["20", "21", "2", "23", "24"], {2}),  # "22" read as "2": that row alone, not its successor
+        (["20", "21", "22", "23", "2"], {4}),  # the last row
+        (["7", "21", "22", "23"], {0}),  # the first row
+        (["5", "6", "6", "8"], {2}),  # a repeat inside a run
+        (["1", "2", "3", "5", "6", "7"], {3}),  # a real gap, no majority: the break flagged once
+        (["21", "2"], {1}),
+        ([None, "4", "5"], set()),
+    ],
+)
+def test_entry_numbers_off_the_page_sequence(numbers: list, flagged: set) -> None:
+    assert set(validate_entry_numbers(numbers)) == flagged
+
+
+@pytest.mark.parametrize(
+    ("doc", "number", "bad"),
+    [
+        ("CCCD", "014074933306", False),
+        ("CCCD", "74 933 306", True),  # the front of the number lost: a partial read
+        ("CMND", "260822463", False),
+        ("CMND", "001090012345", False),  # the 12-digit CMND cards of 2012-2016
+        ("CMND", "26082246", True),  # 8 digits pass the field alone; not a CMND number
+        ("Giấy CM quân đội", "12345678", False),  # other documents: no fixed length
+    ],
+)
+def test_id_number_length_follows_the_document_type(doc: str, number: str, bad: bool) -> None:
+    v = _vals(nktLoaiGiayToTuyThan=("id_doc_type", doc), nktSoGiayToTuyThan=("id_number", number))
+    assert ("nktSoGiayToTuyThan" in validate_entry("khai_tu", v)) == bad

@@ -8,9 +8,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from pipeline.ingest import identify, page_refs
-from pipeline.model import PageStatus
-from pipeline.read_page import ReadOptions, read_page, read_ref
+from pipeline.ingest import identify, load_page, page_refs
+from pipeline.layout import find_table, read_foot, remove_rules
+from pipeline.model import BBox, OcrLine, PageStatus
+from pipeline.ocr import get_engine
+from pipeline.preprocess import upright
+from pipeline.read_page import ReadOptions, _find_page_field, read_page, read_ref
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "sample_scans"
 CLEAN_PNG = sorted(p for p in SAMPLES.glob("*_clean_*.png"))
@@ -55,3 +58,43 @@ def test_a_broken_stage_fails_the_page_with_where_it_broke(monkeypatch: pytest.M
     result = read_page(PageImage(PageRef("x.png", "1" * 64, 1, "image"), img), ReadOptions())
     assert result.status == PageStatus.FAILED
     assert "RuntimeError: simulated layout bug" in result.reason and "read_page.py" in result.reason
+
+
+def _line(text: str, conf: float = 0.95) -> OcrLine:
+    return OcrLine(text, conf, BBox(0, 0, 10, 10))
+
+
+@pytest.mark.parametrize(
+    ("field_type", "above", "below", "want"),
+    [
+        # the office line: its label, or when the label is unreadable the units it names
+        ("office", ["UBND xã An Thạnh 2, huyện Cù Lao Dung"], [], "UBND xã An Thạnh 2, huyện Cù Lao Dung"),
+        ("office", ["sự xu auain an xa Bình Thạnh, huyện Tuy Phong, tỉnh Bình Thuận"], [],
+         "UBND xa Bình Thạnh, huyện Tuy Phong, tỉnh Bình Thuận"),
+        ("office", ["UðØIND X. Tường Phong - H. Phù Yên - T. Sơn La"], [], "UBND X. Tường Phong - H. Phù Yên - T. Sơn La"),
+        ("office", ["SỔ ĐĂNG KÝ KHAI SINH"], ["xã Hòa Thịnh, huyện Tây Hòa"], ""),  # only above the table
+        # "Sóc Trăng" folds to "soc trang": not the page label; the number at the foot is
+        ("page_no", ["UBND xã An Thạnh 2, huyện Cù Lao Dung, tỉnh Sóc Trăng"], ["Trang 26"], "26"),
+        ("page_no", ["Quyển số: 01/2013   Trang 12"], [], "12"),
+        ("page_no", [], ["Trang II"], "II"),  # OCR's "11": the normalizer makes it a number
+        ("page_no", [], ["- 22 -"], "22"),
+        ("book_no", ["Quyển số: 01/2013"], [], "01/2013"),
+    ],
+)  # fmt: skip
+def test_page_fields_found_in_the_margins(field_type: str, above: list, below: list, want: str) -> None:
+    part = _find_page_field(field_type, [_line(t) for t in above], [_line(t) for t in below])
+    assert part.raw == want
+
+
+@pytest.mark.slow
+def test_page_number_of_a_photographed_page_read_under_the_table() -> None:
+    # the photo's dark surroundings garble the whole foot; the middle under the table holds the number
+    path = SAMPLES / "ks_photo_01.jpg"
+    truth = json.loads((SAMPLES / "ks_photo_01.p1.truth.json").read_text(encoding="utf-8"))
+    engine = get_engine()
+    up = upright(load_page(page_refs(identify(path))[0]).image, engine)
+    table = find_table(up.image)
+    gray = remove_rules(up.image, table)
+    engine.set_page(gray)
+    lines = read_foot(gray, table, engine).lines
+    assert _find_page_field("page_no", [], lines).raw == truth["page_fields"]["trangSo"]

@@ -11,6 +11,7 @@ Public API (called from pipeline/read_page.py):
 from __future__ import annotations
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -224,6 +225,11 @@ _REQUIRED = {
     "ket_hon": ("so", "ngayDangKy", "chongHoTen", "voHoTen"),
 }
 # (ID field, sex field or fixed sex, birth-date field)
+# identity documents whose number length is fixed (domain.md): CMND 9 digits (12 on the 2012-2016 cards),
+# CCCD 12; a number of another length is a partial read
+_DOC_LENGTHS = {"Giấy CMND": (9, 12), "Thẻ căn cước công dân": (12,)}
+_DOC_PREFIXES = ("nkt", "chong", "vo", "me", "cha", "nyc")
+
 _ID_CHECKS = (
     ("nksSoDinhDanh", "nksGioiTinh", "nksNgaySinh"),
     ("nktSoGiayToTuyThan", "nktGioiTinh", "nktNgaySinh"),
@@ -299,6 +305,15 @@ def validate_entry(register: str, values: dict[str, Normalized]) -> dict[str, st
         if b and int(b[:4]) != n.details.get("birth_year"):
             flag(idk, f"năm sinh trong số định danh ({n.details.get('birth_year')}) khác năm sinh ({b[:4]}) / "
                  "the ID's century/year digits contradict the birth year")  # fmt: skip
+    for prefix in _DOC_PREFIXES:
+        kind, number = values.get(prefix + "LoaiGiayToTuyThan"), values.get(prefix + "SoGiayToTuyThan")
+        if not (kind and number and kind.status == "ok" and number.status == "ok" and number.value):
+            continue
+        lengths = _DOC_LENGTHS.get(kind.value or "")
+        if lengths and len(number.value) not in lengths:
+            want = " hoặc ".join(map(str, lengths))
+            flag(prefix + "SoGiayToTuyThan", f"{kind.value} có {want} chữ số, đọc được {len(number.value)} / "
+                 f"a {kind.value} number has {want.replace(' hoặc ', ' or ')} digits, read {len(number.value)}")  # fmt: skip
     for key in _REQUIRED.get(register, ()):
         n = values.get(key)
         if n is not None and n.status == "empty":
@@ -307,14 +322,28 @@ def validate_entry(register: str, values: dict[str, Normalized]) -> dict[str, st
 
 
 def validate_entry_numbers(numbers: list[str | None]) -> dict[int, str]:
-    """Entry numbers (``so``) of a page in row order -> {row index: reason} for gaps and repeats."""
+    """Entry numbers (``so``) of a page in row order -> {row index: reason} for gaps and repeats.
+
+    When most rows agree on one sequence (number = first + index), the rows off it are flagged, so one
+    misread number ("2" for "22") flags that row alone, not its successor too. Without such a majority
+    each break in the sequence is flagged once.
+    """
+    read = [(i, int(s)) for i, s in enumerate(numbers) if s and s.isdecimal()]
+    offsets = Counter(n - i for i, n in read)
+    if offsets:
+        offset, votes = offsets.most_common(1)[0]
+        if votes * 2 > len(read) and votes >= 2:
+            return {
+                i: f"số {numbers[i]} không theo thứ tự của trang (cần {offset + i}) / entry number "
+                f"{numbers[i]} is out of the page's sequence (expected {offset + i})"
+                for i, n in read
+                if n != offset + i
+            }
     bad: dict[int, str] = {}
     prev: int | None = None
     seen: set[int] = set()
-    for i, s in enumerate(numbers):
-        if not s or not s.isdecimal():
-            continue
-        n = int(s)
+    for i, n in read:
+        s = numbers[i]
         if n in seen:
             bad[i] = f"số {s} bị lặp / entry number {s} repeated"
         elif prev is not None and n != prev + 1:

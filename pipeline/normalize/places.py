@@ -267,6 +267,9 @@ _ABBR_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bTT\b\.\s*", "thị trấn "),
         (r"\bTT\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ])", "thị trấn "),
         (r"\bĐK\b\.\s*", "đặc khu "),
+        # numbered wards and districts written without a dot: "P5", "Q1", "P 12"
+        (r"(?<![\w.])P\s?(?=\d{1,2}\b)", "phường "),
+        (r"(?<![\w.])Q\s?(?=\d{1,2}\b)", "quận "),
     )
 )
 _ONE_LETTER = {"x": "xã", "h": "huyện", "t": "tỉnh", "q": "quận", "p": "phường"}
