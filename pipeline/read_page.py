@@ -40,7 +40,13 @@ from pipeline.model import (
     PageResult,
     PageStatus,
 )
-from pipeline.normalize import Normalized, normalize_field, validate_entry, validate_entry_numbers
+from pipeline.normalize import (
+    Normalized,
+    entry_number_sequence,
+    normalize_field,
+    validate_entry,
+    validate_entry_numbers,
+)
 from pipeline.ocr import OcrEngine, get_engine
 from pipeline.preprocess import upright
 from pipeline.templates import ColumnSpec, FieldSpec, Template, templates_for
@@ -198,15 +204,25 @@ def _cross_check(tpl: Template, fields: dict[str, FieldValue], normalized: dict[
 
 
 def _check_entry_numbers(tpl: Template, entries: list[Entry]) -> None:
-    """A page's entry numbers run on (a gap or a repeat is a misread or a missing entry): flag the odd ones."""
+    """A page's entry numbers run on: a gap or a repeat is flagged; where the page's run is clear, a
+    misread or unread number gets the run's value (raw kept, flagged for the reviewer)."""
     keys = [f.key for c in tpl.columns for f in c.fields if f.type == "entry_no"]
     if not keys:
         return
     numbered = [e.fields.get(keys[0]) for e in entries]
     values = [f.value if f is not None and f.status == FieldStatus.OK else None for f in numbered]
-    for i, reason in validate_entry_numbers(values).items():
-        f = numbered[i]
-        if f is not None:
+    bad = validate_entry_numbers(values)
+    run = entry_number_sequence(values)
+    for i, f in enumerate(numbered):
+        if f is None:
+            continue
+        reason = bad.get(i)
+        if run is not None and f.value != run[i]:
+            reason = (f"đọc được '{f.raw}', thứ tự số của trang cho {run[i]} / read '{f.raw}', the page's run "
+                      f"of entry numbers gives {run[i]}")  # fmt: skip
+            f.value = run[i]
+            f.rules = [*f.rules, "entry_no_from_sequence"]
+        if reason:
             f.status = FieldStatus.INVALID
             f.reason = reason
 
@@ -225,6 +241,8 @@ _OFFICE_UNIT = re.compile(
     r"|\bthanh\s*pho\b|\bh\.|\bq\.|\bt\.|\btp\b)"
 )
 _BARE_PAGE_NO = re.compile(r"^[\s\-–—.]*(\d{1,4})[\s\-–—.]*$")
+# "rang 40", "Tr. 40": a short word and a number alone on a line at the foot (the label misread)
+_FOOT_PAGE_NO = re.compile(r"^[\s\-–—.]*[a-z]{1,6}\.?\s*(\d{1,4})[\s\-–—.]*$")
 
 
 def _page_fields(
@@ -258,4 +276,7 @@ def _find_page_field(field_type: str, above: list[OcrLine], below: list[OcrLine]
         for ln in reversed(lines):
             if m := _BARE_PAGE_NO.match(ln.text):
                 return CellPart(m.group(1), ln.confidence, ln.bbox)
+        for ln in reversed(below):
+            if m := _FOOT_PAGE_NO.match(fold(ln.text)):
+                return CellPart(ln.text[m.start(1) : m.end(1)], ln.confidence, ln.bbox)
     return CellPart("", 0.0, None)

@@ -115,3 +115,16 @@ def test_valid_names_unchanged(raw: str) -> None:
 def test_unresolved_stacked_syllable_goes_to_review() -> None:
     n = normalize_field("person_name", "LÊ THỊ XYẾỄZ", confidence=0.9)
     assert n.value == "LÊ THỊ XYẾỄZ" and n.confidence is not None and n.confidence < 0.8
+
+
+@pytest.mark.parametrize(
+    ("field_type", "raw", "value"),
+    [
+        ("person_name", "ÐINH VĂN NAM", "ĐINH VĂN NAM"),  # Icelandic eth (U+00D0) for Đ
+        ("doc_no", "34/QÐ-UBND", "34/QĐ-UBND"),
+        ("person_name", "\u0189Ỗ THỊ LAN", "ĐỖ THỊ LAN"),  # African D (U+0189)
+    ],
+)
+def test_letters_vietnamese_never_uses_become_d(field_type: str, raw: str, value: str) -> None:
+    n = normalize_field(field_type, raw)
+    assert n.value == value and "eth_as_d" in n.rules

@@ -30,6 +30,7 @@ PLACES = [
     ("tỉnh Sông Bé", "tỉnh Sông Bé"),
     ("Trạm Y tế xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", "Trạm Y tế " + HT),
     ("Trạm Y tế X. Hòa Thịnh - H. Tây Hòa - T. Phú Yên", "Trạm Y tế " + HT),
+    ("Trạm Y tếX. Hòa Thịnh - H. Tây Hòa - T. Phú Yên", "Trạm Y tế " + HT),  # abbreviation run into a word
     ("Trạm Y tế Hòa Thịnh, Tây Hòa, Phú Yên", "Trạm Y tế " + HT),
     ("Bệnh viện Đa khoa tỉnh Phú Yên", "Bệnh viện Đa khoa tỉnh Phú Yên"),
     ("BVĐK tỉnh Phú Yên", "Bệnh viện Đa khoa tỉnh Phú Yên"),

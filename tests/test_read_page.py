@@ -10,10 +10,11 @@ import pytest
 
 from pipeline.ingest import identify, load_page, page_refs
 from pipeline.layout import find_table, read_foot, remove_rules
-from pipeline.model import BBox, OcrLine, PageStatus
+from pipeline.model import BBox, Entry, FieldStatus, FieldValue, OcrLine, PageStatus
 from pipeline.ocr import get_engine
 from pipeline.preprocess import upright
-from pipeline.read_page import ReadOptions, _find_page_field, read_page, read_ref
+from pipeline.read_page import ReadOptions, _check_entry_numbers, _find_page_field, read_page, read_ref
+from pipeline.templates import templates_for
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "sample_scans"
 CLEAN_PNG = sorted(p for p in SAMPLES.glob("*_clean_*.png"))
@@ -78,6 +79,7 @@ def _line(text: str, conf: float = 0.95) -> OcrLine:
         ("page_no", ["Quyển số: 01/2013   Trang 12"], [], "12"),
         ("page_no", [], ["Trang II"], "II"),  # OCR's "11": the normalizer makes it a number
         ("page_no", [], ["- 22 -"], "22"),
+        ("page_no", [], ["rang 40"], "40"),  # the T lost at 150 dpi
         ("book_no", ["Quyển số: 01/2013"], [], "01/2013"),
     ],
 )  # fmt: skip
@@ -98,3 +100,28 @@ def test_page_number_of_a_photographed_page_read_under_the_table() -> None:
     engine.set_page(gray)
     lines = read_foot(gray, table, engine).lines
     assert _find_page_field("page_no", [], lines).raw == truth["page_fields"]["trangSo"]
+
+
+def _numbered(*cells: tuple[str, str | None, str]) -> list[Entry]:
+    return [
+        Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"so": FieldValue("so", raw, value, 0.9, None, FieldStatus(status))})
+        for i, (raw, value, status) in enumerate(cells, start=1)
+    ]  # fmt: skip
+
+
+def test_entry_numbers_repaired_from_the_page_run_and_flagged() -> None:
+    tpl = templates_for("khai_tu")[0]
+    entries = _numbered(("51", "51", "ok"), ("352", "352", "low_confidence"), ("Sộ", None, "invalid"),
+                        ("54", "54", "ok"), ("35", "35", "ok"), ("56", "56", "ok"))  # fmt: skip
+    _check_entry_numbers(tpl, entries)
+    got = [(e.fields["so"].value, e.fields["so"].status.value) for e in entries]
+    assert got == [("51", "ok"), ("52", "invalid"), ("53", "invalid"), ("54", "ok"), ("55", "invalid"), ("56", "ok")]
+    assert entries[4].fields["so"].raw == "35" and "entry_no_from_sequence" in entries[4].fields["so"].rules
+
+
+def test_entry_numbers_without_a_clear_run_are_only_flagged() -> None:
+    tpl = templates_for("khai_tu")[0]
+    entries = _numbered(("1", "1", "ok"), ("2", "2", "ok"), ("5", "5", "ok"), ("6", "6", "ok"))
+    _check_entry_numbers(tpl, entries)
+    got = [(e.fields["so"].value, e.fields["so"].status.value) for e in entries]
+    assert got == [("1", "ok"), ("2", "ok"), ("5", "invalid"), ("6", "ok")]

@@ -28,6 +28,7 @@ __all__ = [
     "resolve_place",
     "validate_entry",
     "validate_entry_numbers",
+    "entry_number_sequence",
 ]
 
 FIELD_TYPES = (
@@ -319,6 +320,21 @@ def validate_entry(register: str, values: dict[str, Normalized]) -> dict[str, st
         if n is not None and n.status == "empty":
             flag(key, "thiếu thông tin bắt buộc / required field is empty")
     return bad
+
+
+def entry_number_sequence(numbers: list[str | None], min_votes: int = 3) -> list[str] | None:
+    """The number each row should carry when most rows (at least ``min_votes``, more than half of those
+    read) agree on one run (number = first + index); None without such a majority. Leading zeros as the
+    page writes them ("07")."""
+    read = [(i, int(s), s) for i, s in enumerate(numbers) if s and s.isdecimal()]
+    offsets = Counter(n - i for i, n, _ in read)
+    if not offsets:
+        return None
+    offset, votes = offsets.most_common(1)[0]
+    if votes < min_votes or votes * 2 <= len(read):
+        return None
+    width = max((len(s) for i, n, s in read if n == offset + i and s.startswith("0")), default=0)
+    return [str(offset + i).zfill(width) for i in range(len(numbers))]
 
 
 def validate_entry_numbers(numbers: list[str | None]) -> dict[int, str]:

@@ -159,8 +159,9 @@ RELATIONS = (
     "cha", "mẹ", "cha đẻ", "mẹ đẻ", "bố", "bố đẻ", "cha nuôi", "mẹ nuôi", "ông", "bà", "ông nội", "bà nội",
     "ông ngoại", "bà ngoại", "anh", "chị", "em", "anh ruột", "chị ruột", "em ruột", "anh trai", "chị gái",
     "em trai", "em gái", "cô", "dì", "chú", "bác", "cậu", "mợ", "thím", "dượng", "con", "con đẻ", "con trai",
-    "con gái", "cháu", "cháu nội", "cháu ngoại", "vợ", "chồng", "người giám hộ", "người thân", "họ hàng",
-    "người nuôi dưỡng", "hàng xóm", "cán bộ", "bản thân",
+    "con gái", "con ruột", "con nuôi", "con dâu", "con rể", "cháu", "cháu nội", "cháu ngoại", "cháu ruột",
+    "anh họ", "chị họ", "em họ", "vợ", "chồng", "người giám hộ", "người thân", "họ hàng",
+    "người nuôi dưỡng", "hàng xóm", "cán bộ", "bản thân", "bạn",
 )  # fmt: skip
 _REL_BY_FOLD: dict[str, str] = {}
 for _r in RELATIONS:
@@ -185,4 +186,7 @@ def normalize_relation(raw: str) -> CodeResult:
         if rel is not None:
             rules.append(f"relation_noise:{low}->{rel}")
             return CodeResult(rel, True, rules=rules)
-    return CodeResult(low, True, rules=rules, details={"unlisted": True})
+    # kept as written, for the reviewer: a closed-ish vocabulary, so an unlisted word is most often a
+    # misread or the end of the name from the line above ("AN-con", "co 5")
+    return CodeResult(low, False, f"quan hệ '{low}' không có trong danh mục / relation '{low}' not in the list",
+                      rules, details={"unlisted": True})  # fmt: skip

@@ -311,8 +311,13 @@ def _protect_hyphens(s: str) -> str:
 _NOISE_BEFORE_ABBR = re.compile(r"(?:(?<=\s)|^)[~=*+•·°^`]+\s*(?=(?:[XxHhTtQqPp]|TP|Tp|TX|Tx|TT)[.:])")
 
 
+# An abbreviation run into the word before it when a line wrapped ("Trạm Y tếP. An Hòa"): split them.
+_GLUED_ABBR = re.compile(r"(\w)((?:TP|TX|TT|[XHTQP])\.)")
+
+
 def expand_abbreviations(s: str) -> tuple[str, bool]:
-    out = _NOISE_BEFORE_ABBR.sub(", ", s).strip(" ,")
+    out = _GLUED_ABBR.sub(lambda m: f"{m[1]} {m[2]}" if m[1].islower() else m[0], s)
+    out = _NOISE_BEFORE_ABBR.sub(", ", out).strip(" ,")
     for pat, rep in _ABBR_RULES:
         out = pat.sub(rep, out)
     out = _ONE_LETTER_RE.sub(lambda m: _ONE_LETTER[m.group(1).lower()] + " ", out)

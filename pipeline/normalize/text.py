@@ -294,6 +294,10 @@ def _clean_pass(s: str) -> tuple[str, bool, bool]:
     return s2, accents, s2 != s
 
 
+# Letters Tesseract emits for Đ/đ that Vietnamese never uses (Icelandic eth, African D): "QÐ" is "QĐ"
+_NOT_VIETNAMESE = str.maketrans({"\u00d0": "\u0110", "\u0189": "\u0110", "\u00f0": "\u0111"})
+
+
 def clean_text(raw: str) -> tuple[str, list[str]]:
     """NFC, repaired accents, single spaces, stray OCR punctuation removed; otherwise verbatim.
 
@@ -305,6 +309,10 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
     s = nfc(raw)
     if s != raw:
         rules.append("nfc")
+    d = s.translate(_NOT_VIETNAMESE)
+    if d != s:
+        rules.append("eth_as_d")
+        s = d
     for _ in range(_CLEAN_PASSES):
         s2, accents, punct = _clean_pass(s)
         if accents and "spacing_accent" not in rules:
