@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 import time
 import traceback
+from collections import Counter
 from dataclasses import dataclass
 
 from pipeline import PIPELINE_VERSION
@@ -142,6 +143,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         row_box = BBox.union(list(boxes.values())) or BBox(0, 0, 0, 0)
         entries.append(Entry(row=row_index, bbox=row_box, fields=fields))
     _check_entry_numbers(tpl, entries)
+    _page_consensus(tpl, entries, options.confidence_threshold)
     lap("cells")
 
     h, w = gray.shape[:2]
@@ -203,6 +205,28 @@ def _cross_check(tpl: Template, fields: dict[str, FieldValue], normalized: dict[
             fields[key].reason = reason
 
 
+CONSENSUS_MIN_ROWS = 3
+
+
+def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> None:
+    """Page-constant fields: when at least 3 rows and most of the page read the same value, a row whose
+    low-confidence read is that value is accepted (independent reads of separate cells agreeing);
+    reads of another value stay as they are."""
+    for key in (f.key for c in tpl.columns for f in c.fields if f.page_constant):
+        read = [e.fields[key] for e in entries if key in e.fields and e.fields[key].value]
+        counts = Counter(f.value for f in read if f.status in (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE))
+        if not counts:
+            continue
+        value, n = counts.most_common(1)[0]
+        if n < CONSENSUS_MIN_ROWS or n * 2 <= len(read):
+            continue
+        for f in read:
+            if f.value == value and f.status == FieldStatus.LOW_CONFIDENCE:
+                f.status, f.reason = FieldStatus.OK, None
+                f.confidence = max(f.confidence, threshold)
+                f.rules = [*f.rules, f"page_consensus:{n}"]
+
+
 def _check_entry_numbers(tpl: Template, entries: list[Entry]) -> None:
     """A page's entry numbers run on: a gap or a repeat is flagged; where the page's run is clear, a
     misread or unread number gets the run's value (raw kept, flagged for the reviewer)."""
@@ -240,9 +264,10 @@ _OFFICE_UNIT = re.compile(
     r"\b(?:xa|phuong|thi\s*tran|huyen|quan|thi\s*xa|x\.|p\.|tt\.)\s*\S.*?(?:\bhuyen\b|\bquan\b|\btinh\b"
     r"|\bthanh\s*pho\b|\bh\.|\bq\.|\bt\.|\btp\b)"
 )
-_BARE_PAGE_NO = re.compile(r"^[\s\-–—.]*(\d{1,4})[\s\-–—.]*$")
+# a bare number, OCR's look-alikes of 1 and 0 included ("- l5 -" is page 15; the normalizer maps them)
+_BARE_PAGE_NO = re.compile(r"^[\s\-–—.]*((?=[IlO|]*\d)[\dIlO|]{1,4})[\s\-–—.]*$")
 # "rang 40", "Tr. 40": a short word and a number alone on a line at the foot (the label misread)
-_FOOT_PAGE_NO = re.compile(r"^[\s\-–—.]*[a-z]{1,6}\.?\s*(\d{1,4})[\s\-–—.]*$")
+_FOOT_PAGE_NO = re.compile(r"^[\s\-–—.]*[a-z]{2,6}\.?\s*(\d{1,4})[\s\-–—.]*$")
 
 
 def _page_fields(

@@ -16,6 +16,9 @@ class FieldSpec:
     type: str  # normalizer name (docs/field-contract.md)
     part: str | None = None  # role inside a multi-field cell (person_block)
     label: str | None = None  # printed label for page fields ("Quyển số")
+    # usually the same on every row of a page (the officer who signed): rows reading the page's common
+    # value agree with each other, which is evidence the single read's confidence does not carry
+    page_constant: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,7 +50,8 @@ class Template:
 
 def _parse(data: dict) -> Template:
     def spec(d: dict) -> FieldSpec:
-        return FieldSpec(key=d["key"], type=d["type"], part=d.get("part"), label=d.get("label"))
+        return FieldSpec(key=d["key"], type=d["type"], part=d.get("part"), label=d.get("label"),
+                         page_constant=bool(d.get("page_constant", False)))  # fmt: skip
 
     return Template(
         id=data["id"],

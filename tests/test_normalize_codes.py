@@ -120,3 +120,17 @@ def test_unlisted_relation_kept_and_flagged(raw: str, value: str) -> None:
 def test_listed_relations(raw: str) -> None:
     n = normalize_field("relation", raw)
     assert (n.value, n.status) == (raw, "ok")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("Ủng thư phổi", "Ung thư phổi"),  # diacritics OCR changed inside a known phrase
+        ("Tai biến mạch máu nao", "Tai biến mạch máu não"),
+        ("Đuổi nước", "Đuối nước"),
+        ("Mang ủng đi làm", "Mang ủng đi làm"),  # not a listed phrase: kept as read
+        ("Ung thư phổi giai đoạn cuối", "Ung thư phổi giai đoạn cuối"),
+    ],
+)
+def test_cause_of_death_phrases_restored(raw: str, value: str) -> None:
+    assert normalize_field("cause", raw).value == value

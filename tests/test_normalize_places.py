@@ -24,6 +24,9 @@ PLACES = [
     ("P5 - TP. Tuy Hòa - T. Phú Yên", "phường 5, thành phố Tuy Hoà, tỉnh Phú Yên"),  # no dot after P
     ("P 12, Q.Gò Vấp, TP.HCM", "phường 12, quận Gò Vấp, thành phố Hồ Chí Minh"),
     ("Q1, TP.HCM", "quận 1, thành phố Hồ Chí Minh"),
+    ("P7-Q.11-TP.HCM", "phường 7, quận 11, thành phố Hồ Chí Minh"),  # dashes without spaces
+    ("X. Cao Xuân Dương - H. Thanh Oai - TP, Hà Nội", "xã Cao Xuân Dương, huyện Thanh Oai, thành phố Hà Nội"),
+    ("TI. Quang Minh - H. Mê Linh - TP. Hà Nội", "thị trấn Quang Minh, huyện Mê Linh, thành phố Hà Nội"),
     ("Tp Tuy Hòa, Phú Yên", "thành phố Tuy Hoà, tỉnh Phú Yên"),
     ("phường Trúc Bạch, quận Ba Đình, Hà Nội", "phường Trúc Bạch, quận Ba Đình, thành phố Hà Nội"),
     ("huyện Ba Vì, tỉnh Hà Tây", "huyện Ba Vì, tỉnh Hà Tây"),  # province that ceased in 2008

@@ -80,6 +80,7 @@ def _line(text: str, conf: float = 0.95) -> OcrLine:
         ("page_no", [], ["Trang II"], "II"),  # OCR's "11": the normalizer makes it a number
         ("page_no", [], ["- 22 -"], "22"),
         ("page_no", [], ["rang 40"], "40"),  # the T lost at 150 dpi
+        ("page_no", [], ["-l5-"], "l5"),  # l for 1: the normalizer makes it 15 (not "5")
         ("book_no", ["Quyển số: 01/2013"], [], "01/2013"),
     ],
 )  # fmt: skip

@@ -15,7 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from . import codes, ids
+from . import codes, ids, lexicons
 from .dates import DateError, parse_date_digits, parse_date_words, parse_time
 from .names import normalize_name
 from .places import PlaceResolution, normalize_office, resolve_place
@@ -33,7 +33,7 @@ __all__ = [
 
 FIELD_TYPES = (
     "entry_no", "book_no", "page_no", "office", "date", "date_words", "person_name", "sex", "ethnicity",
-    "nationality", "place", "relation", "id_doc_type", "id_number", "doc_no", "time", "text",
+    "nationality", "place", "relation", "id_doc_type", "id_number", "doc_no", "time", "text", "cause",
 )  # fmt: skip
 
 
@@ -111,7 +111,25 @@ def _place(raw: str, office: bool = False, on_date: str | None = None) -> tuple[
     if res.scheme is None and res.facility is None and not res.ambiguous:
         return _bad(value, "không nhận ra địa danh / no administrative unit recognised", rules,
                     **details), factor  # fmt: skip
+    if _verified_chain(res):
+        details["verified_chain"] = True
     return _ok(value, rules, **details), factor
+
+
+# A full ward-district-province chain found as written (no fuzzy repair, nothing left over) is checked
+# against a closed list: for it to be wrong, OCR would have had to misread it into another ward of the
+# same district. The residual error of the reading is cut to this share.
+VERIFIED_CHAIN_ERROR_SHARE = 0.25
+_GENERIC_FACILITIES = frozenset({"Trạm Y tế", "Trung tâm Y tế", "Bệnh viện Đa khoa", "Nhà hộ sinh"})
+
+
+def _verified_chain(res: Any) -> bool:
+    roles = [p["role"] for p in res.parts]
+    return (
+        res.resolved and not res.fuzzy and not res.ambiguous and not res.unresolved
+        and (res.facility is None or res.facility in _GENERIC_FACILITIES)
+        and roles == ["ward", "district", "province"]
+    )  # fmt: skip
 
 
 def _name(raw: str) -> tuple[Normalized, float]:
@@ -188,6 +206,11 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             n = _id_number(raw)
         case "time":
             n = _time(raw)
+        case "cause":
+            value, rules = clean_text(raw)
+            value, fixed = lexicons.restore_phrases(value, "causes_of_death.csv")
+            rules += fixed
+            n = _ok(value, rules) if value else Normalized(None, "empty", None, rules)
         case _:  # "text" and any type this module does not know: clean text
             value, rules = clean_text(raw)
             n = _ok(value, rules) if value else Normalized(None, "empty", None, rules)
@@ -211,6 +234,8 @@ def normalize_field(
         n, factor = _bad(value, f"lỗi chuẩn hóa / normalizer error: {type(e).__name__}: {e}", []), 1.0
     if confidence is not None:
         n.confidence = confidence * factor
+        if n.details.get("verified_chain"):
+            n.confidence = 1 - (1 - n.confidence) * VERIFIED_CHAIN_ERROR_SHARE
     if factor < 1.0:
         n.details["confidence_factor"] = round(factor, 3)
     return n

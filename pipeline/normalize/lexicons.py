@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import csv
+import re
+import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -107,3 +109,32 @@ def country_index() -> dict[str, str]:
         for a in [name, *[x for x in r["aliases"].split(";") if x.strip()]]:
             idx.setdefault(fold(a).replace(" ", ""), name)
     return idx
+
+
+@cache
+def _phrases(rel: str) -> list[tuple[str, str]]:
+    """(folded, written) phrases of a one-column lexicon, longest first."""
+    rows = [r["phrase"] for r in read_csv(f"lexicons/{rel}")]
+    return sorted(((_fold_chars(p), p) for p in rows), key=lambda fp: -len(fp[0]))
+
+
+def _fold_chars(s: str) -> str:
+    """Lower case without diacritics, one character for each character (spans map back to ``s``)."""
+    return "".join("d" if c in "đĐ" else unicodedata.normalize("NFD", c)[0].lower()[:1] or c for c in s)
+
+
+def restore_phrases(text: str, rel: str) -> tuple[str, list[str]]:
+    """Known phrases whose letters OCR kept but whose diacritics it changed get the lexicon's spelling
+    ("Ủng thư phổi" -> "Ung thư phổi"); the first letter keeps the case it was written with."""
+    if not text:
+        return text, []
+    rules: list[str] = []
+    for folded, written in _phrases(rel):
+        low = _fold_chars(text)
+        for m in re.finditer(rf"(?<!\w){re.escape(folded)}(?!\w)", low):
+            span = text[m.start() : m.end()]
+            want = (written[0].upper() if span[0].isupper() else written[0].lower()) + written[1:]
+            if span != want and span.lower() != want.lower():
+                text = text[: m.start()] + want + text[m.end() :]
+                rules.append(f"lexicon:{span}->{want}")
+    return text, rules

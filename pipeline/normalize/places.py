@@ -265,6 +265,7 @@ _ABBR_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bTP\b\.?\s*", "thành phố "),
         (r"\bTX\b\.?\s*", "thị xã "),
         (r"\bTT\b\.\s*", "thị trấn "),
+        (r"\bT[Il1]\.\s*", "thị trấn "),  # "TI." / "T1.": TT. with its second T misread
         (r"\bTT\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ])", "thị trấn "),
         (r"\bĐK\b\.\s*", "đặc khu "),
         # numbered wards and districts written without a dot: "P5", "Q1", "P 12"
@@ -276,7 +277,11 @@ _ONE_LETTER = {"x": "xã", "h": "huyện", "t": "tỉnh", "q": "quận", "p": "p
 # "T:" is OCR's reading of "T." often enough to accept it
 _ONE_LETTER_RE = re.compile(r"(?<![\w.])([XxHhTtQqPp])[.:]\s*(?=[\wĐđ])")
 # a dash with a space on at least one side separates parts ("Ba Tơ -T. Quảng Ngãi"); "Gia-rai" does not
-_SPLIT = re.compile(r"\s*[,;]\s*|\s+[-–—]\s*|\s*[-–—]\s+|\s*\n\s*")
+_SPLIT = re.compile(
+    r"\s*[,;]\s*|\s+[-–—]\s*|\s*[-–—]\s+|\s*\n\s*"
+    # no space around the dash, but a unit word after it ("phường 7-quận 11", from "P7-Q.11")
+    r"|[-–—](?=(?:" + "|".join(UNIT_WORDS) + r")\b)"
+)
 
 
 @cache
@@ -605,6 +610,8 @@ def _merge_lone_letters(parts: list[str]) -> list[str]:
         prev = parts[k - 1] if k else ""
         if len(prev) == 1 and prev.lower() in _ONE_LETTER and split_part(p).kind is None:
             out[-1] = f"{_ONE_LETTER[prev.lower()]} {p}"
+        elif fold(prev) in _UNIT_BY_FOLD and split_part(p).kind is None:
+            out[-1] = f"{prev} {p}"  # a unit word alone ("TP, Hà Nội": the dot read as a comma)
         else:
             out.append(p)
     return out
