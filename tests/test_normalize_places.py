@@ -212,3 +212,19 @@ def test_fuzzy_tie_is_not_decided() -> None:
     lv.add(Unit("2", "xã", "Ia Meu", "9", "9"), "Ia Meu")
     assert lv.fuzzy("la Mcn", "9")[0][0].code == "1"  # l for I only: unique
     assert lv.fuzzy("la Men", "9") == ([], -1)  # e~c and n~u: equally close to both, nothing chosen
+
+
+@pytest.mark.parametrize(
+    ("raw", "verified"),
+    [
+        ("xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", True),  # the whole chain, as written
+        ("Trạm Y tế X. Hòa Thịnh - H. Tây Hòa - T. Phú Yên", True),
+        ("huyện Tây Hòa, tỉnh Phú Yên", False),  # no ward: a misread has more valid names to land on
+        ("thôn Phú Lộc, xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", False),  # free text not checked
+        ("xã la Giai, huyện Chư Sê, tỉnh Gia Lai", False),  # repaired by fuzzy matching
+    ],
+)
+def test_a_verified_chain_keeps_less_residual_error(raw: str, verified: bool) -> None:
+    n = normalize_field("place", raw, confidence=0.8)
+    assert n.status == "ok"
+    assert (n.confidence > 0.9) == verified, n.confidence

@@ -13,7 +13,14 @@ from pipeline.layout import find_table, read_foot, remove_rules
 from pipeline.model import BBox, Entry, FieldStatus, FieldValue, OcrLine, PageStatus
 from pipeline.ocr import get_engine
 from pipeline.preprocess import upright
-from pipeline.read_page import ReadOptions, _check_entry_numbers, _find_page_field, read_page, read_ref
+from pipeline.read_page import (
+    ReadOptions,
+    _check_entry_numbers,
+    _find_page_field,
+    _page_consensus,
+    read_page,
+    read_ref,
+)
 from pipeline.templates import templates_for
 
 SAMPLES = Path(__file__).resolve().parents[1] / "data" / "sample_scans"
@@ -126,3 +133,29 @@ def test_entry_numbers_without_a_clear_run_are_only_flagged() -> None:
     _check_entry_numbers(tpl, entries)
     got = [(e.fields["so"].value, e.fields["so"].status.value) for e in entries]
     assert got == [("1", "ok"), ("2", "ok"), ("5", "invalid"), ("6", "ok")]
+
+
+def _officers(*cells: tuple[str, str]) -> list[Entry]:
+    return [
+        Entry(row=i, bbox=BBox(0, 0, 1, 1),
+              fields={"nguoiThucHien": FieldValue("nguoiThucHien", v, v, 0.95 if s == "ok" else 0.6, None, FieldStatus(s))})
+        for i, (v, s) in enumerate(cells, start=1)
+    ]  # fmt: skip
+
+
+def test_officer_name_agreed_by_the_page_is_accepted() -> None:
+    tpl = templates_for("khai_tu")[0]
+    a, b = "PHẠM THỊ YẾN", "PHẠM THỊ YÊN"
+    entries = _officers((a, "ok"), (a, "low_confidence"), (a, "ok"), (b, "low_confidence"), (a, "invalid"))
+    _page_consensus(tpl, entries, 0.9)
+    got = [e.fields["nguoiThucHien"].status.value for e in entries]
+    assert got == ["ok", "ok", "ok", "low_confidence", "invalid"]  # another reading, an invalid one: unchanged
+    assert entries[1].fields["nguoiThucHien"].confidence == 0.9
+
+
+def test_no_consensus_without_three_agreeing_rows() -> None:
+    tpl = templates_for("khai_tu")[0]
+    a = "PHẠM THỊ YẾN"
+    entries = _officers((a, "ok"), (a, "low_confidence"))
+    _page_consensus(tpl, entries, 0.9)
+    assert entries[1].fields["nguoiThucHien"].status == FieldStatus.LOW_CONFIDENCE
