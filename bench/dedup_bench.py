@@ -142,6 +142,11 @@ def _link_child(src: Path, dst: Path, config: str) -> None:
     dst.with_suffix(".json").write_text(json.dumps(info))
 
 
+def _dictionary_encoded(values: list[Any]) -> list[Any]:
+    memo: dict[Any, Any] = {}
+    return [v if v is None else memo.setdefault(v, v) for v in values]
+
+
 def run_hotich_isolated(records: list[dict[str, Any]], truth: set[tuple[str, str]], config: str) -> dict[str, Any]:
     """The linkage in a subprocess fed column lists from a file, so the bench's own structures
     (generator dicts, truth set) do not count in the peak memory; wall = the ``link`` call only."""
@@ -153,7 +158,9 @@ def run_hotich_isolated(records: list[dict[str, Any]], truth: set[tuple[str, str
     names = list(dict.fromkeys(k for r in records for k in r))
     with tempfile.TemporaryDirectory() as tmp:
         src, dst = Path(tmp) / "records.pkl", Path(tmp) / "pairs.npz"
-        columns = {c: [r.get(c) for r in records] for c in names if c not in ("entity_id", "kind")}
+        # one list per column, each distinct value stored once (as a dictionary-encoded column of
+        # Arrow or Parquet holds it); the truth columns stay behind
+        columns = {c: _dictionary_encoded([r.get(c) for r in records]) for c in names if c not in ("entity_id", "kind")}
         with src.open("wb") as f:
             pickle.dump(columns, f, protocol=5)
         del columns

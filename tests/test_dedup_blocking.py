@@ -67,3 +67,34 @@ def test_vn_blocking_never_all_pairs_and_finds_planted_duplicates() -> None:
     found = {tuple(sorted((ids[a], ids[b]))) for a, b in zip(i.tolist(), j.tolist(), strict=True)}
     recall = len(truth & found) / len(truth)
     assert recall > 0.97
+
+
+def test_key_codes_in_order_of_appearance_missing_is_minus_one() -> None:
+    cases = [
+        (["Nguyễn Văn An", None, "NGUYEN VAN AN", "Lê Thị Bình", ""], "given", [0, -1, 0, 1, -1]),
+        (["1990-01-02", "02/01/1990", "1990", None], "year", [0, 0, 0, -1]),
+        (["Huỳnh Văn A", "Hoàng Thị B", "Võ C"], "surname", [0, 0, 1]),
+    ]
+    for values, transform, want in cases:
+        assert key_codes(values, transform).tolist() == want, (values, transform)
+
+
+def test_per_rule_block_cap_skips_only_that_rules_big_blocks() -> None:
+    from pipeline.dedup.config import config_from_dict
+
+    a = np.array([0, 0, 0, 1, 1, 2, 2, 2, 2])  # blocks of 3, 2 and 4 records
+    b = np.array([5, 5, 6, 6, 7, 7, 8, 8, -1])
+    cases = [  # caps per rule -> pairs per rule, skipped blocks per rule
+        ([None, None], [3 + 1 + 6, 4], [0, 0]),
+        ([3, None], [3 + 1, 4], [1, 0]),
+        ([2, 1], [1, 0], [2, 4]),
+    ]
+    for caps, per_rule, skipped in cases:
+        _, _, st = block_pairs([a, b], len(a), None, caps)
+        assert st.pairs_per_rule == per_rule and st.skipped_blocks == skipped, caps
+    cfg = config_from_dict({
+        "comparisons": [{"name": "ten", "kind": "name", "column": "nksHoTen", "part": "given"}],
+        "keys": {"t": {"column": "nksHoTen", "transform": "given"}, "y": {"column": "nksNgaySinh", "transform": "year"}},
+        "blocking": [["t", "y"], {"keys": ["t"], "max_block_size": 20}],
+    })
+    assert cfg.blocking == [["t", "y"], ["t"]] and cfg.rule_max_block == [None, 20]

@@ -120,3 +120,19 @@ PLACE = PlaceComparison("noi_sinh", "nksNoiSinh")
 )
 def test_place_levels(a, b, expected) -> None:
     assert level(PLACE, a, b) == expected
+
+
+def test_factorize_and_map_distinct() -> None:
+    from pipeline.dedup.comparisons import _factorize, map_distinct
+
+    cases = [
+        (["b", "a", "b", None, "", "c"], [0, 1, 0, -1, -1, 2], ["b", "a", "c"]),
+        ([None, None], [-1, -1], []),
+        ([], [], []),
+    ]
+    for values, codes, uniq in cases:
+        c, u = _factorize(values)
+        assert c.tolist() == codes and u == uniq
+    calls: list[str] = []
+    assert map_distinct(lambda v: calls.append(v) or v.upper(), ["x", "y", "x", "x"]) == ["X", "Y", "X", "X"]
+    assert calls == ["x", "y"]  # once per distinct value

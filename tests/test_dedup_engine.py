@@ -132,3 +132,54 @@ def test_twins_are_not_linked(synthetic) -> None:
     assert len(twins) >= 10
     linked = sum(res.clusters[a["record_id"]] == res.clusters[b["record_id"]] for a, b in twins)
     assert linked / len(twins) < 0.2
+
+
+def _twin_pair(given_b: str) -> list[dict[str, str]]:
+    base = {"nksHoTen": "Trần Thị Phương", "nksNgaySinh": "1993-07-04", "nksGioiTinh": "Nữ",
+            "nksNoiSinh": "xã Nghĩa Lợi, huyện Nghĩa Hưng, tỉnh Nam Định", "meHoTen": "Nguyễn Thị Minh",
+            "meNgaySinh": "1958", "chaHoTen": "Trần Văn Trí Anh", "chaNgaySinh": "1951"}
+    return [{"record_id": "a", **base}, {"record_id": "b", **base, "nksHoTen": f"Trần Thị {given_b}"}]
+
+
+@pytest.mark.parametrize(
+    ("given_b", "ten_level", "held"),
+    [
+        ("Thảo", "else", True),  # twins: given names entirely different -> review, never an automatic link
+        ("Phương", "exact", False),
+        ("Phuong", "exact_folded", False),  # diacritics lost: the same name
+        ("Phưong", "exact_folded", False),
+    ],
+)
+def test_review_only_levels_hold_pairs_back(synthetic, given_b: str, ten_level: str, held: bool) -> None:
+    """``review_only`` in the YAML: a pair at such a level is never linked by the model alone."""
+    recs, _, cfg, _ = synthetic
+    assert cfg.review_only == {"ten": ["else"]}
+    res = link(recs[:300] + _twin_pair(given_b), cfg)
+    row = res.explain("a", "b")
+    assert row is not None and row["ten_level"] == ten_level
+    if held:
+        assert row["status"] == "review" and res.clusters["a"] != res.clusters["b"]
+        assert ("a", "b") in {(x, y) for x, y, _ in res.review_pairs}
+    else:
+        assert row["status"] == "link" and res.clusters["a"] == res.clusters["b"]
+
+
+def test_review_only_unknown_level_is_rejected() -> None:
+    from pipeline.dedup.config import config_from_dict
+
+    data = {"comparisons": [{"name": "ten", "kind": "name", "column": "nksHoTen", "part": "given"}],
+            "keys": {"t": {"column": "nksHoTen", "transform": "given"}}, "blocking": [["t"]]}
+    with pytest.raises(ValueError, match="no level"):
+        config_from_dict({**data, "review_only": {"ten": ["nope"]}})
+    with pytest.raises(ValueError, match="unknown comparison"):
+        config_from_dict({**data, "review_only": {"ho": ["else"]}})
+
+
+def test_column_lists_link_as_records_do(synthetic) -> None:
+    """The column-wise input (one list per column, no dict per record) gives the same links."""
+    recs, _, cfg, _ = synthetic
+    part = recs[:1500]
+    columns = {c: [r.get(c) for r in part] for c in part[0]}
+    a, b = link(part, cfg), link(columns, cfg)
+    assert a.ids == b.ids and a.clusters == b.clusters
+    assert (a.pairs.i == b.pairs.i).all() and (a.pairs.probability == b.pairs.probability).all()

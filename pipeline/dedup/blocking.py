@@ -124,17 +124,12 @@ class BlockingStats:
 def key_codes(values: list[str | None], transform: str) -> np.ndarray:
     """Integer code per record for the transformed value (-1 when missing)."""
     fn = KEY_TRANSFORMS[transform]
-    cache: dict[str | None, int] = {}
     index: dict[str, int] = {}
-    out = np.empty(len(values), dtype=np.int64)
-    for k, v in enumerate(values):
-        c = cache.get(v)
-        if c is None:
-            key = fn(v)
-            c = -1 if key is None else index.setdefault(key, len(index))
-            cache[v] = c
-        out[k] = c
-    return out
+    code_of: dict[str | None, int] = {}
+    for v in dict.fromkeys(values):  # the transform once per distinct value, in order of appearance
+        key = fn(v)
+        code_of[v] = -1 if key is None else index.setdefault(key, len(index))
+    return np.fromiter(map(code_of.__getitem__, values), dtype=np.int64, count=len(values))
 
 
 def combine_codes(parts: list[np.ndarray]) -> np.ndarray:
@@ -214,14 +209,16 @@ def block_pairs(
     rule_codes: list[np.ndarray],
     n: int,
     source: np.ndarray | None = None,
-    max_block_size: int | None = 5000,
+    max_block_size: int | None | list[int | None] = 5000,
 ) -> tuple[np.ndarray, np.ndarray, BlockingStats]:
-    """Union of the rules' pairs, deduplicated, sorted; with ``source`` only pairs across sources."""
+    """Union of the rules' pairs, deduplicated, sorted; with ``source`` only pairs across sources.
+    ``max_block_size``: one cap for all rules, or one per rule."""
     keys: list[np.ndarray] = []
     per_rule: list[int] = []
     skipped: list[int] = []
-    for codes in rule_codes:
-        i, j, sk = pairs_within(codes, max_block_size)
+    caps = max_block_size if isinstance(max_block_size, list) else [max_block_size] * len(rule_codes)
+    for codes, cap in zip(rule_codes, caps, strict=True):
+        i, j, sk = pairs_within(codes, cap)
         i, j = _cross_source(i, j, source)
         per_rule.append(len(i))
         skipped.append(sk)

@@ -10,8 +10,10 @@ computed once per distinct *value pair*, which makes names and dates cheap at sc
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from itertools import repeat
 from typing import Any
 
 import numpy as np
@@ -49,16 +51,18 @@ class Prepared:
 def _factorize(values: list[Any]) -> tuple[np.ndarray, list[Any]]:
     """Codes (-1 for None/'') and the distinct values in order of appearance."""
     index: dict[Any, int] = {}
-    codes = np.empty(len(values), dtype=np.int32)
-    for k, v in enumerate(values):
-        if v is None or v == "":
-            codes[k] = -1
-            continue
-        c = index.get(v)
-        if c is None:
-            c = index[v] = len(index)
-        codes[k] = c
+    for v in dict.fromkeys(values):  # distinct values first: the per-record pass stays in C
+        if v is not None and v != "":
+            index[v] = len(index)
+    codes = np.fromiter(map(index.get, values, repeat(-1)), dtype=np.int32, count=len(values))
     return codes, list(index)
+
+
+def map_distinct(fn: Callable[[Any], Any], values: list[Any]) -> list[Any]:
+    """``[fn(v) for v in values]`` with ``fn`` run once per distinct value (names and dates repeat:
+    at 1M records a column has a few hundred thousand distinct values at most)."""
+    memo = {v: fn(v) for v in dict.fromkeys(values)}
+    return list(map(memo.__getitem__, values))
 
 
 def _subcodes(keys: list[str]) -> np.ndarray:
@@ -188,13 +192,7 @@ class NameComparison(Comparison):
         return v or None
 
     def prepare(self, values: list[str | None]) -> Prepared:
-        memo: dict[str | None, str | None] = {}
-        vals = []
-        for v in values:
-            if v not in memo:
-                memo[v] = self._value(v)
-            vals.append(memo[v])
-        codes, uniq = _factorize(vals)
+        codes, uniq = _factorize(map_distinct(self._value, values))
         strs = np.array(uniq, dtype=object)
         folded = [fold(s) if s != "\x00" else "" for s in uniq]
         attrs: dict[str, Any] = {"canon": strs, "fold": np.array(folded, dtype=object)}
@@ -323,8 +321,7 @@ class DateComparison(Comparison):
         ]
 
     def prepare(self, values: list[str | None]) -> Prepared:
-        parsed = [parse_date(v, self.date_format) for v in values]
-        codes, uniq = _factorize(parsed)
+        codes, uniq = _factorize(map_distinct(lambda v: parse_date(v, self.date_format), values))
         y = np.array([int(u[0]) if u[0].isdigit() else -9999 for u in uniq], dtype=np.int64)
         mo = np.array([u[1] for u in uniq], dtype=object)
         d = np.array([u[2] for u in uniq], dtype=object)
@@ -365,11 +362,11 @@ class YearComparison(Comparison):
         self.level_names = ["exact", "within_1", "within_3", "else"]
 
     def prepare(self, values: list[str | None]) -> Prepared:
-        ys = []
-        for v in values:
+        def year(v: str | None) -> int | None:
             pd = parse_date(v)
-            ys.append(int(pd[0]) if pd else None)
-        codes, uniq = _factorize(ys)
+            return int(pd[0]) if pd else None
+
+        codes, uniq = _factorize(map_distinct(year, values))
         return Prepared(codes, {"y": np.array(uniq, dtype=np.int64)})
 
     def _compare(self, p: Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -413,7 +410,7 @@ class ExactComparison(Comparison):
         return str(v).strip()
 
     def prepare(self, values: list[str | None]) -> Prepared:
-        codes, uniq = _factorize([self._norm(v) for v in values])
+        codes, uniq = _factorize(map_distinct(self._norm, values))
         p = Prepared(codes, {})
         if self.tf and uniq:
             p.tf[0] = _freq(codes, np.arange(len(uniq), dtype=np.int64))
@@ -437,7 +434,7 @@ class PlaceComparison(Comparison):
         self.level_names = ["exact_folded", "same_unit", "same_province", "else"]
 
     def prepare(self, values: list[str | None]) -> Prepared:
-        codes, uniq = _factorize([fold(v) if v else None for v in values])
+        codes, uniq = _factorize(map_distinct(lambda v: fold(v) if v else None, values))
         raw_of: dict[int, str] = {}
         for k, c in enumerate(codes.tolist()):
             if c >= 0 and c not in raw_of:
@@ -485,7 +482,7 @@ class EditDistanceComparison(Comparison):
         return s or None
 
     def prepare(self, values: list[str | None]) -> Prepared:
-        codes, uniq = _factorize([self._norm(v) for v in values])
+        codes, uniq = _factorize(map_distinct(self._norm, values))
         p = Prepared(codes, {"s": np.array(uniq, dtype=object)})
         if self.tf and uniq:
             p.tf[0] = _freq(codes, np.arange(len(uniq), dtype=np.int64))
@@ -515,7 +512,7 @@ class JaroWinklerComparison(Comparison):
         self.level_names = ["exact"] + [f"jw>={t:g}" for t in self.thresholds] + ["else"]
 
     def prepare(self, values: list[str | None]) -> Prepared:
-        codes, uniq = _factorize([fold(v) if v and str(v).strip() else None for v in values])
+        codes, uniq = _factorize(map_distinct(lambda v: fold(v) if v and str(v).strip() else None, values))
         p = Prepared(codes, {"s": np.array(uniq, dtype=object)})
         if self.tf and uniq:
             p.tf[0] = _freq(codes, np.arange(len(uniq), dtype=np.int64))

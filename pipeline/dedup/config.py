@@ -57,6 +57,11 @@ class DedupConfig:
     # "learned": the family class's agreement vector s comes out of the 3-class EM; "fixed": s = m on the
     # family comparisons and the date (twins), s = u on the person's own fields; only its prior is fitted
     family_agreement: str = "learned"
+    # comparison -> levels at which the model alone never links: such pairs go to review instead
+    review_only: dict[str, list[str]] = field(default_factory=dict)
+    # per prediction rule: its own block-size cap (None: max_block_size); a rule without a date on
+    # common values (mother's full name + surname + year) has blocks that grow with N
+    rule_max_block: list[int | None] = field(default_factory=list)
 
     def build_comparisons(self) -> list[Comparison]:
         return [c.build() for c in self.comparisons]
@@ -83,6 +88,15 @@ class DedupConfig:
         for f in self.family_comparisons:
             if f not in names:
                 raise ValueError(f"family_class names unknown comparison {f!r}")
+        built = {c.name: c for c in self.build_comparisons()}
+        for name, levels in self.review_only.items():
+            if name not in built:
+                raise ValueError(f"review_only names unknown comparison {name!r}")
+            for lv in levels:
+                if lv not in built[name].level_names:
+                    raise ValueError(f"review_only: {name!r} has no level {lv!r}")
+        if self.family_agreement not in ("learned", "fixed"):
+            raise ValueError("family_agreement must be learned or fixed")
         if self.link_type not in ("dedupe", "link_only"):
             raise ValueError("link_type must be dedupe or link_only")
 
@@ -108,8 +122,9 @@ def config_from_dict(data: dict[str, Any]) -> DedupConfig:
         name=data.get("name", "dedup"),
         comparisons=comps,
         keys=keys,
-        blocking=[list(r) for r in data["blocking"]],
-        training_blocking=[list(r) for r in data.get("training_blocking", data["blocking"][:2])],
+        blocking=[_rule_keys(r) for r in data["blocking"]],
+        rule_max_block=[_rule_cap(r) for r in data["blocking"]],
+        training_blocking=[_rule_keys(r) for r in data.get("training_blocking", data["blocking"][:2])],
         id_column=data.get("id_column", "record_id"),
         link_type=data.get("link_type", "dedupe"),
         source_column=data.get("source_column"),
@@ -125,9 +140,20 @@ def config_from_dict(data: dict[str, Any]) -> DedupConfig:
         seed=int(model.get("seed", 1)),
         family_comparisons=list(model.get("family_class", [])),
         family_agreement=str(model.get("family_agreement", "learned")),
+        review_only={k: list(v) for k, v in (data.get("review_only") or {}).items()},
     )
     cfg.validate()
     return cfg
+
+
+def _rule_keys(rule: list[str] | dict[str, Any]) -> list[str]:
+    """A rule is a list of keys, or ``{keys: [...], max_block_size: N}``."""
+    return list(rule["keys"] if isinstance(rule, dict) else rule)
+
+
+def _rule_cap(rule: list[str] | dict[str, Any]) -> int | None:
+    cap = rule.get("max_block_size") if isinstance(rule, dict) else None
+    return None if cap is None else int(cap)
 
 
 def default_config_path(name: str = "khai_sinh") -> Path:

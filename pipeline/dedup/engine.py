@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,7 @@ from pipeline.dedup.blocking import (
     sample_block_pairs,
 )
 from pipeline.dedup.cluster import choose_representatives, connected_components
-from pipeline.dedup.comparisons import Comparison, Prepared
+from pipeline.dedup.comparisons import Comparison, Prepared, map_distinct
 from pipeline.dedup.config import DedupConfig
 from pipeline.dedup.model import (
     FSModel,
@@ -38,7 +38,7 @@ from pipeline.dedup.model import (
     posterior,
 )
 
-__all__ = ["PairTable", "LinkResult", "link", "VIA_MODEL", "VIA_EXACT", "VIA_DECISION"]
+__all__ = ["PairTable", "LinkResult", "link", "review_only_mask", "VIA_MODEL", "VIA_EXACT", "VIA_DECISION"]
 
 VIA_MODEL, VIA_EXACT, VIA_DECISION = 0, 1, 2
 _VIA_NAMES = {VIA_MODEL: "model", VIA_EXACT: "exact_key", VIA_DECISION: "decision"}
@@ -88,7 +88,7 @@ class LinkResult:
     def row(self, k: int) -> dict[str, Any]:
         p = self.pairs
         thr = self.stats["thresholds"]
-        review = p.decision[k] < 0 and p.via[k] == VIA_MODEL and thr["review"] <= p.probability[k] < thr["match"]
+        review = p.decision[k] < 0 and p.via[k] == VIA_MODEL and thr["review"] <= p.probability[k] and not p.accepted[k]
         out: dict[str, Any] = {
             "record_id_l": self.ids[p.i[k]],
             "record_id_r": self.ids[p.j[k]],
@@ -126,8 +126,17 @@ def _clean(v: Any) -> str | None:
     return s
 
 
-def _column(records: list[Mapping[str, Any]], name: str) -> list[str | None]:
-    return [_clean(r.get(name)) for r in records]
+Records = list[Mapping[str, Any]] | Mapping[str, Sequence[Any]]
+
+
+def _column(records: Records, name: str) -> list[str | None]:
+    if isinstance(records, Mapping):  # column-wise input: no per-record dicts held (memory at 1M+)
+        col = records.get(name)
+        n = len(next(iter(records.values()))) if records else 0
+        raw = [None] * n if col is None else col
+    else:
+        raw = [r.get(name) for r in records]
+    return map_distinct(_clean, list(raw))
 
 
 def compute_levels(comps: list[Comparison], preps: list[Prepared], i: np.ndarray, j: np.ndarray) -> np.ndarray:
@@ -199,12 +208,23 @@ def compute_weights(
     return w
 
 
+def review_only_mask(comps: list[Comparison], review_only: Mapping[str, list[str]], levels: np.ndarray) -> np.ndarray:
+    """Pairs at a level the configuration keeps from automatic links (e.g. given names that differ
+    entirely: with the same parents and birth day that is a twin far more often than one child)."""
+    held = np.zeros(len(levels), dtype=bool)
+    for c, comp in enumerate(comps):
+        for name in review_only.get(comp.name, []):
+            held |= levels[:, c] == comp.level_names.index(name)
+    return held
+
+
 def link(
-    records: list[Mapping[str, Any]],
+    records: Records,
     config: DedupConfig,
     decisions: Mapping[tuple[str, str], bool] | None = None,
 ) -> LinkResult:
-    """Link ``records`` (dicts with ``config.id_column`` and the compared columns).
+    """Link ``records`` (dicts with ``config.id_column`` and the compared columns, or one list per
+    column name: the same data without a dict per record).
 
     ``decisions`` maps a pair of record ids to a reviewer's verdict (True = same person); it always
     wins over the model, including transitively (a "different" pair never ends in one cluster).
@@ -212,8 +232,8 @@ def link(
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     rng = np.random.default_rng(config.seed)
-    n = len(records)
-    ids = [str(r.get(config.id_column)) for r in records]
+    ids = [str(v) for v in _column(records, config.id_column)]
+    n = len(ids)
     if len(set(ids)) != n:
         raise ValueError(f"{config.id_column} values must be unique")
     comps = config.build_comparisons()
@@ -252,11 +272,13 @@ def link(
 
     # 2. blocking
     rule_codes = [combine_codes([kc[k] for k in rule]) for rule in config.blocking]
-    bi, bj, bstats = block_pairs(rule_codes, n, source, config.max_block_size)
+    caps = [config.rule_max_block[k] if k < len(config.rule_max_block) and config.rule_max_block[k] else
+            config.max_block_size for k in range(len(rule_codes))]
+    bi, bj, bstats = block_pairs(rule_codes, n, source, caps)
     if exact_keys:
         keep = ~np.isin(bi * n + bj, ex_i * n + ex_j)
         bi, bj = bi[keep], bj[keep]
-    index = {r: k for k, r in enumerate(ids)}
+    index = {r: k for k, r in enumerate(ids)} if decisions else {}  # a 1M-entry dict only when needed
     dec: dict[int, bool] = {}
     for (a, b), same in (decisions or {}).items():
         if a in index and b in index and a != b:
@@ -355,10 +377,11 @@ def link(
         for k, pos in zip(keys.tolist(), range(len(keys)), strict=True):
             if k in dec:
                 decision[pos] = 1 if dec[k] else 0
-    accepted = (prob >= config.match_threshold) | (via == VIA_EXACT)
+    held = review_only_mask(comps, config.review_only, levels)
+    accepted = ((prob >= config.match_threshold) & ~held) | (via == VIA_EXACT)
     accepted[decision == 1] = True
     accepted[decision == 0] = False
-    review = (decision < 0) & (via == VIA_MODEL) & (prob >= config.review_threshold) & (prob < config.match_threshold)
+    review = (decision < 0) & (via == VIA_MODEL) & (prob >= config.review_threshold) & ~accepted
 
     # 6. clusters: decisions first, exact duplicates, then model links strongest first
     acc = np.nonzero(accepted)[0]
@@ -394,6 +417,8 @@ def link(
         "candidate_pairs": int(len(bi)),
         "pairs_per_rule": dict(zip([" & ".join(r) for r in config.blocking], bstats.pairs_per_rule, strict=True)),
         "skipped_blocks": int(sum(bstats.skipped_blocks)),
+        "skipped_blocks_per_rule": dict(zip([" & ".join(r) for r in config.blocking], bstats.skipped_blocks,
+                                            strict=True)),
         "exact_duplicate_pairs": int(len(ex_i)),
         "decision_pairs": int(has_dec.sum()),
         "accepted_pairs": int(accepted.sum()),
