@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.model import BBox, OcrLine
+from pipeline.normalize.text import fold_chars as fold
 from pipeline.templates import ColumnSpec, FieldSpec
 
 
@@ -25,15 +26,6 @@ class CellPart:
     raw: str
     confidence: float
     bbox: BBox | None
-
-
-def fold(text: str) -> str:
-    """Lower-case, accent-free copy of ``text`` with exactly one output char per input char."""
-    out = []
-    for ch in text:
-        base = unicodedata.normalize("NFD", ch)[0]
-        out.append("d" if base in "đĐ" else base.lower() if len(base.lower()) == 1 else base)
-    return "".join(out)
 
 
 class _Cell:

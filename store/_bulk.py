@@ -31,6 +31,8 @@ class _Statements:
     values: str  # INSERT ... VALUES (placeholders) ON CONFLICT ...
     from_temp: str | None  # PostgreSQL: INSERT ... SELECT FROM the temp table ON CONFLICT ...
     temp: str | None  # PostgreSQL: the temp table's name
+    procs: list[Any]  # bind processor per column (None: the driver takes the value as it is)
+    binary: list[str] | None  # PostgreSQL: wire types for a binary COPY (None: COPY as text)
 
 
 _cache: dict[tuple, _Statements] = {}
@@ -51,6 +53,7 @@ def _statements(
     upsert = f"ON CONFLICT ({target}) DO UPDATE SET {sets}" if conflict else ""
     if only_ocr:
         upsert += f" WHERE \"{table.name}\".source = 'ocr'"
+    procs = [_processor(conn, c) for c in cols]
     if dialect.name == "postgresql":
         marks = ", ".join("%s::JSON" if isinstance(c.type, JSON) else "%s" for c in cols)
         temp = f"_load_{table.name}"
@@ -59,10 +62,14 @@ def _statements(
             f'INSERT INTO "{table.name}" ({names}) VALUES ({marks}) {upsert}',
             f'INSERT INTO "{table.name}" ({names}) SELECT {names} FROM "{temp}" {upsert}',
             temp,
+            procs,
+            _binary_types(conn, cols),
         )
     else:
         marks = ", ".join("?" for _ in cols)
-        st = _Statements(cols, f'INSERT INTO "{table.name}" ({names}) VALUES ({marks}) {upsert}', None, None)
+        st = _Statements(
+            cols, f'INSERT INTO "{table.name}" ({names}) VALUES ({marks}) {upsert}', None, None, procs, None
+        )
     _cache[key] = st
     return st
 
@@ -82,11 +89,10 @@ def _converted(rows: list[tuple], i: int, proc: Any) -> list[tuple]:
     return [r[:i] + (proc(r[i]),) + r[i + 1 :] for r in rows]
 
 
-def _bind(conn: Connection, st: _Statements, rows: list[tuple]) -> list[tuple]:
+def _bind(st: _Statements, rows: list[tuple]) -> list[tuple]:
     # only the columns that need it (on SQLite: the timestamps, one shared value per batch); a full
     # transpose of the rows cost more than the inserts of a small table
-    for i, col in enumerate(st.cols):
-        proc = _processor(conn, col)
+    for i, proc in enumerate(st.procs):
         if proc is not None:
             rows = _converted(rows, i, proc)
     return rows
@@ -118,7 +124,7 @@ def insert_new(conn: Connection, table: Table, columns: Sequence[str], rows: lis
 def _write(conn: Connection, st: _Statements, table: Table, rows: list[tuple], new: bool) -> None:
     """SQLite: executemany. PostgreSQL: psycopg's pipelined executemany for a few rows; for many, a binary
     COPY, straight into the table for ``new`` rows, else through the temp table."""
-    rows = _bind(conn, st, rows)
+    rows = _bind(st, rows)
     columns = [c.name for c in st.cols]
     if conn.dialect.name != "postgresql":
         conn.exec_driver_sql(st.values, rows)
@@ -127,7 +133,7 @@ def _write(conn: Connection, st: _Statements, table: Table, rows: list[tuple], n
     elif new:
         names = ", ".join(f'"{c}"' for c in columns)
         sql = f'COPY "{table.name}" ({names}) FROM STDIN'
-        _pg(conn, sql, lambda cur: _copy(cur, sql, rows, _binary_types(conn, st.cols)))
+        _pg(conn, sql, lambda cur: _copy(cur, sql, rows, st.binary))
     else:
         _pg(conn, st.from_temp, lambda cur: _copy_then_insert(conn, cur, st, columns, table, rows))
 
@@ -173,7 +179,7 @@ def _copy_then_insert(
             f'FROM "{table.name}" LIMIT 0'
         )
         made.add(st.temp)
-    _copy(cur, f'COPY "{st.temp}" ({names}) FROM STDIN', rows, _binary_types(conn, st.cols))
+    _copy(cur, f'COPY "{st.temp}" ({names}) FROM STDIN', rows, st.binary)
     cur.execute(st.from_temp)
     cur.execute(f'TRUNCATE "{st.temp}"')  # the same transaction may load another batch
 

@@ -251,8 +251,9 @@ class NameComparison(Comparison):
                 # is one edit away
                 idx = np.nonzero(todo)[0]
                 if len(idx):
-                    near = _dl(at["fold"][a[idx]], at["fold"][b[idx]], 1) <= 1
-                    put(np.isin(np.arange(len(a)), idx[near]), 3)
+                    near = np.zeros(len(a), dtype=bool)
+                    near[idx[_dl(at["fold"][a[idx]], at["fold"][b[idx]], 1) <= 1]] = True
+                    put(near, 3)
                 k = 4
         idx = np.nonzero(todo)[0]
         if len(idx):

@@ -370,16 +370,14 @@ def validate_entry_numbers(numbers: list[str | None]) -> dict[int, str]:
     each break in the sequence is flagged once.
     """
     read = [(i, int(s)) for i, s in enumerate(numbers) if s and s.isdecimal()]
-    offsets = Counter(n - i for i, n in read)
-    if offsets:
-        offset, votes = offsets.most_common(1)[0]
-        if votes * 2 > len(read) and votes >= 2:
-            return {
-                i: f"số {numbers[i]} không theo thứ tự của trang (cần {offset + i}) / entry number "
-                f"{numbers[i]} is out of the page's sequence (expected {offset + i})"
-                for i, n in read
-                if n != offset + i
-            }
+    run = entry_number_sequence(numbers, min_votes=2)
+    if run is not None:
+        return {
+            i: f"số {numbers[i]} không theo thứ tự của trang (cần {int(run[i])}) / entry number "
+            f"{numbers[i]} is out of the page's sequence (expected {int(run[i])})"
+            for i, n in read
+            if n != int(run[i])
+        }
     bad: dict[int, str] = {}
     prev: int | None = None
     seen: set[int] = set()

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import csv
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .text import fold, nfc, tone_key
+from .text import fold, fold_chars, nfc, tone_key
 
 DATA = Path(__file__).resolve().parents[2] / "data"
 
@@ -115,12 +114,7 @@ def country_index() -> dict[str, str]:
 def _phrases(rel: str) -> list[tuple[str, str]]:
     """(folded, written) phrases of a one-column lexicon, longest first."""
     rows = [r["phrase"] for r in read_csv(f"lexicons/{rel}")]
-    return sorted(((_fold_chars(p), p) for p in rows), key=lambda fp: -len(fp[0]))
-
-
-def _fold_chars(s: str) -> str:
-    """Lower case without diacritics, one character for each character (spans map back to ``s``)."""
-    return "".join("d" if c in "đĐ" else unicodedata.normalize("NFD", c)[0].lower()[:1] or c for c in s)
+    return sorted(((fold_chars(p), p) for p in rows), key=lambda fp: -len(fp[0]))
 
 
 def restore_phrases(text: str, rel: str) -> tuple[str, list[str]]:
@@ -129,8 +123,8 @@ def restore_phrases(text: str, rel: str) -> tuple[str, list[str]]:
     if not text:
         return text, []
     rules: list[str] = []
+    low = fold_chars(text)  # a replacement changes diacritics only: the folded text stays the same
     for folded, written in _phrases(rel):
-        low = _fold_chars(text)
         for m in re.finditer(rf"(?<!\w){re.escape(folded)}(?!\w)", low):
             span = text[m.start() : m.end()]
             want = (written[0].upper() if span[0].isupper() else written[0].lower()) + written[1:]

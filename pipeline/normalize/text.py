@@ -224,6 +224,16 @@ def strip_diacritics(s: str) -> str:
 
 
 @lru_cache(maxsize=65536)
+def fold_chars(text: str) -> str:
+    """Lower-case, accent-free copy of ``text`` with exactly one output char per input char (spans of
+    a match in the result are spans of ``text``)."""
+    out = []
+    for ch in text:
+        base = unicodedata.normalize("NFD", ch)[0]
+        out.append("d" if base in "đĐ" else base.lower() if len(base.lower()) == 1 else base)
+    return "".join(out)
+
+
 def fold(s: str) -> str:
     """Diacritic-free, lower-case, single-spaced key: ``"Hòa Thịnh"`` -> ``"hoa thinh"``."""
     s = strip_diacritics(nfc(s)).lower()
