@@ -1,7 +1,8 @@
 """Relational schema of the store (SQLAlchemy 2 declarative).
 
 The Alembic migrations in ``store/migrations/versions`` create exactly these tables; a test compares
-the two so they cannot drift. Names are plain and identical on SQLite and PostgreSQL.
+the two so they cannot drift (one declared difference: on PostgreSQL ``field_value -> record`` is
+checked by statement triggers, migration 0004). Names are plain and identical on SQLite and PostgreSQL.
 
 Lineage: source_file (hash) -> page -> record -> field_value; page_field holds the page-level
 fields (quyenSo, noiDangKy, trangSo) once per page; run/run_page say which run saw which page;
@@ -144,7 +145,9 @@ class _FieldColumns:
 class FieldValue(_FieldColumns, Base):
     __tablename__ = "field_value"
 
-    # (record, key) is the identity: no surrogate id, one index less to maintain on bulk loads
+    # (record, key) is the identity: no surrogate id, one index less to maintain on bulk loads.
+    # On PostgreSQL this key is enforced once per statement by triggers (migration 0004): the same rule,
+    # without one lookup per value
     record_id: Mapped[str] = mapped_column(
         ForeignKey("record.record_id", ondelete="CASCADE"), primary_key=True
     )

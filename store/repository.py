@@ -103,6 +103,37 @@ def _content(result: PageResult) -> _Content:
     return _Content(pf, entries, hashlib.sha256(_hash_json(doc)).hexdigest())
 
 
+@dataclass(frozen=True, slots=True)
+class _Prepared:
+    """A page result made ready to write, before any database access: its content (hash, value tuples)
+    and its field_value rows, built once whether the page turns out new or seen before."""
+
+    result: PageResult
+    content: _Content
+    field_rows: list[tuple]  # _FIELD_COLS order, every entry's values
+    statuses: list[str]  # each entry's record status when none of its values is human
+
+
+@dataclass(frozen=True, slots=True)
+class _Batch:
+    now: datetime  # the load's timestamp, in every row it writes
+    pages: list[_Prepared]
+
+
+def _prepare(results: Sequence[PageResult], now: datetime) -> _Batch:
+    out = []
+    for r in results:
+        content = _content(r)
+        tail = (OCR, r.pipeline_version or None, None, now)  # _LINEAGE_COLS
+        rows: list[tuple] = []
+        statuses = []
+        for rid, _, values in content.entries:
+            rows += [(rid, key, *v, *tail) for key, v in values]
+            statuses.append(record_status([v[_STATUS] for _, v in values]))
+        out.append(_Prepared(r, content, rows, statuses))
+    return _Batch(now, out)
+
+
 def content_hash(result: PageResult) -> str:
     """SHA-256 of what ``load_page`` writes for a result: equal hash = nothing to write.
 
@@ -349,27 +380,33 @@ class Store:
 
         A page given twice in one batch is loaded twice in order, as two ``load_page`` calls would.
         """
+        with _gc_paused():
+            return self._load_prepared(run_id, _prepare(results, _now()))
+
+    def _load_prepared(self, run_id: str, batch: _Batch) -> list[LoadStats]:
         out: list[LoadStats] = []
-        with _gc_paused(), self.engine.begin() as conn:
+        with self.engine.begin() as conn:
             # whole load under the chain lock: concurrent loaders of one page see each other's commit
             lock_chain(conn)
-            chunk: list[PageResult] = []
+            chunk: list[_Prepared] = []
             keys: set[tuple[str, int]] = set()
-            for r in results:
-                key = (r.ref.sha256, r.ref.page_no)
+            for p in batch.pages:
+                key = (p.result.ref.sha256, p.result.ref.page_no)
                 if key in keys:
-                    out += self._load_batch(conn, run_id, chunk)
+                    out += self._load_batch(conn, run_id, chunk, batch.now)
                     chunk, keys = [], set()
                 keys.add(key)
-                chunk.append(r)
-            out += self._load_batch(conn, run_id, chunk)
+                chunk.append(p)
+            out += self._load_batch(conn, run_id, chunk, batch.now)
         return out
 
-    def _load_batch(self, conn: Connection, run_id: str, results: list[PageResult]) -> list[LoadStats]:
+    def _load_batch(
+        self, conn: Connection, run_id: str, prepared: list[_Prepared], now: datetime
+    ) -> list[LoadStats]:
         """Pages with distinct (file, page) keys: every table written once for the whole batch."""
-        if not results:
+        if not prepared:
             return []
-        now = _now()
+        results = [p.result for p in prepared]
         keys = [(r.ref.sha256, r.ref.page_no) for r in results]
         conn.execute(
             self._sql["file"],
@@ -385,10 +422,10 @@ class Store:
         }  # fmt: skip
 
         stats: dict[tuple[str, int], LoadStats] = {}
-        changed: list[tuple[PageResult, _Content]] = []
+        changed: list[_Prepared] = []
         run_pages: list[dict[str, Any]] = []
-        for r, key in zip(results, keys, strict=True):
-            content = _content(r)
+        for p, key in zip(prepared, keys, strict=True):
+            r, content = p.result, p.content
             prev = old.get(key)
             if prev is not None and (
                 prev.content_hash == content.hash
@@ -398,37 +435,40 @@ class Store:
                 stats[key] = LoadStats(prev.id, False, len(r.entries), 0, 0, 0, None)
                 run_pages.append(_run_page_row(run_id, prev.id, r, False, now))
             else:
-                changed.append((r, content))
+                changed.append(p)
 
         if changed:
             conn.execute(self._sql["page_many"], [
                 {"file_sha256": r.ref.sha256, "page_no": r.ref.page_no, "status": str(r.status), "reason": r.reason,
                  "register": r.register, "template_id": r.template_id, "rotation": r.rotation, "skew": r.skew,
                  "width": r.width, "height": r.height, "pipeline_version": r.pipeline_version or None,
-                 "content_hash": content.hash, "stored_at": None, "updated_at": now}
-                for r, content in changed
+                 "content_hash": p.content.hash, "stored_at": None, "updated_at": now}
+                for p in changed for r in (p.result,)
             ])  # fmt: skip
             ids = {
                 (row.file_sha256, row.page_no): row.id
                 for row in conn.execute(
                     select(_page.c.id, _page.c.file_sha256, _page.c.page_no).where(
-                        tuple_(_page.c.file_sha256, _page.c.page_no).in_([(r.ref.sha256, r.ref.page_no) for r, _ in changed])
+                        tuple_(_page.c.file_sha256, _page.c.page_no).in_([(p.result.ref.sha256, p.result.ref.page_no) for p in changed])
                     )
                 )
             }  # fmt: skip
             pages = [
-                (r, ids[(r.ref.sha256, r.ref.page_no)], (r.ref.sha256, r.ref.page_no) not in old, content)
-                for r, content in changed
-            ]
-            counts = self._write_values(conn, [p for p in pages if p[0].status == PageStatus.PROCESSED], now)
+                (p, ids[(p.result.ref.sha256, p.result.ref.page_no)], (p.result.ref.sha256, p.result.ref.page_no) not in old)
+                for p in changed
+            ]  # fmt: skip
+            counts = self._write_values(
+                conn, [p for p in pages if p[0].result.status == PageStatus.PROCESSED], now
+            )
             hashes = audit.append_many(conn, [
                 ("load", f"page:{r.ref.sha256}:{r.ref.page_no}",
                  {"run_id": run_id, "status": str(r.status), "reason": r.reason,
-                  "pipeline_version": r.pipeline_version, "content_hash": content.hash, "records": len(r.entries),
+                  "pipeline_version": r.pipeline_version, "content_hash": p.content.hash, "records": len(r.entries),
                   **dict(zip(("fields", "human_kept", "removed"), counts.get(page_id, (0, 0, 0)), strict=True))})
-                for r, page_id, _, content in pages
+                for p, page_id, _ in pages for r in (p.result,)
             ])  # fmt: skip
-            for (r, page_id, _, _), h in zip(pages, hashes, strict=True):
+            for (p, page_id, _), h in zip(pages, hashes, strict=True):
+                r = p.result
                 written, kept, removed = counts.get(page_id, (0, 0, 0))
                 stats[(r.ref.sha256, r.ref.page_no)] = LoadStats(
                     page_id, True, len(r.entries), written, kept, removed, h
@@ -438,7 +478,7 @@ class Store:
         return [stats[k] for k in keys]
 
     def _write_values(
-        self, conn: Connection, pages: list[tuple[PageResult, int, bool, _Content]], now: datetime
+        self, conn: Connection, pages: list[tuple[_Prepared, int, bool]], now: datetime
     ) -> dict[int, tuple[int, int, int]]:
         """Records, field values and page fields of processed pages; returns {page_id: (written, kept, removed)}.
 
@@ -448,7 +488,7 @@ class Store:
         if not pages:
             return {}
         # what is stored for pages seen before: which values are human, which OCR ones may go stale
-        seen_ids = [page_id for _, page_id, fresh, _ in pages if not fresh]
+        seen_ids = [page_id for _, page_id, fresh in pages if not fresh]
         existing: dict[int, list[Any]] = defaultdict(list)
         old_records: dict[int, set[str]] = defaultdict(set)
         existing_pf: dict[int, list[Any]] = defaultdict(list)
@@ -479,29 +519,30 @@ class Store:
         stale_pf: list[tuple[int, str]] = []
         gone_records: list[str] = []
         counts: dict[int, tuple[int, int, int]] = {}
-        for result, page_id, fresh, content in pages:
+        for prep, page_id, fresh in pages:
+            result, content = prep.result, prep.content
             tail = (OCR, result.pipeline_version or None, None, now)  # _LINEAGE_COLS
-            fields_out, records_out = field_rows[fresh], record_rows[fresh]
+            field_rows[fresh].extend(prep.field_rows)
+            records_out = record_rows[fresh]
             human: dict[str, dict[str, str]] = defaultdict(dict)  # record id -> {key: status} of human values
             for row in existing[page_id]:
                 if row.source == HUMAN:
                     human[row.record_id][row.key] = row.status
             new_keys: set[tuple[str, str]] = set()
             kept = n_fields = 0
-            for rid, entry, values in content.entries:
-                mine = human.get(rid, {})
-                head = (rid,)
-                fields_out += [(*head, key, *v, *tail) for key, v in values]
-                statuses = [mine.get(key, v[_STATUS]) for key, v in values]
+            for (rid, entry, values), status in zip(content.entries, prep.statuses, strict=True):
                 if not fresh:
                     new_keys.update((rid, key) for key, _ in values)
+                mine = human.get(rid)
                 if mine:
+                    # the reviewer's statuses count in the record's status, as do values only a human gave
                     kept += sum(1 for key, _ in values if key in mine)
-                    statuses += [s for k, s in mine.items() if k not in entry.fields]
+                    statuses = [mine.get(key, v[_STATUS]) for key, v in values]
+                    status = record_status(statuses + [s for k, s in mine.items() if k not in entry.fields])
                 n_fields += len(values)
                 b = entry.bbox
                 records_out.append((rid, page_id, result.register, result.template_id, entry.row, b.x, b.y, b.w, b.h,
-                                    record_status(statuses), now))  # fmt: skip
+                                    status, now))  # fmt: skip
             stale = [
                 (r.record_id, r.key)
                 for r in existing[page_id]

@@ -6,6 +6,7 @@ import hashlib
 import json
 import threading
 from dataclasses import replace
+from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import create_engine, func, inspect, select, text
@@ -114,7 +115,101 @@ def test_migrations_match_the_models(store: Store) -> None:
 
     with store.engine.connect() as c:
         diff = compare_metadata(MigrationContext.configure(c, opts={"compare_type": True}), Base.metadata)
-    assert diff == []
+    if store.engine.dialect.name == "postgresql":
+        # 0004: on PostgreSQL that one key is enforced by statement triggers instead (tests below)
+        assert [(d[0], d[1].name) for d in diff] == [("add_fk", "fk_field_value_record_id_record")]
+    else:
+        assert diff == []
+
+
+# -- field_value -> record: the same rule on both backends (PostgreSQL: set-based triggers, 0004) ------
+
+
+def _value_row(rid: str, key: str = "extra") -> dict:
+    return {"record_id": rid, "key": key, "raw": "x", "value": "x", "confidence": 1.0, "status": "ok",
+            "rules": [], "details": {}, "source": "ocr", "updated_at": datetime.now(UTC)}  # fmt: skip
+
+
+def _loaded(store: Store) -> str:
+    res = page_result()
+    store.load_page(store.start_run({}), res)
+    return record_id(res.ref.sha256, res.ref.page_no, 1)
+
+
+def test_a_value_needs_its_record(store: Store) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    from store.models import FieldValue as FV
+
+    rid = _loaded(store)
+    with store.engine.begin() as c:
+        c.execute(FV.__table__.insert(), [_value_row(rid)])  # an existing record: accepted
+    for rows in ([_value_row("no-such-record")], [_value_row(rid, "more"), _value_row("no-such-record")]):
+        with (
+            pytest.raises(IntegrityError, match="(?i)foreign key|record that does not exist"),
+            store.engine.begin() as c,
+        ):
+            c.execute(FV.__table__.insert(), rows)
+    with store.engine.connect() as c:  # the refused statements left nothing behind
+        keys = set(c.execute(select(FieldRow.key).where(FieldRow.record_id == rid)).scalars())
+        assert "extra" in keys and "more" not in keys
+
+
+def test_a_bulk_load_of_orphan_values_is_refused(store: Store) -> None:
+    # the COPY path of the loader (many rows) is checked too
+    from sqlalchemy.exc import IntegrityError
+
+    from store import _bulk
+    from store.models import FieldValue as FV
+    from store.repository import _FIELD_COLS
+
+    rid = _loaded(store)
+    rows = [(rid if i % 2 else "orphan", f"k{i}", "x", "x", 1.0, None, None, None, None, "ok", None, "[]", "{}",
+             "ocr", None, None, datetime.now(UTC)) for i in range(_bulk.COPY_MIN_ROWS + 10)]  # fmt: skip
+    with pytest.raises(IntegrityError), store.engine.begin() as c:
+        _bulk.insert_new(c, FV.__table__, _FIELD_COLS, rows)
+
+
+def test_deleting_a_record_deletes_its_values_and_its_id_is_kept(store: Store) -> None:
+    from sqlalchemy import delete, update
+    from sqlalchemy.exc import IntegrityError
+
+    rid = _loaded(store)
+    with pytest.raises(IntegrityError), store.engine.begin() as c:
+        c.execute(update(Record).where(Record.record_id == rid).values(record_id="renamed"))
+    with store.engine.begin() as c:
+        c.execute(delete(Record).where(Record.record_id == rid))
+    with store.engine.connect() as c:
+        assert c.execute(select(func.count()).where(FieldRow.record_id == rid)).scalar() == 0
+        assert (
+            c.execute(select(func.count()).select_from(FieldRow)).scalar() > 0
+        )  # other records' values stay
+
+
+@pytest.mark.postgres
+def test_values_being_written_lock_their_record_against_delete(pg_url: str) -> None:
+    # as the foreign key does: a record cannot be deleted under values an open transaction adds to it
+    from sqlalchemy import delete
+    from sqlalchemy.exc import OperationalError
+
+    from store.models import FieldValue as FV
+
+    s = Store(pg_url)
+    s.migrate()
+    rid = _loaded(s)
+    with s.engine.connect() as writer, s.engine.connect() as deleter:
+        writer.execute(FV.__table__.insert(), [_value_row(rid)])  # not committed
+        deleter.execute(text("SET lock_timeout = '300ms'"))
+        with pytest.raises(OperationalError, match="lock timeout"):
+            deleter.execute(delete(Record).where(Record.record_id == rid))
+        deleter.rollback()
+        writer.commit()
+    with s.engine.connect() as c:
+        assert (
+            c.execute(select(func.count()).where(FieldRow.record_id == rid, FieldRow.key == "extra")).scalar()
+            == 1
+        )
+    s.dispose()
 
 
 # -- loading -----------------------------------------------------------------------------------------
@@ -462,3 +557,36 @@ def test_run_params_may_hold_paths(store: Store, tmp_path) -> None:
     params = json.loads(params) if isinstance(params, str) else params
     assert params == {"paths": [str(tmp_path)], "workers": 2}
     assert store.verify_chain().ok
+
+
+@pytest.mark.postgres
+def test_value_check_migration_round_trips(pg_url: str) -> None:
+    # 0004 down gives the declarative key back (with its cascade), up replaces it again
+    from alembic import command
+
+    from store.db import alembic_config
+
+    s = Store(pg_url)
+    s.migrate()
+    rid = _loaded(s)
+
+    def fks() -> list[str]:
+        with s.engine.connect() as c:
+            return [fk["name"] for fk in inspect(c).get_foreign_keys("field_value")]
+
+    def migrate_to(rev: str, up: bool) -> None:
+        cfg = alembic_config()
+        with s.engine.begin() as c:
+            cfg.attributes["connection"] = c
+            (command.upgrade if up else command.downgrade)(cfg, rev)
+
+    assert fks() == []
+    migrate_to("0003_clusters", up=False)
+    assert fks() == ["fk_field_value_record_id_record"]
+    migrate_to("head", up=True)
+    assert fks() == [] and current_revision(s.engine) == head_revision()
+    with s.engine.begin() as c:  # the triggers are back: the cascade still deletes the values
+        c.execute(text("DELETE FROM record WHERE record_id = :r"), {"r": rid})
+    with s.engine.connect() as c:
+        assert c.execute(select(func.count()).where(FieldRow.record_id == rid)).scalar() == 0
+    s.dispose()
