@@ -27,6 +27,12 @@ depends_on = None
 
 FK = "fk_field_value_record_id_record"
 
+
+def _refuse(message: str, table: str) -> str:
+    """The error the foreign key would give: SQLSTATE 23503 under its name."""
+    return f"RAISE foreign_key_violation USING MESSAGE = '{message}', CONSTRAINT = '{FK}', TABLE = '{table}';"
+
+
 _UP = f"""
 ALTER TABLE field_value DROP CONSTRAINT {FK};
 
@@ -44,9 +50,7 @@ BEGIN
     SELECT 1 FROM record r WHERE r.record_id = ANY (ids) FOR KEY SHARE OF r
   ) AS locked;
   IF found < cardinality(ids) THEN
-    RAISE foreign_key_violation USING
-      MESSAGE = 'field_value names a record that does not exist',
-      CONSTRAINT = '{FK}', TABLE = 'field_value';
+    {_refuse("field_value names a record that does not exist", "field_value")}
   END IF;
   RETURN NULL;
 END $$;
@@ -71,9 +75,7 @@ DECLARE
 BEGIN
   gone := ARRAY(SELECT o.record_id FROM old_records o EXCEPT SELECT n.record_id FROM new_records n);
   IF cardinality(gone) > 0 AND EXISTS (SELECT 1 FROM field_value WHERE record_id = ANY (gone)) THEN
-    RAISE foreign_key_violation USING
-      MESSAGE = 'a record whose values name it cannot change its id',
-      CONSTRAINT = '{FK}', TABLE = 'record';
+    {_refuse("a record whose values name it cannot change its id", "record")}
   END IF;
   RETURN NULL;
 END $$;
