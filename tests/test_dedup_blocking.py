@@ -92,9 +92,73 @@ def test_per_rule_block_cap_skips_only_that_rules_big_blocks() -> None:
     for caps, per_rule, skipped in cases:
         _, _, st = block_pairs([a, b], len(a), None, caps)
         assert st.pairs_per_rule == per_rule and st.skipped_blocks == skipped, caps
-    cfg = config_from_dict({
-        "comparisons": [{"name": "ten", "kind": "name", "column": "nksHoTen", "part": "given"}],
-        "keys": {"t": {"column": "nksHoTen", "transform": "given"}, "y": {"column": "nksNgaySinh", "transform": "year"}},
-        "blocking": [["t", "y"], {"keys": ["t"], "max_block_size": 20}],
-    })
+    cfg = config_from_dict(
+        {
+            "comparisons": [{"name": "ten", "kind": "name", "column": "nksHoTen", "part": "given"}],
+            "keys": {
+                "t": {"column": "nksHoTen", "transform": "given"},
+                "y": {"column": "nksNgaySinh", "transform": "year"},
+            },
+            "blocking": [["t", "y"], {"keys": ["t"], "max_block_size": 20}],
+        }
+    )
     assert cfg.blocking == [["t", "y"], ["t"]] and cfg.rule_max_block == [None, 20]
+
+
+def test_window_pairs_only_sorted_neighbours_inside_a_block() -> None:
+    # one block of 5 records (0..4), one of 2 (5, 6), record 7 alone, 8 missing
+    codes = np.array([0, 0, 0, 0, 0, 1, 1, 2, -1])
+    sort = np.array([4, 0, 3, 1, 2, 0, 0, 0, 0])  # block 0 in sorted order: 1, 3, 4, 2, 0
+    cases = [  # window -> pairs
+        (2, {(1, 3), (3, 4), (2, 4), (0, 2), (5, 6)}),
+        (3, {(1, 3), (3, 4), (2, 4), (0, 2), (1, 4), (2, 3), (0, 4), (5, 6)}),
+        (5, {(a, b) for a in range(5) for b in range(a + 1, 5)} | {(5, 6)}),  # block ≤ window: all pairs
+    ]
+    for window, want in cases:
+        i, j, skipped = pairs_within(codes, window=window, sort=sort)
+        got = list(zip(i.tolist(), j.tolist(), strict=True))
+        assert set(got) == want and len(got) == len(want) and skipped == 0, window
+    # with a cap, a too-large block is still skipped and counted
+    i, _, skipped = pairs_within(codes, max_block_size=4, window=3, sort=sort)
+    assert i.tolist() == [5] and skipped == 1
+
+
+def test_window_bounds_pairs_per_record_as_blocks_grow() -> None:
+    """All records in one block: a window keeps the pairs linear in the block size, not quadratic."""
+    for size in (10, 100, 1000):
+        i, j, _ = pairs_within(np.zeros(size, dtype=np.int64), window=3)
+        assert len(i) == 2 * size - 3 and (i < j).all()
+
+
+def test_sort_codes_keep_missing_and_order_by_text() -> None:
+    from pipeline.dedup.blocking import key_codes_column, sort_codes
+    from pipeline.dedup.comparisons import Column
+
+    col = Column.encode(["Trần Văn Bình", None, "Lê Thị An", "Trần Bình", "Nguyễn An"])
+    ordered = key_codes_column(col, "surname", ordered=True)
+    assert ordered.tolist() == [2, -1, 0, 2, 1]  # LE < NGUYEN < TRAN; missing stays -1
+    assert key_codes_column(col, "surname").tolist() == [0, -1, 1, 0, 2]  # order of appearance
+    given = key_codes_column(col, "given", ordered=True)  # AN < BINH
+    s = sort_codes([ordered, given])
+    assert s.tolist() == [3, 0, 1, 3, 2] and (s >= 0).all()  # the missing surname sorts first
+
+
+def test_window_and_sort_read_from_config() -> None:
+    import pytest
+
+    from pipeline.dedup.config import config_from_dict
+
+    data = {
+        "comparisons": [{"name": "ten", "kind": "name", "column": "nksHoTen", "part": "given"}],
+        "keys": {
+            "t": {"column": "nksHoTen", "transform": "given"},
+            "h": {"column": "nksHoTen", "transform": "surname"},
+        },
+        "blocking": [{"keys": ["t"], "window": 3, "sort": ["h"]}, ["h"]],
+    }
+    cfg = config_from_dict(data)
+    assert cfg.rule_window == [3, None] and cfg.rule_sort == [["h"], []]
+    with pytest.raises(ValueError, match="unknown key"):
+        config_from_dict({**data, "blocking": [{"keys": ["t"], "window": 3, "sort": ["nope"]}]})
+    with pytest.raises(ValueError, match="window"):
+        config_from_dict({**data, "blocking": [{"keys": ["t"], "window": 1}]})

@@ -107,14 +107,26 @@ PLACE = PlaceComparison("noi_sinh", "nksNoiSinh")
 @pytest.mark.parametrize(
     ("a", "b", "expected"),
     [
-        ("xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", "Xã Hoà Thịnh, Huyện Tây Hoà, Tỉnh Phú Yên", "exact_folded"),
+        (
+            "xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên",
+            "Xã Hoà Thịnh, Huyện Tây Hoà, Tỉnh Phú Yên",
+            "exact_folded",
+        ),
         # the old commune and the 2025 ward it became (Phú Yên merged into Đắk Lắk)
         ("xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", "xã Hòa Thịnh, tỉnh Đắk Lắk", "same_unit"),
         # two old communes merged into one new ward
-        ("xã Hòa Đồng, huyện Tây Hòa, tỉnh Phú Yên", "xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", "same_unit"),
+        (
+            "xã Hòa Đồng, huyện Tây Hòa, tỉnh Phú Yên",
+            "xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên",
+            "same_unit",
+        ),
         ("phường Phúc Xá, quận Ba Đình, thành phố Hà Nội", "phường Hồng Hà, thành phố Hà Nội", "same_unit"),
         ("xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", "Bệnh viện Đa khoa tỉnh Phú Yên", "same_province"),
-        ("xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", "phường Phúc Xá, quận Ba Đình, thành phố Hà Nội", "else"),
+        (
+            "xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên",
+            "phường Phúc Xá, quận Ba Đình, thành phố Hà Nội",
+            "else",
+        ),
         ("xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", None, "null"),
     ],
 )
@@ -136,3 +148,25 @@ def test_factorize_and_map_distinct() -> None:
     calls: list[str] = []
     assert map_distinct(lambda v: calls.append(v) or v.upper(), ["x", "y", "x", "x"]) == ["X", "Y", "X", "X"]
     assert calls == ["x", "y"]  # once per distinct value
+
+
+def test_column_encodes_once_and_recodes_per_distinct_value() -> None:
+    from pipeline.dedup.comparisons import Column
+
+    calls: list[str] = []
+    col = Column.encode([" a", "b", None, " a", "", "c"], lambda v: v.strip() or None if v else None)
+    assert col.codes.tolist() == [0, 1, -1, 0, -1, 2] and col.values == ["a", "b", "c"]
+
+    def up(v: str) -> str | None:
+        calls.append(v)
+        return None if v == "b" else v.upper()
+
+    codes, uniq = col.normalize(up)
+    assert codes.tolist() == [0, -1, -1, 0, -1, 1] and uniq == ["A", "C"]
+    col.normalize(up)
+    assert calls == ["a", "b", "c"]  # memoised per function, once per distinct value
+    # a comparison prepared from an encoded column equals one prepared from the raw list
+    values = ["Nguyễn Văn An", None, "NGUYEN VAN AN", "Lê Thị Bình"]
+    a = NameComparison("ten", "x", part="given").prepare(values)
+    b = NameComparison("ten", "x", part="given").prepare_column(Column.encode(values))
+    assert a.codes.tolist() == b.codes.tolist() == [0, -1, 0, 1]  # AN and An: one canonical value

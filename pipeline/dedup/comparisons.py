@@ -10,7 +10,7 @@ computed once per distinct *value pair*, which makes names and dates cheap at sc
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from itertools import repeat
@@ -25,6 +25,7 @@ from pipeline.dedup.places import default_gazetteer
 
 __all__ = [
     "Prepared",
+    "Column",
     "Comparison",
     "NameComparison",
     "DateComparison",
@@ -63,6 +64,53 @@ def map_distinct(fn: Callable[[Any], Any], values: list[Any]) -> list[Any]:
     at 1M records a column has a few hundred thousand distinct values at most)."""
     memo = {v: fn(v) for v in dict.fromkeys(values)}
     return list(map(memo.__getitem__, values))
+
+
+class Column:
+    """A column encoded once: ``codes[record]`` indexes ``values`` (its distinct values), -1 = missing.
+
+    Every transform then runs once per distinct value and its result is spread to the records with
+    one numpy gather: no per-record Python list or object beyond the input itself (memory at 1M+).
+    ``map`` memoises per function, so the comparisons and keys reading one column share e.g. the
+    name split; the memo lives as long as the column (the preparation stage only).
+    """
+
+    __slots__ = ("codes", "values", "_memo")
+
+    def __init__(self, codes: np.ndarray, values: list[Any]) -> None:
+        self.codes = codes
+        self.values = values
+        self._memo: dict[Callable[[Any], Any], list[Any]] = {}
+
+    def __len__(self) -> int:
+        return len(self.codes)
+
+    @classmethod
+    def encode(cls, values: Sequence[Any], clean: Callable[[Any], Any] | None = None) -> Column:
+        """Codes per record; ``clean`` (run once per distinct raw value) returns None for a missing value."""
+        index: dict[Any, int] = {}
+        code_of: dict[Any, int] = {}
+        for v in dict.fromkeys(values):
+            c = clean(v) if clean is not None else v
+            code_of[v] = -1 if c is None else index.setdefault(c, len(index))
+        codes = np.fromiter(map(code_of.__getitem__, values), dtype=np.int32, count=len(values))
+        return cls(codes, list(index))
+
+    def map(self, fn: Callable[[Any], Any]) -> list[Any]:
+        """``fn`` of each distinct value (memoised per ``fn``)."""
+        if fn not in self._memo:
+            self._memo[fn] = [fn(v) for v in self.values]
+        return self._memo[fn]
+
+    def recode(self, per_value: list[Any]) -> tuple[np.ndarray, list[Any]]:
+        """Record codes into the distinct items of ``per_value`` (one item per distinct value of this
+        column; None and '' missing), and those items in order of appearance."""
+        sub, uniq = _factorize(per_value)
+        return np.append(sub, np.int32(-1))[self.codes], uniq  # code -1 picks the appended -1
+
+    def normalize(self, fn: Callable[[Any], Any]) -> tuple[np.ndarray, list[Any]]:
+        """``recode`` of ``fn`` applied to each distinct value."""
+        return self.recode(self.map(fn))
 
 
 def _subcodes(keys: list[str]) -> np.ndarray:
@@ -109,7 +157,10 @@ class Comparison:
     def n_levels(self) -> int:
         return len(self.level_names)
 
-    def prepare(self, values: list[str | None]) -> Prepared:  # pragma: no cover - abstract
+    def prepare(self, values: list[str | None]) -> Prepared:
+        return self.prepare_column(Column.encode(values))
+
+    def prepare_column(self, col: Column) -> Prepared:  # pragma: no cover - abstract
         raise NotImplementedError
 
     def _compare(self, p: Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:  # pragma: no cover
@@ -185,14 +236,21 @@ class NameComparison(Comparison):
             return canon(raw) if self.folding else str(raw).strip().upper()
         if not self.folding:
             return str(raw).strip().upper()
-        ho, dem, ten = split_name(raw)
-        v = {"surname": ho, "middle": dem, "given": ten}[self.part]
+        return self._pick(raw, split_name(raw))
+
+    def _pick(self, raw: str | None, parts: tuple[str, str, str]) -> str | None:
+        if raw is None or not str(raw).strip():
+            return None
+        v = {"surname": parts[0], "middle": parts[1], "given": parts[2]}[self.part]
         if self.part == "middle":
             return v if v else "\x00"  # a name without middle name: a value, distinct from missing
         return v or None
 
-    def prepare(self, values: list[str | None]) -> Prepared:
-        codes, uniq = _factorize(map_distinct(self._value, values))
+    def prepare_column(self, col: Column) -> Prepared:
+        if self.folding and self.part != "full":  # one split per distinct name, shared with the keys
+            codes, uniq = col.recode(list(map(self._pick, col.values, col.map(split_name))))
+        else:
+            codes, uniq = col.normalize(self._value)
         strs = np.array(uniq, dtype=object)
         folded = [fold(s) if s != "\x00" else "" for s in uniq]
         attrs: dict[str, Any] = {"canon": strs, "fold": np.array(folded, dtype=object)}
@@ -295,8 +353,10 @@ def parse_date(text: str | None, fmt: str = "auto") -> tuple[str, str, str] | No
         m = rx.match(s)
         if m:
             parts = dict(zip(order, m.groups(), strict=True))
-            return parts["y"], parts.get("m", "").zfill(2) if "m" in parts else "", (
-                parts.get("d", "").zfill(2) if "d" in parts else ""
+            return (
+                parts["y"],
+                parts.get("m", "").zfill(2) if "m" in parts else "",
+                (parts.get("d", "").zfill(2) if "d" in parts else ""),
             )
     if len(s) == 8 and s.isdigit():
         return s[:4], s[4:6], s[6:]
@@ -321,8 +381,8 @@ class DateComparison(Comparison):
             "else",
         ]
 
-    def prepare(self, values: list[str | None]) -> Prepared:
-        codes, uniq = _factorize(map_distinct(lambda v: parse_date(v, self.date_format), values))
+    def prepare_column(self, col: Column) -> Prepared:
+        codes, uniq = col.normalize(lambda v: parse_date(v, self.date_format))
         y = np.array([int(u[0]) if u[0].isdigit() else -9999 for u in uniq], dtype=np.int64)
         mo = np.array([u[1] for u in uniq], dtype=object)
         d = np.array([u[2] for u in uniq], dtype=object)
@@ -362,12 +422,12 @@ class YearComparison(Comparison):
         super().__init__(name, column, False)
         self.level_names = ["exact", "within_1", "within_3", "else"]
 
-    def prepare(self, values: list[str | None]) -> Prepared:
+    def prepare_column(self, col: Column) -> Prepared:
         def year(v: str | None) -> int | None:
             pd = parse_date(v)
             return int(pd[0]) if pd else None
 
-        codes, uniq = _factorize(map_distinct(year, values))
+        codes, uniq = col.normalize(year)
         return Prepared(codes, {"y": np.array(uniq, dtype=np.int64)})
 
     def _compare(self, p: Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -410,8 +470,8 @@ class ExactComparison(Comparison):
             return fold(str(v))
         return str(v).strip()
 
-    def prepare(self, values: list[str | None]) -> Prepared:
-        codes, uniq = _factorize(map_distinct(self._norm, values))
+    def prepare_column(self, col: Column) -> Prepared:
+        codes, uniq = col.normalize(self._norm)
         p = Prepared(codes, {})
         if self.tf and uniq:
             p.tf[0] = _freq(codes, np.arange(len(uniq), dtype=np.int64))
@@ -419,6 +479,10 @@ class ExactComparison(Comparison):
 
     def _compare(self, p: Prepared, a: np.ndarray, b: np.ndarray) -> np.ndarray:
         return np.where(a == b, 0, 1).astype(np.int8)
+
+
+def _fold_place(v: str | None) -> str | None:
+    return fold(v) if v else None
 
 
 class PlaceComparison(Comparison):
@@ -434,12 +498,14 @@ class PlaceComparison(Comparison):
         super().__init__(name, column, False)
         self.level_names = ["exact_folded", "same_unit", "same_province", "else"]
 
-    def prepare(self, values: list[str | None]) -> Prepared:
-        codes, uniq = _factorize(map_distinct(lambda v: fold(v) if v else None, values))
+    def prepare_column(self, col: Column) -> Prepared:
+        folded = col.map(_fold_place)
+        codes, uniq = col.recode(folded)
+        index = {v: k for k, v in enumerate(uniq)}
         raw_of: dict[int, str] = {}
-        for k, c in enumerate(codes.tolist()):
-            if c >= 0 and c not in raw_of:
-                raw_of[c] = values[k]  # type: ignore[assignment]
+        for raw, f in zip(col.values, folded, strict=True):  # distinct values in order of appearance
+            if f:
+                raw_of.setdefault(index[f], raw)
         g = default_gazetteer()
         places = [g.resolve(raw_of[c]) for c in range(len(uniq))]
         wards = [pl.wards if pl else frozenset() for pl in places]
@@ -465,7 +531,12 @@ class EditDistanceComparison(Comparison):
     kind = "edit_distance"
 
     def __init__(
-        self, name: str, column: str, thresholds: list[int] | None = None, tf: bool = False, digits_only: bool = False
+        self,
+        name: str,
+        column: str,
+        thresholds: list[int] | None = None,
+        tf: bool = False,
+        digits_only: bool = False,
     ) -> None:
         super().__init__(name, column, tf)
         self.thresholds = list(thresholds or [1])
@@ -482,8 +553,8 @@ class EditDistanceComparison(Comparison):
             s = re.sub(r"[^0-9A-Za-z]", "", s).upper()
         return s or None
 
-    def prepare(self, values: list[str | None]) -> Prepared:
-        codes, uniq = _factorize(map_distinct(self._norm, values))
+    def prepare_column(self, col: Column) -> Prepared:
+        codes, uniq = col.normalize(self._norm)
         p = Prepared(codes, {"s": np.array(uniq, dtype=object)})
         if self.tf and uniq:
             p.tf[0] = _freq(codes, np.arange(len(uniq), dtype=np.int64))
@@ -507,13 +578,15 @@ class JaroWinklerComparison(Comparison):
 
     kind = "jaro_winkler"
 
-    def __init__(self, name: str, column: str, thresholds: list[float] | None = None, tf: bool = False) -> None:
+    def __init__(
+        self, name: str, column: str, thresholds: list[float] | None = None, tf: bool = False
+    ) -> None:
         super().__init__(name, column, tf)
         self.thresholds = list(thresholds or [0.9, 0.7])
         self.level_names = ["exact"] + [f"jw>={t:g}" for t in self.thresholds] + ["else"]
 
-    def prepare(self, values: list[str | None]) -> Prepared:
-        codes, uniq = _factorize(map_distinct(lambda v: fold(v) if v and str(v).strip() else None, values))
+    def prepare_column(self, col: Column) -> Prepared:
+        codes, uniq = col.normalize(lambda v: fold(v) if v and str(v).strip() else None)
         p = Prepared(codes, {"s": np.array(uniq, dtype=object)})
         if self.tf and uniq:
             p.tf[0] = _freq(codes, np.arange(len(uniq), dtype=np.int64))

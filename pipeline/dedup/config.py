@@ -62,6 +62,11 @@ class DedupConfig:
     # per prediction rule: its own block-size cap (None: max_block_size); a rule without a date on
     # common values (mother's full name + surname + year) has blocks that grow with N
     rule_max_block: list[int | None] = field(default_factory=list)
+    # per prediction rule: a sorted-neighbourhood window inside its blocks (None: all pairs of a block)
+    # and the keys its records are sorted by; a rule joining a date or year with a given name meets
+    # more same-day namesakes as the register grows, the window keeps its pairs linear in N
+    rule_window: list[int | None] = field(default_factory=list)
+    rule_sort: list[list[str]] = field(default_factory=list)
 
     def build_comparisons(self) -> list[Comparison]:
         return [c.build() for c in self.comparisons]
@@ -72,7 +77,7 @@ class DedupConfig:
     def validate(self) -> None:
         if not 0 < self.review_threshold <= self.match_threshold < 1:
             raise ValueError("need 0 < review_threshold <= match_threshold < 1")
-        for rule in [*self.blocking, *self.training_blocking]:
+        for rule in [*self.blocking, *self.training_blocking, *self.rule_sort]:
             for k in rule:
                 if k not in self.keys:
                     raise ValueError(f"blocking rule uses unknown key {k!r}")
@@ -95,6 +100,9 @@ class DedupConfig:
             for lv in levels:
                 if lv not in built[name].level_names:
                     raise ValueError(f"review_only: {name!r} has no level {lv!r}")
+        for w in self.rule_window:
+            if w is not None and w < 2:
+                raise ValueError("a blocking rule's window must be at least 2")
         if self.family_agreement not in ("learned", "fixed"):
             raise ValueError("family_agreement must be learned or fixed")
         if self.link_type not in ("dedupe", "link_only"):
@@ -108,11 +116,15 @@ def load_config(path: Path | str) -> DedupConfig:
 
 def config_from_dict(data: dict[str, Any]) -> DedupConfig:
     keys = {
-        name: KeySpec(name, spec["column"], spec.get("transform", "raw")) for name, spec in data.get("keys", {}).items()
+        name: KeySpec(name, spec["column"], spec.get("transform", "raw"))
+        for name, spec in data.get("keys", {}).items()
     }
     comps = [
         ComparisonSpec(
-            c["name"], c["kind"], c["column"], {k: v for k, v in c.items() if k not in ("name", "kind", "column")}
+            c["name"],
+            c["kind"],
+            c["column"],
+            {k: v for k, v in c.items() if k not in ("name", "kind", "column")},
         )
         for c in data["comparisons"]
     ]
@@ -124,6 +136,8 @@ def config_from_dict(data: dict[str, Any]) -> DedupConfig:
         keys=keys,
         blocking=[_rule_keys(r) for r in data["blocking"]],
         rule_max_block=[_rule_cap(r) for r in data["blocking"]],
+        rule_window=[_rule_window(r) for r in data["blocking"]],
+        rule_sort=[list(r.get("sort", [])) if isinstance(r, dict) else [] for r in data["blocking"]],
         training_blocking=[_rule_keys(r) for r in data.get("training_blocking", data["blocking"][:2])],
         id_column=data.get("id_column", "record_id"),
         link_type=data.get("link_type", "dedupe"),
@@ -147,13 +161,18 @@ def config_from_dict(data: dict[str, Any]) -> DedupConfig:
 
 
 def _rule_keys(rule: list[str] | dict[str, Any]) -> list[str]:
-    """A rule is a list of keys, or ``{keys: [...], max_block_size: N}``."""
+    """A rule is a list of keys, or ``{keys: [...], max_block_size: N, window: W, sort: [...]}``."""
     return list(rule["keys"] if isinstance(rule, dict) else rule)
 
 
 def _rule_cap(rule: list[str] | dict[str, Any]) -> int | None:
     cap = rule.get("max_block_size") if isinstance(rule, dict) else None
     return None if cap is None else int(cap)
+
+
+def _rule_window(rule: list[str] | dict[str, Any]) -> int | None:
+    w = rule.get("window") if isinstance(rule, dict) else None
+    return None if w is None else int(w)
 
 
 def default_config_path(name: str = "khai_sinh") -> Path:

@@ -18,14 +18,16 @@ import numpy as np
 from pipeline.dedup.blocking import (
     block_pairs,
     combine_codes,
-    key_codes,
+    key_codes_column,
     pairs_within,
     random_pairs,
     sample_block_pairs,
+    sort_codes,
 )
 from pipeline.dedup.cluster import choose_representatives, connected_components
-from pipeline.dedup.comparisons import Comparison, Prepared, map_distinct
+from pipeline.dedup.comparisons import Column, Comparison, Prepared, parse_date
 from pipeline.dedup.config import DedupConfig
+from pipeline.dedup.folding import canon, fold, fold_iy
 from pipeline.dedup.model import (
     FSModel,
     em,
@@ -76,7 +78,9 @@ class LinkResult:
     model: FSModel
     labels: np.ndarray = field(repr=False, default_factory=lambda: np.zeros(0, dtype=np.int64))
 
-    def pair_rows(self, min_probability: float = 0.0, only_accepted: bool = False) -> Iterator[dict[str, Any]]:
+    def pair_rows(
+        self, min_probability: float = 0.0, only_accepted: bool = False
+    ) -> Iterator[dict[str, Any]]:
         """One dict per pair: ids, probability, match weight, status, and level + weight per comparison."""
         p = self.pairs
         sel = (p.probability >= min_probability) | (p.decision >= 0) | (p.via != VIA_MODEL)
@@ -88,7 +92,12 @@ class LinkResult:
     def row(self, k: int) -> dict[str, Any]:
         p = self.pairs
         thr = self.stats["thresholds"]
-        review = p.decision[k] < 0 and p.via[k] == VIA_MODEL and thr["review"] <= p.probability[k] and not p.accepted[k]
+        review = (
+            p.decision[k] < 0
+            and p.via[k] == VIA_MODEL
+            and thr["review"] <= p.probability[k]
+            and not p.accepted[k]
+        )
         out: dict[str, Any] = {
             "record_id_l": self.ids[p.i[k]],
             "record_id_r": self.ids[p.j[k]],
@@ -129,17 +138,30 @@ def _clean(v: Any) -> str | None:
 Records = list[Mapping[str, Any]] | Mapping[str, Sequence[Any]]
 
 
-def _column(records: Records, name: str) -> list[str | None]:
+def _raw(records: Records, name: str) -> Sequence[Any]:
     if isinstance(records, Mapping):  # column-wise input: no per-record dicts held (memory at 1M+)
         col = records.get(name)
         n = len(next(iter(records.values()))) if records else 0
-        raw = [None] * n if col is None else col
-    else:
-        raw = [r.get(name) for r in records]
-    return map_distinct(_clean, list(raw))
+        return [None] * n if col is None else col
+    return [r.get(name) for r in records]
 
 
-def compute_levels(comps: list[Comparison], preps: list[Prepared], i: np.ndarray, j: np.ndarray) -> np.ndarray:
+def _column(records: Records, name: str) -> Column:
+    """The column encoded once (codes + distinct cleaned values): no per-record list of strings."""
+    return Column.encode(_raw(records, name), _clean)
+
+
+def _clear_text_caches() -> None:
+    """Drop the module-level memo caches of the text helpers once the columns are prepared: inside
+    ``link`` each distinct value is transformed once anyway, and at 1M records these caches hold
+    ~1M small strings (~100 MB of peak memory) that no later stage reads."""
+    for fn in (canon, fold, fold_iy, parse_date):
+        fn.cache_clear()
+
+
+def compute_levels(
+    comps: list[Comparison], preps: list[Prepared], i: np.ndarray, j: np.ndarray
+) -> np.ndarray:
     out = np.empty((len(i), len(comps)), dtype=np.int8)
     for c, (comp, prep) in enumerate(zip(comps, preps, strict=True)):
         out[:, c] = comp.levels(prep, i, j)
@@ -171,7 +193,11 @@ def estimate_u_by_sampling(
             seen = counts[counts > 0] if drawn >= 0.3 * max_pairs else counts
             if len(seen) and seen.min() >= min_count:
                 break
-        out.append(estimate_u(np.repeat(np.arange(comp.n_levels), counts.astype(np.int64))[:, None], [comp.n_levels])[0])
+        out.append(
+            estimate_u(
+                np.repeat(np.arange(comp.n_levels), counts.astype(np.int64))[:, None], [comp.n_levels]
+            )[0]
+        )
     return out
 
 
@@ -183,32 +209,39 @@ def compute_weights(
     i: np.ndarray,
     tf_min: float,
     family: bool = False,
+    sum_only: bool = False,
 ) -> np.ndarray:
     """Bits per pair and comparison: log2(m/u), or log2(m/tf(value)) on TF-adjusted exact levels.
 
     ``family``: the same for the family class (s instead of m). A rare parent's name is as strong
     evidence for "same family" as for "same person"; adjusting only the match side would let twins
     with rare parents' names outweigh the family alternative.
+    ``sum_only``: only the total per pair (float64), without the (pairs × comparisons) matrix.
     """
     bfs = model.family_factors() if family else model.bayes_factors()
     mvec = model.s if family else model.m
     assert bfs is not None and mvec is not None
-    w = np.zeros(levels.shape, dtype=np.float32)
+    w = np.zeros(len(levels) if sum_only else levels.shape, dtype=np.float64 if sum_only else np.float32)
     for c, (comp, prep) in enumerate(zip(comps, preps, strict=True)):
         lv = levels[:, c]
-        ok = lv >= 0
-        w[ok, c] = bfs[c][lv[ok]]
+        col = np.where(lv >= 0, bfs[c][np.maximum(lv, 0)], 0.0).astype(np.float32)
         if comp.tf:
             m = np.maximum(mvec[c], 1e-5)
             for level, freq in prep.tf.items():
                 sel = lv == level
                 if sel.any():
                     tf = np.maximum(freq[prep.codes[i[sel]]], tf_min)
-                    w[sel, c] = np.log2(m[level] / tf)
+                    col[sel] = np.log2(m[level] / tf)
+        if sum_only:
+            w += col
+        else:
+            w[:, c] = col
     return w
 
 
-def review_only_mask(comps: list[Comparison], review_only: Mapping[str, list[str]], levels: np.ndarray) -> np.ndarray:
+def review_only_mask(
+    comps: list[Comparison], review_only: Mapping[str, list[str]], levels: np.ndarray
+) -> np.ndarray:
     """Pairs at a level the configuration keeps from automatic links (e.g. given names that differ
     entirely: with the same parents and birth day that is a twin far more often than one child)."""
     held = np.zeros(len(levels), dtype=bool)
@@ -232,7 +265,7 @@ def link(
     t0 = time.perf_counter()
     timings: dict[str, float] = {}
     rng = np.random.default_rng(config.seed)
-    ids = [str(v) for v in _column(records, config.id_column)]
+    ids = [str(v) for v in map(_clean, _raw(records, config.id_column))]
     n = len(ids)
     if len(set(ids)) != n:
         raise ValueError(f"{config.id_column} values must be unique")
@@ -243,38 +276,59 @@ def link(
     if config.link_type == "link_only":
         if not config.source_column:
             raise ValueError("link_only needs source_column")
-        src_vals = _column(records, config.source_column)
-        src_codes = {v: k for k, v in enumerate(dict.fromkeys(src_vals))}
-        source = np.array([src_codes[v] for v in src_vals], dtype=np.int64)
+        source = _column(records, config.source_column).codes.astype(np.int64)
 
-    col_cache: dict[str, list[str | None]] = {}
+    # Each column is encoded once and dropped after this stage; what later stages need is kept as
+    # int32 codes only (comparisons' Prepared, key codes, completeness, the exact key).
+    col_cache: dict[str, Column] = {}
 
-    def column(name: str) -> list[str | None]:
+    def column(name: str) -> Column:
         if name not in col_cache:
             col_cache[name] = _column(records, name)
         return col_cache[name]
 
-    preps = [c.prepare(column(c.column)) for c in comps]
-    kc = {k: key_codes(column(spec.column), spec.transform) for k, spec in config.keys.items()}
+    preps = [c.prepare_column(column(c.column)) for c in comps]
+    kc = {k: key_codes_column(column(spec.column), spec.transform) for k, spec in config.keys.items()}
+    sort_keys = {k for keys in config.rule_sort for k in keys}
+    kc_sorted = {
+        k: key_codes_column(column(config.keys[k].column), config.keys[k].transform, ordered=True)
+        for k in sort_keys
+    }
+    completeness = np.zeros(n, dtype=np.int8)
+    for col in config.completeness_columns:
+        completeness += column(col).codes >= 0
+    exact_parts = [key_codes_column(column(col), "fold") for col in config.exact_key]
+    col_cache.clear()
+    _clear_text_caches()
     timings["prepare"] = time.perf_counter() - t0
 
     # 1. exact duplicates (same office, book, so): cheap, first
     t = time.perf_counter()
     ex_i = ex_j = np.zeros(0, dtype=np.int64)
-    if config.exact_key:
-        parts = [key_codes(column(col), "fold") for col in config.exact_key]
-        if all((p >= 0).any() for p in parts):
-            ex_i, ex_j, _ = pairs_within(combine_codes(parts), max_block_size=50)
-            if source is not None:
-                keep = source[ex_i] != source[ex_j]
-                ex_i, ex_j = ex_i[keep], ex_j[keep]
+    if exact_parts and all((p >= 0).any() for p in exact_parts):
+        ex_i, ex_j, _ = pairs_within(combine_codes(exact_parts), max_block_size=50)
+        if source is not None:
+            keep = source[ex_i] != source[ex_j]
+            ex_i, ex_j = ex_i[keep], ex_j[keep]
+    del exact_parts
     exact_keys = set((ex_i * n + ex_j).tolist())
 
     # 2. blocking
-    rule_codes = [combine_codes([kc[k] for k in rule]) for rule in config.blocking]
-    caps = [config.rule_max_block[k] if k < len(config.rule_max_block) and config.rule_max_block[k] else
-            config.max_block_size for k in range(len(rule_codes))]
-    bi, bj, bstats = block_pairs(rule_codes, n, source, caps)
+    rule_codes = [combine_codes([kc[k] for k in rule]).astype(np.int32) for rule in config.blocking]
+    windows = [config.rule_window[k] if k < len(config.rule_window) else None for k in range(len(rule_codes))]
+    own_caps = [
+        config.rule_max_block[k] if k < len(config.rule_max_block) else None for k in range(len(rule_codes))
+    ]
+    # a windowed rule needs no block cap (its pairs are bounded per record); only its own, if set
+    caps = [own if own or windows[k] else config.max_block_size for k, own in enumerate(own_caps)]
+    sorts = [
+        sort_codes([kc_sorted[x] for x in config.rule_sort[k]])
+        if k < len(config.rule_sort) and config.rule_sort[k]
+        else None
+        for k in range(len(rule_codes))
+    ]
+    bi, bj, bstats = block_pairs(rule_codes, n, source, caps, windows, sorts)
+    del rule_codes, sorts, kc_sorted
     if exact_keys:
         keep = ~np.isin(bi * n + bj, ex_i * n + ex_j)
         bi, bj = bi[keep], bj[keep]
@@ -321,14 +375,31 @@ def link(
             continue
         pats, cnt = level_patterns(compute_levels(comps, preps, si, sj), n_levels)
         if family and all(c in free for c in family):
-            m, s_, mm, ms, iters = em_family(pats, cnt, n_levels, u, m0, s0, free, (0.05, 0.01),
-                                             config.em_max_iterations, s_free=[c for c in free if c in family])
+            m, s_, mm, ms, iters = em_family(
+                pats,
+                cnt,
+                n_levels,
+                u,
+                m0,
+                s0,
+                free,
+                (0.05, 0.01),
+                config.em_max_iterations,
+                s_free=[c for c in free if c in family],
+            )
             prop = mm / cnt.sum()
         else:
             m, prop, iters = em(pats, cnt, n_levels, u, m0, free, 0.05, config.em_max_iterations)
             s_, mm, ms = s0, prop * cnt.sum(), 0.0
-        sessions.append({"rule": rule, "pairs": int(len(si)), "proportion": prop, "iterations": iters,
-                         "family_pairs": round(ms, 1)})
+        sessions.append(
+            {
+                "rule": rule,
+                "pairs": int(len(si)),
+                "proportion": prop,
+                "iterations": iters,
+                "family_pairs": round(ms, 1),
+            }
+        )
         for c in free:
             m_sum[c] += mm * m[c]
             m_mass[c] += mm
@@ -346,18 +417,19 @@ def link(
             # Fixed: another child of the same parents, born the same day — agrees as a match on the
             # household fields and the date, like any other person on the rest.
             dob_like = {c for c, comp in enumerate(comps) if comp.kind == "date"}
-            model.s = [m_final[c].copy() if (c in family or c in dob_like) else u[c].copy() for c in range(len(comps))]
+            model.s = [
+                m_final[c].copy() if (c in family or c in dob_like) else u[c].copy()
+                for c in range(len(comps))
+            ]
     weights = compute_weights(comps, preps, model, levels, all_i, config.tf_min)
     bits = weights.sum(axis=1, dtype=np.float64)
-    total_pairs = float(n * (n - 1) // 2) if source is None else float(
-        (source == 0).sum() * (source != 0).sum()
+    total_pairs = (
+        float(n * (n - 1) // 2) if source is None else float((source == 0).sum() * (source != 0).sum())
     )
     is_model = via == VIA_MODEL
     family_weight = None
     if family:
-        fbits = compute_weights(comps, preps, model, levels, all_i, config.tf_min, family=True).sum(
-            axis=1, dtype=np.float64
-        )
+        fbits = compute_weights(comps, preps, model, levels, all_i, config.tf_min, family=True, sum_only=True)
         model.log2_prior, model.log2_prior_family = estimate_priors_family(
             bits[is_model], fbits[is_model], max(total_pairs, 1.0), extra_matches=len(ex_i)
         )
@@ -396,10 +468,7 @@ def link(
     conf = np.zeros(n)
     np.maximum.at(conf, all_i[accepted], prob[accepted])
     np.maximum.at(conf, all_j[accepted], prob[accepted])
-    completeness = np.zeros(n, dtype=np.int64)
-    for col in config.completeness_columns:
-        completeness += np.array([v is not None for v in column(col)], dtype=np.int64)
-    reps = choose_representatives(labels, reviewed, conf, completeness)
+    reps = choose_representatives(labels, reviewed, conf, completeness.astype(np.int64))
     cluster_ids = [ids[r] for r in reps.tolist()]
     clusters = {ids[k]: cluster_ids[labels[k]] for k in range(n)}
     representatives = {cid: cid for cid in cluster_ids}
@@ -415,10 +484,13 @@ def link(
     stats = {
         "records": n,
         "candidate_pairs": int(len(bi)),
-        "pairs_per_rule": dict(zip([" & ".join(r) for r in config.blocking], bstats.pairs_per_rule, strict=True)),
+        "pairs_per_rule": dict(
+            zip([" & ".join(r) for r in config.blocking], bstats.pairs_per_rule, strict=True)
+        ),
         "skipped_blocks": int(sum(bstats.skipped_blocks)),
-        "skipped_blocks_per_rule": dict(zip([" & ".join(r) for r in config.blocking], bstats.skipped_blocks,
-                                            strict=True)),
+        "skipped_blocks_per_rule": dict(
+            zip([" & ".join(r) for r in config.blocking], bstats.skipped_blocks, strict=True)
+        ),
         "exact_duplicate_pairs": int(len(ex_i)),
         "decision_pairs": int(has_dec.sum()),
         "accepted_pairs": int(accepted.sum()),
@@ -430,4 +502,6 @@ def link(
         "prior": float(2**model.log2_prior / (1 + 2**model.log2_prior)),
         "timings": {k: round(v, 3) for k, v in timings.items()},
     }
-    return LinkResult(ids, names, level_names, pairs, clusters, representatives, review_pairs, stats, model, labels)
+    return LinkResult(
+        ids, names, level_names, pairs, clusters, representatives, review_pairs, stats, model, labels
+    )
