@@ -1,6 +1,6 @@
 """Issue 3 on pages we did not tune on: sample sets regenerated with other seeds, scored like the sample set.
 
-    .venv/bin/python bench/ocr_seeds.py [--seeds 53,61,67] [--json bench/results/ocr_accuracy_seeds.json]
+    .venv/bin/python bench/ocr_seeds.py [--seeds 53,61,67] [--fonts heldout] [--json bench/results/ocr_accuracy_seeds.json]
 
 Each seed is a fresh ``hotich samples --seed N`` set (same generator, fonts and layouts; new people,
 places, offices, books and degradations) read by the real ``digitize`` flow and scored by
@@ -29,12 +29,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--seeds", default="53,61,67")
     ap.add_argument("--workers", type=int, default=2)
+    ap.add_argument(
+        "--fonts", default="development", help="development | heldout (fonts the sample set never uses)"
+    )
     ap.add_argument("--json", type=Path, default=None)
     args = ap.parse_args()
     out: dict = {}
     for seed in (int(s) for s in args.seeds.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"hotich-seed{seed}-") as d:
-            subprocess.run([sys.executable, "-m", "hotich.cli", "samples", "--out", d, "--seed", str(seed)],
+            subprocess.run([sys.executable, "-m", "hotich.cli", "samples", "--out", d, "--seed", str(seed),
+                            "--fonts", args.fonts],
                            check=True, capture_output=True, cwd=ROOT)  # fmt: skip
             acc = accuracy(Path(d), args.workers)
         out[seed] = {}
@@ -42,11 +46,13 @@ def main() -> None:
             a = acc[cat]
             row = {k: a[k] for k in ("accuracy", "fields", "auto_accepted_error", "accepted_wrong", "accepted",
                                      "review_load", "flagged")}  # fmt: skip
-            met = a["accuracy"] >= min_acc and a["auto_accepted_error"] <= max_err and (
-                max_load is None or a["review_load"] <= max_load
+            met = (
+                a["accuracy"] >= min_acc
+                and a["auto_accepted_error"] <= max_err
+                and (max_load is None or a["review_load"] <= max_load)
             )
             out[seed][cat] = row | {"bars_met": met}
-            print(f"seed {seed:3d} {cat:9s} accuracy {a['accuracy']:.2%} ({a['fields']} fields)  auto-accepted "
+            print(f"seed {seed:3d} {args.fonts} {cat:9s} accuracy {a['accuracy']:.2%} ({a['fields']} fields)  auto-accepted "
                   f"error {a['auto_accepted_error']:.2%} ({a['accepted_wrong']} of {a['accepted']})  review load "
                   f"{a['review_load']:.1%}  {'bars met' if met else 'BAR MISSED'}", flush=True)  # fmt: skip
     if args.json:

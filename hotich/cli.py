@@ -24,10 +24,14 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 os.environ.setdefault("OMP_THREAD_LIMIT", "1")
 
-app = typer.Typer(help="Digitize Vietnamese civil-status ledgers (sổ hộ tịch) into a database.", no_args_is_help=True)
+app = typer.Typer(
+    help="Digitize Vietnamese civil-status ledgers (sổ hộ tịch) into a database.", no_args_is_help=True
+)
 from hotich._console import console  # noqa: E402
 
-DbOption = Annotated[str | None, typer.Option("--db", help="SQLAlchemy URL (default $HOTICH_DB_URL, else sqlite:///hotich.db)")]
+DbOption = Annotated[
+    str | None, typer.Option("--db", help="SQLAlchemy URL (default $HOTICH_DB_URL, else sqlite:///hotich.db)")
+]
 
 _SUMMARY_LABELS = {
     "files": "files",
@@ -54,9 +58,13 @@ def run(
     paths: Annotated[list[Path] | None, typer.Argument(help="scan files and/or folders", exists=True)] = None,
     register: Annotated[str, typer.Option(help="khai_sinh | ket_hon | khai_tu | auto")] = "auto",
     db: DbOption = None,
-    workers: Annotated[int | None, typer.Option(min=1, help="page-reading processes (default $HOTICH_WORKERS or 1)")] = None,
-    resume: Annotated[str | None, typer.Option("--resume", metavar="RUN_ID",
-                                               help="redo what RUN_ID left failed or unfinished")] = None,
+    workers: Annotated[
+        int | None, typer.Option(min=1, help="page-reading processes (default $HOTICH_WORKERS or 1)")
+    ] = None,
+    resume: Annotated[
+        str | None,
+        typer.Option("--resume", metavar="RUN_ID", help="redo what RUN_ID left failed or unfinished"),
+    ] = None,
 ) -> None:
     """Digitize files and folders through the Prefect ``digitize`` flow, with live progress and a summary."""
     if register not in {"auto", "khai_sinh", "ket_hon", "khai_tu"}:
@@ -104,8 +112,15 @@ def run(
     started = time.perf_counter()
     worker = threading.Thread(target=target, daemon=True)
     worker.start()
-    columns = [TextColumn("pages"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[rate]}"),
-               TextColumn("quarantined {task.fields[q]}"), TimeElapsedColumn(), TimeRemainingColumn()]
+    columns = [
+        TextColumn("pages"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TextColumn("{task.fields[rate]}"),
+        TextColumn("quarantined {task.fields[q]}"),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+    ]
     with Progress(*columns, console=console, transient=False) as progress:
         bar = progress.add_task("pages", total=expected or None, rate="", q=0)
         while worker.is_alive():
@@ -171,8 +186,12 @@ def status(
         table.add_column(name, no_wrap=True)  # run ids are copied into --resume: never wrap them
     for r in store.list_runs(limit):
         c = r["counts"] or store.run_summary(r["run_id"])
-        table.add_row(r["run_id"], f"{r['started_at']:%Y-%m-%d %H:%M}", r["status"], *(
-            str(c.get(k, "")) for k in ("pages", "processed", "quarantined", "failed", "entries")))
+        table.add_row(
+            r["run_id"],
+            f"{r['started_at']:%Y-%m-%d %H:%M}",
+            r["status"],
+            *(str(c.get(k, "")) for k in ("pages", "processed", "quarantined", "failed", "entries")),
+        )
     console.print(table)
 
 
@@ -180,11 +199,14 @@ def status(
 def samples(
     out: Annotated[Path, typer.Option("--out", help="output folder")] = Path("data/sample_scans"),
     seed: Annotated[int, typer.Option(help="random seed (same seed, same bytes)")] = 20251128,
+    fonts: Annotated[
+        str, typer.Option(help="development (the committed set's fonts) or heldout (fonts it never uses)")
+    ] = "development",
 ) -> None:
     """Regenerate the synthetic sample ledgers and their ground truth."""
     from pipeline.samples import generate
 
-    files = generate(out, seed=seed)
+    files = generate(out, seed=seed, fonts=fonts)
     console.print(f"wrote {len(files)} files to {out}")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import json
 import os
@@ -243,3 +244,20 @@ def test_tesseract_reads_running_title(stem: str) -> None:
     assert _fold(title) in map(_fold, lines), lines
     assert max(fuzz.ratio(title, line) for line in lines) >= 85, lines
     assert "Quyển số: " + t["page_fields"]["quyenSo"] in lines
+
+
+def test_heldout_fonts_replace_every_development_font(tmp_path: Path) -> None:
+    # the held-out set must not share a single font with the committed one (else it measures nothing new)
+    from pipeline.samples.build import HELDOUT_FONTS, HELDOUT_MONOSPACE, MONOSPACE, with_heldout_fonts
+
+    used = {ps.font for spec in SAMPLE_SET for ps in spec.pages}
+    assert not used & {*HELDOUT_FONTS, HELDOUT_MONOSPACE}
+    for before, after in zip(SAMPLE_SET, with_heldout_fonts(SAMPLE_SET), strict=True):
+        for a, b in zip(before.pages, after.pages, strict=True):
+            assert b.font not in used and (b.font in MONOSPACE) == (a.font in MONOSPACE)
+            assert dataclasses.replace(b, font=a.font) == a  # nothing else changes
+    generate(tmp_path, seed=5, only=["kt_typewriter_01", "ks_clean_01"], fonts="heldout")
+    fonts = {json.loads(p.read_text(encoding="utf-8"))["font"] for p in tmp_path.glob("*.truth.json")}
+    assert fonts == {HELDOUT_MONOSPACE, HELDOUT_FONTS[0]}
+    with pytest.raises(ValueError, match="fonts must be one of"):
+        generate(tmp_path, fonts="comic")

@@ -13,7 +13,7 @@ import json
 import random
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -297,12 +297,42 @@ def truth_json(truth: dict) -> bytes:
     return (json.dumps(truth, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
-def generate(out_dir: Path, seed: int = DEFAULT_SEED, only: Iterable[str] | None = None) -> list[Path]:
-    """Write the sample set (or the files whose stems are in ``only``) to ``out_dir``; return the paths."""
+# Fonts the committed sample set never uses, to measure reading on type we did not develop against
+# (issue 3): proportional pages cycle through the first list, the typewriter page takes the second.
+HELDOUT_FONTS = ("DejaVuSerifCondensed", "DejaVuSansExtraLight")
+HELDOUT_MONOSPACE = "FreeMono"
+FONT_SETS = ("development", "heldout")
+
+
+def with_heldout_fonts(specs: Iterable[FileSpec]) -> list[FileSpec]:
+    """The same files with every page set in a held-out font (monospace stays monospace)."""
+    out = []
+    for i, spec in enumerate(specs):
+        pages = tuple(
+            replace(
+                ps, font=HELDOUT_MONOSPACE if ps.font in MONOSPACE else HELDOUT_FONTS[i % len(HELDOUT_FONTS)]
+            )
+            for ps in spec.pages
+        )
+        out.append(replace(spec, pages=pages))
+    return out
+
+
+def generate(
+    out_dir: Path, seed: int = DEFAULT_SEED, only: Iterable[str] | None = None, fonts: str = "development"
+) -> list[Path]:
+    """Write the sample set (or the files whose stems are in ``only``) to ``out_dir``; return the paths.
+
+    ``fonts="heldout"`` sets every page in a font the committed set never uses (``HELDOUT_FONTS``).
+    """
+    if fonts not in FONT_SETS:
+        raise ValueError(f"fonts must be one of {FONT_SETS}, not {fonts!r}")
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     wanted = set(only) if only is not None else None
     specs = [s for s in SAMPLE_SET if wanted is None or s.stem in wanted]
+    if fonts == "heldout":
+        specs = with_heldout_fonts(specs)
     if wanted is not None and (missing := wanted - {s.stem for s in specs}):
         raise KeyError(f"unknown sample stems: {sorted(missing)}")
     written: list[Path] = []
@@ -339,6 +369,8 @@ def generate(out_dir: Path, seed: int = DEFAULT_SEED, only: Iterable[str] | None
         _remove_stale(out_dir, {p.name for p in written})
         manifest = {"generator": "pipeline.samples", "seed": seed, "page_size_px_300dpi": [PAGE_W, PAGE_H],
                     "truth_format": TRUTH_FORMAT, "files": manifest_files}  # fmt: skip
+        if fonts != "development":  # the committed set's manifest stays byte for byte as it was
+            manifest["fonts"] = fonts
         written.append(_write(out_dir / "manifest.json", truth_json(manifest)))
     return written
 
@@ -367,4 +399,12 @@ TRUTH_FORMAT = {
 }
 
 
-__all__ = ["SAMPLE_SET", "FileSpec", "PageSpec", "generate", "MONOSPACE"]
+__all__ = [
+    "HELDOUT_FONTS",
+    "SAMPLE_SET",
+    "FileSpec",
+    "PageSpec",
+    "generate",
+    "MONOSPACE",
+    "with_heldout_fonts",
+]

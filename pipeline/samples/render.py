@@ -38,8 +38,12 @@ FONTS: dict[str, tuple[str, str]] = {
     "FreeSans": (f"{_FREE}/FreeSans.ttf", f"{_FREE}/FreeSansBold.ttf"),
     "DejaVuSansMono": (f"{_DEJAVU}/DejaVuSansMono.ttf", f"{_DEJAVU}/DejaVuSansMono-Bold.ttf"),
     "LiberationMono": (f"{_LIB}/LiberationMono-Regular.ttf", f"{_LIB}/LiberationMono-Bold.ttf"),
+    # held out: never used by the committed sample set (``build.HELDOUT_FONTS``); no bold of its own,
+    # titles in the family's regular weight
+    "DejaVuSansExtraLight": (f"{_DEJAVU}/DejaVuSans-ExtraLight.ttf", f"{_DEJAVU}/DejaVuSans.ttf"),
+    "FreeMono": (f"{_FREE}/FreeMono.ttf", f"{_FREE}/FreeMonoBold.ttf"),
 }
-MONOSPACE = {"DejaVuSansMono", "LiberationMono"}
+MONOSPACE = {"DejaVuSansMono", "LiberationMono", "FreeMono"}
 
 # Relative column widths of the TT 04/2020 books, by template column index.
 WIDTHS: dict[str, tuple[float, ...]] = {
