@@ -255,7 +255,7 @@ def test_heldout_fonts_replace_every_development_font(tmp_path: Path) -> None:
     for before, after in zip(SAMPLE_SET, with_heldout_fonts(SAMPLE_SET), strict=True):
         for a, b in zip(before.pages, after.pages, strict=True):
             assert b.font not in used and (b.font in MONOSPACE) == (a.font in MONOSPACE)
-            assert dataclasses.replace(b, font=a.font) == a  # nothing else changes
+            assert dataclasses.replace(b, font=a.font, font_size=a.font_size) == a  # nothing else changes
     generate(tmp_path, seed=5, only=["kt_typewriter_01", "ks_clean_01"], fonts="heldout")
     fonts = {json.loads(p.read_text(encoding="utf-8"))["font"] for p in tmp_path.glob("*.truth.json")}
     assert fonts == {HELDOUT_MONOSPACE, HELDOUT_FONTS[0]}

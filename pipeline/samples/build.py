@@ -115,9 +115,9 @@ def _seed(seed: int, *parts: object) -> int:
     return int.from_bytes(h[:8], "big")
 
 
-def variant_layout(t: Template) -> Layout:
+def variant_layout(t: Template, font_size: int = 44) -> Layout:
     """Another edition of the birth book: different widths, forced title breaks, two columns swapped."""
-    std = Layout.standard(t)
+    std = Layout.standard(t, font_size)
     order = list(std.order)
     widths = [w * f for w, f in zip(std.widths, (0.9, 0.85, 1.2, 1.3, 0.95, 1.1, 1.0, 1.05, 0.9, 0.95, 0.95, 1.1,
                                                       0.9, 1.2), strict=True)]  # fmt: skip
@@ -178,7 +178,7 @@ def build_file(spec: FileSpec, seed: int) -> BuiltFile:
     for k, ps in enumerate(spec.pages):
         page_no = spec.first_page + k
         ctx = _page_context(base, page_no, first_no)
-        layout = variant_layout(t) if ps.variant else Layout.standard(t, ps.font_size)
+        layout = variant_layout(t, ps.font_size) if ps.variant else Layout.standard(t, ps.font_size)
         candidates = entries_for(rng, ctx, max(ps.entries, 3))
         fit = rows_that_fit(t, layout, candidates, ps.font)
         n = min(ps.entries, fit) if ps.empty_rows else max(3, fit)
@@ -301,6 +301,9 @@ def truth_json(truth: dict) -> bytes:
 # (issue 3): proportional pages cycle through the first list, the typewriter page takes the second.
 HELDOUT_FONTS = ("DejaVuSerifCondensed", "DejaVuSansExtraLight")
 HELDOUT_MONOSPACE = "FreeMono"
+# 40 px at 300 dpi (9.5 pt), a size the committed set uses only on its typewriter page: DejaVu Sans
+# ExtraLight is as wide as DejaVu Sans, whose dates overflow the narrowest columns at 44 px
+HELDOUT_SIZE = 40
 FONT_SETS = ("development", "heldout")
 
 
@@ -310,7 +313,9 @@ def with_heldout_fonts(specs: Iterable[FileSpec]) -> list[FileSpec]:
     for i, spec in enumerate(specs):
         pages = tuple(
             replace(
-                ps, font=HELDOUT_MONOSPACE if ps.font in MONOSPACE else HELDOUT_FONTS[i % len(HELDOUT_FONTS)]
+                ps,
+                font=HELDOUT_MONOSPACE if ps.font in MONOSPACE else HELDOUT_FONTS[i % len(HELDOUT_FONTS)],
+                font_size=min(ps.font_size, HELDOUT_SIZE),
             )
             for ps in spec.pages
         )
