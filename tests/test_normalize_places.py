@@ -25,6 +25,13 @@ PLACES = [
     ("P 12, Q.Gò Vấp, TP.HCM", "phường 12, quận Gò Vấp, thành phố Hồ Chí Minh"),
     ("Q1, TP.HCM", "quận 1, thành phố Hồ Chí Minh"),
     ("P7-Q.11-TP.HCM", "phường 7, quận 11, thành phố Hồ Chí Minh"),  # dashes without spaces
+    # the dot of a one-letter abbreviation lost by OCR (thin fonts)
+    ("X. Hòa Thịnh, H\nTây Hòa, T.\nPhú Yên", HT),
+    ("X. Hòa Thịnh - H\nTây Hòa - T.\nPhú Yên", HT),
+    ("X. Hòa Thịnh, H. Tây Hòa, T Phú Yên", HT),
+    ("X. Hòa Thịnh - H. Tây Hòa -T Phú Yên", HT),
+    ("X Hòa Thịnh, H Tây Hòa, T Phú Yên", HT),
+    ("P Tân Định, Q.1, TP.HCM", "phường Tân Định, quận 1, thành phố Hồ Chí Minh"),
     ("X. Cao Xuân Dương - H. Thanh Oai - TP, Hà Nội", "xã Cao Xuân Dương, huyện Thanh Oai, thành phố Hà Nội"),
     ("TI. Quang Minh - H. Mê Linh - TP. Hà Nội", "thị trấn Quang Minh, huyện Mê Linh, thành phố Hà Nội"),
     ("Tp Tuy Hòa, Phú Yên", "thành phố Tuy Hoà, tỉnh Phú Yên"),

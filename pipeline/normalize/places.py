@@ -320,12 +320,25 @@ _NOISE_BEFORE_ABBR = re.compile(r"(?:(?<=\s)|^)[~=*+•·°^`]+\s*(?=(?:[XxHhTtQ
 _GLUED_ABBR = re.compile(r"(\w)((?:TP|TX|TT|[XHTQP])\.)")
 
 
+# A one-letter abbreviation whose dot OCR lost (a thin font's period: "X. Tân Lập, H\nHướng Hóa",
+# "-T Thái Nguyên"): a lone capital opening a part, before a capitalised word. No place name has a
+# one-letter word, so it can only be the unit.
+_ONE_LETTER_NO_DOT = re.compile(r"(^|[,;\n]|\s[-–—]|[-–—](?=\S))(\s*)([XHTQP])\s+(?=\w)")
+
+
+def _no_dot(m: re.Match[str]) -> str:
+    if not m.string[m.end()].isupper():
+        return m[0]
+    return f"{m[1]}{m[2]}{_ONE_LETTER[m[3].lower()]} "
+
+
 def expand_abbreviations(s: str) -> tuple[str, bool]:
     out = _GLUED_ABBR.sub(lambda m: f"{m[1]} {m[2]}" if m[1].islower() else m[0], s)
     out = _NOISE_BEFORE_ABBR.sub(", ", out).strip(" ,")
     for pat, rep in _ABBR_RULES:
         out = pat.sub(rep, out)
     out = _ONE_LETTER_RE.sub(lambda m: _ONE_LETTER[m.group(1).lower()] + " ", out)
+    out = _ONE_LETTER_NO_DOT.sub(_no_dot, out)
     out = collapse_ws(out)
     return out, out != collapse_ws(s)
 
