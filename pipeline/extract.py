@@ -26,6 +26,8 @@ class CellPart:
     raw: str
     confidence: float
     bbox: BBox | None
+    # (index into ``raw``, other digits OCR found nearly as likely there), from OcrLine.alternatives
+    alternatives: tuple[tuple[int, str], ...] = ()
 
 
 class _Cell:
@@ -36,8 +38,11 @@ class _Cell:
         self.text = "\n".join(unicodedata.normalize("NFC", ln.text) for ln in lines)
         self.folded = fold(self.text)
         self.line_of: list[int] = []
+        self.alternatives: dict[int, str] = {}
         for i, ln in enumerate(lines):
+            start = len(self.line_of)
             n = len(unicodedata.normalize("NFC", ln.text))
+            self.alternatives.update((start + k, chars) for k, chars in ln.alternatives if k < n)
             self.line_of.extend([i] * n)
             if i < len(lines) - 1:
                 self.line_of.append(i)  # the joining newline
@@ -54,7 +59,8 @@ class _Cell:
         used = sorted({self.line_of[i] for i in range(start, end) if self.text[i] != "\n"})
         weights = [sum(1 for i in range(start, end) if self.line_of[i] == li) for li in used]
         conf = sum(self.lines[li].confidence * w for li, w in zip(used, weights, strict=True)) / max(sum(weights), 1)
-        return CellPart(raw, conf, BBox.union([self.lines[li].bbox for li in used]))
+        alts = tuple((i - start, c) for i, c in sorted(self.alternatives.items()) if start <= i < end)
+        return CellPart(raw, conf, BBox.union([self.lines[li].bbox for li in used]), alts)
 
     def line_start(self, index: int) -> int:
         return sum(len(unicodedata.normalize("NFC", ln.text)) + 1 for ln in self.lines[:index])

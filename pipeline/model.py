@@ -82,6 +82,9 @@ class OcrLine:
     text: str
     confidence: float
     bbox: BBox
+    # (index into ``text``, other digits OCR found nearly as likely there): a dotted or slashed zero
+    # reads as 9 at high confidence, but the runner-up keeps the truth; validation picks among them
+    alternatives: tuple[tuple[int, str], ...] = ()
 
 
 @dataclass(slots=True)

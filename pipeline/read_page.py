@@ -142,8 +142,9 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         _cross_check(tpl, fields, normalized)
         row_box = BBox.union(list(boxes.values())) or BBox(0, 0, 0, 0)
         entries.append(Entry(row=row_index, bbox=row_box, fields=fields))
-    _check_entry_numbers(tpl, entries)
+    _check_entry_numbers(tpl, entries, options.confidence_threshold)
     _page_consensus(tpl, entries, options.confidence_threshold)
+    _confirm_book_year(page_fields, entries, options.confidence_threshold)
     lap("cells")
 
     h, w = gray.shape[:2]
@@ -182,7 +183,8 @@ def _field(
 ) -> tuple[FieldValue, Normalized]:
     # inside one field a line break is a wrap of the same text, never a separator
     text = " ".join(part.raw.split("\n"))
-    norm = normalize_field(spec.type, text, confidence=part.confidence if part.raw else None, on_date=on_date)
+    norm = normalize_field(spec.type, text, confidence=part.confidence if part.raw else None, on_date=on_date,
+                           alternatives=part.alternatives)  # fmt: skip
     # the normalizer lowers confidence when it had to guess (a close lexicon call), so use its figure
     confidence = norm.confidence if norm.confidence is not None else part.confidence
     if norm.status == "empty" or norm.value is None and not part.raw.strip():
@@ -227,9 +229,10 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
                 f.rules = [*f.rules, f"page_consensus:{n}"]
 
 
-def _check_entry_numbers(tpl: Template, entries: list[Entry]) -> None:
+def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) -> None:
     """A page's entry numbers run on: a gap or a repeat is flagged; where the page's run is clear, a
-    misread or unread number gets the run's value (raw kept, flagged for the reviewer)."""
+    misread or unread number gets the run's value (raw kept, flagged for the reviewer), and a
+    low-confidence read that the run predicts is accepted (the confident rows vouch for it)."""
     keys = [f.key for c in tpl.columns for f in c.fields if f.type == "entry_no"]
     if not keys:
         return
@@ -240,6 +243,11 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry]) -> None:
     for i, f in enumerate(numbered):
         if f is None:
             continue
+        if run is not None and f.status == FieldStatus.LOW_CONFIDENCE and f.value == run[i]:
+            f.status, f.reason = FieldStatus.OK, None
+            f.confidence = max(f.confidence, threshold)
+            f.rules = [*f.rules, "entry_no_in_sequence"]
+            continue
         reason = bad.get(i)
         if run is not None and f.value != run[i]:
             reason = (f"đọc được '{f.raw}', thứ tự số của trang cho {run[i]} / read '{f.raw}', the page's run "
@@ -249,6 +257,30 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry]) -> None:
         if reason:
             f.status = FieldStatus.INVALID
             f.reason = reason
+
+
+_BOOK_NO = re.compile(r"(\d{1,3})/(\d{4})")
+MAX_BOOK_IN_YEAR = 30  # an office opens a handful of books of one register a year
+
+
+def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry], threshold: float) -> None:
+    """A low-confidence book number ("01/1999") whose year the page's registration dates confirm (at
+    least 3 rows, and most rows with a date) is accepted: the registration year must match the book's,
+    and those are separate reads. The number before the slash is not confirmed, so only a plausible
+    small one qualifies."""
+    book = page_fields.get("quyenSo")
+    if book is None or book.status != FieldStatus.LOW_CONFIDENCE or not book.value:
+        return
+    m = _BOOK_NO.fullmatch(book.value)
+    if m is None or not 1 <= int(m[1]) <= MAX_BOOK_IN_YEAR:
+        return
+    read = (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE)  # separate cells agreeing, however faint each
+    years = [f.value[:4] for e in entries if (f := e.fields.get("ngayDangKy")) and f.status in read and f.value]
+    agree = sum(y == m[2] for y in years)
+    if agree >= CONSENSUS_MIN_ROWS and agree * 2 > len(years):
+        book.status, book.reason = FieldStatus.OK, None
+        book.confidence = max(book.confidence, threshold)
+        book.rules = [*book.rules, f"book_year_confirmed:{agree}"]
 
 
 # Page-level fields come from the margins: the running title block above the table and the foot.

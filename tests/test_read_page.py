@@ -16,6 +16,7 @@ from pipeline.preprocess import upright
 from pipeline.read_page import (
     ReadOptions,
     _check_entry_numbers,
+    _confirm_book_year,
     _find_page_field,
     _page_consensus,
     read_page,
@@ -121,7 +122,7 @@ def test_entry_numbers_repaired_from_the_page_run_and_flagged() -> None:
     tpl = templates_for("khai_tu")[0]
     entries = _numbered(("51", "51", "ok"), ("352", "352", "low_confidence"), ("Sộ", None, "invalid"),
                         ("54", "54", "ok"), ("35", "35", "ok"), ("56", "56", "ok"))  # fmt: skip
-    _check_entry_numbers(tpl, entries)
+    _check_entry_numbers(tpl, entries, 0.9)
     got = [(e.fields["so"].value, e.fields["so"].status.value) for e in entries]
     assert got == [("51", "ok"), ("52", "invalid"), ("53", "invalid"), ("54", "ok"), ("55", "invalid"), ("56", "ok")]
     assert entries[4].fields["so"].raw == "35" and "entry_no_from_sequence" in entries[4].fields["so"].rules
@@ -130,9 +131,55 @@ def test_entry_numbers_repaired_from_the_page_run_and_flagged() -> None:
 def test_entry_numbers_without_a_clear_run_are_only_flagged() -> None:
     tpl = templates_for("khai_tu")[0]
     entries = _numbered(("1", "1", "ok"), ("2", "2", "ok"), ("5", "5", "ok"), ("6", "6", "ok"))
-    _check_entry_numbers(tpl, entries)
+    _check_entry_numbers(tpl, entries, 0.9)
     got = [(e.fields["so"].value, e.fields["so"].status.value) for e in entries]
     assert got == [("1", "ok"), ("2", "ok"), ("5", "invalid"), ("6", "ok")]
+
+
+def test_a_faint_entry_number_the_page_run_predicts_is_accepted() -> None:
+    tpl = templates_for("khai_tu")[0]
+    entries = _numbered(("5I", "51", "low_confidence"), ("52", "52", "low_confidence"), ("53", "53", "ok"),
+                        ("54", "54", "ok"), ("57", "57", "low_confidence"), ("56", "56", "ok"))  # fmt: skip
+    _check_entry_numbers(tpl, entries, 0.9)
+    got = [(e.fields["so"].value, e.fields["so"].status.value) for e in entries]
+    # the faint 51 and 52 fit the run of the confident 53, 54, 56
+    assert got[:4] == [("51", "ok"), ("52", "ok"), ("53", "ok"), ("54", "ok")]
+    assert "entry_no_in_sequence" in entries[0].fields["so"].rules and entries[0].fields["so"].confidence >= 0.9
+    assert got[4] == ("55", "invalid")  # a faint read off the run is not vouched for: repaired and flagged
+
+
+def test_entries_too_few_to_vouch_for_a_faint_number() -> None:
+    tpl = templates_for("khai_tu")[0]
+    entries = _numbered(("1", "1", "ok"), ("2", "2", "low_confidence"), ("3", "3", "ok"))
+    _check_entry_numbers(tpl, entries, 0.9)
+    assert entries[1].fields["so"].status.value == "low_confidence"
+
+
+def _dated_page(book: str, status: str, years: list[tuple[str, str]]) -> tuple[dict[str, FieldValue], list[Entry]]:
+    page = {"quyenSo": FieldValue("quyenSo", book, book, 0.7, None, FieldStatus(status))}
+    entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": FieldValue(
+                   "ngayDangKy", d, d, 0.8, None, FieldStatus(st))})
+               for i, (d, st) in enumerate(years, start=1)]  # fmt: skip
+    return page, entries
+
+
+@pytest.mark.parametrize(
+    ("book", "dates", "accepted"),
+    [
+        ("01/1999", [("1999-03-01", "ok"), ("1999-03-02", "low_confidence"), ("1999-03-04", "ok")], True),
+        ("01/1999", [("1999-03-01", "ok"), ("1999-03-02", "ok")], False),  # two rows are too few
+        ("01/1998", [("1999-03-01", "ok"), ("1999-03-02", "ok"), ("1999-03-04", "ok")], False),
+        ("01/1999", [("1999-03-01", "ok"), ("1999-03-02", "ok"), ("1999-03-04", "ok"), ("2000-01-01", "ok"),
+                     ("2000-01-02", "ok"), ("2000-01-03", "ok")], False),  # fmt: skip  # no majority
+        ("91/1999", [("1999-03-01", "ok"), ("1999-03-02", "ok"), ("1999-03-04", "ok")], False),  # 0 read as 9?
+        ("01/1999", [("1999-03-01", "invalid"), ("1999-03-02", "invalid"), ("1999-03-04", "ok")], False),
+    ],
+)
+def test_book_year_confirmed_by_the_registration_dates(book: str, dates: list, accepted: bool) -> None:
+    page, entries = _dated_page(book, "low_confidence", dates)
+    _confirm_book_year(page, entries, 0.9)
+    assert (page["quyenSo"].status == FieldStatus.OK) is accepted
+    assert any(r.startswith("book_year_confirmed") for r in page["quyenSo"].rules) is accepted
 
 
 def _officers(*cells: tuple[str, str]) -> list[Entry]:

@@ -10,8 +10,10 @@ Public API (called from pipeline/read_page.py):
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -218,17 +220,26 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
 
 
 def normalize_field(
-    field_type: str, raw: str | None, *, confidence: float | None = None, on_date: str | None = None
+    field_type: str,
+    raw: str | None,
+    *,
+    confidence: float | None = None,
+    on_date: str | None = None,
+    alternatives: Sequence[tuple[int, str]] = (),
 ) -> Normalized:
     """Raw cell text (lines joined by ``\\n``) -> canonical value (docs/field-contract.md).
 
     ``on_date`` (ISO) is the record's registration date when known: places written on or after the
-    1 July 2025 reform resolve against the 2025 units first.
+    1 July 2025 reform resolve against the 2025 units first. ``alternatives`` are OCR's runner-up digits
+    (index into ``raw``, digits): an impossible date or time is repaired from them when exactly one
+    reading is valid, and a valid one that another reading also makes valid is marked ambiguous.
     """
     if raw is None or is_empty(raw):
         return Normalized(None, "empty", None, [], {}, confidence)
     try:
         n, factor = _dispatch(field_type, raw, on_date)
+        if alternatives and field_type in DIGIT_CHECKED_TYPES:
+            n, factor = _reconcile_digits(field_type, raw, on_date, n, factor, alternatives)
     except Exception as e:  # a normalizer bug must not lose the page: keep the text for review
         value = clean_text(raw)[0] if isinstance(raw, str) else None
         n, factor = _bad(value, f"lỗi chuẩn hóa / normalizer error: {type(e).__name__}: {e}", []), 1.0
@@ -239,6 +250,62 @@ def normalize_field(
     if factor < 1.0:
         n.details["confidence_factor"] = round(factor, 3)
     return n
+
+
+# Types whose digits a validator can check (a date must exist, a time must be on the clock, an ID has
+# its length and province code): OCR's runner-up digits are weighed only for them.
+DIGIT_CHECKED_TYPES = frozenset({"date", "time", "id_number"})
+DIGIT_ALT_FACTOR = 0.85  # a value taken from a runner-up digit, or one a runner-up also makes valid
+_MAX_ALT_POSITIONS = 8
+_MAX_SUBSTITUTIONS = 3
+
+
+def _substitutions(
+    raw: str, alternatives: Sequence[tuple[int, str]], k: int
+) -> Iterator[tuple[str, list[str]]]:
+    """Every text with exactly ``k`` digits replaced by one of their alternatives, and what changed."""
+    alts = [(i, c) for i, c in alternatives if 0 <= i < len(raw) and raw[i].isdigit()][:_MAX_ALT_POSITIONS]
+    for chosen in itertools.combinations(alts, k):
+        for digits in itertools.product(*(c for _, c in chosen)):
+            chars = list(raw)
+            for (i, _), d in zip(chosen, digits, strict=True):
+                chars[i] = d
+            yield "".join(chars), [f"{raw[i]}>{d}@{i}" for (i, _), d in zip(chosen, digits, strict=True)]
+
+
+def _reconcile_digits(
+    field_type: str, raw: str, on_date: str | None, n: Normalized, factor: float,
+    alternatives: Sequence[tuple[int, str]],
+) -> tuple[Normalized, float]:  # fmt: skip
+    """Weigh OCR's runner-up digits against the validator (a dotted zero read as 9: "04.93.1999").
+
+    Valid as read: if one changed digit gives another valid value, the read is a coin toss the
+    validator cannot settle, so its confidence drops (a reviewer sees it). Invalid as read: the fewest
+    changes that make it valid win when they agree on one value (rule ``ocr_digit_alternative``, lowered
+    confidence); several values stay invalid, listed for the reviewer."""
+    if n.status == "ok":
+        for text, _ in _substitutions(raw, alternatives, 1):
+            other, _ = _dispatch(field_type, text, on_date)
+            if other.status == "ok" and other.value != n.value:
+                n.rules.append("ocr_digit_ambiguous")
+                n.details["digit_alternative"] = other.value
+                return n, factor * DIGIT_ALT_FACTOR
+        return n, factor
+    for k in range(1, _MAX_SUBSTITUTIONS + 1):
+        found: dict[str, tuple[Normalized, float, list[str]]] = {}
+        for text, changed in _substitutions(raw, alternatives, k):
+            cand, f = _dispatch(field_type, text, on_date)
+            if cand.status == "ok" and cand.value is not None:
+                found.setdefault(cand.value, (cand, f, changed))
+        if len(found) == 1:
+            cand, f, changed = next(iter(found.values()))
+            cand.rules.append("ocr_digit_alternative:" + ",".join(changed))
+            cand.details["read_as"] = n.value
+            return cand, f * DIGIT_ALT_FACTOR
+        if found:
+            n.details["digit_alternatives"] = sorted(found)
+            return n, factor
+    return n, factor
 
 
 # --- cross-field validation ----------------------------------------------------------------------

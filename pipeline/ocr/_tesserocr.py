@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import numpy as np
 
 from pipeline.model import BBox, OcrLine
 from pipeline.ocr.engine import (
+    ALT_MIN_SCORE,
     DIGIT_CHARS,
     ReadMode,
     Word,
+    WordAlternatives,
     clip_rect,
     has_alnum,
     make_line,
@@ -32,6 +36,8 @@ class TesserocrEngine:
         self._api = PyTessBaseAPI(path=tessdata, lang=lang, psm=PSM.SINGLE_BLOCK)
         # Ledger ink is dark on light paper: the inverted-text retry only costs time (-28 %, ocr.md §A2).
         self._api.SetVariable("tessedit_do_invert", "0")
+        # keep each symbol's runner-up choices (same best path, ~4 % slower): digit alternatives
+        self._api.SetVariable("lstm_choice_mode", "2")
         self._osd: PyTessBaseAPI | None = None
         self._page: np.ndarray | None = None
         self._size = (0, 0)
@@ -68,23 +74,28 @@ class TesserocrEngine:
 
         if mode == "line":
             # psm 7 sometimes returns nothing on a real crop (ocr.md §0.4): retry as a block.
-            groups = self._words(r, PSM.SINGLE_LINE) or self._words(r, PSM.SINGLE_BLOCK)
+            groups, alts = self._words(r, PSM.SINGLE_LINE)
+            if not groups:
+                groups, alts = self._words(r, PSM.SINGLE_BLOCK)
         elif mode == "digits":
-            lines = [make_line(g) for g in self._words(r, PSM.SINGLE_BLOCK, whitelist=DIGIT_CHARS)]
+            groups, alts = self._words(r, PSM.SINGLE_BLOCK, whitelist=DIGIT_CHARS)
+            lines = [make_line(g, alts) for g in groups]
             # A whitelist can make the LSTM beam drop whole words (tesseract#3485): validate, else fall back.
             if valid_digits(lines):
                 return lines
-            groups = self._words(r, PSM.SINGLE_BLOCK)
+            groups, alts = self._words(r, PSM.SINGLE_BLOCK)
         elif mode == "auto":
-            groups = [
-                part for g in self._words(r, PSM.AUTO) for part in split_wide_gaps(g) if has_alnum(part)
-            ]
+            found, alts = self._words(r, PSM.AUTO)
+            groups = [part for g in found for part in split_wide_gaps(g) if has_alnum(part)]
         else:
-            groups = self._words(r, PSM.SINGLE_BLOCK)
-        return [make_line(g) for g in groups]
+            groups, alts = self._words(r, PSM.SINGLE_BLOCK)
+        return [make_line(g, alts) for g in groups]
 
-    def _words(self, r: BBox, psm: int, whitelist: str | None = None) -> list[list[Word]]:
-        """Recognize the rectangle; words grouped by text line, in reading order."""
+    def _words(
+        self, r: BBox, psm: int, whitelist: str | None = None
+    ) -> tuple[list[list[Word]], WordAlternatives]:
+        """Recognize the rectangle; words grouped by text line, in reading order, and the digit
+        alternatives of the words that hold digits."""
         from tesserocr import RIL, iterate_level
 
         api = self._api
@@ -97,8 +108,9 @@ class TesserocrEngine:
             api.Recognize()
             it = api.GetIterator()
             if it is None:
-                return []
+                return [], {}
             starts = False
+            digits = False
             for w in iterate_level(it, RIL.WORD):
                 # a skipped (empty) first word must still open the new line
                 starts = starts or w.IsAtBeginningOf(RIL.TEXTLINE)
@@ -116,10 +128,39 @@ class TesserocrEngine:
                 lines[-1].append(
                     (text.strip(), float(w.Confidence(RIL.WORD)), BBox(x0, y0, x1 - x0, y1 - y0))
                 )
+                digits = digits or any(ch.isdigit() for ch in text)
+            alts = self._digit_alternatives() if digits else {}
         finally:
             if whitelist:
                 api.SetVariable("tessedit_char_whitelist", "")
-        return [ln for ln in lines if ln]
+        return [ln for ln in lines if ln], alts
+
+    def _digit_alternatives(self) -> WordAlternatives:
+        """For each word of the last recognition, the digits whose runner-up choice is another digit
+        scoring at least ``ALT_MIN_SCORE`` (lstm_choice_mode=2 keeps the choices)."""
+        from tesserocr import RIL, iterate_level
+
+        it = self._api.GetIterator()
+        out: dict[BBox, list[tuple[int, str]]] = {}
+        word: BBox | None = None
+        prefix = ""
+        for s in iterate_level(it, RIL.SYMBOL):
+            try:
+                if s.IsAtBeginningOf(RIL.WORD):
+                    x0, y0, x1, y1 = s.BoundingBox(RIL.WORD)
+                    word, prefix = BBox(x0, y0, x1 - x0, y1 - y0), ""
+                sym = s.GetUTF8Text(RIL.SYMBOL) or ""  # None on an empty element
+            except (RuntimeError, TypeError):  # an empty element: no text, no box
+                continue
+            if word is not None and sym.isdigit():
+                others = "".join(
+                    ch for c in s.GetChoiceIterator()
+                    if (ch := c.GetUTF8Text() or "") != sym and ch.isdigit() and c.Confidence() >= ALT_MIN_SCORE
+                )  # fmt: skip
+                if others:
+                    out.setdefault(word, []).append((len(unicodedata.normalize("NFC", prefix)), others))
+            prefix += sym
+        return {b: tuple(v) for b, v in out.items()}
 
     # -- orientation --------------------------------------------------------------------------------
     def orientation(self, gray: np.ndarray) -> tuple[int, float]:

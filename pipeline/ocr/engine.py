@@ -49,13 +49,27 @@ def valid_digits(lines: list[OcrLine], min_conf: float = 0.5) -> bool:
 
 
 Word = tuple[str, float, BBox]  # text, confidence 0..100, page box
+# per word (by its box): (index into the word's NFC text, other digits nearly as likely there)
+WordAlternatives = dict[BBox, tuple[tuple[int, str], ...]]
+# a runner-up digit scoring at least this (Tesseract's 0..100 choice score) is a real alternative:
+# measured on a dotted-zero typewriter face, a 0 read as 9 keeps "0" at 39-81, a true 9 keeps it at 0
+ALT_MIN_SCORE = 25.0
 
 
-def make_line(words: list[Word]) -> OcrLine:
-    """One OcrLine from its words: NFC text, mean word confidence in [0, 1], union box."""
+def make_line(words: list[Word], alternatives: WordAlternatives | None = None) -> OcrLine:
+    """One OcrLine from its words: NFC text, mean word confidence in [0, 1], union box, and the
+    words' digit alternatives moved to line offsets."""
     text = unicodedata.normalize("NFC", " ".join(w[0] for w in words))
     conf = min(1.0, max(0.0, float(np.mean([w[1] for w in words])) / 100.0))
-    return OcrLine(text=text, confidence=conf, bbox=BBox.union([w[2] for w in words]))
+    alts: list[tuple[int, str]] = []
+    if alternatives:
+        start = 0
+        for w in words:
+            alts.extend((start + i, chars) for i, chars in alternatives.get(w[2], ()))
+            start += len(unicodedata.normalize("NFC", w[0])) + 1
+    return OcrLine(
+        text=text, confidence=conf, bbox=BBox.union([w[2] for w in words]), alternatives=tuple(alts)
+    )
 
 
 def has_alnum(words: list[Word]) -> bool:
@@ -94,7 +108,10 @@ def unscale_line(ln: OcrLine, s: float) -> OcrLine:
     b = ln.bbox
     x0, y0 = round(b.x / s), round(b.y / s)
     return OcrLine(
-        ln.text, ln.confidence, BBox(x0, y0, round((b.x + b.w) / s) - x0, round((b.y + b.h) / s) - y0)
+        ln.text,
+        ln.confidence,
+        BBox(x0, y0, round((b.x + b.w) / s) - x0, round((b.y + b.h) / s) - y0),
+        ln.alternatives,
     )
 
 
