@@ -213,7 +213,9 @@ CONSENSUS_MIN_ROWS = 3
 def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> None:
     """Page-constant fields: when at least 3 rows and most of the page read the same value, a row whose
     low-confidence read is that value is accepted (independent reads of separate cells agreeing);
-    reads of another value stay as they are."""
+    reads of another value stay as they are. Agreement settles OCR noise, not a doubt every row shares:
+    the same print misread the same way ("ĐHẠM" for PHẠM) or a diacritic the lexicon finds ambiguous
+    (VĨNH / VINH) is no more certain for being read eight times, so such values are left to review."""
     for key in (f.key for c in tpl.columns for f in c.fields if f.page_constant):
         read = [e.fields[key] for e in entries if key in e.fields and e.fields[key].value]
         counts = Counter(f.value for f in read if f.status in (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE))
@@ -222,11 +224,18 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
         value, n = counts.most_common(1)[0]
         if n < CONSENSUS_MIN_ROWS or n * 2 <= len(read):
             continue
+        if any(_shared_doubt(f) for f in read if f.value == value):
+            continue
         for f in read:
             if f.value == value and f.status == FieldStatus.LOW_CONFIDENCE:
                 f.status, f.reason = FieldStatus.OK, None
                 f.confidence = max(f.confidence, threshold)
                 f.rules = [*f.rules, f"page_consensus:{n}"]
+
+
+def _shared_doubt(f: FieldValue) -> bool:
+    """A doubt in the value itself, which every row reading the same print shares."""
+    return bool(f.details.get("unknown_syllables")) or any("suspect" in c for c in f.details.get("corrections", ()))
 
 
 def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) -> None:
@@ -240,10 +249,16 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     values = [f.value if f is not None and f.status == FieldStatus.OK else None for f in numbered]
     bad = validate_entry_numbers(values)
     run = entry_number_sequence(values)
+    # the run most reads agree on, faint ones included, vouches for a faint read when at least two
+    # confident reads lie on it too (a digit misread the same way on every row stays unconfirmed)
+    read = (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE)
+    vouched = entry_number_sequence([f.value if f is not None and f.status in read else None for f in numbered])
+    if vouched is not None and sum(v == vouched[i] for i, v in enumerate(values) if v is not None) < 2:
+        vouched = None
     for i, f in enumerate(numbered):
         if f is None:
             continue
-        if run is not None and f.status == FieldStatus.LOW_CONFIDENCE and f.value == run[i]:
+        if vouched is not None and f.status == FieldStatus.LOW_CONFIDENCE and f.value == vouched[i]:
             f.status, f.reason = FieldStatus.OK, None
             f.confidence = max(f.confidence, threshold)
             f.rules = [*f.rules, "entry_no_in_sequence"]
@@ -297,7 +312,8 @@ _OFFICE_UNIT = re.compile(
     r"|\bthanh\s*pho\b|\bh\.|\bq\.|\bt\.|\btp\b)"
 )
 # a bare number, OCR's look-alikes of 1 and 0 included ("- l5 -" is page 15; the normalizer maps them)
-_BARE_PAGE_NO = re.compile(r"^[\s\-–—.]*((?=[IlO|]*\d)[\dIlO|]{1,4})[\s\-–—.]*$")
+# ("- 92 -" at 150 dpi comes back as "92:": the dashes may read as colons or commas)
+_BARE_PAGE_NO = re.compile(r"^[\s\-–—.:,]*((?=[IlO|]*\d)[\dIlO|]{1,4})[\s\-–—.:,]*$")
 # "rang 40", "Tr. 40": a short word and a number alone on a line at the foot (the label misread)
 _FOOT_PAGE_NO = re.compile(r"^[\s\-–—.]*[a-z]{2,6}\.?\s*(\d{1,4})[\s\-–—.]*$")
 

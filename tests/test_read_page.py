@@ -8,6 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from pipeline.extract import CellPart
 from pipeline.ingest import identify, load_page, page_refs
 from pipeline.layout import find_table, read_foot, remove_rules
 from pipeline.model import BBox, Entry, FieldStatus, FieldValue, OcrLine, PageStatus
@@ -17,6 +18,7 @@ from pipeline.read_page import (
     ReadOptions,
     _check_entry_numbers,
     _confirm_book_year,
+    _field,
     _find_page_field,
     _page_consensus,
     read_page,
@@ -87,6 +89,9 @@ def _line(text: str, conf: float = 0.95) -> OcrLine:
         ("page_no", ["Quyển số: 01/2013   Trang 12"], [], "12"),
         ("page_no", [], ["Trang II"], "II"),  # OCR's "11": the normalizer makes it a number
         ("page_no", [], ["- 22 -"], "22"),
+        ("page_no", [], ["92:"], "92"),  # "- 92 -" at 150 dpi
+        ("page_no", [], [":- 7 -,"], "7"),
+        ("page_no", [], ["12:30"], ""),  # a time is no page number
         ("page_no", [], ["rang 40"], "40"),  # the T lost at 150 dpi
         ("page_no", [], ["-l5-"], "l5"),  # l for 1: the normalizer makes it 15 (not "5")
         ("book_no", ["Quyển số: 01/2013"], [], "01/2013"),
@@ -148,11 +153,29 @@ def test_a_faint_entry_number_the_page_run_predicts_is_accepted() -> None:
     assert got[4] == ("55", "invalid")  # a faint read off the run is not vouched for: repaired and flagged
 
 
+def test_faint_numbers_vouched_for_by_their_run_and_two_confident_reads() -> None:
+    tpl = templates_for("khai_tu")[0]
+    entries = _numbered(("5I", "51", "low_confidence"), ("52", "52", "low_confidence"), ("353", "353", "low_confidence"),
+                        ("54", "54", "ok"), ("55", "55", "low_confidence"), ("56", "56", "low_confidence"),
+                        ("57", "57", "ok"), ("58", "58", "low_confidence"))  # fmt: skip
+    _check_entry_numbers(tpl, entries, 0.9)
+    got = [e.fields["so"].status.value for e in entries]
+    assert got == ["ok", "ok", "low_confidence", "ok", "ok", "ok", "ok", "ok"]
+    # one confident read on the run is not enough: the faint ones could share one misread digit
+    entries = _numbered(("351", "351", "low_confidence"), ("352", "352", "low_confidence"),
+                        ("353", "353", "low_confidence"), ("54", "54", "ok"))  # fmt: skip
+    _check_entry_numbers(tpl, entries, 0.9)
+    assert [e.fields["so"].status.value for e in entries][:3] == ["low_confidence"] * 3
+
+
 def test_entries_too_few_to_vouch_for_a_faint_number() -> None:
     tpl = templates_for("khai_tu")[0]
-    entries = _numbered(("1", "1", "ok"), ("2", "2", "low_confidence"), ("3", "3", "ok"))
+    entries = _numbered(("1", "1", "ok"), ("2", "2", "low_confidence"))
     _check_entry_numbers(tpl, entries, 0.9)
     assert entries[1].fields["so"].status.value == "low_confidence"
+    entries = _numbered(("1", "1", "ok"), ("2", "2", "low_confidence"), ("3", "3", "ok"))
+    _check_entry_numbers(tpl, entries, 0.9)
+    assert entries[1].fields["so"].status.value == "ok"
 
 
 def _dated_page(book: str, status: str, years: list[tuple[str, str]]) -> tuple[dict[str, FieldValue], list[Entry]]:
@@ -198,6 +221,33 @@ def test_officer_name_agreed_by_the_page_is_accepted() -> None:
     got = [e.fields["nguoiThucHien"].status.value for e in entries]
     assert got == ["ok", "ok", "ok", "low_confidence", "invalid"]  # another reading, an invalid one: unchanged
     assert entries[1].fields["nguoiThucHien"].confidence == 0.9
+
+
+@pytest.mark.parametrize(
+    ("raw", "accepted"),
+    [
+        ("PHẠM ANH CHI", True),  # faint reads of a clean name: the rows' agreement settles it
+        ("ĐHẠM ANH CHI", False),  # the same print misread alike on every row: no syllable list knows ĐHẠM
+        ("Đỗ Minh Vĩnh", False),  # VĨNH / VINH: a doubt every row shares
+    ],
+)
+def test_consensus_settles_noise_not_a_doubt_every_row_shares(raw: str, accepted: bool) -> None:
+    tpl = templates_for("khai_sinh")[0]
+    spec = next(f for c in tpl.columns for f in c.fields if f.key == "nguoiThucHien")
+    entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={spec.key: _field(spec, CellPart(raw, 0.85, None), 0.9)[0]})
+               for i in range(1, 5)]  # fmt: skip
+    assert all(e.fields[spec.key].status == FieldStatus.LOW_CONFIDENCE for e in entries)
+    _page_consensus(tpl, entries, 0.9)
+    assert all((e.fields[spec.key].status == FieldStatus.OK) is accepted for e in entries)
+
+
+def test_a_name_syllable_no_list_knows_goes_to_review() -> None:
+    tpl = templates_for("khai_sinh")[0]
+    spec = next(f for c in tpl.columns for f in c.fields if f.key == "nksHoTen")
+    known = _field(spec, CellPart("PHẠM THỊ GIANG", 0.97, None), 0.9)[0]
+    unknown = _field(spec, CellPart("HẠM THỊ SIANG", 0.97, None), 0.9)[0]
+    assert known.status == FieldStatus.OK
+    assert unknown.status == FieldStatus.LOW_CONFIDENCE and unknown.details["unknown_syllables"] == ["HẠM", "SIANG"]
 
 
 def test_no_consensus_without_three_agreeing_rows() -> None:
