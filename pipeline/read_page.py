@@ -139,7 +139,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
             lines = engine.read(boxes[c], _mode(column)) if inked[c] else []
             parts.extend(_parts(column, lines))
         fields, normalized = _normalize_row(parts, options.confidence_threshold)
-        _cross_check(tpl, fields, normalized)
+        _cross_check(tpl, fields, normalized, options.confidence_threshold)
         row_box = BBox.union(list(boxes.values())) or BBox(0, 0, 0, 0)
         entries.append(Entry(row=row_index, bbox=row_box, fields=fields))
     _check_entry_numbers(tpl, entries, options.confidence_threshold)
@@ -200,11 +200,38 @@ def _field(
     return fv, norm
 
 
-def _cross_check(tpl: Template, fields: dict[str, FieldValue], normalized: dict[str, Normalized]) -> None:
+def _cross_check(
+    tpl: Template, fields: dict[str, FieldValue], normalized: dict[str, Normalized], threshold: float
+) -> None:
     for key, reason in validate_entry(tpl.register, normalized).items():
         if key in fields and fields[key].status != FieldStatus.EMPTY:
             fields[key].status = FieldStatus.INVALID
             fields[key].reason = reason
+    _confirm_declarant(fields, threshold)
+
+
+# the declarant's relation that makes him or her the parent named in the other column
+_PARENT_BY_RELATION = {"cha": "chaHoTen", "cha đẻ": "chaHoTen", "bố": "chaHoTen", "mẹ": "meHoTen",
+                       "mẹ đẻ": "meHoTen"}  # fmt: skip
+
+
+def _confirm_declarant(fields: dict[str, FieldValue], threshold: float) -> None:
+    """A birth declared by a parent names that parent twice, in separate cells (the parent's column and
+    the declarant's): two reads agreeing on the name vouch for each other when each is merely faint."""
+    rel = fields.get("nycQuanHe")
+    parent_key = _PARENT_BY_RELATION.get(rel.value or "") if rel and rel.status == FieldStatus.OK else None
+    declarant = fields.get("nycHoTen")
+    parent = fields.get(parent_key) if parent_key else None
+    if declarant is None or parent is None or not declarant.value or declarant.value != parent.value:
+        return
+    pair = (declarant, parent)
+    if any(f.status not in (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE) or _shared_doubt(f) for f in pair):
+        return
+    for f in pair:
+        if f.status == FieldStatus.LOW_CONFIDENCE:
+            f.status, f.reason = FieldStatus.OK, None
+            f.confidence = max(f.confidence, threshold)
+            f.rules = [*f.rules, f"same_person:{parent_key}"]
 
 
 CONSENSUS_MIN_ROWS = 3

@@ -18,6 +18,7 @@ from pipeline.read_page import (
     ReadOptions,
     _check_entry_numbers,
     _confirm_book_year,
+    _cross_check,
     _field,
     _find_page_field,
     _page_consensus,
@@ -248,6 +249,34 @@ def test_a_name_syllable_no_list_knows_goes_to_review() -> None:
     unknown = _field(spec, CellPart("HẠM THỊ SIANG", 0.97, None), 0.9)[0]
     assert known.status == FieldStatus.OK
     assert unknown.status == FieldStatus.LOW_CONFIDENCE and unknown.details["unknown_syllables"] == ["HẠM", "SIANG"]
+
+
+def _row(tpl_register: str, cells: dict[str, tuple[str, float]]) -> dict[str, FieldValue]:
+    tpl = templates_for(tpl_register)[0]
+    specs = {f.key: f for c in tpl.columns for f in c.fields}
+    return {k: _field(specs[k], CellPart(raw, conf, None), 0.9)[0] for k, (raw, conf) in cells.items()}
+
+
+@pytest.mark.parametrize(
+    ("relation", "declarant", "accepted"),
+    [
+        ("cha", "NGUYỄN VĂN HƯNG", True),  # the father declared: his name read twice, faint both times
+        ("Cha đẻ", "NGUYỄN VĂN HƯNG", True),
+        ("ông nội", "NGUYỄN VĂN HƯNG", False),  # a grandfather of the same name is another person
+        ("cha", "NGUYỄN VĂN HÙNG", False),  # the two reads disagree
+        ("mẹ", "NGUYỄN VĂN HƯNG", False),  # the mother's column names someone else
+    ],
+)
+def test_a_parent_declaring_the_birth_confirms_the_name_read_twice(relation: str, declarant: str,
+                                                                   accepted: bool) -> None:  # fmt: skip
+    tpl = templates_for("khai_sinh")[0]
+    fields = _row("khai_sinh", {"chaHoTen": ("NGUYỄN VĂN HƯNG", 0.85), "meHoTen": ("TRẦN THỊ LAN", 0.85),
+                                "nycHoTen": (declarant, 0.85), "nycQuanHe": (relation, 0.97)})  # fmt: skip
+    assert fields["chaHoTen"].status == FieldStatus.LOW_CONFIDENCE
+    _cross_check(tpl, fields, {}, 0.9)
+    assert (fields["chaHoTen"].status == FieldStatus.OK) is accepted
+    assert (fields["nycHoTen"].status == FieldStatus.OK) is accepted
+    assert fields["meHoTen"].status == FieldStatus.LOW_CONFIDENCE
 
 
 def test_no_consensus_without_three_agreeing_rows() -> None:
