@@ -15,6 +15,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from pipeline.model import BBox, OcrLine
+from pipeline.normalize.codes import RELATIONS
 from pipeline.normalize.text import fold_chars as fold
 from pipeline.templates import ColumnSpec, FieldSpec
 
@@ -70,12 +71,20 @@ class _Cell:
 # start of the next label found. Order in the list = expected order in the cell.
 _PERSON_LABELS: list[tuple[str, str]] = [
     ("birth", r"(?:,\s*)?(?:\bsinh\s+(?:nam|ngay)\b|\bnam\s+sinh\b|\bsinh\b)\s*:?"),
-    ("ethnicity", r"\bdan\s*toc\s*:?"),
-    ("nationality", r"\bquoc\s*tich\s*:?"),
-    ("residence", r"\b(?:noi\s+cu\s+tru|cu\s+tru|tru\s+tai|thuong\s+tru|noi\s+o)\s*:?"),
+    # "€ư trú:", "2ư trú:", "¡ân tộc:": a label's first letter lost at the cell's edge; the colon then
+    # keeps it a label
+    ("ethnicity", r"\bdan\s*toc\s*:?|(?<!\w)\S?an\s*toc\s*:"),
+    ("nationality", r"\bquoc\s*tich\s*:?|(?<!\w)\S?uoc\s*tich\s*:"),
+    ("residence", r"\b(?:noi\s+cu\s+tru|cu\s+tru|tru\s+tai|thuong\s+tru|noi\s+o)\s*:?|(?<!\w)\S?u\s+tru\s*:"),
 ]
-_DATE_RE = re.compile(r"\d{1,2}\s*[/.\-]\s*\d{1,2}\s*[/.\-]\s*\d{2,4}|\bngay\s+\d{1,2}\s+thang\s+\d{1,2}\s+nam\s+\d{4}")
+# A date's separator: "/", "." or "-", the fraction slash Tesseract reads for an italic "/" (and other
+# slash look-alikes), or, with no space around it, a letter read for a thin "/" ("8/4I2024", folded to i).
+_DATE_SEP = r"(?:\s*[/.\-\u2044\u2215\uff0f]\s*|[il|!j\]])"
+_DATE_RE = re.compile(rf"\d{{1,2}}{_DATE_SEP}\d{{1,2}}{_DATE_SEP}\d{{2,4}}|\bngay\s+\d{{1,2}}\s+thang\s+\d{{1,2}}\s+nam\s+\d{{4}}")
+# a first line of digits and separators only ("271112008": every "/" read as 1) is the digit date
+_DIGIT_LINE_RE = re.compile(r"\s*\d[\d\s/.\-\u2044\u2215\uff0fil|!j\]]{4,}\s*")
 _ID_NUMBER_RE = re.compile(r"[a-z]?\d[\d .]{5,}\d")
+_ID_DIGITS = 12  # the longest number on an identity document (CCCD)
 
 
 def _labelled(cell: _Cell, labels: list[tuple[str, str]], head: str | None) -> dict[str, CellPart]:
@@ -108,7 +117,12 @@ def split_person_block(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, C
 def split_date_digits_then_words(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
     digits_key, words_key = specs[0].key, specs[1].key
     m = _DATE_RE.search(cell.folded)
-    if not m:  # no digit date: everything is words (the digit field stays empty)
+    if not m:
+        first = cell.line_start(1) - 1 if len(cell.lines) > 1 else len(cell.text)
+        if _DIGIT_LINE_RE.fullmatch(cell.folded[:first]) and sum(c.isdigit() for c in cell.folded[:first]) >= 5:
+            # digits the patterns do not read (separators lost): still the digit date, for the normalizer
+            return {digits_key: cell.part(0, first), words_key: cell.part(first, len(cell.text))}
+        # no digit date: everything is words (the digit field stays empty)
         return {digits_key: CellPart("", 0.0, None), words_key: cell.part(0, len(cell.text))}
     return {digits_key: cell.part(m.start(), m.end()), words_key: cell.part(m.end(), len(cell.text))}
 
@@ -127,13 +141,25 @@ def split_lines_or_separator(cell: _Cell, specs: tuple[FieldSpec, ...], separato
     return {first: cell.part(0, len(cell.text)), second: CellPart("", 0.0, None)}
 
 
+# The dash between a name and the relation, as OCR reads it: "-", "–", "—" or "~", with a space on at
+# least one side ("AN - cha", "AN -cha", "AN\n~ CON"); a name never holds a spaced dash.
+_NAME_REL_SEP = r"\s[-–—~]+\s*|\s*[-–—~]+\s|\("
+_RELATION_FOLDS = {fold(r) for r in RELATIONS}
+
+
 def split_name_then_relation(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
     m = re.search(r"\bquan\s*he\b(?:\s+voi[^:]*)?\s*:?", cell.folded)
     if m:
         return {specs[0].key: cell.part(0, m.start()), specs[1].key: cell.part(m.end(), len(cell.text))}
-    if re.search(r"\s[-–]\s|\(", cell.folded):
-        return split_lines_or_separator(cell, specs, r"\s[-–]\s|\(")
-    # no label, no separator: a last line not in capitals is the relation ("cha", "Mẹ đẻ"); names are capitals
+    if re.search(_NAME_REL_SEP, cell.folded):
+        return split_lines_or_separator(cell, specs, _NAME_REL_SEP)
+    # a dash glued to both words before a listed relation at the end, not in capitals ("NGUYỄN VĂN AN-con";
+    # "MAI-ANH" is a hyphenated name)
+    m = re.search(r"[-–—~]+\s*([a-z ]+?)\s*$", cell.folded)
+    if m and m[1] in _RELATION_FOLDS and m.start() > 0 and not cell.text[m.start(1) :].isupper():
+        return {specs[0].key: cell.part(0, m.start()), specs[1].key: cell.part(m.start(1), len(cell.text))}
+    # no label, no separator: a last line not in capitals is the relation ("cha", "Mẹ đẻ"); names are
+    # capitals (a last line "ANH" or "CON" in capitals may be the given name: left to the name)
     last = cell.lines[-1].text.strip()
     if len(cell.lines) >= 2 and not last.isupper():
         cut = cell.line_start(len(cell.lines) - 1) - 1
@@ -158,7 +184,18 @@ def split_id_document(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, Ce
     label = re.search(r"\s*(?:so)?\s*:?\s*$", cell.folded[:head_end])
     if label:
         head_end = label.start()
-    return {specs[0].key: cell.part(0, head_end), specs[1].key: cell.part(m.start(), m.end())}
+    return {specs[0].key: cell.part(0, head_end), specs[1].key: cell.part(m.start(), _id_number_end(cell, m))}
+
+
+def _id_number_end(cell: _Cell, m: re.Match[str]) -> int:
+    """End of the ID number: a grouped number may wrap ("034 053 202" / "475"); the next line continues it
+    when it holds nothing but digits and the whole stays within a CCCD's length."""
+    end = m.end()
+    nxt = re.match(r"[ .]*\n\s*(\d[\d .]*\d|\d)\s*(?=\n|$)", cell.folded[end:])
+    if nxt is None:
+        return end
+    count = sum(c.isdigit() for c in m[0]) + sum(c.isdigit() for c in nxt[1])
+    return end + nxt.end(1) if count <= _ID_DIGITS else end
 
 
 def split_time_then_date(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:

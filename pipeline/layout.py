@@ -24,6 +24,7 @@ from pipeline.templates import ColumnSpec, Template
 
 DETECT_MAX_SIDE = 2000  # grid detection works on ~150 dpi for an A3 page: rules survive, cost drops 6x
 FULL_RULE_FRACTION = 0.6  # a row rule must cross this share of the table width (partial = 2-level header)
+PARTIAL_RULE_FRACTION = 0.15  # a group rule of a two-level header spans at least two columns
 MIN_TABLE_AREA = 0.05  # share of the page a ledger table covers at least
 
 
@@ -33,7 +34,9 @@ class Table:
     cols: list[int]  # x of each vertical rule, left to right (n_cols + 1)
     rows: list[int]  # y of each horizontal rule, top to bottom (n_bands + 1)
     line_w: int = 3  # typical rule thickness in pixels (cell insets start past it)
-    header_rows: int = 1  # bands above the first entry (2 when a thin column-number row follows the titles)
+    header_rows: int = 1  # bands above the first entry (titles, a group row over them, a column-number row)
+    title_bands: int = 1  # bands holding the column titles (2 under a "Bên chồng" / "Bên vợ" group row)
+    title_tops: list[int] = field(default_factory=list)  # y where each column's title cell starts
 
     @property
     def n_cols(self) -> int:
@@ -167,6 +170,14 @@ def find_table(gray: np.ndarray) -> Table | None:
     vsegs = _segments(vmask[roi]) + [roi[1].start, roi[0].start, 0, 0]
     tol = max(3.0, min(sw, sh) / 250)
     ys = _merge_close(_cluster_rules(hsegs, 1, tx, tx + tw, tol, FULL_RULE_FRACTION), tol * 2)
+    # A group rule of a two-level header may span less than FULL_RULE_FRACTION: a candidate inside the
+    # first band joins the rows here and is dropped again below unless it splits a spanning group row.
+    cand = [
+        y for y in _merge_close(_cluster_rules(hsegs, 1, tx, tx + tw, tol, PARTIAL_RULE_FRACTION), tol * 2)
+        if len(ys) >= 2 and ys[0] + tol * 3 < y < ys[1] - tol * 3
+    ]
+    if cand:
+        ys = sorted([*ys, cand[0]])
     xs = _merge_close(_cluster_rules(vsegs, 0, ty, ty + th, tol, 0.5), tol * 2)
     # An open-sided table (no outer frame): the grid's extent closes it.
     if not ys or ys[0] - ty > tol * 2:
@@ -201,17 +212,80 @@ def find_table(gray: np.ndarray) -> Table | None:
         rows=rows,
         line_w=int(np.clip(np.median(widths), 1, 15)),
     )
-    table.header_rows = _header_rows(table)
+    grouped = _group_row(gray, table) if len(rows) >= 4 else None
+    if cand and grouped is None and len(table.rows) > 2:
+        # the first-band candidate was no group rule (an underline, a stamp's edge): not a row either
+        y_c = min(rows[1:-1], key=lambda y: abs(y - round(cand[0] / f)))
+        table.rows.remove(y_c)
+        table.bbox = BBox(cols[0], table.rows[0], cols[-1] - cols[0], table.rows[-1] - table.rows[0])
+    _set_header(table, grouped)
     return table
 
 
-def _header_rows(table: Table) -> int:
-    """1, or 2 when the band under the titles is a thin column-number row ("(1) (2) ...") and not an entry:
+def _set_header(table: Table, grouped: list[bool] | None) -> None:
+    """Title bands, each column's title top, and the bands above the first entry: the titles (one band,
+    or two under a group row), then maybe a thin column-number row ("(1) (2) ...") that is no entry:
     entry rows of a printed ledger all have the same height, the number row is far thinner."""
+    tb = 2 if grouped is not None else 1
+    table.title_bands = tb
+    # a column under a group label starts its title below the group rule; the others span both bands
+    table.title_tops = [
+        table.rows[1] if grouped is not None and grouped[c] else table.rows[0] for c in range(table.n_cols)
+    ]
     hs = np.diff(table.rows)
-    if len(hs) >= 4 and hs[1] < 0.6 * np.median(hs[2:]) and hs[1] < hs[0]:
-        return 2
-    return 1
+    head_h = table.rows[tb] - table.rows[0]
+    numbered = len(hs) >= tb + 3 and hs[tb] < 0.6 * np.median(hs[tb + 1 :]) and hs[tb] < head_h
+    table.header_rows = tb + int(numbered)
+
+
+def _group_row(gray: np.ndarray, table: Table) -> list[bool] | None:
+    """Whether band 0 is a group row of a two-level header ("Bên chồng" / "Bên vợ" each spanning several
+    columns): the rule under it leaves some columns open (their titles span both bands) and some column
+    rules that divide band 1 are missing from band 0 (a label spans them). Returns, per column, whether
+    the rule crosses it (the column's title lies in band 1 only); None for an ordinary header."""
+    r0, r1, r2 = table.rows[:3]
+    lw = table.line_w
+    reach = lw + 3 + int(0.002 * table.bbox.w)
+    crossed = []
+    for a, b in zip(table.cols[:-1], table.cols[1:], strict=True):
+        x0, x1 = a + lw + 2, b - lw - 2
+        if x1 - x0 < 8:
+            crossed.append(False)
+            continue
+        cover = _line_cover(gray[max(0, r1 - reach) : r1 + reach + 1, x0:x1], axis=1)
+        crossed.append(cover >= 0.8)
+    if all(crossed) or sum(crossed) < 2:
+        return None
+
+    def present(x: int, ya: int, yb: int) -> bool:
+        if yb - ya < 12:
+            return False
+        return _line_cover(gray[ya:yb, max(0, x - reach) : x + reach + 1], axis=0) >= 0.7
+
+    spanned = False
+    for k in range(1, table.n_cols):
+        if not (crossed[k - 1] and crossed[k]):
+            continue
+        x = table.cols[k]
+        if not present(x, r0 + lw + 3, r1 - lw - 3) and present(x, r1 + lw + 3, r2 - lw - 3):
+            spanned = True
+            break
+    return crossed if spanned else None
+
+
+def _line_cover(strip: np.ndarray, axis: int) -> float:
+    """Share of a strip's length (axis 1: along x, a horizontal rule; 0: along y) that a straight dark
+    line crosses: an opening longer than any letter stroke keeps rules only."""
+    if strip.size == 0:
+        return 0.0
+    _, ink = cv2.threshold(strip, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    if int(255 - strip.min()) < 60:  # blank strip: Otsu would split paper noise
+        return 0.0
+    n = strip.shape[axis]
+    k = max(8, min(40, n // 3))
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (k, 1) if axis == 1 else (1, k))
+    line = cv2.morphologyEx(ink, cv2.MORPH_OPEN, kernel)
+    return float((line.max(axis=1 - axis) > 0).mean())
 
 
 # --------------------------------------------------------------------------------------- cells ----
@@ -223,6 +297,17 @@ def cell_box(table: Table, row: int, col: int, inset: int = 4) -> BBox:
     y0 = table.rows[row] + half + inset
     y1 = table.rows[row + 1] - half - inset
     return BBox(x0, y0, max(1, x1 - x0), max(1, y1 - y0))
+
+
+def title_box(table: Table, col: int, inset: int = 2) -> BBox:
+    """Inside of a column's title cell: band 0, or under a group row the column's part of the two title
+    bands (below the group rule where a label spans the column, the full height where none does)."""
+    box = cell_box(table, 0, col, inset)
+    if table.title_bands == 1 or not table.title_tops:
+        return box
+    bottom = cell_box(table, table.title_bands - 1, col, inset)
+    top = cell_box(table, 1 if table.title_tops[col] > table.rows[0] else 0, col, inset)
+    return BBox(box.x, top.y, box.w, max(1, bottom.y + bottom.h - top.y))
 
 
 def has_ink(gray: np.ndarray, box: BBox, dark: int = 128, min_px: int = 12) -> bool:
@@ -241,35 +326,54 @@ def has_ink(gray: np.ndarray, box: BBox, dark: int = 128, min_px: int = 12) -> b
 
 
 def remove_rules(gray: np.ndarray, table: Table) -> np.ndarray:
-    """A copy of ``gray`` with the table's rules painted to the paper colour. Only pixels of the detected
-    rules go: a long opening inside a narrow strip around each rule, so letters touching a rule stay (ocr.md
-    §A4: removal restricted to grid lines, since blanket removal damages crossing strokes)."""
+    """A copy of ``gray`` with the table's rules painted to the paper colour. Only the rules' own pixels
+    go (ocr.md §A4: blanket removal damages crossing strokes): in a strip around each rule, wide enough
+    for a residual skew, a pixel is rule where its line along the rule is dark over most of a window far
+    longer than any letter stroke. A letter's stem touching the rule is dark over one letter height only,
+    so it stays, whatever the cell padding."""
     out = gray.copy()
     H, W = gray.shape[:2]
     # Strip half-width: the rule plus what a residual skew of ~0.1 deg drifts over the table.
     reach = table.line_w + 4 + int(0.002 * max(table.bbox.w, table.bbox.h))
-    min_cell = max(8, int(min(np.diff(table.cols).min(), np.diff(table.rows).min())))
-    grow = np.ones((3, 3), np.uint8)
+    # Window along the rule: ~3.5 line pitches of 12 pt text at 300 dpi, scaled with the page size. First
+    # letters of wrapped lines stack at one x: long windows keep their stems' share under ~0.7.
+    win = max(31, round(max(H, W) / 25)) | 1
     x0, x1 = max(0, table.cols[0] - reach), min(W, table.cols[-1] + reach + 1)
     y0, y1 = max(0, table.rows[0] - reach), min(H, table.rows[-1] + reach + 1)
     for y in table.rows:
         a, b = max(0, y - reach), min(H, y + reach + 1)
-        _paint(out, (slice(a, b), slice(x0, x1)), (max(15, min_cell // 3), 1), grow)
+        _paint(out, gray, (slice(a, b), slice(x0, x1)), axis=1, win=win)
     for x in table.cols:
         a, b = max(0, x - reach), min(W, x + reach + 1)
-        _paint(out, (slice(y0, y1), slice(a, b)), (1, max(15, min_cell // 3)), grow)
+        _paint(out, gray, (slice(y0, y1), slice(a, b)), axis=0, win=win)
     return out
 
 
-def _paint(img: np.ndarray, roi: tuple[slice, slice], kernel: tuple[int, int], grow: np.ndarray) -> None:
-    strip = img[roi]
-    if strip.size == 0:
+RULE_RUN = 0.85  # share of a window along the rule that must be dark for its pixels to count as rule
+
+
+def _paint(out: np.ndarray, src: np.ndarray, roi: tuple[slice, slice], axis: int, win: int) -> None:
+    """Paint the rule pixels of one strip (axis 1: a horizontal rule, 0: vertical) to the paper colour."""
+    strip = src[roi]
+    if strip.size == 0 or min(strip.shape) < 2:
         return
-    _, ink = cv2.threshold(strip, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
-    rule = cv2.morphologyEx(ink, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, kernel))
-    rule = cv2.dilate(rule, grow)  # the anti-aliased fringe of the rule goes too
+    thr, _ = cv2.threshold(strip, 0, 255, cv2.THRESH_BINARY_INV | cv2.THRESH_OTSU)
+    ink = (strip <= thr).astype(np.float32)
+    ksize = (win, 1) if axis == 1 else (1, win)
+    # share of dark pixels in the window centred on each pixel, along the rule; a pixel is rule when any
+    # window holding it is dark enough, so rule ends (table corners) go too
+    dense = (cv2.blur(ink, ksize, borderType=cv2.BORDER_CONSTANT) >= RULE_RUN).astype(np.uint8)
+    rule = cv2.dilate(dense, cv2.getStructuringElement(cv2.MORPH_RECT, ksize)) & (ink > 0)
+    if not rule.any():
+        return
+    # the blurred fringe of the rule: the next pixel across whatever its shade (a blurred or photographed
+    # rule's edge reads as ink every other pixel), up to 3 px those lighter than ink
+    near = cv2.dilate(rule, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 3) if axis == 1 else (3, 1)))
+    wide = cv2.dilate(rule, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 7) if axis == 1 else (7, 1)))
+    fringe = near | (wide & (ink == 0) & (strip < 250))
     paper = int(np.percentile(strip, 90))
-    strip[rule > 0] = paper
+    region = out[roi]
+    region[(rule > 0) | (fringe > 0)] = paper
 
 
 # ------------------------------------------------------------------------------------- header ----
@@ -285,7 +389,7 @@ def read_header(gray: np.ndarray, table: Table, engine: OcrEngine) -> HeaderTitl
     titles = HeaderTitles()
     titles.header_rows = table.header_rows
     for c in range(table.n_cols):
-        box = cell_box(table, 0, c, inset=2)
+        box = title_box(table, c, inset=2)
         lines = engine.read(box, "block") if has_ink(gray, box) else []
         titles.append(" ".join(ln.text for ln in lines).strip())
     return titles
@@ -453,20 +557,30 @@ def _read_region(gray: np.ndarray, box: BBox, engine: OcrEngine) -> list[OcrLine
 
 
 def ink_extent(gray: np.ndarray, box: BBox, pad: int = 12) -> BBox | None:
-    """The box shrunk to the ink it holds (on a 1/4 image: a cheap bound, padded), None when blank."""
+    """The box shrunk to the ink it holds (on a subsampled image: a cheap bound, padded), None when blank."""
     H, W = gray.shape[:2]
     x0, y0 = max(0, box.x), max(0, box.y)
     x1, y1 = min(W, box.x + box.w), min(H, box.y + box.h)
     if x1 - x0 < 8 or y1 - y0 < 8:
         return None
-    sub = gray[y0:y1:4, x0:x1:4]
+    # every 4th pixel at 300 dpi; every 2nd on a small (150 dpi) page, whose strokes are 1-2 px thin
+    step = 4 if max(H, W) >= 3000 else 2
+    sub = gray[y0:y1:step, x0:x1:step]
     ink = sub < 128
-    # ignore the page edge: scanner shadows and paper borders are not text
-    ink[:, :2] = ink[:, -2:] = False
-    ink[:2, :] = ink[-2:, :] = False
+    # ignore the page edge: scanner shadows and paper borders are not text. Only where the box meets the
+    # edge: a page number printed just under the table sits on the box's top side.
+    e = max(1, 8 // step)
+    if x0 == 0:
+        ink[:, :e] = False
+    if x1 == W:
+        ink[:, -e:] = False
+    if y0 == 0:
+        ink[:e, :] = False
+    if y1 == H:
+        ink[-e:, :] = False
     rows, cols = np.flatnonzero(ink.sum(axis=1) >= 2), np.flatnonzero(ink.sum(axis=0) >= 1)
     if len(rows) == 0 or len(cols) == 0:
         return None
-    bx0, bx1 = max(x0, x0 + cols[0] * 4 - pad), min(x1, x0 + cols[-1] * 4 + 4 + pad)
-    by0, by1 = max(y0, y0 + rows[0] * 4 - pad), min(y1, y0 + rows[-1] * 4 + 4 + pad)
+    bx0, bx1 = max(x0, x0 + cols[0] * step - pad), min(x1, x0 + cols[-1] * step + step + pad)
+    by0, by1 = max(y0, y0 + rows[0] * step - pad), min(y1, y0 + rows[-1] * step + step + pad)
     return BBox(bx0, by0, bx1 - bx0, by1 - by0)

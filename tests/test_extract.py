@@ -87,3 +87,49 @@ def test_unknown_splitter_is_a_clear_error() -> None:
     col = ColumnSpec(title="X", fields=template_by_id("khai_tu.tt04_2020").columns[0].fields, split="nope")
     with pytest.raises(ValueError, match="unknown splitter"):
         split_cell(col, _lines("1"))
+
+
+# Cells as Tesseract read them on Chromium-typeset ledgers (bench/ocr_foreign.py): italic slashes, a dash
+# read as "~", a grouped ID number wrapped, the first letter of a label lost at the cell's edge.
+OCR_CELLS = [
+    ("date_digits_then_words", ["8/4I2024", "Ngày tám tháng tư"], ["8/4I2024", "Ngày tám tháng tư"]),
+    ("date_digits_then_words", ["7⁄11/1998", "ngày bảy tháng mười một"], ["7⁄11/1998", "ngày bảy tháng mười một"]),
+    ("date_digits_then_words", ["20/4l2024", "hai mươi"], ["20/4l2024", "hai mươi"]),
+    # every "/" read as 1: still the digit date (the normalizer decides), not words
+    ("date_digits_then_words", ["271112008", "hai mươi bảy tháng một"], ["271112008", "hai mươi bảy tháng một"]),
+    ("date_digits_then_words", ["mười lăm tháng ba năm", "một nghìn"], ["", "mười lăm tháng ba năm\nmột nghìn"]),
+    ("name_then_relation", ["NGUYÊN MINH ĐẠT", "~ CON"], ["NGUYÊN MINH ĐẠT", "CON"]),
+    ("name_then_relation", ["NGUYỄN GIA HẰNG ~ con"], ["NGUYỄN GIA HẰNG", "con"]),
+    ("name_then_relation", ["NGUYỄN VĂN AN —cha"], ["NGUYỄN VĂN AN", "cha"]),
+    ("name_then_relation", ["NGUYỄN VĂN AN-con"], ["NGUYỄN VĂN AN", "con"]),
+    ("name_then_relation", ["NGUYỄN THỊ MAI-ANH"], ["NGUYỄN THỊ MAI-ANH", ""]),  # a hyphenated name
+    ("name_then_relation", ["NGUYỄN THỊ", "ANH"], ["NGUYỄN THỊ\nANH", ""]),  # a given name, not "anh"
+    ("id_document", ["Thẻ CCCD 034 053 202", "475"], ["Thẻ CCCD", "034 053 202\n475"]),
+    ("id_document", ["CCCD 034053202475", "12/05/2015"], ["CCCD", "034053202475"]),  # a date follows
+    ("id_document", ["CMND 024187000", "123 456"], ["CMND", "024187000"]),  # too long to be one number
+]
+
+
+@pytest.mark.parametrize(("split", "lines", "expected"), OCR_CELLS)
+def test_splitters_on_ocr_output(split: str, lines: list[str], expected: list[str]) -> None:
+    template = "khai_sinh.tt04_2020" if split in ("name_then_relation", "date_digits_then_words") else "khai_tu.tt04_2020"
+    col = _column(template, split)
+    parts = split_cell(col, _lines(*lines))
+    assert [parts[f.key].raw for f in col.fields] == expected
+
+
+@pytest.mark.parametrize("label", ["€ư trú:", "2ư trú:", "Cư trú:"])
+def test_residence_label_with_its_first_letter_lost(label: str) -> None:
+    col = _column("khai_sinh.tt04_2020", "person_block")
+    parts = split_cell(col, _lines("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh; Quốc tịch: Việt", "Nam",
+                                   f"{label} P.7, Q. Bình Thạnh,", "TP.HCM"))
+    assert parts["meQuocTich"].raw == "Việt\nNam"
+    assert parts["meNoiCuTru"].raw == "P.7, Q. Bình Thạnh,\nTP.HCM"
+
+
+def test_person_block_labels_with_their_first_letter_lost() -> None:
+    col = _column("khai_sinh.tt04_2020", "person_block")
+    parts = split_cell(col, _lines("LÊ THỊ HOA, sinh năm 1970", "2ân tộc: Kinh; ?uốc tịch: Việt Nam",
+                                   "€ư trú: xã Hòa Thịnh"))
+    assert [parts[k].raw for k in ("meHoTen", "meNgaySinh", "meDanToc", "meQuocTich", "meNoiCuTru")] == [
+        "LÊ THỊ HOA", "1970", "Kinh", "Việt Nam", "xã Hòa Thịnh"]

@@ -8,7 +8,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 import pytest
-from fixtures.tables import KS_ENTRY, KS_TITLES, KS_WIDTHS, font, render_ledger
+from fixtures.tables import KS_ENTRY, KS_TITLES, KS_WIDTHS, font, render_ledger, wrap
 from PIL import Image, ImageDraw
 
 from pipeline.layout import (
@@ -16,11 +16,15 @@ from pipeline.layout import (
     find_table,
     fold_title,
     has_ink,
+    ink_extent,
     match_header,
+    read_foot,
     read_header,
     read_margins,
     remove_rules,
+    title_box,
 )
+from pipeline.model import BBox
 from pipeline.ocr import get_engine
 from pipeline.templates import all_templates, template_by_id
 
@@ -149,6 +153,176 @@ def test_header_read_and_matched_on_rendered_page() -> None:
     assert any("Quyển số: 01/2008" in ln.text for ln in above.lines)
     assert any(ln.text.startswith("UBND xã Hòa Thịnh") for ln in above.lines)
     assert [ln.text for ln in below.lines] == ["Trang 12"]
+
+
+KH_TITLES = [
+    "Số", "Ngày, tháng, năm đăng ký", "Họ, chữ đệm, tên người chồng", "Ngày, tháng, năm sinh",
+    "Dân tộc, quốc tịch", "Nơi cư trú", "Giấy tờ tùy thân (loại, số)", "Họ, chữ đệm, tên người vợ",
+    "Ngày, tháng, năm sinh", "Dân tộc, quốc tịch", "Nơi cư trú", "Giấy tờ tùy thân (loại, số)",
+    "Cán bộ tư pháp - hộ tịch", "Ghi chú",
+]  # fmt: skip
+KH_ENTRY = [
+    "631", "30.10.2020", "NGUYỄN NGỌC MINH", "24.01.1988", "Kinh, Việt Nam", "X. Đạ Tông", "CCCD: 068088417974",
+    "NGUYỄN MINH THƠ", "10.01.1986", "Kinh, Việt Nam", "X. Tân Dân", "CCCD: 033186207118", "HUỲNH THỊ GIANG", "",
+]  # fmt: skip
+
+
+def _two_level_ledger(number_row: bool = False) -> tuple[np.ndarray, list[int], list[int]]:
+    """A marriage ledger whose titles sit under a "Bên chồng" / "Bên vợ" group row (columns 2-6 and 7-11):
+    the group rule spans those ten columns only, ~75 % of the width; Số, the date and the last two
+    columns' titles span both bands, the rules between grouped columns start under the group row."""
+    widths = [4, 8, 11, 8, 8, 10, 10, 11, 8, 8, 10, 10, 9, 7]
+    W, H = 2600, 1900
+    img = Image.new("L", (W, H), 255)
+    d = ImageDraw.Draw(img)
+    fb, f = font(22, bold=True), font(24)
+    cols = [80]
+    for w in widths:
+        cols.append(cols[-1] + round((W - 160) * w / sum(widths)))
+    top, group, head = 230, 300, 500
+    rows = [top, group, head] + ([head + 44] if number_row else [])
+    rows += [rows[-1] + 200 * (k + 1) for k in range(4)]
+    d.text((W // 2, 70), "SỔ ĐĂNG KÝ KẾT HÔN", font=font(36, bold=True), fill=0, anchor="mm")
+    d.text((cols[0], 140), "UBND xã Đạ Tông, huyện Đam Rông, tỉnh Lâm Đồng", font=f, fill=0)
+    d.text((W - 500, 140), "Quyển số: 01/2020", font=f, fill=0)
+    for label, (a, b) in (("Bên chồng", (2, 7)), ("Bên vợ", (7, 12))):
+        d.text(((cols[a] + cols[b]) // 2, (top + group) // 2), label, font=fb, fill=0, anchor="mm")
+    for c, t in enumerate(KH_TITLES):
+        y0 = group if 2 <= c < 12 else top
+        lines = wrap(t, fb, cols[c + 1] - cols[c] - 14)
+        ty = (y0 + head) // 2 - len(lines) * 14
+        for k, ln in enumerate(lines):
+            d.text(((cols[c] + cols[c + 1]) // 2, ty + 28 * k), ln, font=fb, fill=0, anchor="ma")
+        if number_row:
+            d.text(((cols[c] + cols[c + 1]) // 2, head + 10), f"({c + 1})", font=f, fill=0, anchor="ma")
+    first = 3 if number_row else 2
+    for r in range(first, first + 2):
+        for c, t in enumerate(KH_ENTRY):
+            for k, ln in enumerate(wrap(t, f, cols[c + 1] - cols[c] - 20)):
+                d.text((cols[c] + 10, rows[r] + 12 + 32 * k), ln, font=f, fill=0)
+    d.text((W // 2, rows[-1] + 60), "Trang 7", font=f, fill=0, anchor="mm")
+    for k, y in enumerate(rows):
+        a, b = (cols[2], cols[12]) if k == 1 else (cols[0], cols[-1])  # the group rule is partial
+        d.rectangle([a, y - 1, b, y + 1], fill=0)
+    for c, x in enumerate(cols):
+        y0 = group if c in (3, 4, 5, 6, 8, 9, 10, 11) else top  # no rule inside a group label's cell
+        d.rectangle([x - 1, y0, x + 1, rows[-1]], fill=0)
+    return np.array(img), cols, rows
+
+
+@pytest.mark.parametrize("number_row", [False, True], ids=["titles", "titles+numbers"])
+def test_two_level_header_spans_group_and_title_bands(number_row: bool) -> None:
+    image, cols, rows = _two_level_ledger(number_row)
+    t = find_table(image)
+    assert t is not None and t.n_cols == 14
+    assert max(abs(a - b) for a, b in zip(t.rows, rows, strict=True)) <= 2  # the group rule is a row
+    assert t.title_bands == 2 and t.header_rows == (3 if number_row else 2)
+    # grouped columns' titles start under the group rule, the others' at the table top
+    assert [abs(y - rows[1]) <= 2 for y in t.title_tops] == [2 <= c < 12 for c in range(14)]
+    box = title_box(t, 0, 2)
+    assert box.y < rows[1] and box.y + box.h < rows[2] and box.h > rows[2] - rows[0] - 20
+    clean = remove_rules(image, t)
+    eng = get_engine()
+    eng.set_page(clean)
+    m = match_header(read_header(clean, t, eng), all_templates())
+    assert m is not None and m.template.id == "ket_hon.tt04_2020" and m.header_rows == t.header_rows
+    keys = {i: c.fields[0].key for i, c in m.columns.items()}
+    assert keys[0] == "so" and keys[2] == "chongHoTen" and keys[7] == "voHoTen" and keys[12] == "nguoiThucHien"
+    # the first entry row is the first band under the header
+    assert has_ink(clean, cell_box(t, m.header_rows, 2)) and not has_ink(clean, cell_box(t, m.header_rows + 2, 2))
+
+
+def test_underline_in_header_is_no_group_rule() -> None:
+    """A partial rule in the header band with every column rule crossing it (an underline under a few
+    titles, a stamp's edge) splits no band: the header stays one band."""
+    led = render_ledger(KS_TITLES, [KS_ENTRY] * 2, KS_WIDTHS, header_h=230, row_h=230, n_rows=3)
+    img = led.image.copy()
+    y = led.rows[0] + 40
+    img[y - 1 : y + 2, led.cols[2] : led.cols[9]] = 0  # ~50 % of the width, across 7 columns
+    t = find_table(img)
+    assert t is not None and t.n_bands == 4 and t.header_rows == 1 and t.title_bands == 1
+
+
+STEM_TOP, STEM_H, PITCH = 520, 36, 50  # four lines of 12 pt caps at 300 dpi, line height 1.0 (dense)
+
+
+def _stroke_page(pad: int) -> tuple[np.ndarray, int, int]:
+    """A 6-column grid (titles, a thin number row, 3 entry rows) with, in one cell, stacked upright strokes
+    ``pad`` px right of a column rule (the first letters of wrapped lines: D, P, K ... in a cell with small
+    padding). The thin row once shrank the rule-removal kernel below a letter's height. Returns image,
+    stroke x, rule x."""
+    W, H, lw = 2400, 1700, 4
+    img = np.full((H, W), 255, np.uint8)
+    xs = [100 + 366 * k for k in range(7)]
+    ys = [200, 456, 500, 800, 1100, 1400]  # titles, a thin column-number row, 3 entry rows
+    for y in ys:
+        img[y - lw // 2 : y + lw - lw // 2, xs[0] : xs[-1] + 1] = 0
+    for x in xs:
+        img[ys[0] : ys[-1] + 1, x - lw // 2 : x + lw - lw // 2] = 0
+    rule_x = xs[2]
+    sx = rule_x + lw // 2 + pad
+    for k in range(4):
+        y0 = STEM_TOP + k * PITCH
+        img[y0 : y0 + STEM_H, sx : sx + 5] = 0  # a letter's stem, 5 px thick
+        img[y0 : y0 + 5, sx : sx + 24] = 0  # its top bar
+    return img, sx, rule_x
+
+
+@pytest.mark.parametrize("pad", [9, 4, 1], ids=["pad9", "pad4", "touching"])
+def test_letter_stroke_next_to_rule_survives(pad: int) -> None:
+    img, sx, rule_x = _stroke_page(pad)
+    t = find_table(img)
+    assert t is not None and t.n_cols == 6 and t.n_bands == 5 and t.header_rows == 2
+    clean = remove_rules(img, t)
+    y0, y1 = STEM_TOP, STEM_TOP + 3 * PITCH + STEM_H
+    # the rule is gone along the whole cell, the stems stay (all but a px where one touches the rule)
+    assert (clean[t.rows[0] + 8 : t.rows[-1] - 8, rule_x - 2 : rule_x + 3] < 128).mean() < 0.02
+    keep = 1 if pad <= 1 else 0
+    stems = clean[y0:y1, sx + keep : sx + 5] < 128
+    assert stems.sum() >= 0.97 * (img[y0:y1, sx + keep : sx + 5] < 128).sum()
+    assert (clean[y0 : y0 + 5, sx + 5 : sx + 24] < 128).all()  # the top bar too
+
+
+def test_rules_removed_on_skewed_blurred_page() -> None:
+    """Rule removal follows a rule the deskew left slightly slanted, and takes its blurred fringe."""
+    img, sx, _ = _stroke_page(9)
+    h, w = img.shape
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), 0.08, 1.0)
+    img = cv2.GaussianBlur(cv2.warpAffine(img, m, (w, h), borderValue=255), (5, 5), 1.2)
+    t = find_table(img)
+    assert t is not None and t.n_cols == 6
+    clean = remove_rules(img, t)
+    for x in t.cols[1:-1]:
+        assert (clean[t.rows[0] + 10 : t.rows[-1] - 10, x - 6 : x + 7] < 160).mean() < 0.01
+    for y in t.rows[1:-1]:
+        assert (clean[y - 6 : y + 7, t.cols[0] + 10 : t.cols[-1] - 10] < 160).mean() < 0.01
+    box = cell_box(t, 2, 2)
+    assert (clean[box.y : box.y + box.h, box.x : box.x + box.w] < 128).sum() > 0.9 * 4 * 36 * 5
+
+
+def test_page_number_close_under_small_table_found() -> None:
+    """A 150 dpi page whose page number sits a few px under the table (A4, small margins): the foot's
+    ink is found although it lies at the region's top edge, and is read."""
+    led = render_ledger(KS_TITLES, [KS_ENTRY], KS_WIDTHS, size=(2400, 1800), header_h=230, row_h=230,
+                        n_rows=2, page_no="")  # fmt: skip
+    img = led.image.copy()
+    bottom = led.rows[-1]
+    d = Image.fromarray(img)
+    ImageDraw.Draw(d).text((1200, bottom + 16), "125", font=font(30), fill=0, anchor="ma")
+    img = np.array(d)[: bottom + 120]
+    small = cv2.resize(img, None, fx=0.5, fy=0.5, interpolation=cv2.INTER_AREA)
+    small = (110 + small.astype(np.float32) * (200 - 110) / 255).astype(np.uint8)  # low contrast
+    t = find_table(small)
+    assert t is not None
+    clean = remove_rules(small, t)
+    H, W = clean.shape
+    y0 = t.bbox.y + t.bbox.h + t.line_w + 6
+    assert ink_extent(clean, BBox(0, y0, W, H - y0)) is not None
+    eng = get_engine()
+    eng.set_page(clean)
+    _, below = read_margins(clean, t, eng)
+    foot = below.lines or read_foot(clean, t, eng).lines
+    assert [ln.text.strip() for ln in foot] == ["125"]
 
 
 def _sample_pages() -> list[Path]:

@@ -176,3 +176,54 @@ def test_ambiguous_separator_is_flagged_not_guessed(raw: str) -> None:
 def test_valid_dates_with_ones_unchanged(raw: str, iso: str) -> None:
     n = normalize_field("date", raw)
     assert (n.status, n.value, n.rules) == ("ok", iso, [])
+
+
+# Italic "/" as Tesseract reads it: the fraction slash U+2044 (also U+2215 and the fullwidth solidus from
+# other sources), a serif 1 read as "]" (bench/ocr_foreign.py pages).
+SLASH_LOOKALIKES = [
+    ("7⁄11/1998", "1998-11-07"),
+    ("31⁄12/1967", "1967-12-31"),
+    ("2/11⁄2001", "2001-11-02"),
+    ("ngày\n31⁄10/1997", "1997-10-31"),
+    ("15∕03∕1987", "1987-03-15"),
+    ("15／03／1987", "1987-03-15"),
+    ("17⁄7⁄⁄2006", "2006-07-17"),  # the italic glyph read twice
+    ("8/4I2024", "2024-04-08"),
+    ("ngày 3] tháng 10 năm 1997", "1997-10-31"),
+    ("197]", "1971"),
+    ("[1971]", "1971"),  # a real bracket stays one
+]
+
+
+@pytest.mark.parametrize(("raw", "iso"), SLASH_LOOKALIKES)
+def test_slash_lookalikes(raw: str, iso: str) -> None:
+    n = normalize_field("date", raw)
+    assert (n.status, n.value) == ("ok", iso), (n.reason, n.rules)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "7~11/1998",  # a day in front of the month-year that the patterns did not take
+        "1-TI-1995",  # a Roman month misread: the day digit is left over
+        "^gày 8 tháng 8 ăm 1999",  # "năm" lost its first letter: only the year would match
+        "ngày 3x tháng 10 năm 1997",
+    ],
+)
+def test_partial_date_with_unread_digits_is_invalid(raw: str) -> None:
+    n = normalize_field("date", raw)
+    assert n.status == "invalid" and n.reason, n.value
+
+
+def test_clean_text_folds_slash_lookalikes() -> None:
+    from pipeline.normalize.text import clean_text
+
+    assert clean_text("Số 31/⁄2001")[0] == "Số 31/2001"
+    assert clean_text("Bản án số 65/HNGĐ ngày 17⁄7/2006") == ("Bản án số 65/HNGĐ ngày 17/7/2006", ["slash_lookalike"])
+    assert normalize_field("doc_no", "Số31/⁄2001").value == "31/2001"
+
+
+@pytest.mark.parametrize(("raw", "iso"), [("T955", "1955"), ("sinh năm T962", "1962"), ("T3/1987", "1987-03")])
+def test_italic_one_read_as_t_before_a_year(raw: str, iso: str) -> None:
+    n = normalize_field("date", raw)
+    assert (n.status, n.value) == ("ok", iso)

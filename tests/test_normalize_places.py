@@ -235,3 +235,117 @@ def test_a_verified_chain_keeps_less_residual_error(raw: str, verified: bool) ->
     n = normalize_field("place", raw, confidence=0.8)
     assert n.status == "ok"
     assert (n.confidence > 0.9) == verified, n.confidence
+
+
+# Commas OCR lost (a line wrap read as a space), unit letters misread, unit words run together, from the
+# Chromium-typeset ledgers (bench/ocr_foreign.py). Every piece must be an exact unit of one chain.
+LOST_COMMAS = [
+    ("Tân Thuận Tây Cao Lãnh, Đồng Tháp", "xã Tân Thuận Tây, thành phố Cao Lãnh, tỉnh Đồng Tháp"),
+    ("Lâm Thủy Lệ Thủy, Quảng Bình", "xã Lâm Thủy, huyện Lệ Thủy, tỉnh Quảng Bình"),
+    ("Lâm Thủy Lệ Thủy Quảng Bình", "xã Lâm Thủy, huyện Lệ Thủy, tỉnh Quảng Bình"),
+    ("Hòa Thịnh Tây Hòa, Phú Yên", HT),
+    ("Trạm Y tế Lâm Thủy Lệ Thủy, Quảng Bình", "Trạm Y tế xã Lâm Thủy, huyện Lệ Thủy, tỉnh Quảng Bình"),
+    # a name broken at a line end with a dash-like speck: the two pieces are one district
+    ("Yang Reh, Krông —_ Bông, Đắk Lắk", "xã Yang Reh, huyện Krông Bông, tỉnh Đắk Lắk"),
+    # a lower-case unit word inside a part starts the next part
+    ("xã Lâm Thủy huyện Lệ Thủy, tỉnh Quảng Bình", "xã Lâm Thủy, huyện Lệ Thủy, tỉnh Quảng Bình"),
+    ("X. Lâm Thủy H. Lệ Thủy T. Quảng Bình", "xã Lâm Thủy, huyện Lệ Thủy, tỉnh Quảng Bình"),
+    ("Xã Mỹ Thành Bắc, huyện Cai Lậy tỉnh Tiền Giang", "xã Mỹ Thành Bắc, huyện Cai Lậy, tỉnh Tiền Giang"),
+    # a speck before an abbreviation is a separator, not a tilde of the word before it
+    ("X. Phong Thạnh ~ TX. Phong Điền - TP, Huế", "xã Phong Thạnh, thị xã Phong Điền, thành phố Huế"),
+    # a unit letter misread as a digit or another glyph: the unit word comes from the gazetteer
+    ("X. Khai Trung, H. Lục Yên, 1. Yên Bái", "xã Khai Trung, huyện Lục Yên, tỉnh Yên Bái"),
+    ("X. Tà Si Láng, H. Trạm Tấu, 1: Yên Bái", "xã Tà Si Láng, huyện Trạm Tấu, tỉnh Yên Bái"),
+    ("X. Cường Lợi, 3. Đình Lập, T. Lạng Sơn", "xã Cường Lợi, huyện Đình Lập, tỉnh Lạng Sơn"),
+    ("P. Phương Mai - Ó. Đống Đa - TP. Hà Nội", "phường Phương Mai, quận Đống Đa, thành phố Hà Nội"),
+    ("P.3 - TX. Kiến Tường - T' Long An", "phường 3, thị xã Kiến Tường, tỉnh Long An"),
+    # the words of a facility's name run together
+    ("Trung tâm Ytế huyện Thọ Xuân, tỉnh Thanh Hóa", "Trung tâm Y tế huyện Thọ Xuân, tỉnh Thanh Hóa"),
+]
+
+
+@pytest.mark.parametrize(("raw", "value"), LOST_COMMAS)
+def test_lost_commas_and_misread_unit_letters(raw: str, value: str) -> None:
+    n = normalize_field("place", raw)
+    assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
+
+
+def test_split_recorded_as_a_rule() -> None:
+    n = normalize_field("place", "Tân Thuận Tây Cao Lãnh, Đồng Tháp")
+    assert "place_split:Tân Thuận Tây Cao Lãnh->Tân Thuận Tây | Cao Lãnh" in n.rules
+    assert n.details["legacy"]["ward"]["name"] == "Tân Thuận Tây"
+
+
+@pytest.mark.parametrize(
+    ("raw", "reason"),
+    [
+        # text the gazetteer cannot place, before a chain that stops above the commune: never passed as
+        # a village (OCR may have eaten a comma and a letter)
+        ("Phú Lộc, Tây Hòa, Phú Yên", "Phú Lộc"),
+        ("Tân Thuận Tây Cao Lãnhh, Đồng Tháp", "Tân Thuận Tây Cao Lãnhh"),
+        ("Sông Cầu Lớn, Phú Yên", "Sông Cầu Lớn"),
+        # a name several units of the province carry (huyện and thị xã Cai Lậy)
+        ("54, Cai Lậy, Tiền Giang", "Cai Lậy"),
+        ("Trạm Y tế Lâm Thủy Lệ Thủyy, Quảng Bình", "Lâm Thủy Lệ Thủyy"),
+    ],
+)
+def test_unplaced_text_above_the_commune_is_flagged(raw: str, reason: str) -> None:
+    n = normalize_field("place", raw)
+    assert n.status == "invalid" and reason in (n.reason or ""), (n.value, n.reason)
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "Thôn Phú Lộc, Tây Hòa, Phú Yên",  # a sub-unit word says what it is
+        "123 Nguyễn Trãi, Q.1, TP.HCM",  # a street address
+        "Đ. Lê Lợi, Q.1, TP.HCM",  # an abbreviated street (phường Lê Lợi exists elsewhere)
+        "thôn Phú Lộc, xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên",
+        "Bệnh viện Từ Dũ, TP.HCM",  # a facility's own name
+    ],
+)
+def test_sub_units_and_addresses_stay_ok(raw: str) -> None:
+    assert normalize_field("place", raw).status == "ok"
+
+
+def test_office_with_lost_commas() -> None:
+    n = normalize_field("office", "UBND X. Lâm Thủy H. Lệ Thủy T. Quảng Bình")
+    assert (n.status, n.value) == ("ok", "UBND xã Lâm Thủy, huyện Lệ Thủy, tỉnh Quảng Bình")
+
+
+# Unit abbreviations OCR garbled into another unit word, or doubled; "¡" for i.
+UNIT_WORD_REPAIRS = [
+    # the gazetteer contradicts the unit word: its own is taken, and the field goes to review
+    ("P3 - T. Kiến Tường - T. Long An", "phường 3, thị xã Kiến Tường, tỉnh Long An", True),  # TX. lost its X
+    ("X. Hoằng Xuân, H. Hoằng Hóa, T1. Thanh Hóa", "xã Hoằng Xuân, huyện Hoằng Hóa, tỉnh Thanh Hóa", True),
+    ("P3 - TÃ. Kiến Tường - T. Long An", "phường 3, thị xã Kiến Tường, tỉnh Long An", False),
+    ("X. Huổi Só, HH. Tủa Chùa, T: Điện Biên", "xã Huổi Só, huyện Tủa Chùa, tỉnh Điện Biên", False),
+    ("xX.Mỹ Thành Bắc - H. Cai Lậy - T: Tiền Giang", "xã Mỹ Thành Bắc, huyện Cai Lậy, tỉnh Tiền Giang", False),
+    ("Xã Tà S¡ Láng, huyện Trạm Tấu, tỉnh Yên Bái", "xã Tà Si Láng, huyện Trạm Tấu, tỉnh Yên Bái", False),
+]
+
+
+@pytest.mark.parametrize(("raw", "value", "contradicted"), UNIT_WORD_REPAIRS)
+def test_unit_word_repairs(raw: str, value: str, contradicted: bool) -> None:
+    n = normalize_field("place", raw, confidence=1.0)
+    assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
+    assert any(r.startswith("unit_word_contradicted:") for r in n.rules) == contradicted
+    if contradicted:
+        assert n.confidence is not None and n.confidence < 0.8  # not a verified chain: a reviewer sees it
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "xã Foo, huyện Tây Hòa, tỉnh Phú Yên",  # dropping a unit word does not make an unknown name known
+        "huyện Foo, tỉnh Phú Yên",
+    ],
+)
+def test_unit_word_repair_needs_a_whole_chain(raw: str) -> None:
+    n = normalize_field("place", raw)
+    assert n.status == "invalid" and not [r for r in n.rules if r.startswith("unit_word_contradicted")]
+
+
+def test_a_digit_inside_a_name_is_no_house_number() -> None:
+    n = normalize_field("place", "Đào Xá, Phú 3ình, Thái Nguyên")  # B read as 3
+    assert n.status == "invalid" and "Phú 3ình" in (n.reason or "")

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from rapidfuzz.distance import Levenshtein
 
-from .text import collapse_ws, nfc, split_tone, strip_diacritics
+from .text import collapse_ws, fold_slashes, nfc, split_tone, strip_diacritics
 
 MIN_YEAR = 1850  # civil-status books digitized here start in the colonial era
 MAX_YEAR = 2100
@@ -76,6 +76,7 @@ _DIGIT_FIX = str.maketrans(
         "|": "1",
         "i": "1",
         "!": "1",
+        "]": "1",  # "197]", "ngày 3]": a serif 1
         "S": "5",
         "s": "5",
         "B": "8",
@@ -85,7 +86,12 @@ _DIGIT_FIX = str.maketrans(
         "G": "6",
     }
 )
-_DIGITISH = re.compile(r"[0-9OoDQlIi|!SsBZzgG]+")
+_DIGITISH = re.compile(r"[0-9OoDQlIi|!\]SsBZzgG]+")
+
+
+# An italic serif 1 read as T at the head of a year ("T955"); never before one or two digits ("T3/1987"
+# may be tháng 3).
+_T_AS_ONE = re.compile(r"(?<!\w)T(?=\d{3}(?!\d))")
 
 
 def _fix_digits(s: str) -> tuple[str, bool]:
@@ -96,9 +102,12 @@ def _fix_digits(s: str) -> tuple[str, bool]:
         # only when most of the token is digits: "2O08", "l5" but not words like "Sinh"
         if sum(c.isdigit() for c in tok) * 2 < len(tok):
             return tok
+        if tok.endswith("]") and "[" in m.string[: m.start()]:
+            tok, close = tok[:-1], "]"  # a real bracket: "[1971]"
+            return tok.translate(_DIGIT_FIX) + close
         return tok.translate(_DIGIT_FIX)
 
-    out = _DIGITISH.sub(sub, s)
+    out = _DIGITISH.sub(sub, _T_AS_ONE.sub("1", s))
     return out, out != s
 
 
@@ -207,10 +216,24 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
     return next(iter(as_one.values())), "ocr_date_one_as_slash"
 
 
+def _whole_partial(key: str, m: re.Match[str]) -> None:
+    """A month-year or a year is the whole date only when no other digit was written: "7⁄11/1998" or
+    "ngày 3] tháng 10 năm 1997" lost its day to a separator or a glyph the patterns did not take, and must
+    not pass as the partial date "1998-11"."""
+    rest = (key[: m.start()] + " " + key[m.end() :]).strip()
+    if re.search(r"\d", rest):
+        raise DateError(f"'{collapse_ws(rest)}' không đọc được cùng ngày tháng / digits beside "
+                        f"the {'year' if m.re is _Y else 'month and year'} that do not read as a date")  # fmt: skip
+
+
 def parse_date_digits(raw: str) -> ParsedDate | None:
     """Parse a digit date; None when no date-like text is present. Raises DateError when invalid."""
     rules: list[str] = []
     s = collapse_ws(nfc(raw).replace("\n", " "))
+    folded = fold_slashes(s)  # "7⁄11/1998": Tesseract's fraction slash for an italic "/"
+    if folded != s:
+        rules.append("slash_lookalike")
+        s = folded
 
     def sep_sub(m: re.Match[str]) -> str:
         fixed, rule = _resolve_token(m.group(0))
@@ -235,12 +258,15 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
             raise DateError(f"năm hai chữ số '{m[3]}' / two-digit year '{m[3]}' is ambiguous")
         y = int(m[3])
     elif m := _YM.search(key):
+        _whole_partial(key, m)
         check_date(int(m[1]), int(m[2]), None)
         return ParsedDate(int(m[1]), int(m[2]), None, rules)
     elif m := _THANG_NAM.search(key) or _MY.search(key):
+        _whole_partial(key, m)
         check_date(int(m[2]), int(m[1]), None)
         return ParsedDate(int(m[2]), int(m[1]), None, rules)
     elif m := _Y.search(key):
+        _whole_partial(key, m)
         check_date(int(m[1]), None, None)
         return ParsedDate(int(m[1]), None, None, rules)
     else:

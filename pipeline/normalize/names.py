@@ -14,6 +14,8 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from rapidfuzz.distance import Levenshtein
+
 from .lexicons import SlotLexicon, name_lexicons
 from .text import TONE_MARKS, clean_text, collapse_ws, fold, split_tone, tone_key
 
@@ -182,6 +184,70 @@ def _clean_name(raw: str) -> tuple[str, list[str]]:
     return s, rules
 
 
+def _known_syllable(syl: str, lex: dict[str, SlotLexicon]) -> bool:
+    key = tone_key(syl)
+    return any(key in sl.by_tone for sl in lex.values())
+
+
+def _split_kinh_hyphens(toks: list[str], lex: dict[str, SlotLexicon], rules: list[str]) -> list[str]:
+    """Kinh names never join syllables with a hyphen: "TRẦN-NGỌC" is OCR's reading of the space (or of
+    a speck in it). Split when every piece is a known name syllable; minority names ("Y-MOAN",
+    "KSOR-H'...") have a piece the lexicons do not know, and keep their hyphen."""
+    out: list[str] = []
+    for tok in toks:
+        pieces = [x for x in re.split(r"[-–—]", tok)]
+        if len(pieces) > 1 and "'" not in tok and all(x and _known_syllable(x, lex) for x in pieces):
+            rules.append(f"name_hyphen_as_space:{tok}")
+            out.extend(pieces)
+        else:
+            out.append(tok)
+    return out
+
+
+# An unknown syllable one letter from a listed one of its slot ("ĐHẠM"/"HẠM" for PHẠM, "SIANG" for GIANG,
+# "ƯƠNG" for DƯƠNG: a first letter lost at a column rule): far more often a misread than a rare name.
+NEAR_MISS_FACTOR = 0.7
+
+
+def _near_miss(tok: str, lex: SlotLexicon) -> str | None:
+    """The most frequent slot syllable one edit (on the diacritic-free letters) from ``tok``, or None."""
+    key = fold(tok)
+    if len(key) < 2:
+        return None
+    best: tuple[float, str] | None = None
+    for k, cands in lex.by_fold.items():
+        if abs(len(k) - len(key)) <= 1 and Levenshtein.distance(k, key, score_cutoff=1) <= 1:
+            for c, w in cands:
+                if best is None or w > best[0]:
+                    best = (w, c)
+    return best[1] if best else None
+
+
+GLUED_SPLIT_FACTOR = 0.85  # two syllables OCR read without their space ("THỊAN"): a guess a reviewer sees
+
+
+def _split_glued(toks: list[str], lex: dict[str, SlotLexicon], rules: list[str]) -> tuple[list[str], int]:
+    """A token no lexicon knows that is two name syllables run together ("PHẠM THỊAN", "TRẦNANH HẠNH"):
+    split where exactly one cut leaves two syllables known up to diacritics (the lexicon correction then
+    fixes their marks). Minority names (an apostrophe or a hyphen) are left alone."""
+    known = {k for sl in lex.values() for k in sl.by_fold}
+    out: list[str] = []
+    n = 0
+    for tok in toks:
+        if len(tok) < 4 or "'" in tok or "-" in tok or _known_syllable(tok, lex) or fold(tok) in known:
+            out.append(tok)
+            continue
+        cuts = [i for i in range(2, len(tok) - 1) if fold(tok[:i]) in known and fold(tok[i:]) in known]
+        if len(cuts) == 1:
+            i = cuts[0]
+            rules.append(f"name_glued:{tok}->{tok[:i]} {tok[i:]}")
+            out += [tok[:i], tok[i:]]
+            n += 1
+        else:
+            out.append(tok)
+    return out, n
+
+
 def normalize_name(raw: str) -> NameResult:
     s2, rules = _clean_name(raw)
     up = unicodedata.normalize("NFC", s2.upper())
@@ -190,8 +256,11 @@ def normalize_name(raw: str) -> NameResult:
     # a lone dash or dot between name parts is OCR noise from the wrap, not part of the name
     toks = [t for t in up.split() if not re.fullmatch(r"[-–—.']+", t)]
     lex = name_lexicons()
+    toks = _split_kinh_hyphens(toks, lex, rules)
+    toks, glued = _split_glued(toks, lex, rules)
     out: list[str] = []
     res = NameResult(value="", rules=rules)
+    res.confidence_factor *= GLUED_SPLIT_FACTOR**glued
     for i, tok in enumerate(toks):
         slot = "ho" if i == 0 and len(toks) > 1 else "ten" if i == len(toks) - 1 else "dem"
         if "-" in tok or "'" in tok:
@@ -216,6 +285,11 @@ def normalize_name(raw: str) -> NameResult:
         res.confidence_factor *= ch.posterior
         if not ch.known:
             res.unknown.append(tok)
+            near = _near_miss(tok, lex[slot])
+            if near is not None:
+                rules.append(f"name_near_miss:{slot}:{tok}~{near}")
+                res.corrections.append({"slot": slot, "raw": tok, "value": tok, "near": near})
+                res.confidence_factor *= NEAR_MISS_FACTOR
         out.append(ch.value)
     res.value = " ".join(out)
     if out:

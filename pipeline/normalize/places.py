@@ -332,8 +332,18 @@ def _no_dot(m: re.Match[str]) -> str:
     return f"{m[1]}{m[2]}{_ONE_LETTER[m[3].lower()]} "
 
 
+# A one-letter abbreviation with its letter doubled by OCR ("HH. Tủa Chùa", "xX.Mỹ Thành"): one unit word.
+# TT. is thị trấn, so T is not among them.
+_DOUBLED_ABBR = re.compile(r"(?<![\w.])([XxHhQqPp])(?=[XHQP]\.)", re.UNICODE)
+
+
+def _undouble(m: re.Match[str]) -> str:
+    return "" if m[1].upper() == m.string[m.end()] else m[0]
+
+
 def expand_abbreviations(s: str) -> tuple[str, bool]:
-    out = _GLUED_ABBR.sub(lambda m: f"{m[1]} {m[2]}" if m[1].islower() else m[0], s)
+    out = _DOUBLED_ABBR.sub(_undouble, s)
+    out = _GLUED_ABBR.sub(lambda m: f"{m[1]} {m[2]}" if m[1].islower() else m[0], out)
     out = _NOISE_BEFORE_ABBR.sub(", ", out).strip(" ,")
     for pat, rep in _ABBR_RULES:
         out = pat.sub(rep, out)
@@ -354,6 +364,7 @@ class Part:
     historical: dict[str, str] | None = None
     alt: str | None = None  # the whole text as a bare name, when the unit word was not written exactly
     fuzzy: float | None = None  # OCR edit distance when the unit was found by fuzzy matching
+    garbled: str | None = None  # a misread unit abbreviation before the name ("1." for "T."), dropped
 
     def use_alt(self) -> None:
         if self.alt is not None:
@@ -369,9 +380,24 @@ class Part:
         return f"{kind} {name}"
 
 
+# One glyph and a dot (or colon, apostrophe) before a capitalised name, left over after the abbreviation
+# rules: a unit letter OCR misread ("1. Yên Bái", "7. Ninh Bình", "Ó. Đống Đa", "T' Long An"). No unit name
+# starts with a one-glyph word, so the name after it is looked up with its unit word inferred.
+# Two glyphs, none lower case, no digit, likewise: "TÃ." for "TX.". "Đ." is no unit: it abbreviates đường
+# (a street, which may share its name with a ward: "Đ. Lê Lợi").
+_GARBLED_UNIT = re.compile(r"[^\s.,;:'Đ][.:']|[^\s.,;:'\d]{2}[.:']")
+
+
 def split_part(text: str) -> Part:
     words = text.split()
     fw = [fold(w) for w in words]
+    if (
+        len(words) > 1
+        and _GARBLED_UNIT.fullmatch(words[0])
+        and not any(c.islower() for c in words[0])
+        and words[1][:1].isupper()
+    ):
+        return Part(text, None, " ".join(words[1:]), garbled=words[0])
     for n in (2, 1):
         if len(words) > n and " ".join(fw[:n]) in _UNIT_BY_FOLD:
             kind = _UNIT_BY_FOLD[" ".join(fw[:n])]
@@ -401,6 +427,8 @@ class PlaceResolution:
     unresolved: list[str] = field(default_factory=list)
     rules: list[str] = field(default_factory=list)
     fuzzy: list[dict[str, Any]] = field(default_factory=list)  # OCR repairs of unit names (lower confidence)
+    depth: int = 3  # level of the lowest resolved unit: 0 ward, 1 district, 2 province, 3 none
+    leftover: str | None = None  # unplaced text next to a chain that stops above the commune
 
     @property
     def confidence_factor(self) -> float:
@@ -600,11 +628,17 @@ def _historical(part: Part, g: Gazetteer) -> tuple[dict[str, str] | None, list[s
 def _facility(text: str) -> tuple[str | None, str]:
     """Split a leading health-facility name: ("Trạm Y tế", "xã Hòa Thịnh")."""
     f = fold(text)
+    words = text.split()
     for pf, _p in _FACILITY_FOLD:
         if f == pf or f.startswith(pf + " "):
             n = len(pf.split())
-            words = text.split()
             return " ".join(words[:n]), " ".join(words[n:])
+    # the words of the name run together or split by OCR ("Trung tâm Ytế"): the canonical spelling
+    for pf, p in _FACILITY_FOLD:
+        glued = pf.replace(" ", "")
+        for n in range(1, min(len(words), len(pf.split()) + 1) + 1):
+            if fold("".join(words[:n])).replace(" ", "") == glued:
+                return p, " ".join(words[n:])
     return None, text
 
 
@@ -630,17 +664,188 @@ def _merge_lone_letters(parts: list[str]) -> list[str]:
     return out
 
 
+# A unit word written in lower case inside a part ("xã Lâm Thủy huyện Lệ Thủy", "Cai Lậy tỉnh Tiền Giang"):
+# OCR lost the comma before it. Names in the gazetteer capitalise every word ("Phước Tỉnh", "Tân Xã"), so
+# a lower-case unit word between a capitalised word (or a number) and a capitalised name starts a part.
+_INNER_UNIT = re.compile(r"(?<=[^\s,;.\-–—]) (?=(?:thành phố|thị trấn|thị xã|đặc khu|phường|huyện|quận|tỉnh|xã) (?:\d|[^\W\d_]))")
+
+
+def _split_inner_units(s: str) -> str:
+    def sub(m: re.Match[str]) -> str:
+        before = s[: m.start()].split()
+        prev = before[-1] if before else ""
+        after = s[m.end() :].split(maxsplit=2)
+        name = after[2] if after[0] in ("thành", "thị", "đặc") else after[1]
+        if not (prev[:1].isupper() or prev.isdigit()) or not (name[:1].isupper() or name[:1].isdigit()):
+            return m[0]
+        if after[0] == "xã" and fold(prev) == "thi":
+            return m[0]  # "thị xã"
+        return ", "
+
+    return _INNER_UNIT.sub(sub, s)
+
+
 def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
     """Canonical place text plus its legacy and 2025 administrative units (see module doc)."""
-    g = gazetteer()
-    s, rules = clean_text(text.replace("\n", ", ") if "\n" in text else text)
+    # a speck before an abbreviation is a separator: remove it before the accent repair can take a
+    # "~" for a tilde of the word before it ("Phong Thạnh ~ TX. Phong Điền")
+    s = _NOISE_BEFORE_ABBR.sub(", ", text)
+    s, rules = clean_text(s.replace("\n", ", ") if "\n" in s else s)
     s = s.strip(" ,.;-")
     s, expanded = expand_abbreviations(s)
     if expanded:
         rules.append("place_abbr")
+    split = _split_inner_units(s)
+    if split != s:
+        rules.append("place_comma_before_unit")
+        s = split
     raw_parts = _merge_lone_letters(
         [p.strip(" .") for p in _SPLIT.split(_protect_hyphens(s)) if p.strip(" .")]
     )
+    res = _resolve(raw_parts, list(rules), on_date)
+    if res.unresolved:
+        res, raw_parts = _repair_unit_words(raw_parts, res, rules, on_date)
+    if res.leftover is not None:
+        return _repair_run(raw_parts, res, rules, on_date)
+    return res
+
+
+# A unit word the gazetteer contradicts, replaced by the gazetteer's: costs as much confidence as a
+# look-alike letter repair (and, like one, the chain is no longer "as written").
+UNIT_WORD_REPAIR_DISTANCE = 0.5
+
+
+def _repair_unit_words(
+    raw_parts: list[str], res: PlaceResolution, rules: list[str], on_date: str | None
+) -> tuple[PlaceResolution, list[str]]:
+    """Parts whose unit word is wrong for their name ("T. Kiến Tường": TX. with its X lost,
+    read as tỉnh; "T1. Thanh Hóa" read as thị trấn): dropped one part at a time, then all together, so the
+    gazetteer infers the unit. Taken when exactly one choice resolves the whole text."""
+    # the wrong unit word may sit on a part that did resolve, as another unit ("T1. Thanh Hóa": a thị
+    # trấn Thanh Hóa exists elsewhere) and left the parts before it stuck
+    idx = [k for k, t in enumerate(raw_parts) if split_part(t).kind is not None and _facility(t)[0] is None]
+    choices = [[k] for k in idx] + ([idx] if len(idx) > 1 else [])
+    found: dict[str, tuple[PlaceResolution, list[str], list[int]]] = {}
+    for ks in choices:
+        cand = [split_part(t).name if k in ks else t for k, t in enumerate(raw_parts)]
+        r = _resolve(cand, list(rules), on_date)
+        vague = any(p["role"] == "ambiguous" and p["kind"] is None for p in r.parts)
+        if not r.unresolved and not vague and r.leftover is None and r.scheme is not None:
+            found.setdefault(r.text, (r, cand, ks))
+    if len(found) != 1:
+        return res, raw_parts
+    r, cand, ks = next(iter(found.values()))
+    for k in ks:
+        unit = next((p for p in r.parts if p["written"] == cand[k] and p["role"] in _DEPTH), None)
+        if unit is None:
+            return res, raw_parts
+        r.rules.append(f"unit_word_contradicted:{raw_parts[k]}->{unit['kind']}")
+        r.fuzzy.append({"written": raw_parts[k], "name": f"{unit['kind']} {unit['name']}",
+                        "distance": UNIT_WORD_REPAIR_DISTANCE})  # fmt: skip
+    return r, cand
+
+
+# Facilities whose name is followed by the unit they serve: what follows must be a place.
+_UNIT_FACILITIES = frozenset({"Trạm Y tế", "Trạm xá", "Trung tâm Y tế"})
+_DEPTH = {"ward": 0, "district": 1, "province": 2}
+_MAX_RUN_WORDS = 10  # a longer run is not a few unit names that lost their commas
+
+
+def _bare(text: str) -> bool:
+    """A part that could be unit names without their unit words: no unit word, number, sub-unit word or
+    other abbreviation ("Đ. Lê Lợi": a street). A digit inside a word ("Phú 3ình") is a misread letter,
+    not a house number."""
+    part = split_part(text)
+    return (part.kind is None and part.garbled is None and not _subunit(text)
+            and not re.search(r"(?<!\w)\d+(?!\w)", text) and not re.match(r"\w{1,3}\.", text))  # fmt: skip
+
+
+def _leftover(parts: list[Part], absorbed: str | None) -> str | None:
+    """The text next to the lowest resolved unit that the gazetteer could not place, when that unit is
+    above a commune: "Tân Thuận Tây Cao Lãnh, Đồng Tháp" (a commune and a district whose comma OCR lost)
+    must not pass as a village before a province. None when there is none."""
+    levels = [(_DEPTH[p.role], k) for k, p in enumerate(parts) if p.role in _DEPTH]
+    if not levels:
+        last = parts[-1] if parts else None
+        # nothing resolved: the whole text may be units run together ("Lâm Thủy Lệ Thủy Quảng Bình")
+        if last is not None and last.role == "unknown" and len(last.written.split()) >= 2 and _bare(last.written):
+            return last.written
+        return None
+    depth, first = min(levels)[0], min(k for _, k in levels)
+    if depth == 0:
+        return None
+    if first > 0:
+        left = parts[first - 1]
+        if left.role in ("unknown", "subunit") and _bare(left.written):
+            return left.written
+        return None
+    return absorbed
+
+
+def _splits(words: list[str], most: int = 3) -> list[list[str]]:
+    """Every way of cutting ``words`` into 2 to ``most`` non-empty runs."""
+    out: list[list[str]] = []
+    n = len(words)
+    for a in range(1, n):
+        out.append([" ".join(words[:a]), " ".join(words[a:])])
+        if most >= 3:
+            for b in range(a + 1, n):
+                out.append([" ".join(words[:a]), " ".join(words[a:b]), " ".join(words[b:])])
+    return out
+
+
+def _repair_run(raw_parts: list[str], res: PlaceResolution, rules: list[str], on_date: str | None) -> PlaceResolution:
+    """Re-cut the leftover text into units of the resolved chain (OCR dropped the commas, or broke one
+    name in two at a line end: "Krông —_ Bông"). Taken only when exactly one cutting resolves every part
+    down to a lower level; otherwise the leftover is flagged for review."""
+    left = res.leftover
+    assert left is not None
+    j = next((k for k, t in enumerate(raw_parts) if t == left or t.endswith(" " + left)), None)
+    cands: list[tuple[list[str], str]] = []
+    if j is not None and len(left.split()) <= _MAX_RUN_WORDS:
+        prefix = raw_parts[j][: len(raw_parts[j]) - len(left)]
+        for pieces in _splits(left.split()):
+            cands.append((raw_parts[:j] + [prefix + pieces[0], *pieces[1:]] + raw_parts[j + 1 :], " | ".join(pieces)))
+        prev = raw_parts[j - 1] if j > 0 else ""
+        if prev and not prefix and _bare(prev) and _facility(prev)[0] is None:
+            joined = f"{prev} {left}"
+            if len(joined.split()) <= _MAX_RUN_WORDS:
+                for pieces in [[joined], *_splits(joined.split())]:
+                    cands.append((raw_parts[: j - 1] + pieces + raw_parts[j + 1 :], " | ".join(pieces)))
+    found: dict[str, tuple[PlaceResolution, str]] = {}
+    for cand, how in cands:
+        r = _resolve(cand, list(rules), on_date)
+        vague = any(p["role"] == "ambiguous" and p["kind"] is None for p in r.parts)
+        # every piece must be a unit of the chain: a piece left over as a "village" proves nothing
+        units = {p["written"] for p in r.parts if p["role"] in _DEPTH}
+        solved = all(piece in units for piece in how.split(" | "))
+        if solved and r.leftover is None and not r.unresolved and not vague and r.depth < res.depth:
+            found.setdefault(r.text, (r, how))
+    if len(found) == 1:
+        r, how = next(iter(found.values()))
+        r.rules.append(f"place_split:{left}->{how}")
+        return r
+    # flagged: a name the province knows at several places, or nothing the gazetteer knows
+    g = gazetteer()
+    prov = (res.legacy or {}).get("province") or {}
+    name = split_part(left).name
+    known = [u for lv in (g.l_dist, g.l_ward) for u in lv.find(name)[0] if u.province == prov.get("code")]
+    for p in res.parts:
+        if p["written"] == left and p["role"] in ("unknown", "subunit"):
+            p["role"] = "ambiguous" if known else "unknown"
+    if known:
+        res.ambiguous = True
+    elif left not in res.unresolved:
+        res.unresolved.append(left)
+    res.resolved = False
+    if len(found) > 1:
+        res.rules.append("place_split_ambiguous:" + " / ".join(sorted(found)))
+    return res
+
+
+def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> PlaceResolution:
+    """Resolve the parts of one place text (abbreviations expanded, split at separators)."""
+    g = gazetteer()
     res = PlaceResolution(text="", rules=rules)
     if not raw_parts:
         return res
@@ -705,6 +910,8 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
     for p in parts:
         if p.role == "unknown":
             res.unresolved.append(p.written)
+        if p.unit is not None and p.garbled is not None:
+            rules.append(f"unit_word_misread:{p.garbled}->{p.unit.kind}")
         if p.unit is not None and p.kind is None:
             p.inferred_kind = True
             rules.append(f"unit_inferred:{p.unit.kind} {p.unit.name}")
@@ -714,6 +921,10 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
         elif p.unit is not None and p.name != p.unit.name and name_key(p.name) != name_key(p.unit.name):
             rules.append(f"gazetteer:{p.name}->{p.unit.name}")
     res.resolved = not res.unresolved and any(p.unit for p in parts) if named else False
+    levels = [_DEPTH[p.role] for p in parts if p.role in _DEPTH]
+    res.depth = min(levels, default=3)
+    absorbed_text = facility_words[len(facility) + 1 :] if absorbed and facility in _UNIT_FACILITIES else None
+    res.leftover = _leftover(parts, absorbed_text)
     res.facility = facility_words
     texts = [p.canonical() for p in parts]
     res.text = ", ".join(texts)

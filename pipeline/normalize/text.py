@@ -37,6 +37,16 @@ _BASE_VOWELS = set("aeiouy")
 _WS = re.compile(r"\s+")
 _DASHES = str.maketrans({"\u2013": "-", "\u2014": "-", "\u2212": "-", "\u2010": "-", "\u2011": "-"})
 _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+# Slash look-alikes: Tesseract reads an italic "/" as the fraction slash; the division slash and the
+# fullwidth solidus come from other engines and from pasted text.
+SLASHES = str.maketrans({"\u2044": "/", "\u2215": "/", "\uff0f": "/"})
+# a slash read twice ("31/⁄2001": the italic glyph as both) between digits is one slash
+_DOUBLE_SLASH = re.compile(r"(?<=\d)/{2,}(?=\d)")
+
+
+def fold_slashes(s: str) -> str:
+    """``"7⁄11//1998"`` -> ``"7/11/1998"``."""
+    return _DOUBLE_SLASH.sub("/", s.translate(SLASHES))
 
 
 def nfc(s: str) -> str:
@@ -190,6 +200,13 @@ def _repair_token(tok: str) -> tuple[str, bool]:
     return apply_tone(toneless, tone), True
 
 
+_LONE_ACCENT = re.compile(r"(\S*\w) ([`\u00b4\u02cb\u02ca~\u02dc])(?=\s|$)")
+
+
+def _has_tone(word: str) -> bool:
+    return any(c in TONE_MARKS for c in unicodedata.normalize("NFD", word))
+
+
 def repair_accents(s: str) -> tuple[str, bool]:
     """Repair spacing accents (``Hô` `` -> ``Hồ``) and tone marks on consonants (``Nguyêñ``).
 
@@ -197,8 +214,9 @@ def repair_accents(s: str) -> tuple[str, bool]:
     Returns (text, changed).
     """
     s = nfc(s)
-    # a lone spacing accent after a word: glue it back
-    s2 = re.sub(r"(\w) ([`\u00b4\u02cb\u02ca~\u02dc])(?=\s|$)", r"\1\2", s)
+    # a lone spacing accent after a word: glue it back, unless the word already carries a tone (then the
+    # glyph is a speck or a separator: "Phong Thạnh ~ TX. Phong Điền")
+    s2 = _LONE_ACCENT.sub(lambda m: m[0] if _has_tone(m[1]) else m[1] + m[2], s)
     changed = s2 != s
     out = []
     pos = 0
@@ -290,7 +308,7 @@ def _clean_pass(s: str) -> tuple[str, bool, bool]:
     # single spaces *before* the accent repair: it glues a lone spacing accent to the word one space
     # before it ("Hô `"), so a line break or a double space left there would only be glued on a second
     # pass ("0\n` 0" -> "0 ` 0" -> "0` 0")
-    s = collapse_ws(s.translate(_QUOTES))
+    s = collapse_ws(fold_slashes(s.translate(_QUOTES)))
     s, accents = repair_accents(s)
     s2 = _INNER_JUNK.sub(" ", s)
     s2 = _RUN_PUNCT.sub(r"\1", s2)
@@ -305,7 +323,8 @@ def _clean_pass(s: str) -> tuple[str, bool, bool]:
 
 
 # Letters Tesseract emits for Đ/đ that Vietnamese never uses (Icelandic eth, African D): "QÐ" is "QĐ"
-_NOT_VIETNAMESE = str.maketrans({"\u00d0": "\u0110", "\u0189": "\u0110", "\u00f0": "\u0111"})
+# and "¡" for i ("Tà S¡ Láng", "<¡nh"): an inverted mark never written in Vietnamese
+_NOT_VIETNAMESE = str.maketrans({"\u00d0": "\u0110", "\u0189": "\u0110", "\u00f0": "\u0111", "\u00a1": "i"})
 
 
 def clean_text(raw: str) -> tuple[str, list[str]]:
@@ -321,8 +340,10 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
         rules.append("nfc")
     d = s.translate(_NOT_VIETNAMESE)
     if d != s:
-        rules.append("eth_as_d")
+        rules.append("eth_as_d" if "\u00a1" not in s else "not_vietnamese_glyph")
         s = d
+    if fold_slashes(s) != s:
+        rules.append("slash_lookalike")  # folded in each pass: dropping junk can bring two slashes together
     for _ in range(_CLEAN_PASSES):
         s2, accents, punct = _clean_pass(s)
         if accents and "spacing_accent" not in rules:
