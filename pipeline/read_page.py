@@ -210,6 +210,14 @@ def _cross_check(
     _confirm_declarant(fields, threshold)
 
 
+def _vouch(f: FieldValue, threshold: float, rule: str) -> None:
+    """Accept a faint read that another, separate read confirms: status ok at least at the threshold,
+    with the rule that vouched for it."""
+    f.status, f.reason = FieldStatus.OK, None
+    f.confidence = max(f.confidence, threshold)
+    f.rules = [*f.rules, rule]
+
+
 # the declarant's relation that makes him or her the parent named in the other column
 _PARENT_BY_RELATION = {"cha": "chaHoTen", "cha đẻ": "chaHoTen", "bố": "chaHoTen", "mẹ": "meHoTen",
                        "mẹ đẻ": "meHoTen"}  # fmt: skip
@@ -229,9 +237,7 @@ def _confirm_declarant(fields: dict[str, FieldValue], threshold: float) -> None:
         return
     for f in pair:
         if f.status == FieldStatus.LOW_CONFIDENCE:
-            f.status, f.reason = FieldStatus.OK, None
-            f.confidence = max(f.confidence, threshold)
-            f.rules = [*f.rules, f"same_person:{parent_key}"]
+            _vouch(f, threshold, f"same_person:{parent_key}")
 
 
 CONSENSUS_MIN_ROWS = 3
@@ -255,9 +261,7 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
             continue
         for f in read:
             if f.value == value and f.status == FieldStatus.LOW_CONFIDENCE:
-                f.status, f.reason = FieldStatus.OK, None
-                f.confidence = max(f.confidence, threshold)
-                f.rules = [*f.rules, f"page_consensus:{n}"]
+                _vouch(f, threshold, f"page_consensus:{n}")
 
 
 def _shared_doubt(f: FieldValue) -> bool:
@@ -286,9 +290,7 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
         if f is None:
             continue
         if vouched is not None and f.status == FieldStatus.LOW_CONFIDENCE and f.value == vouched[i]:
-            f.status, f.reason = FieldStatus.OK, None
-            f.confidence = max(f.confidence, threshold)
-            f.rules = [*f.rules, "entry_no_in_sequence"]
+            _vouch(f, threshold, "entry_no_in_sequence")
             continue
         reason = bad.get(i)
         if run is not None and f.value != run[i]:
@@ -320,9 +322,7 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
     years = [f.value[:4] for e in entries if (f := e.fields.get("ngayDangKy")) and f.status in read and f.value]
     agree = sum(y == m[2] for y in years)
     if agree >= CONSENSUS_MIN_ROWS and agree * 2 > len(years):
-        book.status, book.reason = FieldStatus.OK, None
-        book.confidence = max(book.confidence, threshold)
-        book.rules = [*book.rules, f"book_year_confirmed:{agree}"]
+        _vouch(book, threshold, f"book_year_confirmed:{agree}")
 
 
 # Page-level fields come from the margins: the running title block above the table and the foot.

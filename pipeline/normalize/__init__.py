@@ -40,7 +40,6 @@ FIELD_TYPES = (
 
 
 DATE_ONE_AS_SLASH_FACTOR = 0.85
-UNKNOWN_SYLLABLE_FACTOR = 0.9  # per name syllable outside every lexicon
 
 
 @dataclass(slots=True)
@@ -144,9 +143,7 @@ def _name(raw: str) -> tuple[Normalized, float]:
         details["unknown_syllables"] = r.unknown
     if not re.search(r"\w", r.value):
         return _bad(r.value, "không có tên / no name", r.rules, **details), 1.0
-    # a syllable no name list knows is a misread ("ĐHẠM", "SIANG") or a rare minority name: a reviewer
-    # should see it either way, however confidently OCR read it
-    return _ok(r.value, r.rules, **details), r.confidence_factor * UNKNOWN_SYLLABLE_FACTOR ** len(r.unknown)
+    return _ok(r.value, r.rules, **details), r.confidence_factor
 
 
 def _simple(fn: Any, raw: str, what: str) -> Normalized:

@@ -13,6 +13,7 @@ import math
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import cache
 
 from rapidfuzz.distance import Levenshtein
 
@@ -204,6 +205,9 @@ def _split_kinh_hyphens(toks: list[str], lex: dict[str, SlotLexicon], rules: lis
     return out
 
 
+# A syllable no name list knows is a misread ("ĐHẠM", "SIANG") or a rare minority name: a reviewer should
+# see it either way, however confidently OCR read it.
+UNKNOWN_SYLLABLE_FACTOR = 0.9
 # An unknown syllable one letter from a listed one of its slot ("ĐHẠM"/"HẠM" for PHẠM, "SIANG" for GIANG,
 # "ƯƠNG" for DƯƠNG: a first letter lost at a column rule): far more often a misread than a rare name.
 NEAR_MISS_FACTOR = 0.7
@@ -223,6 +227,12 @@ def _near_miss(tok: str, lex: SlotLexicon) -> str | None:
     return best[1] if best else None
 
 
+@cache
+def _known_folds() -> frozenset[str]:
+    """Every name syllable of every slot without its diacritics."""
+    return frozenset(k for sl in name_lexicons().values() for k in sl.by_fold)
+
+
 GLUED_SPLIT_FACTOR = 0.85  # two syllables OCR read without their space ("THỊAN"): a guess a reviewer sees
 
 
@@ -230,7 +240,7 @@ def _split_glued(toks: list[str], lex: dict[str, SlotLexicon], rules: list[str])
     """A token no lexicon knows that is two name syllables run together ("PHẠM THỊAN", "TRẦNANH HẠNH"):
     split where exactly one cut leaves two syllables known up to diacritics (the lexicon correction then
     fixes their marks). Minority names (an apostrophe or a hyphen) are left alone."""
-    known = {k for sl in lex.values() for k in sl.by_fold}
+    known = _known_folds()
     out: list[str] = []
     n = 0
     for tok in toks:
@@ -285,6 +295,7 @@ def normalize_name(raw: str) -> NameResult:
         res.confidence_factor *= ch.posterior
         if not ch.known:
             res.unknown.append(tok)
+            res.confidence_factor *= UNKNOWN_SYLLABLE_FACTOR
             near = _near_miss(tok, lex[slot])
             if near is not None:
                 rules.append(f"name_near_miss:{slot}:{tok}~{near}")

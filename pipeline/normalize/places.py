@@ -710,6 +710,12 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
     return res
 
 
+def _settled(r: PlaceResolution) -> bool:
+    """Every part placed: nothing unresolved, left over, or of a unit kind the name leaves open."""
+    vague = any(p["role"] == "ambiguous" and p["kind"] is None for p in r.parts)
+    return not r.unresolved and not vague and r.leftover is None
+
+
 # A unit word the gazetteer contradicts, replaced by the gazetteer's: costs as much confidence as a
 # look-alike letter repair (and, like one, the chain is no longer "as written").
 UNIT_WORD_REPAIR_DISTANCE = 0.5
@@ -729,8 +735,7 @@ def _repair_unit_words(
     for ks in choices:
         cand = [split_part(t).name if k in ks else t for k, t in enumerate(raw_parts)]
         r = _resolve(cand, list(rules), on_date)
-        vague = any(p["role"] == "ambiguous" and p["kind"] is None for p in r.parts)
-        if not r.unresolved and not vague and r.leftover is None and r.scheme is not None:
+        if _settled(r) and r.scheme is not None:
             found.setdefault(r.text, (r, cand, ks))
     if len(found) != 1:
         return res, raw_parts
@@ -815,11 +820,10 @@ def _repair_run(raw_parts: list[str], res: PlaceResolution, rules: list[str], on
     found: dict[str, tuple[PlaceResolution, str]] = {}
     for cand, how in cands:
         r = _resolve(cand, list(rules), on_date)
-        vague = any(p["role"] == "ambiguous" and p["kind"] is None for p in r.parts)
         # every piece must be a unit of the chain: a piece left over as a "village" proves nothing
         units = {p["written"] for p in r.parts if p["role"] in _DEPTH}
         solved = all(piece in units for piece in how.split(" | "))
-        if solved and r.leftover is None and not r.unresolved and not vague and r.depth < res.depth:
+        if solved and _settled(r) and r.depth < res.depth:
             found.setdefault(r.text, (r, how))
     if len(found) == 1:
         r, how = next(iter(found.values()))
