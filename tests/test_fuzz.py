@@ -166,6 +166,13 @@ def test_resolved_places_are_a_fixed_point(raw: str) -> None:
     assert again.text == r.text and again.resolved, (raw, r.text, again.text)
 
 
+# Found by the property above: the unit-word repair matched a name written twice to its other occurrence,
+# so "xã Nam Định … xã Nam Định" resolved with a bare sub-unit that did not resolve again.
+def test_unit_word_repair_matches_the_occurrence_it_dropped() -> None:
+    r = resolve_place("xã , xã Nam Định xã Hải Châu xã Nam Định")
+    assert not r.resolved or resolve_place(r.text).text == r.text
+
+
 # ------------------------------------------------------------------------------- ids and numbers ----
 
 digits = st.text(alphabet="0123456789", min_size=1, max_size=14)

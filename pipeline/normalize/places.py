@@ -741,7 +741,10 @@ def _repair_unit_words(
         return res, raw_parts
     r, cand, ks = next(iter(found.values()))
     for k in ks:
-        unit = next((p for p in r.parts if p["written"] == cand[k] and p["role"] in _DEPTH), None)
+        # the same name may be written twice ("xã Nam Định, …, Nam Định"): match this occurrence, not the first
+        same = [p for p in r.parts if p["written"] == cand[k]]
+        nth = cand[:k].count(cand[k])
+        unit = same[nth] if nth < len(same) and same[nth]["role"] in _DEPTH else None
         if unit is None:
             return res, raw_parts
         r.rules.append(f"unit_word_contradicted:{raw_parts[k]}->{unit['kind']}")
