@@ -20,6 +20,7 @@ from __future__ import annotations
 import datetime as dt
 import faulthandler
 import json
+import os
 import re
 import unicodedata
 from contextlib import contextmanager
@@ -42,7 +43,8 @@ OCR_JUNK = "0123456789 ,.-/:;'`´~^\n\t|_()[]{}\"\\\u00a0\u2028\u200b\ufeff\u030
 viet = st.text(alphabet=VI + "bcdghklmnpqrstvx" + OCR_JUNK, max_size=80)
 # every code point but surrogates (Hypothesis' default), NUL and controls included
 anything = st.one_of(viet, st.text(max_size=60), st.text(alphabet=OCR_JUNK, max_size=30))
-FUZZ = settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+# HOTICH_FUZZ_EXAMPLES raises the count for a long hunt (CI keeps the default)
+FUZZ = settings(max_examples=int(os.environ.get("HOTICH_FUZZ_EXAMPLES", "200")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 def nfc(s: str | None) -> bool:

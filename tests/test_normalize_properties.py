@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 import unicodedata
 
 import pytest
@@ -17,7 +18,7 @@ VI = "aăâeêioôơuưyđAĂÂEÊIOÔƠUƯYĐ" + "àáảãạằắẳẵặ�
 ALPHABET = VI + "bcdghklmnpqrstvx" + "0123456789" + " ,.-/:;'`´~^\n|_()" + "\u0300\u0301\u0303\u0309\u0323"
 viet_text = st.text(alphabet=ALPHABET, max_size=60)
 any_text = st.one_of(viet_text, st.text(max_size=40))
-SETTINGS = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+SETTINGS = settings(max_examples=int(os.environ.get("HOTICH_FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @SETTINGS
