@@ -75,7 +75,9 @@ _PERSON_LABELS: list[tuple[str, str]] = [
     # keeps it a label
     ("ethnicity", r"\bdan\s*toc\s*:?|(?<!\w)\S?an\s*toc\s*:"),
     ("nationality", r"\bquoc\s*tich\s*:?|(?<!\w)\S?uoc\s*tich\s*:"),
-    ("residence", r"\b(?:noi\s+cu\s+tru|cu\s+tru|tru\s+tai|thuong\s+tru|noi\s+o)\s*:?|(?<!\w)\S?u\s+tru\s*:"),
+    # "Mới cư trú:", "Cte trú:", "Nới ct£ trú:": a misread "Nơi" or "cư"; the misread word stays with the label
+    ("residence", r"\b(?:noi\s+cu\s+tru|tru\s+tai|thuong\s+tru|noi\s+o)\s*:?|(?:\b[mh][o0]i\s+)?\bcu\s+tru\s*:?"
+                  r"|(?:\b[nmh][o0]i\s+)?\bc\S{1,2}\s+tru\s*:|(?<!\w)\S?u\s+tru\s*:"),
 ]
 # A date's separator: "/", "." or "-", the fraction slash Tesseract reads for an italic "/" (and other
 # slash look-alikes), or, with no space around it, a letter read for a thin "/" ("8/4I2024", folded to i).

@@ -10,6 +10,7 @@ diacritic-free form inside the parent unit (OCR diacritic errors). Output: the u
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -106,6 +107,14 @@ def _fuzzy_budget(key: str) -> float:
     return -1.0 if n < 3 else 0.0 if n <= 4 else 0.5
 
 
+def _edit_budget(key: str) -> float:
+    """Provinces and the districts of a resolved province: few and long, so one real edit ("Koơn Tum",
+    "Kon Tu", "Cẩn Giàng") is taken when no other name is within a further edit (``_Level.fuzzy``): some
+    are one edit apart without diacritics (Hà Giang/Hậu Giang, Thanh Hóa/Khánh Hòa, Bảo Lâm/Bảo Lạc).
+    Communes keep the look-alike budget."""
+    return 1.0 if len(key.replace(" ", "")) >= 5 else _fuzzy_budget(key)
+
+
 def fuzzy_factor(distance: float) -> float:
     """Confidence kept by a fuzzy gazetteer repair: look-alike classes and diacritics only, or one more
     look-alike letter (a reviewer should see those)."""
@@ -165,31 +174,38 @@ class _Level:
             self._kids = kids
         return self._kids
 
-    def fuzzy(self, name: str, parent: str = "", province: str = "") -> tuple[list[Unit], float]:
-        """Units under ``parent`` (or anywhere in ``province``) within a small OCR distance of ``name``.
+    def fuzzy(
+        self, name: str, parent: str = "", province: str = "", budget: Callable[[str], float] = _fuzzy_budget
+    ) -> tuple[list[Unit], float]:
+        """Units under ``parent`` (or anywhere in ``province``; neither: the provinces) within ``budget`` of
+        ``name`` by OCR distance.
 
         Only a unique best name is returned (same-named duplicates inside one parent count as one);
         ([], -1) when nothing is close enough or two names are equally close.
         """
         key, cased = ocr_key(name), _cased(name)
-        budget = _fuzzy_budget(key)
-        if budget < 0:
+        allowed = budget(key)
+        if allowed < 0:
             return [], -1
-        kids = self._children().get(f"p:{parent}" if parent else f"v:{province}", [])
+        kids = self._children().get(f"p:{parent}" if parent or not province else f"v:{province}", [])
         best: dict[float, list[Unit]] = {}
-        cutoff = int(2 * budget)  # every edit costs at least 0.5
+        # a real edit is checked against the names one edit further (the margin below)
+        reach = allowed + 1 if allowed >= 1 else allowed
+        cutoff = int(2 * reach)  # every edit costs at least 0.5
         for k, kc, u in kids:
             if Levenshtein.distance(key, k, score_cutoff=cutoff) > cutoff:
                 continue
             d = ocr_distance(key, k, cased, kc)
-            if d <= budget:
+            if d <= reach:
                 best.setdefault(d, []).append(u)
-        if not best:
+        if not best or min(best) > allowed:
             return [], -1
         d = min(best)
         hits = best[d]
         if len({(u.kind, u.name) for u in hits}) != 1:
             return [], -1
+        if d >= 1 and any(d < other < d + 1 for other in best):
+            return [], -1  # a real edit must leave every other name a further edit away
         return hits, d
 
 
@@ -468,15 +484,17 @@ def _may_be(part: Part, kinds: tuple[str, ...]) -> bool:
 
 
 def _fuzzy(
-    part: Part, level: _Level, kinds: tuple[str, ...], *, parent: str = "", province: str = ""
+    part: Part, level: _Level, kinds: tuple[str, ...], *, parent: str = "", province: str = "",
+    budget: Callable[[str], float] = _fuzzy_budget,
 ) -> list[Unit]:
-    """Bounded OCR-aware match of the part's name among the children of an already resolved unit.
+    """Bounded OCR-aware match of the part's name among the children of an already resolved unit (or
+    among the provinces).
 
     Tried last, after the exact and diacritic-free lookups; the unit word written (if any) must agree.
     """
     if part.kind is not None and part.kind not in kinds:
         return []
-    hits, d = level.fuzzy(part.name, parent, province)
+    hits, d = level.fuzzy(part.name, parent, province, budget)
     hits = _pick(hits, part.kind, kinds)
     if len({(u.kind, u.name) for u in hits}) != 1:
         return []
@@ -499,6 +517,9 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
             hits = _pick(g.l_prov.find(parts[i].alt)[0], None, PROVINCE_KINDS)
             if len(hits) == 1:
                 parts[i].use_alt()
+        # only under a written province word: a bare last part may be a district or town one edit away
+        if not hits and parts[i].historical is None and parts[i].kind is not None:
+            hits = _fuzzy(parts[i], g.l_prov, PROVINCE_KINDS, budget=_edit_budget)
         if len(hits) == 1:
             prov = hits[0]
             parts[i].role, parts[i].unit = "province", prov
@@ -522,7 +543,7 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
             if cands:
                 parts[i].use_alt()
         if not cands and prov is not None:
-            cands = _fuzzy(parts[i], g.l_dist, DISTRICT_KINDS, province=prov.code)
+            cands = _fuzzy(parts[i], g.l_dist, DISTRICT_KINDS, province=prov.code, budget=_edit_budget)
         if len(cands) == 1 or (
             cands and parts[i].kind is None and provs and len({c.code for c in cands}) == 1
         ):
