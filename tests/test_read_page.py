@@ -285,3 +285,24 @@ def test_no_consensus_without_three_agreeing_rows() -> None:
     entries = _officers((a, "ok"), (a, "low_confidence"))
     _page_consensus(tpl, entries, 0.9)
     assert entries[1].fields["nguoiThucHien"].status == FieldStatus.LOW_CONFIDENCE
+
+
+# A faint read that spells a closed-vocabulary word exactly is that word (Tesseract's figure is low on
+# unfamiliar faces); a repaired or very faint read stays with the reviewer.
+@pytest.mark.parametrize(
+    ("ftype", "raw", "conf", "status"),
+    [("ethnicity", "Kinh", 0.84, FieldStatus.OK), ("nationality", "Việt\nNam", 0.8, FieldStatus.OK),
+     ("id_doc_type", "CMND", 0.85, FieldStatus.OK), ("sex", "Nữ", 0.75, FieldStatus.OK),
+     ("ethnicity", "Kinh", 0.6, FieldStatus.LOW_CONFIDENCE),  # the engine itself doubts the letters
+     ("ethnicity", "Kình", 0.84, FieldStatus.LOW_CONFIDENCE),  # repaired, not spelled
+     ("ethnicity", "Mèo", 0.84, FieldStatus.LOW_CONFIDENCE),  # an alias mapped to Mông
+     ("nationality", "Viet Nam", 0.84, FieldStatus.LOW_CONFIDENCE),  # diacritics restored
+     ("person_name", "LÊ VĂN AN", 0.84, FieldStatus.LOW_CONFIDENCE)],  # names are no closed vocabulary
+)  # fmt: skip
+def test_exact_vocabulary_word_vouches_for_a_faint_read(ftype: str, raw: str, conf: float, status: FieldStatus) -> None:
+    from pipeline.read_page import _field
+    from pipeline.templates import FieldSpec
+
+    fv, _ = _field(FieldSpec(key="x", type=ftype), CellPart(raw, conf, BBox(0, 0, 10, 10)), 0.9)
+    assert fv.status == status, (fv.value, fv.rules)
+    assert ("vocabulary_exact" in fv.rules) == (status == FieldStatus.OK)
