@@ -130,7 +130,26 @@ def test_listed_relations(raw: str) -> None:
         ("Đuổi nước", "Đuối nước"),
         ("Mang ủng đi làm", "Mang ủng đi làm"),  # not a listed phrase: kept as read
         ("Ung thư phổi giai đoạn cuối", "Ung thư phổi giai đoạn cuối"),
+        ("Nhồi máu cơtim", "Nhồi máu cơ tim"),  # a space OCR lost inside a known phrase
+        ("Ungthư gan, Nhồimáu cơ tim", "Ung thư gan, Nhồi máu cơ tim"),
+        ("Ungthưa", "Ungthưa"),  # no phrase ends there
     ],
 )
 def test_cause_of_death_phrases_restored(raw: str, value: str) -> None:
     assert normalize_field("cause", raw).value == value
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("Đã cấp bản Sao ngày 25I9/2000", "Đã cấp bản sao ngày 25/9/2000"),  # a capital S read for s; I for /
+        ("Đã cấp trích lục\nngày 7!3/2019", "Đã cấp trích lục ngày 7/3/2019"),
+        ("ĐĂNG KÝ QUÁ HAN", "ĐĂNG KÝ QUÁ HẠN"),  # capitals stay capitals
+        ("Đã ly hôn theo Bản án số 65/HNGĐ ngày 17/7/2006", "Đã ly hôn theo Bản án số 65/HNGĐ ngày 17/7/2006"),
+        ("Đã cấp bản sao ngày 13I13/2000", "Đã cấp bản sao ngày 13I13/2000"),  # no month 13: kept as read
+        ("Số hiệu 1I2I3", "Số hiệu 1I2I3"),  # no year: not a date
+        ("Ông Sao ghi", "Ông Sao ghi"),  # not a listed phrase: a name keeps its capital
+    ],
+)
+def test_remarks_respelled_and_their_dates_repaired(raw: str, value: str) -> None:
+    assert normalize_field("text", raw).value == value

@@ -171,6 +171,24 @@ def _time(raw: str) -> Normalized:
     return _ok(t, [])
 
 
+# a date inside a remark whose thin slash OCR read as a letter or "!" ("25I9/2000", "7!3/2019")
+_REMARK_DATE = re.compile(r"(?<![\w/])(\d{1,2})([/Il|!])(\d{1,2})([/Il|!])((?:1[89]|20)\d\d)(?![\w/])")
+
+
+def _remark_dates(text: str) -> tuple[str, list[str]]:
+    rules: list[str] = []
+
+    def fix(m: re.Match[str]) -> str:
+        day, month = int(m[1]), int(m[3])
+        if m[2] == m[4] == "/" or not (1 <= day <= 31 and 1 <= month <= 12):
+            return m[0]
+        new = f"{m[1]}/{m[3]}/{m[5]}"
+        rules.append(f"ocr_date_separator:{m[0]}->{new}")
+        return new
+
+    return _REMARK_DATE.sub(fix, text), rules
+
+
 def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalized, float]:
     factor = 1.0
     match field_type:
@@ -213,7 +231,14 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             value, fixed = lexicons.restore_phrases(value, "causes_of_death.csv")
             rules += fixed
             n = _ok(value, rules) if value else Normalized(None, "empty", None, rules)
-        case _:  # "text" and any type this module does not know: clean text
+        case "text":  # remarks: standard notes respelled, dates inside them given their slashes back
+            value, rules = clean_text(raw)
+            value, fixed = _remark_dates(value)
+            rules += fixed
+            value, fixed = lexicons.restore_phrases(value, "remarks.csv")
+            rules += fixed
+            n = _ok(value, rules) if value else Normalized(None, "empty", None, rules)
+        case _:  # any type this module does not know: clean text
             value, rules = clean_text(raw)
             n = _ok(value, rules) if value else Normalized(None, "empty", None, rules)
     return n, factor

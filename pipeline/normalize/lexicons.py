@@ -117,18 +117,48 @@ def _phrases(rel: str) -> list[tuple[str, str]]:
     return sorted(((fold_chars(p), p) for p in rows), key=lambda fp: -len(fp[0]))
 
 
+# letters whose capital is the small letter drawn larger: OCR cannot tell them apart by shape
+_CASE_LOOKALIKES = frozenset("cosvwxz")
+
+
+def _respell(span: str, written: str) -> str:
+    """The lexicon's letters (diacritics, spaces) in the case ``span`` was written in: an all-capitals or
+    every-word-capitalised span stays so; otherwise each letter keeps its case, except a capital OCR may
+    have made of a look-alike small letter inside the phrase ("bản Sao" -> "bản sao")."""
+    caps = span.isupper()
+    # "Nhồi Máu Cơ Tim": every word capitalised is how it was written, not a look-alike
+    titled = all(w[0].isupper() for w in span.split())
+    out: list[str] = []
+    j = 0
+    for i, ch in enumerate(written):
+        if ch == " " and (j >= len(span) or not span[j].isspace()):
+            out.append(" ")  # a space OCR lost
+            continue
+        s = span[j] if j < len(span) else ch
+        j += 1
+        lookalike = i > 0 and not titled and ch.islower() and fold_chars(ch) in _CASE_LOOKALIKES
+        if caps or (s.isupper() and not lookalike):
+            out.append(ch.upper())
+        else:
+            out.append(ch.lower())
+    return "".join(out)
+
+
 def restore_phrases(text: str, rel: str) -> tuple[str, list[str]]:
-    """Known phrases whose letters OCR kept but whose diacritics it changed get the lexicon's spelling
-    ("Ủng thư phổi" -> "Ung thư phổi"); the first letter keeps the case it was written with."""
+    """Known phrases whose letters OCR kept but whose diacritics, spaces or look-alike capitals it changed
+    get the lexicon's spelling ("Ủng thư phổi" -> "Ung thư phổi", "cơtim" -> "cơ tim"), in the case they
+    were written in (``_respell``)."""
     if not text:
         return text, []
     rules: list[str] = []
-    low = fold_chars(text)  # a replacement changes diacritics only: the folded text stays the same
     for folded, written in _phrases(rel):
-        for m in re.finditer(rf"(?<!\w){re.escape(folded)}(?!\w)", low):
+        # OCR may also lose the space between two words ("cơtim"): a space in the phrase is optional
+        pattern = r"(?<!\w)" + r"\s?".join(re.escape(w) for w in folded.split(" ")) + r"(?!\w)"
+        low = fold_chars(text)  # one character per character of text: spans line up
+        for m in reversed(list(re.finditer(pattern, low))):
             span = text[m.start() : m.end()]
-            want = (written[0].upper() if span[0].isupper() else written[0].lower()) + written[1:]
-            if span != want and span.lower() != want.lower():
+            want = _respell(span, written)
+            if span != want:
                 text = text[: m.start()] + want + text[m.end() :]
                 rules.append(f"lexicon:{span}->{want}")
     return text, rules
