@@ -94,6 +94,31 @@ _DIGITISH = re.compile(r"[0-9OoDQlIi|!\]SsBZzgG]+")
 _T_AS_ONE = re.compile(r"(?<!\w)T(?=\d{3}(?!\d))")
 
 
+# A month in Roman numerals between the separators of a digit date ("2-IX-1945"), as older hands write it.
+# "II" is also what OCR makes of "11": February or November is left to the reviewer.
+_ROMAN_MONTH = re.compile(r"(?<![\w/.\-])(\d{1,2})([\-/.])(XII|XI|IX|X|VIII|VII|VI|IV|V|III|II|I)\2(\d{4})(?!\d)")
+_ROMAN = {r: i for i, r in enumerate(["I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"], start=1)}
+
+
+def _roman_month(m: re.Match[str]) -> str:
+    if m[3] == "II":
+        raise DateError(f"'{m[0]}': tháng 2 (số La Mã) hay tháng 11? / month II (February) or 11 misread?")
+    return f"{m[1]}{m[2]}{_ROMAN[m[3]]}{m[2]}{m[4]}"
+
+
+# A day or month written with ones only, every one misread as a letter ("1-TI-1995": an italic serif 1 is
+# read as T or I), between the separators of a whole digit date.
+_ONES_AS_LETTERS = re.compile(r"(?<![\w/.\-])([0-9TIl|!]{1,2})([\-/.])([0-9TIl|!]{1,2})\2(\d{4})(?!\d)")
+_ONES = str.maketrans({c: "1" for c in "TIl|!"})
+
+
+def _ones_as_letters(m: re.Match[str]) -> str:
+    # only with a letter Roman numerals do not use: "1-II-1995" may be February written in Roman
+    if not re.search(r"[Tl|!]", m[1] + m[3]):
+        return m[0]
+    return f"{m[1].translate(_ONES)}{m[2]}{m[3].translate(_ONES)}{m[2]}{m[4]}"
+
+
 def _fix_digits(s: str) -> tuple[str, bool]:
     def sub(m: re.Match) -> str:
         tok = m.group(0)
@@ -243,7 +268,15 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
         rules.append(f"{rule}:{m.group(0)}->{fixed}")
         return fixed
 
+    roman = _ROMAN_MONTH.sub(_roman_month, s)
+    if roman != s:
+        rules.append(f"roman_month:{s}->{roman}")
+        s = roman
     s = _DATE_TOKEN.sub(sep_sub, s)
+    ones = _ONES_AS_LETTERS.sub(_ones_as_letters, s)
+    if ones != s:
+        rules.append(f"ocr_ones_as_letters:{s}->{ones}")
+        s = ones
     s, fixed = _fix_digits(s)
     if fixed:
         rules.append("ocr_digits")
