@@ -133,6 +133,19 @@ def test_duplicate_titles_resolved_by_order() -> None:
     assert keys.index("chongNoiCuTru") == 5 and keys.index("voNoiCuTru") == 10
 
 
+def test_one_unread_title_is_matched_by_elimination() -> None:
+    # a short bold "SỐ" in a narrow column came back empty; every other title matched: it is the "Số"
+    tpl = template_by_id("ket_hon.tt04_2020")
+    titles = [c.title for c in tpl.columns]
+    titles[0], titles[1] = titles[1], ""  # printed after the date, and unread
+    m = match_header(titles, all_templates())
+    assert m is not None and m.columns[1].fields[0].key == "so" and m.columns[0].fields[0].key == "ngayDangKy"
+    # two titles unread: nothing to eliminate, both stay unmapped
+    titles[2] = ""
+    m = match_header(titles, all_templates())
+    assert m is not None and 1 not in m.columns and 2 not in m.columns
+
+
 def test_weak_header_is_none() -> None:
     assert match_header(["", "abc", "Tổng cộng", "Thu", "Chi"], all_templates()) is None
     assert match_header([], all_templates()) is None

@@ -154,6 +154,10 @@ GLUED = [
     ("TRẦNANH HẠNH", "TRẦN ANH HẠNH"),
     ("TRÂNANH HẠNH", "TRẦN ANH HẠNH"),  # and the lexicon repairs the marks
     ("NGUYỄNTHỊ NGỌC KHÁNH", "NGUYỄN THỊ NGỌC KHÁNH"),
+    # several cuts give folded syllables (HOÀ|NGAN, ĐỨ|CANH, BẢ|OANH): the one spelled as known, marks and all
+    ("NGUYỄN HOÀNGAN", "NGUYỄN HOÀNG AN"),
+    ("TRẦN ĐỨCANH", "TRẦN ĐỨC ANH"),
+    ("NGUYỄN BẢOANH", "NGUYỄN BẢO ANH"),
 ]
 
 

@@ -205,6 +205,27 @@ def test_one_real_edit_needs_a_clear_winner(raw: str) -> None:
     assert not [r for r in n.rules if r.startswith("gazetteer_fuzzy")], n.rules
 
 
+# Unit letters misread on Chromium-typeset pages: a small letter ("b." for "P."), a stray digit ("1H.",
+# "T1:"). Taken when the name resolves at that level; a misread unit word whose name the gazetteer does not
+# know is flagged, never passed as a village.
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("b. Nông Tiến, TP. Tuyên Quang, T: Tuyên Quang", "phường Nông Tiến, thành phố Tuyên Quang, tỉnh Tuyên Quang"),
+     ("TT. Lăng Can - 1H. Lâm Bình - T. Tuyên Quang", "thị trấn Lăng Can, huyện Lâm Bình, tỉnh Tuyên Quang"),
+     ("X. Tiên An, H. Tiên Phước, T1: Quảng Nam", "xã Tiên An, huyện Tiên Phước, tỉnh Quảng Nam")],
+)  # fmt: skip
+def test_misread_unit_letters(raw: str, value: str) -> None:
+    n = normalize_field("place", raw)
+    assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
+    assert any(r.startswith("unit_word_misread:") for r in n.rules)
+
+
+@pytest.mark.parametrize("raw", ["b. Foo, TP. Tuyên Quang, T. Tuyên Quang", "1. Foo, huyện Tây Hòa, tỉnh Phú Yên"])
+def test_misread_unit_word_with_an_unknown_name_is_flagged(raw: str) -> None:
+    n = normalize_field("place", raw)
+    assert n.status == "invalid" and "Foo" in (n.reason or "")
+
+
 def test_fuzzy_never_touches_valid_names() -> None:
     # every legacy ward of a district, written exactly, resolves to itself without a fuzzy rule
     from pipeline.normalize.places import gazetteer

@@ -138,12 +138,14 @@ def normalize_id_doc_type(raw: str) -> CodeResult:
     for pat, label in _DOC_RULES:
         if re.search(pat, k):
             return CodeResult(label, True, rules=rules)
-    # OCR letter errors in the acronyms (CMNĐ, CCCĐ, CMIND)
-    tok = k.replace(" ", "")
-    for acr, label in (("cmnd", "Giấy CMND"), ("cccd", "Thẻ căn cước công dân")):
-        if Levenshtein.distance(tok[:5], acr) <= 1 and len(tok) <= 6:
-            rules.append(f"fuzzy:{s}->{label}")
-            return CodeResult(label, True, rules=rules)
+    # OCR letter errors in the acronyms (CMNĐ, CCCĐ, CMIND, "Giấy CWND"): one edit from exactly one
+    tok = re.sub(r"^(?:giay|the)\s+", "", k).replace(" ", "")
+    near = [(acr, label) for acr, label in (("cmnd", "Giấy CMND"), ("cccd", "Thẻ căn cước công dân"))
+            if Levenshtein.distance(tok[:5], acr) <= 1 and len(tok) <= 6]  # fmt: skip
+    if len(near) == 1:
+        label = near[0][1]
+        rules.append(f"fuzzy:{s}->{label}")
+        return CodeResult(label, True, rules=rules)
     # repeated letters of a stuttering read ("cCcCCD" for CCCD): case folded, runs collapsed; only a token
     # made of the acronym's letters alone, so no word is taken for an acronym
     if 3 <= len(tok) <= 10:

@@ -95,7 +95,15 @@ def doc_no(raw: str) -> tuple[str | None, list[str]]:
         if s2 == s:
             break
         s = s2
+    # the thin "/" before the document code read as a letter ("267IGBT", "235JGBT"): a number and an
+    # upper-case code are never written run together
+    if m := _DOC_SLASH_AS_LETTER.fullmatch(s):
+        s = f"{m[1]}/{m[2]}"
+        rules.append("ocr_slash")
     return (s or None), rules
+
+
+_DOC_SLASH_AS_LETTER = re.compile(r"(\d{1,6})[IlJ|!]([A-ZĐ]{2,}(?:-[A-ZĐ]+)*)")
 
 
 @cache

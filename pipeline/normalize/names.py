@@ -239,7 +239,8 @@ GLUED_SPLIT_FACTOR = 0.85  # two syllables OCR read without their space ("THỊA
 def _split_glued(toks: list[str], lex: dict[str, SlotLexicon], rules: list[str]) -> tuple[list[str], int]:
     """A token no lexicon knows that is two name syllables run together ("PHẠM THỊAN", "TRẦNANH HẠNH"):
     split where exactly one cut leaves two syllables known up to diacritics (the lexicon correction then
-    fixes their marks). Minority names (an apostrophe or a hyphen) are left alone."""
+    fixes their marks), or, among several such cuts, exactly one leaves both spelled as known with their
+    marks ("HOÀNGAN": not HOÀ|NGAN). Minority names (an apostrophe or a hyphen) are left alone."""
     known = _known_folds()
     out: list[str] = []
     n = 0
@@ -248,6 +249,10 @@ def _split_glued(toks: list[str], lex: dict[str, SlotLexicon], rules: list[str])
             out.append(tok)
             continue
         cuts = [i for i in range(2, len(tok) - 1) if fold(tok[:i]) in known and fold(tok[i:]) in known]
+        if len(cuts) > 1:
+            # "HOÀNGAN": HOÀNG|AN has both syllables spelled as known, marks included; HOÀ|NGAN only one
+            exact = [sum(_known_syllable(p, lex) for p in (tok[:i], tok[i:])) for i in cuts]
+            cuts = [i for i, e in zip(cuts, exact, strict=True) if e == 2] if exact.count(2) == 1 else cuts
         if len(cuts) == 1:
             i = cuts[0]
             rules.append(f"name_glued:{tok}->{tok[:i]} {tok[i:]}")

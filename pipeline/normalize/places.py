@@ -401,7 +401,10 @@ class Part:
 # starts with a one-glyph word, so the name after it is looked up with its unit word inferred.
 # Two glyphs, none lower case, no digit, likewise: "TÃ." for "TX.". "Đ." is no unit: it abbreviates đường
 # (a street, which may share its name with a ward: "Đ. Lê Lợi").
-_GARBLED_UNIT = re.compile(r"[^\s.,;:'Đ][.:']|[^\s.,;:'\d]{2}[.:']")
+# Two or three glyphs holding a unit letter and a stray digit or letter: "1H." for "H.", "T1:" for "T.".
+# A small letter read for a unit letter ("b." / "p." for "P.", "x." for "X."), the one small letter taken.
+_GARBLED_UNIT = re.compile(r"[^\s.,;:'Đ][.:']|[^\s.,;:'\d]{2}[.:']|(?=\S*[XHTQP])[^\s.,;:']{2,3}[.:']")
+_SMALL_UNIT_LETTER = re.compile(r"[bphxtq][.:]")
 
 
 def split_part(text: str) -> Part:
@@ -410,7 +413,7 @@ def split_part(text: str) -> Part:
     if (
         len(words) > 1
         and _GARBLED_UNIT.fullmatch(words[0])
-        and not any(c.islower() for c in words[0])
+        and (not any(c.islower() for c in words[0]) or _SMALL_UNIT_LETTER.fullmatch(words[0]))
         and words[1][:1].isupper()
     ):
         return Part(text, None, " ".join(words[1:]), garbled=words[0])
@@ -933,7 +936,8 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
     if lowest is not None:
         first_resolved = min(k for k, p in enumerate(parts) if p.role in ("province", "district", "ward"))
         for k in range(first_resolved):
-            if parts[k].role == "unknown" and parts[k].kind is None:
+            # a misread unit word ("1. Foo") announces a unit, not a village: it stays unresolved
+            if parts[k].role == "unknown" and parts[k].kind is None and parts[k].garbled is None:
                 parts[k].role = "subunit"
     for p in parts:
         if p.role == "unknown":
