@@ -232,11 +232,12 @@ def test_italic_one_read_as_t_before_a_year(raw: str, iso: str) -> None:
 @pytest.mark.parametrize(
     ("raw", "value", "guessed"),
     [("1-TI-1995", "1995-11-01", True), ("TI/3/1990", "1990-03-11", True), ("ngày 1-l-1995", "1995-01-01", False),
+     ("S-3-2010", "2010-03-05", True), ("O5/O3/2010", "2010-03-05", False),  # a slot with a digit: sure
      ("2-IX-1945", "1945-09-02", False), ("1-XI-1995", "1995-11-01", False), ("5.III.1980", "1980-03-05", False),
      ("T3/1987", "1987-03", False),  # "T3" may be tháng 3: no separator before it, not a day
      ("7-TII-1995", None, False)],  # three letters for a two-digit month: not guessed
 )  # fmt: skip
-def test_ones_read_as_letters_in_a_digit_date(raw: str, value: str | None, guessed: bool) -> None:
+def test_digits_read_as_letters_in_a_digit_date(raw: str, value: str | None, guessed: bool) -> None:
     n = normalize_field("date", raw, confidence=1.0)
     assert n.value == value if value else n.status == "invalid"
     assert (n.confidence < 1.0) == guessed  # "TI" may have been 17: a reviewer confirms

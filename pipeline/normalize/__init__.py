@@ -194,8 +194,8 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
     match field_type:
         case "date":
             n = _date(raw)
-            if any(r.startswith(("ocr_date_one_as_slash", "ocr_ones_as_letters")) for r in n.rules):
-                # a digit 1 taken for a "/", or letters taken for ones ("TI" may be 17): a guess
+            if any(r.startswith(("ocr_date_one_as_slash", "ocr_letters_in_date")) for r in n.rules):
+                # a digit 1 taken for a "/", or letters taken for digits ("TI" may be 17): a guess
                 factor = DATE_ONE_AS_SLASH_FACTOR
         case "date_words":
             n = _date_words(raw)

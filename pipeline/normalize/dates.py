@@ -106,17 +106,23 @@ def _roman_month(m: re.Match[str]) -> str:
     return f"{m[1]}{m[2]}{_ROMAN[m[3]]}{m[2]}{m[4]}"
 
 
-# A day or month written with ones only, every one misread as a letter ("1-TI-1995": an italic serif 1 is
-# read as T or I), between the separators of a whole digit date.
-_ONES_AS_LETTERS = re.compile(r"(?<![\w/.\-])([0-9TIl|!]{1,2})([\-/.])([0-9TIl|!]{1,2})\2(\d{4})(?!\d)")
-_ONES = str.maketrans({c: "1" for c in "TIl|!"})
+# A day or month whose digits OCR read as letters only ("1-TI-1995": an italic serif 1 read as T or I;
+# "S-3-2010": a 5 read as S), between the separators of a whole digit date. A guess: "TI" may be 17.
+_LETTER_DIGITS = "TIl|!OoDQSsBZzgG"
+_LETTERS_IN_DATE = re.compile(
+    rf"(?<![\w/.\-])([0-9{re.escape(_LETTER_DIGITS)}]{{1,2}})([\-/.])([0-9{re.escape(_LETTER_DIGITS)}]{{1,2}})\2(\d{{4}})(?!\d)"
+)
 
 
-def _ones_as_letters(m: re.Match[str]) -> str:
-    # only with a letter Roman numerals do not use: "1-II-1995" may be February written in Roman
-    if not re.search(r"[Tl|!]", m[1] + m[3]):
+def _letters_in_date(m: re.Match[str]) -> str:
+    slots = m[1] + m[3]
+    # a slot with a digit is _fix_digits' ("O5"); only with a letter Roman numerals do not use: "1-II-1995"
+    # may be February written in Roman
+    if all(any(c.isdigit() for c in x) for x in (m[1], m[3])) or re.fullmatch(r"[\dI]*", slots):
         return m[0]
-    return f"{m[1].translate(_ONES)}{m[2]}{m[3].translate(_ONES)}{m[2]}{m[4]}"
+    fix = str.maketrans({"T": "1"})
+    day, month = (x.translate(fix).translate(_DIGIT_FIX) for x in (m[1], m[3]))
+    return f"{day}{m[2]}{month}{m[2]}{m[4]}"
 
 
 def _fix_digits(s: str) -> tuple[str, bool]:
@@ -273,10 +279,10 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
         rules.append(f"roman_month:{s}->{roman}")
         s = roman
     s = _DATE_TOKEN.sub(sep_sub, s)
-    ones = _ONES_AS_LETTERS.sub(_ones_as_letters, s)
-    if ones != s:
-        rules.append(f"ocr_ones_as_letters:{s}->{ones}")
-        s = ones
+    lettered = _LETTERS_IN_DATE.sub(_letters_in_date, s)
+    if lettered != s:
+        rules.append(f"ocr_letters_in_date:{s}->{lettered}")
+        s = lettered
     s, fixed = _fix_digits(s)
     if fixed:
         rules.append("ocr_digits")
