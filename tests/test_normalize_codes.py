@@ -141,6 +141,21 @@ def test_cause_of_death_phrases_restored(raw: str, value: str) -> None:
     assert normalize_field("cause", raw).value == value
 
 
+# letters OCR changed in a whole listed cause: its spelling, for the reviewer (confidence lowered)
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("Nhồi máu cơ từn", "Nhồi máu cơ tim"), ("Tui biến mạch máu não", "Tai biến mạch máu não"),
+     ("Ung thư san", "Ung thư gan"), ("NHỒI MÁU CƠ TỪN", "NHỒI MÁU CƠ TIM"),
+     ("Ung thư da", None),  # two edits from every listed cause: an unlisted one, kept
+     ("Nhồi máu cơ tim và suy thận", None)],  # a phrase inside a longer text is not the whole cell
+)  # fmt: skip
+def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> None:
+    n = normalize_field("cause", raw, confidence=1.0)
+    assert n.value == (value or raw)
+    assert (n.confidence < 1.0) == (value is not None) and any(r.startswith("lexicon_fuzzy") for r in n.rules) == (
+        value is not None)
+
+
 @pytest.mark.parametrize(
     ("raw", "value"),
     [

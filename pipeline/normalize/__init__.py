@@ -40,6 +40,7 @@ FIELD_TYPES = (
 
 
 DATE_ONE_AS_SLASH_FACTOR = 0.85
+CAUSE_FUZZY_FACTOR = 0.75  # a listed cause a few letters away: like a fuzzy place, a reviewer confirms
 
 
 @dataclass(slots=True)
@@ -231,6 +232,11 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             value, rules = clean_text(raw)
             value, fixed = lexicons.restore_phrases(value, "causes_of_death.csv")
             rules += fixed
+            if value and (near := lexicons.closest_phrase(value, "causes_of_death.csv")):
+                # letters OCR changed in a listed cause: its spelling, for a reviewer to confirm
+                fixed_value = near[0].upper() if value.isupper() else near[0]
+                rules.append(f"lexicon_fuzzy:{value}->{fixed_value}")
+                value, factor = fixed_value, CAUSE_FUZZY_FACTOR
             n = _ok(value, rules) if value else Normalized(None, "empty", None, rules)
         case "text":  # remarks: standard notes respelled, dates inside them given their slashes back
             value, rules = clean_text(raw)

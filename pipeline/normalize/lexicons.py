@@ -162,3 +162,24 @@ def restore_phrases(text: str, rel: str) -> tuple[str, list[str]]:
                 text = text[: m.start()] + want + text[m.end() :]
                 rules.append(f"lexicon:{span}->{want}")
     return text, rules
+
+
+PHRASE_LETTERS_PER_EDIT = 6  # a whole-cell phrase may differ by one letter per this many
+
+
+def closest_phrase(text: str, rel: str) -> tuple[str, int] | None:
+    """The lexicon phrase a whole cell is a few letter edits from ("Nhồi máu cơ từn", "Tui biến mạch máu
+    não"): (phrase, edits) when exactly one phrase is nearest and within one edit per
+    ``PHRASE_LETTERS_PER_EDIT`` letters; None otherwise, or when the text is a phrase already."""
+    from rapidfuzz.distance import Levenshtein
+
+    key = fold_chars(text).replace(" ", "")
+    if len(key) < 8:  # a short word is one edit from too many others
+        return None
+    scored = sorted((Levenshtein.distance(key, folded.replace(" ", "")), written) for folded, written in _phrases(rel))
+    best, written = scored[0]
+    if best == 0 or best > len(key) // PHRASE_LETTERS_PER_EDIT:
+        return None
+    if len(scored) > 1 and scored[1][0] == best:
+        return None
+    return written, best
