@@ -146,6 +146,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     _check_entry_numbers(tpl, entries, options.confidence_threshold)
     _page_consensus(tpl, entries, options.confidence_threshold)
     _confirm_book_year(page_fields, entries, options.confidence_threshold)
+    _confirm_office(tpl, page_fields, entries, options.confidence_threshold)
     lap("cells")
 
     h, w = gray.shape[:2]
@@ -343,6 +344,34 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
     agree = sum(y == m[2] for y in years)
     if agree >= CONSENSUS_MIN_ROWS and agree * 2 > len(years):
         _vouch(book, threshold, f"book_year_confirmed:{agree}")
+
+
+OFFICE_MIN_ROWS = 2  # rows whose own place names the office's unit: separate reads of a specific commune
+
+
+def _confirm_office(
+    tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry], threshold: float
+) -> None:
+    """A faint office line ("UBND xã la Khai, …", repaired by the gazetteer) is accepted when the places
+    of at least two rows resolve to the same unit: a commune registers its own residents, and two separate
+    reads landing on the same gazetteer code are not one misread."""
+    office = next((page_fields[s.key] for s in tpl.page_fields if s.type == "office"), None)
+    if office is None or office.status != FieldStatus.LOW_CONFIDENCE:
+        return
+    units = office.details.get("legacy") or {}
+    level = "ward" if "ward" in units else "district" if "district" in units else None
+    if level is None:
+        return
+    code = units[level]["code"]
+    keys = [f.key for c in tpl.columns for f in c.fields if f.type == "place"]
+    read = (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE)
+    rows = sum(
+        any((f := e.fields.get(k)) is not None and f.status in read
+            and ((f.details.get("legacy") or {}).get(level) or {}).get("code") == code for k in keys)
+        for e in entries
+    )  # fmt: skip
+    if rows >= OFFICE_MIN_ROWS:
+        _vouch(office, threshold, f"office_confirmed_by_places:{rows}")
 
 
 # Page-level fields come from the margins: the running title block above the table and the foot.

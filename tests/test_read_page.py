@@ -18,6 +18,7 @@ from pipeline.read_page import (
     ReadOptions,
     _check_entry_numbers,
     _confirm_book_year,
+    _confirm_office,
     _cross_check,
     _field,
     _find_page_field,
@@ -306,3 +307,25 @@ def test_exact_vocabulary_word_vouches_for_a_faint_read(ftype: str, raw: str, co
     fv, _ = _field(FieldSpec(key="x", type=ftype), CellPart(raw, conf, BBox(0, 0, 10, 10)), 0.9)
     assert fv.status == status, (fv.value, fv.rules)
     assert ("vocabulary_exact" in fv.rules) == (status == FieldStatus.OK)
+
+
+def _placed(raw: str, key: str = "nktNoiCuTru", ftype: str = "place", conf: float = 0.95) -> FieldValue:
+    from pipeline.templates import FieldSpec
+
+    return _field(FieldSpec(key=key, type=ftype), CellPart(raw, conf, BBox(0, 0, 10, 10)), 0.9)[0]
+
+
+@pytest.mark.parametrize(
+    ("places", "accepted"),
+    [(["X. Ia Khai - H. Ia Grai - T. Gia Lai", "xã Ia Khai, huyện Ia Grai, tỉnh Gia Lai", "xã Ia Sao, huyện Ia Grai, tỉnh Gia Lai"], True),
+     (["X. Ia Khai - H. Ia Grai - T. Gia Lai", "xã Ia Sao, huyện Ia Grai, tỉnh Gia Lai"], False),  # one row only
+     (["xã Ia Sao, huyện Ia Grai, tỉnh Gia Lai"] * 4, False)],  # rows of another commune of the district
+)  # fmt: skip
+def test_office_confirmed_by_the_rows_places(places: list[str], accepted: bool) -> None:
+    tpl = templates_for("khai_tu")[0]
+    office = _placed("UBND xã la Khai, huyện Ia Grai, tỉnh Gia Lai", "noiDangKy", "office", 0.9)
+    assert office.status == FieldStatus.LOW_CONFIDENCE  # a look-alike repair lowered it
+    entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"nktNoiCuTru": _placed(p)}) for i, p in enumerate(places, 1)]
+    _confirm_office(tpl, {"noiDangKy": office}, entries, 0.9)
+    assert (office.status == FieldStatus.OK) is accepted
+    assert any(r.startswith("office_confirmed_by_places") for r in office.rules) is accepted
