@@ -546,7 +546,10 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
             if cands:
                 parts[i].use_alt()
         if not cands and prov is not None:
-            cands = _fuzzy(parts[i], g.l_dist, DISTRICT_KINDS, province=prov.code, budget=_edit_budget)
+            # a real edit only under a written district word: a bare part here may be a commune whose
+            # district was not written, one edit from a district's name
+            budget = _edit_budget if parts[i].kind is not None else _fuzzy_budget
+            cands = _fuzzy(parts[i], g.l_dist, DISTRICT_KINDS, province=prov.code, budget=budget)
         if len(cands) == 1 or (
             cands and parts[i].kind is None and provs and len({c.code for c in cands}) == 1
         ):
