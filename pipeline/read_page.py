@@ -359,8 +359,10 @@ def _confirm_office(
     if office is None or office.status != FieldStatus.LOW_CONFIDENCE:
         return
     units = office.details.get("legacy") or {}
-    level = "ward" if "ward" in units else "district" if "district" in units else None
-    if level is None:
+    # the office's own unit: its commune, or its district (a district office; "ward" is then None). An
+    # office naming a commune the gazetteer cannot place is invalid, never low-confidence: not here.
+    level = "ward" if units.get("ward") else "district"
+    if not (units.get(level) or {}).get("code"):
         return
     code = units[level]["code"]
     keys = [f.key for c in tpl.columns for f in c.fields if f.type == "place"]

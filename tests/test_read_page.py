@@ -329,3 +329,21 @@ def test_office_confirmed_by_the_rows_places(places: list[str], accepted: bool) 
     _confirm_office(tpl, {"noiDangKy": office}, entries, 0.9)
     assert (office.status == FieldStatus.OK) is accepted
     assert any(r.startswith("office_confirmed_by_places") for r in office.rules) is accepted
+
+
+@pytest.mark.parametrize(
+    "office", ["UBND xã Foo, huyện Ia Grai, tỉnh Gia Lai", "UBND", "UBND huyện Ia Grai, tỉnh Gia Lai"]
+)
+def test_office_confirmation_never_fails_on_a_partly_resolved_office(office: str) -> None:
+    # found by seed 89: an office whose commune is unresolved carries "ward": None (the page failed)
+    tpl = templates_for("khai_tu")[0]
+    f = _placed(office, "noiDangKy", "office", 0.8)
+    if f.status != FieldStatus.LOW_CONFIDENCE:  # an unplaced commune, a bare "UBND": invalid, left alone
+        _confirm_office(tpl, {"noiDangKy": f}, [], 0.9)
+        assert f.status == FieldStatus.INVALID
+        return
+    entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"nktNoiCuTru": _placed("xã Ia Sao, huyện Ia Grai, tỉnh Gia Lai")})
+               for i in (1, 2, 3)]  # fmt: skip
+    _confirm_office(tpl, {"noiDangKy": f}, entries, 0.9)
+    # a district office is confirmed by rows in its district; an unresolved commune is not
+    assert (f.status == FieldStatus.OK) is office.startswith("UBND huyện")
