@@ -49,7 +49,7 @@ from pipeline.normalize import (
     validate_entry,
     validate_entry_numbers,
 )
-from pipeline.ocr import OcrEngine, get_engine, read_cell
+from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, text_height
 from pipeline.preprocess import upright
 from pipeline.templates import ColumnSpec, FieldSpec, Template, templates_for
 
@@ -130,6 +130,10 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         page_fields |= {s.key: retry[s.key] for s in tpl.page_fields if s.type == "page_no"}
     entries: list[Entry] = []
     n_bands = len(table.rows) - 1
+    # italic or slanted entries are sheared upright cell by cell (Tesseract misreads italic digits)
+    body_top = table.rows[min(match.header_rows, n_bands)]
+    body = BBox(table.cols[0], body_top, table.cols[-1] - table.cols[0], table.rows[-1] - body_top)
+    slope = page_slant(gray, body, text_height(gray))
     for row_index, band in enumerate(range(match.header_rows, n_bands), start=1):
         boxes = {c: cell_box(table, band, c) for c in match.columns}
         inked = {c: has_ink(gray, b) for c, b in boxes.items()}
@@ -137,7 +141,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
             continue  # an empty row is not a record (part-empty last page)
         parts: list[tuple[FieldSpec, CellPart]] = []
         for c, column in sorted(match.columns.items()):
-            lines = read_cell(engine, gray, boxes[c], _mode(column)) if inked[c] else []
+            lines = read_cell(engine, gray, boxes[c], _mode(column), slope) if inked[c] else []
             parts.extend(_parts(column, lines))
         fields, normalized = _normalize_row(parts, options.confidence_threshold)
         _cross_check(tpl, fields, normalized, options.confidence_threshold)
@@ -329,21 +333,30 @@ MAX_BOOK_IN_YEAR = 30  # an office opens a handful of books of one register a ye
 
 
 def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry], threshold: float) -> None:
-    """A low-confidence book number ("01/1999") whose year the page's registration dates confirm (at
-    least 3 rows, and most rows with a date) is accepted: the registration year must match the book's,
-    and those are separate reads. The number before the slash is not confirmed, so only a plausible
-    small one qualifies."""
+    """The book number's year against the page's registration dates (at least 3 rows, and most rows
+    with a date): a low-confidence book number ("01/1999") they confirm is accepted (separate reads; the
+    number before the slash is not confirmed, so only a plausible small one qualifies); one whose year
+    most rows contradict is invalid."""
     book = page_fields.get("quyenSo")
-    if book is None or book.status != FieldStatus.LOW_CONFIDENCE or not book.value:
+    if book is None or book.status not in (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE) or not book.value:
         return
     m = _BOOK_NO.fullmatch(book.value)
-    if m is None or not 1 <= int(m[1]) <= MAX_BOOK_IN_YEAR:
+    if m is None:
         return
     read = (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE)  # separate cells agreeing, however faint each
-    years = [f.value[:4] for e in entries if (f := e.fields.get("ngayDangKy")) and f.status in read and f.value]
-    agree = sum(y == m[2] for y in years)
-    if agree >= CONSENSUS_MIN_ROWS and agree * 2 > len(years):
-        _vouch(book, threshold, f"book_year_confirmed:{agree}")
+    years = Counter(f.value[:4] for e in entries if (f := e.fields.get("ngayDangKy")) and f.status in read and f.value)
+    agree = years[m[2]]
+    if agree >= CONSENSUS_MIN_ROWS and agree * 2 > sum(years.values()):
+        if book.status == FieldStatus.LOW_CONFIDENCE and 1 <= int(m[1]) <= MAX_BOOK_IN_YEAR:
+            _vouch(book, threshold, f"book_year_confirmed:{agree}")
+        return
+    # most rows registered in another year: the book's year was misread ("03/1908" for 03/1998), or the
+    # page is in the wrong book; either way a reviewer looks (the registration year must match the book's)
+    year, n = years.most_common(1)[0] if years else ("", 0)
+    if n >= CONSENSUS_MIN_ROWS and n * 2 > sum(years.values()):
+        book.status = FieldStatus.INVALID
+        book.reason = (f"năm của quyển {m[2]} khác năm đăng ký {year} của {n} dòng / the book's year {m[2]} "
+                       f"differs from the registration year {year} of {n} rows")  # fmt: skip
 
 
 OFFICE_MIN_ROWS = 2  # rows whose own place names the office's unit: separate reads of a specific commune

@@ -347,3 +347,21 @@ def test_office_confirmation_never_fails_on_a_partly_resolved_office(office: str
     _confirm_office(tpl, {"noiDangKy": f}, entries, 0.9)
     # a district office is confirmed by rows in its district; an unresolved commune is not
     assert (f.status == FieldStatus.OK) is office.startswith("UBND huyện")
+
+
+@pytest.mark.parametrize("status", ["ok", "low_confidence"])
+@pytest.mark.parametrize(
+    ("book", "dates", "contradicted"),
+    [("03/1908", [("1998-03-01", "ok"), ("1998-03-02", "low_confidence"), ("1998-03-04", "ok")], True),  # 9 read as 0
+     ("03/1908", [("1998-03-01", "ok"), ("1998-03-02", "ok")], False),  # two rows are too few to say
+     ("03/1998", [("1998-03-01", "ok"), ("1998-03-02", "ok"), ("1999-01-04", "ok")], False)],
+)  # fmt: skip
+def test_book_year_contradicted_by_the_registration_dates_is_invalid(
+    book: str, dates: list, contradicted: bool, status: str
+) -> None:
+    # found on an unseen Chromium page: "Quyển số: 03/1908" read at 0.93 and accepted on every row
+    page, entries = _dated_page(book, status, dates)
+    _confirm_book_year(page, entries, 0.9)
+    assert (page["quyenSo"].status == FieldStatus.INVALID) is contradicted
+    if contradicted:
+        assert "1998" in (page["quyenSo"].reason or "") and "1908" in (page["quyenSo"].reason or "")

@@ -39,6 +39,8 @@ class TesserocrEngine:
         # keep each symbol's runner-up choices (same best path, ~4 % slower): digit alternatives
         self._api.SetVariable("lstm_choice_mode", "2")
         self._osd: PyTessBaseAPI | None = None
+        self._crops: TesserocrEngine | None = None  # a second engine for sheared cells (page stays set)
+        self._lang = lang
         self._page: np.ndarray | None = None
         self._size = (0, 0)
         self._scale = 1.0
@@ -68,6 +70,27 @@ class TesserocrEngine:
         if r is None:
             return []
         return [unscale_line(ln, self._scale) for ln in self._read(r, mode)]
+
+    def read_sheared(self, gray: np.ndarray, rect: BBox, slope: float, mode: ReadMode = "block") -> list[OcrLine]:
+        """Read ``rect`` of the full-size page ``gray`` sheared upright by ``slope`` (``ocr/slant.py``), at
+        the page's scale, by a second engine so the page stays set; boxes come back in page coordinates
+        (the box of a sheared line, moved back by the padding: its lineage crop, not an exact outline)."""
+        from pipeline.ocr.slant import deslant
+
+        H, W = gray.shape[:2]
+        r = clip_rect(rect, W, H)
+        if r is None:
+            return []
+        img, pad = deslant(gray[r.y : r.y + r.h, r.x : r.x + r.w], slope)
+        if self._crops is None:
+            self._crops = TesserocrEngine(self._lang, self._tessdata)
+        self._crops.set_page(img, scale=self._scale)
+        h, w = img.shape[:2]
+        return [
+            OcrLine(ln.text, ln.confidence, BBox(ln.bbox.x + r.x - pad, ln.bbox.y + r.y, ln.bbox.w, ln.bbox.h),
+                    ln.alternatives)
+            for ln in self._crops.read(BBox(0, 0, w, h), mode)
+        ]  # fmt: skip
 
     def _read(self, r: BBox, mode: ReadMode) -> list[OcrLine]:
         from tesserocr import PSM

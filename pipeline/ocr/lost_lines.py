@@ -77,8 +77,11 @@ def lost_bands(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> list[BBox]
     return out
 
 
-def read_cell(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode) -> list[OcrLine]:
-    """``engine.read`` of a cell, plus the lines it dropped read alone, in reading order."""
+def read_cell(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, slope: float = 0.0) -> list[OcrLine]:
+    """``engine.read`` of a cell, plus the lines it dropped read alone, in reading order. On a page of
+    slanted writing (``slope``, ``ocr/slant.py``) the cell is sheared upright and read whole instead."""
+    if slope and hasattr(engine, "read_sheared"):
+        return engine.read_sheared(gray, rect, slope, mode)
     lines = engine.read(rect, mode)
     bands = lost_bands(gray, rect, lines)
     if not bands:
