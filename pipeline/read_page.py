@@ -250,7 +250,9 @@ _PARENT_BY_RELATION = {"cha": "chaHoTen", "cha đẻ": "chaHoTen", "bố": "chaH
 
 def _confirm_declarant(fields: dict[str, FieldValue], threshold: float) -> None:
     """A birth declared by a parent names that parent twice, in separate cells (the parent's column and
-    the declarant's): two reads agreeing on the name vouch for each other when each is merely faint."""
+    the declarant's): two reads agreeing on the name vouch for each other when each is merely faint. A
+    declarant named as a parent whose relation reads otherwise ("chú" for "cha") is flagged."""
+    _check_declarant_relation(fields)
     rel = fields.get("nycQuanHe")
     parent_key = _PARENT_BY_RELATION.get(rel.value or "") if rel and rel.status == FieldStatus.OK else None
     declarant = fields.get("nycHoTen")
@@ -263,6 +265,21 @@ def _confirm_declarant(fields: dict[str, FieldValue], threshold: float) -> None:
     for f in pair:
         if f.status == FieldStatus.LOW_CONFIDENCE:
             _vouch(f, threshold, f"same_person:{parent_key}")
+
+
+def _check_declarant_relation(fields: dict[str, FieldValue]) -> None:
+    rel, declarant = fields.get("nycQuanHe"), fields.get("nycHoTen")
+    if rel is None or declarant is None or not rel.value or not declarant.value:
+        return
+    read = (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE)
+    for key, vi, en in (("chaHoTen", "cha", "the father"), ("meHoTen", "mẹ", "the mother")):
+        parent = fields.get(key)
+        if parent is None or parent.status not in read or parent.value != declarant.value or rel.status not in read:
+            continue
+        if _PARENT_BY_RELATION.get(rel.value) != key:
+            rel.status = FieldStatus.INVALID
+            rel.reason = (f"người đi khai trùng tên {vi} nhưng quan hệ đọc được là '{rel.value}' / the declarant "
+                          f"has the name of {en} but the relation reads '{rel.value}'")  # fmt: skip
 
 
 CONSENSUS_MIN_ROWS = 3

@@ -241,3 +241,13 @@ def test_digits_read_as_letters_in_a_digit_date(raw: str, value: str | None, gue
     n = normalize_field("date", raw, confidence=1.0)
     assert n.value == value if value else n.status == "invalid"
     assert (n.confidence < 1.0) == guessed  # "TI" may have been 17: a reviewer confirms
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("ngay /\ntháng 11\nnăm 2007", None),  # the day after "ngày" unread: not the partial date 2007-11
+     ("tháng 11 năm 2007", "2007-11"), ("Ngày sinh: tháng 3 năm 1962", "1962-03"), ("Ngày sinh: 1962", "1962")],
+)
+def test_a_day_written_but_unread_is_no_partial_date(raw: str, value: str | None) -> None:
+    n = normalize_field("date", raw)
+    assert n.value == value if value else (n.status == "invalid" and "ngày" in (n.reason or ""))

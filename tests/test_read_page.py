@@ -280,6 +280,25 @@ def test_a_parent_declaring_the_birth_confirms_the_name_read_twice(relation: str
     assert fields["meHoTen"].status == FieldStatus.LOW_CONFIDENCE
 
 
+@pytest.mark.parametrize(
+    ("relation", "declarant", "flagged"),
+    [("chú", "NGUYỄN VĂN HƯNG", True),  # "cha" read as "chú" (an unseen Chromium page): named as the father
+     ("mẹ", "NGUYỄN VĂN HƯNG", True),
+     ("cha", "NGUYỄN VĂN HƯNG", False),
+     ("chú", "NGUYỄN VĂN AN", False)],  # an uncle of another name
+)  # fmt: skip
+def test_a_declarant_named_as_a_parent_with_another_relation_is_flagged(
+    relation: str, declarant: str, flagged: bool
+) -> None:
+    tpl = templates_for("khai_sinh")[0]
+    fields = _row("khai_sinh", {"chaHoTen": ("NGUYỄN VĂN HƯNG", 0.95), "meHoTen": ("TRẦN THỊ LAN", 0.95),
+                                "nycHoTen": (declarant, 0.95), "nycQuanHe": (relation, 0.97)})  # fmt: skip
+    _cross_check(tpl, fields, {}, 0.9)
+    assert (fields["nycQuanHe"].status == FieldStatus.INVALID) is flagged
+    if flagged:
+        assert relation in (fields["nycQuanHe"].reason or "")
+
+
 def test_no_consensus_without_three_agreeing_rows() -> None:
     tpl = templates_for("khai_tu")[0]
     a = "PHẠM THỊ YẾN"

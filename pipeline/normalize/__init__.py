@@ -40,7 +40,7 @@ FIELD_TYPES = (
 
 
 DATE_ONE_AS_SLASH_FACTOR = 0.85
-CAUSE_FUZZY_FACTOR = 0.75  # a listed cause a few letters away: like a fuzzy place, a reviewer confirms
+PHRASE_FUZZY_FACTOR = 0.75  # a listed cause or note a few letters away: like a fuzzy place, a reviewer confirms
 
 
 @dataclass(slots=True)
@@ -190,6 +190,23 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
     return _REMARK_DATE.sub(fix, text), rules
 
 
+def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normalized, float]:
+    """Free text over a lexicon of standard phrases: known phrases respelled; a whole cell a few letters
+    from exactly one of them takes its spelling, at lowered confidence (``PHRASE_FUZZY_FACTOR``)."""
+    factor = 1.0
+    value, rules = clean_text(raw)
+    if dates:
+        value, fixed = _remark_dates(value)
+        rules += fixed
+    value, fixed = lexicons.restore_phrases(value, lexicon)
+    rules += fixed
+    if value and (near := lexicons.closest_phrase(value, lexicon)):
+        spelled = near[0].upper() if value.isupper() else near[0]
+        rules.append(f"lexicon_fuzzy:{value}->{spelled}")
+        value, factor = spelled, PHRASE_FUZZY_FACTOR
+    return (_ok(value, rules) if value else Normalized(None, "empty", None, rules)), factor
+
+
 def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalized, float]:
     factor = 1.0
     match field_type:
@@ -229,22 +246,9 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
         case "time":
             n = _time(raw)
         case "cause":
-            value, rules = clean_text(raw)
-            value, fixed = lexicons.restore_phrases(value, "causes_of_death.csv")
-            rules += fixed
-            if value and (near := lexicons.closest_phrase(value, "causes_of_death.csv")):
-                # letters OCR changed in a listed cause: its spelling, for a reviewer to confirm
-                fixed_value = near[0].upper() if value.isupper() else near[0]
-                rules.append(f"lexicon_fuzzy:{value}->{fixed_value}")
-                value, factor = fixed_value, CAUSE_FUZZY_FACTOR
-            n = _ok(value, rules) if value else Normalized(None, "empty", None, rules)
+            n, factor = _phrase_text(raw, "causes_of_death.csv")
         case "text":  # remarks: standard notes respelled, dates inside them given their slashes back
-            value, rules = clean_text(raw)
-            value, fixed = _remark_dates(value)
-            rules += fixed
-            value, fixed = lexicons.restore_phrases(value, "remarks.csv")
-            rules += fixed
-            n = _ok(value, rules) if value else Normalized(None, "empty", None, rules)
+            n, factor = _phrase_text(raw, "remarks.csv", dates=True)
         case _:  # any type this module does not know: clean text
             value, rules = clean_text(raw)
             n = _ok(value, rules) if value else Normalized(None, "empty", None, rules)

@@ -255,6 +255,9 @@ def _whole_partial(key: str, m: re.Match[str]) -> None:
     if re.search(r"\d", rest):
         raise DateError(f"'{collapse_ws(rest)}' không đọc được cùng ngày tháng / digits beside "
                         f"the {'year' if m.re is _Y else 'month and year'} that do not read as a date")  # fmt: skip
+    # "ngày / tháng 11 năm 2007": the word "ngày" was written, so was a day, which OCR did not read
+    if re.search(r"\bngay\b(?!\s*sinh)\D{0,6}\bthang\b", key):
+        raise DateError("'ngày' không đọc được số ngày / the day after 'ngày' could not be read")
 
 
 def parse_date_digits(raw: str) -> ParsedDate | None:

@@ -656,10 +656,12 @@ def _facility(text: str) -> tuple[str | None, str]:
     """Split a leading health-facility name: ("Trạm Y tế", "xã Hòa Thịnh")."""
     f = fold(text)
     words = text.split()
-    for pf, _p in _FACILITY_FOLD:
+    for pf, p in _FACILITY_FOLD:
         if f == pf or f.startswith(pf + " "):
             n = len(pf.split())
-            return " ".join(words[:n]), " ".join(words[n:])
+            written = " ".join(words[:n])
+            # the list's spelling where OCR changed a mark ("Trạm Ÿ tế"); the writer's case otherwise
+            return (written if written.lower() == p.lower() else p), " ".join(words[n:])
     # the words of the name run together or split by OCR ("Trung tâm Ytế"): the canonical spelling
     for pf, p in _FACILITY_FOLD:
         glued = pf.replace(" ", "")
