@@ -389,9 +389,9 @@ def _confirm_office(
     if office is None or office.status != FieldStatus.LOW_CONFIDENCE:
         return
     units = office.details.get("legacy") or {}
-    # the office's own unit: its commune, or its district (a district office; "ward" is then None). An
-    # office naming a commune the gazetteer cannot place is invalid, never low-confidence: not here.
-    level = "ward" if units.get("ward") else "district"
+    # a commune office only: an office line read without its commune ("UBND thị xã Vĩnh Châu, …" for
+    # "UBND phường Khánh Hòa, thị xã …") looks like a district office its district's rows would confirm
+    level = "ward"
     if not (units.get(level) or {}).get("code"):
         return
     code = units[level]["code"]
