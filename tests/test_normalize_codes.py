@@ -168,6 +168,7 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
         ("Ông Sao ghi", "Ông Sao ghi"),  # not a listed phrase: a name keeps its capital
         ("Đăng k$ quá\nhạn", "Đăng ký quá hạn"),  # a whole note a letter away (confidence lowered, below)
         ("Đăng kệ quá hạn", "Đăng ký quá hạn"),
+        ("Đã cấp bản sao.\nngày\n10/12/2013", "Đã cấp bản sao ngày 10/12/2013"),  # a speck between the words
     ],
 )
 def test_remarks_respelled_and_their_dates_repaired(raw: str, value: str) -> None:

@@ -131,9 +131,12 @@ def _respell(span: str, written: str) -> str:
     out: list[str] = []
     j = 0
     for i, ch in enumerate(written):
-        if ch == " " and (j >= len(span) or not span[j].isspace()):
-            out.append(" ")  # a space OCR lost
-            continue
+        if ch == " ":
+            while j < len(span) and span[j] in ".,":
+                j += 1  # a speck OCR read between the words
+            if j >= len(span) or not span[j].isspace():
+                out.append(" ")  # a space OCR lost
+                continue
         s = span[j] if j < len(span) else ch
         j += 1
         lookalike = i > 0 and not titled and ch.islower() and fold_chars(ch) in _CASE_LOOKALIKES
@@ -152,8 +155,8 @@ def restore_phrases(text: str, rel: str) -> tuple[str, list[str]]:
         return text, []
     rules: list[str] = []
     for folded, written in _phrases(rel):
-        # OCR may also lose the space between two words ("cơtim"): a space in the phrase is optional
-        pattern = r"(?<!\w)" + r"\s?".join(re.escape(w) for w in folded.split(" ")) + r"(?!\w)"
+        # OCR may also lose the space between two words ("cơtim") or put a speck there ("bản sao. ngày")
+        pattern = r"(?<!\w)" + r"[.,]?\s?".join(re.escape(w) for w in folded.split(" ")) + r"(?!\w)"
         low = fold_chars(text)  # one character per character of text: spans line up
         for m in reversed(list(re.finditer(pattern, low))):
             span = text[m.start() : m.end()]
