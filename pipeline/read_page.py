@@ -49,7 +49,7 @@ from pipeline.normalize import (
     validate_entry,
     validate_entry_numbers,
 )
-from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, text_height
+from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, text_height
 from pipeline.preprocess import upright
 from pipeline.templates import ColumnSpec, FieldSpec, Template, templates_for
 
@@ -112,7 +112,8 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     if table is None or len(table.rows) < 3 or len(table.cols) < 3:
         raise InputRejected("no ledger table found on the page")
     gray = remove_rules(up.image, table)
-    engine.set_page(gray)
+    text_h = text_height(gray)  # measured once: the OCR reduction and the slant both use it
+    engine.set_page(gray, scale=scale_for(text_h))
     lap("layout")
     titles = read_header(gray, table, engine)
     match = match_header(titles, templates_for(options.register))
@@ -133,7 +134,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     # italic or slanted entries are sheared upright cell by cell (Tesseract misreads italic digits)
     body_top = table.rows[min(match.header_rows, n_bands)]
     body = BBox(table.cols[0], body_top, table.cols[-1] - table.cols[0], table.rows[-1] - body_top)
-    slope = page_slant(gray, body, text_height(gray))
+    slope = page_slant(gray, body, text_h)
     for row_index, band in enumerate(range(match.header_rows, n_bands), start=1):
         boxes = {c: cell_box(table, band, c) for c in match.columns}
         inked = {c: has_ink(gray, b) for c, b in boxes.items()}

@@ -33,7 +33,8 @@ class PytesseractEngine:
         self.reason = reason  # why tesserocr was not used
         self._page: np.ndarray | None = None
 
-    def set_page(self, gray: np.ndarray, dpi: int = 300) -> None:
+    def set_page(self, gray: np.ndarray, dpi: int = 300, scale: float | None = None) -> None:
+        # ``scale`` (a reduction for speed) is the tesserocr engine's; a process per call gains nothing
         self._page = gray
         self._dpi = dpi
 

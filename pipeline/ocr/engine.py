@@ -26,7 +26,7 @@ _DIGITS_OK = re.compile(r"\d")
 class OcrEngine(Protocol):
     name: str
 
-    def set_page(self, gray: np.ndarray) -> None: ...
+    def set_page(self, gray: np.ndarray, scale: float | None = None) -> None: ...
 
     def read(self, rect: BBox, mode: ReadMode = "block") -> list[OcrLine]: ...
 
@@ -147,10 +147,14 @@ def ocr_scale(gray: np.ndarray) -> float:
     Measured on the clean 300 dpi samples (letters ~24-30 px): cells read exactly 285/302 at full size,
     296/302 at 0.6, and Tesseract works 2x faster. The LSTM rescales each line to 36 px itself, and does
     it worse than an area-averaging reduction: stacked diacritics (NGUYỄN -> NGUYÊN) are the casualties."""
-    th = text_height(gray)
-    if th is None:
+    return scale_for(text_height(gray))
+
+
+def scale_for(text_h: float | None) -> float:
+    """``ocr_scale`` for a page whose letters are ``text_h`` px (None: unknown, read at full size)."""
+    if text_h is None:
         return 1.0
-    return float(np.clip(OCR_TEXT_PX / th, 0.4, 1.0))
+    return float(np.clip(OCR_TEXT_PX / text_h, 0.4, 1.0))
 
 
 def osd_downscale(gray: np.ndarray, max_side: int = 2000) -> np.ndarray:
