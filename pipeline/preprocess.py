@@ -19,6 +19,7 @@ from pipeline.ocr.engine import OcrEngine
 WORK_SIDE = 2000  # long side of the reduced image used for every estimate
 MAX_SKEW = 5.0  # degrees searched by deskew
 OSD_MIN_CONF = 2.0  # below this, Tesseract's OSD is a guess; the ink heuristic decides instead
+OSD_SURE_CONF = 8.0  # from this, OSD's turn stands alone; between the two, the ink heuristic must agree
 
 
 @dataclass(slots=True)
@@ -107,13 +108,15 @@ def ink(gray: np.ndarray) -> np.ndarray:
 # -------------------------------------------------------------------------------- orientation ----
 def detect_rotation(gray: np.ndarray, engine: OcrEngine | None = None) -> int:
     """Degrees clockwise (0/90/180/270) that make the page upright: Tesseract OSD when an engine is given
-    and confident, else the ink heuristic (text-line direction, then accents above / baseline below)."""
+    and confident, else the ink heuristic (text-line direction, then accents above / baseline below).
+    A turn OSD proposes below ``OSD_SURE_CONF`` is the heuristic's to confirm: OSD turned an upright page
+    of italic entries upside down at 3.2 (an unseen Chromium page, then quarantined as headerless)."""
     if engine is not None:
         try:
             deg, conf = engine.orientation(gray)
         except Exception:  # OSD must never sink a page: fall back to the heuristic
             deg, conf = 0, 0.0
-        if conf >= OSD_MIN_CONF:
+        if conf >= OSD_SURE_CONF or (conf >= OSD_MIN_CONF and deg % 360 == 0):
             return deg % 360
     return heuristic_rotation(gray)
 

@@ -10,6 +10,7 @@ from fixtures.tables import KS_ENTRY, KS_TITLES, KS_WIDTHS, bgr, render_ledger, 
 from pipeline.layout import find_table
 from pipeline.ocr import get_engine
 from pipeline.preprocess import (
+    detect_rotation,
     estimate_skew,
     flatten,
     heuristic_rotation,
@@ -36,6 +37,28 @@ def test_upright_with_osd(ledger, k: int) -> None:
     assert up.image.shape == ledger.image.shape
     t = find_table(up.image)
     assert t is not None and t.n_cols == 14
+
+
+class _Osd:
+    """An engine whose OSD answers what it is told (a seam: the real OSD is tested above)."""
+
+    def __init__(self, deg: int, conf: float) -> None:
+        self.answer = (deg, conf)
+
+    def orientation(self, gray: np.ndarray) -> tuple[int, float]:
+        return self.answer
+
+
+@pytest.mark.parametrize(
+    ("k", "osd", "expected"),
+    [(0, (180, 3.2), 0),  # an unsure turn the ink contradicts: the ink wins (seen on an italic page)
+     (2, (180, 3.2), 180),  # an unsure turn the ink confirms
+     (0, (180, 9.0), 180),  # a sure OSD stands alone
+     (0, (0, 2.5), 0), (2, (0, 0.5), 180)],  # a guess: the ink decides
+)  # fmt: skip
+def test_an_unsure_osd_turn_needs_the_ink_to_agree(ledger, k: int, osd: tuple[int, float], expected: int) -> None:
+    turned = np.ascontiguousarray(np.rot90(ledger.image, k))
+    assert detect_rotation(turned, _Osd(*osd)) == expected  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("deg", [-3.0, -1.3, 0.4, 2.7, 4.5])
