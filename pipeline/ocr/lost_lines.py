@@ -1,4 +1,5 @@
-"""Lines of a cell that Tesseract dropped, found from the ink and read again on their own.
+"""Reading one cell (``read_cell``): the lines Tesseract dropped are found from the ink and read again on
+their own; on a page of slanted writing the cell is sheared upright first (``ocr/slant.py``).
 
 On a reduced page, a block read can lose a whole text line without a trace: "TRẦN" above "HỒNG VY"
 (a stacked accent on capitals) comes back as nothing, while the line cut out alone reads "TRẦN" at 0.92.
