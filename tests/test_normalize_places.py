@@ -133,6 +133,8 @@ OCR_PLACES = [
     ("P. Kim Chân - TP. Bắc Ninh - T., Bắc Ninh", "phường Kim Chân, thành phố Bắc Ninh, tỉnh Bắc Ninh"),
     # "Tịnh" folds like the unit word "tỉnh": the bare district name wins when it exists
     ("An Cư, Tịnh Biên, An Giang", "xã An Cư, thị xã Tịnh Biên, tỉnh An Giang"),
+    # a hyphenated province with a mark OCR changed keeps its hyphen (not split into "Bà Rịa, Vũng Tâu")
+    ("X. Cù Bị, H. Châu Đức, T. Bà Rịa - Vũng Tâu", "xã Cù Bị, huyện Châu Đức, tỉnh Bà Rịa - Vũng Tàu"),
     # a facility prefix with a mark OCR changed takes the list's spelling
     ("Trạm Ÿ tế xã Tân Hưng, huyện Hớn Quản, tỉnh Bình Phước", "Trạm Y tế xã Tân Hưng, huyện Hớn Quản, tỉnh Bình Phước"),
 ]

@@ -18,7 +18,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from .lexicons import read_csv
-from .text import clean_text, collapse_ws, fold, nfc, strip_diacritics, tone_key
+from .text import clean_text, collapse_ws, fold, fold_chars, nfc, strip_diacritics, tone_key
 
 REFORM_DATE = "2025-07-01"
 UNIT_WORDS = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "huyện", "quận", "tỉnh", "xã")
@@ -316,16 +316,17 @@ def _hyphenated() -> re.Pattern[str]:
     alts = []
     for n in sorted(names, key=len, reverse=True):
         a, b = re.split(r"\s[-–—]\s", n, maxsplit=1)
-        alts.append(rf"({re.escape(a)})\s*[-–—]\s*({re.escape(b)})")
-    return re.compile("|".join(alts), re.I)
+        # matched on folded text: a mark OCR changed ("Vũng Tâu") must not turn the hyphen into a separator
+        alts.append(rf"({re.escape(fold_chars(a))})\s*[-–—]\s*({re.escape(fold_chars(b))})")
+    return re.compile("|".join(alts))
 
 
 def _protect_hyphens(s: str) -> str:
-    def sub(m: re.Match[str]) -> str:
-        a, b = [g for g in m.groups() if g is not None]
-        return f"{a}-{b}"
-
-    return _hyphenated().sub(sub, s)
+    """Close up the " - " inside a unit name so it is not taken for a part separator ("Bà Rịa-Vũng Tàu")."""
+    for m in reversed(list(_hyphenated().finditer(fold_chars(s)))):  # fold_chars keeps one char per char
+        a, b = [k for k in range(1, (m.re.groups or 0) + 1) if m.group(k) is not None]
+        s = s[: m.end(a)] + "-" + s[m.start(b) :]
+    return s
 
 
 # A speck glued before a unit abbreviation on a wrapped line ("Chư Sê ~T. Gia Lai"): a separator.
