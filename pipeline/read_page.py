@@ -14,7 +14,6 @@ from __future__ import annotations
 import re
 import time
 import traceback
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass
 
@@ -49,6 +48,7 @@ from pipeline.normalize import (
     validate_entry,
     validate_entry_numbers,
 )
+from pipeline.normalize.text import nfc
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, text_height
 from pipeline.preprocess import upright
 from pipeline.templates import ColumnSpec, FieldSpec, Template, templates_for
@@ -219,7 +219,7 @@ VOCABULARY_FLOOR = 0.7  # below it the engine itself doubts the letters
 def _vocabulary_word(field_type: str, text: str, norm: Normalized) -> bool:
     if field_type not in _CLOSED_VOCABULARY or norm.rules or norm.value is None:
         return False
-    read = unicodedata.normalize("NFC", " ".join(text.split())).casefold()
+    read = nfc(" ".join(text.split())).casefold()
     value = norm.value.casefold()
     # an identity document is written by its abbreviation ("CMND" for "Giấy CMND")
     spelled = read in (value, value.removeprefix("giấy "))
@@ -234,6 +234,10 @@ def _cross_check(
             fields[key].status = FieldStatus.INVALID
             fields[key].reason = reason
     _confirm_declarant(fields, threshold)
+
+
+# a value was read, however faint: the statuses that evidence across cells weighs
+_READ = (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE)
 
 
 def _vouch(f: FieldValue, threshold: float, rule: str) -> None:
@@ -261,7 +265,7 @@ def _confirm_declarant(fields: dict[str, FieldValue], threshold: float) -> None:
     if declarant is None or parent is None or not declarant.value or declarant.value != parent.value:
         return
     pair = (declarant, parent)
-    if any(f.status not in (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE) or _shared_doubt(f) for f in pair):
+    if any(f.status not in _READ or _shared_doubt(f) for f in pair):
         return
     for f in pair:
         if f.status == FieldStatus.LOW_CONFIDENCE:
@@ -270,12 +274,11 @@ def _confirm_declarant(fields: dict[str, FieldValue], threshold: float) -> None:
 
 def _check_declarant_relation(fields: dict[str, FieldValue]) -> None:
     rel, declarant = fields.get("nycQuanHe"), fields.get("nycHoTen")
-    if rel is None or declarant is None or not rel.value or not declarant.value:
+    if rel is None or declarant is None or not rel.value or not declarant.value or rel.status not in _READ:
         return
-    read = (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE)
     for key, vi, en in (("chaHoTen", "cha", "the father"), ("meHoTen", "mẹ", "the mother")):
         parent = fields.get(key)
-        if parent is None or parent.status not in read or parent.value != declarant.value or rel.status not in read:
+        if parent is None or parent.status not in _READ or parent.value != declarant.value:
             continue
         if _PARENT_BY_RELATION.get(rel.value) != key:
             rel.status = FieldStatus.INVALID
@@ -294,7 +297,7 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
     (VĨNH / VINH) is no more certain for being read eight times, so such values are left to review."""
     for key in (f.key for c in tpl.columns for f in c.fields if f.page_constant):
         read = [e.fields[key] for e in entries if key in e.fields and e.fields[key].value]
-        counts = Counter(f.value for f in read if f.status in (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE))
+        counts = Counter(f.value for f in read if f.status in _READ)
         if not counts:
             continue
         value, n = counts.most_common(1)[0]
@@ -325,8 +328,7 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     run = entry_number_sequence(values)
     # the run most reads agree on, faint ones included, vouches for a faint read when at least two
     # confident reads lie on it too (a digit misread the same way on every row stays unconfirmed)
-    read = (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE)
-    vouched = entry_number_sequence([f.value if f is not None and f.status in read else None for f in numbered])
+    vouched = entry_number_sequence([f.value if f is not None and f.status in _READ else None for f in numbered])
     if vouched is not None and sum(v == vouched[i] for i, v in enumerate(values) if v is not None) < 2:
         vouched = None
     for i, f in enumerate(numbered):
@@ -356,13 +358,13 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
     number before the slash is not confirmed, so only a plausible small one qualifies); one whose year
     most rows contradict is invalid."""
     book = page_fields.get("quyenSo")
-    if book is None or book.status not in (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE) or not book.value:
+    if book is None or book.status not in _READ or not book.value:
         return
     m = _BOOK_NO.fullmatch(book.value)
     if m is None:
         return
-    read = (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE)  # separate cells agreeing, however faint each
-    years = Counter(f.value[:4] for e in entries if (f := e.fields.get("ngayDangKy")) and f.status in read and f.value)
+    # separate cells agreeing, however faint each
+    years = Counter(f.value[:4] for e in entries if (f := e.fields.get("ngayDangKy")) and f.status in _READ and f.value)
     agree = years[m[2]]
     if agree >= CONSENSUS_MIN_ROWS and agree * 2 > sum(years.values()):
         if book.status == FieldStatus.LOW_CONFIDENCE and 1 <= int(m[1]) <= MAX_BOOK_IN_YEAR:
@@ -389,22 +391,23 @@ def _confirm_office(
     office = next((page_fields[s.key] for s in tpl.page_fields if s.type == "office"), None)
     if office is None or office.status != FieldStatus.LOW_CONFIDENCE:
         return
-    units = office.details.get("legacy") or {}
     # a commune office only: an office line read without its commune ("UBND thị xã Vĩnh Châu, …" for
     # "UBND phường Khánh Hòa, thị xã …") looks like a district office its district's rows would confirm
-    level = "ward"
-    if not (units.get(level) or {}).get("code"):
+    code = _ward_code(office)
+    if code is None:
         return
-    code = units[level]["code"]
     keys = [f.key for c in tpl.columns for f in c.fields if f.type == "place"]
-    read = (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE)
     rows = sum(
-        any((f := e.fields.get(k)) is not None and f.status in read
-            and ((f.details.get("legacy") or {}).get(level) or {}).get("code") == code for k in keys)
+        any((f := e.fields.get(k)) is not None and f.status in _READ and _ward_code(f) == code for k in keys)
         for e in entries
-    )  # fmt: skip
+    )
     if rows >= OFFICE_MIN_ROWS:
         _vouch(office, threshold, f"office_confirmed_by_places:{rows}")
+
+
+def _ward_code(f: FieldValue) -> str | None:
+    """The legacy commune a place or office value resolved to (None when its commune is unresolved)."""
+    return ((f.details.get("legacy") or {}).get("ward") or {}).get("code")
 
 
 # Page-level fields come from the margins: the running title block above the table and the foot.

@@ -114,14 +114,16 @@ _LETTERS_IN_DATE = re.compile(
 )
 
 
+_T_FIX = str.maketrans({"T": "1"})  # only inside a date's day or month slot (elsewhere "T" may be tháng)
+
+
 def _letters_in_date(m: re.Match[str]) -> str:
     slots = m[1] + m[3]
     # a slot with a digit is _fix_digits' ("O5"); only with a letter Roman numerals do not use: "1-II-1995"
     # may be February written in Roman
     if all(any(c.isdigit() for c in x) for x in (m[1], m[3])) or re.fullmatch(r"[\dI]*", slots):
         return m[0]
-    fix = str.maketrans({"T": "1"})
-    day, month = (x.translate(fix).translate(_DIGIT_FIX) for x in (m[1], m[3]))
+    day, month = (x.translate(_T_FIX).translate(_DIGIT_FIX) for x in (m[1], m[3]))
     return f"{day}{m[2]}{month}{m[2]}{m[4]}"
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
+from rapidfuzz.distance import Levenshtein
+
 from .text import fold, fold_chars, nfc, tone_key
 
 DATA = Path(__file__).resolve().parents[2] / "data"
@@ -174,8 +176,6 @@ def closest_phrase(text: str, rel: str) -> tuple[str, int] | None:
     """The lexicon phrase a whole cell is a few letter edits from ("Nhồi máu cơ từn", "Tui biến mạch máu
     não"): (phrase, edits) when exactly one phrase is nearest and within one edit per
     ``PHRASE_LETTERS_PER_EDIT`` letters; None otherwise, or when the text is a phrase already."""
-    from rapidfuzz.distance import Levenshtein
-
     key = fold_chars(text).replace(" ", "")
     if len(key) < 8:  # a short word is one edit from too many others
         return None

@@ -24,6 +24,7 @@ from pipeline.ocr.engine import (
     unscale_line,
     valid_digits,
 )
+from pipeline.ocr.slant import deslant
 
 
 class TesserocrEngine:
@@ -75,8 +76,6 @@ class TesserocrEngine:
         """Read ``rect`` of the full-size page ``gray`` sheared upright by ``slope`` (``ocr/slant.py``), at
         the page's scale, by a second engine so the page stays set; boxes come back in page coordinates
         (the box of a sheared line, moved back by the padding: its lineage crop, not an exact outline)."""
-        from pipeline.ocr.slant import deslant
-
         H, W = gray.shape[:2]
         r = clip_rect(rect, W, H)
         if r is None:
