@@ -11,6 +11,7 @@ exception from our own code or a tool becomes a *failed* one. Nothing here touch
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 import traceback
@@ -48,7 +49,6 @@ from pipeline.normalize import (
     validate_entry,
     validate_entry_numbers,
 )
-from pipeline.normalize.text import nfc
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, text_height
 from pipeline.preprocess import upright
 from pipeline.templates import ColumnSpec, FieldSpec, Template, templates_for
@@ -150,6 +150,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         entries.append(Entry(row=row_index, bbox=row_box, fields=fields))
     _check_entry_numbers(tpl, entries, options.confidence_threshold)
     _page_consensus(tpl, entries, options.confidence_threshold)
+    _confirm_registration_dates(entries, options.confidence_threshold)
     _confirm_book_year(page_fields, entries, options.confidence_threshold)
     _confirm_office(tpl, page_fields, entries, options.confidence_threshold)
     lap("cells")
@@ -204,26 +205,7 @@ def _field(
         status = FieldStatus.OK
     fv = FieldValue(key=spec.key, raw=part.raw, value=norm.value, confidence=confidence, bbox=part.bbox,
                     status=status, reason=norm.reason, rules=list(norm.rules), details=dict(norm.details))
-    if status == FieldStatus.LOW_CONFIDENCE and _vocabulary_word(spec.type, text, norm):
-        _vouch(fv, threshold, "vocabulary_exact")
     return fv, norm
-
-
-# Closed vocabularies whose words are far apart (54 ethnic groups, countries, Nam/Nữ, CMND/CCCD, kinship
-# words): a faint read that spells one exactly, diacritics included, is that word. Tesseract's figure
-# is low on unfamiliar faces (0.8-0.9 on italic serif) where the read is right.
-_CLOSED_VOCABULARY = frozenset({"sex", "ethnicity", "nationality", "relation", "id_doc_type"})
-VOCABULARY_FLOOR = 0.7  # below it the engine itself doubts the letters
-
-
-def _vocabulary_word(field_type: str, text: str, norm: Normalized) -> bool:
-    if field_type not in _CLOSED_VOCABULARY or norm.rules or norm.value is None:
-        return False
-    read = nfc(" ".join(text.split())).casefold()
-    value = norm.value.casefold()
-    # an identity document is written by its abbreviation ("CMND" for "Giấy CMND")
-    spelled = read in (value, value.removeprefix("giấy "))
-    return spelled and (norm.confidence or 0.0) >= VOCABULARY_FLOOR
 
 
 def _cross_check(
@@ -346,6 +328,41 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
         if reason:
             f.status = FieldStatus.INVALID
             f.reason = reason
+
+
+REGISTRATION_WINDOW_DAYS = 31  # a register page fills in days or weeks, not months
+
+
+def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
+    """A register is written in date order: a faint registration date that lies on or after the
+    confident one of the row above and on or before that of the row below (the nearest ones, at least one
+    of them), within a month of each, is accepted, unless OCR's runner-up digit gives a date that fits
+    too (the order then cannot tell the two readings apart)."""
+    dates = [e.fields.get("ngayDangKy") for e in entries]
+    sure = [_full_date(f.value) if f is not None and f.status == FieldStatus.OK else None for f in dates]
+    window = dt.timedelta(days=REGISTRATION_WINDOW_DAYS)
+
+    def fits(d: dt.date, before: dt.date | None, after: dt.date | None) -> bool:
+        return (before is None or before <= d <= before + window) and (after is None or after - window <= d <= after)
+
+    for i, f in enumerate(dates):
+        if f is None or f.status != FieldStatus.LOW_CONFIDENCE or (d := _full_date(f.value)) is None:
+            continue
+        before = next((x for x in reversed(sure[:i]) if x is not None), None)
+        after = next((x for x in sure[i + 1 :] if x is not None), None)
+        other = _full_date(f.details.get("digit_alternative"))
+        if (before or after) and fits(d, before, after) and not (other and fits(other, before, after)):
+            _vouch(f, threshold, "registration_order")
+
+
+def _full_date(value: object) -> dt.date | None:
+    """The day of a full ISO date (None for a partial date or anything else)."""
+    if not isinstance(value, str) or len(value) != 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        return None
 
 
 _BOOK_NO = re.compile(r"(\d{1,3})/(\d{4})")

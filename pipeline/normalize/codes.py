@@ -118,6 +118,15 @@ ID_DOC_TYPES = (
     "Giấy chứng minh quân đội nhân dân", "Giấy chứng minh sĩ quan quân đội",
     "Giấy chứng minh công an nhân dân", "Giấy tờ khác",
 )  # fmt: skip
+# how a document type is written short in a register (folded to lower case)
+_ID_DOC_SHORT = {"Giấy CMND": ("cmnd",), "Thẻ căn cước công dân": ("cccd", "thẻ cccd")}
+
+
+def id_doc_spellings(label: str) -> tuple[str, ...]:
+    """The listed short spellings of a document type, lower case ("cccd" for Thẻ căn cước công dân)."""
+    return _ID_DOC_SHORT.get(label, ())
+
+
 # (pattern on the folded text, label) — first match wins; order matters (sĩ quan before quân đội)
 _DOC_RULES = (
     (r"\bsi quan\b", "Giấy chứng minh sĩ quan quân đội"),

@@ -169,6 +169,16 @@ def restore_phrases(text: str, rel: str) -> tuple[str, list[str]]:
     return text, rules
 
 
+def is_listed_phrase(text: str, rel: str) -> bool:
+    """Whether ``text`` (any case) is one of the lexicon's phrases, diacritics included."""
+    return text.casefold() in _casefolded(rel)
+
+
+@cache
+def _casefolded(rel: str) -> frozenset[str]:
+    return frozenset(w.casefold() for _, w in _phrases(rel))
+
+
 PHRASE_LETTERS_PER_EDIT = 6  # a whole-cell phrase may differ by one letter per this many
 
 

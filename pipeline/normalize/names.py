@@ -151,6 +151,8 @@ class NameResult:
     confidence_factor: float = 1.0
     corrections: list[dict] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
+    # every syllable (two at least) listed in its slot exactly as read, nothing cleaned, split or corrected
+    as_listed: bool = False
 
 
 def _name_chars(s: str) -> str:
@@ -308,6 +310,12 @@ def normalize_name(raw: str) -> NameResult:
                 res.confidence_factor *= NEAR_MISS_FACTOR
         out.append(ch.value)
     res.value = " ".join(out)
+    # "upper" only restores the case: the letters and marks are as OCR read them
+    res.as_listed = (
+        len(out) >= 2 and not res.unknown and set(rules) <= {"upper"}
+        and all("-" not in t and "'" not in t for t in out)
+        and not any("suspect" not in c for c in res.corrections)
+    )  # fmt: skip
     if out:
         if len(out) == 1:
             res.ten = out[0]
