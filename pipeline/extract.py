@@ -58,13 +58,26 @@ class _Cell:
         if not raw:
             return CellPart("", 0.0, None)
         used = sorted({self.line_of[i] for i in range(start, end) if self.text[i] != "\n"})
+        words = [w for li in used for w in self._words_in(li, start, end)]
+        alts = tuple((i - start, c) for i, c in sorted(self.alternatives.items()) if start <= i < end)
+        if words:  # the part's own words: a label's or a neighbour field's figure is not this field's
+            return CellPart(raw, sum(w[2] for w in words) / len(words), BBox.union([w[3] for w in words]), alts)
         weights = [sum(1 for i in range(start, end) if self.line_of[i] == li) for li in used]
         conf = sum(self.lines[li].confidence * w for li, w in zip(used, weights, strict=True)) / max(sum(weights), 1)
-        alts = tuple((i - start, c) for i, c in sorted(self.alternatives.items()) if start <= i < end)
         return CellPart(raw, conf, BBox.union([self.lines[li].bbox for li in used]), alts)
+
+    def _words_in(self, li: int, start: int, end: int) -> list[tuple[int, int, float, BBox]]:
+        """The words of line ``li`` that share a character with text[start:end] (cell offsets)."""
+        base = self.line_start(li)
+        return [w for w in self.lines[li].words if base + w[0] < end and base + w[1] > start]
 
     def line_start(self, index: int) -> int:
         return sum(len(unicodedata.normalize("NFC", ln.text)) + 1 for ln in self.lines[:index])
+
+
+def line_part(line: OcrLine, start: int, end: int) -> CellPart:
+    """``line.text[start:end]`` as a field's raw text, with its own words' confidence and box."""
+    return _Cell([line]).part(start, end)
 
 
 # Each label is a regex over folded text; a field's text runs from the end of its label to the

@@ -85,6 +85,9 @@ class OcrLine:
     # (index into ``text``, other digits OCR found nearly as likely there): a dotted or slashed zero
     # reads as 9 at high confidence, but the runner-up keeps the truth; validation picks among them
     alternatives: tuple[tuple[int, str], ...] = ()
+    # each word: (start, end) in ``text``, its confidence in [0, 1], its box. A field that is part of a
+    # line ("Trang 63", "Dân tộc: Kinh") takes its own words' figure and box, not the label's
+    words: tuple[tuple[int, int, float, BBox], ...] = ()
 
 
 @dataclass(slots=True)

@@ -19,7 +19,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from pipeline import PIPELINE_VERSION
-from pipeline.extract import CellPart, fold, split_cell
+from pipeline.extract import CellPart, fold, line_part, split_cell
 from pipeline.ingest import InputRejected, load_page
 from pipeline.layout import (
     cell_box,
@@ -44,6 +44,7 @@ from pipeline.model import (
 )
 from pipeline.normalize import (
     Normalized,
+    dates_agreeing_with_words,
     entry_number_sequence,
     normalize_field,
     validate_entry,
@@ -216,6 +217,10 @@ def _cross_check(
             fields[key].status = FieldStatus.INVALID
             fields[key].reason = reason
     _confirm_declarant(fields, threshold)
+    for pair in dates_agreeing_with_words(normalized):
+        for key in pair:
+            if fields[key].status == FieldStatus.LOW_CONFIDENCE:
+                _vouch(fields[key], threshold, "date_digits_words_agree")
 
 
 # a value was read, however faint: the statuses that evidence across cells weighs
@@ -394,6 +399,10 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
         book.status = FieldStatus.INVALID
         book.reason = (f"năm của quyển {m[2]} khác năm đăng ký {year} của {n} dòng / the book's year {m[2]} "
                        f"differs from the registration year {year} of {n} rows")  # fmt: skip
+        if sum(a != b for a, b in zip(m[2], year, strict=True)) == 1:
+            # one digit apart ("1908" for 1998): a misread digit; the rows' year is the reviewer's first guess
+            book.value = f"{m[1]}/{year}"
+            book.rules = [*book.rules, "book_year_from_rows"]
 
 
 OFFICE_MIN_ROWS = 2  # rows whose own place names the office's unit: separate reads of a specific commune
@@ -441,8 +450,8 @@ _OFFICE_UNIT = re.compile(
     r"|\bthanh\s*pho\b|\bh\.|\bq\.|\bt\.|\btp\b)"
 )
 # a bare number, OCR's look-alikes of 1 and 0 included ("- l5 -" is page 15; the normalizer maps them)
-# ("- 92 -" at 150 dpi comes back as "92:": the dashes may read as colons or commas)
-_BARE_PAGE_NO = re.compile(r"^[\s\-–—.:,]*((?=[IlO|]*\d)[\dIlO|]{1,4})[\s\-–—.:,]*$")
+# ("- 92 -" at 150 dpi comes back as "92:": the dashes may read as colons or commas; "-9]-": a serif 1)
+_BARE_PAGE_NO = re.compile(r"^[\s\-–—.:,]*((?=[IlO|\]]*\d)[\dIlO|\]]{1,4})[\s\-–—.:,]*$")
 # "rang 40", "Tr. 40": a short word and a number alone on a line at the foot (the label misread)
 _FOOT_PAGE_NO = re.compile(r"^[\s\-–—.]*[a-z]{2,6}\.?\s*(\d{1,4})[\s\-–—.]*$")
 
@@ -462,14 +471,14 @@ def _find_page_field(field_type: str, above: list[OcrLine], below: list[OcrLine]
     for ln in lines:
         folded = fold(ln.text)
         if field_type in _PAGE_LABELS and (m := _PAGE_LABELS[field_type].search(folded)):
-            rest = ln.text[m.end():]
+            end = len(ln.text)
             # "Quyển số: 01/2008   Trang 12" on one line: stop at the next label
             for other in _PAGE_LABELS.values():
-                if n := other.search(fold(rest)):
-                    rest = rest[: n.start()]
-            return CellPart(rest.strip(" :"), ln.confidence, ln.bbox)
+                if n := other.search(folded, m.end()):
+                    end = min(end, n.start())
+            return line_part(ln, m.end(), end)
         if field_type == "office" and (m := _OFFICE.search(folded)):
-            return CellPart(ln.text[m.start():].strip(), ln.confidence, ln.bbox)
+            return line_part(ln, m.start(), len(ln.text))
     if field_type == "office":
         for ln in above:  # the office heads the page
             if m := _OFFICE_UNIT.search(fold(ln.text)):
@@ -477,8 +486,8 @@ def _find_page_field(field_type: str, above: list[OcrLine], below: list[OcrLine]
     if field_type == "page_no":  # a bare number at the foot ("- 12 -")
         for ln in reversed(lines):
             if m := _BARE_PAGE_NO.match(ln.text):
-                return CellPart(m.group(1), ln.confidence, ln.bbox)
+                return line_part(ln, m.start(1), m.end(1))
         for ln in reversed(below):
             if m := _FOOT_PAGE_NO.match(fold(ln.text)):
-                return CellPart(ln.text[m.start(1) : m.end(1)], ln.confidence, ln.bbox)
+                return line_part(ln, m.start(1), m.end(1))
     return CellPart("", 0.0, None)

@@ -35,6 +35,24 @@ def test_person_block_splits_on_labels_and_traces_boxes() -> None:
     assert parts["meHoTen"].bbox == BBox(100, 200, 400, 40)
 
 
+def test_a_field_sharing_a_line_takes_its_own_words_confidence_and_box() -> None:
+    from pipeline.ocr.engine import make_line
+
+    col = _column("khai_sinh.tt04_2020", "person_block")
+    words = [("Dân", 40.0, BBox(0, 50, 30, 20)), ("tộc:", 50.0, BBox(35, 50, 30, 20)),
+             ("Kinh;", 97.0, BBox(70, 50, 40, 20)), ("Quốc", 90.0, BBox(120, 50, 40, 20)),
+             ("tịch:", 90.0, BBox(165, 50, 30, 20)), ("Việt", 80.0, BBox(200, 50, 30, 20)),
+             ("Nam", 70.0, BBox(235, 50, 30, 20))]  # fmt: skip
+    head = make_line([("LÊ", 95.0, BBox(0, 0, 20, 20)), ("AN", 85.0, BBox(25, 0, 20, 20))])
+    parts = split_cell(col, [head, make_line(words)])
+    assert parts["meDanToc"].raw == "Kinh"
+    assert parts["meDanToc"].confidence == pytest.approx(0.97)  # not the faint label's
+    assert parts["meDanToc"].bbox == BBox(70, 50, 40, 20)
+    assert parts["meQuocTich"].confidence == pytest.approx(0.75)
+    assert parts["meQuocTich"].bbox == BBox(200, 50, 65, 20)
+    assert parts["meHoTen"].confidence == pytest.approx(0.9)
+
+
 def test_person_block_labels_survive_ocr_diacritic_errors() -> None:
     col = _column("khai_sinh.tt04_2020", "person_block", 1)
     parts = split_cell(col, _lines("LÊ VĂN HÙNG, sinh ngày 05/04/1960", "Dân tôc: Tày; Quôc tịch: Việt Nam",

@@ -69,6 +69,21 @@ def test_personal_id_decoded() -> None:
     assert n.details["sex"] == "Nam" and n.details["birth_year"] == 2000
 
 
+@pytest.mark.parametrize(
+    ("raw", "value", "restored"),
+    [("75 092 841 127", "075092841127", True),  # an unseen Chromium page: "075" read as "75"
+     ("75302550348", "075302550348", True),
+     ("99302550348", "99302550348", False),  # 099 is no province: left as read, flagged for its length
+     ("075092841127", "075092841127", False)],
+)  # fmt: skip
+def test_a_lost_leading_zero_of_a_personal_id_is_restored_as_a_guess(raw: str, value: str, restored: bool) -> None:
+    n = normalize_field("id_number", raw, confidence=0.95)
+    assert n.value == value
+    assert ("id_leading_zero_restored" in n.rules) is restored
+    assert (n.status == "ok") is (len(value) == 12)
+    assert (n.confidence is not None and n.confidence < 0.9) is restored  # a guess goes to review
+
+
 def test_ocr_noise_seen_on_degraded_scans() -> None:
     """Cases read by Tesseract from the degraded sample pages."""
     from pipeline.normalize import normalize_field
@@ -169,6 +184,11 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
         ("Đăng k$ quá\nhạn", "Đăng ký quá hạn"),  # a whole note a letter away (confidence lowered, below)
         ("Đăng kệ quá hạn", "Đăng ký quá hạn"),
         ("Đã cấp bản sao.\nngày\n10/12/2013", "Đã cấp bản sao ngày 10/12/2013"),  # a speck between the words
+        # a document number's slash read as a letter (unseen Chromium pages)
+        ("Đã ly hôn\ntheo Bản án\nsố 24JHNGĐ\nngày 19/1/2007", "Đã ly hôn theo Bản án số 24/HNGĐ ngày 19/1/2007"),
+        ("Đã cải chính họ tên theo QĐ số 74IQĐ-UBND ngày 17/4/2000",
+         "Đã cải chính họ tên theo QĐ số 74/QĐ-UBND ngày 17/4/2000"),
+        ("Số 2Ia", "Số 2Ia"),  # no acronym after it
     ],
 )
 def test_remarks_respelled_and_their_dates_repaired(raw: str, value: str) -> None:

@@ -141,6 +141,14 @@ SLASH_LOOKALIKES = [
     ("11I1990", "1990-11", "ocr_date_separator"),  # month/year
     ("l5/3/1987", "1987-03-15", "ocr_digits"),  # l for 1, not a separator
     ("3/211994", "1994-02-03", "ocr_date_one_as_slash"),  # 3/21/1994 and 3/2/11994 do not exist
+    # both "/" read as 1 (unseen Chromium pages): 271/2/1985 and 27/121/985 do not exist
+    ("2711211985", "1985-12-27", "ocr_date_one_as_slash"),
+    ("2711211994", "1994-12-27", "ocr_date_one_as_slash"),
+    # a "/" lost, no 1 taken for it: 2/1/21969 and 261/0/2004 do not exist
+    ("2/121969", "1969-12-02", "ocr_date_slash_lost"),
+    ("2610/2004", "2004-10-26", "ocr_date_slash_lost"),
+    ("ngày 2610/2004", "2004-10-26", "ocr_date_slash_lost"),
+    ("15031987", "1987-03-15", "ocr_date_slash_lost"),  # both lost
 ]
 
 
@@ -153,13 +161,15 @@ def test_slash_read_as_letter_or_one(raw: str, iso: str, rule: str) -> None:
 
 def test_one_as_slash_lowers_confidence() -> None:
     assert normalize_field("date", "3/211994", confidence=0.9).confidence < 0.9
+    assert normalize_field("date", "2610/2004", confidence=0.9).confidence < 0.9
+    assert normalize_field("date", "2711211985", confidence=0.9).confidence < 0.9
     assert normalize_field("date", "4I2I1986", confidence=0.9).confidence == 0.9
 
 
 @pytest.mark.parametrize(
     "raw",
     # a "/" read as 1 or a "/" lost altogether: both give a valid date, so nothing is guessed
-    ["3/111994", "1/111990", "21/111990", "1211/1990"],
+    ["3/111994", "1/111990", "21/111990", "1211/1990", "27121985", "11111990"],
 )
 def test_ambiguous_separator_is_flagged_not_guessed(raw: str) -> None:
     n = normalize_field("date", raw)

@@ -97,12 +97,22 @@ def _line(text: str, conf: float = 0.95) -> OcrLine:
         ("page_no", [], ["12:30"], ""),  # a time is no page number
         ("page_no", [], ["rang 40"], "40"),  # the T lost at 150 dpi
         ("page_no", [], ["-l5-"], "l5"),  # l for 1: the normalizer makes it 15 (not "5")
+        ("page_no", [], ["-9]-"], "9]"),  # a serif 1 read as a bracket: the normalizer makes it 91
         ("book_no", ["Quyển số: 01/2013"], [], "01/2013"),
     ],
 )  # fmt: skip
 def test_page_fields_found_in_the_margins(field_type: str, above: list, below: list, want: str) -> None:
     part = _find_page_field(field_type, [_line(t) for t in above], [_line(t) for t in below])
     assert part.raw == want
+
+
+def test_a_labelled_page_number_takes_its_own_words_confidence() -> None:
+    from pipeline.ocr.engine import make_line
+
+    line = make_line([("Trang", 55.0, BBox(500, 3000, 90, 30)), ("108", 96.0, BBox(600, 3000, 50, 30))])
+    part = _find_page_field("page_no", [], [line])
+    assert (part.raw, part.bbox) == ("108", BBox(600, 3000, 50, 30))
+    assert part.confidence == pytest.approx(0.96)  # the faint label is no doubt about the number
 
 
 @pytest.mark.slow
@@ -316,6 +326,29 @@ def test_a_parent_declaring_the_birth_confirms_the_name_read_twice(relation: str
 
 
 @pytest.mark.parametrize(
+    ("digits", "words", "agreed"),
+    [
+        ("15/3/2020", "Ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi", True),
+        ("15/3/2020", "ngày mười lăm tháng ba năm hai ngàn không trăm hai mươi", True),  # a regional variant
+        ("16/3/2020", "Ngày mười lăm tháng ba năm hai nghìn không trăm hai mươi", False),  # they disagree
+        ("3/2020", "tháng ba năm hai nghìn không trăm hai mươi", False),  # a month agreeing is no day
+    ],
+)
+def test_a_birth_date_in_digits_and_in_words_that_agree_confirm_each_other(digits: str, words: str,
+                                                                           agreed: bool) -> None:  # fmt: skip
+    tpl = templates_for("khai_sinh")[0]
+    specs = {f.key: f for c in tpl.columns for f in c.fields}
+    pairs = {k: _field(specs[k], CellPart(raw, 0.75, None), 0.9) for k, raw in
+             (("nksNgaySinh", digits), ("nksNgaySinhBangChu", words))}  # fmt: skip
+    fields, normalized = {k: fv for k, (fv, _) in pairs.items()}, {k: n for k, (_, n) in pairs.items()}
+    assert all(f.status == FieldStatus.LOW_CONFIDENCE for f in fields.values())
+    _cross_check(tpl, fields, normalized, 0.9)
+    for f in fields.values():
+        assert (f.status == FieldStatus.OK) is agreed, (f.key, f.value, f.status)
+        assert ("date_digits_words_agree" in f.rules) is agreed
+
+
+@pytest.mark.parametrize(
     ("relation", "declarant", "flagged"),
     [("chú", "NGUYỄN VĂN HƯNG", True),  # "cha" read as "chú" (an unseen Chromium page): named as the father
      ("mẹ", "NGUYỄN VĂN HƯNG", True),
@@ -428,3 +461,13 @@ def test_book_year_contradicted_by_the_registration_dates_is_invalid(
     assert (page["quyenSo"].status == FieldStatus.INVALID) is contradicted
     if contradicted:
         assert "1998" in (page["quyenSo"].reason or "") and "1908" in (page["quyenSo"].reason or "")
+        # one digit apart: the rows' year is the value the reviewer starts from, the read stays in raw
+        assert (page["quyenSo"].value, page["quyenSo"].raw) == ("03/1998", book)
+        assert "book_year_from_rows" in page["quyenSo"].rules
+
+
+def test_a_book_year_far_from_the_rows_year_is_flagged_but_kept() -> None:
+    page, entries = _dated_page("03/1908", "ok", [("2005-03-01", "ok"), ("2005-03-02", "ok"), ("2005-03-04", "ok")])
+    _confirm_book_year(page, entries, 0.9)
+    assert page["quyenSo"].status == FieldStatus.INVALID
+    assert page["quyenSo"].value == "03/1908" and "book_year_from_rows" not in page["quyenSo"].rules

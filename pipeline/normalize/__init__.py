@@ -26,6 +26,7 @@ from .text import clean_text, is_empty, nfc
 __all__ = [
     "Normalized",
     "PlaceResolution",
+    "dates_agreeing_with_words",
     "normalize_field",
     "resolve_place",
     "validate_entry",
@@ -40,6 +41,7 @@ FIELD_TYPES = (
 
 
 DATE_ONE_AS_SLASH_FACTOR = 0.85
+GUESSED_DIGIT_FACTOR = 0.85  # a digit restored where OCR read none (an ID number's lost leading 0)
 PHRASE_FUZZY_FACTOR = 0.75  # a listed cause or note a few letters away: like a fuzzy place, a reviewer confirms
 
 
@@ -209,7 +211,17 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
         rules.append(f"ocr_date_separator:{m[0]}->{new}")
         return new
 
-    return _REMARK_DATE.sub(fix, text), rules
+    def doc_no(m: re.Match[str]) -> str:
+        new = f"{m[1]}/{m[3]}"
+        rules.append(f"ocr_doc_no_separator:{m[0]}->{new}")
+        return new
+
+    return _REMARK_DOC_NO.sub(doc_no, _REMARK_DATE.sub(fix, text)), rules
+
+
+# a document number in a remark whose slash OCR read as a letter ("24JHNGĐ", "74IQĐ-UBND"): digits, the
+# look-alike, then the issuing body's acronym (two capitals at least)
+_REMARK_DOC_NO = re.compile(r"(?<![\w/])(\d{1,4})([IJl|!])([A-ZĐ]{2,}(?:-[A-ZĐ]+)*)(?![\w/])")
 
 
 def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normalized, float]:
@@ -234,7 +246,8 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
     match field_type:
         case "date":
             n = _date(raw)
-            if any(r.startswith(("ocr_date_one_as_slash", "ocr_letters_in_date")) for r in n.rules):
+            if any(r.startswith(("ocr_date_one_as_slash", "ocr_date_slash_lost", "ocr_letters_in_date"))
+                   for r in n.rules):  # fmt: skip
                 # a digit 1 taken for a "/", or letters taken for digits ("TI" may be 17): a guess
                 factor = DATE_ONE_AS_SLASH_FACTOR
         case "date_words":
@@ -265,6 +278,8 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             n = _simple(ids.doc_no, raw, "số")
         case "id_number":
             n = _id_number(raw)
+            if "id_leading_zero_restored" in n.rules:
+                factor = GUESSED_DIGIT_FACTOR
         case "time":
             n = _time(raw)
         case "cause":
@@ -411,6 +426,15 @@ def _before(a: str, b: str) -> bool:
     """``a <= b`` compared at their common precision (``1987`` vs ``1987-03-15`` is not a conflict)."""
     k = min(len(a), len(b))
     return a[:k] <= b[:k]
+
+
+def dates_agreeing_with_words(values: dict[str, Normalized]) -> list[tuple[str, str]]:
+    """The (digits, words) field pairs of an entry that give the same full date: two cells written in
+    different forms, so a misread would have to land on the same day twice."""
+    return [
+        (dkey, wkey) for dkey, wkey in _WORD_PAIRS
+        if (d := _iso(values, dkey)) and len(d) == 10 and d == _iso(values, wkey)
+    ]  # fmt: skip
 
 
 def validate_entry(register: str, values: dict[str, Normalized]) -> dict[str, str]:

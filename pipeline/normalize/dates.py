@@ -236,17 +236,41 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
     # a "/" read as the digit 1 ("3/211994" for 3/2/1994). A "/" lost altogether is as likely, so those
     # readings compete: "1211/1990" may be 12/1/1990 or 12/11/1990 and is flagged, not guessed.
     base = tok.translate(str.maketrans({c: "/" for c in _SLASH_LOOKS}))
-    if not _long_run(base):
+    if re.fullmatch(r"\d{8,10}", base):  # both separators gone ("2711211985": 27/12/1985)
+        as_one, lost = _unseparated(base)
+    elif _long_run(base):
+        as_one = _valid_dmy([base[:i] + "/" + base[i + 1 :] for i, c in enumerate(base) if c == "1"])
+        lost = _valid_dmy([base[:i] + "/" + base[i:] for i in range(1, len(base))])
+    else:
         return None, None
-    as_one = _valid_dmy([base[:i] + "/" + base[i + 1 :] for i, c in enumerate(base) if c == "1"])
-    if not as_one:
-        return None, None
-    lost = _valid_dmy([base[:i] + "/" + base[i:] for i in range(1, len(base))])
     found = {**lost, **as_one}
     if len(found) > 1:
         raise DateError(f"'{tok}' thiếu dấu '/', đọc được thành nhiều ngày ({', '.join(sorted(found))}) / "
                         "a separator is missing and several dates are valid")  # fmt: skip
-    return next(iter(as_one.values())), "ocr_date_one_as_slash"
+    if not found:
+        return None, None
+    return next(iter(found.values())), "ocr_date_one_as_slash" if as_one else "ocr_date_slash_lost"
+
+
+def _unseparated(digits: str) -> tuple[dict[str, str], dict[str, str]]:
+    """The d/m/yyyy readings of a digit run whose two "/" were each read as "1" or lost: (readings that
+    took a 1 for a "/", readings that only restored lost ones)."""
+    as_one: dict[str, str] = {}
+    lost: dict[str, str] = {}
+    n = len(digits)
+    for sep2 in ("", "1"):
+        head = digits[: n - 4 - len(sep2)]
+        if sep2 and digits[n - 5] != "1":
+            continue
+        for i in (1, 2):
+            for sep1 in ("", "1"):
+                if sep1 and head[i : i + 1] != "1":
+                    continue
+                day, month = head[:i], head[i + len(sep1) :]
+                text = f"{day}/{month}/{digits[-4:]}"
+                if 1 <= len(month) <= 2 and (iso := _strict(text)) is not None:
+                    (as_one if sep1 or sep2 else lost).setdefault(iso, text)
+    return as_one, lost
 
 
 def _whole_partial(key: str, m: re.Match[str]) -> None:

@@ -143,6 +143,11 @@ def id_number(raw: str) -> tuple[str | None, str | None, list[str], dict]:
         return None, "không có chữ số / no digits", rules, {}
     if digits != fixed:
         rules.append("digits_only")
+    if len(digits) == 11 and "0" + digits[:2] in province_codes():
+        # a 12-digit number's leading 0 lost at the cell's edge ("75 092 841 127"): every province code
+        # starts with 0. A guess (another digit may be the one lost): the caller lowers the confidence
+        digits = "0" + digits
+        rules.append("id_leading_zero_restored")
     details: dict = {"kind": {9: "cmnd", 12: "personal_id"}.get(len(digits), "other")}
     if len(digits) == 12:
         details.update(decode_personal_id(digits))

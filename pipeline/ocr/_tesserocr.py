@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from dataclasses import replace
 
 import numpy as np
 
@@ -25,6 +26,10 @@ from pipeline.ocr.engine import (
     valid_digits,
 )
 from pipeline.ocr.slant import deslant
+
+
+def _moved(b: BBox, dx: int, dy: int) -> BBox:
+    return BBox(b.x + dx, b.y + dy, b.w, b.h)
 
 
 class TesserocrEngine:
@@ -86,8 +91,8 @@ class TesserocrEngine:
         self._crops.set_page(img, scale=self._scale)
         h, w = img.shape[:2]
         return [
-            OcrLine(ln.text, ln.confidence, BBox(ln.bbox.x + r.x - pad, ln.bbox.y + r.y, ln.bbox.w, ln.bbox.h),
-                    ln.alternatives)
+            replace(ln, bbox=_moved(ln.bbox, r.x - pad, r.y),
+                    words=tuple((a, z, c, _moved(b, r.x - pad, r.y)) for a, z, c, b in ln.words))
             for ln in self._crops.read(BBox(0, 0, w, h), mode)
         ]  # fmt: skip
 

@@ -10,6 +10,7 @@ import os
 import re
 import threading
 import unicodedata
+from dataclasses import replace
 from typing import Literal, Protocol
 
 import numpy as np
@@ -62,14 +63,18 @@ def make_line(words: list[Word], alternatives: WordAlternatives | None = None) -
     text = unicodedata.normalize("NFC", " ".join(w[0] for w in words))
     conf = min(1.0, max(0.0, float(np.mean([w[1] for w in words])) / 100.0))
     alts: list[tuple[int, str]] = []
-    if alternatives:
-        start = 0
-        for w in words:
+    spans: list[tuple[int, int, float, BBox]] = []
+    start = 0
+    for w in words:
+        if alternatives:
             alts.extend((start + i, chars) for i, chars in alternatives.get(w[2], ()))
-            start += len(unicodedata.normalize("NFC", w[0])) + 1
+        n = len(unicodedata.normalize("NFC", w[0]))
+        spans.append((start, start + n, min(1.0, max(0.0, w[1] / 100.0)), w[2]))
+        start += n + 1
     return OcrLine(
-        text=text, confidence=conf, bbox=BBox.union([w[2] for w in words]), alternatives=tuple(alts)
-    )
+        text=text, confidence=conf, bbox=BBox.union([w[2] for w in words]), alternatives=tuple(alts),
+        words=tuple(spans),
+    )  # fmt: skip
 
 
 def has_alnum(words: list[Word]) -> bool:
@@ -105,14 +110,12 @@ def scale_box(b: BBox, s: float) -> BBox:
 def unscale_line(ln: OcrLine, s: float) -> OcrLine:
     if s == 1.0:
         return ln
-    b = ln.bbox
+    return replace(ln, bbox=_unscale(ln.bbox, s), words=tuple((a, z, c, _unscale(b, s)) for a, z, c, b in ln.words))
+
+
+def _unscale(b: BBox, s: float) -> BBox:
     x0, y0 = round(b.x / s), round(b.y / s)
-    return OcrLine(
-        ln.text,
-        ln.confidence,
-        BBox(x0, y0, round((b.x + b.w) / s) - x0, round((b.y + b.h) / s) - y0),
-        ln.alternatives,
-    )
+    return BBox(x0, y0, round((b.x + b.w) / s) - x0, round((b.y + b.h) / s) - y0)
 
 
 def resize_for_ocr(gray: np.ndarray, s: float) -> np.ndarray:
