@@ -313,9 +313,17 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     values = [f.value if f is not None and f.status == FieldStatus.OK else None for f in numbered]
     bad = validate_entry_numbers(values)
     run = entry_number_sequence(values)
+    read = [f.value if f is not None and f.status in _READ else None for f in numbered]
+    if run is None and (faint := entry_number_sequence(read, min_votes=2)) is not None:
+        # too few confident numbers for a run, but the faint ones make one: a confident number off it is
+        # doubted ("21" above "212", "213"), though not replaced (faint reads may share a misread digit)
+        for i, v in enumerate(values):
+            if v is not None and v != faint[i]:
+                bad.setdefault(i, f"số {v} không theo thứ tự các số khác của trang ({faint[i]}) / entry number "
+                                  f"{v} is off the run the page's other numbers make ({faint[i]})")  # fmt: skip
     # the run most reads agree on, faint ones included, vouches for a faint read when at least two
     # confident reads lie on it too (a digit misread the same way on every row stays unconfirmed)
-    vouched = entry_number_sequence([f.value if f is not None and f.status in _READ else None for f in numbered])
+    vouched = entry_number_sequence(read)
     if vouched is not None and sum(v == vouched[i] for i, v in enumerate(values) if v is not None) < 2:
         vouched = None
     for i, f in enumerate(numbered):
@@ -342,7 +350,8 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
     """A register is written in date order: a faint registration date that lies on or after the
     confident one of the row above and on or before that of the row below (the nearest ones, at least one
     of them), within a month of each, is accepted, unless OCR's runner-up digit gives a date that fits
-    too (the order then cannot tell the two readings apart)."""
+    too (the order then cannot tell the two readings apart). An unreadable one whose text allows several
+    dates takes the only one that fits, flagged."""
     dates = [e.fields.get("ngayDangKy") for e in entries]
     sure = [_full_date(f.value) if f is not None and f.status == FieldStatus.OK else None for f in dates]
     window = dt.timedelta(days=REGISTRATION_WINDOW_DAYS)
@@ -351,12 +360,24 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
         return (before is None or before <= d <= before + window) and (after is None or after - window <= d <= after)
 
     for i, f in enumerate(dates):
-        if f is None or f.status != FieldStatus.LOW_CONFIDENCE or (d := _full_date(f.value)) is None:
+        if f is None:
             continue
         before = next((x for x in reversed(sure[:i]) if x is not None), None)
         after = next((x for x in sure[i + 1 :] if x is not None), None)
+        if before is None and after is None:
+            continue
+        if f.status == FieldStatus.INVALID and f.details.get("candidates"):
+            # a text that reads as several dates ("tháng II": February or 11): the one the order allows
+            # becomes the value, still for the reviewer (the order narrows, it does not read)
+            fit = [c for c in f.details["candidates"] if (d := _full_date(c)) and fits(d, before, after)]
+            if len(fit) == 1:
+                f.value, f.status = fit[0], FieldStatus.LOW_CONFIDENCE
+                f.rules = [*f.rules, "registration_order_chose"]
+            continue
+        if f.status != FieldStatus.LOW_CONFIDENCE or (d := _full_date(f.value)) is None:
+            continue
         other = _full_date(f.details.get("digit_alternative"))
-        if (before or after) and fits(d, before, after) and not (other and fits(other, before, after)):
+        if fits(d, before, after) and not (other and fits(other, before, after)):
             _vouch(f, threshold, "registration_order")
 
 

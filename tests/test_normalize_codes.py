@@ -150,6 +150,8 @@ def test_listed_relations(raw: str) -> None:
         ("Nhồi máu cơtim", "Nhồi máu cơ tim"),  # a space OCR lost inside a known phrase
         ("Ungthư gan, Nhồimáu cơ tim", "Ung thư gan, Nhồi máu cơ tim"),
         ("Ungthưa", "Ungthưa"),  # no phrase ends there
+        ("Đuối nƯớc", "Đuối nước"),  # a capital after a small letter of the word is OCR's
+        ("ĐUỐI NƯỚC", "ĐUỐI NƯỚC"),  # written in capitals: kept so
     ],
 )
 def test_cause_of_death_phrases_restored(raw: str, value: str) -> None:
@@ -189,6 +191,9 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
         ("Đã cải chính họ tên theo QĐ số 74IQĐ-UBND ngày 17/4/2000",
          "Đã cải chính họ tên theo QĐ số 74/QĐ-UBND ngày 17/4/2000"),
         ("Số 2Ia", "Số 2Ia"),  # no acronym after it
+        ("Đã cấp trích\nlục ngày\n11/122026", "Đã cấp trích lục ngày 11/12/2026"),  # a "/" lost
+        ("Đã cấp bản sao ngày 1/112014", "Đã cấp bản sao ngày 1/112014"),  # 1/11/2014 or 1/1/2014: kept
+        ("Đã cải chính họ tên theo QĐÐ số 9/QĐ-UBND", "Đã cải chính họ tên theo QĐ số 9/QĐ-UBND"),  # Đ read twice
     ],
 )
 def test_remarks_respelled_and_their_dates_repaired(raw: str, value: str) -> None:

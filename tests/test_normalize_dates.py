@@ -111,7 +111,9 @@ def test_date_words_invalid(raw: str) -> None:
 
 
 TIMES = [("10 giờ 30 phút", "10:30"), ("10h30", "10:30"), ("10:30", "10:30"), ("7 giờ", "07:00"),
-         ("23g05", "23:05"), ("8 giờ 5 phút", "08:05"), ("10 h 30", "10:30")]  # fmt: skip
+         ("23g05", "23:05"), ("8 giờ 5 phút", "08:05"), ("10 h 30", "10:30"),
+         # unseen Chromium pages: an italic 1 read as T, a 5 as Š, the g of giờ as s
+         ("2T giờ 20 phút", "21:20"), ("2 giờ 1Š phút", "02:15"), ("14 siờ 40 phút", "14:40")]  # fmt: skip
 
 
 @pytest.mark.parametrize(("raw", "value"), TIMES)
@@ -223,6 +225,28 @@ def test_slash_lookalikes(raw: str, iso: str) -> None:
 def test_partial_date_with_unread_digits_is_invalid(raw: str) -> None:
     n = normalize_field("date", raw)
     assert n.status == "invalid" and n.reason, n.value
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso", "candidates"),
+    [
+        # the words form's slots hold numbers: look-alike letters there are a guess (confidence lowered)
+        ("ngày 7 tháng\nTT năm 2007", "2007-11-07", None),
+        ("ngày 6 tháng I]\nnăm 2024", "2024-11-06", None),
+        ("ngày 30 tháng II năm 2024", "2024-11-30", None),  # no 30 February: II is 11
+        # both exist: invalid, with the two readings for evidence elsewhere (the page's date order)
+        ("ngày 3 tháng II\nnăm 2024", None, ["2024-02-03", "2024-11-03"]),
+        ("3-II-2024", None, ["2024-02-03", "2024-11-03"]),
+        ("1/112014", None, ["2014-01-01", "2014-11-01"]),
+        ("ngày Tháng năm 2024", None, None),  # no slot at all: nothing guessed
+    ],
+)
+def test_unreadable_slots_of_a_date(raw: str, iso: str | None, candidates: list | None) -> None:
+    n = normalize_field("date", raw, confidence=0.95)
+    assert n.value == iso if iso else n.status == "invalid"
+    assert n.details.get("candidates") == candidates
+    if iso and "II" not in raw:
+        assert n.confidence is not None and n.confidence < 0.9 and any("ocr_letters_in_date" in r for r in n.rules)
 
 
 def test_clean_text_folds_slash_lookalikes() -> None:

@@ -312,6 +312,9 @@ LOST_COMMAS = [
     ("P.3 - TX. Kiến Tường - T' Long An", "phường 3, thị xã Kiến Tường, tỉnh Long An"),
     # the words of a facility's name run together
     ("Trung tâm Ytế huyện Thọ Xuân, tỉnh Thanh Hóa", "Trung tâm Y tế huyện Thọ Xuân, tỉnh Thanh Hóa"),
+    # ...or into the unit word after it (unseen Chromium pages)
+    ("Trung tâm Y tếhuyện Cư Kuin, tỉnh Đắk Lắk", "Trung tâm Y tế huyện Cư Kuin, tỉnh Đắk Lắk"),
+    ("Trạm Y tếxã Lâm Thủy, huyện Lệ Thủy, tỉnh Quảng Bình", "Trạm Y tế xã Lâm Thủy, huyện Lệ Thủy, tỉnh Quảng Bình"),
 ]
 
 

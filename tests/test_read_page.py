@@ -181,6 +181,15 @@ def test_faint_numbers_vouched_for_by_their_run_and_two_confident_reads() -> Non
     assert [e.fields["so"].status.value for e in entries][:3] == ["low_confidence"] * 3
 
 
+def test_a_confident_number_the_faint_ones_contradict_is_flagged_not_replaced() -> None:
+    # an unseen Chromium page: "211" read as "21" at 0.93, "212" faint, "213" confident
+    entries = _numbered(("21", "21", "ok"), ("212", "212", "low_confidence"), ("213", "213", "ok"))
+    _check_entry_numbers(templates_for("khai_sinh")[0], entries, 0.9)
+    first = entries[0].fields["so"]
+    assert (first.status, first.value) == (FieldStatus.INVALID, "21")
+    assert "211" in (first.reason or "")
+
+
 def test_entries_too_few_to_vouch_for_a_faint_number() -> None:
     tpl = templates_for("khai_tu")[0]
     entries = _numbered(("1", "1", "ok"), ("2", "2", "low_confidence"))
@@ -238,6 +247,29 @@ def test_a_faint_registration_date_in_the_pages_order_is_accepted(dates: list, a
     _confirm_registration_dates(entries, 0.9)
     assert (faint.status == FieldStatus.OK) is accepted
     assert ("registration_order" in faint.rules) is accepted
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("ngày 3 tháng II\nnăm 2024", "2024-11-03"),  # Roman February or 11: the page is in November
+     ("4/112024", "2024-11-04"),  # 4/11/2024 or 4/1/2024: a "/" lost, or a 1 taken for it
+     ("ngày 3 tháng II\nnăm 2025", None)],  # no reading fits the order: left invalid
+)  # fmt: skip
+def test_the_pages_date_order_chooses_among_the_readings_of_an_unreadable_date(raw: str, value: str | None) -> None:
+    tpl = templates_for("khai_tu")[0]
+    spec = next(f for c in tpl.columns for f in c.fields if f.key == "ngayDangKy")
+    faint = _field(spec, CellPart(raw, 0.95, None), 0.9)[0]
+    assert faint.status == FieldStatus.INVALID and len(faint.details["candidates"]) == 2
+    _, entries = _dated_page("01/2024", "ok", [("2024-10-30", "ok"), ("2024-11-02", "ok")])
+    entries.insert(2, Entry(row=3, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": faint}))
+    entries.append(Entry(row=4, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": FieldValue(
+        "ngayDangKy", "2024-11-05", "5/11/2024", 0.95, None, FieldStatus.OK)}))  # fmt: skip
+    _confirm_registration_dates(entries, 0.9)
+    if value is None:
+        assert faint.status == FieldStatus.INVALID
+    else:
+        assert (faint.value, faint.status) == (value, FieldStatus.LOW_CONFIDENCE)  # still the reviewer's
+        assert "registration_order_chose" in faint.rules
 
 
 def test_registration_order_cannot_choose_between_two_readings_that_both_fit() -> None:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import codes, ids, lexicons
-from .dates import DateError, parse_date_digits, parse_date_words, parse_time
+from .dates import DateError, parse_date_digits, parse_date_words, parse_time, repaired_date_token
 from .names import normalize_name
 from .places import PlaceResolution, normalize_office, resolve_place
 from .text import clean_text, is_empty, nfc
@@ -74,7 +74,7 @@ def _date(raw: str) -> Normalized:
             w = parse_date_words(raw)
             d = w.date if w else None
     except DateError as e:
-        return _bad(clean_text(raw)[0], str(e), [])
+        return _bad(clean_text(raw)[0], str(e), [], **({"candidates": list(e.candidates)} if e.candidates else {}))
     if d is None:
         return _bad(clean_text(raw)[0], "không đọc được ngày / not a date", [])
     return _ok(d.iso, d.rules, date=d.as_dict())
@@ -211,6 +211,15 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
         rules.append(f"ocr_date_separator:{m[0]}->{new}")
         return new
 
+    def lost(m: re.Match[str]) -> str:
+        new = repaired_date_token(m[0])
+        if new is None:
+            return m[0]
+        rules.append(f"ocr_date_slash_lost:{m[0]}->{new}")
+        return new
+
+    text = _REMARK_LOST_SLASH.sub(lost, text)
+
     def doc_no(m: re.Match[str]) -> str:
         new = f"{m[1]}/{m[3]}"
         rules.append(f"ocr_doc_no_separator:{m[0]}->{new}")
@@ -219,6 +228,8 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
     return _REMARK_DOC_NO.sub(doc_no, _REMARK_DATE.sub(fix, text)), rules
 
 
+# a date in a remark with one "/" lost ("ngày 11/122026", "2610/2004")
+_REMARK_LOST_SLASH = re.compile(r"(?<![\w/])(?:\d{1,2}/\d{5,6}|\d{3,4}/(?:1[89]|20)\d\d)(?![\w/])")
 # a document number in a remark whose slash OCR read as a letter ("24JHNGĐ", "74IQĐ-UBND"): digits, the
 # look-alike, then the issuing body's acronym (two capitals at least)
 _REMARK_DOC_NO = re.compile(r"(?<![\w/])(\d{1,4})([IJl|!])([A-ZĐ]{2,}(?:-[A-ZĐ]+)*)(?![\w/])")

@@ -45,7 +45,13 @@ class ParsedDate:
 
 
 class DateError(ValueError):
-    """A date-looking text that is not a valid date; the message is the reason (Vietnamese / English)."""
+    """A date-looking text that is not a valid date; the message is the reason (Vietnamese / English).
+    ``candidates``: the ISO dates it could be when the text allows several (evidence elsewhere may
+    choose: a register page's date order)."""
+
+    def __init__(self, message: str, candidates: tuple[str, ...] = ()) -> None:
+        super().__init__(message)
+        self.candidates = candidates
 
 
 def check_date(year: int, month: int | None, day: int | None) -> None:
@@ -101,9 +107,43 @@ _ROMAN = {r: i for i, r in enumerate(["I", "II", "III", "IV", "V", "VI", "VII", 
 
 
 def _roman_month(m: re.Match[str]) -> str:
-    if m[3] == "II":
-        raise DateError(f"'{m[0]}': tháng 2 (số La Mã) hay tháng 11? / month II (February) or 11 misread?")
-    return f"{m[1]}{m[2]}{_ROMAN[m[3]]}{m[2]}{m[4]}"
+    month = _month_ii(m[0], int(m[1]), int(m[4])) if m[3] == "II" else _ROMAN[m[3]]
+    return f"{m[1]}{m[2]}{month}{m[2]}{m[4]}"
+
+
+def _month_ii(text: str, day: int, year: int) -> int:
+    """"II" in a month slot: February in Roman numerals, or 11 with both ones read as I. The one that
+    exists ("30-II"); DateError listing both when both do."""
+    months = []
+    for month in (2, 11):
+        try:
+            check_date(year, month, day)
+            months.append(month)
+        except DateError:
+            pass
+    if len(months) == 1:
+        return months[0]
+    raise DateError(f"'{text}': tháng 2 (số La Mã) hay tháng 11? / month II (February) or 11 misread?",
+                    tuple(f"{year:04d}-{mo:02d}-{day:02d}" for mo in months))  # fmt: skip
+
+
+# "ngày 7 tháng TT năm 2007", "ngày 6 tháng I] năm 2024": a day or month slot of the words form read as
+# look-alike letters only (an italic 1 as T, I or "]"). The slot can only hold a number: a guess all the same
+_WORDS_FORM_SLOTS = re.compile(
+    r"(?i)\b(ng[aà]y\s+)([0-9TIl|!\]OoDQSsBZzgG]{1,2})(\s+th[aá]ng\s+)([0-9TIl|!\]OoDQSsBZzgG]{1,2})(\s+n[aă]m\s+)(\d{4})\b"
+)
+
+
+def _words_form_slots(m: re.Match[str]) -> str:
+    day, month = m[2], m[4]
+    if day.isdigit() and month.isdigit():
+        return m[0]
+    day = day if day.isdigit() else day.translate(_T_FIX).translate(_DIGIT_FIX)
+    if month == "II":
+        month = str(_month_ii(m[0], int(day), int(m[6]))) if day.isdigit() else month
+    elif not month.isdigit():
+        month = month.translate(_T_FIX).translate(_DIGIT_FIX)
+    return f"{m[1]}{day}{m[3]}{month}{m[5]}{m[6]}"
 
 
 # A day or month whose digits OCR read as letters only ("1-TI-1995": an italic serif 1 read as T or I;
@@ -246,10 +286,19 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
     found = {**lost, **as_one}
     if len(found) > 1:
         raise DateError(f"'{tok}' thiếu dấu '/', đọc được thành nhiều ngày ({', '.join(sorted(found))}) / "
-                        "a separator is missing and several dates are valid")  # fmt: skip
+                        "a separator is missing and several dates are valid", tuple(sorted(found)))  # fmt: skip
     if not found:
         return None, None
     return next(iter(found.values())), "ocr_date_one_as_slash" if as_one else "ocr_date_slash_lost"
+
+
+def repaired_date_token(tok: str) -> str | None:
+    """The d/m/yyyy text a token whose "/" OCR lost or read as a letter or a 1 stands for, when exactly
+    one date fits ("11/122026" -> "11/12/2026"); None otherwise (valid as written, ambiguous, no date)."""
+    try:
+        return _resolve_token(tok)[0]
+    except DateError:
+        return None
 
 
 def _unseparated(digits: str) -> tuple[dict[str, str], dict[str, str]]:
@@ -307,6 +356,10 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
     if roman != s:
         rules.append(f"roman_month:{s}->{roman}")
         s = roman
+    slots = _WORDS_FORM_SLOTS.sub(_words_form_slots, s)
+    if slots != s:
+        rules.append(f"ocr_letters_in_date:{s}->{slots}")
+        s = slots
     s = _DATE_TOKEN.sub(sep_sub, s)
     lettered = _LETTERS_IN_DATE.sub(_letters_in_date, s)
     if lettered != s:
@@ -551,15 +604,18 @@ def parse_date_words(raw: str) -> WordsResult | None:
 
 # --- time -----------------------------------------------------------------------------------------
 
-_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:gio|h|g|:|\.)\s*(?:(\d{1,2})\s*(?:phut|p|')?)?", re.I)
+# "siờ": the g of giờ misread
+_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[gs]io|h|g|:|\.)\s*(?:(\d{1,2})\s*(?:phut|p|')?)?", re.I)
 
 
 def parse_time(raw: str) -> str | None:
     """``10 giờ 30 phút``, ``10h30``, ``10:30`` -> ``10:30``; raises DateError when out of range."""
     # "23g05" / "10h30": read the separator before fixing look-alike digits (g would become 9)
     s = re.sub(r"(\d)\s*[gGhH]\s*(?=\d)", r"\1:", collapse_ws(nfc(raw)))
+    # "1Š phút": a mark OCR put on a look-alike letter is no part of it; "2T giờ": an italic 1 read as T
+    s = re.sub(r"(?<!\w)(?:\dT|T\d)(?!\w)", lambda m: m[0].translate(_T_FIX), strip_diacritics(s))
     s, _ = _fix_digits(s)
-    key = strip_diacritics(s).lower()
+    key = s.lower()
     m = _TIME.search(key)
     if not m:
         return None

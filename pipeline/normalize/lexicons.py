@@ -140,9 +140,11 @@ def _respell(span: str, written: str) -> str:
                 out.append(" ")  # a space OCR lost
                 continue
         s = span[j] if j < len(span) else ch
+        # a capital after a small letter of the same word ("nƯớc") is OCR's, not the writer's
+        inner = 0 < j <= len(span) and span[j - 1].isalpha() and span[j - 1].islower()
         j += 1
         lookalike = i > 0 and not titled and ch.islower() and fold_chars(ch) in _CASE_LOOKALIKES
-        if caps or (s.isupper() and not lookalike):
+        if caps or (s.isupper() and not lookalike and not inner):
             out.append(ch.upper())
         else:
             out.append(ch.lower())

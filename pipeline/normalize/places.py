@@ -653,8 +653,13 @@ def _historical(part: Part, g: Gazetteer) -> tuple[dict[str, str] | None, list[s
     return info, sorted(set(succ_codes))
 
 
+# a facility name's last word run into the unit word after it ("Trung tâm Y tếhuyện Cư Kuin")
+_GLUED_UNIT_WORD = re.compile(r"(?i)\b(tế|khoa|sinh)(xã|phường|huyện|quận|thị\s|thành\s|tỉnh)")
+
+
 def _facility(text: str) -> tuple[str | None, str]:
     """Split a leading health-facility name: ("Trạm Y tế", "xã Hòa Thịnh")."""
+    text = _GLUED_UNIT_WORD.sub(r"\1 \2", text)
     f = fold(text)
     words = text.split()
     for pf, p in _FACILITY_FOLD:

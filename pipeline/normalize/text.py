@@ -338,7 +338,8 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
     s = nfc(raw)
     if s != raw:
         rules.append("nfc")
-    d = s.translate(_NOT_VIETNAMESE)
+    # "QĐÐ": one Đ read twice, as Đ and as the look-alike eth; no Vietnamese word doubles it
+    d = re.sub("Đ\u00d0|\u00d0Đ", "Đ", s).translate(_NOT_VIETNAMESE)
     if d != s:
         rules.append("eth_as_d" if "\u00a1" not in s else "not_vietnamese_glyph")
         s = d
