@@ -278,8 +278,8 @@ CONSENSUS_MIN_ROWS = 3
 
 def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> None:
     """Page-constant fields: when at least 3 rows and most of the page read the same value, a row whose
-    low-confidence read is that value is accepted (independent reads of separate cells agreeing);
-    reads of another value stay as they are. Agreement settles OCR noise, not a doubt every row shares:
+    low-confidence read is that value is accepted (independent reads of separate cells agreeing); a
+    confident read of another value goes to review. Agreement settles OCR noise, not a doubt every row shares:
     the same print misread the same way ("ĐHẠM" for PHẠM) or a diacritic the lexicon finds ambiguous
     (VĨNH / VINH) is no more certain for being read eight times, so such values are left to review."""
     for key in (f.key for c in tpl.columns for f in c.fields if f.page_constant):
@@ -290,6 +290,13 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
         value, n = counts.most_common(1)[0]
         if n < CONSENSUS_MIN_ROWS or n * 2 <= len(read):
             continue
+        for f in read:
+            # a confident read of another value: another officer that day, or the same name misread
+            # ("DŨNG" for DUNG on one row of five); either way a reviewer looks
+            if f.value != value and f.status == FieldStatus.OK:
+                f.status = FieldStatus.LOW_CONFIDENCE
+                f.reason = (f"khác với {n} dòng khác của trang ({value}) / differs from {n} other rows of the "
+                            f"page ({value})")  # fmt: skip
         if any(_shared_doubt(f) for f in read if f.value == value):
             continue
         for f in read:

@@ -302,6 +302,19 @@ def test_officer_name_agreed_by_the_page_is_accepted() -> None:
     assert entries[1].fields["nguoiThucHien"].confidence == 0.9
 
 
+def test_a_confident_officer_name_the_page_contradicts_goes_to_review() -> None:
+    # an unseen Chromium page: "DŨNG" read at 0.94 on one row, "DUNG" on four
+    tpl = templates_for("khai_tu")[0]
+    a, b = "PHAN THỊ NGỌC DUNG", "PHAN THỊ NGỌC DŨNG"
+    entries = _officers((a, "ok"), (a, "low_confidence"), (a, "ok"), (b, "ok"))
+    _page_consensus(tpl, entries, 0.9)
+    odd = entries[3].fields["nguoiThucHien"]
+    assert odd.status == FieldStatus.LOW_CONFIDENCE and a in (odd.reason or "")
+    entries = _officers((a, "ok"), (a, "ok"), (b, "ok"), (b, "ok"))  # no majority: nothing said
+    _page_consensus(tpl, entries, 0.9)
+    assert all(e.fields["nguoiThucHien"].status == FieldStatus.OK for e in entries)
+
+
 @pytest.mark.parametrize(
     ("raw", "accepted"),
     [
