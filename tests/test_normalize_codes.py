@@ -107,6 +107,7 @@ def test_ocr_noise_seen_on_degraded_scans() -> None:
         ("id_doc_type", "ccccccd", "Thẻ căn cước công dân"),
         ("id_doc_type", "CMMND", "Giấy CMND"),
         ("id_doc_type", "cmnnd", "Giấy CMND"),
+        ("id_doc_type", "GiấyCMND <‹ -.", "Giấy CMND"),  # an unseen Chromium page: the space lost
         ("relation", "chồng , ễ Ỹ", "chồng"),  # bench: specks read as lone letters after the relation
         ("relation", "mẹ đẻ ;  ~", "mẹ đẻ"),
     ],
@@ -151,6 +152,7 @@ def test_listed_relations(raw: str) -> None:
         ("Ungthư gan, Nhồimáu cơ tim", "Ung thư gan, Nhồi máu cơ tim"),
         ("Ungthưa", "Ungthưa"),  # no phrase ends there
         ("Đuối nƯớc", "Đuối nước"),  # a capital after a small letter of the word is OCR's
+        ("Suy tim d0 tuổi già", "Suy tim d0 tuổi già"),  # "do" is no listed phrase: kept
         ("ĐUỐI NƯỚC", "ĐUỐI NƯỚC"),  # written in capitals: kept so
     ],
 )
@@ -192,6 +194,7 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
          "Đã cải chính họ tên theo QĐ số 74/QĐ-UBND ngày 17/4/2000"),
         ("Số 2Ia", "Số 2Ia"),  # no acronym after it
         ("Đã cấp trích\nlục ngày\n11/122026", "Đã cấp trích lục ngày 11/12/2026"),  # a "/" lost
+        ("Đã cấp bản\nSa0 ngày\n6/4/2003", "Đã cấp bản sao ngày 6/4/2003"),  # a 0 for an o
         ("Đã cấp bản sao ngày 1/112014", "Đã cấp bản sao ngày 1/112014"),  # 1/11/2014 or 1/1/2014: kept
         ("Đã cải chính họ tên theo QĐÐ số 9/QĐ-UBND", "Đã cải chính họ tên theo QĐ số 9/QĐ-UBND"),  # Đ read twice
     ],

@@ -151,6 +151,9 @@ SLASH_LOOKALIKES = [
     ("2610/2004", "2004-10-26", "ocr_date_slash_lost"),
     ("ngày 2610/2004", "2004-10-26", "ocr_date_slash_lost"),
     ("15031987", "1987-03-15", "ocr_date_slash_lost"),  # both lost
+    ("SJ12I1972", "1972-12-05", "ocr_letters_in_date"),  # and a 5 read as S
+    ("ngày 06/1 1/2007", "2007-11-06", "ocr_space_in_number"),  # not "1 1/2007": 1 January
+    ("ngày 5-1 1-2007", "2007-11-05", "ocr_space_in_number"),
 ]
 
 
@@ -239,6 +242,8 @@ def test_partial_date_with_unread_digits_is_invalid(raw: str) -> None:
         ("3-II-2024", None, ["2024-02-03", "2024-11-03"]),
         ("1/112014", None, ["2014-01-01", "2014-11-01"]),
         ("ngày Tháng năm 2024", None, None),  # no slot at all: nothing guessed
+        ("ngày 4 tháng lÌ\nnăm 2001", "2001-11-04", None),  # a mark on a look-alike
+        ("23/2023", None, None),  # 2/3/2023 with a "/" lost, or 23/?/2023 with a whole month lost
     ],
 )
 def test_unreadable_slots_of_a_date(raw: str, iso: str | None, candidates: list | None) -> None:

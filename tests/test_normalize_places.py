@@ -312,6 +312,11 @@ LOST_COMMAS = [
     ("P.3 - TX. Kiến Tường - T' Long An", "phường 3, thị xã Kiến Tường, tỉnh Long An"),
     # the words of a facility's name run together
     ("Trung tâm Ytế huyện Thọ Xuân, tỉnh Thanh Hóa", "Trung tâm Y tế huyện Thọ Xuân, tỉnh Thanh Hóa"),
+    # a numbered ward's 1 read as a look-alike, a numbered district's Q as O (unseen Chromium pages)
+    ("Phường ], quận 6, thành phố Hồ Chí Minh", "phường 1, quận 6, thành phố Hồ Chí Minh"),
+    ("P.I,O6, TP.HCM", "phường 1, quận 6, thành phố Hồ Chí Minh"),
+    ("P.l, Ó.6, TP.HCM", "phường 1, quận 6, thành phố Hồ Chí Minh"),
+    ("P2,O.6, TP.HCM", "phường 2, quận 6, thành phố Hồ Chí Minh"),
     # ...or into the unit word after it (unseen Chromium pages)
     ("Trung tâm Y tếhuyện Cư Kuin, tỉnh Đắk Lắk", "Trung tâm Y tế huyện Cư Kuin, tỉnh Đắk Lắk"),
     ("Trạm Y tếxã Lâm Thủy, huyện Lệ Thủy, tỉnh Quảng Bình", "Trạm Y tế xã Lâm Thủy, huyện Lệ Thủy, tỉnh Quảng Bình"),

@@ -144,6 +144,7 @@ def normalize_id_doc_type(raw: str) -> CodeResult:
     s, rules = _prep(raw)
     k = fold(s)
     k = re.sub(r"\bso\b.*$", "", k).strip() or k  # "CMND số 0241..." -> the type only
+    k = re.sub(r"\b(giay|the)(?=cmnd|cccd)", r"\1 ", k)  # "GiấyCMND": the space lost
     for pat, label in _DOC_RULES:
         if re.search(pat, k):
             return CodeResult(label, True, rules=rules)

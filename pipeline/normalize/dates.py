@@ -130,12 +130,12 @@ def _month_ii(text: str, day: int, year: int) -> int:
 # "ngày 7 tháng TT năm 2007", "ngày 6 tháng I] năm 2024": a day or month slot of the words form read as
 # look-alike letters only (an italic 1 as T, I or "]"). The slot can only hold a number: a guess all the same
 _WORDS_FORM_SLOTS = re.compile(
-    r"(?i)\b(ng[aà]y\s+)([0-9TIl|!\]OoDQSsBZzgG]{1,2})(\s+th[aá]ng\s+)([0-9TIl|!\]OoDQSsBZzgG]{1,2})(\s+n[aă]m\s+)(\d{4})\b"
+    r"(?i)\b(ng[aà]y\s+)([0-9TIl|!\]OoDQSsBZzgGÌÍÏ]{1,2})(\s+th[aá]ng\s+)([0-9TIl|!\]OoDQSsBZzgGÌÍÏ]{1,2})(\s+n[aă]m\s+)(\d{4})\b"
 )
 
 
 def _words_form_slots(m: re.Match[str]) -> str:
-    day, month = m[2], m[4]
+    day, month = (strip_diacritics(x) for x in (m[2], m[4]))  # "lÌ": a mark OCR put on a look-alike
     if day.isdigit() and month.isdigit():
         return m[0]
     day = day if day.isdigit() else day.translate(_T_FIX).translate(_DIGIT_FIX)
@@ -200,7 +200,9 @@ _Y = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 # but J are also read for the digit 1, so both readings are tried.
 _SLASH_LOOKS = "IlJ|!i"
 _SLASH_ONLY = "J"
-_DATE_TOKEN = re.compile(rf"(?<![\w/.\-])[0-9/.\-{re.escape(_SLASH_LOOKS)}]{{5,14}}(?![\w/.\-])")
+# digits OCR read as capitals inside a date token ("SJ12I1972": 5/12/1972)
+_DIGIT_LOOKS = {"S": "5", "O": "0", "B": "8"}
+_DATE_TOKEN = re.compile(rf"(?<![\w/.\-])[0-9/.\-{re.escape(_SLASH_LOOKS)}SOB]{{5,14}}(?![\w/.\-])")
 _STRICT_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _STRICT_MY = re.compile(r"(\d{1,2})[/.\-](\d{4})")
 _STRICT_Y = re.compile(r"\d{4}")
@@ -229,7 +231,8 @@ def _strict(tok: str) -> str | None:
 
 def _readings(tok: str) -> set[str]:
     """Every way of reading the slash look-alikes of ``tok`` as "/" or "1"."""
-    opts = [("/",) if c in _SLASH_ONLY else ("/", "1") if c in _SLASH_LOOKS else (c,) for c in tok]
+    opts = [("/",) if c in _SLASH_ONLY else ("/", "1") if c in _SLASH_LOOKS else (_DIGIT_LOOKS.get(c, c),)
+            for c in tok]  # fmt: skip
     out = [""]
     for o in opts:
         out = [a + b for a in out for b in o]
@@ -272,6 +275,8 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
             raise DateError(f"'{tok}' đọc được thành nhiều ngày ({', '.join(sorted(direct))}) / "
                             "ambiguous: several valid dates")  # fmt: skip
         text = next(iter(direct.values()))
+        if re.search(r"(?<!\d)[SOB](?!\d)", tok):
+            return text, "ocr_letters_in_date"  # a slot that is a letter alone ("SJ12"): a guess
         return text, "ocr_date_separator" if _seps(text) > _seps(tok) else "ocr_digits"
     # a "/" read as the digit 1 ("3/211994" for 3/2/1994). A "/" lost altogether is as likely, so those
     # readings compete: "1211/1990" may be 12/1/1990 or 12/11/1990 and is flagged, not guessed.
@@ -287,7 +292,8 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
     if len(found) > 1:
         raise DateError(f"'{tok}' thiếu dấu '/', đọc được thành nhiều ngày ({', '.join(sorted(found))}) / "
                         "a separator is missing and several dates are valid", tuple(sorted(found)))  # fmt: skip
-    if not found:
+    if not found or (not as_one and sum(c.isdigit() for c in base) < 7):
+        # "23/2023": a lost "/" would make single-digit day and month; a whole slot lost is as likely
         return None, None
     return next(iter(found.values())), "ocr_date_one_as_slash" if as_one else "ocr_date_slash_lost"
 
@@ -352,6 +358,11 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
         rules.append(f"{rule}:{m.group(0)}->{fixed}")
         return fixed
 
+    # "06/1 1/2007": a space OCR put inside the month; read across it, "1 1/2007" would be 1 January
+    joined = re.sub(r"(?<=[/.\-])(\d) (\d)(?=[/.\-])", r"\1\2", s)
+    if joined != s:
+        rules.append(f"ocr_space_in_number:{s}->{joined}")
+        s = joined
     roman = _ROMAN_MONTH.sub(_roman_month, s)
     if roman != s:
         rules.append(f"roman_month:{s}->{roman}")

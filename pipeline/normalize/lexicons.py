@@ -161,7 +161,8 @@ def restore_phrases(text: str, rel: str) -> tuple[str, list[str]]:
     for folded, written in _phrases(rel):
         # OCR may also lose the space between two words ("cơtim") or put a speck there ("bản sao. ngày")
         pattern = r"(?<!\w)" + r"[.,]?\s?".join(re.escape(w) for w in folded.split(" ")) + r"(?!\w)"
-        low = fold_chars(text)  # one character per character of text: spans line up
+        # one character per character of text: spans line up; a 0 against a letter is OCR's o ("Sa0")
+        low = re.sub(r"(?<=[a-z])0|0(?=[a-z])", "o", fold_chars(text))
         for m in reversed(list(re.finditer(pattern, low))):
             span = text[m.start() : m.end()]
             want = _respell(span, written)

@@ -287,8 +287,13 @@ _ABBR_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         # numbered wards and districts written without a dot: "P5", "Q1", "P 12"
         (r"(?<![\w.])P\s?(?=\d{1,2}\b)", "phường "),
         (r"(?<![\w.])Q\s?(?=\d{1,2}\b)", "quận "),
+        # "O6", "O.6", "Ó.6": the Q of a numbered district read as O (only districts are numbered so)
+        (r"(?<![\w.])[OÓÒ]\.?\s?(?=\d{1,2}\b)", "quận "),
     )
 )
+# a numbered ward or district whose 1 OCR read as a look-alike ("Phường ]", "P.I", "phường Ì")
+_NUMBER_LOOKALIKE = re.compile(r"(?i)(?<!\w)(phường|quận)\s+(?=[0-9IlÌÏ|\]!]{0,1}[IlÌÏ|\]!])([0-9IlÌÏ|\]!]{1,2})(?=$|[\s,;\-–—])")
+_ONE_LOOKALIKES = str.maketrans(dict.fromkeys("IlÌÏ|]!", "1"))
 _ONE_LETTER = {"x": "xã", "h": "huyện", "t": "tỉnh", "q": "quận", "p": "phường"}
 # "T:" is OCR's reading of "T." often enough to accept it
 _ONE_LETTER_RE = re.compile(r"(?<![\w.])([XxHhTtQqPp])[.:]\s*(?=[\wĐđ])")
@@ -366,6 +371,7 @@ def expand_abbreviations(s: str) -> tuple[str, bool]:
         out = pat.sub(rep, out)
     out = _ONE_LETTER_RE.sub(lambda m: _ONE_LETTER[m.group(1).lower()] + " ", out)
     out = _ONE_LETTER_NO_DOT.sub(_no_dot, out)
+    out = _NUMBER_LOOKALIKE.sub(lambda m: f"{m[1]} {m[2].translate(_ONE_LOOKALIKES)}", out)
     out = collapse_ws(out)
     return out, out != collapse_ws(s)
 
