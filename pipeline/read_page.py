@@ -479,7 +479,8 @@ _OFFICE_UNIT = re.compile(
 )
 # a bare number, OCR's look-alikes of 1 and 0 included ("- l5 -" is page 15; the normalizer maps them)
 # ("- 92 -" at 150 dpi comes back as "92:": the dashes may read as colons or commas; "-9]-": a serif 1)
-_BARE_PAGE_NO = re.compile(r"^[\s\-–—.:,]*((?=[IlO|\]]*\d)[\dIlO|\]]{1,4})[\s\-–—.:,]*$")
+# "III": page 111 with every 1 read as I (Arabic numbers in a register; a lone I may be a speck)
+_BARE_PAGE_NO = re.compile(r"^[\s\-–—.:,]*((?=[IlO|\]]*\d)[\dIlO|\]]{1,4}|[Il|]{2,4})[\s\-–—.:,]*$")
 # "rang 40", "Tr. 40": a short word and a number alone on a line at the foot (the label misread)
 _FOOT_PAGE_NO = re.compile(r"^[\s\-–—.]*[a-z]{2,6}\.?\s*(\d{1,4})[\s\-–—.]*$")
 

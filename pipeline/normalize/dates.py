@@ -230,7 +230,7 @@ def _strict(tok: str) -> str | None:
 
 
 def _readings(tok: str) -> set[str]:
-    """Every way of reading the slash look-alikes of ``tok`` as "/" or "1"."""
+    """Every way of reading the slash look-alikes of ``tok`` as "/" or "1" (its S, O and B as digits)."""
     opts = [("/",) if c in _SLASH_ONLY else ("/", "1") if c in _SLASH_LOOKS else (_DIGIT_LOOKS.get(c, c),)
             for c in tok]  # fmt: skip
     out = [""]
