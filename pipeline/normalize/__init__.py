@@ -145,6 +145,8 @@ def _spelled_as_listed(field_type: str, raw: str, n: Normalized) -> bool:
     if field_type == "cause":
         return lexicons.is_listed_phrase(read, "causes_of_death.csv")
     return read == n.value.casefold() or read in codes.id_doc_spellings(n.value)
+
+
 _GENERIC_FACILITIES = frozenset({"Trạm Y tế", "Trung tâm Y tế", "Bệnh viện Đa khoa", "Nhà hộ sinh"})
 
 
@@ -201,6 +203,7 @@ _REMARK_DATE = re.compile(r"(?<![\w/])(\d{1,2})([/Il|!])(\d{1,2})([/Il|!])((?:1[
 
 
 def _remark_dates(text: str) -> tuple[str, list[str]]:
+    """Dates and document numbers inside a remark whose "/" OCR read as a letter or lost."""
     rules: list[str] = []
 
     def fix(m: re.Match[str]) -> str:
@@ -218,14 +221,14 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
         rules.append(f"ocr_date_slash_lost:{m[0]}->{new}")
         return new
 
-    text = _REMARK_LOST_SLASH.sub(lost, text)
-
     def doc_no(m: re.Match[str]) -> str:
         new = f"{m[1]}/{m[3]}"
         rules.append(f"ocr_doc_no_separator:{m[0]}->{new}")
         return new
 
-    return _REMARK_DOC_NO.sub(doc_no, _REMARK_DATE.sub(fix, text)), rules
+    text = _REMARK_DATE.sub(fix, text)
+    text = _REMARK_LOST_SLASH.sub(lost, text)
+    return _REMARK_DOC_NO.sub(doc_no, text), rules
 
 
 # a date in a remark with one "/" lost ("ngày 11/122026", "2610/2004")
