@@ -468,7 +468,7 @@ def _ward_code(f: FieldValue) -> str | None:
 _PAGE_LABELS = {
     "book_no": re.compile(r"\bquyen\s*so\b\s*:?"),
     # a number-like token must follow: "Sóc Trăng" folds to "soc trang" too ("II" is OCR's "11")
-    "page_no": re.compile(r"\btrang\s*(?:so)?\b\s*:?(?=\s*[-–—.]?\s*[0-9ilo|]{1,4}\b)"),
+    "page_no": re.compile(r"\btrang\s*(?:so)?\b\s*:?(?=\s*[-–—.]?\s*[0-9ilo|\]]{0,3}[0-9ilo|\]s]\b)"),
 }
 _OFFICE = re.compile(r"\b(?:ubnd|uy\s*ban\s*nhan\s*dan)\b")
 # The office line when its "UBND" / "Ủy ban nhân dân" is unreadable (a stamp, noise): the commune- or
@@ -480,7 +480,8 @@ _OFFICE_UNIT = re.compile(
 # a bare number, OCR's look-alikes of 1 and 0 included ("- l5 -" is page 15; the normalizer maps them)
 # ("- 92 -" at 150 dpi comes back as "92:": the dashes may read as colons or commas; "-9]-": a serif 1)
 # "III": page 111 with every 1 read as I (Arabic numbers in a register; a lone I may be a speck)
-_BARE_PAGE_NO = re.compile(r"^[\s\-–—.:,]*((?=[IlO|\]]*\d)[\dIlO|\]]{1,4}|[Il|]{2,4})[\s\-–—.:,]*$")
+# (matched on folded text: "9Ị" is 91, a mark on a look-alike is OCR's)
+_BARE_PAGE_NO = re.compile(r"^[\s\-–—.:,]*((?=[ilo|\]]*\d)[\dilo|\]]{1,4}|[il|]{2,4})[\s\-–—.:,]*$")
 # "rang 40", "Tr. 40": a short word and a number alone on a line at the foot (the label misread)
 _FOOT_PAGE_NO = re.compile(r"^[\s\-–—.]*[a-z]{2,6}\.?\s*(\d{1,4})[\s\-–—.]*$")
 
@@ -514,7 +515,7 @@ def _find_page_field(field_type: str, above: list[OcrLine], below: list[OcrLine]
                 return CellPart("UBND " + ln.text[m.start():].strip(), ln.confidence, ln.bbox)
     if field_type == "page_no":  # a bare number at the foot ("- 12 -")
         for ln in reversed(lines):
-            if m := _BARE_PAGE_NO.match(ln.text):
+            if m := _BARE_PAGE_NO.match(fold(ln.text)):
                 return line_part(ln, m.start(1), m.end(1))
         for ln in reversed(below):
             if m := _FOOT_PAGE_NO.match(fold(ln.text)):

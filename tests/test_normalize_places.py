@@ -314,7 +314,8 @@ LOST_COMMAS = [
     ("Trung tâm Ytế huyện Thọ Xuân, tỉnh Thanh Hóa", "Trung tâm Y tế huyện Thọ Xuân, tỉnh Thanh Hóa"),
     # a numbered ward's 1 read as a look-alike, a numbered district's Q as O (unseen Chromium pages)
     ("Phường ], quận 6, thành phố Hồ Chí Minh", "phường 1, quận 6, thành phố Hồ Chí Minh"),
-    ("P.I,O6, TP.HCM", "phường 1, quận 6, thành phố Hồ Chí Minh"),
+    ("P.l,O6, TP.HCM", "phường 1, quận 6, thành phố Hồ Chí Minh"),
+    ("Phường I, thành phố Vị Thanh, tỉnh Hậu Giang", "phường I, thành phố Vị Thanh, tỉnh Hậu Giang"),  # Roman: real
     ("P.l, Ó.6, TP.HCM", "phường 1, quận 6, thành phố Hồ Chí Minh"),
     ("P2,O.6, TP.HCM", "phường 2, quận 6, thành phố Hồ Chí Minh"),
     # ...or into the unit word after it (unseen Chromium pages)

@@ -99,6 +99,8 @@ def _line(text: str, conf: float = 0.95) -> OcrLine:
         ("page_no", [], ["-l5-"], "l5"),  # l for 1: the normalizer makes it 15 (not "5")
         ("page_no", [], ["-9]-"], "9]"),  # a serif 1 read as a bracket: the normalizer makes it 91
         ("page_no", [], ["III"], "III"),  # 111 (the normalizer: Arabic numbers in a register)
+        ("page_no", [], ["9Ị"], "9Ị"),  # unseen Chromium pages: a mark on a look-alike 1 (the normalizer: 91)
+        ("page_no", [], ["Trang 1Š"], "1Š"),  # ... on a look-alike 5 (15)
         ("page_no", [], ["I"], ""),  # a lone I may be a speck
         ("book_no", ["Quyển số: 01/2013"], [], "01/2013"),
     ],

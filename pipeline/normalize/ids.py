@@ -48,7 +48,8 @@ _ONES = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
 def entry_no(raw: str) -> tuple[str | None, list[str]]:
     """``Số 12`` -> ``12``; leading zeros kept."""
     s, rules = clean_text(raw)
-    s = _strip_label(s)
+    # a number has no marks: one on a look-alike letter is OCR's ("1Š" is 15, "9Ị" is 91)
+    s = strip_diacritics(_strip_label(s))
     s, fixed = _fix_digits(s)
     if fixed:
         rules.append("ocr_digits")

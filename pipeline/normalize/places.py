@@ -291,9 +291,10 @@ _ABBR_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<![\w.])[OÓÒ]\.?\s?(?=\d{1,2}\b)", "quận "),
     )
 )
-# a numbered ward or district whose 1 OCR read as a look-alike ("Phường ]", "P.I", "phường Ì")
-_NUMBER_LOOKALIKE = re.compile(r"(?i)(?<!\w)(phường|quận)\s+(?=[0-9IlÌÏ|\]!]{0,1}[IlÌÏ|\]!])([0-9IlÌÏ|\]!]{1,2})(?=$|[\s,;\-–—])")
-_ONE_LOOKALIKES = str.maketrans(dict.fromkeys("IlÌÏ|]!", "1"))
+# a numbered ward or district whose 1 OCR read as a look-alike ("Phường ]", "P.l", "phường Ì"); not a
+# plain I: Vị Thanh's wards are Phường I, III, IV, V and VII
+_NUMBER_LOOKALIKE = re.compile(r"(?<!\w)([Pp]hường|[Qq]uận)\s+(?=[0-9lÌÏ|\]!]?[lÌÏ|\]!])([0-9lÌÏ|\]!]{1,2})(?=$|[\s,;\-–—])")
+_ONE_LOOKALIKES = str.maketrans(dict.fromkeys("lÌÏ|]!", "1"))
 _ONE_LETTER = {"x": "xã", "h": "huyện", "t": "tỉnh", "q": "quận", "p": "phường"}
 # "T:" is OCR's reading of "T." often enough to accept it
 _ONE_LETTER_RE = re.compile(r"(?<![\w.])([XxHhTtQqPp])[.:]\s*(?=[\wĐđ])")
