@@ -245,6 +245,30 @@ def test_two_level_header_spans_group_and_title_bands(number_row: bool) -> None:
     assert has_ink(clean, cell_box(t, m.header_rows, 2)) and not has_ink(clean, cell_box(t, m.header_rows + 2, 2))
 
 
+def test_a_short_first_entry_row_is_no_column_number_row() -> None:
+    """Sample seed 139: a first entry of two lines under entries of three and four is shorter than 0.6 of
+    the median entry, but no thinner than the shortest: an entry, not a "(1) (2) ..." row."""
+    W, lw = 2000, 4
+    ys = [200, 390, 536, 792, 993, 1249, 1505, 1706, 1852, 2107]  # the rows of that page, titles first
+    img = np.full((2300, W), 255, np.uint8)
+    xs = [100 + 300 * k for k in range(7)]
+    for y in ys:
+        img[y - lw // 2 : y + lw - lw // 2, xs[0] : xs[-1] + 1] = 0
+    for x in xs:
+        img[ys[0] : ys[-1] + 1, x - lw // 2 : x + lw - lw // 2] = 0
+    t = find_table(img)
+    assert t is not None and t.header_rows == 1 and t.n_bands == 9
+    thin = ys[:2] + [y + 90 for y in ys[2:]]  # a real number row: 46 px under the titles, rows kept
+    thin[2] = ys[1] + 46
+    img = np.full((2400, W), 255, np.uint8)
+    for y in thin:
+        img[y - lw // 2 : y + lw - lw // 2, xs[0] : xs[-1] + 1] = 0
+    for x in xs:
+        img[thin[0] : thin[-1] + 1, x - lw // 2 : x + lw - lw // 2] = 0
+    t = find_table(img)
+    assert t is not None and t.header_rows == 2
+
+
 def test_underline_in_header_is_no_group_rule() -> None:
     """A partial rule in the header band with every column rule crossing it (an underline under a few
     titles, a stamp's edge) splits no band: the header stays one band."""
