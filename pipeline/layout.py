@@ -237,10 +237,7 @@ def _set_header(table: Table, grouped: list[bool] | None) -> None:
     # thinner than every entry row, not only than most: a short first entry (two lines of text under rows
     # of four) is no number row (sample seed 139 lost its first entry so). Number rows measured on 23
     # Chromium seeds: at most 0.41 of the shortest entry row
-    numbered = (
-        len(hs) >= tb + 3 and hs[tb] < 0.6 * np.median(hs[tb + 1 :]) and hs[tb] < head_h
-        and hs[tb] < NUMBER_ROW_MAX_SHARE * hs[tb + 1 :].min()
-    )  # fmt: skip
+    numbered = len(hs) >= tb + 3 and hs[tb] < NUMBER_ROW_MAX_SHARE * hs[tb + 1 :].min() and hs[tb] < head_h
     table.header_rows = tb + int(numbered)
 
 

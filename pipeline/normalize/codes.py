@@ -118,7 +118,7 @@ ID_DOC_TYPES = (
     "Giấy chứng minh quân đội nhân dân", "Giấy chứng minh sĩ quan quân đội",
     "Giấy chứng minh công an nhân dân", "Giấy tờ khác",
 )  # fmt: skip
-# how a document type is written short in a register (folded to lower case)
+# how a document type is written short in a register (lower case, as compared)
 _ID_DOC_SHORT = {"Giấy CMND": ("cmnd",), "Thẻ căn cước công dân": ("cccd", "thẻ cccd")}
 
 

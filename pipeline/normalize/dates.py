@@ -138,11 +138,11 @@ def _words_form_slots(m: re.Match[str]) -> str:
     day, month = (strip_diacritics(x) for x in (m[2], m[4]))  # "lÌ": a mark OCR put on a look-alike
     if day.isdigit() and month.isdigit():
         return m[0]
-    day = day if day.isdigit() else day.translate(_T_FIX).translate(_DIGIT_FIX)
+    day = day if day.isdigit() else _slot_digits(day)
     if month == "II":
         month = str(_month_ii(m[0], int(day), int(m[6]))) if day.isdigit() else month
     elif not month.isdigit():
-        month = month.translate(_T_FIX).translate(_DIGIT_FIX)
+        month = _slot_digits(month)
     return f"{m[1]}{day}{m[3]}{month}{m[5]}{m[6]}"
 
 
@@ -157,13 +157,18 @@ _LETTERS_IN_DATE = re.compile(
 _T_FIX = str.maketrans({"T": "1"})  # only inside a date's day or month slot (elsewhere "T" may be tháng)
 
 
+def _slot_digits(slot: str) -> str:
+    """A day or month slot read as look-alike letters, as the digits they stand for ("TI" -> "11")."""
+    return slot.translate(_T_FIX).translate(_DIGIT_FIX)
+
+
 def _letters_in_date(m: re.Match[str]) -> str:
     slots = m[1] + m[3]
     # a slot with a digit is _fix_digits' ("O5"); only with a letter Roman numerals do not use: "1-II-1995"
     # may be February written in Roman
     if all(any(c.isdigit() for c in x) for x in (m[1], m[3])) or re.fullmatch(r"[\dI]*", slots):
         return m[0]
-    day, month = (x.translate(_T_FIX).translate(_DIGIT_FIX) for x in (m[1], m[3]))
+    day, month = (_slot_digits(x) for x in (m[1], m[3]))
     return f"{day}{m[2]}{month}{m[2]}{m[4]}"
 
 

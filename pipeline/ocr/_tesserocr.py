@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import replace
 
 import numpy as np
 
@@ -17,6 +16,7 @@ from pipeline.ocr.engine import (
     clip_rect,
     has_alnum,
     make_line,
+    map_boxes,
     ocr_scale,
     osd_downscale,
     resize_for_ocr,
@@ -26,10 +26,6 @@ from pipeline.ocr.engine import (
     valid_digits,
 )
 from pipeline.ocr.slant import deslant
-
-
-def _moved(b: BBox, dx: int, dy: int) -> BBox:
-    return BBox(b.x + dx, b.y + dy, b.w, b.h)
 
 
 class TesserocrEngine:
@@ -90,11 +86,8 @@ class TesserocrEngine:
             self._crops = TesserocrEngine(self._lang, self._tessdata)
         self._crops.set_page(img, scale=self._scale)
         h, w = img.shape[:2]
-        return [
-            replace(ln, bbox=_moved(ln.bbox, r.x - pad, r.y),
-                    words=tuple((a, z, c, _moved(b, r.x - pad, r.y)) for a, z, c, b in ln.words))
-            for ln in self._crops.read(BBox(0, 0, w, h), mode)
-        ]  # fmt: skip
+        dx, dy = r.x - pad, r.y
+        return [map_boxes(ln, lambda b: BBox(b.x + dx, b.y + dy, b.w, b.h)) for ln in self._crops.read(BBox(0, 0, w, h), mode)]
 
     def _read(self, r: BBox, mode: ReadMode) -> list[OcrLine]:
         from tesserocr import PSM

@@ -10,6 +10,7 @@ import os
 import re
 import threading
 import unicodedata
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Literal, Protocol
 
@@ -110,12 +111,17 @@ def scale_box(b: BBox, s: float) -> BBox:
 def unscale_line(ln: OcrLine, s: float) -> OcrLine:
     if s == 1.0:
         return ln
-    return replace(ln, bbox=_unscale(ln.bbox, s), words=tuple((a, z, c, _unscale(b, s)) for a, z, c, b in ln.words))
+
+    def unscale(b: BBox) -> BBox:
+        x0, y0 = round(b.x / s), round(b.y / s)
+        return BBox(x0, y0, round((b.x + b.w) / s) - x0, round((b.y + b.h) / s) - y0)
+
+    return map_boxes(ln, unscale)
 
 
-def _unscale(b: BBox, s: float) -> BBox:
-    x0, y0 = round(b.x / s), round(b.y / s)
-    return BBox(x0, y0, round((b.x + b.w) / s) - x0, round((b.y + b.h) / s) - y0)
+def map_boxes(ln: OcrLine, f: Callable[[BBox], BBox]) -> OcrLine:
+    """``ln`` with its box and its words' boxes mapped by ``f`` (to page coordinates)."""
+    return replace(ln, bbox=f(ln.bbox), words=tuple((a, z, c, f(b)) for a, z, c, b in ln.words))
 
 
 def resize_for_ocr(gray: np.ndarray, s: float) -> np.ndarray:
