@@ -89,7 +89,8 @@ _PERSON_LABELS: list[tuple[str, str]] = [
     ("ethnicity", r"\bdan\s*toc\s*:?|(?<!\w)\S?an\s*toc\s*:"),
     ("nationality", r"\bquoc\s*tich\s*:?|(?<!\w)\S?uoc\s*tich\s*:"),
     # "Mới cư trú:", "Cte trú:", "Nới ct£ trú:": a misread "Nơi" or "cư"; the misread word stays with the label
-    ("residence", r"\b(?:noi\s+cu\s+tru|tru\s+tai|thuong\s+tru|noi\s+o)\s*:?|(?:\b[mh][o0]i\s+)?\bcu\s+tru\s*:?"
+    # "Trí tại:" for "Trú tại:", with its colon
+    ("residence", r"\b(?:noi\s+cu\s+tru|tru\s+tai|thuong\s+tru|noi\s+o)\s*:?|\btr\S\s+tai\s*:|(?:\b[mh][o0]i\s+)?\bcu\s+tru\s*:?"
                   r"|(?:\b[nmh][o0]i\s+)?\bc\S{1,2}\s+tru\s*:|(?<!\w)\S?u\s+tru\s*:"),
 ]
 # A date's separator: "/", "." or "-", the fraction slash Tesseract reads for an italic "/" (and other
@@ -223,7 +224,9 @@ def split_time_then_date(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str,
 def split_death_notice(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
     number, date, issuer = (f.key for f in specs)
     so = re.search(r"^\s*so\b\s*:?", cell.folded)
-    d = _DATE_RE.search(cell.folded)
+    # no date of digits found: "ngày" and the token after it, however misread ("ngày 2I.10.2003"), are the
+    # date, so that the issuer is not read as part of the number
+    d = _DATE_RE.search(cell.folded) or re.search(r"\bngay\s*:?\s*\S*\d\S*", cell.folded)
     num_start = so.end() if so else 0
     if not d:
         return {number: cell.part(num_start, len(cell.text)), date: CellPart("", 0.0, None),

@@ -60,6 +60,10 @@ def test_person_block_labels_survive_ocr_diacritic_errors() -> None:
     assert parts["chaNgaySinh"].raw == "05/04/1960"
     assert parts["chaDanToc"].raw == "Tày" and parts["chaQuocTich"].raw == "Việt Nam"
     assert parts["chaNoiCuTru"].raw == "Phường 4, Quận 5, TP.HCM"
+    # an unseen Chromium page: "Trú" read "Trí", the colon kept
+    parts = split_cell(col, _lines("LÊ THỊ AN", "Quốc tịch: Việt", "Nam", "Trí tại: Phường Hội Thương,", "thành phố Pleiku"))
+    assert parts["chaQuocTich"].raw == "Việt\nNam"
+    assert parts["chaNoiCuTru"].raw == "Phường Hội Thương,\nthành phố Pleiku"
 
 
 def test_unknown_parent_gives_empty_fields() -> None:
@@ -125,6 +129,9 @@ OCR_CELLS = [
     ("id_document", ["Thẻ CCCD 034 053 202", "475"], ["Thẻ CCCD", "034 053 202\n475"]),
     ("id_document", ["CCCD 034053202475", "12/05/2015"], ["CCCD", "034053202475"]),  # a date follows
     ("id_document", ["CMND 024187000", "123 456"], ["CMND", "024187000"]),  # too long to be one number
+    # a misread date ("2I" for 21) is still the date: the issuer is not read into the number
+    ("death_notice", ["Số211/GBT", "ngày 2I.10.2003", "UBND An Lạc, Sơn", "Động, Bắc Giang"],
+     ["Số211/GBT", "ngày 2I.10.2003", "UBND An Lạc, Sơn\nĐộng, Bắc Giang"]),
 ]
 
 

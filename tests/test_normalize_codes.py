@@ -35,6 +35,7 @@ CASES = [
     ("book_no", "01/2008", "01/2008"),
     ("page_no", "Trang 12", "12"), ("page_no", "- 12 -", "12"), ("page_no", "12", "12"),
     ("page_no", "1Š", "15"), ("page_no", "9Ị", "91"),  # a mark OCR put on a look-alike digit
+    ("page_no", "8L", "81"), ("page_no", "Trang L5", "15"),  # a serif 1 read as L beside a digit
     ("doc_no", "Số 12/GBT", "12/GBT"), ("doc_no", "12/2010", "12/2010"), ("doc_no", "Số: 12 / GBT", "12/GBT"),
     ("doc_no", "267IGBT", "267/GBT"), ("doc_no", "Số 235JGBT", "235/GBT"), ("doc_no", "30IQĐ-UBND", "30/QĐ-UBND"),
     ("id_number", "024187000123", "024187000123"), ("id_number", "024 187 000 123", "024187000123"),

@@ -236,6 +236,21 @@ def test_load_writes_records_with_lineage(store: Store) -> None:
         assert (page.status, page.pipeline_version, page.width, page.skew) == ("processed", V1, 2480, 0.4)
 
 
+def test_boxes_measured_with_numpy_load_as_integers(store: Store) -> None:
+    # a page number's box came from numpy image measurements (np.int64); SQLite's driver binds such a
+    # value as an 8-byte blob, which the JSON export then could not write
+    import numpy as np
+
+    res = page_result(rows=1)
+    res.page_fields["trangSo"] = replace(res.page_fields["trangSo"], bbox=BBox(*map(np.int64, (5, 3200, 40, 20))))
+    res.entries[0] = replace(res.entries[0], bbox=BBox(*map(np.int64, (0, 100, 2000, 90))))
+    store.load_page(store.start_run({}), res)
+    with store.engine.connect() as c:
+        rows = c.execute(text("select bbox_x, bbox_y, bbox_w, bbox_h from field_value where key = 'trangSo' "
+                              "union all select bbox_x, bbox_y, bbox_w, bbox_h from record")).all()  # fmt: skip
+    assert rows and all(type(v) is int for r in rows for v in r), rows
+
+
 def test_reload_same_result_changes_nothing(store: Store) -> None:
     run = store.start_run({})
     res = page_result()

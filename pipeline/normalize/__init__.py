@@ -153,7 +153,9 @@ _GENERIC_FACILITIES = frozenset({"Trạm Y tế", "Trung tâm Y tế", "Bệnh v
 def _verified_chain(res: Any) -> bool:
     roles = [p["role"] for p in res.parts]
     return (
-        res.resolved and not res.fuzzy and not res.ambiguous and not res.unresolved
+        res.resolved and not res.ambiguous and not res.unresolved
+        # look-alike letters only ("la Nan" for Ia Nan): no sibling differs from another so (a test checks)
+        and all(f["distance"] == 0 for f in res.fuzzy)
         and (res.facility is None or res.facility in _GENERIC_FACILITIES)
         and roles == ["ward", "district", "province"]
     )  # fmt: skip

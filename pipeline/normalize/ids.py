@@ -50,8 +50,10 @@ def entry_no(raw: str) -> tuple[str | None, list[str]]:
     s, rules = clean_text(raw)
     # a number has no marks: one on a look-alike letter is OCR's ("1Š" is 15, "9Ị" is 91)
     s = strip_diacritics(_strip_label(s))
+    # a serif 1 read as L beside a digit ("8L" is 81 at a page's foot)
+    s, serif = re.subn(r"(?<=\d)L|L(?=\d)", "1", s)
     s, fixed = _fix_digits(s)
-    if fixed:
+    if fixed or serif:
         rules.append("ocr_digits")
     if not re.search(r"\d", s) and re.fullmatch(r"[\s\-–—.]*[IlO|o]{1,4}[\s\-–—.]*", s):
         # numbers here are Arabic (field contract): "II" is OCR's reading of "11"

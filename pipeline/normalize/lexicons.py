@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import csv
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
@@ -30,6 +30,9 @@ class SlotLexicon:
 
     by_tone: dict[str, tuple[str, float]]
     by_fold: dict[str, tuple[tuple[str, float], ...]]
+    # tone_key -> each spelling with its own weight, where the lists write the tone in two places
+    # (THÙY / THUỲ, HÒA / HOÀ): which one a clerk wrote is a habit, not something OCR can restore
+    placements: dict[str, tuple[tuple[str, float], ...]] = field(default_factory=dict)
 
     def weight(self, word: str) -> float:
         hit = self.by_tone.get(tone_key(word))
@@ -38,19 +41,24 @@ class SlotLexicon:
 
 def _slot(entries: list[tuple[str, float]]) -> SlotLexicon:
     by_tone: dict[str, tuple[str, float]] = {}
+    spellings: dict[str, dict[str, float]] = {}
     for word, w in entries:
         w0 = word.upper()
         k = tone_key(w0)
+        own = spellings.setdefault(k, {})
+        own[w0] = own.get(w0, 0.0) + w
         if k in by_tone:
             best, tot = by_tone[k]
-            # keep the spelling with the larger own weight as the display form
             by_tone[k] = (best, tot + w)
         else:
             by_tone[k] = (w0, w)
+    # the display form is the spelling with the larger own weight
+    by_tone = {k: (max(spellings[k].items(), key=lambda kv: kv[1])[0], tot) for k, (_, tot) in by_tone.items()}
     by_fold: dict[str, list[tuple[str, float]]] = {}
     for _k, (word, w) in by_tone.items():
         by_fold.setdefault(fold(word), []).append((word, w))
-    return SlotLexicon(by_tone, {k: tuple(v) for k, v in by_fold.items()})
+    placements = {k: tuple(v.items()) for k, v in spellings.items() if len(v) > 1}
+    return SlotLexicon(by_tone, {k: tuple(v) for k, v in by_fold.items()}, placements)
 
 
 # Relative weight of a syllable known only from the public given-name list (name_syllables.csv):

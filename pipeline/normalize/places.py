@@ -115,6 +115,12 @@ def _edit_budget(key: str) -> float:
     return 1.0 if len(key.replace(" ", "")) >= 5 else _fuzzy_budget(key)
 
 
+def _province_budget(key: str) -> float:
+    """Provinces under a written province word: the list is closed and complete, so one real edit is
+    taken from four letters on ("Hà Nộ", its last letter lost at the cell's edge; Hà Nam is two away)."""
+    return 1.0 if len(key.replace(" ", "")) >= 4 else _fuzzy_budget(key)
+
+
 def fuzzy_factor(distance: float) -> float:
     """Confidence kept by a fuzzy gazetteer repair: look-alike classes and diacritics only, or one more
     look-alike letter (a reviewer should see those)."""
@@ -174,6 +180,27 @@ class _Level:
             self._kids = kids
         return self._kids
 
+    def near(
+        self, name: str, parent: str = "", province: str = "", budget: Callable[[str], float] = _fuzzy_budget
+    ) -> dict[float, list[Unit]]:
+        """Units by OCR distance from ``name``, within ``budget`` and, when that allows a real edit, one
+        edit further (the margin ``fuzzy`` checks)."""
+        key, cased = ocr_key(name), _cased(name)
+        allowed = budget(key)
+        if allowed < 0:
+            return {}
+        kids = self._children().get(f"p:{parent}" if parent or not province else f"v:{province}", [])
+        best: dict[float, list[Unit]] = {}
+        reach = allowed + 1 if allowed >= 1 else allowed
+        cutoff = int(2 * reach)  # every edit costs at least 0.5
+        for k, kc, u in kids:
+            if Levenshtein.distance(key, k, score_cutoff=cutoff) > cutoff:
+                continue
+            d = ocr_distance(key, k, cased, kc)
+            if d <= reach:
+                best.setdefault(d, []).append(u)
+        return best
+
     def fuzzy(
         self, name: str, parent: str = "", province: str = "", budget: Callable[[str], float] = _fuzzy_budget
     ) -> tuple[list[Unit], float]:
@@ -183,21 +210,8 @@ class _Level:
         Only a unique best name is returned (same-named duplicates inside one parent count as one);
         ([], -1) when nothing is close enough or two names are equally close.
         """
-        key, cased = ocr_key(name), _cased(name)
-        allowed = budget(key)
-        if allowed < 0:
-            return [], -1
-        kids = self._children().get(f"p:{parent}" if parent or not province else f"v:{province}", [])
-        best: dict[float, list[Unit]] = {}
-        # a real edit is checked against the names one edit further (the margin below)
-        reach = allowed + 1 if allowed >= 1 else allowed
-        cutoff = int(2 * reach)  # every edit costs at least 0.5
-        for k, kc, u in kids:
-            if Levenshtein.distance(key, k, score_cutoff=cutoff) > cutoff:
-                continue
-            d = ocr_distance(key, k, cased, kc)
-            if d <= reach:
-                best.setdefault(d, []).append(u)
+        allowed = budget(ocr_key(name))
+        best = self.near(name, parent, province, budget)
         if not best or min(best) > allowed:
             return [], -1
         d = min(best)
@@ -295,6 +309,9 @@ _ABBR_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # plain I: Vị Thanh's wards are Phường I, III, IV, V and VII
 _NUMBER_LOOKALIKE = re.compile(r"(?<!\w)([Pp]hường|[Qq]uận)\s+(?=[0-9lÌÏ|\]!]?[lÌÏ|\]!])([0-9lÌÏ|\]!]{1,2})(?=$|[\s,;\-–—])")
 _ONE_LOOKALIKES = str.maketrans(dict.fromkeys("lÌÏ|]!", "1"))
+# a numbered ward's number in the other numeral system, tried when the one written is not in the district
+_ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+_NUMERAL_TWIN = {**{r: str(k) for k, r in enumerate(_ROMAN, 1)}, **{str(k): r for k, r in enumerate(_ROMAN, 1)}}
 _ONE_LETTER = {"x": "xã", "h": "huyện", "t": "tỉnh", "q": "quận", "p": "phường"}
 # "T:" is OCR's reading of "T." often enough to accept it
 _ONE_LETTER_RE = re.compile(r"(?<![\w.])([XxHhTtQqPp])[.:]\s*(?=[\wĐđ])")
@@ -513,6 +530,28 @@ def _fuzzy(
     return hits
 
 
+def _district_of_ward(part: Part, ward_part: Part, g: Gazetteer, prov: Unit) -> list[Unit]:
+    """A district word one edit from two districts of the province ("Mường Chè": Mường Chà, Mường Nhé),
+    settled by the commune written before it, found exactly in one of them only."""
+    allowed = _edit_budget(ocr_key(part.name))
+    near = g.l_dist.near(part.name, province=prov.code, budget=_edit_budget)
+    near_units = [u for d, us in near.items() if d <= allowed for u in us]
+    ward = split_part(ward_part.written)
+    fits = [u for u in near_units if u.kind == part.kind and g.l_ward.find(ward.name, u.code)[1] == "exact"]
+    if len(fits) != 1:
+        return []
+    part.fuzzy = ocr_distance(ocr_key(part.name), ocr_key(fits[0].name), _cased(part.name), _cased(fits[0].name))
+    return fits
+
+
+def _named_like_a_village(part: Part, level: _Level, parent: str) -> bool:
+    """A bare part that starts with a village word ("Buôn", "Bản", "Làng") but is, spelled exactly, a
+    unit of the resolved parent: the unit ("Buôn Choah" under Krông Nô is a commune, not a hamlet)."""
+    if part.role != "subunit" or part.kind is not None:
+        return False
+    return level.find(part.name, parent)[1] == "exact"
+
+
 def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -> tuple[int, bool]:
     """Resolve right to left against the legacy list; returns (parts resolved, ambiguous)."""
     i = len(parts) - 1
@@ -530,7 +569,7 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
                 parts[i].use_alt()
         # only under a written province word: a bare last part may be a district or town one edit away
         if not hits and parts[i].historical is None and parts[i].kind is not None:
-            hits = _fuzzy(parts[i], g.l_prov, PROVINCE_KINDS, budget=_edit_budget)
+            hits = _fuzzy(parts[i], g.l_prov, PROVINCE_KINDS, budget=_province_budget)
         if len(hits) == 1:
             prov = hits[0]
             parts[i].role, parts[i].unit = "province", prov
@@ -542,6 +581,8 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
             i -= 1
     provs = [prov.code] if prov else hist_successors
     # district
+    if i >= 0 and prov is not None and _named_like_a_village(parts[i], g.l_dist, prov.code):
+        parts[i].role = "unknown"  # "Buôn Ma Thuột, Đắk Lắk": a city named like a village
     if i >= 0 and _may_be(parts[i], DISTRICT_KINDS) and parts[i].role == "unknown":
         cands: list[Unit] = []
         for pc in provs or ["*"]:
@@ -558,6 +599,8 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
             # district was not written, one edit from a district's name
             budget = _edit_budget if parts[i].kind is not None else _fuzzy_budget
             cands = _fuzzy(parts[i], g.l_dist, DISTRICT_KINDS, province=prov.code, budget=budget)
+        if not cands and prov is not None and parts[i].kind is not None and i > 0:
+            cands = _district_of_ward(parts[i], parts[i - 1], g, prov)
         if len(cands) == 1 or (
             cands and parts[i].kind is None and provs and len({c.code for c in cands}) == 1
         ):
@@ -579,11 +622,13 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
             # 2025): leave it unresolved and still look for the ward inside the province
             i -= 1
     # ward
+    if i >= 0 and dist is not None and _named_like_a_village(parts[i], g.l_ward, dist.code):
+        parts[i].role = "unknown"  # "Buôn Choah, Krông Nô": a commune named like a village
     if (
         i >= 0
         and _may_be(parts[i], WARD_KINDS)
         and parts[i].role == "unknown"
-        and not _subunit(parts[i].written)
+        and (not _subunit(parts[i].written) or dist is not None)
     ):
         if dist is not None:
             scopes = [("dist", dist.code)]
@@ -608,6 +653,10 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
             cands = look(parts[i].alt)
             if cands:
                 parts[i].use_alt()
+        twin = _NUMERAL_TWIN.get(parts[i].name)
+        if not cands and twin is not None and parts[i].kind is not None:
+            # "phường I" where the district numbers its wards 1, 2, 3 (Đà Lạt), or the reverse (Vị Thanh)
+            cands = _pick(look(twin), parts[i].kind, WARD_KINDS)
         if not cands and dist is not None:
             cands = _fuzzy(parts[i], g.l_ward, WARD_KINDS, parent=dist.code)
         elif not cands and prov is not None:

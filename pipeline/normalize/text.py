@@ -139,6 +139,28 @@ def apply_tone(toneless: str, tone: int, *, old_style: bool = False) -> str:
     return nfc(toneless[:pos] + nfc(ch) + toneless[pos + 1 :])
 
 
+# Vietnamese orthography: initial consonant, vowel nucleus, final; a stop final (c ch p t) takes only the
+# sắc or nặng tone. Read against this, "TTRI", "PHAẠM", "ĐÚCC", "KHẢT" cannot be words of the language.
+_SYLLABLE = re.compile(
+    r"(ngh|ng|gh|gi|kh|nh|ph|qu|th|tr|ch|[bcdđghklmnprstvx])?"
+    r"(uyê|uya|uyu|ươi|ươu|yêu|iêu|oai|oay|oao|oeo|uây|uôi"
+    r"|ai|ao|au|ay|âu|ây|eo|êu|ia|iê|iu|oa|oă|oe|oi|oo|ôi|ơi|ua|uâ|uê|ui|uô|uơ|uy|ưa|ưi|ươ|ưu|yê"
+    r"|[aăâeêioôơuưy])?"
+    r"(ng|nh|ch|[cmnpt])?"
+)
+_STOP_FINAL = re.compile(r"(c|ch|p|t)$")
+
+
+def is_syllable(word: str) -> bool:
+    """Whether ``word`` is spelled as a Vietnamese syllable can be (not whether it is a known one)."""
+    toneless, tone = split_tone(word)
+    w = toneless.lower()
+    m = _SYLLABLE.fullmatch(w)
+    if m is None or not (m.group(2) or m.group(1) == "gi"):  # "gì": the i belongs to the initial
+        return False
+    return not (_STOP_FINAL.search(w) and tone not in (1, 5))
+
+
 def uses_old_style(word: str) -> bool:
     """True when the tone sits on the second vowel of an open oa/oe/uy (``hoà``, ``thuỷ``)."""
     toneless, tone = split_tone(word)
