@@ -18,6 +18,8 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass
 
+from rapidfuzz import fuzz
+
 from pipeline import PIPELINE_VERSION
 from pipeline.extract import CellPart, fold, line_part, split_cell
 from pipeline.ingest import InputRejected, load_page
@@ -30,6 +32,7 @@ from pipeline.layout import (
     read_header,
     read_margins,
     remove_rules,
+    reread_short_lines,
 )
 from pipeline.model import (
     BBox,
@@ -126,10 +129,16 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
 
     tpl = match.template
     page_fields = _page_fields(tpl, above.lines, below.lines, options.confidence_threshold)
-    if any(page_fields[s.key].status == FieldStatus.EMPTY for s in tpl.page_fields if s.type == "page_no"):
-        foot = read_foot(gray, table, engine)
-        retry = _page_fields(tpl, above.lines, foot.lines, options.confidence_threshold)
-        page_fields |= {s.key: retry[s.key] for s in tpl.page_fields if s.type == "page_no"}
+    page_no_specs = [s for s in tpl.page_fields if s.type == "page_no"]
+    foot_lines = below.lines
+    if any(page_fields[s.key].status == FieldStatus.EMPTY for s in page_no_specs):
+        foot_lines = [*below.lines, *read_foot(gray, table, engine).lines]
+        retry = _page_fields(tpl, above.lines, foot_lines[len(below.lines) :], options.confidence_threshold)
+        page_fields |= {s.key: retry[s.key] for s in page_no_specs}
+    for s in page_no_specs:
+        if page_fields[s.key].status != FieldStatus.OK:
+            reads = reread_short_lines(gray, foot_lines, engine)
+            page_fields[s.key] = _settle_page_no(s, page_fields[s.key], reads, options.confidence_threshold)
     entries: list[Entry] = []
     n_bands = len(table.rows) - 1
     # italic or slanted entries are sheared upright cell by cell (Tesseract misreads italic digits)
@@ -274,6 +283,10 @@ def _check_declarant_relation(fields: dict[str, FieldValue]) -> None:
 
 
 CONSENSUS_MIN_ROWS = 3
+# how close (rapidfuzz ratio of the folded strings) a garbled read must be to the page's value to be read
+# as it: "ĐINH VĂN KỀM" and "W NGUYÊN NGỌC HẰNG" are (88, 94); another officer, "NGUYỄN VĂN AN" beside
+# "NGUYỄN VĂN ANH", is a clean read and never taken for the majority whatever the ratio
+CONSENSUS_SUGGEST_RATIO = 80
 
 
 def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> None:
@@ -281,7 +294,9 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
     low-confidence read is that value is accepted (independent reads of separate cells agreeing); a
     confident read of another value goes to review. Agreement settles OCR noise, not a doubt every row shares:
     the same print misread the same way ("ĐHẠM" for PHẠM) or a diacritic the lexicon finds ambiguous
-    (VĨNH / VINH) is no more certain for being read eight times, so such values are left to review."""
+    (VĨNH / VINH) is no more certain for being read eight times, so such values are left to review.
+    A faint read garbled beyond the lists (a syllable no list knows) and close to the page's value is
+    shown as that value, still for review: the reviewer confirms rather than retypes."""
     for key in (f.key for c in tpl.columns for f in c.fields if f.page_constant):
         read = [e.fields[key] for e in entries if key in e.fields and e.fields[key].value]
         counts = Counter(f.value for f in read if f.status in _READ)
@@ -297,16 +312,36 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
                 f.status = FieldStatus.LOW_CONFIDENCE
                 f.reason = (f"khác với {n} dòng khác của trang ({value}) / differs from {n} other rows of the "
                             f"page ({value})")  # fmt: skip
-        if any(_shared_doubt(f) for f in read if f.value == value):
+        model = next(f for f in read if f.value == value)
+        for f in read:
+            if (f.value != value and f.status == FieldStatus.LOW_CONFIDENCE and f.details.get("unknown_syllables")
+                    and fuzz.ratio(fold(f.value), fold(value)) >= CONSENSUS_SUGGEST_RATIO):  # fmt: skip
+                f.rules = [*f.rules, f"page_consensus_suggested:{n}"]
+                f.reason = (f"đọc được '{f.value}', gần với {n} dòng khác của trang / read '{f.value}', close "
+                            f"to {n} other rows of the page")  # fmt: skip
+                f.value = value
+                f.details = {**f.details, **{k: model.details[k] for k in _NAME_PARTS if k in model.details}}
+        if any(_shared_doubt(f) for f in read if f.value == value and not _suggested(f)):
             continue
         for f in read:
-            if f.value == value and f.status == FieldStatus.LOW_CONFIDENCE:
+            if f.value == value and f.status == FieldStatus.LOW_CONFIDENCE and not _suggested(f):
                 _vouch(f, threshold, f"page_consensus:{n}")
 
 
+_NAME_PARTS = ("ho", "dem", "ten")
+
+
+def _suggested(f: FieldValue) -> bool:
+    return any(r.startswith("page_consensus_suggested") for r in f.rules)
+
+
 def _shared_doubt(f: FieldValue) -> bool:
-    """A doubt in the value itself, which every row reading the same print shares."""
-    return bool(f.details.get("unknown_syllables")) or any("suspect" in c for c in f.details.get("corrections", ()))
+    """A doubt in the value itself, which every read of the same print shares: an unknown syllable, a
+    look-alike the lists prefer, or a tone restored where the lists write it in two places (two reads that
+    both lost the mark of THUỲ agree on THÙY by the same guess, not by evidence)."""
+    return bool(f.details.get("unknown_syllables")) or any(
+        "suspect" in c or "placement" in c for c in f.details.get("corrections", ())
+    )
 
 
 def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) -> None:
@@ -481,7 +516,8 @@ _OFFICE_UNIT = re.compile(
 # ("- 92 -" at 150 dpi comes back as "92:": the dashes may read as colons or commas; "-9]-": a serif 1)
 # "III": page 111 with every 1 read as I (Arabic numbers in a register; a lone I may be a speck)
 # (matched on folded text: "9Ị" is 91, a mark on a look-alike is OCR's)
-_BARE_PAGE_NO = re.compile(r"^[\s\-–—.:,]*((?=[ilo|\]]*\d)[\dilo|\]]{1,4}|[il|]{2,4})[\s\-–—.:,]*$")
+# (the dashes of "- 8 -" read alone come back as "_8-" or "-8~-")
+_BARE_PAGE_NO = re.compile(r"^[\s\-–—.:,_~]*((?=[ilo|\]]*\d)[\dilo|\]]{1,4}|[il|]{2,4})[\s\-–—.:,_~]*$")
 # "rang 40", "Tr. 40": a short word and a number alone on a line at the foot (the label misread)
 _FOOT_PAGE_NO = re.compile(r"^[\s\-–—.]*[a-z]{2,6}\.?\s*(\d{1,4})[\s\-–—.]*$")
 
@@ -494,6 +530,32 @@ def _page_fields(
         part = _find_page_field(spec.type, above, below)
         out[spec.key], _ = _field(spec, part, threshold)
     return out
+
+
+# reads of the page number that agree (the page's, each foot line's alone) accept it from this figure on
+PAGE_NO_AGREE_FLOOR = 0.75
+
+
+def _settle_page_no(spec: FieldSpec, first: FieldValue, reads: list[list[OcrLine]], threshold: float) -> FieldValue:
+    """The page number from the page's read (``first``, not ok) and the foot lines read alone: the most
+    confident reading; accepted when at least two reads agree, none disagrees and it is not faint; sent
+    to review, its reason listing every reading, when they disagree."""
+    found = [_field(spec, _find_page_field("page_no", [], lines), threshold)[0] for lines in reads]
+    found = [f for f in found if f.status in _READ]
+    if not found:
+        return first
+    every = [*found, first] if first.status in _READ else found
+    best = max(every, key=lambda f: f.confidence)
+    values = sorted({f.value or "" for f in every})
+    if best is not first:
+        best.rules = [*best.rules, "page_no_read_alone"]
+    if len(values) > 1:
+        best.status = FieldStatus.LOW_CONFIDENCE
+        best.reason = (f"số trang đọc được khác nhau: {', '.join(values)} / the page number read differently: "
+                       f"{', '.join(values)}")  # fmt: skip
+    elif len(every) >= 2 and best.confidence >= PAGE_NO_AGREE_FLOOR and best.status != FieldStatus.OK:
+        _vouch(best, threshold, f"page_no_reads_agree:{len(every)}")
+    return best
 
 
 def _find_page_field(field_type: str, above: list[OcrLine], below: list[OcrLine]) -> CellPart:

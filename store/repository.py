@@ -24,7 +24,7 @@ import orjson
 from sqlalchemy import Connection, Table, and_, delete, func, select, tuple_, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from pipeline.model import Entry, FieldStatus, PageResult, PageStatus
+from pipeline.model import BBox, Entry, FieldStatus, PageResult, PageStatus
 from pipeline.model import FieldValue as ModelField
 from store import _bulk, audit
 from store.db import READONLY, lock_chain, make_engine, migrate
@@ -541,7 +541,7 @@ class Store:
                     status = record_status(statuses + [s for k, s in mine.items() if k not in entry.fields])
                 n_fields += len(values)
                 b = entry.bbox
-                records_out.append((rid, page_id, result.register, result.template_id, entry.row, b.x, b.y, b.w, b.h,
+                records_out.append((rid, page_id, result.register, result.template_id, entry.row, *_ints(b),
                                     status, now))  # fmt: skip
             stale = [
                 (r.record_id, r.key)
@@ -832,6 +832,11 @@ _STATUS_TEXT = {s: s.value for s in FieldStatus}
 _NO_BBOX = (None, None, None, None)
 
 
+def _ints(b: BBox) -> tuple[int, int, int, int]:
+    # a numpy integer from an image measurement would be bound as a blob by SQLite's driver
+    return int(b.x), int(b.y), int(b.w), int(b.h)
+
+
 def _value(fv: ModelField) -> tuple:
     """A field value as its _VALUE_COLS tuple, JSON columns already encoded (the load's hot loop)."""
     b = fv.bbox
@@ -839,7 +844,7 @@ def _value(fv: ModelField) -> tuple:
     if "\x00" in raw or (value and "\x00" in value):
         raw, value = _text(raw), _text(value)
     return (
-        raw, value, float(fv.confidence), *((b.x, b.y, b.w, b.h) if b else _NO_BBOX),
+        raw, value, float(fv.confidence), *(_ints(b) if b else _NO_BBOX),
         _STATUS_TEXT.get(fv.status) or str(fv.status), fv.reason, _rules_json(tuple(fv.rules)),
         _details_json(fv.details) if fv.details else _NO_DETAILS,
     )  # fmt: skip

@@ -101,3 +101,12 @@ def test_pytesseract_fallback_reads_the_same() -> None:
     lines = eng.read(BBox(80, 85, 1000, 80), "line")
     assert [ln.text for ln in lines] == [NAME]
     assert lines[0].bbox.x >= 95
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_word_mode_reads_one_token(fallback: bool) -> None:
+    img = _page([(300, 80, "- 12 -")], size=(800, 220), px=34)
+    eng = PytesseractEngine(tessdata=TESSDATA) if fallback else get_engine()
+    eng.set_page(img, scale=1.0)
+    lines = eng.read(BBox(296, 82, 96, 36), "word")  # psm 8 wants the word's tight box
+    assert [ln.text.replace(" ", "") for ln in lines] == ["-12-"]

@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.extract import CellPart
 from pipeline.ingest import identify, load_page, page_refs
-from pipeline.layout import find_table, read_foot, remove_rules
+from pipeline.layout import find_table, read_foot, remove_rules, reread_short_lines
 from pipeline.model import BBox, Entry, FieldStatus, FieldValue, OcrLine, PageStatus
 from pipeline.ocr import get_engine
 from pipeline.preprocess import upright
@@ -24,6 +24,7 @@ from pipeline.read_page import (
     _field,
     _find_page_field,
     _page_consensus,
+    _settle_page_no,
     read_page,
     read_ref,
 )
@@ -337,6 +338,32 @@ def test_consensus_settles_noise_not_a_doubt_every_row_shares(raw: str, accepted
     assert all((e.fields[spec.key].status == FieldStatus.OK) is accepted for e in entries)
 
 
+@pytest.mark.parametrize(
+    ("raw", "suggested"),
+    [
+        ("ĐINH VĂN KỀM", True),  # unseen Chromium pages: a syllable no list knows, close to the page's value
+        ("W NGUYÊN NGỌC KIÊN", True),
+        ("ĐINH VĂN KIỀU", False),  # a clean read of another name: perhaps another officer that day
+        ("NẾT", False),  # garbled beyond recognition: nothing to suggest
+    ],
+)
+def test_a_garbled_officer_read_close_to_the_page_is_shown_as_its_value(raw: str, suggested: bool) -> None:
+    tpl = templates_for("khai_sinh")[0]
+    spec = next(f for c in tpl.columns for f in c.fields if f.key == "nguoiThucHien")
+    page = "ĐINH VĂN KIÊN" if "NGỌC" not in raw else "NGUYỄN NGỌC KIÊN"
+    cells = [CellPart(page, 0.97, None)] * 3 + [CellPart(raw, 0.6, None)]
+    entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={spec.key: _field(spec, c, 0.9)[0]})
+               for i, c in enumerate(cells, start=1)]  # fmt: skip
+    odd = entries[3].fields[spec.key]
+    assert odd.status == FieldStatus.LOW_CONFIDENCE
+    _page_consensus(tpl, entries, 0.9)
+    assert (odd.value == page) is suggested, odd.value
+    assert odd.status == FieldStatus.LOW_CONFIDENCE  # the reviewer still looks
+    if suggested:
+        assert raw in (odd.reason or "") and odd.details["ten"] == "KIÊN"
+    assert all(e.fields[spec.key].status == FieldStatus.OK for e in entries[:3])
+
+
 def test_a_name_syllable_no_list_knows_goes_to_review() -> None:
     tpl = templates_for("khai_sinh")[0]
     spec = next(f for c in tpl.columns for f in c.fields if f.key == "nksHoTen")
@@ -372,6 +399,17 @@ def test_a_parent_declaring_the_birth_confirms_the_name_read_twice(relation: str
     assert (fields["chaHoTen"].status == FieldStatus.OK) is accepted
     assert (fields["nycHoTen"].status == FieldStatus.OK) is accepted
     assert fields["meHoTen"].status == FieldStatus.LOW_CONFIDENCE
+
+
+def test_two_reads_that_lost_the_same_tone_do_not_vouch_for_its_placement() -> None:
+    # an unseen Chromium page: "LE THUY CHI" read in the mother's and the declarant's cells; THÙY and THUỲ
+    # are equally listed, and both reads restored the same spelling by the same guess
+    tpl = templates_for("khai_sinh")[0]
+    fields = _row("khai_sinh", {"chaHoTen": ("TRẦN VĂN KHÁNH", 0.95), "meHoTen": ("LE THUY CHI", 0.95),
+                                "nycHoTen": ("LE THUY CHI", 0.95), "nycQuanHe": ("mẹ", 0.97)})  # fmt: skip
+    _cross_check(tpl, fields, {}, 0.9)
+    assert fields["meHoTen"].value == "LÊ THÙY CHI"
+    assert fields["meHoTen"].status == fields["nycHoTen"].status == FieldStatus.LOW_CONFIDENCE
 
 
 @pytest.mark.parametrize(
@@ -467,8 +505,8 @@ def _placed(raw: str, key: str = "nktNoiCuTru", ftype: str = "place", conf: floa
 )  # fmt: skip
 def test_office_confirmed_by_the_rows_places(places: list[str], accepted: bool) -> None:
     tpl = templates_for("khai_tu")[0]
-    office = _placed("UBND xã la Khai, huyện Ia Grai, tỉnh Gia Lai", "noiDangKy", "office", 0.9)
-    assert office.status == FieldStatus.LOW_CONFIDENCE  # a look-alike repair lowered it
+    office = _placed("UBND xã la Khai, huyện Ia Grai, tỉnh Gia Lai", "noiDangKy", "office", 0.6)
+    assert office.status == FieldStatus.LOW_CONFIDENCE  # faint, and a look-alike repair lowered it
     entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"nktNoiCuTru": _placed(p)}) for i, p in enumerate(places, 1)]
     _confirm_office(tpl, {"noiDangKy": office}, entries, 0.9)
     assert (office.status == FieldStatus.OK) is accepted
@@ -520,3 +558,55 @@ def test_a_book_year_far_from_the_rows_year_is_flagged_but_kept() -> None:
     _confirm_book_year(page, entries, 0.9)
     assert page["quyenSo"].status == FieldStatus.INVALID
     assert page["quyenSo"].value == "03/1908" and "book_year_from_rows" not in page["quyenSo"].rules
+
+
+def test_a_garbled_foot_line_is_read_again_alone_for_the_page_number() -> None:
+    # unseen Chromium pages: the page's reading gave "s8:" for "- 8 -" and "--" for "- 7 -"; the line's box
+    # read as an image of its own (as a line, and binarized as a word) gives the number
+    from fixtures.tables import font
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (700, 220), 255)
+    ImageDraw.Draw(img).text((300, 90), "- 8 -", font=font(30), fill=0)
+    gray = np.array(img)
+    engine = get_engine()
+    engine.set_page(gray, scale=1.0)
+    garbled = OcrLine("s8:", 0.35, BBox(296, 92, 70, 34))
+    reads = reread_short_lines(gray, [garbled, OcrLine("UBND xã Hòa Thịnh, huyện Tây Hòa", 0.9, BBox(0, 0, 600, 30))],
+                               engine)  # fmt: skip
+    assert len(reads) == 2  # the short line, twice; the long one is no page number
+    spec = _page_no_spec()
+    first = _field(spec, _find_page_field("page_no", [], [garbled]), 0.9)[0]
+    assert first.status == FieldStatus.EMPTY  # "s8:" itself reads as no page number
+    got = _settle_page_no(spec, first, reads, 0.9)
+    assert got.value == "8" and "page_no_read_alone" in got.rules
+
+
+def _page_no_spec():
+    return next(s for s in templates_for("khai_sinh")[0].page_fields if s.type == "page_no")
+
+
+def _foot(text: str, conf: float) -> list[OcrLine]:
+    return [OcrLine(text, conf, BBox(0, 0, 60, 20))]
+
+
+@pytest.mark.parametrize(
+    ("first", "reads", "value", "status"),
+    [
+        # reads from unseen Chromium pages: the page's reading and two reads alone
+        (("54", 0.53), [("Trang 84", 0.69), ("Trang 84.", 0.87)], "84", "low_confidence"),  # they disagree
+        (("92", 0.88), [("-92-", 0.87), ("-92-", 0.75)], "92", "ok"),  # three reads agree
+        (("", 0.0), [("48", 0.96), ("48", 0.96)], "48", "ok"),
+        (("", 0.0), [("-7-", 0.51), ("¬&", 0.15)], "7", "low_confidence"),  # one faint read only
+        (("63", 0.46), [("-63", 0.6), ("-63", 0.7)], "63", "low_confidence"),  # agreeing, but all faint
+    ],
+)
+def test_page_number_reads_are_weighed_together(first: tuple[str, float], reads: list[tuple[str, float]], value: str,
+                                                status: str) -> None:  # fmt: skip
+    spec = _page_no_spec()
+    f = _field(spec, CellPart(*first, None), 0.9)[0]
+    assert f.status != FieldStatus.OK
+    got = _settle_page_no(spec, f, [_foot(t, c) for t, c in reads], 0.9)
+    assert (got.value, got.status.value) == (value, status)
+    if first[0] and first[0] != value:
+        assert first[0] in (got.reason or "") and value in (got.reason or "")

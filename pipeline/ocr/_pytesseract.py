@@ -10,9 +10,11 @@ from pipeline.ocr.engine import (
     DIGIT_CHARS,
     ReadMode,
     Word,
+    alone_image,
     clip_rect,
     has_alnum,
     make_line,
+    map_boxes,
     osd_downscale,
     split_wide_gaps,
     valid_digits,
@@ -58,9 +60,24 @@ class PytesseractEngine:
         if mode == "digits":
             lines = self._run(r, 6, DIGIT_CHARS)
             return lines if valid_digits(lines) else self._run(r, 6)
+        if mode == "word":
+            return self._run(r, 8)
         if mode == "auto":
             return [make_line(p) for ln in self._groups(r, 3) for p in split_wide_gaps(ln) if has_alnum(p)]
         return self._run(r, 6)
+
+    def read_alone(
+        self, gray: np.ndarray, rect: BBox, mode: ReadMode = "block", *, slope: float = 0.0, binarize: bool = False
+    ) -> list[OcrLine]:
+        """``rect`` read as an image of its own (``alone_image``); boxes in page coordinates."""
+        cut = alone_image(gray, rect, slope, binarize)
+        if cut is None:
+            return []
+        img, dx, dy = cut
+        crop = PytesseractEngine(self._lang, self._tessdata)
+        crop.set_page(img, dpi=getattr(self, "_dpi", 300))
+        h, w = img.shape[:2]
+        return [map_boxes(ln, lambda b: BBox(b.x + dx, b.y + dy, b.w, b.h)) for ln in crop.read(BBox(0, 0, w, h), mode)]
 
     def _run(self, r: BBox, psm: int, whitelist: str | None = None) -> list[OcrLine]:
         return [make_line(g) for g in self._groups(r, psm, whitelist)]

@@ -13,6 +13,7 @@ from pipeline.ocr.engine import (
     ReadMode,
     Word,
     WordAlternatives,
+    alone_image,
     clip_rect,
     has_alnum,
     make_line,
@@ -25,7 +26,6 @@ from pipeline.ocr.engine import (
     unscale_line,
     valid_digits,
 )
-from pipeline.ocr.slant import deslant
 
 
 class TesserocrEngine:
@@ -73,20 +73,21 @@ class TesserocrEngine:
             return []
         return [unscale_line(ln, self._scale) for ln in self._read(r, mode)]
 
-    def read_sheared(self, gray: np.ndarray, rect: BBox, slope: float, mode: ReadMode = "block") -> list[OcrLine]:
-        """Read ``rect`` of the full-size page ``gray`` sheared upright by ``slope`` (``ocr/slant.py``), at
-        the page's scale, by a second engine so the page stays set; boxes come back in page coordinates
-        (the box of a sheared line, moved back by the padding: its lineage crop, not an exact outline)."""
-        H, W = gray.shape[:2]
-        r = clip_rect(rect, W, H)
-        if r is None:
+    def read_alone(
+        self, gray: np.ndarray, rect: BBox, mode: ReadMode = "block", *, slope: float = 0.0, binarize: bool = False
+    ) -> list[OcrLine]:
+        """Read ``rect`` of the full-size page ``gray`` as an image of its own (``alone_image``: sheared
+        upright by ``slope``, binarized on its own ink if asked), at the page's scale, by a second engine
+        so the page stays set; boxes come back in page coordinates (the box of a sheared line, moved back
+        by the padding: its lineage crop, not an exact outline)."""
+        cut = alone_image(gray, rect, slope, binarize)
+        if cut is None:
             return []
-        img, pad = deslant(gray[r.y : r.y + r.h, r.x : r.x + r.w], slope)
+        img, dx, dy = cut
         if self._crops is None:
             self._crops = TesserocrEngine(self._lang, self._tessdata)
         self._crops.set_page(img, scale=self._scale)
         h, w = img.shape[:2]
-        dx, dy = r.x - pad, r.y
         return [map_boxes(ln, lambda b: BBox(b.x + dx, b.y + dy, b.w, b.h)) for ln in self._crops.read(BBox(0, 0, w, h), mode)]
 
     def _read(self, r: BBox, mode: ReadMode) -> list[OcrLine]:
@@ -104,6 +105,8 @@ class TesserocrEngine:
             if valid_digits(lines):
                 return lines
             groups, alts = self._words(r, PSM.SINGLE_BLOCK)
+        elif mode == "word":
+            groups, alts = self._words(r, PSM.SINGLE_WORD)
         elif mode == "auto":
             found, alts = self._words(r, PSM.AUTO)
             groups = [part for g in found for part in split_wide_gaps(g) if has_alnum(part)]

@@ -18,7 +18,9 @@ import numpy as np
 
 from pipeline.model import BBox, OcrLine
 
-ReadMode = Literal["line", "block", "digits", "auto"]
+# "word": one short token read whole (psm 8), for a page number between dashes ("- 8 -") that the
+# line and block modes garble
+ReadMode = Literal["line", "block", "digits", "auto", "word"]
 
 TESSDATA = os.environ.get("TESSDATA_PREFIX") or "/usr/share/tesseract-ocr/5/tessdata/"
 DIGIT_CHARS = "0123456789/.-:"
@@ -32,6 +34,10 @@ class OcrEngine(Protocol):
 
     def read(self, rect: BBox, mode: ReadMode = "block") -> list[OcrLine]: ...
 
+    def read_alone(
+        self, gray: np.ndarray, rect: BBox, mode: ReadMode = "block", *, slope: float = 0.0, binarize: bool = False
+    ) -> list[OcrLine]: ...
+
     def orientation(self, gray: np.ndarray) -> tuple[int, float]: ...
 
 
@@ -42,6 +48,25 @@ def clip_rect(rect: BBox, width: int, height: int) -> BBox | None:
     if x1 - x0 < 2 or y1 - y0 < 2:
         return None
     return BBox(x0, y0, x1 - x0, y1 - y0)
+
+
+def alone_image(gray: np.ndarray, rect: BBox, slope: float = 0.0, binarize: bool = False) -> tuple[np.ndarray, int, int] | None:
+    """``rect`` of ``gray`` cut out to be read as an image of its own: sheared upright by ``slope``
+    (``slant.deslant``), and, if asked, binarized by Otsu on its own ink (Tesseract thresholds a whole
+    page at once: a small faint page number under a dark table loses strokes). With the offset that maps
+    its pixels back to the page: (image, dx, dy). None when nothing of ``rect`` is on the page."""
+    import cv2
+
+    from pipeline.ocr.slant import deslant
+
+    H, W = gray.shape[:2]
+    r = clip_rect(rect, W, H)
+    if r is None:
+        return None
+    img, pad = deslant(gray[r.y : r.y + r.h, r.x : r.x + r.w], slope)
+    if binarize:
+        img = cv2.threshold(img, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)[1]
+    return img, int(r.x - pad), int(r.y)
 
 
 def valid_digits(lines: list[OcrLine], min_conf: float = 0.5) -> bool:

@@ -81,8 +81,8 @@ def lost_bands(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> list[BBox]
 def read_cell(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, slope: float = 0.0) -> list[OcrLine]:
     """``engine.read`` of a cell, plus the lines it dropped read alone, in reading order. On a page of
     slanted writing (``slope``, ``ocr/slant.py``) the cell is sheared upright and read whole instead."""
-    if slope and hasattr(engine, "read_sheared"):
-        return engine.read_sheared(gray, rect, slope, mode)
+    if slope:
+        return engine.read_alone(gray, rect, mode, slope=slope)
     lines = engine.read(rect, mode)
     bands = lost_bands(gray, rect, lines)
     if not bands:
