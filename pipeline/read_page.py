@@ -396,25 +396,31 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
     dates takes the only one that fits, flagged."""
     dates = [e.fields.get("ngayDangKy") for e in entries]
     sure = [_full_date(f.value) if f is not None and f.status == FieldStatus.OK else None for f in dates]
+    read = [_full_date(f.value) if f is not None and f.status in _READ else None for f in dates]
     window = dt.timedelta(days=REGISTRATION_WINDOW_DAYS)
 
     def fits(d: dt.date, before: dt.date | None, after: dt.date | None) -> bool:
         return (before is None or before <= d <= before + window) and (after is None or after - window <= d <= after)
 
+    def around(i: int, anchors: list[dt.date | None]) -> tuple[dt.date | None, dt.date | None]:
+        before = next((x for x in reversed(anchors[:i]) if x is not None), None)
+        return before, next((x for x in anchors[i + 1 :] if x is not None), None)
+
     for i, f in enumerate(dates):
         if f is None:
             continue
-        before = next((x for x in reversed(sure[:i]) if x is not None), None)
-        after = next((x for x in sure[i + 1 :] if x is not None), None)
-        if before is None and after is None:
-            continue
         if f.status == FieldStatus.INVALID and f.details.get("candidates"):
             # a text that reads as several dates ("tháng II": February or 11): the one the order allows
-            # becomes the value, still for the reviewer (the order narrows, it does not read)
+            # becomes the value, still for the reviewer (the order narrows, it does not read); the rows
+            # around may be faint themselves, as the choice is not accepted
+            before, after = around(i, read)
             fit = [c for c in f.details["candidates"] if (d := _full_date(c)) and fits(d, before, after)]
-            if len(fit) == 1:
+            if (before or after) and len(fit) == 1:
                 f.value, f.status = fit[0], FieldStatus.LOW_CONFIDENCE
                 f.rules = [*f.rules, "registration_order_chose"]
+            continue
+        before, after = around(i, sure)
+        if before is None and after is None:
             continue
         if f.status != FieldStatus.LOW_CONFIDENCE or (d := _full_date(f.value)) is None:
             continue

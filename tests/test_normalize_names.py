@@ -221,6 +221,7 @@ def test_near_miss_syllables_go_to_review(raw: str, slot: str, near: str) -> Non
         ("ĐẶNG QUỐC KHẢT", "ĐẶNG QUỐC KHẢI"),
         ("NGUYỄN FHỊ THƯ", "NGUYỄN THỊ THƯ"),
         ("PHAN THỊ WY", "PHAN THỊ VY"),  # W is no letter of the language: a V, not the more frequent MY
+        ("PHẠM PHƯƠNG NGÂẦN", "PHẠM PHƯƠNG NGÂN"),  # a stuttered vowel, not two glued syllables (NGÂ|ẦN)
     ],
 )
 def test_a_syllable_no_word_is_spelled_like_takes_the_near_listed_one(raw: str, value: str) -> None:

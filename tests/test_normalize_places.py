@@ -72,6 +72,21 @@ def test_split_commune_is_ambiguous() -> None:
     assert r.ambiguous and len(r.current_candidates) > 1 and r.current["ward"] is None
 
 
+@pytest.mark.parametrize(
+    ("raw", "status", "value"),
+    [
+        ("UBND xã An Linh", "ok", "UBND xã An Linh"),  # spelled as a commune is
+        # an unseen Chromium page: no unit is spelled "An Lình" (An Linh, An Lĩnh): the marks are a guess
+        ("UBND xã An Lình", "invalid", "UBND xã An Lình"),
+    ],
+)
+def test_a_name_several_units_carry_must_be_spelled_as_one(raw: str, status: str, value: str) -> None:
+    n = normalize_field("office", raw, confidence=0.95)
+    assert (n.status, n.value) == (status, value), n.reason
+    if status == "invalid":
+        assert "An Linh / An Lĩnh" in (n.reason or "")
+
+
 def test_historical_province() -> None:
     r = resolve_place("huyện Ba Vì, tỉnh Hà Tây")
     assert r.historical_province["name"] == "Hà Tây"

@@ -277,6 +277,18 @@ def test_the_pages_date_order_chooses_among_the_readings_of_an_unreadable_date(r
         assert "registration_order_chose" in faint.rules
 
 
+def test_faint_neighbours_still_narrow_an_unreadable_date() -> None:
+    # an unseen Chromium page: every row around "ngày l tháng II" faint; the choice stays for review
+    tpl = templates_for("khai_sinh")[0]
+    spec = next(f for c in tpl.columns for f in c.fields if f.key == "ngayDangKy")
+    unread = _field(spec, CellPart("ngày l tháng II\nnăm 2011", 0.8, None), 0.9)[0]
+    _, entries = _dated_page("03/2011", "ok", [("2011-10-29", "low_confidence"), ("2011-11-03", "low_confidence")])
+    entries.insert(1, Entry(row=2, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": unread}))
+    _confirm_registration_dates(entries, 0.9)
+    assert (unread.value, unread.status) == ("2011-11-01", FieldStatus.LOW_CONFIDENCE)
+    assert [e.fields["ngayDangKy"].status for e in entries[::2]] == [FieldStatus.LOW_CONFIDENCE] * 2  # not vouched
+
+
 def test_registration_order_cannot_choose_between_two_readings_that_both_fit() -> None:
     _, entries = _dated_page("01/1999", "ok", [("1999-03-01", "ok"), ("1999-03-03", "low_confidence"),
                                                ("1999-03-09", "ok")])  # fmt: skip

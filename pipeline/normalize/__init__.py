@@ -109,6 +109,10 @@ def _place(raw: str, office: bool = False, on_date: str | None = None) -> tuple[
     if res.unresolved:
         return _bad(value, "không tìm thấy trong danh mục hành chính / not in the gazetteer: "
                     + "; ".join(res.unresolved), rules, **details), factor  # fmt: skip
+    unsure = [f"{p['written']} ({' / '.join(p['spellings'])})" for p in res.parts if p.get("spellings")]
+    if unsure:
+        return _bad(value, "tên viết khác mọi đơn vị cùng tên / spelled as none of the units it may be: "
+                    + "; ".join(unsure), rules, **details), factor  # fmt: skip
     vague = [p["written"] for p in res.parts if p["role"] == "ambiguous" and p["kind"] is None]
     if vague:
         return _bad(value, "nhiều đơn vị cùng tên, không rõ cấp / several units carry this name: "

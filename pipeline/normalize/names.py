@@ -271,7 +271,9 @@ def _split_glued(toks: list[str], lex: dict[str, SlotLexicon], rules: list[str])
         if len(tok) < 4 or "'" in tok or "-" in tok or _known_syllable(tok, lex) or fold(tok) in known:
             out.append(tok)
             continue
-        cuts = [i for i in range(2, len(tok) - 1) if fold(tok[:i]) in known and fold(tok[i:]) in known]
+        # never between two of the same vowel ("NGÂẦN"): OCR stuttering on a stacked mark, not two syllables
+        cuts = [i for i in range(2, len(tok) - 1) if fold(tok[:i]) in known and fold(tok[i:]) in known
+                and _letters(tok[i - 1]) != _letters(tok[i])]  # fmt: skip
         if len(cuts) > 1:
             # "HOÀNGAN": HOÀNG|AN has both syllables spelled as known, marks included; HOÀ|NGAN only one
             exact = [sum(_known_syllable(p, lex) for p in (tok[:i], tok[i:])) for i in cuts]

@@ -406,6 +406,7 @@ class Part:
     alt: str | None = None  # the whole text as a bare name, when the unit word was not written exactly
     fuzzy: float | None = None  # OCR edit distance when the unit was found by fuzzy matching
     garbled: str | None = None  # a misread unit abbreviation before the name ("1." for "T."), dropped
+    spellings: list[str] | None = None  # an ambiguous name's official spellings, when it matches none
 
     def use_alt(self) -> None:
         if self.alt is not None:
@@ -547,7 +548,7 @@ def _district_of_ward(part: Part, ward_part: Part, g: Gazetteer, prov: Unit) -> 
 def _named_like_a_village(part: Part, level: _Level, parent: str) -> bool:
     """A bare part that starts with a village word ("Buôn", "Bản", "Làng") but is, spelled exactly, a
     unit of the resolved parent: the unit ("Buôn Choah" under Krông Nô is a commune, not a hamlet)."""
-    if part.role != "subunit" or part.kind is not None:
+    if part.role not in ("subunit", "unknown") or part.kind is not None:  # "unknown": taken on a past pass
         return False
     return level.find(part.name, parent)[1] == "exact"
 
@@ -622,13 +623,14 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
             # 2025): leave it unresolved and still look for the ward inside the province
             i -= 1
     # ward
-    if i >= 0 and dist is not None and _named_like_a_village(parts[i], g.l_ward, dist.code):
+    village = i >= 0 and dist is not None and _named_like_a_village(parts[i], g.l_ward, dist.code)
+    if village:
         parts[i].role = "unknown"  # "Buôn Choah, Krông Nô": a commune named like a village
     if (
         i >= 0
         and _may_be(parts[i], WARD_KINDS)
         and parts[i].role == "unknown"
-        and (not _subunit(parts[i].written) or dist is not None)
+        and (village or not _subunit(parts[i].written))
     ):
         if dist is not None:
             scopes = [("dist", dist.code)]
@@ -670,6 +672,14 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
             # a real name, but several units carry it and nothing written decides
             parts[i].role = "ambiguous"
             ambiguous = True
+            spellings = sorted({c.name for c in cands})
+            if name_key(parts[i].name) not in {name_key(n) for n in spellings}:
+                # found without its marks: one spelling is the official one; several ("An Lình": An Linh or
+                # An Lĩnh) leave the marks to the reviewer
+                if len(spellings) == 1:
+                    parts[i].name = spellings[0]
+                else:
+                    parts[i].spellings = spellings
     return solved, ambiguous
 
 
@@ -1033,7 +1043,7 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
     res.parts = [
         {"written": p.written, "role": p.role, "kind": p.kind or (p.unit.kind if p.unit else None),
          "name": p.unit.name if p.unit else p.name, "code": p.unit.code if p.unit else None,
-         "inferred_kind": p.inferred_kind}
+         "inferred_kind": p.inferred_kind, **({"spellings": p.spellings} if p.spellings else {})}
         for p in parts
     ]  # fmt: skip
     _fill_units(res, parts, scheme, g, hist)
