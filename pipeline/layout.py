@@ -564,7 +564,8 @@ def reread_short_lines(gray: np.ndarray, lines: Sequence[OcrLine], engine: OcrEn
     """Each short margin line read again as an image of its own, twice: as one line, and binarized on its
     own ink as one word. A small page number under a dark table comes out of the whole page's reading
     garbled ("- 8 -" as "s8:", "55" as "3S"); alone, it reads (on 162 degraded bench pages the two reads
-    settled 12 of the 14 page numbers the page read had wrong or missing)."""
+    settled 12 of the 14 page numbers the page's reading had wrong or missing, and turned 2 faint right
+    ones wrong: the caller weighs them, see read_page._settle_page_no)."""
     H, W = gray.shape[:2]
     out: list[list[OcrLine]] = []
     for ln in lines:
