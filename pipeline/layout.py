@@ -568,15 +568,24 @@ def reread_short_lines(gray: np.ndarray, lines: Sequence[OcrLine], engine: OcrEn
     ones wrong: the caller weighs them, see read_page._settle_page_no)."""
     H, W = gray.shape[:2]
     out: list[list[OcrLine]] = []
+    done: list[BBox] = []
     for ln in lines:
-        if ln.bbox is None or len(ln.text.strip()) > SHORT_LINE_CHARS:
-            continue
+        if ln.bbox is None or len(ln.text.strip()) > SHORT_LINE_CHARS or any(_overlap(ln.bbox, d) > 0.5 for d in done):
+            continue  # a line the foot's second reading found again is read once
+        done.append(ln.bbox)
         b, pad = ln.bbox, max(6, ln.bbox.h // 2)
         x0, y0 = max(0, b.x - pad), max(0, b.y - pad)
         box = BBox(x0, y0, min(W, b.x + b.w + pad) - x0, min(H, b.y + b.h + pad) - y0)
         tight = ink_extent(gray, box, pad=10) or box
         out += [engine.read_alone(gray, tight, "line"), engine.read_alone(gray, tight, "word", binarize=True)]
     return out
+
+
+def _overlap(a: BBox, b: BBox) -> float:
+    """Share of the smaller box that the two boxes have in common."""
+    w = min(a.x + a.w, b.x + b.w) - max(a.x, b.x)
+    h = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
+    return max(0, w) * max(0, h) / max(1, min(a.w * a.h, b.w * b.h))
 
 
 def _read_region(gray: np.ndarray, box: BBox, engine: OcrEngine) -> list[OcrLine]:

@@ -135,10 +135,10 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         foot_lines = [*below.lines, *read_foot(gray, table, engine).lines]
         retry = _page_fields(tpl, above.lines, foot_lines[len(below.lines) :], options.confidence_threshold)
         page_fields |= {s.key: retry[s.key] for s in page_no_specs}
-    for s in page_no_specs:
-        if page_fields[s.key].status != FieldStatus.OK:
-            reads = reread_short_lines(gray, foot_lines, engine)
-            page_fields[s.key] = _settle_page_no(s, page_fields[s.key], reads, options.confidence_threshold)
+    unsure = [s for s in page_no_specs if page_fields[s.key].status != FieldStatus.OK]
+    reads = reread_short_lines(gray, foot_lines, engine) if unsure else []
+    for s in unsure:
+        page_fields[s.key] = _settle_page_no(s, page_fields[s.key], reads, options.confidence_threshold)
     entries: list[Entry] = []
     n_bands = len(table.rows) - 1
     # italic or slanted entries are sheared upright cell by cell (Tesseract misreads italic digits)
@@ -305,6 +305,7 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
         value, n = counts.most_common(1)[0]
         if n < CONSENSUS_MIN_ROWS or n * 2 <= len(read):
             continue
+        faint = [f for f in read if f.status == FieldStatus.LOW_CONFIDENCE]  # before the demotions below
         for f in read:
             # a confident read of another value: another officer that day, or the same name misread
             # ("DŨNG" for DUNG on one row of five); either way a reviewer looks
@@ -313,15 +314,18 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
                 f.reason = (f"khác với {n} dòng khác của trang ({value}) / differs from {n} other rows of the "
                             f"page ({value})")  # fmt: skip
         model = next(f for f in read if f.value == value)
-        for f in read:
-            if (f.value != value and f.status == FieldStatus.LOW_CONFIDENCE and f.details.get("unknown_syllables")
+        for f in faint:
+            if (f.value != value and f.details.get("unknown_syllables")
                     and fuzz.ratio(fold(f.value), fold(value)) >= CONSENSUS_SUGGEST_RATIO):  # fmt: skip
                 f.rules = [*f.rules, f"page_consensus_suggested:{n}"]
                 f.reason = (f"đọc được '{f.value}', gần với {n} dòng khác của trang / read '{f.value}', close "
                             f"to {n} other rows of the page")  # fmt: skip
+                # the value's parts are the page's; what was read (and its doubts) is kept under read_as
+                read_as = {"value": f.value, **{k: f.details[k] for k in _READ_DOUBTS if k in f.details}}
+                f.details = {**{k: v for k, v in f.details.items() if k not in _READ_DOUBTS},
+                             **{k: model.details[k] for k in _NAME_PARTS if k in model.details}, "read_as": read_as}
                 f.value = value
-                f.details = {**f.details, **{k: model.details[k] for k in _NAME_PARTS if k in model.details}}
-        if any(_shared_doubt(f) for f in read if f.value == value and not _suggested(f)):
+        if any(_shared_doubt(f) for f in read if f.value == value):
             continue
         for f in read:
             if f.value == value and f.status == FieldStatus.LOW_CONFIDENCE and not _suggested(f):
@@ -329,6 +333,7 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
 
 
 _NAME_PARTS = ("ho", "dem", "ten")
+_READ_DOUBTS = ("unknown_syllables", "corrections")
 
 
 def _suggested(f: FieldValue) -> bool:
@@ -538,19 +543,22 @@ def _page_fields(
     return out
 
 
-# reads of the page number that agree (the page's, each foot line's alone) accept it from this figure on
+# the page's reading and a read alone that agree accept the page number from this figure on
 PAGE_NO_AGREE_FLOOR = 0.75
 
 
 def _settle_page_no(spec: FieldSpec, first: FieldValue, reads: list[list[OcrLine]], threshold: float) -> FieldValue:
-    """The page number from the page's read (``first``, not ok) and the foot lines read alone: the most
-    confident reading; accepted when at least two reads agree, none disagrees and it is not faint; sent
-    to review, its reason listing every reading, when they disagree."""
+    """The page number from the page's reading (``first``, not ok) and the foot lines read alone: the most
+    confident reading. When they disagree it goes to review, its reason listing every reading; when the
+    page's reading and a read alone agree (two segmentations and thresholds of the print) it is accepted
+    from PAGE_NO_AGREE_FLOOR on; a read alone that agrees with nothing stands on its own confidence. A
+    read that gives no number is no reading (neither agrees nor disagrees)."""
     found = [_field(spec, _find_page_field("page_no", [], lines), threshold)[0] for lines in reads]
     found = [f for f in found if f.status in _READ]
     if not found:
         return first
-    every = [*found, first] if first.status in _READ else found
+    page_read = first.status in _READ
+    every = [*found, first] if page_read else found
     best = max(every, key=lambda f: f.confidence)
     values = sorted({f.value or "" for f in every})
     if best is not first:
@@ -559,7 +567,7 @@ def _settle_page_no(spec: FieldSpec, first: FieldValue, reads: list[list[OcrLine
         best.status = FieldStatus.LOW_CONFIDENCE
         best.reason = (f"số trang đọc được khác nhau: {', '.join(values)} / the page number read differently: "
                        f"{', '.join(values)}")  # fmt: skip
-    elif len(every) >= 2 and best.confidence >= PAGE_NO_AGREE_FLOOR and best.status != FieldStatus.OK:
+    elif page_read and best.confidence >= PAGE_NO_AGREE_FLOOR and best.status != FieldStatus.OK:
         _vouch(best, threshold, f"page_no_reads_agree:{len(every)}")
     return best
 

@@ -194,6 +194,10 @@ NEAR_MISSES = [
     ("HẠM THỊ GIANG", "ho", "PHẠM"),
     ("PHẠM THỊ SIANG", "ten", "GIANG"),
     ("ƯƠNG QUỐC ĐẠT", "ho", "DƯƠNG"),
+    # ill-formed, but as minority names are too (clusters): suggested, not taken
+    ("ĐHẠM ANH CHI", "ho", "PHẠM"),
+    ("ILÊ MINH THƠ", "ho", "LÊ"),
+    ("VÕ NHƯ TRTINH", "ten", "TRINH"),
 ]
 
 
@@ -210,15 +214,13 @@ def test_near_miss_syllables_go_to_review(raw: str, slot: str, near: str) -> Non
 @pytest.mark.parametrize(
     ("raw", "value"),
     [
-        ("ĐHẠM ANH CHI", "PHẠM ANH CHI"),
-        ("ILÊ MINH THƠ", "LÊ MINH THƠ"),
         ("HOÀNG MỸ DŨUNG", "HOÀNG MỸ DŨNG"),
         ("NGUYỄN QUANG TTRI", "NGUYỄN QUANG TRÍ"),
         ("PHẠAM THỊ HỒNG MINH", "PHẠM THỊ HỒNG MINH"),
         ("BÙI TH KHÁNH NGÂN", "BÙI THỊ KHÁNH NGÂN"),
-        ("VÕ NHƯ TRTINH", "VÕ NHƯ TRINH"),
         ("NGUYỄN ĐÚCC CƯỜNG", "NGUYỄN ĐỨC CƯỜNG"),
-        ("ĐẶNG QUỐC KHẢT", "ĐẶNG QUỐC KHẢI"),
+        ("ĐẶNG QUỐC KHẢT", "ĐẶNG QUỐC KHẢI"),  # a stop final takes only sắc or nặng
+        ("LÊ WĨNH", "LÊ VĨNH"),  # the V's marks as read
         ("NGUYỄN FHỊ THƯ", "NGUYỄN THỊ THƯ"),
         ("PHAN THỊ WY", "PHAN THỊ VY"),  # W is no letter of the language: a V, not the more frequent MY
         ("PHẠM PHƯƠNG NGÂẦN", "PHẠM PHƯƠNG NGÂN"),  # a stuttered vowel, not two glued syllables (NGÂ|ẦN)
@@ -230,6 +232,24 @@ def test_a_syllable_no_word_is_spelled_like_takes_the_near_listed_one(raw: str, 
     assert any(r.startswith("name_misread:") for r in n.rules), n.rules
     assert n.confidence is not None and n.confidence < 0.7
     assert normalize_field("person_name", n.value, confidence=1.0).value == n.value
+
+
+# Minority names (Ê Đê, Jrai, Ba Na) are no Kinh syllables either, but by clusters and finals OCR does not
+# produce: they stay as read, with a suggestion for the reviewer.
+@pytest.mark.parametrize("raw", ["MLÔ Y DUÔN", "H MLĂN BYĂ", "KƠ SƠR", "RƠ CHĂM KPĂ"])
+def test_minority_names_are_not_taken_for_misreads(raw: str) -> None:
+    n = normalize_field("person_name", raw, confidence=1.0)
+    assert n.value == raw and not [r for r in n.rules if r.startswith("name_misread")], n.rules
+
+
+# Two syllables glued over a doubled consonant or plain vowel are split; only a doubled marked vowel is a stutter.
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("LÊ THANHHẢI", "LÊ THANH HẢI"), ("LÊ MINHHOÀNG", "LÊ MINH HOÀNG"), ("TRẦN GIAAN", "TRẦN GIA AN"),
+     ("LÊ HÒAAN", "LÊ HÒA AN")],
+)  # fmt: skip
+def test_glued_syllables_split_over_a_doubled_letter(raw: str, value: str) -> None:
+    assert normalize_field("person_name", raw).value == value
 
 
 @pytest.mark.parametrize("word", ["NGUYỄN", "THỊ", "GÌ", "QUỲNH", "KHUYẾN", "XOONG", "NGOẶT", "Y", "THUỶ", "PÁNH"])

@@ -87,6 +87,11 @@ def test_a_name_several_units_carry_must_be_spelled_as_one(raw: str, status: str
         assert "An Linh / An Lĩnh" in (n.reason or "")
 
 
+def test_a_name_several_units_carry_takes_their_one_spelling_with_a_rule() -> None:
+    n = normalize_field("place", "xã Tàn Lập", confidence=0.95)  # every Tân Lập is spelled so
+    assert (n.status, n.value) == ("ok", "xã Tân Lập") and "gazetteer:Tàn Lập->Tân Lập" in n.rules
+
+
 def test_historical_province() -> None:
     r = resolve_place("huyện Ba Vì, tỉnh Hà Tây")
     assert r.historical_province["name"] == "Hà Tây"

@@ -40,20 +40,13 @@ class SlotLexicon:
 
 
 def _slot(entries: list[tuple[str, float]]) -> SlotLexicon:
-    by_tone: dict[str, tuple[str, float]] = {}
     spellings: dict[str, dict[str, float]] = {}
     for word, w in entries:
         w0 = word.upper()
-        k = tone_key(w0)
-        own = spellings.setdefault(k, {})
+        own = spellings.setdefault(tone_key(w0), {})
         own[w0] = own.get(w0, 0.0) + w
-        if k in by_tone:
-            best, tot = by_tone[k]
-            by_tone[k] = (best, tot + w)
-        else:
-            by_tone[k] = (w0, w)
-    # the display form is the spelling with the larger own weight
-    by_tone = {k: (max(spellings[k].items(), key=lambda kv: kv[1])[0], tot) for k, (_, tot) in by_tone.items()}
+    # the display form is the spelling with the larger own weight (the first listed on a tie)
+    by_tone = {k: (max(v, key=lambda sp: v[sp]), sum(v.values())) for k, v in spellings.items()}
     by_fold: dict[str, list[tuple[str, float]]] = {}
     for _k, (word, w) in by_tone.items():
         by_fold.setdefault(fold(word), []).append((word, w))

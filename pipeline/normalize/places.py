@@ -407,6 +407,7 @@ class Part:
     fuzzy: float | None = None  # OCR edit distance when the unit was found by fuzzy matching
     garbled: str | None = None  # a misread unit abbreviation before the name ("1." for "T."), dropped
     spellings: list[str] | None = None  # an ambiguous name's official spellings, when it matches none
+    respelled: str | None = None  # the name as written, when an ambiguous one took its only official spelling
 
     def use_alt(self) -> None:
         if self.alt is not None:
@@ -546,8 +547,9 @@ def _district_of_ward(part: Part, ward_part: Part, g: Gazetteer, prov: Unit) -> 
 
 
 def _named_like_a_village(part: Part, level: _Level, parent: str) -> bool:
-    """A bare part that starts with a village word ("Buôn", "Bản", "Làng") but is, spelled exactly, a
-    unit of the resolved parent: the unit ("Buôn Choah" under Krông Nô is a commune, not a hamlet)."""
+    """A bare part taken for a sub-unit because it starts with a village word ("Buôn", "Bản", "Làng"),
+    or left unknown by an earlier pass, that is, spelled exactly, a unit of the resolved parent: the unit
+    ("Buôn Choah" under Krông Nô is a commune, not a hamlet)."""
     if part.role not in ("subunit", "unknown") or part.kind is not None:  # "unknown": taken on a past pass
         return False
     return level.find(part.name, parent)[1] == "exact"
@@ -677,7 +679,7 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
                 # found without its marks: one spelling is the official one; several ("An Lình": An Linh or
                 # An Lĩnh) leave the marks to the reviewer
                 if len(spellings) == 1:
-                    parts[i].name = spellings[0]
+                    parts[i].respelled, parts[i].name = parts[i].name, spellings[0]
                 else:
                     parts[i].spellings = spellings
     return solved, ambiguous
@@ -747,7 +749,7 @@ def _reset(parts: list[Part]) -> None:
     for p in parts:
         if p.role in ("province", "district", "ward"):
             p.role, p.unit = "unknown", None
-        p.fuzzy = None
+        p.fuzzy = None  # an "ambiguous" part keeps its role (and spellings) from the pass that found it
 
 
 def _merge_lone_letters(parts: list[str]) -> list[str]:
@@ -1029,6 +1031,8 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
             res.fuzzy.append({"written": p.name, "name": p.unit.name, "distance": p.fuzzy})
         elif p.unit is not None and p.name != p.unit.name and name_key(p.name) != name_key(p.unit.name):
             rules.append(f"gazetteer:{p.name}->{p.unit.name}")
+        elif p.role == "ambiguous" and p.respelled is not None:
+            rules.append(f"gazetteer:{p.respelled}->{p.name}")
     res.resolved = not res.unresolved and any(p.unit for p in parts) if named else False
     levels = [_DEPTH[p.role] for p in parts if p.role in _DEPTH]
     res.depth = min(levels, default=3)

@@ -151,14 +151,15 @@ _SYLLABLE = re.compile(
 _STOP_FINAL = re.compile(r"(c|ch|p|t)$")
 
 
-def is_syllable(word: str) -> bool:
-    """Whether ``word`` is spelled as a Vietnamese syllable can be (not whether it is a known one)."""
-    toneless, tone = split_tone(word)
+def is_syllable(word: str, *, tone: bool = True) -> bool:
+    """Whether ``word`` is spelled as a Vietnamese syllable can be (not whether it is a known one); with
+    ``tone=False`` its letters only, whatever its tone mark."""
+    toneless, mark = split_tone(word)
     w = toneless.lower()
     m = _SYLLABLE.fullmatch(w)
     if m is None or not (m.group(2) or m.group(1) == "gi"):  # "gì": the i belongs to the initial
         return False
-    return not (_STOP_FINAL.search(w) and tone not in (1, 5))
+    return not (tone and _STOP_FINAL.search(w) and mark not in (1, 5))
 
 
 def uses_old_style(word: str) -> bool:
