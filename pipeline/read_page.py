@@ -130,13 +130,13 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     tpl = match.template
     page_fields = _page_fields(tpl, above.lines, below.lines, options.confidence_threshold)
     page_no_specs = [s for s in tpl.page_fields if s.type == "page_no"]
-    foot_lines = below.lines
+    foot: list[OcrLine] = []
     if any(page_fields[s.key].status == FieldStatus.EMPTY for s in page_no_specs):
-        foot_lines = [*below.lines, *read_foot(gray, table, engine).lines]
-        retry = _page_fields(tpl, above.lines, foot_lines[len(below.lines) :], options.confidence_threshold)
+        foot = read_foot(gray, table, engine).lines
+        retry = _page_fields(tpl, above.lines, foot, options.confidence_threshold)
         page_fields |= {s.key: retry[s.key] for s in page_no_specs}
     unsure = [s for s in page_no_specs if page_fields[s.key].status != FieldStatus.OK]
-    reads = reread_short_lines(gray, foot_lines, engine) if unsure else []
+    reads = reread_short_lines(gray, [*below.lines, *foot], engine) if unsure else []
     for s in unsure:
         page_fields[s.key] = _settle_page_no(s, page_fields[s.key], reads, options.confidence_threshold)
     entries: list[Entry] = []

@@ -18,7 +18,17 @@ from functools import cache
 from rapidfuzz.distance import Levenshtein
 
 from .lexicons import SlotLexicon, name_lexicons
-from .text import TONE_MARKS, clean_text, collapse_ws, fold, is_syllable, split_tone, tone_key, uses_old_style
+from .text import (
+    TONE_MARKS,
+    VOWELS,
+    clean_text,
+    collapse_ws,
+    fold,
+    is_syllable,
+    split_tone,
+    tone_key,
+    uses_old_style,
+)
 
 # Cost of reading tone `raw` when `true` was printed (Tesseract vie, ocr.md "Known Vietnamese issues").
 # 0 ngang, 1 sắc, 2 huyền, 3 hỏi, 4 ngã, 5 nặng.
@@ -274,7 +284,7 @@ def _misread_shape(tok: str) -> bool:
         return False
     letters = _letters(tok)
     return bool(
-        _DOUBLED.search(letters) or not any(c in "AĂÂEÊIOÔƠUƯY" for c in letters)
+        _DOUBLED.search(letters) or not any(c in VOWELS for c in letters.lower())
         or _FOREIGN_LETTER.search(letters) or is_syllable(tok, tone=False)
     )  # fmt: skip
 

@@ -536,14 +536,14 @@ def _district_of_ward(part: Part, ward_part: Part, g: Gazetteer, prov: Unit) -> 
     """A district word one edit from two districts of the province ("Mường Chè": Mường Chà, Mường Nhé),
     settled by the commune written before it, found exactly in one of them only."""
     allowed = _edit_budget(ocr_key(part.name))
-    near = g.l_dist.near(part.name, province=prov.code, budget=_edit_budget)
-    near_units = [u for d, us in near.items() if d <= allowed for u in us]
     ward = split_part(ward_part.written)
-    fits = [u for u in near_units if u.kind == part.kind and g.l_ward.find(ward.name, u.code)[1] == "exact"]
+    fits = [(d, u) for d, us in g.l_dist.near(part.name, province=prov.code, budget=_edit_budget).items()
+            if d <= allowed for u in us
+            if u.kind == part.kind and g.l_ward.find(ward.name, u.code)[1] == "exact"]  # fmt: skip
     if len(fits) != 1:
         return []
-    part.fuzzy = ocr_distance(ocr_key(part.name), ocr_key(fits[0].name), _cased(part.name), _cased(fits[0].name))
-    return fits
+    part.fuzzy, unit = fits[0]
+    return [unit]
 
 
 def _named_like_a_village(part: Part, level: _Level, parent: str) -> bool:

@@ -14,7 +14,7 @@ from pipeline.ocr.engine import (
     clip_rect,
     has_alnum,
     make_line,
-    map_boxes,
+    moved_lines,
     osd_downscale,
     split_wide_gaps,
     valid_digits,
@@ -77,7 +77,7 @@ class PytesseractEngine:
         crop = PytesseractEngine(self._lang, self._tessdata)
         crop.set_page(img, dpi=getattr(self, "_dpi", 300))
         h, w = img.shape[:2]
-        return [map_boxes(ln, lambda b: BBox(b.x + dx, b.y + dy, b.w, b.h)) for ln in crop.read(BBox(0, 0, w, h), mode)]
+        return moved_lines(crop.read(BBox(0, 0, w, h), mode), dx, dy)
 
     def _run(self, r: BBox, psm: int, whitelist: str | None = None) -> list[OcrLine]:
         return [make_line(g) for g in self._groups(r, psm, whitelist)]

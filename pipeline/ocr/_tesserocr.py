@@ -17,7 +17,7 @@ from pipeline.ocr.engine import (
     clip_rect,
     has_alnum,
     make_line,
-    map_boxes,
+    moved_lines,
     ocr_scale,
     osd_downscale,
     resize_for_ocr,
@@ -88,7 +88,7 @@ class TesserocrEngine:
             self._crops = TesserocrEngine(self._lang, self._tessdata)
         self._crops.set_page(img, scale=self._scale)
         h, w = img.shape[:2]
-        return [map_boxes(ln, lambda b: BBox(b.x + dx, b.y + dy, b.w, b.h)) for ln in self._crops.read(BBox(0, 0, w, h), mode)]
+        return moved_lines(self._crops.read(BBox(0, 0, w, h), mode), dx, dy)
 
     def _read(self, r: BBox, mode: ReadMode) -> list[OcrLine]:
         from tesserocr import PSM

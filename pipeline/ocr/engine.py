@@ -144,6 +144,11 @@ def unscale_line(ln: OcrLine, s: float) -> OcrLine:
     return map_boxes(ln, unscale)
 
 
+def moved_lines(lines: list[OcrLine], dx: int, dy: int) -> list[OcrLine]:
+    """Lines read from an image cut out of the page (``alone_image``), moved back to page coordinates."""
+    return [map_boxes(ln, lambda b: BBox(b.x + dx, b.y + dy, b.w, b.h)) for ln in lines]
+
+
 def map_boxes(ln: OcrLine, f: Callable[[BBox], BBox]) -> OcrLine:
     """``ln`` with its box and its words' boxes mapped by ``f`` (to page coordinates)."""
     return replace(ln, bbox=f(ln.bbox), words=tuple((a, z, c, f(b)) for a, z, c, b in ln.words))
