@@ -471,12 +471,13 @@ def _match_one(folded: list[str], tpl: Template, header_rows: int) -> HeaderMatc
             columns[i] = tpl.columns[j]
             sims[i] = float(sim[i, j]) / 100
     # by elimination: as many columns as the template, every other one matched, and the one title left
-    # unread (a short bold "SỐ" in a narrow column) belongs to the one template column left
-    unread = [i for i in range(n) if i not in columns and not folded[i]]
+    # unread or garbled (a short bold "SỐ" in a narrow column, "Cán bộ tư" under a stamp) belongs to the
+    # one template column left
+    unmatched = [i for i in range(n) if i not in columns]
     left = [c for c in tpl.columns if c not in columns.values()]
-    if n == m and len(columns) == n - 1 and len(unread) == 1 and len(left) == 1:
-        columns[unread[0]] = left[0]
-        sims[unread[0]] = 0.0
+    if n == m and len(columns) == n - 1 and len(unmatched) == 1 and len(left) == 1:
+        columns[unmatched[0]] = left[0]
+        sims[unmatched[0]] = 0.0
     n_titled = sum(1 for t in folded if t)
     score = sum(sims.values()) / max(n_titled, m)
     return HeaderMatch(

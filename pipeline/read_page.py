@@ -18,7 +18,9 @@ import traceback
 from collections import Counter
 from dataclasses import dataclass
 
+import numpy as np
 from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
 
 from pipeline import PIPELINE_VERSION
 from pipeline.extract import CellPart, fold, line_part, split_cell
@@ -55,6 +57,7 @@ from pipeline.normalize import (
 )
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, text_height
 from pipeline.preprocess import upright
+from pipeline.second_read import REREAD_TYPES, Reading, field_crop, read_field_alone
 from pipeline.templates import ColumnSpec, FieldSpec, Template, templates_for
 
 # Field types read with the digits-only OCR mode: whitelisting stops letters creeping into numbers.
@@ -151,10 +154,14 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         if not any(inked.values()):
             continue  # an empty row is not a record (part-empty last page)
         parts: list[tuple[FieldSpec, CellPart]] = []
+        cell_of: dict[str, BBox] = {}
         for c, column in sorted(match.columns.items()):
             lines = read_cell(engine, gray, boxes[c], _mode(column), slope) if inked[c] else []
             parts.extend(_parts(column, lines))
+            cell_of |= {f.key: boxes[c] for f in column.fields}
         fields, normalized = _normalize_row(parts, options.confidence_threshold)
+        _read_again(engine, gray, slope, cell_of, [s for s, _ in parts], fields, normalized,
+                    options.confidence_threshold)  # fmt: skip
         _cross_check(tpl, fields, normalized, options.confidence_threshold)
         row_box = BBox.union(list(boxes.values())) or BBox(0, 0, 0, 0)
         entries.append(Entry(row=row_index, bbox=row_box, fields=fields))
@@ -163,6 +170,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     _confirm_registration_dates(entries, options.confidence_threshold)
     _confirm_book_year(page_fields, entries, options.confidence_threshold)
     _confirm_office(tpl, page_fields, entries, options.confidence_threshold)
+    _places_in_office_district(tpl, page_fields, entries)
     lap("cells")
 
     h, w = gray.shape[:2]
@@ -216,6 +224,47 @@ def _field(
     fv = FieldValue(key=spec.key, raw=part.raw, value=norm.value, confidence=confidence, bbox=part.bbox,
                     status=status, reason=norm.reason, rules=list(norm.rules), details=dict(norm.details))
     return fv, norm
+
+
+def _read_again(
+    engine: OcrEngine, gray: np.ndarray, slope: float, cell_of: dict[str, BBox], specs: list[FieldSpec],
+    fields: dict[str, FieldValue], normalized: dict[str, Normalized], threshold: float,
+) -> None:  # fmt: skip
+    """A faint or unreadable digit field read again alone (pipeline/second_read.py), as the page's grey
+    and then binarized. A faint read that a reading alone gives again is accepted, unless OCR's runner-up
+    digit also made it valid (a dotted 0 read as 9 on a typewriter face is read so alone too: on the
+    sample-generator pages 19 of 138 such reads agreed wrongly, against 2 of 284 others); an unreadable
+    one that both readings alone give as one valid value takes it, still for review (raw kept)."""
+    reg = normalized.get("ngayDangKy")
+    on_date = reg.value if reg is not None else None
+    for spec in specs:
+        f, n = fields[spec.key], normalized[spec.key]
+        faint = f.status == FieldStatus.LOW_CONFIDENCE and "ocr_digit_ambiguous" not in f.rules
+        unread = f.status == FieldStatus.INVALID and n.status == "invalid"
+        if spec.type not in REREAD_TYPES or f.bbox is None or not (faint or unread):
+            continue
+        n_lines = f.raw.count("\n") + 1
+        crop = field_crop(f.bbox, cell_of[spec.key], n_lines)
+        readings: list[Reading] = []
+        for binarize in (False, True):
+            r = read_field_alone(engine, gray, crop, spec.type, n_lines, slope=slope, on_date=on_date,
+                                 binarize=binarize)  # fmt: skip
+            readings.append(r)
+            if faint and r.normalized.status == "ok" and r.normalized.value == f.value:
+                _vouch(f, threshold, f"read_alone_agrees:{r.how}")
+                break
+        else:
+            values = {r.normalized.value for r in readings if r.normalized.status == "ok"}
+            if unread and len(values) == 1 and all(r.normalized.status == "ok" for r in readings):
+                value = values.pop()
+                f.details = {**f.details, "read_as": f.value}
+                f.value, f.status = value, FieldStatus.LOW_CONFIDENCE
+                f.rules = [*f.rules, "read_alone_value"]
+                f.reason = (f"đọc được '{f.raw}', đọc lại riêng ô: {value} / read '{f.raw}', read again "
+                            f"alone: {value}")  # fmt: skip
+                normalized[spec.key] = readings[0].normalized
+            elif values - {f.value}:
+                f.details = {**f.details, "read_alone": sorted(str(v) for v in values)}
 
 
 def _cross_check(
@@ -503,6 +552,41 @@ def _confirm_office(
     )
     if rows >= OFFICE_MIN_ROWS:
         _vouch(office, threshold, f"office_confirmed_by_places:{rows}")
+
+
+def _places_in_office_district(tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry]) -> None:
+    """A commune registers its own residents: a place whose district has no such commune ("phường 1,
+    quận 1"), written with a district one letter or digit from the office's ("Q.11" read as "Q.1" on
+    eight rows of an unseen page), is shown in the office's district when the commune is there; still
+    for review, the value as read kept under read_as."""
+    office = next((page_fields[s.key] for s in tpl.page_fields if s.type == "office"), None)
+    home = (office.details.get("legacy") or {}) if office is not None and office.status in _READ else {}
+    district, province = home.get("district"), home.get("province")
+    if not district or not province:
+        return
+    keys = [f.key for c in tpl.columns for f in c.fields if f.type == "place"]
+    for e in entries:
+        reg = e.fields.get("ngayDangKy")
+        for f in (e.fields.get(k) for k in keys):
+            written = ((f.details.get("legacy") or {}) if f is not None and f.status == FieldStatus.INVALID else {})
+            d = written.get("district")
+            if (not d or written.get("ward") or (written.get("province") or {}).get("code") != province["code"]
+                    or Levenshtein.distance(d["name"], district["name"]) != 1):  # fmt: skip
+                continue
+            assert f is not None and f.value is not None
+            unit = re.compile(rf"(?<!\w){re.escape(d['kind'])} {re.escape(d['name'])}(?!\w)")
+            if len(unit.findall(f.value)) != 1:
+                continue
+            text = unit.sub(f"{district['kind']} {district['name']}", f.value)
+            n = normalize_field("place", text, on_date=reg.value if reg is not None else None)
+            if n.status != "ok" or ((n.details.get("legacy") or {}).get("district") or {}).get("code") != district["code"]:
+                continue
+            f.details = {**n.details, "read_as": f.value}
+            f.value, f.status = n.value, FieldStatus.LOW_CONFIDENCE
+            f.rules = [*f.rules, f"office_district:{d['name']}->{district['name']}"]
+            f.reason = (f"{d['kind']} {d['name']} không có đơn vị này; {district['kind']} {district['name']} của nơi "
+                        f"đăng ký có / {d['kind']} {d['name']} has no such unit; the office's "
+                        f"{district['kind']} {district['name']} has")  # fmt: skip
 
 
 def _ward_code(f: FieldValue) -> str | None:

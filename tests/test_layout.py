@@ -140,6 +140,11 @@ def test_one_unread_title_is_matched_by_elimination() -> None:
     titles[0], titles[1] = titles[1], ""  # printed after the date, and unread
     m = match_header(titles, all_templates())
     assert m is not None and m.columns[1].fields[0].key == "so" and m.columns[0].fields[0].key == "ngayDangKy"
+    # a title read only in part (the rest under a stamp: "Cán bộ tư"), every other one matched
+    cut = [c.title for c in tpl.columns]
+    cut[12] = "Cán bộ tư"
+    m = match_header(cut, all_templates())
+    assert m is not None and m.columns[12].fields[0].key == "nguoiThucHien"
     # two titles unread: nothing to eliminate, both stay unmapped
     titles[2] = ""
     m = match_header(titles, all_templates())

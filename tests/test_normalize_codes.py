@@ -38,6 +38,8 @@ CASES = [
     ("page_no", "8L", "81"), ("page_no", "Trang L5", "15"),  # a serif 1 read as L beside a digit
     ("doc_no", "Số 12/GBT", "12/GBT"), ("doc_no", "12/2010", "12/2010"), ("doc_no", "Số: 12 / GBT", "12/GBT"),
     ("doc_no", "267IGBT", "267/GBT"), ("doc_no", "Số 235JGBT", "235/GBT"), ("doc_no", "30IQĐ-UBND", "30/QĐ-UBND"),
+    # unseen Chromium pages: the "/" before the year read as I, a speck beside it; 8 digits stay as read
+    ("doc_no", "185I2007", "185/2007"), ("doc_no", "Số257/?2009", "257/2009"), ("doc_no", "24712005", "24712005"),
     ("id_number", "024187000123", "024187000123"), ("id_number", "024 187 000 123", "024187000123"),
     ("id_number", "B1234567", "B1234567"), ("id_number", "024187000", "024187000"),
     ("id_number", "O24187000123", "024187000123"), ("id_number", "024.187.000.123", "024187000123"),
@@ -199,9 +201,29 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
         ("Đã cấp bản\nSa0 ngày\n6/4/2003", "Đã cấp bản sao ngày 6/4/2003"),  # a 0 for an o
         ("Đã cấp bản sao ngày 1/112014", "Đã cấp bản sao ngày 1/112014"),  # 1/11/2014 or 1/1/2014: kept
         ("Đã cải chính họ tên theo QĐÐ số 9/QĐ-UBND", "Đã cải chính họ tên theo QĐ số 9/QĐ-UBND"),  # Đ read twice
+        # a note opening with a phrase a letter off, then its date (unseen Chromium pages: "sao" as "Sdo")
+        ("Đã cấp bản\nSdo ngày\n13/1/2005", "Đã cấp bản sao ngày 13/1/2005"),
+        ("Đã cấp bản\n§do ngày\n18/5/2015", "Đã cấp bản sao ngày 18/5/2015"),
+        ("Đã cấp bản sao ngày 1/1/2005 rồi", "Đã cấp bản sao ngày 1/1/2005 rồi"),  # the phrase as written: kept
+        # the document number's "/" lost; a speck after its code (1-bit book scans)
+        ("Đã ly hôn\ntheo Bản án\nsố 76HNGĐ\nngày\n23/12/2021", "Đã ly hôn theo Bản án số 76/HNGĐ ngày 23/12/2021"),
+        ("Đã ly hôn\ntheo Bản án\nsố 59/HNGĐ.\nngày\n31/3/2025", "Đã ly hôn theo Bản án số 59/HNGĐ ngày 31/3/2025"),
     ],
 )
 def test_remarks_respelled_and_their_dates_repaired(raw: str, value: str) -> None:
     n = normalize_field("text", raw, confidence=1.0)
     assert n.value == value
     assert (n.confidence < 1.0) == any(r.startswith("lexicon_fuzzy") for r in n.rules)
+
+
+@pytest.mark.parametrize(
+    ("raw", "doubted"),
+    [("Đã cấp bản sao ngày 1/1/2005 Q à", True),  # "Q": no Vietnamese syllable is spelled so
+     ("Đ E Ì", True),
+     ("Đã ly hôn theo Bản án số 65/HNGĐ ngày 17/7/2006", False),  # acronyms and numbers are words here
+     ("Đã cải chính họ tên theo QĐ số T2IQĐ-UBND", False),
+     ("Ghi chú: con nuôi", False)],
+)  # fmt: skip
+def test_a_remark_holding_a_word_no_syllable_spells_is_doubted(raw: str, doubted: bool) -> None:
+    n = normalize_field("text", raw, confidence=1.0)
+    assert ("unknown_word" in n.rules) == doubted and (n.confidence < 1.0) == doubted

@@ -113,7 +113,9 @@ def test_date_words_invalid(raw: str) -> None:
 TIMES = [("10 giờ 30 phút", "10:30"), ("10h30", "10:30"), ("10:30", "10:30"), ("7 giờ", "07:00"),
          ("23g05", "23:05"), ("8 giờ 5 phút", "08:05"), ("10 h 30", "10:30"),
          # unseen Chromium pages: an italic 1 read as T, a 5 as Š, the g of giờ as s
-         ("2T giờ 20 phút", "21:20"), ("2 giờ 1Š phút", "02:15"), ("14 siờ 40 phút", "14:40")]  # fmt: skip
+         ("2T giờ 20 phút", "21:20"), ("2 giờ 1Š phút", "02:15"), ("14 siờ 40 phút", "14:40"),
+         # giờ misread as giữ, gið: the minutes are still read
+         ("4 giữ 05 phut", "04:05"), ("4 gið 05 phút", "04:05")]  # fmt: skip
 
 
 @pytest.mark.parametrize(("raw", "value"), TIMES)
@@ -154,6 +156,9 @@ SLASH_LOOKALIKES = [
     ("SJ12I1972", "1972-12-05", "ocr_letters_in_date"),  # and a 5 read as S
     ("ngày 06/1 1/2007", "2007-11-06", "ocr_space_in_number"),  # not "1 1/2007": 1 January
     ("ngày 5-1 1-2007", "2007-11-05", "ocr_space_in_number"),
+    # an italic "/" read as 7 (unseen Chromium pages): 7/1/172003 and 71/1/2003 do not exist
+    ("7/1172003", "2003-11-07", "ocr_date_one_as_slash"),
+    ("ngày Ø7/1172016", "2016-11-07", "ocr_date_one_as_slash"),  # and a slashed zero
 ]
 
 
@@ -207,6 +212,8 @@ SLASH_LOOKALIKES = [
     ("ngày 3] tháng 10 năm 1997", "1997-10-31"),
     ("197]", "1971"),
     ("[1971]", "1971"),  # a real bracket stays one
+    ("04/04/1991]", "1991-04-04"),  # a speck after a whole year, not a fifth digit
+    ("Ø7.02.1940", "1940-02-07"),  # a slashed zero
 ]
 
 

@@ -537,6 +537,33 @@ def test_office_confirmed_by_the_rows_places(places: list[str], accepted: bool) 
     assert any(r.startswith("office_confirmed_by_places") for r in office.rules) is accepted
 
 
+# an unseen Chromium page of quận 11: "Q.11" read as "Q.1" on eight rows; quận 1 has no phường 1
+@pytest.mark.parametrize(
+    ("place", "office", "value"),
+    [("P.1, Q.1, TP.HCM", "UBND phường 1, quận 11, thành phố Hồ Chí Minh", "phường 1, quận 11, thành phố Hồ Chí Minh"),
+     ("P.3, Q.1, TP.HCM", "UBND phường 1, quận 11, thành phố Hồ Chí Minh", "phường 3, quận 11, thành phố Hồ Chí Minh"),
+     # the office's district is no misread of the one written: nothing taken
+     ("P.1, Q.1, TP.HCM", "UBND phường 1, quận Tân Bình, thành phố Hồ Chí Minh", None),
+     # another province: nothing taken
+     ("xã Foo, huyện Ia Grai, tỉnh Gia Lai", "UBND phường 1, quận 11, thành phố Hồ Chí Minh", None)],
+)  # fmt: skip
+def test_a_place_the_district_lacks_is_shown_in_the_offices_district(place: str, office: str, value: str | None) -> None:
+    from pipeline.read_page import _places_in_office_district
+
+    tpl = templates_for("ket_hon")[0]
+    f = _placed(place, "chongNoiCuTru")
+    read = f.value
+    assert f.status == FieldStatus.INVALID
+    _places_in_office_district(tpl, {"noiDangKy": _placed(office, "noiDangKy", "office")},
+                               [Entry(row=1, bbox=BBox(0, 0, 1, 1), fields={"chongNoiCuTru": f})])  # fmt: skip
+    if value is None:
+        assert f.status == FieldStatus.INVALID and f.value == read
+        return
+    assert (f.value, f.status) == (value, FieldStatus.LOW_CONFIDENCE)  # a reviewer confirms
+    assert f.details["read_as"] == read and any(r.startswith("office_district:") for r in f.rules)
+    assert f.details["legacy"]["ward"] is not None
+
+
 @pytest.mark.parametrize(
     "office", ["UBND xã Foo, huyện Ia Grai, tỉnh Gia Lai", "UBND", "UBND huyện Ia Grai, tỉnh Gia Lai"]
 )

@@ -21,7 +21,7 @@ from . import codes, ids, lexicons
 from .dates import DateError, parse_date_digits, parse_date_words, parse_time, repaired_date_token
 from .names import normalize_name
 from .places import PlaceResolution, normalize_office, resolve_place
-from .text import clean_text, is_empty, nfc
+from .text import clean_text, is_empty, is_syllable, nfc
 
 __all__ = [
     "Normalized",
@@ -234,14 +234,20 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
 
     text = _REMARK_DATE.sub(fix, text)
     text = _REMARK_LOST_SLASH.sub(lost, text)
-    return _REMARK_DOC_NO.sub(doc_no, text), rules
+    text = _REMARK_DOC_NO.sub(doc_no, text)
+    unspecked = _REMARK_DOC_NO_SPECK.sub(r"\1", text)
+    if unspecked != text:
+        rules.append("stray_punct")
+    return unspecked, rules
 
 
 # a date in a remark with one "/" lost ("ngày 11/122026", "2610/2004")
 _REMARK_LOST_SLASH = re.compile(r"(?<![\w/])(?:\d{1,2}/\d{5,6}|\d{3,4}/(?:1[89]|20)\d\d)(?![\w/])")
-# a document number in a remark whose slash OCR read as a letter ("24JHNGĐ", "74IQĐ-UBND"): digits, the
-# look-alike, then the issuing body's acronym (two capitals at least)
-_REMARK_DOC_NO = re.compile(r"(?<![\w/])(\d{1,4})([IJl|!])([A-ZĐ]{2,}(?:-[A-ZĐ]+)*)(?![\w/])")
+# a document number in a remark whose slash OCR read as a letter or lost ("24JHNGĐ", "74IQĐ-UBND",
+# "76HNGĐ"): digits, the look-alike or nothing, then the issuing body's acronym (two capitals at least),
+# and a speck read as a period after it ("59/HNGĐ. ngày")
+_REMARK_DOC_NO = re.compile(r"(?<![\w/])(\d{1,4})([IJl|!]?)([A-ZĐ]{2,}(?:-[A-ZĐ]+)*)(?![\w/])")
+_REMARK_DOC_NO_SPECK = re.compile(r"(?<=\d/[A-ZĐ]{2})([A-ZĐ\-]*)\.(?= ngày)")
 
 
 def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normalized, float]:
@@ -258,7 +264,42 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
         spelled = near[0].upper() if value.isupper() else near[0]
         rules.append(f"lexicon_fuzzy:{value}->{spelled}")
         value, factor = spelled, PHRASE_FUZZY_FACTOR
+    elif value and (lead := _leading_phrase(value, lexicon)):
+        rules.append(f"lexicon_fuzzy:{value[: len(lead[0])]}->{lead[1]}")
+        value, factor = lead[1] + value[len(lead[0]) :], PHRASE_FUZZY_FACTOR
+    if value and any(not _plausible_word(w) for w in value.split()):
+        factor *= UNKNOWN_WORD_FACTOR
+        rules.append("unknown_word")
     return (_ok(value, rules) if value else Normalized(None, "empty", None, rules)), factor
+
+
+UNKNOWN_WORD_FACTOR = 0.85  # a remark holding a word no Vietnamese syllable spells ("bản Sdo ngày"): a look
+
+
+def _leading_phrase(value: str, lexicon: str) -> tuple[str, str] | None:
+    """A remark that opens with a standard phrase a few letters off, then its date or number ("Đã cấp
+    bản Sdo ngày 13/1/2005"): (the words as read, the phrase's spelling), or None."""
+    words = value.split(" ")
+    cut = next((i for i, w in enumerate(words) if any(c.isdigit() for c in w)), 0)
+    lead = " ".join(words[:cut])
+    if not lead or lexicons.is_listed_phrase(lead, lexicon):
+        return None
+    near = lexicons.closest_phrase(lead, lexicon)
+    if near is None:
+        return None
+    return lead, near[0].upper() if lead.isupper() else near[0]
+
+
+_WORD_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
+
+
+def _plausible_word(word: str) -> bool:
+    """A word a remark may hold: a syllable, a number or code (digits in it), an acronym (QĐ-UBND)."""
+    core = _WORD_EDGE.sub("", word)
+    if not core or any(c.isdigit() for c in core):
+        return True
+    parts = core.split("-")
+    return all(p.isupper() and len(p) >= 2 or is_syllable(p, tone=False) for p in parts if p)
 
 
 def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalized, float]:

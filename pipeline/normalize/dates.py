@@ -75,6 +75,8 @@ _DIGIT_FIX = str.maketrans(
     {
         "O": "0",
         "o": "0",
+        "Ø": "0",  # a slashed zero: the glyph of some typewriter and monospace faces
+        "ø": "0",
         "D": "0",
         "Q": "0",
         "l": "1",
@@ -92,7 +94,7 @@ _DIGIT_FIX = str.maketrans(
         "G": "6",
     }
 )
-_DIGITISH = re.compile(r"[0-9OoDQlIi|!\]SsBZzgG]+")
+_DIGITISH = re.compile(r"[0-9OoØøDQlIi|!\]SsBZzgG]+")
 
 
 # An italic serif 1 read as T at the head of a year ("T955"); never before one or two digits ("T3/1987"
@@ -180,8 +182,8 @@ def _fix_digits(s: str) -> tuple[str, bool]:
         # only when most of the token is digits: "2O08", "l5" but not words like "Sinh"
         if sum(c.isdigit() for c in tok) * 2 < len(tok):
             return tok
-        if tok.endswith("]") and "[" in m.string[: m.start()]:
-            tok, close = tok[:-1], "]"  # a real bracket: "[1971]"
+        if tok.endswith("]") and ("[" in m.string[: m.start()] or re.search(r"\d{4}\]$", tok)):
+            tok, close = tok[:-1], "]"  # a real bracket: "[1971]", or a speck after a whole year "1991]"
             return tok.translate(_DIGIT_FIX) + close
         return tok.translate(_DIGIT_FIX)
 
@@ -283,13 +285,14 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
         if re.search(r"(?<!\d)[SOB](?!\d)", tok):
             return text, "ocr_letters_in_date"  # a slot that is a letter alone ("SJ12"): a guess
         return text, "ocr_date_separator" if _seps(text) > _seps(tok) else "ocr_digits"
-    # a "/" read as the digit 1 ("3/211994" for 3/2/1994). A "/" lost altogether is as likely, so those
-    # readings compete: "1211/1990" may be 12/1/1990 or 12/11/1990 and is flagged, not guessed.
+    # a "/" read as the digit 1 ("3/211994" for 3/2/1994), or as a 7 in italic ("7/1172003" for 7/11/2003).
+    # A "/" lost altogether is as likely, so those readings compete: "1211/1990" may be 12/1/1990 or
+    # 12/11/1990 and is flagged, not guessed.
     base = tok.translate(str.maketrans({c: "/" for c in _SLASH_LOOKS}))
     if re.fullmatch(r"\d{8,10}", base):  # both separators gone ("2711211985": 27/12/1985)
         as_one, lost = _unseparated(base)
     elif _long_run(base):
-        as_one = _valid_dmy([base[:i] + "/" + base[i + 1 :] for i, c in enumerate(base) if c == "1"])
+        as_one = _valid_dmy([base[:i] + "/" + base[i + 1 :] for i, c in enumerate(base) if c in "17"])
         lost = _valid_dmy([base[:i] + "/" + base[i:] for i in range(1, len(base))])
     else:
         return None, None
@@ -346,6 +349,9 @@ def _whole_partial(key: str, m: re.Match[str]) -> None:
         raise DateError("'ngày' không đọc được số ngày / the day after 'ngày' could not be read")
 
 
+_SLASHED_ZERO = str.maketrans("Øø", "00")
+
+
 def parse_date_digits(raw: str) -> ParsedDate | None:
     """Parse a digit date; None when no date-like text is present. Raises DateError when invalid."""
     rules: list[str] = []
@@ -354,6 +360,9 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
     if folded != s:
         rules.append("slash_lookalike")
         s = folded
+    if (zeros := s.translate(_SLASHED_ZERO)) != s:  # "Ø7/11/2016": a slashed zero is a zero
+        rules.append("ocr_digits")
+        s = zeros
 
     def sep_sub(m: re.Match[str]) -> str:
         fixed, rule = _resolve_token(m.group(0))
@@ -621,7 +630,8 @@ def parse_date_words(raw: str) -> WordsResult | None:
 # --- time -----------------------------------------------------------------------------------------
 
 # "siờ": the g of giờ misread
-_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[gs]io|h|g|:|\.)\s*(?:(\d{1,2})\s*(?:phut|p|')?)?", re.I)
+# the hour word as OCR leaves it, marks stripped: "gio", "sio", "giu" (giữ), "gid" (gið), "gi0"
+_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[gs][il1][^\s\d]{0,2}|h|g|:|\.)\s*(?:(\d{1,2})\s*(?:phut|p|')?)?", re.I)
 
 
 def parse_time(raw: str) -> str | None:

@@ -100,13 +100,15 @@ def doc_no(raw: str) -> tuple[str | None, list[str]]:
         s = s2
     # the thin "/" before the document code read as a letter ("267IGBT", "235JGBT"): a number and an
     # upper-case code are never written run together
-    if m := _DOC_SLASH_AS_LETTER.fullmatch(s):
+    # or before the year ("185I2007"); a speck beside it ("257/?2009")
+    if m := _DOC_SLASH_AS_LETTER.fullmatch(s) or _DOC_SLASH_BEFORE_YEAR.fullmatch(s):
         s = f"{m[1]}/{m[2]}"
         rules.append("ocr_slash")
     return (s or None), rules
 
 
 _DOC_SLASH_AS_LETTER = re.compile(r"(\d{1,6})[IlJ|!]([A-ZĐ]{2,}(?:-[A-ZĐ]+)*)")
+_DOC_SLASH_BEFORE_YEAR = re.compile(r"(\d{1,5})(?:[IlJ|!]|/[?!:.,]|[?!:.,]/)((?:19|20)\d\d)")
 
 
 @cache
