@@ -413,6 +413,7 @@ class HeaderMatch:
 _PAREN_NUM = re.compile(r"\(\s*\d{1,2}\s*\)")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 MIN_TITLE_SIM = 60.0  # rapidfuzz points: below this a title is not that column
+PART_TITLE_SIM = 90.0  # a title read in part: what was read must be (nearly) a piece of the printed one
 MIN_SCORE = 0.65  # a page of another register still shares ~half its titles (Số, Ngày đăng ký, Ghi chú)
 
 
@@ -471,13 +472,15 @@ def _match_one(folded: list[str], tpl: Template, header_rows: int) -> HeaderMatc
             columns[i] = tpl.columns[j]
             sims[i] = float(sim[i, j]) / 100
     # by elimination: as many columns as the template, every other one matched, and the one title left
-    # unread or garbled (a short bold "SỐ" in a narrow column, "Cán bộ tư" under a stamp) belongs to the
-    # one template column left
+    # unread (a short bold "SỐ" in a narrow column) or read in part ("Cán bộ tư", the rest under a stamp)
+    # belongs to the one template column left; a title that reads as something else does not
     unmatched = [i for i in range(n) if i not in columns]
     left = [c for c in tpl.columns if c not in columns.values()]
     if n == m and len(columns) == n - 1 and len(unmatched) == 1 and len(left) == 1:
-        columns[unmatched[0]] = left[0]
-        sims[unmatched[0]] = 0.0
+        i = unmatched[0]
+        if not folded[i] or fuzz.partial_ratio(folded[i], fold_title(left[0].title)) >= PART_TITLE_SIM:
+            columns[i] = left[0]
+            sims[i] = 0.0
     n_titled = sum(1 for t in folded if t)
     score = sum(sims.values()) / max(n_titled, m)
     return HeaderMatch(

@@ -57,7 +57,7 @@ from pipeline.normalize import (
 )
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, text_height
 from pipeline.preprocess import upright
-from pipeline.second_read import REREAD_TYPES, Reading, field_crop, read_field_alone
+from pipeline.second_read import REREAD_TYPES, field_crop, read_field_alone
 from pipeline.templates import ColumnSpec, FieldSpec, Template, templates_for
 
 # Field types read with the digits-only OCR mode: whitelisting stops letters creeping into numbers.
@@ -231,40 +231,38 @@ def _read_again(
     fields: dict[str, FieldValue], normalized: dict[str, Normalized], threshold: float,
 ) -> None:  # fmt: skip
     """A faint or unreadable digit field read again alone (pipeline/second_read.py), as the page's grey
-    and then binarized. A faint read that a reading alone gives again is accepted, unless OCR's runner-up
-    digit also made it valid (a dotted 0 read as 9 on a typewriter face is read so alone too: on the
-    sample-generator pages 19 of 138 such reads agreed wrongly, against 2 of 284 others); an unreadable
-    one that both readings alone give as one valid value takes it, still for review (raw kept)."""
+    and binarized. A faint read is accepted when a reading alone gives it again and none gives another
+    valid value; not when the doubt was the normalizer's own guess (a runner-up digit that also makes a
+    valid value, a "/" taken for a 1, a leading 0 restored): the same glyphs read alone lead to the same
+    guess (a dotted 0 read as 9 on a typewriter face: on the sample-generator pages 19 of 138 such reads
+    agreed wrongly, against 2 of 284 others). An unreadable one that both readings alone give as one
+    valid value takes it, still for review (raw kept, the value read under read_as); separate evidence
+    (the date in words, the page's date order) may accept it later."""
     reg = normalized.get("ngayDangKy")
     on_date = reg.value if reg is not None else None
     for spec in specs:
         f, n = fields[spec.key], normalized[spec.key]
-        faint = f.status == FieldStatus.LOW_CONFIDENCE and "ocr_digit_ambiguous" not in f.rules
+        faint = f.status == FieldStatus.LOW_CONFIDENCE and "confidence_factor" not in f.details
         unread = f.status == FieldStatus.INVALID and n.status == "invalid"
         if spec.type not in REREAD_TYPES or f.bbox is None or not (faint or unread):
             continue
         n_lines = f.raw.count("\n") + 1
         crop = field_crop(f.bbox, cell_of[spec.key], n_lines)
-        readings: list[Reading] = []
-        for binarize in (False, True):
-            r = read_field_alone(engine, gray, crop, spec.type, n_lines, slope=slope, on_date=on_date,
-                                 binarize=binarize)  # fmt: skip
-            readings.append(r)
-            if faint and r.normalized.status == "ok" and r.normalized.value == f.value:
-                _vouch(f, threshold, f"read_alone_agrees:{r.how}")
-                break
-        else:
-            values = {r.normalized.value for r in readings if r.normalized.status == "ok"}
-            if unread and len(values) == 1 and all(r.normalized.status == "ok" for r in readings):
-                value = values.pop()
-                f.details = {**f.details, "read_as": f.value}
-                f.value, f.status = value, FieldStatus.LOW_CONFIDENCE
-                f.rules = [*f.rules, "read_alone_value"]
-                f.reason = (f"đọc được '{f.raw}', đọc lại riêng ô: {value} / read '{f.raw}', read again "
-                            f"alone: {value}")  # fmt: skip
-                normalized[spec.key] = readings[0].normalized
-            elif values - {f.value}:
-                f.details = {**f.details, "read_alone": sorted(str(v) for v in values)}
+        readings = [read_field_alone(engine, gray, crop, spec.type, n_lines, slope=slope, on_date=on_date,
+                                     binarize=b) for b in (False, True)]  # fmt: skip
+        values = {r.normalized.value for r in readings if r.normalized.status == "ok"}
+        if faint and values == {f.value}:
+            _vouch(f, threshold, "read_alone_agrees")
+        elif unread and len(values) == 1 and all(r.normalized.status == "ok" for r in readings):
+            value = values.pop()
+            f.details = {**readings[0].normalized.details, "read_as": f.value}
+            f.value, f.status = value, FieldStatus.LOW_CONFIDENCE
+            f.rules = [*f.rules, "read_alone_value"]
+            f.reason = (f"đọc được '{f.raw}', đọc lại riêng ô: {value} / read '{f.raw}', read again "
+                        f"alone: {value}")  # fmt: skip
+            normalized[spec.key] = readings[0].normalized
+        elif values - {f.value}:
+            f.details = {**f.details, "read_alone": sorted(str(v) for v in values)}
 
 
 def _cross_check(
@@ -537,7 +535,7 @@ def _confirm_office(
     """A faint office line ("UBND xã la Khai, …", repaired by the gazetteer) is accepted when the places
     of at least two rows resolve to the same unit: a commune registers its own residents, and two separate
     reads landing on the same gazetteer code are not one misread."""
-    office = next((page_fields[s.key] for s in tpl.page_fields if s.type == "office"), None)
+    office = _office(tpl, page_fields)
     if office is None or office.status != FieldStatus.LOW_CONFIDENCE:
         return
     # a commune office only: an office line read without its commune ("UBND thị xã Vĩnh Châu, …" for
@@ -545,7 +543,7 @@ def _confirm_office(
     code = _ward_code(office)
     if code is None:
         return
-    keys = [f.key for c in tpl.columns for f in c.fields if f.type == "place"]
+    keys = _place_keys(tpl)
     rows = sum(
         any((f := e.fields.get(k)) is not None and f.status in _READ and _ward_code(f) == code for k in keys)
         for e in entries
@@ -556,24 +554,25 @@ def _confirm_office(
 
 def _places_in_office_district(tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry]) -> None:
     """A commune registers its own residents: a place whose district has no such commune ("phường 1,
-    quận 1"), written with a district one letter or digit from the office's ("Q.11" read as "Q.1" on
-    eight rows of an unseen page), is shown in the office's district when the commune is there; still
-    for review, the value as read kept under read_as."""
-    office = next((page_fields[s.key] for s in tpl.page_fields if s.type == "office"), None)
+    quận 1"), written with the office's district short of one character ("Q.11" read as "Q.1" on eight
+    rows of an unseen page), is shown in the office's district when the commune is there; still for
+    review, the value as read kept under read_as. A character changed ("Q.10") is not taken: a misread
+    commune is as likely."""
+    office = _office(tpl, page_fields)
     home = (office.details.get("legacy") or {}) if office is not None and office.status in _READ else {}
     district, province = home.get("district"), home.get("province")
     if not district or not province:
         return
-    keys = [f.key for c in tpl.columns for f in c.fields if f.type == "place"]
     for e in entries:
         reg = e.fields.get("ngayDangKy")
-        for f in (e.fields.get(k) for k in keys):
-            written = ((f.details.get("legacy") or {}) if f is not None and f.status == FieldStatus.INVALID else {})
+        for f in (e.fields.get(k) for k in _place_keys(tpl)):
+            if f is None or f.status != FieldStatus.INVALID or f.value is None:
+                continue
+            written = f.details.get("legacy") or {}
             d = written.get("district")
             if (not d or written.get("ward") or (written.get("province") or {}).get("code") != province["code"]
-                    or Levenshtein.distance(d["name"], district["name"]) != 1):  # fmt: skip
+                    or not _one_dropped(d["name"], district["name"]) or not _commune_written(f)):  # fmt: skip
                 continue
-            assert f is not None and f.value is not None
             unit = re.compile(rf"(?<!\w){re.escape(d['kind'])} {re.escape(d['name'])}(?!\w)")
             if len(unit.findall(f.value)) != 1:
                 continue
@@ -587,6 +586,27 @@ def _places_in_office_district(tpl: Template, page_fields: dict[str, FieldValue]
             f.reason = (f"{d['kind']} {d['name']} không có đơn vị này; {district['kind']} {district['name']} của nơi "
                         f"đăng ký có / {d['kind']} {d['name']} has no such unit; the office's "
                         f"{district['kind']} {district['name']} has")  # fmt: skip
+
+
+def _office(tpl: Template, page_fields: dict[str, FieldValue]) -> FieldValue | None:
+    return next((page_fields[s.key] for s in tpl.page_fields if s.type == "office"), None)
+
+
+def _place_keys(tpl: Template) -> list[str]:
+    return [f.key for c in tpl.columns for f in c.fields if f.type == "place"]
+
+
+def _one_dropped(short: str, full: str) -> bool:
+    """``short`` is ``full`` with one character left out ("1" of "11")."""
+    return len(short) + 1 == len(full) and Levenshtein.distance(short, full) == 1
+
+
+def _commune_written(f: FieldValue) -> bool:
+    """A commune-level unit was written (and not found): "P.1" in "P.1, Q.1", not a bare "Q.1"."""
+    return any(p.get("kind") in _COMMUNE_KINDS and not p.get("code") for p in f.details.get("parts") or ())
+
+
+_COMMUNE_KINDS = ("xã", "phường", "thị trấn")
 
 
 def _ward_code(f: FieldValue) -> str | None:

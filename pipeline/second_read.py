@@ -20,8 +20,9 @@ from pipeline.ocr import OcrEngine
 
 # digit fields whose validators (a date exists, a time is on the clock, an ID has its length) make two
 # readings that agree by chance unlikely; names are not read again: one print misread one way ("VĨNH"
-# for VINH) is misread the same way alone; nor document numbers, which no validator checks ("24712005")
-REREAD_TYPES = frozenset({"date", "time", "id_number", "entry_no"})
+# for VINH) is misread the same way alone; nor document and entry numbers, which no validator checks
+# ("24712005"; an entry number has the page's run, read_page._check_entry_numbers)
+REREAD_TYPES = frozenset({"date", "time", "id_number"})
 LINE_HEIGHT_CAP = 60  # px: a box taller than this per line is a wrapped or badly cut one
 
 

@@ -145,6 +145,11 @@ def test_one_unread_title_is_matched_by_elimination() -> None:
     cut[12] = "Cán bộ tư"
     m = match_header(cut, all_templates())
     assert m is not None and m.columns[12].fields[0].key == "nguoiThucHien"
+    # a title that reads as another one (a local form's own column) is not taken for the one left
+    cut[13] = "Số CMND người đi khai"
+    cut[12] = "Cán bộ tư pháp - hộ tịch"
+    m = match_header(cut, all_templates())
+    assert m is not None and 13 not in m.columns
     # two titles unread: nothing to eliminate, both stay unmapped
     titles[2] = ""
     m = match_header(titles, all_templates())

@@ -125,6 +125,9 @@ def test_time(raw: str, value: str) -> None:
 
 def test_time_invalid() -> None:
     assert normalize_field("time", "25 giờ 70").status == "invalid"
+    # a word that is no misread hour word ("sinh", "siêu") is not taken for giờ
+    assert normalize_field("time", "10 sinh").status == "invalid"
+    assert normalize_field("time", "5 siêu").status == "invalid"
 
 
 # Real Tesseract output from 1-bit sample scans (bench/results/ocr_bench.json): a thin "/" read as I, l, J

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
-from pipeline.model import BBox, FieldStatus, FieldValue
+from pipeline.model import BBox, FieldStatus, FieldValue, OcrLine
 from pipeline.normalize import normalize_field
 from pipeline.ocr import get_engine
 from pipeline.read_page import _read_again
@@ -35,8 +35,9 @@ def _read(gray: np.ndarray, spec: FieldSpec, f: FieldValue) -> FieldValue:
     return f
 
 
-def _faint(key: str, raw: str, value: str | None, box: BBox, status: FieldStatus) -> FieldValue:
-    return FieldValue(key=key, raw=raw, value=value, confidence=0.6, bbox=box, status=status)
+def _faint(key: str, raw: str, value: str | None, box: BBox, status: FieldStatus, ftype: str = "date") -> FieldValue:
+    details = dict(normalize_field(ftype, raw, confidence=0.6).details)  # as the page reader keeps them
+    return FieldValue(key=key, raw=raw, value=value, confidence=0.6, bbox=box, status=status, details=details)
 
 
 DATE = FieldSpec("nktNgaySinh", "date")
@@ -88,9 +89,37 @@ def test_only_faint_or_unreadable_digit_fields_are_read_again(spec: FieldSpec, r
     assert f.status == status and f.rules == [] and "read_alone" not in f.details
 
 
-def test_a_read_whose_runner_up_digit_is_also_valid_is_not_vouched_for() -> None:
-    # a dotted 0 read as 9 on a typewriter face is read as 9 alone too: the reading alone settles nothing
-    gray, box = _cell("12/04/1953")
-    f = _faint(DATE.key, "12/04/1953", "1953-04-12", box, FieldStatus.LOW_CONFIDENCE)
-    f.rules = ["ocr_digit_ambiguous"]
-    assert _read(gray, DATE, f).status == FieldStatus.LOW_CONFIDENCE and f.rules == ["ocr_digit_ambiguous"]
+def test_a_read_the_normalizer_guessed_is_not_vouched_for_by_the_same_guess() -> None:
+    # "7/1172003": the "/" read as 7 is the normalizer's guess; read alone, the same glyphs give the same
+    # guess (a dotted 0 read as 9 on a typewriter face is read as 9 alone too): nothing is settled
+    gray, box = _cell("7/1172003")
+    f = _faint(DATE.key, "7/1172003", "2003-11-07", box, FieldStatus.LOW_CONFIDENCE)
+    assert "confidence_factor" in f.details
+    assert _read(gray, DATE, f).status == FieldStatus.LOW_CONFIDENCE and f.rules == []
+
+
+class _TwoReadings:
+    """An engine whose grey and binarized readings alone are given: the weighing, isolated from OCR."""
+
+    def __init__(self, grey: str, binarized: str) -> None:
+        self.texts = {False: grey, True: binarized}
+
+    def read_alone(self, gray: np.ndarray, rect: BBox, mode: str = "block", *, slope: float = 0.0,
+                   binarize: bool = False) -> list[OcrLine]:  # fmt: skip
+        return [OcrLine(self.texts[binarize], 0.9, rect)]
+
+
+@pytest.mark.parametrize(
+    ("grey", "binarized", "vouched"),
+    [("12/04/1958", "12/04/1958", True), ("12/04/1953", "12/04/1958", False),  # one reading says otherwise
+     ("12/04/1958", "", True), ("12/04/195", "12/04/1958", True)],  # a reading with no valid date: no vote
+)  # fmt: skip
+def test_a_faint_read_is_vouched_for_only_when_no_reading_alone_gives_another_value(
+    grey: str, binarized: str, vouched: bool
+) -> None:
+    gray, box = _cell("12/04/1958")
+    f = _faint(DATE.key, "12/04/1958", "1958-04-12", box, FieldStatus.LOW_CONFIDENCE)
+    normalized = {DATE.key: normalize_field("date", f.raw, confidence=0.6)}
+    _read_again(_TwoReadings(grey, binarized), gray, 0.0, {DATE.key: CELL}, [DATE], {DATE.key: f}, normalized, 0.9)  # type: ignore[arg-type]
+    assert (f.status == FieldStatus.OK) is vouched
+    assert ("read_alone" in f.details) is (not vouched)

@@ -205,7 +205,8 @@ def _time(raw: str) -> Normalized:
 
 
 # a date inside a remark whose thin slash OCR read as a letter or "!" ("25I9/2000", "7!3/2019")
-_REMARK_DATE = re.compile(r"(?<![\w/])(\d{1,2})([/Il|!])(\d{1,2})([/Il|!])((?:1[89]|20)\d\d)(?![\w/])")
+_SLASH = ids.SLASH_AS_LETTER[:-1] + "/]"  # a "/" or a letter read for it
+_REMARK_DATE = re.compile(rf"(?<![\w/])(\d{{1,2}})({_SLASH})(\d{{1,2}})({_SLASH})((?:1[89]|20)\d\d)(?![\w/])")
 
 
 def _remark_dates(text: str) -> tuple[str, list[str]]:
@@ -222,13 +223,14 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
 
     def lost(m: re.Match[str]) -> str:
         new = repaired_date_token(m[0])
-        if new is None:
+        # "Bản án số 127/2005": a number of a year, not 12/7/2005
+        if new is None or re.search(r"\bs[oố]\s*$", m.string[: m.start()], re.I):
             return m[0]
         rules.append(f"ocr_date_slash_lost:{m[0]}->{new}")
         return new
 
     def doc_no(m: re.Match[str]) -> str:
-        new = f"{m[1]}/{m[3]}"
+        new = f"{m[1]}/{m[3] or m[5]}"
         rules.append(f"ocr_doc_no_separator:{m[0]}->{new}")
         return new
 
@@ -243,10 +245,13 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
 
 # a date in a remark with one "/" lost ("ngày 11/122026", "2610/2004")
 _REMARK_LOST_SLASH = re.compile(r"(?<![\w/])(?:\d{1,2}/\d{5,6}|\d{3,4}/(?:1[89]|20)\d\d)(?![\w/])")
-# a document number in a remark whose slash OCR read as a letter or lost ("24JHNGĐ", "74IQĐ-UBND",
-# "76HNGĐ"): digits, the look-alike or nothing, then the issuing body's acronym (two capitals at least),
-# and a speck read as a period after it ("59/HNGĐ. ngày")
-_REMARK_DOC_NO = re.compile(r"(?<![\w/])(\d{1,4})([IJl|!]?)([A-ZĐ]{2,}(?:-[A-ZĐ]+)*)(?![\w/])")
+# a document number in a remark whose slash OCR read as a letter ("24JHNGĐ", "74IQĐ-UBND"): digits, the
+# look-alike, then the issuing body's acronym (two capitals at least); or lost before the codes of a
+# court's judgment or a decision ("76HNGĐ", "12QĐ-UBND": "12CM" may be written so); and a speck read as a
+# period after it ("59/HNGĐ. ngày")
+_REMARK_DOC_NO = re.compile(
+    rf"(?<![\w/])(\d{{1,4}})(?:({ids.SLASH_AS_LETTER})([A-ZĐ]{{2,}}(?:-[A-ZĐ]+)*)|()((?:HNGĐ|QĐ)(?:-[A-ZĐ]+)*))(?![\w/])"
+)
 _REMARK_DOC_NO_SPECK = re.compile(r"(?<=\d/[A-ZĐ]{2})([A-ZĐ\-]*)\.(?= ngày)")
 
 
@@ -260,14 +265,15 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
         rules += fixed
     value, fixed = lexicons.restore_phrases(value, lexicon)
     rules += fixed
-    if value and (near := lexicons.closest_phrase(value, lexicon)):
+    # a whole cell a few letters from a phrase; never one holding a number, which the phrase would drop
+    if value and not any(c.isdigit() for c in value) and (near := lexicons.closest_phrase(value, lexicon)):
         spelled = near[0].upper() if value.isupper() else near[0]
         rules.append(f"lexicon_fuzzy:{value}->{spelled}")
         value, factor = spelled, PHRASE_FUZZY_FACTOR
     elif value and (lead := _leading_phrase(value, lexicon)):
         rules.append(f"lexicon_fuzzy:{value[: len(lead[0])]}->{lead[1]}")
         value, factor = lead[1] + value[len(lead[0]) :], PHRASE_FUZZY_FACTOR
-    if value and any(not _plausible_word(w) for w in value.split()):
+    if dates and value and any(not _plausible_word(w) for w in value.split()):
         factor *= UNKNOWN_WORD_FACTOR
         rules.append("unknown_word")
     return (_ok(value, rules) if value else Normalized(None, "empty", None, rules)), factor
@@ -278,19 +284,23 @@ UNKNOWN_WORD_FACTOR = 0.85  # a remark holding a word no Vietnamese syllable spe
 
 def _leading_phrase(value: str, lexicon: str) -> tuple[str, str] | None:
     """A remark that opens with a standard phrase a few letters off, then its date or number ("Đã cấp
-    bản Sdo ngày 13/1/2005"): (the words as read, the phrase's spelling), or None."""
+    bản Sdo ngày 13/1/2005"): (the words as read, the phrase's spelling), or None. Only a word OCR
+    garbled (no syllable is spelled so) is respelled: "Đã cải chính tên theo QĐ số" is a remark of its
+    own, not "… họ tên …" short of a word."""
     words = value.split(" ")
     cut = next((i for i, w in enumerate(words) if any(c.isdigit() for c in w)), 0)
     lead = " ".join(words[:cut])
-    if not lead or lexicons.is_listed_phrase(lead, lexicon):
+    garbled = any(not _plausible_word(w) or _SPECK_IN_WORD.search(w) for w in words[:cut])
+    if not lead or not garbled or lexicons.is_listed_phrase(lead, lexicon):
         return None
     near = lexicons.closest_phrase(lead, lexicon)
-    if near is None:
+    if near is None or len(near[0].split()) != cut:
         return None
     return lead, near[0].upper() if lead.isupper() else near[0]
 
 
 _WORD_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
+_SPECK_IN_WORD = re.compile(r"[^\w.,:;()/\-]")  # "§do": a mark no word of a remark holds
 
 
 def _plausible_word(word: str) -> bool:

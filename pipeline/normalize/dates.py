@@ -75,8 +75,6 @@ _DIGIT_FIX = str.maketrans(
     {
         "O": "0",
         "o": "0",
-        "Ø": "0",  # a slashed zero: the glyph of some typewriter and monospace faces
-        "ø": "0",
         "D": "0",
         "Q": "0",
         "l": "1",
@@ -94,7 +92,7 @@ _DIGIT_FIX = str.maketrans(
         "G": "6",
     }
 )
-_DIGITISH = re.compile(r"[0-9OoØøDQlIi|!\]SsBZzgG]+")
+_DIGITISH = re.compile(r"[0-9OoDQlIi|!\]SsBZzgG]+")
 
 
 # An italic serif 1 read as T at the head of a year ("T955"); never before one or two digits ("T3/1987"
@@ -630,14 +628,14 @@ def parse_date_words(raw: str) -> WordsResult | None:
 # --- time -----------------------------------------------------------------------------------------
 
 # "siờ": the g of giờ misread
-# the hour word as OCR leaves it, marks stripped: "gio", "sio", "giu" (giữ), "gid" (gið), "gi0"
-_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[gs][il1][^\s\d]{0,2}|h|g|:|\.)\s*(?:(\d{1,2})\s*(?:phut|p|')?)?", re.I)
+# the hour word as OCR leaves it, marks stripped: "gio", "sio", "giu" (giữ), "gið", "gi0" ("sinh" is not)
+_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[gs][il1][o0uðd]|h|g|:|\.)\s*(?:(\d{1,2})\s*(?:phut|p|')?)?", re.I)
 
 
 def parse_time(raw: str) -> str | None:
     """``10 giờ 30 phút``, ``10h30``, ``10:30`` -> ``10:30``; raises DateError when out of range."""
     # "23g05" / "10h30": read the separator before fixing look-alike digits (g would become 9)
-    s = re.sub(r"(\d)\s*[gGhH]\s*(?=\d)", r"\1:", collapse_ws(nfc(raw)))
+    s = re.sub(r"(\d)\s*[gGhH]\s*(?=\d)", r"\1:", collapse_ws(nfc(raw)).translate(_SLASHED_ZERO))
     # "1Š phút": a mark OCR put on a look-alike letter is no part of it; "2T giờ": an italic 1 read as T
     s = re.sub(r"(?<!\w)(?:\dT|T\d)(?!\w)", lambda m: m[0].translate(_T_FIX), strip_diacritics(s))
     s, _ = _fix_digits(s)

@@ -107,8 +107,9 @@ def doc_no(raw: str) -> tuple[str | None, list[str]]:
     return (s or None), rules
 
 
-_DOC_SLASH_AS_LETTER = re.compile(r"(\d{1,6})[IlJ|!]([A-ZĐ]{2,}(?:-[A-ZĐ]+)*)")
-_DOC_SLASH_BEFORE_YEAR = re.compile(r"(\d{1,5})(?:[IlJ|!]|/[?!:.,]|[?!:.,]/)((?:19|20)\d\d)")
+SLASH_AS_LETTER = "[IlJ|!]"  # the thin "/" of a number as OCR reads it (remarks use it too)
+_DOC_SLASH_AS_LETTER = re.compile(rf"(\d{{1,6}}){SLASH_AS_LETTER}([A-ZĐ]{{2,}}(?:-[A-ZĐ]+)*)")
+_DOC_SLASH_BEFORE_YEAR = re.compile(rf"(\d{{1,5}})(?:{SLASH_AS_LETTER}|/[?!:.,]|[?!:.,]/)((?:19|20)\d\d)")
 
 
 @cache

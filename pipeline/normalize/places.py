@@ -793,44 +793,48 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
     res = _resolve_text(text, on_date)
     if _settled(res) and (res.scheme is not None or res.facility is not None):
         return res
-    quiet, dropped = drop_specks(text)
-    if not dropped:
+    quiet, dropped, unglued = drop_specks(text)
+    if quiet == text:
         return res
     retry = _resolve_text(quiet, on_date)
     if not _settled(retry) or retry.scheme is None:
         return res
     # read without the specks, the place is whole: taken, at a look-alike repair's cost (a reviewer sees it)
-    retry.rules.append("ocr_specks_dropped:" + " ".join(dropped))
+    if dropped:
+        retry.rules.append("ocr_specks_dropped:" + " ".join(dropped))
+    if unglued:
+        retry.rules.append("place_unit_unglued")
     retry.fuzzy.append({"written": text, "canonical": retry.text, "distance": 1.0})
     return retry
 
 
 # OCR's specks in a place: a token with no letter or digit (quotes, "‹", "„", "/"; not the separators
 # "-", ",", "."), quotes stuck to a word ("Tiến“"), a lone letter no place name ends with ("z", "Ỉ",
-# "S": the suffix letters A-D of "Châu Thành A" stay), a unit word glued to its name ("xãAn Phước")
+# "S"; the suffix letters of "Châu Thành A" and Roman numerals of "Tam Xuân I", "Phường V" stay); and
+# a unit word glued to its name ("xãAn Phước")
 _SPECK_TOKEN = re.compile(r"[^\w\s,.\-]+")
 _STUCK_QUOTES = re.compile(r"(?<=\w)[“”„‹›«»`´ˆ]+|[“”„‹›«»`´ˆ]+(?=\w)")
-_GLUED_UNIT = re.compile(r"\b(xã|huyện|phường|tỉnh|quận)(?=[A-ZĐÂĂÊÔƠƯ])")
+_GLUED_UNIT = re.compile(r"\b(xã|huyện|phường|tỉnh|quận|thị trấn|thị xã|thành phố)(?=[A-ZĐÂĂÊÔƠƯ])", re.I)
+_NAME_LETTERS = "ABCDIVX"
 
 
-def drop_specks(text: str) -> tuple[str, list[str]]:
-    """``text`` without OCR's specks, and what was dropped (nothing: the text as it was)."""
+def drop_specks(text: str) -> tuple[str, list[str], bool]:
+    """``text`` without OCR's specks, what was dropped, and whether a glued unit word was split."""
     dropped: list[str] = []
     s = _GLUED_UNIT.sub(lambda m: m[1] + " ", text)
-    if s != text:
-        dropped.append("·")  # the glue: nothing was lost but a space
+    unglued = s != text
     s = _STUCK_QUOTES.sub(lambda m: dropped.append(m[0]) or "", s)
     kept: list[str] = []
     for line in s.split("\n"):
         words = []
         for w in line.split(" "):
-            lone = len(w) == 1 and w.isalpha() and w not in "ABCD"
+            lone = len(w) == 1 and w.isalpha() and w not in _NAME_LETTERS
             if w and (_SPECK_TOKEN.fullmatch(w) or lone):
                 dropped.append(w)
             else:
                 words.append(w)
         kept.append(" ".join(words))
-    return ("\n".join(kept) if dropped else text), dropped
+    return "\n".join(kept), dropped, unglued
 
 
 def _resolve_text(text: str, on_date: str | None) -> PlaceResolution:
