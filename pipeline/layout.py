@@ -19,6 +19,7 @@ import numpy as np
 from rapidfuzz import fuzz
 
 from pipeline.model import BBox, OcrLine
+from pipeline.normalize.text import is_syllable
 from pipeline.ocr.engine import OcrEngine
 from pipeline.templates import ColumnSpec, Template
 
@@ -447,13 +448,21 @@ def match_header(
     folded = [fold_title(t) for t in titles]
     best: HeaderMatch | None = None
     for tpl in templates:
-        m = _match_one(folded, tpl, header_rows)
+        m = _match_one(folded, titles, tpl, header_rows)
         if m is not None and (best is None or m.score > best.score):
             best = m
     return best if best is not None and best.score >= MIN_SCORE else None
 
 
-def _match_one(folded: list[str], tpl: Template, header_rows: int) -> HeaderMatch | None:
+def _garbled(title: str) -> bool:
+    """A title OCR garbled ("TƯ n “im ký" for "Ngày, tháng, năm đăng ký"), not another column's title
+    ("Số CMND người đi khai"): half its words or more are no Vietnamese word, or carry OCR's specks."""
+    words = [w.strip(",.;:()") for w in title.split()]
+    junk = sum(1 for w in words if not w or not w.isalpha() or not is_syllable(w, tone=False))
+    return bool(words) and 2 * junk >= len(words)
+
+
+def _match_one(folded: list[str], titles: Sequence[str], tpl: Template, header_rows: int) -> HeaderMatch | None:
     n, m = len(folded), len(tpl.columns)
     if n == 0 or m == 0:
         return None
@@ -478,7 +487,8 @@ def _match_one(folded: list[str], tpl: Template, header_rows: int) -> HeaderMatc
     left = [c for c in tpl.columns if c not in columns.values()]
     if n == m and len(columns) == n - 1 and len(unmatched) == 1 and len(left) == 1:
         i = unmatched[0]
-        if not folded[i] or fuzz.partial_ratio(folded[i], fold_title(left[0].title)) >= PART_TITLE_SIM:
+        if (not folded[i] or fuzz.partial_ratio(folded[i], fold_title(left[0].title)) >= PART_TITLE_SIM
+                or _garbled(titles[i])):  # fmt: skip
             columns[i] = left[0]
             sims[i] = 0.0
     n_titled = sum(1 for t in folded if t)

@@ -169,6 +169,7 @@ def test_cause_of_death_phrases_restored(raw: str, value: str) -> None:
     ("raw", "value"),
     [("Nhồi máu cơ từn", "Nhồi máu cơ tim"), ("Tui biến mạch máu não", "Tai biến mạch máu não"),
      ("Ung thư san", "Ung thư gan"), ("NHỒI MÁU CƠ TỪN", "NHỒI MÁU CƠ TIM"),
+     ("Nhồi máu cơ\n1ìn", "Nhồi máu cơ tim"),  # a digit inside a word is OCR's, not a number
      ("Ung thư da", None),  # two edits from every listed cause: an unlisted one, kept
      ("Nhồi máu cơ tim và suy thận", None)],  # a phrase inside a longer text is not the whole cell
 )  # fmt: skip

@@ -266,7 +266,8 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
     value, fixed = lexicons.restore_phrases(value, lexicon)
     rules += fixed
     # a whole cell a few letters from a phrase; never one holding a number, which the phrase would drop
-    if value and not any(c.isdigit() for c in value) and (near := lexicons.closest_phrase(value, lexicon)):
+    # (a digit inside a word is OCR's: "Nhồi máu cơ 1ìn")
+    if value and not _NUMBER_TOKEN.search(value) and (near := lexicons.closest_phrase(value, lexicon)):
         spelled = near[0].upper() if value.isupper() else near[0]
         rules.append(f"lexicon_fuzzy:{value}->{spelled}")
         value, factor = spelled, PHRASE_FUZZY_FACTOR
@@ -299,6 +300,7 @@ def _leading_phrase(value: str, lexicon: str) -> tuple[str, str] | None:
     return lead, near[0].upper() if lead.isupper() else near[0]
 
 
+_NUMBER_TOKEN = re.compile(r"(?<!\S)[^\s\w]*\d[\d/.\-]*[^\s\w]*(?!\S)")
 _WORD_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
 _SPECK_IN_WORD = re.compile(r"[^\w.,:;()/\-]")  # "§do": a mark no word of a remark holds
 
