@@ -36,6 +36,7 @@ CASES = [
     ("page_no", "Trang 12", "12"), ("page_no", "- 12 -", "12"), ("page_no", "12", "12"),
     ("page_no", "1Š", "15"), ("page_no", "9Ị", "91"),  # a mark OCR put on a look-alike digit
     ("page_no", "8L", "81"), ("page_no", "Trang L5", "15"),  # a serif 1 read as L beside a digit
+    ("entry_no", "4II", "411"), ("entry_no", "Số I2", "12"),  # or as I
     ("doc_no", "Số 12/GBT", "12/GBT"), ("doc_no", "12/2010", "12/2010"), ("doc_no", "Số: 12 / GBT", "12/GBT"),
     ("doc_no", "267IGBT", "267/GBT"), ("doc_no", "Số 235JGBT", "235/GBT"), ("doc_no", "30IQĐ-UBND", "30/QĐ-UBND"),
     # unseen Chromium pages: the "/" before the year read as I, a speck beside it; 8 digits stay as read

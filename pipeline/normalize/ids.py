@@ -50,8 +50,8 @@ def entry_no(raw: str) -> tuple[str | None, list[str]]:
     s, rules = clean_text(raw)
     # a number has no marks: one on a look-alike letter is OCR's ("1Š" is 15, "9Ị" is 91)
     s = strip_diacritics(_strip_label(s))
-    # a serif 1 read as L beside a digit ("8L" is 81 at a page's foot)
-    s, serif = re.subn(r"(?<=\d)L|L(?=\d)", "1", s)
+    # a serif 1 read as L, I or | beside a digit ("8L" is 81 at a page's foot, "4II" is 411)
+    s, serif = re.subn(r"(?<=\d)[LIl|]+|[LIl|]+(?=\d)", lambda m: "1" * len(m[0]), s)
     s, fixed = _fix_digits(s)
     if fixed or serif:
         rules.append("ocr_digits")
