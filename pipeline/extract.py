@@ -224,9 +224,9 @@ def split_time_then_date(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str,
 def split_death_notice(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
     number, date, issuer = (f.key for f in specs)
     so = re.search(r"^\s*so\b\s*:?", cell.folded)
-    # no date of digits found: "ngày" and the token after it, however misread ("ngày 2I.10.2003"), are the
-    # date, so that the issuer is not read as part of the number
-    d = _DATE_RE.search(cell.folded) or re.search(r"\bngay\s*:?\s*\S*\d\S*", cell.folded)
+    # no date of digits found: "ngày" and the token after it, however misread ("ngày 2I.10.2003", "ngày Ø"),
+    # are the date, so that neither it nor the issuer is read as part of the number
+    d = _DATE_RE.search(cell.folded) or re.search(r"\bngay\b\s*:?\s*\S*", cell.folded)
     num_start = so.end() if so else 0
     if not d:
         return {number: cell.part(num_start, len(cell.text)), date: CellPart("", 0.0, None),

@@ -132,6 +132,8 @@ OCR_CELLS = [
     # a misread date ("2I" for 21) is still the date: the issuer is not read into the number
     ("death_notice", ["Số211/GBT", "ngày 2I.10.2003", "UBND An Lạc, Sơn", "Động, Bắc Giang"],
      ["Số211/GBT", "ngày 2I.10.2003", "UBND An Lạc, Sơn\nĐộng, Bắc Giang"]),
+    # a date read as no digit at all ("Ø"): still cut off the number (it had been accepted as "286/GBT ngày Ø")
+    ("death_notice", ["Số286/GBT", "ngày Ø", "UBND xã Ia Sao"], ["Số286/GBT", "ngày Ø", "UBND xã Ia Sao"]),
 ]
 
 

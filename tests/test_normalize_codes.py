@@ -212,6 +212,7 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
         ("Đã thay đổi tên theo QĐ số 3", "Đã thay đổi tên theo QĐ số 3"),
         ("Đã ghi chú ly hôn số 12/2019", "Đã ghi chú ly hôn số 12/2019"),
         ("Bản án số 127/2005", "Bản án số 127/2005"),  # a number of a year, not 12/7/2005
+        ("Đã cấp\ntrích tục\nngày\n15/4/2003", "Đã cấp trích lục ngày 15/4/2003"),  # one letter of a word
         ("Số 12CM ngày 1/1/2005", "Số 12CM ngày 1/1/2005"),  # no slash put before a code a court or decree lacks
         # the document number's "/" lost; a speck after its code (1-bit book scans)
         ("Đã ly hôn\ntheo Bản án\nsố 76HNGĐ\nngày\n23/12/2021", "Đã ly hôn theo Bản án số 76/HNGĐ ngày 23/12/2021"),
@@ -221,7 +222,22 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
 def test_remarks_respelled_and_their_dates_repaired(raw: str, value: str) -> None:
     n = normalize_field("text", raw, confidence=1.0)
     assert n.value == value
-    assert (n.confidence < 1.0) == any(r.startswith("lexicon_fuzzy") for r in n.rules)
+    assert (n.confidence < 1.0) == any(r.startswith(("lexicon_fuzzy", "remark_date_unreadable")) for r in n.rules)
+
+
+@pytest.mark.parametrize(
+    ("raw", "doubted"),
+    [("Đã cấp bản sao ngày 22/2022", True),  # the month lost
+     ("Đã cấp trích lục ngày 15/4/2093", True),  # a 0 read as 9: a day to come
+     ("Đã cấp bản sao ngày 31/2/2010", True),  # no such day
+     ("Đã cấp bản sao ngày 12/1/2011", False),
+     ("Đã ly hôn theo Bản án số 42/HNGĐ ngày 4/3/2008", False),
+     ("Đăng ký quá hạn", False)],  # no date: nothing to doubt
+)  # fmt: skip
+def test_a_remark_whose_date_is_no_past_day_is_doubted(raw: str, doubted: bool) -> None:
+    n = normalize_field("text", raw, confidence=1.0)
+    assert n.value == raw
+    assert any(r.startswith("remark_date_unreadable") for r in n.rules) == doubted and (n.confidence < 1.0) == doubted
 
 
 @pytest.mark.parametrize(

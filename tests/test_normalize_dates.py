@@ -115,7 +115,8 @@ TIMES = [("10 giờ 30 phút", "10:30"), ("10h30", "10:30"), ("10:30", "10:30"),
          # unseen Chromium pages: an italic 1 read as T, a 5 as Š, the g of giờ as s
          ("2T giờ 20 phút", "21:20"), ("2 giờ 1Š phút", "02:15"), ("14 siờ 40 phút", "14:40"),
          # giờ misread as giữ, gið: the minutes are still read
-         ("4 giữ 05 phut", "04:05"), ("4 gið 05 phút", "04:05")]  # fmt: skip
+         ("4 giữ 05 phut", "04:05"), ("4 gið 05 phút", "04:05"),
+         ("L7 giờ 45 phút", "17:45")]  # a serif 1 read as L  # fmt: skip
 
 
 @pytest.mark.parametrize(("raw", "value"), TIMES)

@@ -10,6 +10,7 @@ Public API (called from pipeline/read_page.py):
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import re
 from collections import Counter
@@ -277,10 +278,32 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
     if dates and value and any(not _plausible_word(w) for w in value.split()):
         factor *= UNKNOWN_WORD_FACTOR
         rules.append("unknown_word")
+    if dates and value and (bad := _unreadable_remark_date(value)):
+        factor *= UNKNOWN_WORD_FACTOR
+        rules.append(f"remark_date_unreadable:{bad}")
     return (_ok(value, rules) if value else Normalized(None, "empty", None, rules)), factor
 
 
 UNKNOWN_WORD_FACTOR = 0.85  # a remark holding a word no Vietnamese syllable spells ("bản Sdo ngày"): a look
+_REMARK_DATE_AFTER_NGAY = re.compile(r"\bngày\s+(\S+)")
+
+
+def _unreadable_remark_date(value: str) -> str | None:
+    """The date after a remark's "ngày" when it is no whole day of the past ("22/2022": its month lost;
+    "15/4/2093": a 0 read as 9), else None."""
+    for m in _REMARK_DATE_AFTER_NGAY.finditer(value):
+        token = m[1].rstrip(".,;")
+        day = _STRICT_REMARK_DATE.fullmatch(token)
+        try:
+            when = dt.date(int(day[3]), int(day[2]), int(day[1])) if day else None
+        except ValueError:
+            when = None
+        if when is None or when > dt.date.today():
+            return token
+    return None
+
+
+_STRICT_REMARK_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 
 
 def _leading_phrase(value: str, lexicon: str) -> tuple[str, str] | None:
@@ -291,11 +314,14 @@ def _leading_phrase(value: str, lexicon: str) -> tuple[str, str] | None:
     words = value.split(" ")
     cut = next((i for i, w in enumerate(words) if any(c.isdigit() for c in w)), 0)
     lead = " ".join(words[:cut])
-    garbled = any(not _plausible_word(w) or _SPECK_IN_WORD.search(w) for w in words[:cut])
-    if not lead or not garbled or lexicons.is_listed_phrase(lead, lexicon):
+    if not lead or lexicons.is_listed_phrase(lead, lexicon):
         return None
     near = lexicons.closest_phrase(lead, lexicon)
     if near is None or len(near[0].split()) != cut:
+        return None
+    # a word OCR garbled, or one letter of a word ("trích tục" for trích lục)
+    garbled = any(not _plausible_word(w) or _SPECK_IN_WORD.search(w) for w in words[:cut])
+    if not garbled and near[1] > 1:
         return None
     return lead, near[0].upper() if lead.isupper() else near[0]
 

@@ -155,6 +155,7 @@ _LETTERS_IN_DATE = re.compile(
 
 
 _T_FIX = str.maketrans({"T": "1"})  # only inside a date's day or month slot (elsewhere "T" may be tháng)
+_TL_FIX = str.maketrans({"T": "1", "L": "1"})  # an hour or minute of two characters, one a digit
 
 
 def _slot_digits(slot: str) -> str:
@@ -636,8 +637,9 @@ def parse_time(raw: str) -> str | None:
     """``10 giờ 30 phút``, ``10h30``, ``10:30`` -> ``10:30``; raises DateError when out of range."""
     # "23g05" / "10h30": read the separator before fixing look-alike digits (g would become 9)
     s = re.sub(r"(\d)\s*[gGhH]\s*(?=\d)", r"\1:", collapse_ws(nfc(raw)).translate(_SLASHED_ZERO))
-    # "1Š phút": a mark OCR put on a look-alike letter is no part of it; "2T giờ": an italic 1 read as T
-    s = re.sub(r"(?<!\w)(?:\dT|T\d)(?!\w)", lambda m: m[0].translate(_T_FIX), strip_diacritics(s))
+    # "1Š phút": a mark OCR put on a look-alike letter is no part of it; "2T giờ", "L7 giờ": an italic or
+    # serif 1 read as T or L
+    s = re.sub(r"(?<!\w)(?:\d[TL]|[TL]\d)(?!\w)", lambda m: m[0].translate(_TL_FIX), strip_diacritics(s))
     s, _ = _fix_digits(s)
     key = s.lower()
     m = _TIME.search(key)
