@@ -213,6 +213,7 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
         ("Đã ghi chú ly hôn số 12/2019", "Đã ghi chú ly hôn số 12/2019"),
         ("Bản án số 127/2005", "Bản án số 127/2005"),  # a number of a year, not 12/7/2005
         ("Đã cấp\ntrích tục\nngày\n15/4/2003", "Đã cấp trích lục ngày 15/4/2003"),  # one letter of a word
+        ("Đã ly hôn theo Bản án số\n5 1/HNGĐ ngày 30/3/2009", "Đã ly hôn theo Bản án số 51/HNGĐ ngày 30/3/2009"),
         ("Số 12CM ngày 1/1/2005", "Số 12CM ngày 1/1/2005"),  # no slash put before a code a court or decree lacks
         # the document number's "/" lost; a speck after its code (1-bit book scans)
         ("Đã ly hôn\ntheo Bản án\nsố 76HNGĐ\nngày\n23/12/2021", "Đã ly hôn theo Bản án số 76/HNGĐ ngày 23/12/2021"),

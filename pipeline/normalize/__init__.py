@@ -238,6 +238,10 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
     text = _REMARK_DATE.sub(fix, text)
     text = _REMARK_LOST_SLASH.sub(lost, text)
     text = _REMARK_DOC_NO.sub(doc_no, text)
+    joined = _REMARK_DOC_NO_SPACE.sub(r"\1\2", text)
+    if joined != text:
+        rules.append(f"ocr_space_in_number:{text}->{joined}")
+        text = joined
     unspecked = _REMARK_DOC_NO_SPECK.sub(r"\1", text)
     if unspecked != text:
         rules.append("stray_punct")
@@ -253,6 +257,8 @@ _REMARK_LOST_SLASH = re.compile(r"(?<![\w/])(?:\d{1,2}/\d{5,6}|\d{3,4}/(?:1[89]|
 _REMARK_DOC_NO = re.compile(
     rf"(?<![\w/])(\d{{1,4}})(?:({ids.SLASH_AS_LETTER})([A-ZĐ]{{2,}}(?:-[A-ZĐ]+)*)|()((?:HNGĐ|QĐ)(?:-[A-ZĐ]+)*))(?![\w/])"
 )
+# a space OCR put inside a document number ("số 5 1/HNGĐ")
+_REMARK_DOC_NO_SPACE = re.compile(r"(?<=\bsố )(\d) (\d{1,3}/[A-ZĐ])")
 _REMARK_DOC_NO_SPECK = re.compile(r"(?<=\d/[A-ZĐ]{2})([A-ZĐ\-]*)\.(?= ngày)")
 
 
