@@ -233,7 +233,10 @@ def split_death_notice(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, C
                 issuer: CellPart("", 0.0, None)}
     ngay = re.search(r"\bngay\s*:?\s*$", cell.folded[: d.start()])
     date_start = ngay.start() if ngay and not cell.folded[d.start():d.end()].startswith("ngay") else d.start()
-    return {number: cell.part(num_start, date_start), date: cell.part(date_start, d.end()),
+    # "ngày" and a speck before the date ("ngày Ø" above "7/11/2023"): neither is part of the number
+    speck = None if ngay else re.search(r"\bngay\b\s*\S{1,2}\s*$", cell.folded[: d.start()])
+    num_end = speck.start() if speck else date_start
+    return {number: cell.part(num_start, num_end), date: cell.part(date_start, d.end()),
             issuer: cell.part(d.end(), len(cell.text))}
 
 

@@ -134,6 +134,8 @@ OCR_CELLS = [
      ["Số211/GBT", "ngày 2I.10.2003", "UBND An Lạc, Sơn\nĐộng, Bắc Giang"]),
     # a date read as no digit at all ("Ø"): still cut off the number (it had been accepted as "286/GBT ngày Ø")
     ("death_notice", ["Số286/GBT", "ngày Ø", "UBND xã Ia Sao"], ["Số286/GBT", "ngày Ø", "UBND xã Ia Sao"]),
+    # a speck after "ngày", the date on the next line: the number ends before "ngày" (unseen page 211/06)
+    ("death_notice", ["Số286/GBT", "ngày Ø", "7/11/2023", "UBND phường 7"], ["Số286/GBT", "7/11/2023", "UBND phường 7"]),
 ]
 
 
