@@ -5,7 +5,7 @@ from its words (so a last digit it dropped is outside the box too: "12/4/195"). 
 right, the same field read again, once as the page's grey and once binarized on its own ink, is a
 separate reading. The caller weighs the readings (pipeline/read_page.py::_read_again); this module only
 cuts and reads. Measured on kept pages of 37 Chromium-typeset seeds and 9 sample-generator sets (commit
-1e41a19): of 753 faint reads that a reading alone gave again, and no other value, 752 were right (the
+d02998b): of 753 faint reads that a reading alone gave again, and no other value, 752 were right (the
 wrong one, an ID a digit short, was then flagged by its length); 29 unreadable ones took the value both
 readings gave, all right.
 """
