@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from pipeline.model import BBox, OcrLine
 from pipeline.normalize.text import is_syllable
-from pipeline.ocr.engine import OcrEngine
+from pipeline.ocr.engine import OcrEngine, clip_rect
 from pipeline.templates import ColumnSpec, Template
 
 DETECT_MAX_SIDE = 2000  # grid detection works on ~150 dpi for an A3 page: rules survive, cost drops 6x
@@ -588,8 +588,9 @@ def reread_short_lines(gray: np.ndarray, lines: Sequence[OcrLine], engine: OcrEn
             continue  # a line the foot's second reading found again is read once
         done.append(ln.bbox)
         b, pad = ln.bbox, max(6, ln.bbox.h // 2)
-        x0, y0 = max(0, b.x - pad), max(0, b.y - pad)
-        box = BBox(x0, y0, min(W, b.x + b.w + pad) - x0, min(H, b.y + b.h + pad) - y0)
+        box = clip_rect(BBox(b.x - pad, b.y - pad, b.w + 2 * pad, b.h + 2 * pad), W, H)
+        if box is None:
+            continue
         tight = ink_extent(gray, box, pad=10) or box
         out += [engine.read_alone(gray, tight, "line"), engine.read_alone(gray, tight, "word", binarize=True)]
     return out

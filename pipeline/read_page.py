@@ -563,9 +563,10 @@ def _places_in_office_district(tpl: Template, page_fields: dict[str, FieldValue]
     district, province = home.get("district"), home.get("province")
     if not district or not province:
         return
+    keys = _place_keys(tpl)
     for e in entries:
         reg = e.fields.get("ngayDangKy")
-        for f in (e.fields.get(k) for k in _place_keys(tpl)):
+        for f in (e.fields.get(k) for k in keys):
             if f is None or f.status != FieldStatus.INVALID or f.value is None:
                 continue
             written = f.details.get("legacy") or {}

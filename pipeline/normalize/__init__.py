@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import codes, ids, lexicons
-from .dates import DateError, parse_date_digits, parse_date_words, parse_time, repaired_date_token
+from .dates import DateError, parse_date_digits, parse_date_words, parse_time, repaired_date_token, whole_date
 from .names import normalize_name
 from .places import PlaceResolution, normalize_office, resolve_place
 from .text import clean_text, is_empty, is_syllable, nfc
@@ -282,15 +282,16 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
         rules.append(f"lexicon_fuzzy:{value[: len(lead[0])]}->{lead[1]}")
         value, factor = lead[1] + value[len(lead[0]) :], PHRASE_FUZZY_FACTOR
     if dates and value and any(not _plausible_word(w) for w in value.split()):
-        factor *= UNKNOWN_WORD_FACTOR
+        factor *= REMARK_DOUBT_FACTOR
         rules.append("unknown_word")
     if dates and value and (bad := _unreadable_remark_date(value)):
-        factor *= UNKNOWN_WORD_FACTOR
+        factor *= REMARK_DOUBT_FACTOR
         rules.append(f"remark_date_unreadable:{bad}")
     return (_ok(value, rules) if value else Normalized(None, "empty", None, rules)), factor
 
 
-UNKNOWN_WORD_FACTOR = 0.85  # a remark holding a word no Vietnamese syllable spells ("bản Sdo ngày"): a look
+# a remark holding a word no Vietnamese syllable spells ("bản Sdo ngày") or a date no day can be: a look
+REMARK_DOUBT_FACTOR = 0.85
 _REMARK_DATE_AFTER_NGAY = re.compile(r"\bngày\s+(\S+)")
 
 
@@ -299,17 +300,10 @@ def _unreadable_remark_date(value: str) -> str | None:
     "15/4/2093": a 0 read as 9), else None."""
     for m in _REMARK_DATE_AFTER_NGAY.finditer(value):
         token = m[1].rstrip(".,;")
-        day = _STRICT_REMARK_DATE.fullmatch(token)
-        try:
-            when = dt.date(int(day[3]), int(day[2]), int(day[1])) if day else None
-        except ValueError:
-            when = None
+        when = whole_date(token)
         if when is None or when > dt.date.today():
             return token
     return None
-
-
-_STRICT_REMARK_DATE = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 
 
 def _leading_phrase(value: str, lexicon: str) -> tuple[str, str] | None:

@@ -305,6 +305,18 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
     return next(iter(found.values())), "ocr_date_one_as_slash" if as_one else "ocr_date_slash_lost"
 
 
+def whole_date(tok: str) -> dt.date | None:
+    """The day a token writes as d/m/yyyy ("/", "." or "-"), None when it is no valid whole date."""
+    m = _STRICT_DMY.fullmatch(tok)
+    if m is None:
+        return None
+    try:
+        check_date(int(m[3]), int(m[2]), int(m[1]))
+    except DateError:
+        return None
+    return dt.date(int(m[3]), int(m[2]), int(m[1]))
+
+
 def repaired_date_token(tok: str) -> str | None:
     """The d/m/yyyy text a token whose "/" OCR lost or read as a letter or a 1 stands for, when exactly
     one date fits ("11/122026" -> "11/12/2026"); None otherwise (valid as written, ambiguous, no date)."""
