@@ -24,6 +24,8 @@ the page is chosen here, per page, from a seeded generator:
 
 About half the pages are then degraded with ``pipeline.samples.degrade`` (1-3 scanner defects, a red
 seal over the officer's column, or a 200/150 dpi rescan) and saved as JPEG; clean pages are 300 dpi PNG.
+With ``--photo`` the degraded pages are photographed instead of scanned (a 12 Mpx phone shot of the
+sheet on a desk at an angle).
 Next to each image, ``{stem}.p1.truth.json`` in the schema of ``data/sample_scans`` (read by
 ``hotich.evaluate``), plus ``layout``: what was varied.
 
@@ -87,6 +89,7 @@ HEADER_FONTS: tuple[str, ...] = (
 )
 CENTRED_KEYS = {"so", "nksGioiTinh", "nktGioiTinh", "nksDanToc", "nksQuocTich"}
 DEGRADE_OPS = ("skew", "blur", "noise", "jpeg", "lighting", "contrast", "stamp", "dpi")
+PHOTO_DPI = 72  # what a phone writes in its JPEG: no resolution to trust
 
 
 def _seed(*parts: object) -> int:
@@ -493,8 +496,13 @@ def plan(seed: int, pages: int = 12) -> list[PageSpec]:
 
 
 def _degrade(img: np.ndarray, rp: RenderedPage, t: Template, ctx: PageContext, nrng: np.random.Generator,
-             rng: random.Random) -> tuple[np.ndarray, list[str], int, str]:  # fmt: skip
+             rng: random.Random, photo: bool = False) -> tuple[np.ndarray, list[str], int, str]:  # fmt: skip
+    """Scanner defects drawn for the page; with ``photo`` the page is then photographed instead of scanned:
+    the same draws are made (the other pages stay as they are), a camera's tilt and resolution replace the
+    scanner's skew and rescan, and the rest (seal, light, blur, noise, JPEG) lie under the photograph."""
     ops = rng.sample(DEGRADE_OPS, rng.choice((1, 2, 2, 3)))
+    if photo:
+        ops = [o for o in ops if o not in ("skew", "dpi")]
     ops.sort(key=lambda o: ("stamp", "lighting", "contrast", "skew", "blur", "noise", "jpeg", "dpi").index(o))
     labels: list[str] = []
     frame = "image"
@@ -515,6 +523,11 @@ def _degrade(img: np.ndarray, rp: RenderedPage, t: Template, ctx: PageContext, n
                   "contrast": dg.low_contrast}[op]  # fmt: skip
             img, lab = fn(img, nrng)
         labels.append(lab)
+    if photo:
+        prng = np.random.default_rng(_seed(ctx.book, ctx.page_no, "photo"))
+        img, _corners, lab = dg.photograph(img, prng)
+        labels.append(lab)
+        dpi, frame = PHOTO_DPI, "photo"  # the truth's geometry stays the upright page's at 300 dpi
     return img, labels, dpi, frame
 
 
@@ -529,7 +542,7 @@ def _stamp_centre(rp: RenderedPage, t: Template, nrng: np.random.Generator) -> t
     return round(x), round(y)
 
 
-def build_page(browser_page, spec: PageSpec, seed: int, tmp: Path) -> tuple[np.ndarray, dict, int]:
+def build_page(browser_page, spec: PageSpec, seed: int, tmp: Path, photo: bool = False) -> tuple[np.ndarray, dict, int]:
     t = template_for(spec.register)
     rng = random.Random(_seed(seed, spec.stem))
     srng = random.Random(_seed(seed, spec.stem, "style"))
@@ -542,9 +555,9 @@ def build_page(browser_page, spec: PageSpec, seed: int, tmp: Path) -> tuple[np.n
     labels: list[str] = []
     dpi, frame = DPI, "image"
     if spec.degraded:
-        img, labels, dpi, frame = _degrade(img, rp, t, ctx, nrng, srng)
+        img, labels, dpi, frame = _degrade(img, rp, t, ctx, nrng, srng, photo)
     kind = "jpg" if spec.degraded else "png"
-    scale = SCALE * dpi / DPI
+    scale = SCALE * (DPI if frame == "photo" else dpi) / DPI
     layout = {k: v for k, v in asdict(st).items() if k not in ("titles",)}
     layout["titles_printed"] = [st.titles[ci] for ci in st.order]
     layout["typesetter"] = f"chromium ({'print to PDF + pdftoppm' if st.raster == 'pdf' else 'screenshot'})"
@@ -571,7 +584,7 @@ def build_page(browser_page, spec: PageSpec, seed: int, tmp: Path) -> tuple[np.n
             "page": st.page_label.format(n=ctx.page_no),
         },  # fmt: skip
         "table": {
-            "frame": frame,
+            "frame": "upright" if frame == "photo" else frame,
             "column_x": [round(x * scale) for x in rp.geometry["column_x"]],
             "row_y": [round(y * scale) for y in rp.geometry["row_y"]],
             "column_order": list(st.order),
@@ -612,9 +625,11 @@ def chromium_available() -> str | None:
     return None
 
 
-def generate(out_dir: Path, seed: int, pages: int = 12, only: list[int] | None = None) -> list[Path]:
+def generate(out_dir: Path, seed: int, pages: int = 12, only: list[int] | None = None,
+             photo: bool = False) -> list[Path]:  # fmt: skip
     """Write ``pages`` ledger pages (images + truth) for ``seed`` into ``out_dir``; return the paths.
-    ``only``: 0-based page indexes of the plan to make (the others are skipped, the rest unchanged)."""
+    ``only``: 0-based page indexes of the plan to make (the others are skipped, the rest unchanged).
+    ``photo``: the degraded pages are phone photographs of the page on a desk (clean pages unchanged)."""
     from playwright.sync_api import sync_playwright
 
     out_dir = Path(out_dir)
@@ -631,7 +646,7 @@ def generate(out_dir: Path, seed: int, pages: int = 12, only: list[int] | None =
             for k, spec in enumerate(specs):
                 if only is not None and k not in only:
                     continue
-                img, truth, dpi = build_page(bpage, spec, seed, Path(tmpd))
+                img, truth, dpi = build_page(bpage, spec, seed, Path(tmpd), photo)
                 path = out_dir / truth["file"]
                 q = random.Random(_seed(seed, spec.stem, "q")).randint(65, 85)
                 _save(img, path, dpi, q)
@@ -648,10 +663,11 @@ def main() -> None:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--seed", type=int, default=101)
     ap.add_argument("--pages", type=int, default=12)
+    ap.add_argument("--photo", action="store_true", help="photograph the degraded pages instead of scanning")
     args = ap.parse_args()
     if why := chromium_available():
         sys.exit(f"cannot typeset: {why}")
-    for p in generate(args.out, args.seed, args.pages):
+    for p in generate(args.out, args.seed, args.pages, photo=args.photo):
         if p.suffix != ".json":
             t = json.loads(p.with_name(p.stem.split(".")[0] + ".p1.truth.json").read_text(encoding="utf-8"))
             print(f"{p}  {t['category']:8s} {len(t['entries'])} entries  {t['layout']['paper']} "

@@ -1,14 +1,17 @@
 """Issue 3 on ledger pages the team did not typeset: Chromium-rendered HTML ledgers, scored like the samples.
 
     .venv/bin/python bench/ocr_foreign.py [--seeds 101,103] [--pages 12] [--keep /tmp/html_ledgers_keep]
-        [--json bench/results/ocr_accuracy_html_layouts.json]
+        [--json bench/results/ocr_accuracy_html_layouts.json] [--photo]
 
 Each seed is a fresh ``bench/html_ledgers.py`` set (other fonts, column orders, title wordings and line
 breaks, numbering rows, two-level marriage headers, page furniture; about half the pages degraded with
 ``pipeline.samples.degrade``), read by the real ``digitize`` flow and scored by ``hotich.evaluate``
 (``bench/ocr_bench.py::accuracy``). Prints one line per seed and category against the issue 3 bars; the
 JSON keeps the per-field accuracy and the wrong fields (file, row, key, expected, got, raw, status).
-With ``--keep``, each seed's pages stay in ``KEEP/seed<N>/`` for reproduction.
+With ``--keep``, each seed's pages stay in ``KEEP/seed<N>/`` for reproduction. With ``--photo`` the
+degraded pages are phone photographs of the sheet on a desk (``pipeline.samples.degrade.photograph``:
+perspective, the desk around the paper, uneven light, 72 dpi in the JPEG) instead of scans; the clean
+pages are the same as without it.
 """
 
 from __future__ import annotations
@@ -49,13 +52,15 @@ def main() -> None:
     ap.add_argument("--workers", type=int, default=2)
     ap.add_argument("--keep", type=Path, default=None, help="keep each seed's pages in KEEP/seed<N>/")
     ap.add_argument("--json", type=Path, default=None)
+    ap.add_argument("--photo", action="store_true",
+                    help="the degraded pages are phone photographs of the page on a desk, not scans")  # fmt: skip
     args = ap.parse_args()
     if why := chromium_available():
         sys.exit(f"cannot typeset: {why}")
     out: dict = {}
     for seed in (int(s) for s in args.seeds.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"hotich-html{seed}-") as d:
-            generate(Path(d), seed, args.pages)
+            generate(Path(d), seed, args.pages, photo=args.photo)
             acc = accuracy(Path(d), args.workers)
             if args.keep:
                 dest = args.keep / f"seed{seed}"

@@ -560,15 +560,53 @@ def read_margins(gray: np.ndarray, table: Table, engine: OcrEngine) -> tuple[Pag
     return PageText(_read_region(gray, top, engine)), PageText(_read_region(gray, bottom, engine))
 
 
-def read_foot(gray: np.ndarray, table: Table, engine: OcrEngine, height: int = 300) -> PageText:
-    """The middle third just under the table, where the page number is printed: read alone when the
-    whole foot gave nothing usable (a photographed page's dark surroundings garble layout analysis)."""
-    H = gray.shape[0]
+def read_foot(gray: np.ndarray, table: Table, engine: OcrEngine) -> PageText:
+    """The paper under the table, where the page number is printed: read alone when the whole foot gave
+    nothing usable (a photographed page's dark surroundings garble layout analysis). It ends where the
+    paper does: a short table on a photographed A3 sheet leaves the number a third of the page below it,
+    the desk's speckle beyond the paper's edges garbles the reading, and a number set right may stand
+    out past the table's side."""
+    box = paper_under(gray, table)
+    return PageText([]) if box is None else PageText(_read_region(gray, box, engine))
+
+
+EDGE_INK = 0.5  # a row or column of the paper this dark is its edge, not print
+EDGE_CLEAR = 0.01  # and the paper starts where its shadow fades to this
+
+
+def paper_under(gray: np.ndarray, table: Table) -> BBox | None:
+    """The paper under the table: down to the first row whose ink covers over half of the table's width,
+    then out to the first column on each side whose ink covers over half of those rows: the shadowed
+    edge of a photographed sheet or a scanner's dark border (print covers far less: letters have gaps and
+    a text line rarely spans the table). The edge's fading shadow is left out too (on a photo the edge is
+    not quite straight). The page's bounds where there is no edge; None when no room."""
+    H, W = gray.shape[:2]
     b = table.bbox
     y0 = b.y + b.h + table.line_w + 6
-    if y0 >= H - 8:
-        return PageText([])
-    return PageText(_read_region(gray, BBox(b.x + b.w // 3, y0, b.w // 3, min(H - y0, height)), engine))
+    if H - y0 < 8:
+        return None
+    step = 4 if max(H, W) >= 3000 else 2
+    rows = (gray[y0:H:step, b.x : b.x + b.w : step] < 128).mean(axis=1)
+    y1 = min(H, y0 + _edge(rows) * step)
+    if y1 - y0 < 8:
+        return None
+    cols = (gray[y0:y1:step, ::step] < 128).mean(axis=0)
+    left, right = b.x // step, (b.x + b.w) // step  # the table's sides in ``cols``
+    x0 = (left - _edge(cols[:left][::-1])) * step
+    x1 = min(W, (right + _edge(cols[right:])) * step)
+    return BBox(x0, y0, x1 - x0, y1 - y0)
+
+
+def _edge(profile: np.ndarray) -> int:
+    """Index in ``profile`` (ink share per row or column, from the table outwards) where the paper ends:
+    the first edge-dark entry, backed off to where its shadow is clear; the profile's length if none."""
+    dark = np.flatnonzero(profile > EDGE_INK)
+    if dark.size == 0:
+        return len(profile)
+    i = int(dark[0])
+    while i > 0 and profile[i - 1] > EDGE_CLEAR:
+        i -= 1
+    return i
 
 
 SHORT_LINE_CHARS = 12  # a foot line this short may be the page number ("- 8 -", "Trang 112")

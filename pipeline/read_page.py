@@ -235,7 +235,7 @@ def _read_again(
     valid value; not when the doubt was the normalizer's own guess (a runner-up digit that also makes a
     valid value, a "/" taken for a 1, a leading 0 restored): the same glyphs read alone lead to the same
     guess (a dotted 0 read as 9 on a typewriter face: on the sample-generator pages 19 of 138 such reads
-    agreed wrongly, against 2 of 284 others). An unreadable one that both readings alone give as one
+    agreed wrongly, against 2 of 284 others); nor by a reading alone that is such a guess. An unreadable one that both readings alone give as one
     valid value takes it, still for review (raw kept, the value read under read_as); separate evidence
     (the date in words, the page's date order) may accept it later."""
     reg = normalized.get("ngayDangKy")
@@ -251,7 +251,10 @@ def _read_again(
         readings = [read_field_alone(engine, gray, crop, spec.type, n_lines, slope=slope, on_date=on_date,
                                      binarize=b) for b in (False, True)]  # fmt: skip
         values = {r.normalized.value for r in readings if r.normalized.status == "ok"}
-        if faint and values == {f.value}:
+        # a reading alone that is itself a guess ("A/1/1976" taken as 4/1/1976) confirms nothing
+        sure = {r.normalized.value for r in readings if r.normalized.status == "ok"
+                and "confidence_factor" not in r.normalized.details}  # fmt: skip
+        if faint and values == {f.value} and sure:
             _vouch(f, threshold, "read_alone_agrees")
         elif unread and len(values) == 1 and all(r.normalized.status == "ok" for r in readings):
             value = values.pop()

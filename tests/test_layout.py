@@ -18,6 +18,7 @@ from pipeline.layout import (
     has_ink,
     ink_extent,
     match_header,
+    paper_under,
     read_foot,
     read_header,
     read_margins,
@@ -373,6 +374,48 @@ def test_page_number_close_under_small_table_found() -> None:
     _, below = read_margins(clean, t, eng)
     foot = below.lines or read_foot(clean, t, eng).lines
     assert [ln.text.strip() for ln in foot] == ["125"]
+
+
+def test_paper_under_the_table_ends_at_its_dark_edges() -> None:
+    t = find_table(render_ledger(KS_TITLES, [KS_ENTRY], KS_WIDTHS, n_rows=2).image)
+    assert t is not None
+    gray = np.full((1500, 2400), 255, np.uint8)
+    top = t.bbox.y + t.bbox.h + t.line_w + 6
+    assert paper_under(gray, t) == BBox(0, top, 2400, 1500 - top)  # blank paper to the page's bounds
+    gray[top + 100 : top + 130, t.bbox.x + 900 : t.bbox.x + 1100] = 0  # print: a fraction of the width
+    assert paper_under(gray, t) == BBox(0, top, 2400, 1500 - top)
+    gray[1200:1260, :] = 40  # the sheet's shadowed bottom edge, across the table
+    gray[:, 20:40] = 40  # its left edge
+    gray[:, 2380:] = 40  # and its right one, past the table's side
+    box = paper_under(gray, t)
+    assert box is not None and box.y == top and 1198 <= box.y + box.h <= 1202  # rows sampled every 2nd px
+    assert 38 <= box.x <= 40 and box.x + box.w == 2380
+    assert paper_under(gray[: top + 4], t) is None  # no room under the table
+
+
+@pytest.mark.slow
+def test_page_number_far_under_a_short_table_of_a_photographed_sheet_read() -> None:
+    """A3 sheet with two entries photographed on a desk: the page number is printed at the sheet's foot,
+    far under the table, and the desk's speckle under the sheet garbles the whole foot's reading. The foot
+    read alone, down to the sheet's edge, finds it."""
+    from pipeline.preprocess import upright
+    from pipeline.samples.degrade import photograph
+
+    led = render_ledger(KS_TITLES, [KS_ENTRY, KS_ENTRY], KS_WIDTHS, size=(4200, 2970), font_px=40, header_h=320,
+                        row_h=280, n_rows=2, page_no="")  # fmt: skip
+    d = Image.fromarray(led.image)
+    ImageDraw.Draw(d).text((2100, 2780), "Trang 87", font=font(46), fill=0, anchor="mm")
+    photo, _, _ = photograph(np.array(d), np.random.default_rng(5))
+    eng = get_engine()
+    up = upright(photo, eng)
+    assert up.perspective
+    t = find_table(up.image)
+    assert t is not None
+    clean = remove_rules(up.image, t)
+    eng.set_page(clean)
+    paper = paper_under(clean, t)
+    assert paper is not None and paper.y + paper.h < clean.shape[0] - 50  # the sheet ends above the photo's
+    assert [ln.text.strip() for ln in read_foot(clean, t, eng).lines] == ["Trang 87"]
 
 
 def _sample_pages() -> list[Path]:

@@ -275,6 +275,38 @@ def test_specks_in_a_place_are_dropped_when_the_place_is_then_whole(raw: str, va
     assert any(r.startswith(("ocr_specks_dropped", "place_unit_unglued")) for r in n.rules) and n.confidence < 0.9
 
 
+# One vowel read twice with other marks (unseen Chromium pages): both copies toned, or one with a mark
+# Vietnamese lacks. Taken when exactly one copy places the whole text; a pair Vietnamese writes ("Hữu":
+# one tone) is no stutter.
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("UBND X. Zuôïich - H. Nam Giang - T. Quảng Nam", "UBND xã Zuôich, huyện Nam Giang, tỉnh Quảng Nam"),
+     ("xã Xuân Lữũng, huyện Lâm Thao, tỉnh Phú Thọ", "xã Xuân Lũng, huyện Lâm Thao, tỉnh Phú Thọ"),
+     ("X. Bạạch Tuyết, H. Kinh Môn, T. Hải Dương", None),  # Kinh Môn has no Bạch Tuyết: flagged as read
+     ("X. Bạạch Đằng, H. Kinh Môn, T. Hải Dương", "xã Bạch Đằng, huyện Kinh Môn, tỉnh Hải Dương"),
+     ("xã Tân Viêệt, huyện Bình Giang, tỉnh Hải Dương", "xã Tân Việt, huyện Bình Giang, tỉnh Hải Dương")],
+)  # fmt: skip
+def test_a_vowel_read_twice_is_read_once_when_the_place_is_then_whole(raw: str, value: str | None) -> None:
+    n = normalize_field("office" if raw.startswith("UBND") else "place", raw, confidence=1.0)
+    if value is None:
+        assert n.status == "invalid" and "ocr_vowel_doubled" not in n.rules
+        return
+    assert (n.value, "ocr_vowel_doubled" in n.rules) == (value, True), (n.reason, n.rules)
+    assert n.confidence < 0.9
+
+
+def test_undoubled_vowels_only_where_the_pair_cannot_be_vietnamese() -> None:
+    from pipeline.normalize.places import undoubled_vowels
+
+    assert undoubled_vowels("Lữũng") == ["Lững", "Lũng"]
+    assert undoubled_vowels("Viêệt") == ["Viêt", "Việt"]
+    assert undoubled_vowels("Lũũng") == ["Lũng"]
+    assert undoubled_vowels("Zuôïich") == ["Zuôich"]  # the letter with the foreign mark goes
+    assert undoubled_vowels("Hữu Lưu") == []  # "ưu" is written
+    assert undoubled_vowels("xoong") == undoubled_vowels("Thủyy") == []  # plain doubles: maybe a real edit
+    assert undoubled_vowels("Aá Bẽè Cịí") == ["A Bẽè Cịí", "á Bẽè Cịí", "Aá Bẽ Cịí", "Aá Bè Cịí"]  # two pairs
+
+
 @pytest.mark.parametrize(
     ("raw", "value"),
     [("xã Nhơn Nghĩa A huyện z Châu Thành A tỉnh Hậu Giang", "xã Nhơn Nghĩa A, huyện Châu Thành A, tỉnh Hậu Giang"),

@@ -207,8 +207,8 @@ _Y = re.compile(r"(?<!\d)(\d{4})(?!\d)")
 _SLASH_LOOKS = "IlJ|!i"
 _SLASH_ONLY = "J"
 # digits OCR read as capitals inside a date token ("SJ12I1972": 5/12/1972)
-_DIGIT_LOOKS = {"S": "5", "O": "0", "B": "8"}
-_DATE_TOKEN = re.compile(rf"(?<![\w/.\-])[0-9/.\-{re.escape(_SLASH_LOOKS)}SOB]{{5,14}}(?![\w/.\-])")
+_DIGIT_LOOKS = {"S": "5", "O": "0", "B": "8", "A": "4"}  # an italic open 4 reads as A ("A/11/2002")
+_DATE_TOKEN = re.compile(rf"(?<![\w/.\-])[0-9/.\-{re.escape(_SLASH_LOOKS)}SOBA]{{5,14}}(?![\w/.\-])")
 _STRICT_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _STRICT_MY = re.compile(r"(\d{1,2})[/.\-](\d{4})")
 _STRICT_Y = re.compile(r"\d{4}")
@@ -281,8 +281,8 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
             raise DateError(f"'{tok}' đọc được thành nhiều ngày ({', '.join(sorted(direct))}) / "
                             "ambiguous: several valid dates")  # fmt: skip
         text = next(iter(direct.values()))
-        if re.search(r"(?<!\d)[SOB](?!\d)", tok):
-            return text, "ocr_letters_in_date"  # a slot that is a letter alone ("SJ12"): a guess
+        if re.search(r"(?<!\d)[SOB](?!\d)", tok) or "A" in tok:
+            return text, "ocr_letters_in_date"  # a slot that is a letter alone ("SJ12"), an A for 4: a guess
         return text, "ocr_date_separator" if _seps(text) > _seps(tok) else "ocr_digits"
     # a "/" read as the digit 1 ("3/211994" for 3/2/1994), or as a 7 in italic ("7/1172003" for 7/11/2003).
     # A "/" lost altogether is as likely, so those readings compete: "1211/1990" may be 12/1/1990 or
@@ -352,6 +352,9 @@ def _whole_partial(key: str, m: re.Match[str]) -> None:
     "ngày 3] tháng 10 năm 1997" lost its day to a separator or a glyph the patterns did not take, and must
     not pass as the partial date "1998-11"."""
     rest = (key[: m.start()] + " " + key[m.end() :]).strip()
+    # "A/11/2002", "/11/2002": a separator before the month: the day was written and not read
+    if re.search(r"[/.\-]\s*$", key[: m.start()]) and m.re is not _Y:
+        raise DateError("số ngày trước tháng không đọc được / the day before the month could not be read")
     if re.search(r"\d", rest):
         raise DateError(f"'{collapse_ws(rest)}' không đọc được cùng ngày tháng / digits beside "
                         f"the {'year' if m.re is _Y else 'month and year'} that do not read as a date")  # fmt: skip

@@ -10,6 +10,7 @@ diacritic-free form inside the parent unit (OCR diacritic errors). Output: the u
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,7 +19,7 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from .lexicons import read_csv
-from .text import clean_text, collapse_ws, fold, fold_chars, nfc, strip_diacritics, tone_key
+from .text import TONE_MARKS, clean_text, collapse_ws, fold, fold_chars, nfc, strip_diacritics, tone_key
 
 REFORM_DATE = "2025-07-01"
 UNIT_WORDS = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "huyện", "quận", "tỉnh", "xã")
@@ -791,21 +792,66 @@ def _split_inner_units(s: str) -> str:
 def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
     """Canonical place text plus its legacy and 2025 administrative units (see module doc)."""
     res = _resolve_text(text, on_date)
-    if _settled(res) and (res.scheme is not None or res.facility is not None):
+    if _whole(res):
         return res
     quiet, dropped, unglued = drop_specks(text)
-    if quiet == text:
-        return res
-    retry = _resolve_text(quiet, on_date)
-    if not _settled(retry) or retry.scheme is None:
-        return res
-    # read without the specks, the place is whole: taken, at a look-alike repair's cost (a reviewer sees it)
+    if quiet != text and _whole(retry := _resolve_text(quiet, on_date)):
+        return _repaired(retry, text, dropped, unglued, False)
+    # a vowel read twice: taken when exactly one reading of it places the whole text
+    found: dict[str, PlaceResolution] = {}
+    for variant in undoubled_vowels(quiet):
+        if _whole(retry := _resolve_text(variant, on_date)):
+            found.setdefault(retry.text, retry)
+    if len(found) == 1:
+        return _repaired(next(iter(found.values())), text, dropped, unglued, True)
+    return res
+
+
+def _whole(r: PlaceResolution) -> bool:
+    return _settled(r) and (r.scheme is not None or r.facility is not None)
+
+
+def _repaired(r: PlaceResolution, text: str, dropped: list[str], unglued: bool, undoubled: bool) -> PlaceResolution:
+    """A place read whole once OCR's specks or doubled vowels are left out: taken at a look-alike repair's
+    cost (a reviewer sees it)."""
     if dropped:
-        retry.rules.append("ocr_specks_dropped:" + " ".join(dropped))
+        r.rules.append("ocr_specks_dropped:" + " ".join(dropped))
     if unglued:
-        retry.rules.append("place_unit_unglued")
-    retry.fuzzy.append({"written": text, "canonical": retry.text, "distance": 1.0})
-    return retry
+        r.rules.append("place_unit_unglued")
+    if undoubled:
+        r.rules.append("ocr_vowel_doubled")
+    r.fuzzy.append({"written": text, "canonical": r.text, "distance": 1.0})
+    return r
+
+
+# Marks a Vietnamese letter may carry: the five tones, circumflex, breve, horn.
+_VIET_MARKS = frozenset({*TONE_MARKS, "\u0302", "\u0306", "\u031b"})
+
+
+def undoubled_vowels(text: str, most: int = 2) -> list[str]:
+    """``text`` with one of two same vowels side by side left out, where Vietnamese never writes the pair.
+    It writes "oo" (xoong) and "ưu" (Hữu) only; OCR reads one vowel twice with other marks ("Lữũng",
+    "Viêệt", "Zuôïich"). Either copy may be the print's ("Lũng", "Lững"): the caller weighs them; a letter
+    with a mark the alphabet lacks goes first. A plain letter doubled ("Thủyy") is left alone: it may as
+    well be a real edit. At most ``most`` pairs, the first ones."""
+    out: list[str] = []
+    pairs = 0
+    for i in range(len(text) - 1):
+        a, b = text[i], text[i + 1]
+        base = strip_diacritics(a).lower()
+        if base not in "aeiouy" or strip_diacritics(b).lower() != base:
+            continue
+        marks_a, marks_b = (set(unicodedata.normalize("NFD", c)[1:]) for c in (a, b))
+        if (a == b and not marks_a) or (marks_a - TONE_MARKS.keys() == {"\u031b"} and not marks_b):
+            continue  # "oo", "ii"; "ưu"
+        foreign_a, foreign_b = bool(marks_a - _VIET_MARKS), bool(marks_b - _VIET_MARKS)
+        for keep_a, variant in ((True, text[: i + 1] + text[i + 2 :]), (False, text[:i] + text[i + 1 :])):
+            if not (foreign_a if keep_a else foreign_b) and variant not in out:
+                out.append(variant)
+        pairs += 1
+        if pairs == most:
+            break
+    return out
 
 
 # OCR's specks in a place: a token with no letter or digit (quotes, "‹", "„", "/"; not the separators
