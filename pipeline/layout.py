@@ -402,6 +402,22 @@ def read_header(gray: np.ndarray, table: Table, engine: OcrEngine) -> HeaderTitl
     return titles
 
 
+def reread_titles(
+    gray: np.ndarray, table: Table, engine: OcrEngine, titles: HeaderTitles, columns: Sequence[int]
+) -> HeaderTitles:
+    """The titles of ``columns`` read again alone, binarized on their own ink at full size; the others as
+    they were. A title the page's reading garbled reads as printed: "ăm ày, đăng” nãi gây, nh N em" for
+    "Ngày, tháng, năm đăng ký", a narrow bold face at the page's reduced OCR scale (its registration
+    dates were lost on a clean page)."""
+    out = HeaderTitles(titles)
+    out.header_rows = titles.header_rows
+    for c in columns:
+        box = title_box(table, c, inset=2)
+        if has_ink(gray, box):
+            out[c] = " ".join(ln.text for ln in engine.read_alone(gray, box, "block", binarize=True)).strip()
+    return out
+
+
 @dataclass(slots=True)
 class HeaderMatch:
     template: Template
@@ -551,62 +567,79 @@ class PageText:
 
 
 def read_margins(gray: np.ndarray, table: Table, engine: OcrEngine) -> tuple[PageText, PageText]:
-    """Text above the table (running title, book number, office) and below it (page number)."""
-    H, W = gray.shape[:2]
-    gap = table.line_w + 6
-    top = BBox(0, 0, W, max(0, table.bbox.y - gap))
-    bottom_y = table.bbox.y + table.bbox.h + gap
-    bottom = BBox(0, bottom_y, W, max(0, H - bottom_y))
-    return PageText(_read_region(gray, top, engine)), PageText(_read_region(gray, bottom, engine))
+    """Text above the table (running title, book number, office) and below it (page number), each read
+    on the paper only (``paper_margin``)."""
+    top, bottom = paper_margin(gray, table, above=True), paper_margin(gray, table, above=False)
+    return tuple(PageText([] if box is None else _read_region(gray, box, engine)) for box in (top, bottom))  # type: ignore[return-value]
 
 
-def read_foot(gray: np.ndarray, table: Table, engine: OcrEngine) -> PageText:
-    """The paper under the table, where the page number is printed: read alone when the whole foot gave
-    nothing usable (a photographed page's dark surroundings garble layout analysis). It ends where the
-    paper does: a short table on a photographed A3 sheet leaves the number a third of the page below it,
-    the desk's speckle beyond the paper's edges garbles the reading, and a number set right may stand
-    out past the table's side."""
-    box = paper_under(gray, table)
-    return PageText([]) if box is None else PageText(_read_region(gray, box, engine))
+def read_foot(gray: np.ndarray, table: Table, engine: OcrEngine, height: int = 300) -> PageText:
+    """The middle third just under the table, where the page number is printed: read alone when the
+    whole foot gave nothing usable (layout analysis of the whole foot can miss a small number)."""
+    H = gray.shape[0]
+    b = table.bbox
+    y0 = b.y + b.h + table.line_w + 6
+    if y0 >= H - 8:
+        return PageText([])
+    return PageText(_read_region(gray, BBox(b.x + b.w // 3, y0, b.w // 3, min(H - y0, height)), engine))
 
 
 EDGE_INK = 0.5  # a row or column of the paper this dark is its edge, not print
-EDGE_CLEAR = 0.01  # and the paper starts where its shadow fades to this
+EDGE_RUN = 16  # px: and it is this thick (a sheet's shadowed edge, a scanner's border; a printed rule is not)
+EDGE_CLEAR = 0.01  # the paper starts where the edge's shadow fades to this
 
 
-def paper_under(gray: np.ndarray, table: Table) -> BBox | None:
-    """The paper under the table: down to the first row whose ink covers over half of the table's width,
-    then out to the first column on each side whose ink covers over half of those rows: the shadowed
-    edge of a photographed sheet or a scanner's dark border (print covers far less: letters have gaps and
-    a text line rarely spans the table). The edge's fading shadow is left out too (on a photo the edge is
-    not quite straight). The page's bounds where there is no edge; None when no room."""
+def paper_margin(gray: np.ndarray, table: Table, *, above: bool) -> BBox | None:
+    """The paper above or under the table. Out from the table to the first band of rows whose ink covers
+    over half of the table's width, then sideways to the first such band of columns over those rows: the
+    shadowed edge of a photographed sheet, the desk beyond it, or a scanner's dark border. Print covers
+    far less (letters have gaps, a text line rarely spans the table), and a printed rule is thin. The
+    edge's fading shadow is left out too (on a photo the edge is not quite straight). A photographed
+    sheet's speckled desk garbles layout analysis of the margin it is read with: the book number above
+    ("Quyển số: 01/2021" read "An 7Á"), the page number a third of an A3 sheet under a short table. The
+    page's bounds where there is no edge; None when no room."""
     H, W = gray.shape[:2]
     b = table.bbox
-    y0 = b.y + b.h + table.line_w + 6
-    if H - y0 < 8:
-        return None
+    gap = table.line_w + 6
     step = 4 if max(H, W) >= 3000 else 2
-    rows = (gray[y0:H:step, b.x : b.x + b.w : step] < 128).mean(axis=1)
-    y1 = min(H, y0 + _edge(rows) * step)
+    run = max(2, EDGE_RUN // step)
+    # each profile runs from the table outwards, one sample every ``step`` px; the paper ends at its last
+    # clear sample before the edge
+    if above:
+        y1 = b.y - gap
+        if y1 < 8:
+            return None
+        rows = (gray[y1 - 1 :: -step, b.x : b.x + b.w : step] < 128).mean(axis=1)
+        y0 = 0 if (i := _edge(rows, run)) is None else y1 - 1 - (i - 1) * step
+    else:
+        y0 = b.y + b.h + gap
+        if H - y0 < 8:
+            return None
+        rows = (gray[y0:H:step, b.x : b.x + b.w : step] < 128).mean(axis=1)
+        y1 = H if (i := _edge(rows, run)) is None else y0 + (i - 1) * step + 1
     if y1 - y0 < 8:
         return None
-    cols = (gray[y0:y1:step, ::step] < 128).mean(axis=0)
+    cols = (gray[y0:y1, ::step] < 128).mean(axis=0)
     left, right = b.x // step, (b.x + b.w) // step  # the table's sides in ``cols``
-    x0 = (left - _edge(cols[:left][::-1])) * step
-    x1 = min(W, (right + _edge(cols[right:])) * step)
+    x0 = 0 if (i := _edge(cols[:left][::-1], run)) is None else (left - i) * step
+    x1 = W if (i := _edge(cols[right:], run)) is None else (right + i - 1) * step + 1
     return BBox(x0, y0, x1 - x0, y1 - y0)
 
 
-def _edge(profile: np.ndarray) -> int:
-    """Index in ``profile`` (ink share per row or column, from the table outwards) where the paper ends:
-    the first edge-dark entry, backed off to where its shadow is clear; the profile's length if none."""
-    dark = np.flatnonzero(profile > EDGE_INK)
-    if dark.size == 0:
-        return len(profile)
-    i = int(dark[0])
-    while i > 0 and profile[i - 1] > EDGE_CLEAR:
+def _edge(profile: np.ndarray, run: int) -> int | None:
+    """Index in ``profile`` (ink share per sampled row or column, from the table outwards) of the first
+    sample past the paper: the first of ``run`` edge-dark samples in a row, backed off over its fading
+    shadow; None when there is no edge. Always at least 1: the table's own side is paper."""
+    dark = profile > EDGE_INK
+    if len(dark) < run:
+        return None
+    full = np.flatnonzero(np.convolve(dark, np.ones(run, int), "valid") == run)
+    if full.size == 0:
+        return None
+    i = int(full[0])
+    while i > 1 and profile[i - 1] > EDGE_CLEAR:
         i -= 1
-    return i
+    return max(1, i)
 
 
 SHORT_LINE_CHARS = 12  # a foot line this short may be the page number ("- 8 -", "Trang 112")

@@ -35,6 +35,7 @@ from pipeline.layout import (
     read_margins,
     remove_rules,
     reread_short_lines,
+    reread_titles,
 )
 from pipeline.model import (
     BBox,
@@ -123,7 +124,12 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     engine.set_page(gray, scale=scale_for(text_h))
     lap("layout")
     titles = read_header(gray, table, engine)
-    match = match_header(titles, templates_for(options.register))
+    templates = templates_for(options.register)
+    match = match_header(titles, templates)
+    if unmatched := [c for c in range(len(titles)) if match is None or c not in match.columns]:
+        again = match_header(reread_titles(gray, table, engine, titles, unmatched), templates)
+        if again is not None and (match is None or len(again.columns) > len(match.columns)):
+            match = again
     if match is None:
         shown = " | ".join(t for t in titles if t)[:200]
         raise InputRejected(f"header row matches no register template (read: {shown or 'nothing'})")
@@ -235,7 +241,7 @@ def _read_again(
     valid value; not when the doubt was the normalizer's own guess (a runner-up digit that also makes a
     valid value, a "/" taken for a 1, a leading 0 restored): the same glyphs read alone lead to the same
     guess (a dotted 0 read as 9 on a typewriter face: on the sample-generator pages 19 of 138 such reads
-    agreed wrongly, against 2 of 284 others); nor by a reading alone that is such a guess. An unreadable one that both readings alone give as one
+    agreed wrongly, against 2 of 284 others). An unreadable one that both readings alone give as one
     valid value takes it, still for review (raw kept, the value read under read_as); separate evidence
     (the date in words, the page's date order) may accept it later."""
     reg = normalized.get("ngayDangKy")
@@ -251,10 +257,7 @@ def _read_again(
         readings = [read_field_alone(engine, gray, crop, spec.type, n_lines, slope=slope, on_date=on_date,
                                      binarize=b) for b in (False, True)]  # fmt: skip
         values = {r.normalized.value for r in readings if r.normalized.status == "ok"}
-        # a reading alone that is itself a guess ("A/1/1976" taken as 4/1/1976) confirms nothing
-        sure = {r.normalized.value for r in readings if r.normalized.status == "ok"
-                and "confidence_factor" not in r.normalized.details}  # fmt: skip
-        if faint and values == {f.value} and sure:
+        if faint and values == {f.value}:
             _vouch(f, threshold, "read_alone_agrees")
         elif unread and len(values) == 1 and all(r.normalized.status == "ok" for r in readings):
             value = values.pop()
@@ -446,8 +449,9 @@ REGISTRATION_WINDOW_DAYS = 31  # a register page fills in days or weeks, not mon
 def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
     """A register is written in date order: a faint registration date that lies on or after the
     confident one of the row above and on or before that of the row below (the nearest ones, at least one
-    of them), within a month of each, is accepted, unless OCR's runner-up digit gives a date that fits
-    too (the order then cannot tell the two readings apart). An unreadable one whose text allows several
+    of them), within a month of each, is accepted, unless OCR's runner-up digit or the field read again
+    alone gives another date that fits too (the order then cannot tell the readings apart: an italic 5
+    read as 3 had been accepted so, the reading alone giving 5). An unreadable one whose text allows several
     dates takes the only one that fits, flagged."""
     dates = [e.fields.get("ngayDangKy") for e in entries]
     sure = [_full_date(f.value) if f is not None and f.status == FieldStatus.OK else None for f in dates]
@@ -479,8 +483,8 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
             continue
         if f.status != FieldStatus.LOW_CONFIDENCE or (d := _full_date(f.value)) is None:
             continue
-        other = _full_date(f.details.get("digit_alternative"))
-        if fits(d, before, after) and not (other and fits(other, before, after)):
+        others = [_full_date(v) for v in [f.details.get("digit_alternative"), *f.details.get("read_alone", [])]]
+        if fits(d, before, after) and not any(o and o != d and fits(o, before, after) for o in others):
             _vouch(f, threshold, "registration_order")
 
 

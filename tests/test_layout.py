@@ -18,7 +18,7 @@ from pipeline.layout import (
     has_ink,
     ink_extent,
     match_header,
-    paper_under,
+    paper_margin,
     read_foot,
     read_header,
     read_margins,
@@ -376,28 +376,33 @@ def test_page_number_close_under_small_table_found() -> None:
     assert [ln.text.strip() for ln in foot] == ["125"]
 
 
-def test_paper_under_the_table_ends_at_its_dark_edges() -> None:
+def test_paper_margins_end_at_the_sheets_dark_edges() -> None:
     t = find_table(render_ledger(KS_TITLES, [KS_ENTRY], KS_WIDTHS, n_rows=2).image)
     assert t is not None
     gray = np.full((1500, 2400), 255, np.uint8)
-    top = t.bbox.y + t.bbox.h + t.line_w + 6
-    assert paper_under(gray, t) == BBox(0, top, 2400, 1500 - top)  # blank paper to the page's bounds
-    gray[top + 100 : top + 130, t.bbox.x + 900 : t.bbox.x + 1100] = 0  # print: a fraction of the width
-    assert paper_under(gray, t) == BBox(0, top, 2400, 1500 - top)
+    top, bottom = t.bbox.y - t.line_w - 6, t.bbox.y + t.bbox.h + t.line_w + 6
+    assert paper_margin(gray, t, above=False) == BBox(0, bottom, 2400, 1500 - bottom)  # blank to the page's bounds
+    assert paper_margin(gray, t, above=True) == BBox(0, 0, 2400, top)
+    gray[bottom + 100 : bottom + 130, t.bbox.x + 900 : t.bbox.x + 1100] = 0  # print: a fraction of the width
+    gray[bottom + 200 : bottom + 204, :] = 0  # a printed rule across the page: thin
+    assert paper_margin(gray, t, above=False) == BBox(0, bottom, 2400, 1500 - bottom)
     gray[1200:1260, :] = 40  # the sheet's shadowed bottom edge, across the table
     gray[:, 20:40] = 40  # its left edge
     gray[:, 2380:] = 40  # and its right one, past the table's side
-    box = paper_under(gray, t)
-    assert box is not None and box.y == top and 1198 <= box.y + box.h <= 1202  # rows sampled every 2nd px
-    assert 38 <= box.x <= 40 and box.x + box.w == 2380
-    assert paper_under(gray[: top + 4], t) is None  # no room under the table
+    gray[:60, :] = 40  # and the top one
+    box = paper_margin(gray, t, above=False)
+    assert box is not None and box.y == bottom and 1198 <= box.y + box.h <= 1202  # rows sampled every 2nd px
+    assert 38 <= box.x <= 42 and 2376 <= box.x + box.w <= 2380  # to the last clear sample (every 2nd px)
+    up = paper_margin(gray, t, above=True)
+    assert up is not None and 58 <= up.y <= 62 and up.y + up.h == top and 38 <= up.x <= 42
+    assert paper_margin(gray[: bottom + 4], t, above=False) is None  # no room under the table
 
 
 @pytest.mark.slow
-def test_page_number_far_under_a_short_table_of_a_photographed_sheet_read() -> None:
+def test_page_number_far_under_a_short_table_of_a_photographed_sheet_read_on_the_paper() -> None:
     """A3 sheet with two entries photographed on a desk: the page number is printed at the sheet's foot,
-    far under the table, and the desk's speckle under the sheet garbles the whole foot's reading. The foot
-    read alone, down to the sheet's edge, finds it."""
+    far under the table, and the desk's speckle under the sheet garbled the whole foot's reading. The foot
+    read on the paper only, down to the sheet's edge, finds it."""
     from pipeline.preprocess import upright
     from pipeline.samples.degrade import photograph
 
@@ -413,9 +418,10 @@ def test_page_number_far_under_a_short_table_of_a_photographed_sheet_read() -> N
     assert t is not None
     clean = remove_rules(up.image, t)
     eng.set_page(clean)
-    paper = paper_under(clean, t)
+    paper = paper_margin(clean, t, above=False)
     assert paper is not None and paper.y + paper.h < clean.shape[0] - 50  # the sheet ends above the photo's
-    assert [ln.text.strip() for ln in read_foot(clean, t, eng).lines] == ["Trang 87"]
+    _, below = read_margins(clean, t, eng)
+    assert [ln.text.strip() for ln in below.lines] == ["Trang 87"]
 
 
 def _sample_pages() -> list[Path]:

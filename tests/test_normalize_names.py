@@ -112,6 +112,15 @@ def test_valid_names_unchanged(raw: str) -> None:
     assert n.value == raw and not [r for r in n.rules if r.startswith("lexicon")]
 
 
+@pytest.mark.parametrize(("raw", "one_word"), [("Huỳnh", True), ("AN", True), ("NGUYỄN AN", False),
+                                              ("H'BLONG", False), ("KSOR-H'BLONG", False)])  # fmt: skip
+def test_a_name_of_one_word_goes_to_review(raw: str, one_word: bool) -> None:
+    # the rest of the name went to the next cell or line; a minority name written as one word stays
+    n = normalize_field("person_name", raw, confidence=0.95)
+    assert ("name_one_word" in n.rules) is one_word
+    assert (n.confidence < 0.9) is one_word
+
+
 def test_unresolved_stacked_syllable_goes_to_review() -> None:
     n = normalize_field("person_name", "LÊ THỊ XYẾỄZ", confidence=0.9)
     assert n.value == "LÊ THỊ XYẾỄZ" and n.confidence is not None and n.confidence < 0.8

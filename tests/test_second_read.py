@@ -124,15 +124,3 @@ def test_a_faint_read_is_vouched_for_only_when_no_reading_alone_gives_another_va
     assert (f.status == FieldStatus.OK) is vouched
     assert ("read_alone" in f.details) is (not vouched)
 
-
-@pytest.mark.parametrize(
-    ("grey", "binarized", "vouched"),
-    [("A/1/1976", "A/1/1976", False),  # an open 4 read as A alone: the normalizer's guess, no confirmation
-     ("A/1/1976", "4/1/1976", True)],  # one reading alone gives it as it is
-)  # fmt: skip
-def test_a_reading_alone_that_is_a_guess_vouches_for_nothing(grey: str, binarized: str, vouched: bool) -> None:
-    gray, box = _cell("4/1/1976")
-    f = _faint(DATE.key, "4/1/1976", "1976-01-04", box, FieldStatus.LOW_CONFIDENCE)
-    normalized = {DATE.key: normalize_field("date", f.raw, confidence=0.6)}
-    _read_again(_TwoReadings(grey, binarized), gray, 0.0, {DATE.key: CELL}, [DATE], {DATE.key: f}, normalized, 0.9)  # type: ignore[arg-type]
-    assert (f.status == FieldStatus.OK) is vouched and f.value == "1976-01-04"

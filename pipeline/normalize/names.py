@@ -289,6 +289,9 @@ def _misread_shape(tok: str) -> bool:
     )  # fmt: skip
 
 
+# A full name is a family name and a given name at least: one word alone is the rest of the name lost to
+# the next cell or line ("Huỳnh" with "Thị Hằng" read in the relation's cell had been accepted)
+ONE_WORD_FACTOR = 0.7
 GLUED_SPLIT_FACTOR = 0.85  # two syllables OCR read without their space ("THỊAN"): a guess a reviewer sees
 
 
@@ -406,6 +409,9 @@ def normalize_name(raw: str) -> NameResult:
         and all("-" not in t and "'" not in t for t in out)
         and not any("suspect" not in c for c in res.corrections)
     )  # fmt: skip
+    if len(out) == 1 and "-" not in out[0] and "'" not in out[0]:
+        rules.append("name_one_word")
+        res.confidence_factor *= ONE_WORD_FACTOR
     if out:
         if len(out) == 1:
             res.ten = out[0]
