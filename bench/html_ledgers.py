@@ -498,8 +498,9 @@ def plan(seed: int, pages: int = 12) -> list[PageSpec]:
 def _degrade(img: np.ndarray, rp: RenderedPage, t: Template, ctx: PageContext, nrng: np.random.Generator,
              rng: random.Random, photo: bool = False) -> tuple[np.ndarray, list[str], int, str]:  # fmt: skip
     """Scanner defects drawn for the page; with ``photo`` the page is then photographed instead of scanned:
-    the same draws are made (the other pages stay as they are), a camera's tilt and resolution replace the
-    scanner's skew and rescan, and the rest (seal, light, blur, noise, JPEG) lie under the photograph."""
+    the same defects are drawn (the other pages stay as they are), a camera's tilt and resolution replace
+    the scanner's skew and rescan, and the rest (seal, light, blur, noise, JPEG) lie under the photograph
+    (their pixel noise differs from the scanned page's where a skew was left out)."""
     ops = rng.sample(DEGRADE_OPS, rng.choice((1, 2, 2, 3)))
     if photo:
         ops = [o for o in ops if o not in ("skew", "dpi")]
@@ -524,7 +525,7 @@ def _degrade(img: np.ndarray, rp: RenderedPage, t: Template, ctx: PageContext, n
             img, lab = fn(img, nrng)
         labels.append(lab)
     if photo:
-        prng = np.random.default_rng(_seed(ctx.book, ctx.page_no, "photo"))
+        prng = np.random.default_rng(_seed(rng.random(), "photo"))  # the page's own shot, seed by seed
         img, _corners, lab = dg.photograph(img, prng)
         labels.append(lab)
         dpi, frame = PHOTO_DPI, "photo"  # the truth's geometry stays the upright page's at 300 dpi

@@ -405,10 +405,10 @@ def read_header(gray: np.ndarray, table: Table, engine: OcrEngine) -> HeaderTitl
 def reread_titles(
     gray: np.ndarray, table: Table, engine: OcrEngine, titles: HeaderTitles, columns: Sequence[int]
 ) -> HeaderTitles:
-    """The titles of ``columns`` read again alone, binarized on their own ink at full size; the others as
-    they were. A title the page's reading garbled reads as printed: "ăm ày, đăng” nãi gây, nh N em" for
-    "Ngày, tháng, năm đăng ký", a narrow bold face at the page's reduced OCR scale (its registration
-    dates were lost on a clean page)."""
+    """The titles of ``columns`` read again alone, each as an image of its own binarized on its own ink;
+    the others as they were. A title the page's reading garbled reads as printed: "ăm ày, đăng” nãi gây,
+    nh N em" for "Ngày, tháng, năm đăng ký", a narrow bold face (its registration dates were lost on a
+    clean page)."""
     out = HeaderTitles(titles)
     out.header_rows = titles.header_rows
     for c in columns:
@@ -570,18 +570,22 @@ def read_margins(gray: np.ndarray, table: Table, engine: OcrEngine) -> tuple[Pag
     """Text above the table (running title, book number, office) and below it (page number), each read
     on the paper only (``paper_margin``)."""
     top, bottom = paper_margin(gray, table, above=True), paper_margin(gray, table, above=False)
-    return tuple(PageText([] if box is None else _read_region(gray, box, engine)) for box in (top, bottom))  # type: ignore[return-value]
+    above = PageText([] if top is None else _read_region(gray, top, engine))
+    return above, PageText([] if bottom is None else _read_region(gray, bottom, engine))
 
 
 def read_foot(gray: np.ndarray, table: Table, engine: OcrEngine, height: int = 300) -> PageText:
-    """The middle third just under the table, where the page number is printed: read alone when the
-    whole foot gave nothing usable (layout analysis of the whole foot can miss a small number)."""
-    H = gray.shape[0]
+    """The middle third just under the table, on the paper, where the page number is printed: read alone
+    when the whole foot gave nothing usable (layout analysis of the whole foot can miss a small number)."""
     b = table.bbox
-    y0 = b.y + b.h + table.line_w + 6
-    if y0 >= H - 8:
+    paper = paper_margin(gray, table, above=False)
+    if paper is None:
         return PageText([])
-    return PageText(_read_region(gray, BBox(b.x + b.w // 3, y0, b.w // 3, min(H - y0, height)), engine))
+    y1 = min(paper.y + paper.h, paper.y + height)
+    x0, x1 = max(paper.x, b.x + b.w // 3), min(paper.x + paper.w, b.x + 2 * (b.w // 3))
+    if y1 - paper.y < 8 or x1 - x0 < 8:
+        return PageText([])
+    return PageText(_read_region(gray, BBox(x0, paper.y, x1 - x0, y1 - paper.y), engine))
 
 
 EDGE_INK = 0.5  # a row or column of the paper this dark is its edge, not print
@@ -629,7 +633,7 @@ def paper_margin(gray: np.ndarray, table: Table, *, above: bool) -> BBox | None:
 def _edge(profile: np.ndarray, run: int) -> int | None:
     """Index in ``profile`` (ink share per sampled row or column, from the table outwards) of the first
     sample past the paper: the first of ``run`` edge-dark samples in a row, backed off over its fading
-    shadow; None when there is no edge. Always at least 1: the table's own side is paper."""
+    shadow (at most ``run`` samples); None when there is no edge. At least 1: the table's side is paper."""
     dark = profile > EDGE_INK
     if len(dark) < run:
         return None
@@ -637,7 +641,8 @@ def _edge(profile: np.ndarray, run: int) -> int | None:
     if full.size == 0:
         return None
     i = int(full[0])
-    while i > 1 and profile[i - 1] > EDGE_CLEAR:
+    stop = max(1, i - run)  # a shadow fades within an edge's thickness: print further in is paper's
+    while i > stop and profile[i - 1] > EDGE_CLEAR:
         i -= 1
     return max(1, i)
 

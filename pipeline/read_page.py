@@ -128,7 +128,8 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     match = match_header(titles, templates)
     if unmatched := [c for c in range(len(titles)) if match is None or c not in match.columns]:
         again = match_header(reread_titles(gray, table, engine, titles, unmatched), templates)
-        if again is not None and (match is None or len(again.columns) > len(match.columns)):
+        if again is not None and (match is None or (len(again.columns) > len(match.columns) and (
+                again.template.id == match.template.id or again.score > match.score))):  # fmt: skip
             match = again
     if match is None:
         shown = " | ".join(t for t in titles if t)[:200]
@@ -451,7 +452,8 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
     confident one of the row above and on or before that of the row below (the nearest ones, at least one
     of them), within a month of each, is accepted, unless OCR's runner-up digit or the field read again
     alone gives another date that fits too (the order then cannot tell the readings apart: an italic 5
-    read as 3 had been accepted so, the reading alone giving 5). An unreadable one whose text allows several
+    read as 3 had been accepted so, the reading alone giving 5), or a letter stood for the digit. An
+    unreadable one whose text allows several
     dates takes the only one that fits, flagged."""
     dates = [e.fields.get("ngayDangKy") for e in entries]
     sure = [_full_date(f.value) if f is not None and f.status == FieldStatus.OK else None for f in dates]
@@ -483,6 +485,8 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
             continue
         if f.status != FieldStatus.LOW_CONFIDENCE or (d := _full_date(f.value)) is None:
             continue
+        if any(r.startswith("ocr_letters_in_date") for r in f.rules):
+            continue  # a letter read as a digit ("A/11/2002"): any digit that fits would fit as well
         others = [_full_date(v) for v in [f.details.get("digit_alternative"), *f.details.get("read_alone", [])]]
         if fits(d, before, after) and not any(o and o != d and fits(o, before, after) for o in others):
             _vouch(f, threshold, "registration_order")

@@ -398,6 +398,24 @@ def test_paper_margins_end_at_the_sheets_dark_edges() -> None:
     assert paper_margin(gray[: bottom + 4], t, above=False) is None  # no room under the table
 
 
+def test_paper_margin_on_a_large_page_with_a_fading_shadow_and_speckle() -> None:
+    """Every 4th pixel sampled (a page over 3000 px): the edge's fading shadow is left out, and a margin
+    speckled a little (3 %) is still paper: the back-off over the shadow stops within an edge's thickness."""
+    led = render_ledger(KS_TITLES, [KS_ENTRY], KS_WIDTHS, size=(4000, 3000), n_rows=2)
+    t = find_table(led.image)
+    assert t is not None
+    rng = np.random.default_rng(3)
+    gray = np.where(rng.random((3000, 4000)) < 0.03, 0, 255).astype(np.uint8)  # speckled paper
+    bottom = t.bbox.y + t.bbox.h + t.line_w + 6
+    for k, y in enumerate(range(2500, 2540, 4)):  # the shadow darkens over 40 px, then the edge
+        gray[y : y + 4, :] = np.where(rng.random((4, 4000)) < 0.05 + 0.04 * k, 0, 255)
+    gray[2540:2640, :] = 30
+    gray[2640:, :] = 200  # the desk beyond: any tone
+    box = paper_margin(gray, t, above=False)
+    assert box is not None and box.y == bottom and 2460 <= box.y + box.h <= 2540
+    assert (box.x, box.x + box.w) == (0, 4000)  # no side edge: the page's width
+
+
 @pytest.mark.slow
 def test_page_number_far_under_a_short_table_of_a_photographed_sheet_read_on_the_paper() -> None:
     """A3 sheet with two entries photographed on a desk: the page number is printed at the sheet's foot,

@@ -177,11 +177,17 @@ def test_slash_read_as_letter_or_one(raw: str, iso: str, rule: str) -> None:
     assert any(r.startswith(rule + ":") for r in n.rules), n.rules
 
 
-@pytest.mark.parametrize("raw", ["/11/2002", "x/11/2002", "ngày ./11/2002", "ngày ,-11-2002"])
+@pytest.mark.parametrize("raw", ["/11/2002", "3)/11/2002", "ngày ./11/2002", "ngày ,-11-2002"])
 def test_a_month_and_year_after_a_separator_lost_its_day(raw: str) -> None:
     # the day was written before the "/" and not read: no partial date passes for it
     n = normalize_field("date", raw, confidence=0.9)
     assert n.status == "invalid" and "day before the month" in (n.reason or ""), (n.value, n.reason)
+
+
+@pytest.mark.parametrize("raw", ["T.11/2002", "Th.11/2002", "- 11/2002", "11/2002"])
+def test_a_month_and_year_after_a_label_or_a_loose_dash_is_the_partial_date(raw: str) -> None:
+    n = normalize_field("date", raw, confidence=0.9)
+    assert (n.status, n.value) == ("ok", "2002-11"), n.reason
 
 
 def test_one_as_slash_lowers_confidence() -> None:

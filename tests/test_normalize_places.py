@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import unicodedata
+
 import pytest
 
 from pipeline.normalize import normalize_field, resolve_place
@@ -305,6 +307,8 @@ def test_undoubled_vowels_only_where_the_pair_cannot_be_vietnamese() -> None:
     assert undoubled_vowels("Hữu Lưu") == []  # "ưu" is written
     assert undoubled_vowels("xoong") == undoubled_vowels("Thủyy") == []  # plain doubles: maybe a real edit
     assert undoubled_vowels("Aá Bẽè Cịí") == ["A Bẽè Cịí", "á Bẽè Cịí", "Aá Bẽ Cịí", "Aá Bè Cịí"]  # two pairs
+    assert undoubled_vowels(unicodedata.normalize("NFD", "Viêệt")) == ["Viêt", "Việt"]  # marks are no vowels
+    assert undoubled_vowels(unicodedata.normalize("NFD", "Việt")) == []
 
 
 @pytest.mark.parametrize(

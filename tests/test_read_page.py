@@ -342,6 +342,18 @@ def test_registration_order_cannot_choose_against_a_reading_alone_that_fits_too(
     assert faint.status == FieldStatus.OK
 
 
+def test_registration_order_does_not_choose_the_digit_a_letter_stood_for() -> None:
+    # "A/11/2023" read as 4/11/2023 is a guess: any day between the neighbours fits the order as well
+    tpl = templates_for("khai_sinh")[0]
+    spec = next(f for c in tpl.columns for f in c.fields if f.key == "ngayDangKy")
+    guess = _field(spec, CellPart("A/11/2023", 0.95, None), 0.9)[0]
+    assert (guess.value, guess.status) == ("2023-11-04", FieldStatus.LOW_CONFIDENCE)
+    _, entries = _dated_page("01/2023", "ok", [("2023-11-01", "ok"), ("2023-11-09", "ok")])
+    entries.insert(1, Entry(row=2, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": guess}))
+    _confirm_registration_dates(entries, 0.9)
+    assert guess.status == FieldStatus.LOW_CONFIDENCE and "registration_order" not in guess.rules
+
+
 def _officers(*cells: tuple[str, str]) -> list[Entry]:
     return [
         Entry(row=i, bbox=BBox(0, 0, 1, 1),

@@ -123,4 +123,3 @@ def test_a_faint_read_is_vouched_for_only_when_no_reading_alone_gives_another_va
     _read_again(_TwoReadings(grey, binarized), gray, 0.0, {DATE.key: CELL}, [DATE], {DATE.key: f}, normalized, 0.9)  # type: ignore[arg-type]
     assert (f.status == FieldStatus.OK) is vouched
     assert ("read_alone" in f.details) is (not vouched)
-

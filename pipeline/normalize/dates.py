@@ -352,8 +352,9 @@ def _whole_partial(key: str, m: re.Match[str]) -> None:
     "ngày 3] tháng 10 năm 1997" lost its day to a separator or a glyph the patterns did not take, and must
     not pass as the partial date "1998-11"."""
     rest = (key[: m.start()] + " " + key[m.end() :]).strip()
-    # "A/11/2002", "/11/2002": a separator before the month: the day was written and not read
-    if re.search(r"[/.\-]\s*$", key[: m.start()]) and m.re is not _Y:
+    # "/11/2002", "3)/11/2002": a separator glued to the month, after no letter ("T.11/2002" is tháng):
+    # the day was written and not read
+    if m.re is not _Y and re.search(r"(?<![^\W\d_])[/.\-]$", key[: m.start()]):
         raise DateError("số ngày trước tháng không đọc được / the day before the month could not be read")
     if re.search(r"\d", rest):
         raise DateError(f"'{collapse_ws(rest)}' không đọc được cùng ngày tháng / digits beside "

@@ -792,23 +792,26 @@ def _split_inner_units(s: str) -> str:
 def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
     """Canonical place text plus its legacy and 2025 administrative units (see module doc)."""
     res = _resolve_text(text, on_date)
-    if _whole(res):
+    if _settled(res) and (res.scheme is not None or res.facility is not None):
         return res
     quiet, dropped, unglued = drop_specks(text)
-    if quiet != text and _whole(retry := _resolve_text(quiet, on_date)):
+    if quiet != text and _placed(retry := _resolve_text(quiet, on_date)):
         return _repaired(retry, text, dropped, unglued, False)
-    # a vowel read twice: taken when exactly one reading of it places the whole text
+    # a vowel read twice: taken when exactly one reading of it places the whole text (the one that needs
+    # the fewest further repairs shown)
     found: dict[str, PlaceResolution] = {}
     for variant in undoubled_vowels(quiet):
-        if _whole(retry := _resolve_text(variant, on_date)):
-            found.setdefault(retry.text, retry)
+        retry = _resolve_text(variant, on_date)
+        if _placed(retry) and (retry.text not in found or len(retry.rules) < len(found[retry.text].rules)):
+            found[retry.text] = retry
     if len(found) == 1:
         return _repaired(next(iter(found.values())), text, dropped, unglued, True)
     return res
 
 
-def _whole(r: PlaceResolution) -> bool:
-    return _settled(r) and (r.scheme is not None or r.facility is not None)
+def _placed(r: PlaceResolution) -> bool:
+    """Every part of a repaired reading placed in the gazetteer (a facility's name alone does not do)."""
+    return _settled(r) and r.scheme is not None
 
 
 def _repaired(r: PlaceResolution, text: str, dropped: list[str], unglued: bool, undoubled: bool) -> PlaceResolution:
@@ -829,17 +832,19 @@ _VIET_MARKS = frozenset({*TONE_MARKS, "\u0302", "\u0306", "\u031b"})
 
 
 def undoubled_vowels(text: str, most: int = 2) -> list[str]:
-    """``text`` with one of two same vowels side by side left out, where Vietnamese never writes the pair.
-    It writes "oo" (xoong) and "ưu" (Hữu) only; OCR reads one vowel twice with other marks ("Lữũng",
-    "Viêệt", "Zuôïich"). Either copy may be the print's ("Lũng", "Lững"): the caller weighs them; a letter
-    with a mark the alphabet lacks goes first. A plain letter doubled ("Thủyy") is left alone: it may as
-    well be a real edit. At most ``most`` pairs, the first ones."""
+    """``text`` with one of two same vowels side by side left out, where the pair is no Kinh spelling:
+    Kinh syllables write "oo" (xoong) and "ưu" (Hữu) only, and OCR reads one vowel twice with other marks
+    ("Lữũng", "Viêệt", "Zuôïich"). Minority names double vowels ("Tà Pơơ", "Ia Boòng"): the caller
+    tries the text as read first and takes a variant only when exactly one places it. Either copy may be
+    the print's ("Lũng", "Lững"); a letter with a mark the alphabet lacks goes first. A plain letter
+    doubled ("Thủyy") is left alone: it may as well be a real edit. At most ``most`` pairs, the first."""
+    text = nfc(text)
     out: list[str] = []
     pairs = 0
     for i in range(len(text) - 1):
         a, b = text[i], text[i + 1]
         base = strip_diacritics(a).lower()
-        if base not in "aeiouy" or strip_diacritics(b).lower() != base:
+        if len(base) != 1 or base not in "aeiouy" or strip_diacritics(b).lower() != base:
             continue
         marks_a, marks_b = (set(unicodedata.normalize("NFD", c)[1:]) for c in (a, b))
         if (a == b and not marks_a) or (marks_a - TONE_MARKS.keys() == {"\u031b"} and not marks_b):
