@@ -42,7 +42,8 @@ FIELD_TYPES = (
 
 
 DATE_ONE_AS_SLASH_FACTOR = 0.85
-GUESSED_DIGIT_FACTOR = 0.85  # a digit restored where OCR read none (an ID number's lost leading 0)
+GUESSED_DIGIT_FACTOR = 0.85  # a digit restored where OCR read none (an ID number's lost leading 0, an entry
+# number's 7 read as "/")
 PHRASE_FUZZY_FACTOR = 0.75  # a listed cause or note a few letters away: like a fuzzy place, a reviewer confirms
 
 
@@ -235,6 +236,10 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
         rules.append(f"ocr_doc_no_separator:{m[0]}->{new}")
         return new
 
+    spaced = _REMARK_NUMBER_GLUED.sub(" ", text)
+    if spaced != text:
+        rules.append("ocr_space_lost")
+        text = spaced
     text = _REMARK_DATE.sub(fix, text)
     text = _REMARK_LOST_SLASH.sub(lost, text)
     text = _REMARK_DOC_NO.sub(doc_no, text)
@@ -257,6 +262,8 @@ _REMARK_LOST_SLASH = re.compile(r"(?<![\w/])(?:\d{1,2}/\d{5,6}|\d{3,4}/(?:1[89]|
 _REMARK_DOC_NO = re.compile(
     rf"(?<![\w/])(\d{{1,4}})(?:({ids.SLASH_AS_LETTER})([A-ZĐ]{{2,}}(?:-[A-ZĐ]+)*)|()((?:HNGĐ|QĐ)(?:-[A-ZĐ]+)*))(?![\w/])"
 )
+# the space OCR lost between "số" and its number ("Bản án số20/HNGĐ" had been accepted)
+_REMARK_NUMBER_GLUED = re.compile(r"(?<=\b[sS]ố)(?=\d)")
 # a space OCR put inside a document number ("số 5 1/HNGĐ")
 _REMARK_DOC_NO_SPACE = re.compile(r"(?<=\bsố )(\d) (\d{1,3}/[A-ZĐ])")
 _REMARK_DOC_NO_SPECK = re.compile(r"(?<=\d/[A-ZĐ]{2})([A-ZĐ\-]*)\.(?= ngày)")
@@ -369,6 +376,8 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             n, factor = _place(raw, office=True, on_date=on_date)
         case "entry_no":
             n = _simple(ids.entry_no, raw, "số")
+            if any(r.startswith(ids.ENTRY_NO_GUESSED) for r in n.rules):
+                factor = GUESSED_DIGIT_FACTOR
         case "page_no":
             n = _simple(ids.page_no, raw, "trang")
         case "book_no":

@@ -180,6 +180,9 @@ for _r in RELATIONS:
     _REL_BY_FOLD.setdefault(fold(_r), _r)
 
 
+_DIGIT_AS_LETTER = str.maketrans({"0": "o", "1": "i"})
+
+
 def normalize_relation(raw: str) -> CodeResult:
     s, rules = _prep(raw)
     low = s.lower().strip(" .-:")
@@ -189,6 +192,10 @@ def normalize_relation(raw: str) -> CodeResult:
     if hit is not None:
         # same letters, other diacritics: an OCR error on a closed vocabulary
         rules.append(f"lexicon:{low}->{hit}")
+        return CodeResult(hit, True, rules=rules)
+    # a digit read for its look-alike letter inside a word ("c0n", "ch1"): no relation holds a digit
+    if re.search(r"[^\W\d_]", low) and (hit := _REL_BY_FOLD.get(fold(low.translate(_DIGIT_AS_LETTER)))):
+        rules.append(f"ocr_digit_in_word:{low}->{hit}")
         return CodeResult(hit, True, rules=rules)
     # a listed relation followed only by lone-glyph specks from the cell ("chồng , ễ ỹ"): the relation
     m = re.fullmatch(r"(.+?)\s*[,;.]?((?:\s+\S)+)", low)

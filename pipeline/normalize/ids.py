@@ -59,8 +59,23 @@ def entry_no(raw: str) -> tuple[str | None, list[str]]:
         # numbers here are Arabic (field contract): "II" is OCR's reading of "11"
         s = s.translate(_ONES)
         rules.append("ocr_digits")
-    m = re.search(r"\d+", s)
-    return (m.group(0) if m else None), rules
+    runs = list(re.finditer(r"\d+", s))
+    if len(runs) < 2:
+        return (runs[0].group(0) if runs else None), rules
+    # an entry number is one Arabic number: a second run of digits is a misread inside it, a guess
+    a, b = runs[0], runs[1]
+    between = s[a.end() : b.start()]
+    if len(runs) == 2 and between == "/":  # an italic 7 read as "/" ("4/1" for 471)
+        rules.append(ENTRY_NO_GUESSED + ":slash_as_7")
+        return a.group(0) + "7" + b.group(0), rules
+    if len(runs) == 2 and not between.strip():  # a space OCR put inside the number ("47 1")
+        rules.append(ENTRY_NO_GUESSED + ":space")
+        return a.group(0) + b.group(0), rules
+    rules.append(ENTRY_NO_GUESSED + ":first_number")  # "12 (13)": the first, for the reviewer
+    return a.group(0), rules
+
+
+ENTRY_NO_GUESSED = "entry_no_guessed"  # rule prefix: digits beside the number were read into it or left
 
 
 def book_no(raw: str) -> tuple[str | None, list[str]]:
