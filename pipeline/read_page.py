@@ -452,7 +452,7 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
     confident one of the row above and on or before that of the row below (the nearest ones, at least one
     of them), within a month of each, is accepted, unless OCR's runner-up digit or the field read again
     alone gives another date that fits too (the order then cannot tell the readings apart: an italic 5
-    read as 3 had been accepted so, the reading alone giving 5), or a letter stood for the digit. An
+    read as 3 had been accepted so, the reading alone giving 5), or an A stood for the digit. An
     unreadable one whose text allows several
     dates takes the only one that fits, flagged."""
     dates = [e.fields.get("ngayDangKy") for e in entries]
@@ -485,8 +485,10 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
             continue
         if f.status != FieldStatus.LOW_CONFIDENCE or (d := _full_date(f.value)) is None:
             continue
-        if any(r.startswith("ocr_letters_in_date") for r in f.rules):
-            continue  # a letter read as a digit ("A/11/2002"): any digit that fits would fit as well
+        if any(r.startswith("ocr_letters_in_date") and "A" in r.split("->")[0] for r in f.rules):
+            # an A taken for an open 4 ("A/11/2002"): a look-alike met on few pages so far, and any day that
+            # fits would fit as well ("]" or "l" for 1 and "S" for 5 are common and stay confirmable)
+            continue
         others = [_full_date(v) for v in [f.details.get("digit_alternative"), *f.details.get("read_alone", [])]]
         if fits(d, before, after) and not any(o and o != d and fits(o, before, after) for o in others):
             _vouch(f, threshold, "registration_order")

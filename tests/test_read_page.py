@@ -342,8 +342,9 @@ def test_registration_order_cannot_choose_against_a_reading_alone_that_fits_too(
     assert faint.status == FieldStatus.OK
 
 
-def test_registration_order_does_not_choose_the_digit_a_letter_stood_for() -> None:
-    # "A/11/2023" read as 4/11/2023 is a guess: any day between the neighbours fits the order as well
+def test_registration_order_does_not_confirm_an_a_taken_for_a_4() -> None:
+    # "A/11/2023" read as 4/11/2023 is a guess: any day between the neighbours fits the order as well; a
+    # serif 1 read as "]" or "l" is a common look-alike the order still confirms
     tpl = templates_for("khai_sinh")[0]
     spec = next(f for c in tpl.columns for f in c.fields if f.key == "ngayDangKy")
     guess = _field(spec, CellPart("A/11/2023", 0.95, None), 0.9)[0]
@@ -352,6 +353,11 @@ def test_registration_order_does_not_choose_the_digit_a_letter_stood_for() -> No
     entries.insert(1, Entry(row=2, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": guess}))
     _confirm_registration_dates(entries, 0.9)
     assert guess.status == FieldStatus.LOW_CONFIDENCE and "registration_order" not in guess.rules
+    serif = _field(spec, CellPart("ngày 5 tháng l]\nnăm 2023", 0.95, None), 0.9)[0]  # "l]": a serif 11
+    assert (serif.value, serif.status) == ("2023-11-05", FieldStatus.LOW_CONFIDENCE)
+    entries[1].fields["ngayDangKy"] = serif
+    _confirm_registration_dates(entries, 0.9)
+    assert serif.status == FieldStatus.OK and "registration_order" in serif.rules
 
 
 def _officers(*cells: tuple[str, str]) -> list[Entry]:

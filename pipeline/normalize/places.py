@@ -214,7 +214,8 @@ class _Level:
         allowed = budget(ocr_key(name))
         best = self.near(name, parent, province, budget)
         if not best or min(best) > allowed:
-            return self._apostrophe_named(name, parent), APOSTROPHE_DISTANCE
+            named = self._apostrophe_named(name, parent)
+            return (named, APOSTROPHE_DISTANCE) if named else ([], -1)
         d = min(best)
         hits = best[d]
         if len({(u.kind, u.name) for u in hits}) != 1:
@@ -222,7 +223,6 @@ class _Level:
         if d >= 1 and any(d < other < d + 1 for other in best):
             return [], -1  # a real edit must leave every other name a further edit away
         return hits, d
-
 
     def _apostrophe_named(self, name: str, parent: str) -> list[Unit]:
         """The one unit under ``parent`` whose name has an apostrophe and reads as ``name`` when the
@@ -245,12 +245,12 @@ APOSTROPHE_DISTANCE = 1.0  # a repair at a minority name's apostrophe costs what
 def _apostrophe_pattern(name: str) -> re.Pattern[str]:
     """"Cư M'ta" -> ``cu.{0,3}a``: the folded name, spaces out, each apostrophe and its neighbours any 0-3
     characters; the name must keep at least two letters of its own."""
-    parts = [re.escape(p) for p in fold(name).replace(" ", "").split("'")]
+    parts = fold(name).replace(" ", "").split("'")
     trimmed = [p[:-1] if i < len(parts) - 1 else p for i, p in enumerate(parts)]  # the letter before
     trimmed = [t[1:] if i > 0 else t for i, t in enumerate(trimmed)]  # and the one after
     if sum(len(t) for t in trimmed) < 2:
         return re.compile(r"(?!)")
-    return re.compile(".{0,3}".join(trimmed))
+    return re.compile(".{0,3}".join(re.escape(t) for t in trimmed))
 
 
 @dataclass(slots=True)
