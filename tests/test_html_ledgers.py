@@ -100,3 +100,24 @@ def test_two_level_marriage_header(pages: dict[tuple[int, int], Path]) -> None:
     truth = _truth(pages[TWO_LEVEL])
     assert truth["layout"]["two_level"] and truth["register"] == "ket_hon"
     _check_page(pages[TWO_LEVEL])
+
+
+def test_a_photographed_sheet_is_read_whole(tmp_path: Path) -> None:
+    """``--photo``: a degraded page is a phone shot of the sheet on a desk (a short marriage table on an A3
+    sheet, its page number at the sheet's foot). The reader straightens it and reads every entry and the
+    page's own fields, the page number included, from inside the sheet's edges."""
+    from PIL import Image
+
+    from pipeline.ingest import identify, page_refs
+    from pipeline.model import PageStatus
+    from pipeline.read_page import ReadOptions, read_ref
+
+    image = next(p for p in generate(tmp_path, 331, pages=12, only=[4], photo=True) if p.suffix != ".json")
+    truth = _truth(image)
+    assert truth["category"] == "degraded" and "perspective" in truth["degradations"]
+    with Image.open(image) as im:
+        assert im.size == (4032, 3024)  # the photo, desk around the sheet
+    result = read_ref(page_refs(identify(image))[0], ReadOptions())
+    assert result.status == PageStatus.PROCESSED and result.template_id == truth["template"]
+    assert len(result.entries) == len(truth["entries"])
+    assert {k: f.value for k, f in result.page_fields.items()} == truth["page_fields"]
