@@ -453,8 +453,7 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
     of them), within a month of each, is accepted, unless OCR's runner-up digit or the field read again
     alone gives another date that fits too (the order then cannot tell the readings apart: an italic 5
     read as 3 had been accepted so, the reading alone giving 5), or an A stood for the digit. An
-    unreadable one whose text allows several
-    dates takes the only one that fits, flagged."""
+    unreadable one whose text allows several dates takes the only one that fits, flagged."""
     dates = [e.fields.get("ngayDangKy") for e in entries]
     sure = [_full_date(f.value) if f is not None and f.status == FieldStatus.OK else None for f in dates]
     read = [_full_date(f.value) if f is not None and f.status in _READ else None for f in dates]

@@ -45,6 +45,9 @@ def _strip_label(s: str) -> str:
 _ONES = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
 
 
+ENTRY_NO_GUESSED = "entry_no_guessed"  # rule prefix: digits beside the number were read into it or left
+
+
 def entry_no(raw: str) -> tuple[str | None, list[str]]:
     """``Số 12`` -> ``12``; leading zeros kept."""
     s, rules = clean_text(raw)
@@ -73,9 +76,6 @@ def entry_no(raw: str) -> tuple[str | None, list[str]]:
         return a.group(0) + b.group(0), rules
     rules.append(ENTRY_NO_GUESSED + ":first_number")  # "12 (13)": the first, for the reviewer
     return a.group(0), rules
-
-
-ENTRY_NO_GUESSED = "entry_no_guessed"  # rule prefix: digits beside the number were read into it or left
 
 
 def book_no(raw: str) -> tuple[str | None, list[str]]:

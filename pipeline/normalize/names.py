@@ -311,7 +311,7 @@ def _split_glued(toks: list[str], lex: dict[str, SlotLexicon], rules: list[str])
     out: list[str] = []
     n = 0
     for tok in toks:
-        if len(tok) < 4 or "'" in tok or "-" in tok or _known_syllable(tok, lex) or fold(tok) in known:
+        if len(tok) < 4 or _minority_form(tok) or _known_syllable(tok, lex) or fold(tok) in known:
             out.append(tok)
             continue
         # never between two of the same marked vowel ("NGÂẦN"): OCR stuttering on a stacked diacritic, not
@@ -348,6 +348,11 @@ def _join_split(toks: list[str], lex: dict[str, SlotLexicon], rules: list[str]) 
     return out, n
 
 
+def _minority_form(tok: str) -> bool:
+    """A hyphen or apostrophe: a minority name's word (H'BLONG, KSOR-H'...), outside the Kinh lexicons."""
+    return "-" in tok or "'" in tok
+
+
 def normalize_name(raw: str) -> NameResult:
     s2, rules = _clean_name(raw)
     up = unicodedata.normalize("NFC", s2.upper())
@@ -364,7 +369,7 @@ def normalize_name(raw: str) -> NameResult:
     res.confidence_factor *= GLUED_SPLIT_FACTOR ** (glued + split)
     for i, tok in enumerate(toks):
         slot = "ho" if i == 0 and len(toks) > 1 else "ten" if i == len(toks) - 1 else "dem"
-        if "-" in tok or "'" in tok:
+        if _minority_form(tok):
             out.append(tok)  # minority names (H'BLONG, KSOR-H'...) are outside the lexicons
             continue
         ch = correct_stacked(tok, lex[slot], slot) or correct_syllable(tok, lex[slot], slot)
@@ -406,10 +411,10 @@ def normalize_name(raw: str) -> NameResult:
     # "upper" only restores the case: the letters and marks are as OCR read them
     res.as_listed = (
         len(out) >= 2 and not res.unknown and set(rules) <= {"upper"}
-        and all("-" not in t and "'" not in t for t in out)
+        and not any(_minority_form(t) for t in out)
         and not any("suspect" not in c for c in res.corrections)
     )  # fmt: skip
-    if len(out) == 1 and "-" not in out[0] and "'" not in out[0]:
+    if len(out) == 1 and not _minority_form(out[0]):
         rules.append("name_one_word")
         res.confidence_factor *= ONE_WORD_FACTOR
     if out:

@@ -209,7 +209,9 @@ class _Level:
         ``name`` by OCR distance.
 
         Only a unique best name is returned (same-named duplicates inside one parent count as one);
-        ([], -1) when nothing is close enough or two names are equally close.
+        ([], -1) when nothing is close enough or two names are equally close. Nothing within the budget:
+        the one apostrophe name under ``parent`` that reads so (``_apostrophe_named``), at a real edit's
+        distance.
         """
         allowed = budget(ocr_key(name))
         best = self.near(name, parent, province, budget)
