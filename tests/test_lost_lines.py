@@ -8,7 +8,7 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.model import BBox, OcrLine
 from pipeline.ocr import get_engine, read_cell
-from pipeline.ocr.lost_lines import ink_bands, lost_bands
+from pipeline.ocr.lost_lines import ink_bands, line_words, lost_bands, lost_words, recover, with_words
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 
@@ -35,6 +35,20 @@ def test_accents_join_the_letters_under_them() -> None:
     gray[19:49, 20:120] = 0  # the capitals under it (3 px below)
     gray[60:90, 20:120] = 0  # the next line
     assert ink_bands(gray, BBox(0, 0, 200, 100), line_h=30) == [(10, 49), (60, 90)]
+
+
+def test_a_dot_below_and_the_next_lines_accent_are_no_line_of_their_own() -> None:
+    """Seed 397 italic "HOÀNG THỊ / NGÂN": the dot under Ị and the circumflex over Â, 25 px from top to
+    bottom, had been taken for a lost line and read "xã" at 0.85."""
+    gray = np.full((120, 200), 255, np.uint8)
+    gray[20:50, 20:120] = 0  # HOÀNG THỊ
+    gray[53:57, 110:114] = 0  # the dot under Ị
+    gray[66:70, 40:50] = 0  # the circumflex over Â
+    gray[73:103, 20:120] = 0  # NGÂN
+    bands = ink_bands(gray, BBox(0, 0, 200, 120), line_h=30)
+    assert bands == [(20, 50), (53, 103)]
+    read = [OcrLine("HOÀNG THỊ", 0.95, BBox(20, 20, 100, 30)), OcrLine("NGÂN", 0.93, BBox(20, 73, 100, 30))]
+    assert lost_bands(gray, BBox(0, 0, 200, 120), read) == []
 
 
 def test_a_band_no_line_covers_is_lost_and_covered_ones_are_not() -> None:
@@ -91,3 +105,150 @@ def test_noise_read_back_is_dropped(noise: str) -> None:
     gray[30:70, 30:200] = np.where(np.random.default_rng(1).random((40, 170)) < 0.2, 0, 255)
     lines = read_cell(ReadsNoise(), gray, BBox(0, 0, 600, 300), "block")  # type: ignore[arg-type]
     assert [ln.text for ln in lines] == ["HỒNG VY"]
+
+
+def _without_last_word(line: OcrLine) -> OcrLine:
+    """``line`` as a read that dropped its last word (Tesseract does on blurred photographs)."""
+    words = line.words[:-1]
+    return OcrLine(
+        line.text[: words[-1][1]], line.confidence, BBox.union([w[3] for w in words]) or line.bbox,
+        tuple(a for a in line.alternatives if a[0] < words[-1][1]), words,
+    )  # fmt: skip
+
+
+def _words_of(gray: np.ndarray, text: str) -> OcrLine:
+    engine = get_engine()
+    engine.set_page(gray, scale=1.0)
+    (line,) = [ln for ln in engine.read(BBox(0, 0, gray.shape[1], gray.shape[0]), "block") if ln.text == text]
+    return line
+
+
+def test_ink_beside_a_line_that_no_word_covers_is_a_lost_word() -> None:
+    gray = _cell(["HOÀNG VY"])
+    full = _words_of(gray, "HOÀNG VY")
+    lost = lost_words(gray, BBox(0, 0, 600, 300), [_without_last_word(full)])
+    assert len(lost) == 1
+    index, box = lost[0]
+    vy = full.words[-1][3]
+    ink = np.flatnonzero((gray[vy.y : vy.y + vy.h, vy.x : vy.x + vy.w] < 128).any(axis=0)) + vy.x
+    assert index == 0 and box.x < ink[0] and box.x + box.w > ink[-1] and box.y <= vy.y
+    assert lost_words(gray, BBox(0, 0, 600, 300), [full]) == []
+
+
+def test_a_second_line_on_the_same_rows_covers_its_words() -> None:
+    """Two fields on one baseline ("Dân tộc: Kinh   Quốc tịch: Việt Nam") come back as two lines."""
+    gray = _cell(["HOÀNG VY"])
+    full = _words_of(gray, "HOÀNG VY")
+    first, second = full.words
+    left = OcrLine("HOÀNG", first[2], first[3], (), ((0, 5, first[2], first[3]),))
+    right = OcrLine("VY", second[2], second[3], (), ((0, 2, second[2], second[3]),))
+    assert lost_words(gray, BBox(0, 0, 600, 300), [left, right]) == []
+
+
+def test_a_dash_or_a_comma_left_over_is_not_a_word() -> None:
+    gray = _cell(["HOÀNG -"])
+    full = _words_of(gray, "HOÀNG -")
+    assert lost_words(gray, BBox(0, 0, 600, 300), [_without_last_word(full)]) == []
+
+
+def test_a_lost_word_is_put_back_in_its_place() -> None:
+    gray = _cell(["Phan Thị", "Hoàng Vy"])
+    engine = get_engine()
+    engine.set_page(gray, scale=1.0)
+
+    class DropsLastWords:
+        name = "drops-last-words"
+
+        def read(self, rect: BBox, mode: str = "block") -> list[OcrLine]:
+            lines = engine.read(rect, mode)
+            return [_without_last_word(ln) for ln in lines] if rect.h > 150 else lines
+
+    lines = read_cell(DropsLastWords(), gray, BBox(0, 0, 600, 300), "block")  # type: ignore[arg-type]
+    assert [ln.text for ln in lines] == ["Phan Thị", "Hoàng Vy"]
+    for ln in lines:  # the words and their offsets stay consistent: the fields are cut by them
+        assert [ln.text[s:e] for s, e, _, _ in ln.words] == ln.text.split(" ")
+        assert ln.bbox == BBox.union([w[3] for w in ln.words])
+        assert ln.confidence == pytest.approx(np.mean([w[2] for w in ln.words]))
+
+
+def test_with_words_keeps_each_words_digit_alternatives() -> None:
+    line = OcrLine("12/3", 0.9, BBox(10, 0, 40, 20), ((1, "7"),), ((0, 4, 0.9, BBox(10, 0, 40, 20)),))
+    before = OcrLine("ngày", 0.8, BBox(0, 0, 8, 20), (), ((0, 4, 0.8, BBox(0, 0, 8, 20)),))
+    after = OcrLine("1990", 0.7, BBox(60, 0, 40, 20), ((0, "7"),), ((0, 4, 0.7, BBox(60, 0, 40, 20)),))
+    merged = with_words(line, [*line_words(after), *line_words(before)])
+    assert merged.text == "ngày 12/3 1990"
+    assert merged.alternatives == ((6, "7"), (10, "7"))
+    assert merged.bbox == BBox(0, 0, 100, 20) and merged.confidence == pytest.approx(0.8)
+
+
+def test_a_line_under_blurred_boxes_is_not_taken_for_accents() -> None:
+    """A photographed cell (seed 389): Tesseract's boxes took in the blur, 47 px around 26 px letters,
+    and the last line "TP. Hà Nội" (22 px) had passed for a row of accents and been lost."""
+    gray = _cell(["X. Dương", "Quang - H.", "Gia Lâm -", "TP. Hà Nội"], size=26, step=42)
+    *bands, dot = ink_bands(gray, BBox(0, 0, 600, 300), line_h=24)
+    assert len(bands) == 4 and dot[1] - dot[0] < 5  # the dot under "ộ" is a run of its own
+    halo = [BBox(25, a - 12, 300, b - a + 24) for a, b in bands[:3]]  # the three lines read, boxes blown up
+    read = [OcrLine(t, 0.95, b) for t, b in zip(["X. Dương", "Quang - H.", "Gia Lâm -"], halo, strict=True)]
+    (lost,) = lost_bands(gray, BBox(0, 0, 600, 300), read)
+    assert lost.y <= bands[3][0] and lost.y + lost.h >= bands[3][1]
+
+
+def test_a_word_lost_from_a_sheared_cell_is_found_on_the_sheared_image() -> None:
+    """On a page of italic writing the cell is read sheared upright (read_alone); the word that read
+    dropped (seed 401 photographed: "Hoàng [Vy]") is looked for on the sheared cell and comes back in
+    page coordinates, beside its line."""
+    im = Image.new("L", (600, 300), 255)
+    d = ImageDraw.Draw(im)
+    font = ImageFont.truetype("/usr/share/fonts/truetype/dejavu/DejaVuSerif-Italic.ttf", 40)
+    for i, text in enumerate(["Phan Thị", "Hoàng Vy"]):
+        d.text((30, 30 + i * 60), text, font=font, fill=0)
+    gray = np.asarray(im).copy()
+    engine = get_engine()
+    engine.set_page(gray, scale=1.0)
+    cell = BBox(0, 0, 600, 300)
+    whole = engine.read_alone(gray, cell, "block", slope=0.2)
+    assert [ln.text for ln in whole] == ["Phan Thị", "Hoàng Vy"]
+
+    class DropsLastWord:
+        name = "drops-last-word"
+
+        def read_alone(self, gray: np.ndarray, rect: BBox, mode: str = "block", **kw: object) -> list[OcrLine]:
+            lines = engine.read_alone(gray, rect, mode, **kw)  # type: ignore[arg-type]
+            return [*lines[:-1], _without_last_word(lines[-1])] if rect.h > 150 else lines
+
+    lines = read_cell(DropsLastWord(), gray, cell, "block", slope=0.2)  # type: ignore[arg-type]
+    assert [ln.text for ln in lines] == ["Phan Thị", "Hoàng Vy"]
+    assert abs(lines[1].bbox.x - whole[1].bbox.x) <= 4 and abs(lines[1].bbox.y - whole[1].bbox.y) <= 4
+    assert abs(lines[1].bbox.w - whole[1].bbox.w) <= 8
+
+
+def test_ink_the_row_read_finds_inside_a_known_word_is_no_lost_word() -> None:
+    """Seed 389, italic "Kinh, Việt Nam" sheared upright: the block read's box for "Nam" left out the N's
+    first stroke; read alone, that stroke came back "NÑ" at 0.51 and made "Việt NÑ Nam". The row read
+    again finds only the words the line has, so nothing is added."""
+    gray = _cell(["Kinh, Việt Nam"])
+    full = _words_of(gray, "Kinh, Việt Nam")
+    (s0, e0, c0, b0), (s1, e1, c1, b1), (s2, e2, c2, b2) = full.words
+    cut = BBox(b2.x + 42, b2.y, b2.w - 42, b2.h)  # the N left outside its word's box
+    line = OcrLine(full.text, full.confidence, BBox.union([b0, b1, cut]) or full.bbox, (),
+                   ((s0, e0, c0, b0), (s1, e1, c1, b1), (s2, e2, c2, cut)))  # fmt: skip
+    assert lost_words(gray, BBox(0, 0, 600, 300), [line])  # the stroke is uncovered ink
+
+    def read(box: BBox) -> list[OcrLine]:
+        return [full] if box.w > 300 else [OcrLine("NÑ", 0.51, box, (), ((0, 2, 0.51, box),))]
+
+    got = recover(gray, BBox(0, 0, 600, 300), [line], read)
+    assert [ln.text for ln in got] == ["Kinh, Việt Nam"]
+
+
+def test_a_word_past_the_lines_end_is_read_alone_when_the_row_drops_it_again() -> None:
+    """Seed 401 photographed: "Hoàng [Vy]" read "Hoàng" again as a row; the ink past its end is read alone."""
+    gray = _cell(["HOÀNG VY"])
+    full = _words_of(gray, "HOÀNG VY")
+    short = _without_last_word(full)
+
+    def read(box: BBox) -> list[OcrLine]:
+        return [short] if box.x <= short.bbox.x else [OcrLine("VY", 0.9, box, (), ((0, 2, 0.9, box),))]
+
+    got = recover(gray, BBox(0, 0, 600, 300), [short], read)
+    assert [ln.text for ln in got] == ["HOÀNG VY"]

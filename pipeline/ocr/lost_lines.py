@@ -1,52 +1,84 @@
-"""Reading one cell (``read_cell``): the lines Tesseract dropped are found from the ink and read again on
-their own; on a page of slanted writing the cell is sheared upright first (``ocr/slant.py``).
+"""Reading one cell (``read_cell``): the lines and words Tesseract dropped are found from the ink and read
+again on their own; on a page of slanted writing the cell is sheared upright first (``ocr/slant.py``).
 
 On a reduced page, a block read can lose a whole text line without a trace: "TRẦN" above "HỒNG VY"
 (a stacked accent on capitals) comes back as nothing, while the line cut out alone reads "TRẦN" at 0.92.
-A lost line is silent: the field keeps the other lines, often at a high confidence. So after a cell is
-read, the ink's text lines are compared with the lines returned, and a text-sized band of ink that no
-returned line covers is read alone (psm 7).
+On a photographed or blurred page it also drops a word at a line's end ("Phan Thị / Hoàng [Vy]",
+"Nguyễn [Thị] / Huệ"). Either loss is silent: the field keeps the rest, often at a high confidence. So
+after a cell is read, its ink is compared with what came back:
+- a text-sized band of ink that no returned line covers is a lost line, read alone (psm 7);
+- ink beside a returned line, in its rows, that none of its words covers is a lost word, read alone and
+  put back into the line in its place.
+
+Line heights are measured on the ink, not on Tesseract's boxes: on a blurred page its boxes take in the
+gray halo (47 px boxes around 26 px letters), and a 22 px line under them had passed for a row of accents.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 import numpy as np
 
 from pipeline.model import BBox, OcrLine
 
-from .engine import OcrEngine, ReadMode
+from .engine import OcrEngine, ReadMode, alone_image, moved_lines
 
 INK = 128  # darker than this is ink (the cell image has its rules removed)
 MIN_ROW_INK = 2  # a row with fewer dark pixels is blank (specks)
 ACCENT_FRACTION = 0.45  # a run shorter than this x line height is a row of accents: it joins the run below
 COVERED = 0.3  # a band overlapped this much (of its height) by a returned line was read
 MIN_CONFIDENCE = 0.5  # a lost line read back below this is noise (a stamp's arc, a smudge), not text
+WORD_PAD = 0.15  # x line height: a word's box widened by this each side (accents and serifs stick out)
+WORD_GAP = 0.5  # x line height: uncovered ink runs closer than this are one word
+MIN_WORD = 0.8  # x line height: uncovered ink narrower than this is a letter's stroke or a dash, not a word
+LOST_SHARE = 0.5  # a word read again that shares this much of its width with a box is in it
+BELOW = 0.25  # x box height: a lost line or word is read this much further down (a dot below)
+
+Span = tuple[int, int]  # [start, end) rows or columns
+Piece = tuple[str, float, BBox, tuple[tuple[int, str], ...]]  # a word: text, confidence, box, alternatives
 
 
-def _runs(inked: np.ndarray) -> list[tuple[int, int]]:
+def _runs(inked: np.ndarray) -> list[Span]:
     """[start, end) of each run of True."""
     edges = np.flatnonzero(np.diff(np.concatenate(([0], inked.astype(np.int8), [0]))))
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
-def ink_bands(gray: np.ndarray, rect: BBox, line_h: float) -> list[tuple[int, int]]:
-    """Text lines of ink inside ``rect`` as page rows [y0, y1): runs of inked rows, a short run of accents
-    joined to the letters under it."""
+def _clip(gray: np.ndarray, rect: BBox) -> tuple[int, int, int, int] | None:
     H, W = gray.shape[:2]
     x0, y0 = max(0, rect.x), max(0, rect.y)
     x1, y1 = min(W, rect.x + rect.w), min(H, rect.y + rect.h)
-    if x1 <= x0 or y1 <= y0:
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+
+
+def _inked_rows(gray: np.ndarray, rect: BBox) -> tuple[int, np.ndarray] | None:
+    c = _clip(gray, rect)
+    if c is None:
+        return None
+    x0, y0, x1, y1 = c
+    return y0, (gray[y0:y1, x0:x1] < INK).sum(axis=1) >= MIN_ROW_INK
+
+
+def ink_bands(gray: np.ndarray, rect: BBox, line_h: float) -> list[Span]:
+    """Text lines of ink inside ``rect`` as page rows [y0, y1): runs of inked rows, a short run of accents
+    joined to the letters under it."""
+    got = _inked_rows(gray, rect)
+    if got is None:
         return []
-    rows = (gray[y0:y1, x0:x1] < INK).sum(axis=1) >= MIN_ROW_INK
+    y0, rows = got
     bands: list[list[int]] = []
     pending: list[int] | None = None  # an accent run waiting for its letters
     for a, b in _runs(rows):
+        # a run is letters or accents by its own height: a dot below and the next line's circumflex, joined,
+        # are no text line (the model read "xã" into such a band at 0.85)
+        accents = b - a < ACCENT_FRACTION * line_h
         if pending is not None and a - pending[1] <= ACCENT_FRACTION * line_h:
             a = pending[0]
         elif pending is not None:
             bands.append(pending)
         pending = None
-        if b - a < ACCENT_FRACTION * line_h:
+        if accents:
             pending = [a, b]
         else:
             bands.append([a, b])
@@ -55,19 +87,41 @@ def ink_bands(gray: np.ndarray, rect: BBox, line_h: float) -> list[tuple[int, in
     return [(y0 + a, y0 + b) for a, b in bands]
 
 
+def letter_rows(gray: np.ndarray, rect: BBox, box: BBox) -> Span | None:
+    """The rows of a returned line's letters: the longest run of inked rows inside its box (and ``rect``).
+    Tesseract's box can take in a neighbour line's descenders or, on a blurred page, the gray halo."""
+    top, bottom = max(rect.y, box.y), min(rect.y + rect.h, box.y + box.h)
+    got = _inked_rows(gray, BBox(rect.x, top, rect.w, bottom - top))
+    if got is None:
+        return None
+    y0, rows = got
+    runs = _runs(rows)
+    if not runs:
+        return None
+    a, b = max(runs, key=lambda r: r[1] - r[0])
+    return y0 + a, y0 + b
+
+
+def _line_height(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> tuple[float, list[Span | None]]:
+    rows = [letter_rows(gray, rect, ln.bbox) for ln in lines]
+    heights = [b - a for r in rows if r is not None for a, b in [r]]
+    return (float(np.median(heights)) if heights else 0.0), rows
+
+
 def lost_bands(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> list[BBox]:
     """Text-sized bands of ink in ``rect`` that none of ``lines`` covers, padded for a line read."""
     if not lines:
         return []  # nothing read at all: no line height to judge by (the caller's empty-cell path)
-    line_h = float(np.median([ln.bbox.h for ln in lines]))
+    line_h, rows = _line_height(gray, rect, lines)
     if line_h < 4:
         return []
+    read = [r for r in rows if r is not None]
     out: list[BBox] = []
     for a, b in ink_bands(gray, rect, line_h):
         h = b - a
         if not 0.6 * line_h <= h <= 1.8 * line_h:
             continue  # an accent row alone, a speck, or a stamp's block: not one text line
-        overlap = max((min(b, ln.bbox.y + ln.bbox.h) - max(a, ln.bbox.y) for ln in lines), default=0)
+        overlap = max((min(b, z) - max(a, y) for y, z in read), default=0)
         if overlap > COVERED * h:
             continue
         cols = np.flatnonzero((gray[a:b, rect.x : rect.x + rect.w] < INK).any(axis=0))
@@ -78,17 +132,179 @@ def lost_bands(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> list[BBox]
     return out
 
 
-def read_cell(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, slope: float = 0.0) -> list[OcrLine]:
-    """``engine.read`` of a cell, plus the lines it dropped read alone, in reading order. On a page of
-    slanted writing (``slope``, ``ocr/slant.py``) the cell is sheared upright and read whole instead."""
-    if slope:
-        return engine.read_alone(gray, rect, mode, slope=slope)
-    lines = engine.read(rect, mode)
-    bands = lost_bands(gray, rect, lines)
-    if not bands:
-        return lines
-    found = [
-        ln for band in bands for ln in engine.read(band, "digits" if mode == "digits" else "line")
-        if ln.confidence >= MIN_CONFIDENCE and sum(ch.isalnum() for ch in ln.text) >= 2
+def lost_words(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> list[tuple[int, BBox]]:
+    """Ink in a returned line's rows that no returned word covers and wide enough to be a word:
+    (index of the line, box to read) for each, padded for a line read."""
+    line_h, rows = _line_height(gray, rect, lines)
+    if line_h < 4:
+        return []
+    c = _clip(gray, rect)
+    if c is None:
+        return []
+    x0, _, x1, _ = c
+    bands = ink_bands(gray, rect, line_h)
+    out: list[tuple[int, BBox]] = []
+    for i, r in enumerate(rows):
+        if r is None:
+            continue
+        a, b = r
+        q = (b - a) // 4  # the letters' middle rows: a neighbour's descender or an accent is no word
+        free = (gray[a + q : b - q, x0:x1] < INK).any(axis=0)
+        ink = (gray[a:b, x0:x1] < INK).any(axis=0)
+        pad = round(WORD_PAD * line_h)
+        for j, s in enumerate(rows):  # every line sharing these rows (two fields on one baseline) covers
+            if s is None or min(b, s[1]) - max(a, s[0]) <= 0.5 * min(b - a, s[1] - s[0]):
+                continue
+            for box in _word_boxes(lines[j]):
+                free[max(0, box.x - pad - x0) : max(0, box.x + box.w + pad - x0)] = False
+        runs = [_grown(ink, r, pad) for r in _joined(_runs(free), WORD_GAP * line_h)]
+        # the word's box takes in its accents (their band); a dot below ("ị") is a short run of its own
+        top = max(next((p for p, z in bands if p <= a and b <= z), a), a - round(0.6 * (b - a)))
+        bottom = b
+        margin = max(2, round(0.1 * line_h))
+        for p, z in runs:
+            if z - p >= MIN_WORD * line_h:
+                out.append((i, BBox(x0 + p - margin, top - margin, z - p + 2 * margin, bottom - top + 2 * margin)))
+    return out
+
+
+def _grown(ink: np.ndarray, run: Span, most: int) -> Span:
+    """``run`` widened over the ink it touches, by at most ``most`` columns each side: the padding around
+    a read word must not cut the first stroke of the next."""
+    a, b = run
+    for _ in range(most):
+        if a > 0 and ink[a - 1]:
+            a -= 1
+        if b < ink.size and ink[b]:
+            b += 1
+    return a, b
+
+
+def _joined(runs: list[Span], gap: float) -> list[Span]:
+    out: list[list[int]] = []
+    for a, b in runs:
+        if out and a - out[-1][1] < gap:
+            out[-1][1] = b
+        else:
+            out.append([a, b])
+    return [(a, b) for a, b in out]
+
+
+def _word_boxes(line: OcrLine) -> list[BBox]:
+    return [w[3] for w in line.words] or [line.bbox]
+
+
+def line_words(line: OcrLine) -> list[Piece]:
+    """A line as its words, each with its own alternatives (offsets within the word)."""
+    if not line.words:
+        return [(line.text, line.confidence, line.bbox, line.alternatives)]
+    return [
+        (line.text[s:e], conf, box, tuple((i - s, ch) for i, ch in line.alternatives if s <= i < e))
+        for s, e, conf, box in line.words
     ]  # fmt: skip
-    return sorted([*lines, *found], key=lambda ln: (ln.bbox.y, ln.bbox.x)) if found else lines
+
+
+def with_words(line: OcrLine, found: list[Piece]) -> OcrLine:
+    """``line`` with the ``found`` words put in their place by position; confidence the words' mean."""
+    words = sorted([*line_words(line), *found], key=lambda p: p[2].x)
+    text, spans, alts, start = [], [], [], 0
+    for t, conf, box, alt in words:
+        text.append(t)
+        spans.append((start, start + len(t), conf, box))
+        alts.extend((start + i, ch) for i, ch in alt)
+        start += len(t) + 1
+    return OcrLine(
+        text=" ".join(text), confidence=float(np.mean([w[1] for w in words])),
+        bbox=BBox.union([w[2] for w in words]) or line.bbox, alternatives=tuple(alts), words=tuple(spans),
+    )  # fmt: skip
+
+
+def _text_like(words: list[Piece]) -> bool:
+    """Words read back from lost ink that look like text, not a stamp's arc or a smudge."""
+    return bool(words) and float(np.mean([w[1] for w in words])) >= MIN_CONFIDENCE and (
+        sum(ch.isalnum() for w in words for ch in w[0]) >= 2)  # fmt: skip
+
+
+def _read_either(read: Callable[[BBox], list[OcrLine]], box: BBox) -> list[OcrLine]:
+    """``read`` of ``box`` taken further down, to hold a dot below ("Thị", "Nội": a short run of ink
+    under the band), or, if nothing like text came back, of ``box`` itself: a taller box can come back
+    empty where the tight one reads ("Quan hệ: chồng" at 0.86 in a 37 px box, nothing in a 43 px one)."""
+    lines = read(BBox(box.x, box.y, box.w, box.h + round(BELOW * box.h)))
+    if any(_text_like(line_words(ln)) for ln in lines):
+        return lines
+    return read(box) or lines
+
+
+def _inside(box: BBox, span: BBox) -> bool:
+    """Whether ``box``'s middle column lies within ``span``'s columns."""
+    return span.x <= box.x + box.w / 2 <= span.x + span.w
+
+
+def _overlap(a: BBox, b: BBox) -> int:
+    """Columns two boxes share."""
+    return max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
+
+
+def _found_words(
+    read: Callable[[BBox], list[OcrLine]], line: OcrLine, row: BBox, boxes: list[BBox]
+) -> list[Piece]:
+    """The words read in the lost ``boxes`` of ``line``. The line's whole row is read first: a short
+    word alone lacks the context the model reads by ("Vy" alone comes back "Vụ"). A box between the
+    line's words when the row reads as the line did, or a box the row covers only with a word the line
+    already has, lost nothing (the model's box for "Nam" had left out its N: read alone, the N came back
+    "NÑ" at 0.85); any other box the row read leaves empty is read alone."""
+    mine = line_words(line)
+    in_row = [p for ln in _read_either(read, row) for p in line_words(ln)]
+    if [p[0] for p in in_row] == [p[0] for p in mine]:
+        # the row reads as the line did: ink between its words is theirs (a box short of its "N"); ink
+        # past its ends may still be a word the model drops in context too ("Hoàng [Vy]")
+        boxes = [b for b in boxes if not _inside(b, line.bbox)]
+    known = [p[2] for p in mine]
+    out: list[Piece] = []
+    for box in boxes:
+        hits = [p for p in in_row if _overlap(p[2], box) > LOST_SHARE * min(p[2].w, box.w)]
+        new = [p for p in hits if not any(_overlap(p[2], k) > LOST_SHARE * min(p[2].w, k.w) for k in known)]
+        if hits and not new:
+            continue
+        words = new or [p for ln in _read_either(read, box) for p in line_words(ln)]
+        if _text_like(words):
+            out.extend(words)
+    return out
+
+
+def recover(gray: np.ndarray, rect: BBox, lines: list[OcrLine], read: Callable[[BBox], list[OcrLine]]) -> list[OcrLine]:
+    """``lines`` read from ``rect`` of ``gray``, with the words and lines they dropped read by ``read(box)``
+    and put back, in reading order."""
+    if not lines:
+        return lines
+    lost: dict[int, list[BBox]] = {}
+    for i, box in lost_words(gray, rect, lines):
+        lost.setdefault(i, []).append(box)
+    for i, boxes in lost.items():
+        # the row: the line and its lost words, not the cell's width (a psm-7 read of a row that is
+        # mostly blank came back "SỐ" for "Phan Thị")
+        span = BBox.union([lines[i].bbox, *boxes]) or lines[i].bbox
+        top, bottom = min(b.y for b in boxes), max(b.y + b.h for b in boxes)
+        x0, x1 = max(rect.x, span.x - (bottom - top) // 2), min(rect.x + rect.w, span.x + span.w + (bottom - top) // 2)
+        if found := _found_words(read, lines[i], BBox(x0, top, x1 - x0, bottom - top), boxes):
+            lines[i] = with_words(lines[i], found)
+    extra = [ln for band in lost_bands(gray, rect, lines) for ln in _read_either(read, band)
+             if _text_like(line_words(ln))]
+    return sorted([*lines, *extra], key=lambda ln: (ln.bbox.y, ln.bbox.x)) if extra else lines
+
+
+def read_cell(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, slope: float = 0.0) -> list[OcrLine]:
+    """``engine.read`` of a cell, plus the lines and words it dropped read alone, in reading order. On a
+    page of slanted writing (``slope``, ``ocr/slant.py``) the cell is sheared upright and read whole; the
+    dropped ink is then looked for on the sheared cell."""
+    alone: ReadMode = "digits" if mode == "digits" else "line"
+    if not slope:
+        return recover(gray, rect, engine.read(rect, mode), lambda box: engine.read(box, alone))
+    lines = engine.read_alone(gray, rect, mode, slope=slope)
+    cut = alone_image(gray, rect, slope)
+    if cut is None or not lines:
+        return lines
+    img, dx, dy = cut
+    h, w = img.shape[:2]
+    local = recover(img, BBox(0, 0, w, h), moved_lines(lines, -dx, -dy), lambda box: engine.read_alone(img, box, alone))
+    return moved_lines(local, dx, dy)
