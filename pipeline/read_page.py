@@ -52,6 +52,7 @@ from pipeline.normalize import (
     Normalized,
     dates_agreeing_with_words,
     entry_number_sequence,
+    names_against_sex,
     normalize_field,
     validate_entry,
     validate_entry_numbers,
@@ -279,6 +280,12 @@ def _cross_check(
         if key in fields and fields[key].status != FieldStatus.EMPTY:
             fields[key].status = FieldStatus.INVALID
             fields[key].reason = reason
+    for key, n in names_against_sex(normalized).items():
+        f = fields[key]
+        if f.status in _READ:  # the fitting name is a guess: shown, for the reviewer to decide
+            f.value, f.rules, f.details = n.value, n.rules, n.details
+            f.status, f.reason = FieldStatus.LOW_CONFIDENCE, n.reason
+            normalized[key] = n
     _confirm_declarant(fields, threshold)
     for pair in dates_agreeing_with_words(normalized):
         for key in pair:
@@ -349,8 +356,9 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
     confident read of another value goes to review. Agreement settles OCR noise, not a doubt every row shares:
     the same print misread the same way ("ĐHẠM" for PHẠM) or a diacritic the lexicon finds ambiguous
     (VĨNH / VINH) is no more certain for being read eight times, so such values are left to review.
-    A faint read garbled beyond the lists (a syllable no list knows) and close to the page's value is
-    shown as that value, still for review: the reviewer confirms rather than retypes."""
+    A faint read garbled beyond the lists (a syllable no list knows) and close to the page's value, or one
+    that is the page's value with words lost or added, is shown as that value, still for review: the
+    reviewer confirms rather than retypes. A faint clean name that differs otherwise keeps its value."""
     for key in (f.key for c in tpl.columns for f in c.fields if f.page_constant):
         read = [e.fields[key] for e in entries if key in e.fields and e.fields[key].value]
         counts = Counter(f.value for f in read if f.status in _READ)
@@ -369,8 +377,8 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
                             f"page ({value})")  # fmt: skip
         model = next(f for f in read if f.value == value)
         for f in faint:
-            if (f.value != value and f.details.get("unknown_syllables")
-                    and fuzz.ratio(fold(f.value), fold(value)) >= CONSENSUS_SUGGEST_RATIO):  # fmt: skip
+            if f.value != value and (_words_lost_or_added(f.value, value) or (f.details.get("unknown_syllables")
+                    and fuzz.ratio(fold(f.value), fold(value)) >= CONSENSUS_SUGGEST_RATIO)):  # fmt: skip
                 f.rules = [*f.rules, f"page_consensus_suggested:{n}"]
                 f.reason = (f"đọc được '{f.value}', gần với {n} dòng khác của trang / read '{f.value}', close "
                             f"to {n} other rows of the page")  # fmt: skip
@@ -386,6 +394,13 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
                 _vouch(f, threshold, f"page_consensus:{n}")
 
 
+def _words_lost_or_added(read: str, value: str) -> bool:
+    """A read that is the page's value with words lost ("HỒNG VY" for TRẦN HỒNG VY: a stacked accent
+    dropped the line) or with words added (a stamp's letters read after the name), marks aside."""
+    a, b = set(fold(read).split()), set(fold(value).split())
+    return bool(a) and (a < b or b < a)
+
+
 _NAME_PARTS = ("ho", "dem", "ten")
 _READ_DOUBTS = ("unknown_syllables", "corrections")
 
@@ -396,11 +411,12 @@ def _suggested(f: FieldValue) -> bool:
 
 def _shared_doubt(f: FieldValue) -> bool:
     """A doubt in the value itself, which every read of the same print shares: an unknown syllable, a
-    look-alike the lists prefer, or a tone restored where the lists write it in two places (two reads that
-    both lost the mark of THUỲ agree on THÙY by the same guess, not by evidence)."""
+    look-alike the lists prefer, a tone restored where the lists write it in two places (two reads that
+    both lost the mark of THUỲ agree on THÙY by the same guess, not by evidence), or a given name taken
+    for the one of the person's sex."""
     return bool(f.details.get("unknown_syllables")) or any(
         "suspect" in c or "placement" in c for c in f.details.get("corrections", ())
-    )
+    ) or any(r.startswith("name_sex_sibling") for r in f.rules)
 
 
 def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) -> None:

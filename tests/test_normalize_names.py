@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.normalize import normalize_field
+from pipeline.normalize.names import given_for_sex
 from pipeline.normalize.text import is_syllable, repair_accents, tone_key
 
 NAMES = [
@@ -311,3 +312,23 @@ def test_a_restored_tone_keeps_the_share_of_its_placement(raw: str, value: str, 
     assert got == ([placement] if placement else [])
     if placement:
         assert n.confidence is not None and n.confidence <= placement
+
+
+@pytest.mark.parametrize(
+    ("ten", "sex", "fit"),
+    [
+        ("DŨNG", "Nữ", "DUNG"),  # a man's name for a woman: the woman's name with the same letters
+        ("CHÍ", "Nữ", "CHI"),
+        ("TRÌNH", "Nữ", "TRINH"),
+        ("HIỂN", "Nữ", "HIỀN"),
+        ("TIÊN", "Nam", "TIẾN"),  # a woman's name for a man: the likeliest man's spelling of three
+        ("LỤC", "Nam", "LỰC"),
+        ("DUNG", "Nam", "DŨNG"),
+        ("DUNG", "Nữ", None),  # the name fits
+        ("ANH", "Nữ", None),  # a name of both sexes
+        ("HÙNG", "Nữ", None),  # a man's name with no woman's spelling of its letters: left as read
+        ("XYZ", "Nữ", None),  # not a listed name
+    ],
+)
+def test_a_given_name_of_the_other_sex_has_a_sibling_that_fits(ten: str, sex: str, fit: str | None) -> None:
+    assert given_for_sex(ten, sex) == fit

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.normalize import normalize_field, validate_entry, validate_entry_numbers
+from pipeline.normalize import names_against_sex, normalize_field, validate_entry, validate_entry_numbers
 
 
 def _vals(**kw: tuple[str, str]) -> dict:
@@ -88,6 +88,11 @@ def test_entry_numbers() -> None:
         (["5", "6", "6", "8"], {2}),  # a repeat inside a run
         (["1", "2", "3", "5", "6", "7"], {3}),  # a real gap, no majority: the break flagged once
         (["21", "2"], {1}),
+        (["41", "412", "413", "41"], {0, 3}),  # no majority: the lone number before the break is off
+        (["7", "8", "41", "412", "413", "9"], {2, 5}),
+        (["7", "8", "412", "413"], {2}),  # two runs: the break is flagged after it, as before
+        (["1", "3"], {1}),
+        (["5", None, "7", "8"], set()),  # a faint row between: 7 is where 5's run puts it
         ([None, "4", "5"], set()),
     ],
 )
@@ -109,3 +114,35 @@ def test_entry_numbers_off_the_page_sequence(numbers: list, flagged: set) -> Non
 def test_id_number_length_follows_the_document_type(doc: str, number: str, bad: bool) -> None:
     v = _vals(nktLoaiGiayToTuyThan=("id_doc_type", doc), nktSoGiayToTuyThan=("id_number", number))
     assert ("nktSoGiayToTuyThan" in validate_entry("khai_tu", v)) == bad
+
+
+@pytest.mark.parametrize(
+    ("fields", "key", "value"),
+    [
+        ({"meHoTen": ("person_name", "PHAN MINH DŨNG")}, "meHoTen", "PHAN MINH DUNG"),  # the mother: a woman
+        ({"voHoTen": ("person_name", "LÂM THỊ TRÌNH")}, "voHoTen", "LÂM THỊ TRINH"),
+        ({"chongHoTen": ("person_name", "VŨ VĂN TIÊN")}, "chongHoTen", "VŨ VĂN TIẾN"),
+        ({"nksHoTen": ("person_name", "VŨ BẢO CHÍ"), "nksGioiTinh": ("sex", "Nữ")}, "nksHoTen", "VŨ BẢO CHI"),
+        ({"nksHoTen": ("person_name", "VŨ BẢO CHÍ"), "nksGioiTinh": ("sex", "Nam")}, "nksHoTen", None),
+        ({"nksHoTen": ("person_name", "VŨ BẢO CHÍ")}, "nksHoTen", None),  # sex unknown: nothing said
+        ({"nycHoTen": ("person_name", "PHẠM MINH DŨNG"), "nycQuanHe": ("relation", "mẹ")}, "nycHoTen",
+         "PHẠM MINH DUNG"),
+        ({"nycHoTen": ("person_name", "PHẠM MINH DŨNG"), "nycQuanHe": ("relation", "người thân")}, "nycHoTen",
+         None),
+        ({"nycHoTen": ("person_name", "NGUYỄN THỊ HIỂN")}, "nycHoTen", "NGUYỄN THỊ HIỀN"),  # THỊ: a woman
+        ({"nguoiThucHien": ("person_name", "TRẦN THỊ CHÍ")}, "nguoiThucHien", "TRẦN THỊ CHI"),
+        ({"meHoTen": ("person_name", "NGUYỄN THỊ HOA")}, "meHoTen", None),  # fits
+    ],
+)
+def test_a_name_of_the_other_sex_than_the_person_is_shown_as_the_one_that_fits(
+    fields: dict, key: str, value: str | None
+) -> None:
+    values = _vals(**fields)
+    got = names_against_sex(values)
+    if value is None:
+        assert key not in got
+        return
+    n = got[key]
+    assert (n.value, n.details["ten"]) == (value, value.split()[-1])
+    assert n.details["read_as"] == {"value": values[key].value} and n.rules[-1].startswith("name_sex_sibling:")
+    assert "nam" in (n.reason or "") or "nữ" in (n.reason or "")

@@ -20,7 +20,7 @@ from typing import Any
 
 from . import codes, ids, lexicons
 from .dates import DateError, parse_date_digits, parse_date_words, parse_time, repaired_date_token, whole_date
-from .names import normalize_name
+from .names import given_for_sex, normalize_name
 from .places import PlaceResolution, normalize_office, resolve_place
 from .text import clean_text, is_empty, is_syllable, nfc
 
@@ -28,6 +28,7 @@ __all__ = [
     "Normalized",
     "PlaceResolution",
     "dates_agreeing_with_words",
+    "names_against_sex",
     "normalize_field",
     "resolve_place",
     "validate_entry",
@@ -250,7 +251,19 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
     unspecked = _REMARK_DOC_NO_SPECK.sub(r"\1", text)
     if unspecked != text:
         rules.append("stray_punct")
-    return unspecked, rules
+
+    def after_ngay(m: re.Match[str]) -> str:
+        token = m[1].rstrip(".,;")
+        if whole_date(token) is not None or (new := repaired_date_token(token)) is None:
+            return m[0]
+        # a letter read for a digit ("AI8I2014": an italic 4 read as A) is a guess the reviewer sees
+        rules.append(f"{'remark_date_guessed' if _DATE_LETTER.search(token) else 'ocr_date_separator'}:{token}->{new}")
+        return m[0].replace(token, new, 1)
+
+    return _REMARK_DATE_AFTER_NGAY.sub(after_ngay, unspecked), rules
+
+
+_DATE_LETTER = re.compile(r"[SOBA]")  # a digit's look-alike letter (dates._DIGIT_LOOKS), not a "/" one
 
 
 # a date in a remark with one "/" lost ("ngày 11/122026", "2610/2004")
@@ -291,6 +304,8 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
     if dates and value and any(not _plausible_word(w) for w in value.split()):
         factor *= REMARK_DOUBT_FACTOR
         rules.append("unknown_word")
+    if dates and any(r.startswith("remark_date_guessed") for r in rules):
+        factor *= REMARK_DOUBT_FACTOR
     if dates and value and (bad := _unreadable_remark_date(value)):
         factor *= REMARK_DOUBT_FACTOR
         rules.append(f"remark_date_unreadable:{bad}")
@@ -384,6 +399,8 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             n = _simple(ids.book_no, raw, "quyển")
         case "doc_no":
             n = _simple(ids.doc_no, raw, "số")
+            if any(r.startswith("doc_no_guessed") for r in n.rules):
+                factor = GUESSED_DIGIT_FACTOR
         case "id_number":
             n = _id_number(raw)
             if "id_leading_zero_restored" in n.rules:
@@ -536,6 +553,59 @@ def _before(a: str, b: str) -> bool:
     return a[:k] <= b[:k]
 
 
+# whose sex a person's role in the entry fixes (the mother, the wife...) or the declarant's relation says
+_SEX_BY_ROLE = {"me": "Nữ", "vo": "Nữ", "cha": "Nam", "chong": "Nam"}
+_SEX_FIELD = {"nks": "nksGioiTinh", "nkt": "nktGioiTinh"}
+_SEX_BY_RELATION = {
+    **dict.fromkeys(("mẹ", "mẹ đẻ", "mẹ nuôi", "bà", "bà nội", "bà ngoại", "chị", "chị ruột", "chị gái",
+                     "em gái", "cô", "dì", "mợ", "thím", "con gái", "con dâu", "chị họ", "vợ"), "Nữ"),
+    **dict.fromkeys(("cha", "cha đẻ", "cha nuôi", "bố", "bố đẻ", "ông", "ông nội", "ông ngoại", "anh",
+                     "anh ruột", "anh trai", "em trai", "chú", "cậu", "dượng", "con trai", "con rể", "anh họ",
+                     "chồng"), "Nam"),
+}  # fmt: skip
+
+
+def _person_sex(role: str, name: Normalized, values: dict[str, Normalized]) -> str | None:
+    if role in _SEX_BY_ROLE:
+        return _SEX_BY_ROLE[role]
+    told = values.get(_SEX_FIELD.get(role, "") or (role + "QuanHe"))
+    if told is not None and told.status == "ok" and told.value:
+        sex = told.value if role in _SEX_FIELD else _SEX_BY_RELATION.get(told.value)
+        if sex in ("Nam", "Nữ"):
+            return sex
+    return "Nữ" if "THỊ" in str(name.details.get("dem", "")).split() else None
+
+
+def names_against_sex(values: dict[str, Normalized]) -> dict[str, Normalized]:
+    """Names of an entry whose given name belongs to the other sex than the person's, each as the spelling
+    with the same letters that fits ("PHAN MINH DŨNG" for a mother: PHAN MINH DUNG), to show for review.
+
+    The person's sex comes from their role (mother, wife, father, husband), the entry's sex field, the
+    declarant's relation, or THỊ among the middle names. On the bench pages every such name was a misread
+    mark (36 of 36: HIỀN read HIỂN, CHI read CHÍ, TRINH read TRÌNH, TIẾN read TIÊN); a real woman named
+    Dũng is possible, so the read is kept under ``read_as`` and the reviewer decides."""
+    out: dict[str, Normalized] = {}
+    for key, n in values.items():
+        ten = n.details.get("ten")
+        if n.status != "ok" or not n.value or not ten or not (key.endswith("HoTen") or key == "nguoiThucHien"):
+            continue
+        sex = _person_sex(key.removesuffix("HoTen"), n, values)
+        fit = given_for_sex(ten, sex) if sex else None
+        if fit is None:
+            continue
+        words = n.value.split()
+        value = " ".join([*words[:-1], fit])
+        out[key] = Normalized(
+            value, "ok",
+            f"tên '{ten}' là tên {'nam' if sex == 'Nữ' else 'nữ'} mà người này là {sex.lower()}: có lẽ là '{fit}' "
+            f"/ '{ten}' is a {'man' if sex == 'Nữ' else 'woman'}'s name for a {'woman' if sex == 'Nữ' else 'man'}: "
+            f"perhaps '{fit}'",
+            [*n.rules, f"name_sex_sibling:{ten}->{fit}"], {**n.details, "ten": fit, "read_as": {"value": n.value}},
+            n.confidence,
+        )  # fmt: skip
+    return out
+
+
 def dates_agreeing_with_words(values: dict[str, Normalized]) -> list[tuple[str, str]]:
     """The (digits, words) field pairs of an entry that give the same full date: two cells written in
     different forms, so a misread would have to land on the same day twice."""
@@ -627,7 +697,8 @@ def validate_entry_numbers(numbers: list[str | None]) -> dict[int, str]:
 
     When most rows agree on one sequence (number = first + index), the rows off it are flagged, so one
     misread number ("2" for "22") flags that row alone, not its successor too. Without such a majority
-    each break in the sequence is flagged once.
+    each break in the sequence is flagged once: on the number before it when that one stands alone and
+    the number after it runs on, else on the number after it.
     """
     read = [(i, int(s)) for i, s in enumerate(numbers) if s and s.isdecimal()]
     run = entry_number_sequence(numbers, min_votes=2)
@@ -638,15 +709,24 @@ def validate_entry_numbers(numbers: list[str | None]) -> dict[int, str]:
             for i, n in read
             if n != int(run[i])
         }
+    def follows(k: int) -> bool:  # the k-th number read runs on from the one read before it
+        (i, n), (j, m) = read[k - 1], read[k]
+        return m - n in (1, j - i)  # the next number, or the rows between left unread
+
     bad: dict[int, str] = {}
-    prev: int | None = None
     seen: set[int] = set()
-    for i, n in read:
+    for k, (i, n) in enumerate(read):
         s = numbers[i]
         if n in seen:
             bad[i] = f"số {s} bị lặp / entry number {s} repeated"
-        elif prev is not None and n != prev + 1:
-            bad[i] = f"số {s} không liên tiếp sau {prev} / entry number {s} does not follow {prev}"
+        elif k and not follows(k):
+            p, prev = read[k - 1]
+            if k + 1 < len(read) and follows(k + 1) and not (k >= 2 and follows(k - 1)):
+                # the number after the break runs on and the one before it stands alone: that one is off
+                # ("41" above "412", "413": the 1 of 411 lost)
+                bad[p] = (f"số {prev} không liên tiếp với số sau ({s}) / entry number {prev} does not run "
+                          f"on to the next ({s})")  # fmt: skip
+            else:
+                bad[i] = f"số {s} không liên tiếp sau {prev} / entry number {s} does not follow {prev}"
         seen.add(n)
-        prev = n
     return bad

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from functools import cache
 
@@ -119,12 +120,22 @@ def doc_no(raw: str) -> tuple[str | None, list[str]]:
     if m := _DOC_SLASH_AS_LETTER.fullmatch(s) or _DOC_SLASH_BEFORE_YEAR.fullmatch(s):
         s = f"{m[1]}/{m[2]}"
         rules.append("ocr_slash")
+    # a leading 1 read as I ("I10/GBT"), or a year's leading 2 lost ("164/016"): guesses, for review
+    if m := _DOC_ONE_AS_LETTER.fullmatch(s):
+        s = f"1{m[1]}"
+        rules.append("doc_no_guessed:one_as_letter")
+    if (m := _DOC_YEAR_TWO_LOST.fullmatch(s)) and int(f"20{m[2]}") <= dt.date.today().year:
+        s = f"{m[1]}/20{m[2]}"
+        rules.append("doc_no_guessed:year_digit_lost")
     return (s or None), rules
 
 
 SLASH_AS_LETTER = "[IlJ|!]"  # the thin "/" of a number as OCR reads it (remarks use it too)
-_DOC_SLASH_AS_LETTER = re.compile(rf"(\d{{1,6}}){SLASH_AS_LETTER}([A-ZĐ]{{2,}}(?:-[A-ZĐ]+)*)")
+# the "/" read as a letter, read twice ("46/IGBT") or lost ("95GBT")
+_DOC_SLASH_AS_LETTER = re.compile(rf"(\d{{1,6}})(?:{SLASH_AS_LETTER}|/{SLASH_AS_LETTER}|)([A-ZĐ]{{2,}}(?:-[A-ZĐ]+)*)")
 _DOC_SLASH_BEFORE_YEAR = re.compile(rf"(\d{{1,5}})(?:{SLASH_AS_LETTER}|/[?!:.,]|[?!:.,]/)((?:19|20)\d\d)")
+_DOC_ONE_AS_LETTER = re.compile(r"[Il|](\d{1,5}/(?:[A-ZĐ]{2,}.*|(?:19|20)\d\d))")
+_DOC_YEAR_TWO_LOST = re.compile(r"(\d{1,5})/0(\d\d)")
 
 
 @cache

@@ -17,7 +17,7 @@ from functools import cache
 
 from rapidfuzz.distance import Levenshtein
 
-from .lexicons import SlotLexicon, name_lexicons
+from .lexicons import SlotLexicon, name_lexicons, read_csv
 from .text import (
     TONE_MARKS,
     VOWELS,
@@ -181,6 +181,40 @@ class NameResult:
     unknown: list[str] = field(default_factory=list)
     # every syllable (two at least) listed in its slot exactly as read, nothing cleaned, split or corrected
     as_listed: bool = False
+
+
+@cache
+def given_sexes() -> dict[str, str]:
+    """Upper-case given-name spelling -> "Nam" or "Nữ", for a name the public lists give to one sex only
+    (given_names.csv, and name_syllables.csv: boys' and girls' lists); a name of both is left out."""
+    seen: dict[str, set[str]] = {}
+    for rel, col in (("lexicons/given_names.csv", "given"), ("lexicons/name_syllables.csv", "syllable")):
+        for r in read_csv(rel):
+            seen.setdefault(r[col].upper(), set()).add(r["sex"] or "both")
+    return {k: v.pop() for k, v in seen.items() if len(v) == 1 and "both" not in v}
+
+
+@cache
+def _given_spellings() -> frozenset[str]:
+    return frozenset(
+        r[col].upper() for rel, col in (("lexicons/given_names.csv", "given"), ("lexicons/name_syllables.csv",
+        "syllable")) for r in read_csv(rel)
+    )  # fmt: skip
+
+
+def given_for_sex(ten: str, sex: str) -> str | None:
+    """The given name OCR more likely misread as ``ten`` for a person of ``sex`` ("DŨNG" for a mother:
+    DUNG; "CHÍ" after THỊ: CHI): ``ten`` is a name of the other sex only and a listed given name with
+    the same letters, marks aside, is of ``sex`` or of both; the likeliest by weight and mark cost."""
+    sexes = given_sexes()
+    if sexes.get(ten, sex) == sex:
+        return None
+    cands = [
+        (math.log(w) - _COST_SCALE * diacritic_cost(ten, c), c)
+        for c, w in name_lexicons()["ten"].by_fold.get(fold(ten), ())
+        if c != ten and c in _given_spellings() and sexes.get(c, sex) == sex
+    ]  # fmt: skip
+    return max(cands)[1] if cands else None
 
 
 def _name_chars(s: str) -> str:
