@@ -51,6 +51,20 @@ def test_a_dot_below_and_the_next_lines_accent_are_no_line_of_their_own() -> Non
     assert lost_bands(gray, BBox(0, 0, 200, 120), read) == []
 
 
+def test_a_stamps_specks_read_as_lines_do_not_set_the_line_height() -> None:
+    """Seed 101: a seal over a name cell came back as "lines" of specks at 0.0-0.3 whose ink is 8 px
+    high; their median made every fragment of the seal's lettering a lost text line."""
+    gray = np.full((300, 400), 255, np.uint8)
+    gray[20:50, 20:200] = 0  # the name, read
+    for y in (80, 110):
+        gray[y : y + 8, 220:300] = 0  # seal specks, read as junk lines
+    gray[150:162, 220:320] = 0  # a fragment of the seal's lettering, 12 px high
+    read = [OcrLine("NGUYỄN HỒNG", 0.92, BBox(20, 20, 180, 30)),
+            OcrLine("ˆ.s", 0.0, BBox(220, 80, 80, 8)), OcrLine("ƒ s", 0.03, BBox(220, 110, 80, 8))]  # fmt: skip
+    assert lost_bands(gray, BBox(0, 0, 400, 300), read) == []
+    assert lost_words(gray, BBox(0, 0, 400, 300), read) == []
+
+
 def test_a_band_no_line_covers_is_lost_and_covered_ones_are_not() -> None:
     gray = _cell(["TRẦN", "HỒNG VY"])
     first, second = ink_bands(gray, BBox(0, 0, 600, 300), line_h=40)

@@ -103,8 +103,11 @@ def letter_rows(gray: np.ndarray, rect: BBox, box: BBox) -> Span | None:
 
 
 def _line_height(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> tuple[float, list[Span | None]]:
+    """The median letter height of the lines read as text (a stamp's specks read as 3 px "lines" at 0.0
+    had made it 7 px, and every speck a text line), and each line's letter rows."""
     rows = [letter_rows(gray, rect, ln.bbox) for ln in lines]
-    heights = [b - a for r in rows if r is not None for a, b in [r]]
+    text = [r for r, ln in zip(rows, lines, strict=True) if r is not None and _text_like(line_words(ln))]
+    heights = [b - a for a, b in text or [r for r in rows if r is not None]]
     return (float(np.median(heights)) if heights else 0.0), rows
 
 
@@ -145,8 +148,8 @@ def lost_words(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> list[tuple
     bands = ink_bands(gray, rect, line_h)
     out: list[tuple[int, BBox]] = []
     for i, r in enumerate(rows):
-        if r is None:
-            continue
+        if r is None or not _text_like(line_words(lines[i])):
+            continue  # beside a stamp's specks read as a line, nothing is a lost word
         a, b = r
         q = (b - a) // 4  # the letters' middle rows: a neighbour's descender or an accent is no word
         free = (gray[a + q : b - q, x0:x1] < INK).any(axis=0)
