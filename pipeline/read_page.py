@@ -276,11 +276,13 @@ def _read_again(
 def _cross_check(
     tpl: Template, fields: dict[str, FieldValue], normalized: dict[str, Normalized], threshold: float
 ) -> None:
-    for key, reason in validate_entry(tpl.register, normalized).items():
+    bad = validate_entry(tpl.register, normalized)
+    for key, reason in bad.items():
         if key in fields and fields[key].status != FieldStatus.EMPTY:
             fields[key].status = FieldStatus.INVALID
             fields[key].reason = reason
-    for key, n in names_against_sex(normalized).items():
+    # a sex the entry contradicts (the ID's sex digit) says nothing of a name
+    for key, n in names_against_sex({k: v for k, v in normalized.items() if k not in bad}).items():
         f = fields[key]
         if f.status in _READ:  # the fitting name is a guess: shown, for the reviewer to decide
             f.value, f.rules, f.details = n.value, n.rules, n.details
@@ -322,7 +324,8 @@ def _confirm_declarant(fields: dict[str, FieldValue], threshold: float) -> None:
     if declarant is None or parent is None or not declarant.value or declarant.value != parent.value:
         return
     pair = (declarant, parent)
-    if any(f.status not in _READ or _shared_doubt(f) for f in pair):
+    # a name taken for the person's sex is a guess: a separate read agreeing confirms it, another guess not
+    if any(f.status not in _READ or _shared_doubt(f) for f in pair) or all(_sex_guess(f) for f in pair):
         return
     for f in pair:
         if f.status == FieldStatus.LOW_CONFIDENCE:
@@ -361,7 +364,8 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
     reviewer confirms rather than retypes. A faint clean name that differs otherwise keeps its value."""
     for key in (f.key for c in tpl.columns for f in c.fields if f.page_constant):
         read = [e.fields[key] for e in entries if key in e.fields and e.fields[key].value]
-        counts = Counter(f.value for f in read if f.status in _READ)
+        # a name taken for the officer's sex is a guess, no vote; the rows that read it so can confirm it
+        counts = Counter(f.value for f in read if f.status in _READ and not _sex_guess(f))
         if not counts:
             continue
         value, n = counts.most_common(1)[0]
@@ -383,7 +387,8 @@ def _page_consensus(tpl: Template, entries: list[Entry], threshold: float) -> No
                 f.reason = (f"đọc được '{f.value}', gần với {n} dòng khác của trang / read '{f.value}', close "
                             f"to {n} other rows of the page")  # fmt: skip
                 # the value's parts are the page's; what was read (and its doubts) is kept under read_as
-                read_as = {"value": f.value, **{k: f.details[k] for k in _READ_DOUBTS if k in f.details}}
+                read_as = f.details.get("read_as") or {
+                    "value": f.value, **{k: f.details[k] for k in _READ_DOUBTS if k in f.details}}  # fmt: skip
                 f.details = {**{k: v for k, v in f.details.items() if k not in _READ_DOUBTS},
                              **{k: model.details[k] for k in _NAME_PARTS if k in model.details}, "read_as": read_as}
                 f.value = value
@@ -411,12 +416,16 @@ def _suggested(f: FieldValue) -> bool:
 
 def _shared_doubt(f: FieldValue) -> bool:
     """A doubt in the value itself, which every read of the same print shares: an unknown syllable, a
-    look-alike the lists prefer, a tone restored where the lists write it in two places (two reads that
-    both lost the mark of THUỲ agree on THÙY by the same guess, not by evidence), or a given name taken
-    for the one of the person's sex."""
+    look-alike the lists prefer, or a tone restored where the lists write it in two places (two reads that
+    both lost the mark of THUỲ agree on THÙY by the same guess, not by evidence)."""
     return bool(f.details.get("unknown_syllables")) or any(
         "suspect" in c or "placement" in c for c in f.details.get("corrections", ())
-    ) or any(r.startswith("name_sex_sibling") for r in f.rules)
+    )
+
+
+def _sex_guess(f: FieldValue) -> bool:
+    """A name shown as the listed name of the person's sex, not as read (``names_against_sex``)."""
+    return any(r.startswith("name_sex_sibling") for r in f.rules)
 
 
 def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) -> None:

@@ -266,3 +266,67 @@ def test_a_word_past_the_lines_end_is_read_alone_when_the_row_drops_it_again() -
 
     got = recover(gray, BBox(0, 0, 600, 300), [short], read)
     assert [ln.text for ln in got] == ["HOÀNG VY"]
+
+
+def _fake_read(words: list[tuple[str, BBox]]):  # noqa: ANN202
+    """A stand-in engine that reads the words whose middle lies in the box (one line)."""
+
+    def read(box: BBox) -> list[OcrLine]:
+        got = [(t, b) for t, b in words if box.x <= b.x + b.w / 2 <= box.x + box.w and box.y <= b.y + b.h / 2 <= box.y + box.h]
+        if not got:
+            return []
+        spans, start = [], 0
+        for t, b in got:
+            spans.append((start, start + len(t), 0.9, b))
+            start += len(t) + 1
+        return [OcrLine(" ".join(t for t, _ in got), 0.9, BBox.union([b for _, b in got]) or box, (), tuple(spans))]
+
+    return read
+
+
+def test_a_word_lost_on_two_lines_rows_goes_to_the_nearer_line_only() -> None:
+    """Two fields on one baseline come back as two lines; ink lost after the second is its word alone."""
+    gray = np.full((120, 700), 255, np.uint8)
+    kinh, viet, nam = BBox(20, 40, 120, 30), BBox(300, 40, 110, 30), BBox(450, 40, 100, 30)
+    for b in (kinh, viet, nam):
+        gray[b.y : b.y + b.h, b.x : b.x + b.w] = 0
+    left = OcrLine("KINH", 0.95, kinh, (), ((0, 4, 0.95, kinh),))
+    right = OcrLine("VIET", 0.95, viet, (), ((0, 4, 0.95, viet),))
+    lost = lost_words(gray, BBox(0, 0, 700, 120), [left, right])
+    assert [i for i, _ in lost] == [1]
+    read = _fake_read([("KINH", kinh), ("VIET", viet), ("NAM", nam)])
+    assert [ln.text for ln in recover(gray, BBox(0, 0, 700, 120), [left, right], read)] == ["KINH", "VIET NAM"]
+
+
+def test_a_word_the_row_read_gives_over_two_lost_boxes_is_taken_once() -> None:
+    gray = np.full((100, 600), 255, np.uint8)
+    gray[30:60, 20:120] = gray[30:60, 150:260] = gray[30:60, 290:330] = 0
+    phan, wide = BBox(20, 30, 100, 30), BBox(150, 30, 180, 30)
+    line = OcrLine("PHAN", 0.95, phan, (), ((0, 4, 0.95, phan),))
+    assert len(lost_words(gray, BBox(0, 0, 600, 100), [line])) == 2
+    read = _fake_read([("PHAN", phan), ("HOANGVY", wide)])
+    assert [ln.text for ln in recover(gray, BBox(0, 0, 600, 100), [line], read)] == ["PHAN HOANGVY"]
+
+
+def test_a_line_whose_box_spans_two_bands_covers_both() -> None:
+    """One line read "TRẦN HỒNG VY" over two bands: the second is read, not lost."""
+    gray = np.full((140, 400), 255, np.uint8)
+    gray[20:50, 20:120] = 0
+    gray[58:88, 20:200] = 0
+    one = OcrLine("TRẦN HỒNG VY", 0.9, BBox(20, 20, 180, 68))
+    assert lost_bands(gray, BBox(0, 0, 400, 140), [one]) == []
+
+
+def test_a_lost_box_is_read_inside_its_cell() -> None:
+    """A box padded past the cell would read the next entry's ink: reads stay inside the cell."""
+    gray = _cell(["TRẦN", "HỒNG VY"])
+    seen: list[BBox] = []
+    full = _words_of(gray, "HỒNG VY")
+    cell = BBox(10, 40, 580, 100)  # the cell ends just under the second line
+
+    def read(box: BBox) -> list[OcrLine]:
+        seen.append(box)
+        return []
+
+    recover(gray, cell, [full], read)
+    assert seen and all(cell.y <= b.y and b.y + b.h <= cell.y + cell.h and cell.x <= b.x for b in seen)

@@ -758,3 +758,31 @@ def test_the_page_does_not_vouch_for_an_officer_name_taken_for_her_sex() -> None
     _page_consensus(tpl, entries, 0.9)  # four rows agree on CHI by the same guess, not by evidence
     assert all((e.fields[spec.key].value, e.fields[spec.key].status) == ("TRẦN THỊ CHI", FieldStatus.LOW_CONFIDENCE)
                for e in entries)  # fmt: skip
+
+
+def test_rows_that_read_the_officer_name_confirm_one_taken_for_her_sex() -> None:
+    # the guess is no vote, but four rows that read CHI (two faintly) still settle the page, the guessed
+    # row included; at first a guess on one row had kept every faint row from being confirmed
+    tpl = templates_for("khai_sinh")[0]
+    spec = next(f for c in tpl.columns for f in c.fields if f.key == "nguoiThucHien")
+    entries = []
+    for i, (raw, conf) in enumerate([("TRẦN THỊ CHI", 0.97)] * 2 + [("TRẦN THỊ CHI", 0.6)] * 2
+                                    + [("TRẦN THỊ CHÍ", 0.95)], start=1):  # fmt: skip
+        fv, n = _field(spec, CellPart(raw, conf, None), 0.9)
+        _cross_check(tpl, {spec.key: fv}, {spec.key: n}, 0.9)
+        entries.append(Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={spec.key: fv}))
+    assert entries[4].fields[spec.key].status == FieldStatus.LOW_CONFIDENCE
+    _page_consensus(tpl, entries, 0.9)
+    assert all((e.fields[spec.key].value, e.fields[spec.key].status) == ("TRẦN THỊ CHI", FieldStatus.OK)
+               for e in entries)  # fmt: skip
+    assert entries[4].fields[spec.key].details["read_as"]["value"] == "TRẦN THỊ CHÍ"
+
+
+def test_a_clean_parent_read_confirms_a_declarant_name_taken_for_her_sex() -> None:
+    tpl = templates_for("khai_sinh")[0]
+    specs = {f.key: f for c in tpl.columns for f in c.fields}
+    cells = {"meHoTen": ("LÊ THỊ HIỀN", 0.97), "nycHoTen": ("LÊ THỊ HIỂN", 0.95), "nycQuanHe": ("mẹ", 0.97)}
+    pairs = {k: _field(specs[k], CellPart(raw, c, None), 0.9) for k, (raw, c) in cells.items()}
+    fields, normalized = {k: fv for k, (fv, _) in pairs.items()}, {k: n for k, (_, n) in pairs.items()}
+    _cross_check(tpl, fields, normalized, 0.9)
+    assert (fields["nycHoTen"].value, fields["nycHoTen"].status) == ("LÊ THỊ HIỀN", FieldStatus.OK)

@@ -19,7 +19,15 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import codes, ids, lexicons
-from .dates import DateError, parse_date_digits, parse_date_words, parse_time, repaired_date_token, whole_date
+from .dates import (
+    DATE_GUESS_RULES,
+    DateError,
+    parse_date_digits,
+    parse_date_words,
+    parse_time,
+    resolved_date_token,
+    whole_date,
+)
 from .names import given_for_sex, normalize_name
 from .places import PlaceResolution, normalize_office, resolve_place
 from .text import clean_text, is_empty, is_syllable, nfc
@@ -225,12 +233,12 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
         return new
 
     def lost(m: re.Match[str]) -> str:
-        new = repaired_date_token(m[0])
+        got = resolved_date_token(m[0])
         # "Bản án số 127/2005": a number of a year, not 12/7/2005
-        if new is None or re.search(r"\bs[oố]\s*$", m.string[: m.start()], re.I):
+        if got is None or re.search(r"\bs[oố]\s*$", m.string[: m.start()], re.I):
             return m[0]
-        rules.append(f"ocr_date_slash_lost:{m[0]}->{new}")
-        return new
+        rules.append(f"{got[1]}:{m[0]}->{got[0]}")
+        return got[0]
 
     def doc_no(m: re.Match[str]) -> str:
         new = f"{m[1]}/{m[3] or m[5]}"
@@ -253,17 +261,16 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
         rules.append("stray_punct")
 
     def after_ngay(m: re.Match[str]) -> str:
+        # the date after "ngày" read as the one whole date it can be ("AI8I2014": an italic 4 read as A,
+        # its slashes as I); a repair that chose among readings is a guess (DATE_GUESS_RULES), doubted
         token = m[1].rstrip(".,;")
-        if whole_date(token) is not None or (new := repaired_date_token(token)) is None:
+        got = resolved_date_token(token) if whole_date(token) is None else None
+        if got is None or whole_date(got[0]) is None:
             return m[0]
-        # a letter read for a digit ("AI8I2014": an italic 4 read as A) is a guess the reviewer sees
-        rules.append(f"{'remark_date_guessed' if _DATE_LETTER.search(token) else 'ocr_date_separator'}:{token}->{new}")
-        return m[0].replace(token, new, 1)
+        rules.append(f"{got[1]}:{token}->{got[0]}")
+        return m[0].replace(token, got[0], 1)
 
     return _REMARK_DATE_AFTER_NGAY.sub(after_ngay, unspecked), rules
-
-
-_DATE_LETTER = re.compile(r"[SOBA]")  # a digit's look-alike letter (dates._DIGIT_LOOKS), not a "/" one
 
 
 # a date in a remark with one "/" lost ("ngày 11/122026", "2610/2004")
@@ -304,7 +311,7 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
     if dates and value and any(not _plausible_word(w) for w in value.split()):
         factor *= REMARK_DOUBT_FACTOR
         rules.append("unknown_word")
-    if dates and any(r.startswith("remark_date_guessed") for r in rules):
+    if dates and any(r.startswith(DATE_GUESS_RULES) for r in rules):
         factor *= REMARK_DOUBT_FACTOR
     if dates and value and (bad := _unreadable_remark_date(value)):
         factor *= REMARK_DOUBT_FACTOR
@@ -367,7 +374,7 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
     match field_type:
         case "date":
             n = _date(raw)
-            if any(r.startswith(("ocr_date_one_as_slash", "ocr_date_slash_lost", "ocr_letters_in_date"))
+            if any(r.startswith(DATE_GUESS_RULES)
                    for r in n.rules):  # fmt: skip
                 # a digit 1 taken for a "/", or letters taken for digits ("TI" may be 17): a guess
                 factor = DATE_ONE_AS_SLASH_FACTOR
@@ -557,7 +564,8 @@ def _before(a: str, b: str) -> bool:
 _SEX_BY_ROLE = {"me": "Nữ", "vo": "Nữ", "cha": "Nam", "chong": "Nam"}
 _SEX_FIELD = {"nks": "nksGioiTinh", "nkt": "nktGioiTinh"}
 _SEX_BY_RELATION = {
-    **dict.fromkeys(("mẹ", "mẹ đẻ", "mẹ nuôi", "bà", "bà nội", "bà ngoại", "chị", "chị ruột", "chị gái",
+    # not "bà": a southern "Ba" (father) is read so
+    **dict.fromkeys(("mẹ", "mẹ đẻ", "mẹ nuôi", "bà nội", "bà ngoại", "chị", "chị ruột", "chị gái",
                      "em gái", "cô", "dì", "mợ", "thím", "con gái", "con dâu", "chị họ", "vợ"), "Nữ"),
     **dict.fromkeys(("cha", "cha đẻ", "cha nuôi", "bố", "bố đẻ", "ông", "ông nội", "ông ngoại", "anh",
                      "anh ruột", "anh trai", "em trai", "chú", "cậu", "dượng", "con trai", "con rể", "anh họ",
@@ -576,6 +584,9 @@ def _person_sex(role: str, name: Normalized, values: dict[str, Normalized]) -> s
     return "Nữ" if "THỊ" in str(name.details.get("dem", "")).split() else None
 
 
+_READ_DETAILS = ("corrections", "unknown_syllables", "listed_name", "confidence_factor")
+
+
 def names_against_sex(values: dict[str, Normalized]) -> dict[str, Normalized]:
     """Names of an entry whose given name belongs to the other sex than the person's, each as the spelling
     with the same letters that fits ("PHAN MINH DŨNG" for a mother: PHAN MINH DUNG), to show for review.
@@ -590,7 +601,10 @@ def names_against_sex(values: dict[str, Normalized]) -> dict[str, Normalized]:
         if n.status != "ok" or not n.value or not ten or not (key.endswith("HoTen") or key == "nguoiThucHien"):
             continue
         sex = _person_sex(key.removesuffix("HoTen"), n, values)
-        fit = given_for_sex(ten, sex) if sex else None
+        dem = str(n.details.get("dem", "")).split()
+        if sex is None or ("VĂN" in dem and sex == "Nữ") or ("THỊ" in dem and sex == "Nam"):
+            continue  # the middle name says otherwise: which one OCR got wrong is not known
+        fit = given_for_sex(ten, sex)
         if fit is None:
             continue
         words = n.value.split()
@@ -600,7 +614,10 @@ def names_against_sex(values: dict[str, Normalized]) -> dict[str, Normalized]:
             f"tên '{ten}' là tên {'nam' if sex == 'Nữ' else 'nữ'} mà người này là {sex.lower()}: có lẽ là '{fit}' "
             f"/ '{ten}' is a {'man' if sex == 'Nữ' else 'woman'}'s name for a {'woman' if sex == 'Nữ' else 'man'}: "
             f"perhaps '{fit}'",
-            [*n.rules, f"name_sex_sibling:{ten}->{fit}"], {**n.details, "ten": fit, "read_as": {"value": n.value}},
+            [*n.rules, f"name_sex_sibling:{ten}->{fit}"],
+            # what was read, and its doubts, kept under read_as: they are the read's, not the shown name's
+            {**{k: v for k, v in n.details.items() if k not in _READ_DETAILS}, "ten": fit,
+             "read_as": {"value": n.value, **{k: n.details[k] for k in _READ_DETAILS if k in n.details}}},
             n.confidence,
         )  # fmt: skip
     return out
@@ -697,8 +714,9 @@ def validate_entry_numbers(numbers: list[str | None]) -> dict[int, str]:
 
     When most rows agree on one sequence (number = first + index), the rows off it are flagged, so one
     misread number ("2" for "22") flags that row alone, not its successor too. Without such a majority
-    each break in the sequence is flagged once: on the number before it when that one stands alone and
-    the number after it runs on, else on the number after it.
+    each break in the sequence is flagged once: on the number before it when that one stands alone and the
+    numbers run on without it, else on the number after it. A number runs on from the one read before it
+    when it is the next, or as far on as the unread rows between them.
     """
     read = [(i, int(s)) for i, s in enumerate(numbers) if s and s.isdecimal()]
     run = entry_number_sequence(numbers, min_votes=2)
@@ -709,9 +727,12 @@ def validate_entry_numbers(numbers: list[str | None]) -> dict[int, str]:
             for i, n in read
             if n != int(run[i])
         }
-    def follows(k: int) -> bool:  # the k-th number read runs on from the one read before it
-        (i, n), (j, m) = read[k - 1], read[k]
-        return m - n in (1, j - i)  # the next number, or the rows between left unread
+    def runs_on(a: int, b: int) -> bool:  # the b-th number read runs on from the a-th
+        (i, n), (j, m) = read[a], read[b]
+        return m - n in (1, j - i)  # the next number, or as far on as the rows between left unread
+
+    def follows(k: int) -> bool:
+        return runs_on(k - 1, k)
 
     bad: dict[int, str] = {}
     seen: set[int] = set()
@@ -721,11 +742,12 @@ def validate_entry_numbers(numbers: list[str | None]) -> dict[int, str]:
             bad[i] = f"số {s} bị lặp / entry number {s} repeated"
         elif k and not follows(k):
             p, prev = read[k - 1]
-            if k + 1 < len(read) and follows(k + 1) and not (k >= 2 and follows(k - 1)):
-                # the number after the break runs on and the one before it stands alone: that one is off
-                # ("41" above "412", "413": the 1 of 411 lost)
-                bad[p] = (f"số {prev} không liên tiếp với số sau ({s}) / entry number {prev} does not run "
-                          f"on to the next ({s})")  # fmt: skip
+            alone = not (k >= 2 and follows(k - 1))
+            if alone and k + 1 < len(read) and follows(k + 1) and (k < 2 or runs_on(k - 2, k)):
+                # the number before the break stands alone, and without it the numbers run on: that one
+                # is off ("41" above "412", "413": the 1 of 411 lost)
+                bad.setdefault(p, f"số {prev} không liên tiếp với số sau ({s}) / entry number {prev} does not "
+                                  f"run on to the next ({s})")  # fmt: skip
             else:
                 bad[i] = f"số {s} không liên tiếp sau {prev} / entry number {s} does not follow {prev}"
         seen.add(n)

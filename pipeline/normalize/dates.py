@@ -317,13 +317,19 @@ def whole_date(tok: str) -> dt.date | None:
     return dt.date(int(m[3]), int(m[2]), int(m[1]))
 
 
-def repaired_date_token(tok: str) -> str | None:
-    """The d/m/yyyy text a token whose "/" OCR lost or read as a letter or a 1 stands for, when exactly
-    one date fits ("11/122026" -> "11/12/2026"); None otherwise (valid as written, ambiguous, no date)."""
+# repairs that choose among readings rather than restore a look-alike "/": guesses, for review
+DATE_GUESS_RULES = ("ocr_date_one_as_slash", "ocr_date_slash_lost", "ocr_letters_in_date")
+
+
+def resolved_date_token(tok: str) -> tuple[str, str] | None:
+    """(d/m/yyyy text, rule) for a token whose "/" OCR lost or read as a letter or a 1, or whose digit it
+    read as a letter, when exactly one date fits ("11/122026" -> "11/12/2026"); None otherwise (valid as
+    written, ambiguous, no date)."""
     try:
-        return _resolve_token(tok)[0]
+        text, rule = _resolve_token(tok)
     except DateError:
         return None
+    return (text, rule) if text is not None and rule is not None else None
 
 
 def _unseparated(digits: str) -> tuple[dict[str, str], dict[str, str]]:

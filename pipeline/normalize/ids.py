@@ -117,9 +117,11 @@ def doc_no(raw: str) -> tuple[str | None, list[str]]:
     # the thin "/" before the document code read as a letter ("267IGBT", "235JGBT"): a number and an
     # upper-case code are never written run together
     # or before the year ("185I2007"); a speck beside it ("257/?2009")
-    if m := _DOC_SLASH_AS_LETTER.fullmatch(s) or _DOC_SLASH_BEFORE_YEAR.fullmatch(s):
+    # (until the value reads back as itself: "12IIGBT" -> "12/IGBT" -> "12/GBT")
+    while m := _DOC_SLASH_AS_LETTER.fullmatch(s) or _DOC_SLASH_BEFORE_YEAR.fullmatch(s):
         s = f"{m[1]}/{m[2]}"
-        rules.append("ocr_slash")
+        if "ocr_slash" not in rules:
+            rules.append("ocr_slash")
     # a leading 1 read as I ("I10/GBT"), or a year's leading 2 lost ("164/016"): guesses, for review
     if m := _DOC_ONE_AS_LETTER.fullmatch(s):
         s = f"1{m[1]}"
@@ -134,7 +136,7 @@ SLASH_AS_LETTER = "[IlJ|!]"  # the thin "/" of a number as OCR reads it (remarks
 # the "/" read as a letter, read twice ("46/IGBT") or lost ("95GBT")
 _DOC_SLASH_AS_LETTER = re.compile(rf"(\d{{1,6}})(?:{SLASH_AS_LETTER}|/{SLASH_AS_LETTER}|)([A-ZĐ]{{2,}}(?:-[A-ZĐ]+)*)")
 _DOC_SLASH_BEFORE_YEAR = re.compile(rf"(\d{{1,5}})(?:{SLASH_AS_LETTER}|/[?!:.,]|[?!:.,]/)((?:19|20)\d\d)")
-_DOC_ONE_AS_LETTER = re.compile(r"[Il|](\d{1,5}/(?:[A-ZĐ]{2,}.*|(?:19|20)\d\d))")
+_DOC_ONE_AS_LETTER = re.compile(r"[Il](\d{1,5}/(?:[A-ZĐ]{2,}.*|(?:19|20)\d\d))")
 _DOC_YEAR_TWO_LOST = re.compile(r"(\d{1,5})/0(\d\d)")
 
 

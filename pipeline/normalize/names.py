@@ -184,35 +184,34 @@ class NameResult:
 
 
 @cache
-def given_sexes() -> dict[str, str]:
-    """Upper-case given-name spelling -> "Nam" or "Nữ", for a name the public lists give to one sex only
-    (given_names.csv, and name_syllables.csv: boys' and girls' lists); a name of both is left out."""
+def _given_lists() -> dict[str, set[str]]:
+    """Upper-case given-name spelling -> the sexes the public lists give it ("both" for either)."""
     seen: dict[str, set[str]] = {}
     for rel, col in (("lexicons/given_names.csv", "given"), ("lexicons/name_syllables.csv", "syllable")):
         for r in read_csv(rel):
             seen.setdefault(r[col].upper(), set()).add(r["sex"] or "both")
-    return {k: v.pop() for k, v in seen.items() if len(v) == 1 and "both" not in v}
+    return seen
 
 
 @cache
-def _given_spellings() -> frozenset[str]:
-    return frozenset(
-        r[col].upper() for rel, col in (("lexicons/given_names.csv", "given"), ("lexicons/name_syllables.csv",
-        "syllable")) for r in read_csv(rel)
-    )  # fmt: skip
+def given_sexes() -> dict[str, str]:
+    """Upper-case given-name spelling -> "Nam" or "Nữ", for a name the public lists give to one sex only
+    (given_names.csv, and name_syllables.csv: boys' and girls' lists); a name of both is left out."""
+    return {k: next(iter(v)) for k, v in _given_lists().items() if len(v) == 1 and "both" not in v}
 
 
 def given_for_sex(ten: str, sex: str) -> str | None:
     """The given name OCR more likely misread as ``ten`` for a person of ``sex`` ("DŨNG" for a mother:
     DUNG; "CHÍ" after THỊ: CHI): ``ten`` is a name of the other sex only and a listed given name with
-    the same letters, marks aside, is of ``sex`` or of both; the likeliest by weight and mark cost."""
+    the same letters, marks aside (Đ is a letter), is of ``sex`` or of both; the likeliest by weight and
+    mark cost."""
     sexes = given_sexes()
     if sexes.get(ten, sex) == sex:
         return None
     cands = [
         (math.log(w) - _COST_SCALE * diacritic_cost(ten, c), c)
         for c, w in name_lexicons()["ten"].by_fold.get(fold(ten), ())
-        if c != ten and c in _given_spellings() and sexes.get(c, sex) == sex
+        if c != ten and c in _given_lists() and sexes.get(c, sex) == sex and ("Đ" in c) == ("Đ" in ten)
     ]  # fmt: skip
     return max(cands)[1] if cands else None
 

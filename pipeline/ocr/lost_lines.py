@@ -90,8 +90,11 @@ def ink_bands(gray: np.ndarray, rect: BBox, line_h: float) -> list[Span]:
 def letter_rows(gray: np.ndarray, rect: BBox, box: BBox) -> Span | None:
     """The rows of a returned line's letters: the longest run of inked rows inside its box (and ``rect``).
     Tesseract's box can take in a neighbour line's descenders or, on a blurred page, the gray halo."""
+    left, right = max(rect.x, box.x), min(rect.x + rect.w, box.x + box.w)
     top, bottom = max(rect.y, box.y), min(rect.y + rect.h, box.y + box.h)
-    got = _inked_rows(gray, BBox(rect.x, top, rect.w, bottom - top))
+    if right <= left or bottom <= top:
+        return None
+    got = _inked_rows(gray, BBox(left, top, right - left, bottom - top))
     if got is None:
         return None
     y0, rows = got
@@ -115,16 +118,16 @@ def lost_bands(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> list[BBox]
     """Text-sized bands of ink in ``rect`` that none of ``lines`` covers, padded for a line read."""
     if not lines:
         return []  # nothing read at all: no line height to judge by (the caller's empty-cell path)
-    line_h, rows = _line_height(gray, rect, lines)
+    line_h, _ = _line_height(gray, rect, lines)
     if line_h < 4:
         return []
-    read = [r for r in rows if r is not None]
     out: list[BBox] = []
     for a, b in ink_bands(gray, rect, line_h):
         h = b - a
         if not 0.6 * line_h <= h <= 1.8 * line_h:
             continue  # an accent row alone, a speck, or a stamp's block: not one text line
-        overlap = max((min(b, z) - max(a, y) for y, z in read), default=0)
+        # read if a returned line's box covers it (one line's box may span two bands it read as one)
+        overlap = max((min(b, ln.bbox.y + ln.bbox.h) - max(a, ln.bbox.y) for ln in lines), default=0)
         if overlap > COVERED * h:
             continue
         cols = np.flatnonzero((gray[a:b, rect.x : rect.x + rect.w] < INK).any(axis=0))
@@ -146,7 +149,7 @@ def lost_words(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> list[tuple
         return []
     x0, _, x1, _ = c
     bands = ink_bands(gray, rect, line_h)
-    out: list[tuple[int, BBox]] = []
+    found: list[tuple[int, BBox]] = []
     for i, r in enumerate(rows):
         if r is None or not _text_like(line_words(lines[i])):
             continue  # beside a stamp's specks read as a line, nothing is a lost word
@@ -167,8 +170,20 @@ def lost_words(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> list[tuple
         margin = max(2, round(0.1 * line_h))
         for p, z in runs:
             if z - p >= MIN_WORD * line_h:
-                out.append((i, BBox(x0 + p - margin, top - margin, z - p + 2 * margin, bottom - top + 2 * margin)))
-    return out
+                box = BBox(x0 + p - margin, top - margin, z - p + 2 * margin, bottom - top + 2 * margin)
+                # ink on the rows of two lines (two fields on one baseline) is one lost word, the nearer's
+                same = next((k for k, (_, b) in enumerate(found) if _overlap(b, box) > LOST_SHARE * min(b.w, box.w)
+                             and min(b.y + b.h, box.y + box.h) - max(b.y, box.y) > LOST_SHARE * min(b.h, box.h)), None)  # fmt: skip
+                if same is None:
+                    found.append((i, box))
+                elif _gap(box, lines[i].bbox) < _gap(found[same][1], lines[found[same][0]].bbox):
+                    found[same] = (i, box)
+    return found
+
+
+def _gap(box: BBox, span: BBox) -> int:
+    """Columns between two boxes (0 when they overlap)."""
+    return max(0, box.x - (span.x + span.w), span.x - (box.x + box.w))
 
 
 def _grown(ink: np.ndarray, run: Span, most: int) -> Span:
@@ -272,6 +287,7 @@ def _found_words(
         words = new or [p for ln in _read_either(read, box) for p in line_words(ln)]
         if _text_like(words):
             out.extend(words)
+            known.extend(p[2] for p in words)  # a word of the row read over two boxes is taken once
     return out
 
 
@@ -280,6 +296,13 @@ def recover(gray: np.ndarray, rect: BBox, lines: list[OcrLine], read: Callable[[
     and put back, in reading order."""
     if not lines:
         return lines
+    lines = list(lines)
+
+    def read_in_cell(box: BBox) -> list[OcrLine]:  # a box padded past the cell reads the next entry
+        x, y = max(box.x, rect.x), max(box.y, rect.y)
+        w, h = min(box.x + box.w, rect.x + rect.w) - x, min(box.y + box.h, rect.y + rect.h) - y
+        return read(BBox(x, y, w, h)) if w > 1 and h > 1 else []
+
     lost: dict[int, list[BBox]] = {}
     for i, box in lost_words(gray, rect, lines):
         lost.setdefault(i, []).append(box)
@@ -289,9 +312,9 @@ def recover(gray: np.ndarray, rect: BBox, lines: list[OcrLine], read: Callable[[
         span = BBox.union([lines[i].bbox, *boxes]) or lines[i].bbox
         top, bottom = min(b.y for b in boxes), max(b.y + b.h for b in boxes)
         x0, x1 = max(rect.x, span.x - (bottom - top) // 2), min(rect.x + rect.w, span.x + span.w + (bottom - top) // 2)
-        if found := _found_words(read, lines[i], BBox(x0, top, x1 - x0, bottom - top), boxes):
+        if found := _found_words(read_in_cell, lines[i], BBox(x0, top, x1 - x0, bottom - top), boxes):
             lines[i] = with_words(lines[i], found)
-    extra = [ln for band in lost_bands(gray, rect, lines) for ln in _read_either(read, band)
+    extra = [ln for band in lost_bands(gray, rect, lines) for ln in _read_either(read_in_cell, band)
              if _text_like(line_words(ln))]
     return sorted([*lines, *extra], key=lambda ln: (ln.bbox.y, ln.bbox.x)) if extra else lines
 
