@@ -65,6 +65,20 @@ def test_a_stamps_specks_read_as_lines_do_not_set_the_line_height() -> None:
     assert lost_words(gray, BBox(0, 0, 400, 300), read) == []
 
 
+def test_a_seals_letters_off_the_cells_text_edge_are_no_lost_line() -> None:
+    """Seed 139: "AN" of a seal's "NHÂN DÂN" under a declarant cell read "4N" at 0.81; a cell's lines
+    start at its text's left edge (or share its centre), a seal's letters do not."""
+    gray = np.full((300, 600), 255, np.uint8)
+    gray[20:50, 20:300] = 0  # PHẠM MINH
+    gray[80:110, 20:240] = 0  # Quan hệ: mẹ
+    gray[150:180, 330:420] = 0  # the seal's letters, right of the text
+    read = [OcrLine("PHẠM MINH", 0.9, BBox(20, 20, 280, 30)), OcrLine("Quan hệ: mẹ", 0.9, BBox(20, 80, 220, 30))]
+    assert lost_bands(gray, BBox(0, 0, 600, 300), read) == []
+    gray[150:180, 330:420] = 255
+    gray[150:180, 24:150] = 0  # a line at the text's edge is lost
+    assert len(lost_bands(gray, BBox(0, 0, 600, 300), read)) == 1
+
+
 def test_a_band_no_line_covers_is_lost_and_covered_ones_are_not() -> None:
     gray = _cell(["TRẦN", "HỒNG VY"])
     first, second = ink_bands(gray, BBox(0, 0, 600, 300), line_h=40)

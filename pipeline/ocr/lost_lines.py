@@ -33,6 +33,7 @@ WORD_PAD = 0.15  # x line height: a word's box widened by this each side (accent
 WORD_GAP = 0.5  # x line height: uncovered ink runs closer than this are one word
 MIN_WORD = 0.8  # x line height: uncovered ink narrower than this is a letter's stroke or a dash, not a word
 LOST_SHARE = 0.5  # a word read again that shares this much of its width with a box is in it
+ALIGN = 1.5  # x line height: a lost line starts this near the read lines' left edge, or centres this near
 BELOW = 0.25  # x box height: a lost line or word is read this much further down (a dot below)
 
 Span = tuple[int, int]  # [start, end) rows or columns
@@ -121,6 +122,9 @@ def lost_bands(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> list[BBox]
     line_h, _ = _line_height(gray, rect, lines)
     if line_h < 4:
         return []
+    text = [ln.bbox for ln in lines if _text_like(line_words(ln))]
+    left = min((b.x for b in text), default=None)
+    middle = float(np.median([b.x + b.w / 2 for b in text])) if text else None
     out: list[BBox] = []
     for a, b in ink_bands(gray, rect, line_h):
         h = b - a
@@ -133,6 +137,10 @@ def lost_bands(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> list[BBox]
         cols = np.flatnonzero((gray[a:b, rect.x : rect.x + rect.w] < INK).any(axis=0))
         if cols.size == 0 or cols[-1] - cols[0] < 0.6 * line_h:
             continue  # narrower than a letter
+        x0, x1 = rect.x + int(cols[0]), rect.x + int(cols[-1])
+        if left is not None and middle is not None and abs(x0 - left) > ALIGN * line_h and (
+                abs((x0 + x1) / 2 - middle) > ALIGN * line_h):  # fmt: skip
+            continue  # a cell's lines start at its text's left edge (or centre): a seal's letters float
         pad = max(2, round(0.1 * h))
         out.append(BBox(rect.x + int(cols[0]) - pad, a - pad, int(cols[-1] - cols[0]) + 2 * pad, h + 2 * pad))
     return out
