@@ -35,6 +35,9 @@ SAMPLES = Path(__file__).resolve().parents[1] / "data" / "sample_scans"
         ("time", "22h19", [(4, "0")], "22:19", "ocr_digit_ambiguous"),
         ("id_number", "Số 097589817", [(3, "9"), (8, "0")], "097589817", "ocr_digit_ambiguous"),
         ("date", "1907", [(2, "9")], "1907", "ocr_digit_ambiguous"),
+        # an entry number is valid either way: the page's run of confident numbers decides (an italic 556
+        # read 356 with the 5 kept as runner-up, on every row of a fresh Chromium page)
+        ("entry_no", "356", [(0, "5")], "356", "ocr_digit_ambiguous"),
     ],
 )
 def test_runner_up_digits_repair_or_mark(field_type: str, raw: str, alternatives: list, value: str, rule: str) -> None:

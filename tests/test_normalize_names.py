@@ -122,6 +122,15 @@ def test_a_name_of_one_word_goes_to_review(raw: str, one_word: bool) -> None:
     assert (n.confidence < 0.9) is one_word
 
 
+@pytest.mark.parametrize(("raw", "missing"), [("Nguyễn Thị", True), ("NGUYỄN VĂN", True), ("NGUYỄN THỊ HOA", False),
+                                             ("LÊ VĂN THỊNH", False)])  # fmt: skip
+def test_a_name_ending_in_a_middle_name_lost_its_given_name(raw: str, missing: bool) -> None:
+    # a photographed page: "Nguyễn Thị" (HỒNG lost to the next line) had been accepted
+    n = normalize_field("person_name", raw, confidence=0.95)
+    assert ("name_given_missing" in n.rules) is missing
+    assert (n.confidence < 0.9) is missing
+
+
 def test_unresolved_stacked_syllable_goes_to_review() -> None:
     n = normalize_field("person_name", "LÊ THỊ XYẾỄZ", confidence=0.9)
     assert n.value == "LÊ THỊ XYẾỄZ" and n.confidence is not None and n.confidence < 0.8

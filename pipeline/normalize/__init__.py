@@ -461,8 +461,11 @@ def normalize_field(
 
 
 # Types whose digits a validator can check (a date must exist, a time must be on the clock, an ID has
-# its length and province code): OCR's runner-up digits are weighed only for them.
-DIGIT_CHECKED_TYPES = frozenset({"date", "time", "id_number"})
+# its length and province code, an entry number the page's run): OCR's runner-up digits are weighed only
+# for them. Every entry number is valid alone, so one with a runner-up digit is ambiguous until the page's
+# run of confident numbers vouches for it (an italic page's 556 read 356, the 5 kept as runner-up, on
+# every row: accepted before)
+DIGIT_CHECKED_TYPES = frozenset({"date", "time", "id_number", "entry_no"})
 DIGIT_ALT_FACTOR = 0.85  # a value taken from a runner-up digit, or one a runner-up also makes valid
 _MAX_ALT_POSITIONS = 8
 _MAX_SUBSTITUTIONS = 3

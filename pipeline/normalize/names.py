@@ -386,6 +386,9 @@ def _minority_form(tok: str) -> bool:
     return "-" in tok or "'" in tok
 
 
+_MIDDLE_ONLY = frozenset({"THỊ", "VĂN"})  # middle names no one is given as a name: a full name never ends so
+
+
 def normalize_name(raw: str) -> NameResult:
     s2, rules = _clean_name(raw)
     up = unicodedata.normalize("NFC", s2.upper())
@@ -450,6 +453,11 @@ def normalize_name(raw: str) -> NameResult:
     if len(out) == 1 and not _minority_form(out[0]):
         rules.append("name_one_word")
         res.confidence_factor *= ONE_WORD_FACTOR
+    elif len(out) > 1 and out[-1] in _MIDDLE_ONLY:
+        # "NGUYỄN THỊ": the given name lost to the next line or cell (accepted on a photographed page)
+        rules.append("name_given_missing")
+        res.confidence_factor *= ONE_WORD_FACTOR
+        res.as_listed = False  # listed syllables, but no whole name
     if out:
         if len(out) == 1:
             res.ten = out[0]
