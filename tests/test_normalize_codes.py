@@ -298,3 +298,16 @@ def test_a_guessed_certificate_number_goes_to_review(raw: str, guessed: bool) ->
     n = normalize_field("doc_no", raw, confidence=1.0)
     assert (n.confidence is not None and n.confidence < 1.0) == guessed
     assert any(r.startswith("doc_no_guessed") for r in n.rules) == guessed
+
+
+@pytest.mark.parametrize(("raw", "value", "dropped"), [
+    ("I0.2005\nUBND Vĩnh Bình, Vĩnh\nHưng, Long An", "UBND xã Vĩnh Bình, huyện Vĩnh Hưng, tỉnh Long An", True),
+    ("UBND xã Vĩnh Bình, huyện Vĩnh Hưng, tỉnh Long An", "UBND xã Vĩnh Bình, huyện Vĩnh Hưng, tỉnh Long An", False),
+    ("Bệnh viện Đa khoa tỉnh Long An", "Bệnh viện Đa khoa tỉnh Long An", False),
+])  # fmt: skip
+def test_an_issuing_office_read_after_another_fields_digits(raw: str, value: str, dropped: bool) -> None:
+    # a photographed page: the end of the issue date ("I0.2005") read into the office's cell, accepted
+    n = normalize_field("office", raw, confidence=0.95)
+    assert n.value == value
+    assert any(r.startswith("office_lead_dropped") for r in n.rules) is dropped
+    assert (n.confidence is not None and n.confidence < 0.9) is dropped

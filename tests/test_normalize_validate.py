@@ -64,7 +64,7 @@ def test_id_contradicts_sex_and_year() -> None:
 
 def test_partial_dates_do_not_conflict() -> None:
     v = _vals(ngayDangKy=("date", "1987"), nksNgaySinh=("date", "15/03/1987"))
-    assert validate_entry("khai_sinh", v) == {}
+    assert set(validate_entry("khai_sinh", v)) == {"ngayDangKy"}  # it lacks its day, nothing conflicts
 
 
 def test_required_fields() -> None:
@@ -153,3 +153,10 @@ def test_a_name_of_the_other_sex_than_the_person_is_shown_as_the_one_that_fits(
     assert n.details["read_as"]["value"] == values[key].value and n.rules[-1].startswith("name_sex_sibling:")
     assert "corrections" not in n.details and "listed_name" not in n.details  # the read's, under read_as
     assert "nam" in (n.reason or "") or "nữ" in (n.reason or "")
+
+
+@pytest.mark.parametrize(("raw", "flagged"), [("11/2008", True), ("2008", True), ("11/9/2008", False)])
+def test_a_registration_date_without_its_day_is_flagged(raw: str, flagged: bool) -> None:
+    # a photographed page: "11/2008" (the "9/" of 11/9/2008 lost) had been accepted as the month
+    v = _vals(ngayDangKy=("date", raw))
+    assert ("ngayDangKy" in validate_entry("khai_tu", v)) is flagged

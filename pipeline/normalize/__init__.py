@@ -29,7 +29,7 @@ from .dates import (
     whole_date,
 )
 from .names import given_for_sex, normalize_name
-from .places import PlaceResolution, normalize_office, resolve_place
+from .places import OFFICE_LEAD_DROPPED, PlaceResolution, normalize_office, resolve_place
 from .text import clean_text, is_empty, is_syllable, nfc
 
 __all__ = [
@@ -396,6 +396,8 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             n, factor = _place(raw, on_date=on_date)
         case "office":
             n, factor = _place(raw, office=True, on_date=on_date)
+            if any(r.startswith(OFFICE_LEAD_DROPPED) for r in n.rules):
+                factor *= GUESSED_DIGIT_FACTOR
         case "entry_no":
             n = _simple(ids.entry_no, raw, "số")
             if any(r.startswith(ids.ENTRY_NO_GUESSED) for r in n.rules):
@@ -648,6 +650,8 @@ def validate_entry(register: str, values: dict[str, Normalized]) -> dict[str, st
             flag(wkey, f"ngày bằng chữ ({w}) khác ngày bằng số ({d}) / date in words differs from digits")
             flag(dkey, f"ngày bằng số ({d}) khác ngày bằng chữ ({w}) / date in digits differs from words")
     reg = _iso(values, "ngayDangKy")
+    if reg and len(reg) < 10:  # a registration is dated to the day: "11/2008" lost "9/" before it
+        flag("ngayDangKy", f"ngày đăng ký {reg} thiếu ngày / the registration date {reg} lacks its day")
     if reg:
         for key in ("nksNgaySinh", "nktNgayChet"):
             ev = _iso(values, key)

@@ -1226,9 +1226,21 @@ def _fill_units(
         }
 
 
+OFFICE_LEAD_DROPPED = "office_lead_dropped"
+
+
 def normalize_office(raw: str, *, on_date: str | None = None) -> tuple[str, PlaceResolution, list[str]]:
     """``UBND`` + canonical place; other issuers (hospitals) as written with their place canonical."""
     s, rules = clean_text(raw)
+    words = s.split()
+    folded = [fold(w) for w in words]
+    # text before "UBND" holding a digit is another field's read into the cell ("I0.2005 UBND Vĩnh Bình":
+    # the end of the issue date): dropped, for review (OFFICE_LEAD_DROPPED)
+    k = next((i for i, w in enumerate(folded) if w in ("ubnd", "uy", "u") and " ".join(folded[i:]).startswith(
+        ("ubnd", "uy ban nhan dan", "u ban nhan dan"))), 0)  # fmt: skip
+    if k and any(ch.isdigit() for w in words[:k] for ch in w):
+        rules.append(f"{OFFICE_LEAD_DROPPED}:{' '.join(words[:k])}")
+        s = " ".join(words[k:])
     f = fold(s)
     m = re.match(r"^(ubnd|uy ban nhan dan|u ban nhan dan)\b[\s.:]*", f)
     if m:
