@@ -282,6 +282,8 @@ def test_a_remark_whose_date_is_no_past_day_is_doubted(raw: str, doubted: bool) 
 @pytest.mark.parametrize(
     ("raw", "doubted"),
     [("Đã cấp bản sao ngày 1/1/2005 Q à", True),  # "Q": no Vietnamese syllable is spelled so
+     ("Đã ly hôn theo Bản án số Š6/HNGĐ ngày 8/8/2010", True),  # a 5 read as Š: no Vietnamese letter
+     ("Đã ly hôn theo Bản án số 56/HNGĐ ngày 8/8/2010", False),
      ("Đ E Ì", True),
      ("Sốt xuất huyết Dengue", False),  # remarks only: a cause of death may name a disease
      ("Đã ly hôn theo Bản án số 65/HNGĐ ngày 17/7/2006", False),  # acronyms and numbers are words here

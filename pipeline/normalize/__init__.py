@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -360,11 +361,23 @@ _WORD_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
 _SPECK_IN_WORD = re.compile(r"[^\w.,:;()/\-]")  # "§do": a mark no word of a remark holds
 
 
+_VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")  # tones, â ă ơ
+
+
+def _vietnamese_letter(c: str) -> bool:
+    """A Latin letter as Vietnamese writes it: plain, đ, or a vowel with its marks (not Š, Ñ, Ø)."""
+    if c in "đĐ":
+        return True
+    base, *marks = unicodedata.normalize("NFD", c)
+    return base.isascii() and base.isalpha() and (not marks or base.lower() in "aeiouy") and set(marks) <= _VIETNAMESE_MARKS
+
+
 def _plausible_word(word: str) -> bool:
     """A word a remark may hold: a syllable, a number or code (digits in it), an acronym (QĐ-UBND)."""
     core = _WORD_EDGE.sub("", word)
     if not core or any(c.isdigit() for c in core):
-        return True
+        # a number or code, though not with a letter no Vietnamese text writes ("Š6/HNGĐ": 5 read as Š)
+        return all(_vietnamese_letter(c) for c in core if c.isalpha())
     parts = core.split("-")
     return all(p.isupper() and len(p) >= 2 or is_syllable(p, tone=False) for p in parts if p)
 
