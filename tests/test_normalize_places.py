@@ -297,6 +297,23 @@ def test_a_vowel_read_twice_is_read_once_when_the_place_is_then_whole(raw: str, 
     assert n.confidence < 0.9
 
 
+# An italic "hĩ" read as "lữ" (a fresh Chromium page: Nghĩa read "Nglữa" or "Nglũa" on every row of an
+# italic page), taken when the place is then whole, for review.
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("Xã Nglữa Long, huyện Nghĩa Đàn, tỉnh Nghệ An", "xã Nghĩa Long, huyện Nghĩa Đàn, tỉnh Nghệ An"),
+     ("Xã Nghĩa Minh, huyện Nglũa Đàn, tỉnh Nghệ An", "xã Nghĩa Minh, huyện Nghĩa Đàn, tỉnh Nghệ An"),
+     ("Xã Nglữa Xyz, huyện Nghĩa Đàn, tỉnh Nghệ An", None)],  # no such commune: flagged as read
+)  # fmt: skip
+def test_an_italic_hi_read_as_lu_is_read_back_when_the_place_is_then_whole(raw: str, value: str | None) -> None:
+    n = normalize_field("place", raw, confidence=1.0)
+    if value is None:
+        assert n.status == "invalid" and "ocr_italic_hi" not in n.rules
+        return
+    assert (n.value, "ocr_italic_hi" in n.rules, n.status) == (value, True, "ok"), (n.reason, n.rules)
+    assert n.confidence < 0.9
+
+
 # A minority name's apostrophe and its neighbours garbled (unseen Chromium pages): inside a resolved
 # district, the one commune whose name reads so is shown, for review.
 @pytest.mark.parametrize(

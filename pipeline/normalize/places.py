@@ -837,7 +837,15 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
             found[retry.text] = retry
     if len(found) == 1:
         return _repaired(next(iter(found.values())), text, dropped, unglued, True)
+    # an italic "hĩ" read as "lữ" ("Nglữa Đàn", "Xã Nglũa Long" for Nghĩa on a fresh Chromium page)
+    if (variant := _ITALIC_HI.sub("hĩ", quiet)) != quiet and _placed(retry := _resolve_text(variant, on_date)):
+        retry = _repaired(retry, text, dropped, unglued, False)
+        retry.rules.append("ocr_italic_hi")
+        return retry
     return res
+
+
+_ITALIC_HI = re.compile(r"(?<=[gG])l[ữũĩ]")
 
 
 def _placed(r: PlaceResolution) -> bool:
