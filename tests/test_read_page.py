@@ -23,6 +23,7 @@ from pipeline.read_page import (
     _cross_check,
     _field,
     _find_page_field,
+    _glyph_lost,
     _page_consensus,
     _settle_page_no,
     read_page,
@@ -802,3 +803,12 @@ def test_a_clean_parent_read_confirms_a_declarant_name_taken_for_her_sex() -> No
     fields, normalized = {k: fv for k, (fv, _) in pairs.items()}, {k: n for k, (_, n) in pairs.items()}
     _cross_check(tpl, fields, normalized, 0.9)
     assert (fields["nycHoTen"].value, fields["nycHoTen"].status) == ("LÊ THỊ HIỀN", FieldStatus.OK)
+
+
+@pytest.mark.parametrize(("raw", "box", "lost"), [
+    ("4", BBox(2352, 1651, 24, 19), True),  # a scanned page: "44" read "4" in a box as wide as both digits
+    ("44", BBox(2352, 1651, 24, 19), False), ("7", BBox(0, 0, 11, 19), False), ("118", BBox(0, 0, 40, 22), False),
+])  # fmt: skip
+def test_a_page_number_narrower_than_its_box_lost_a_digit(raw: str, box: BBox, lost: bool) -> None:
+    f = FieldValue("trangSo", raw, raw, 0.91, box, FieldStatus.OK)
+    assert _glyph_lost(f) is lost
