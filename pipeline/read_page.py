@@ -50,6 +50,7 @@ from pipeline.model import (
     PageStatus,
 )
 from pipeline.normalize import (
+    DIGIT_ALT_FACTOR,
     Normalized,
     dates_agreeing_with_words,
     entry_number_sequence,
@@ -438,7 +439,11 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     if not keys:
         return
     numbered = [e.fields.get(keys[0]) for e in entries]
-    values = [f.value if f is not None and f.status == FieldStatus.OK else None for f in numbered]
+    # a number read surely but for a runner-up digit counts for the page's run (which repairs a misread
+    # row), yet is never vouched for by it: on an italic page every row keeps its 5/3 runner-up, and the run
+    # of 356, 357, 358 is as consistent as the true 556, 557, 558
+    values = [f.value if f is not None and (f.status == FieldStatus.OK or _ambiguous_digit(f, threshold)) else None
+              for f in numbered]  # fmt: skip
     bad = validate_entry_numbers(values)
     run = entry_number_sequence(values)
     read = [f.value if f is not None and f.status in _READ else None for f in numbered]
@@ -452,7 +457,8 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     # the run most reads agree on, faint ones included, vouches for a faint read when at least two
     # confident reads lie on it too (a digit misread the same way on every row stays unconfirmed)
     vouched = entry_number_sequence(read)
-    if vouched is not None and sum(v == vouched[i] for i, v in enumerate(values) if v is not None) < 2:
+    sure = [f.value if f is not None and f.status == FieldStatus.OK else None for f in numbered]
+    if vouched is not None and sum(v == vouched[i] for i, v in enumerate(sure) if v is not None) < 2:
         vouched = None
     split = _runs_a_digit_apart(read)
     if split:
@@ -460,7 +466,8 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     for i, f in enumerate(numbered):
         if f is None:
             continue
-        if vouched is not None and f.status == FieldStatus.LOW_CONFIDENCE and f.value == vouched[i]:
+        if (vouched is not None and f.status == FieldStatus.LOW_CONFIDENCE and f.value == vouched[i]
+                and not _ambiguous_digit(f, threshold)):  # fmt: skip
             _vouch(f, threshold, "entry_no_in_sequence")
             continue
         if split and f.status == FieldStatus.OK and i not in bad and f.value and f.value.isdecimal() and (
@@ -478,6 +485,11 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
         if reason:
             f.status = FieldStatus.INVALID
             f.reason = reason
+
+
+def _ambiguous_digit(f: FieldValue, threshold: float) -> bool:
+    """Read surely but for a runner-up digit that also makes a number (normalize.DIGIT_ALT_FACTOR)."""
+    return "ocr_digit_ambiguous" in f.rules and f.confidence >= threshold * DIGIT_ALT_FACTOR
 
 
 def _runs_a_digit_apart(read: list[str | None]) -> tuple[int, ...]:

@@ -204,6 +204,26 @@ def test_entry_numbers_read_as_two_runs_a_digit_apart_are_not_sure() -> None:
     assert [e.fields["so"].status.value for e in entries] == ["ok", "ok", "invalid", "ok"]
 
 
+def test_entry_numbers_with_a_runner_up_digit_make_the_run_but_vouch_for_nothing() -> None:
+    # italic pages: every row keeps its 5/3 runner-up digit. 547-549 (sure but for it) still repair "346",
+    # yet they cannot vouch for a faint "358" on a page where 356-358 were read for 556-558
+    tpl = templates_for("khai_tu")[0]
+
+    def row(raw: str, conf: float, ambiguous: bool) -> FieldValue:
+        status = FieldStatus.OK if conf >= 0.9 else FieldStatus.LOW_CONFIDENCE
+        return FieldValue("so", raw, raw, conf, None, status, rules=["ocr_digit_ambiguous"] if ambiguous else [])
+
+    cells = [row("346", 0.61, True), row("547", 0.8, True), row("548", 0.81, True), row("549", 0.8, True)]
+    entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"so": f}) for i, f in enumerate(cells, start=1)]
+    _check_entry_numbers(tpl, entries, 0.9)
+    assert [(e.fields["so"].value, e.fields["so"].status.value) for e in entries] == [
+        ("546", "invalid"), ("547", "low_confidence"), ("548", "low_confidence"), ("549", "low_confidence")]
+    cells = [row("356", 0.78, True), row("357", 0.8, True), row("358", 0.66, True)]
+    entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"so": f}) for i, f in enumerate(cells, start=1)]
+    _check_entry_numbers(tpl, entries, 0.9)
+    assert all(e.fields["so"].status == FieldStatus.LOW_CONFIDENCE for e in entries)
+
+
 def test_a_faint_entry_number_the_page_run_predicts_is_accepted() -> None:
     tpl = templates_for("khai_tu")[0]
     entries = _numbered(("5I", "51", "low_confidence"), ("52", "52", "low_confidence"), ("53", "53", "ok"),

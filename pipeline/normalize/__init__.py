@@ -34,6 +34,7 @@ from .places import OFFICE_LEAD_DROPPED, PlaceResolution, normalize_office, reso
 from .text import clean_text, is_empty, is_syllable, nfc
 
 __all__ = [
+    "DIGIT_ALT_FACTOR",
     "Normalized",
     "PlaceResolution",
     "dates_agreeing_with_words",
