@@ -152,7 +152,12 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
               or _glyph_lost(page_fields[s.key])]  # fmt: skip
     reads = reread_short_lines(gray, [*below.lines, *foot], engine) if unsure else []
     for s in unsure:
-        page_fields[s.key] = _settle_page_no(s, page_fields[s.key], reads, options.confidence_threshold)
+        first = page_fields[s.key]
+        page_fields[s.key] = _settle_page_no(s, first, reads, options.confidence_threshold)
+        if page_fields[s.key] is first and first.status == FieldStatus.OK and _glyph_lost(first):
+            first.status = FieldStatus.LOW_CONFIDENCE  # no read alone confirmed a number short of its box
+            first.reason = ("số trang hẹp hơn chỗ mực của nó / the page number is narrower than its ink: a digit "
+                            "may be lost")  # fmt: skip
     entries: list[Entry] = []
     n_bands = len(table.rows) - 1
     # italic or slanted entries are sheared upright cell by cell (Tesseract misreads italic digits)
@@ -446,6 +451,9 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
               for f in numbered]  # fmt: skip
     bad = validate_entry_numbers(values)
     run = entry_number_sequence(values)
+    # a run that numbers read surely but for a runner-up make repairs faint rows, not a sure one off it
+    run_sure = entry_number_sequence([f.value if f is not None and f.status == FieldStatus.OK and
+                                      not _ambiguous_digit(f, threshold) else None for f in numbered])  # fmt: skip
     read = [f.value if f is not None and f.status in _READ else None for f in numbered]
     if run is None and (faint := entry_number_sequence(read, min_votes=2)) is not None:
         # too few confident numbers for a run, but the faint ones make one: a confident number off it is
@@ -473,11 +481,12 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
         if split and f.status == FieldStatus.OK and i not in bad and f.value and f.value.isdecimal() and (
                 int(f.value) - i in split):  # fmt: skip
             f.status = FieldStatus.LOW_CONFIDENCE
-            f.reason = (f"số của trang đọc thành hai dãy ({' / '.join(str(o) + '…' for o in split)}) / the page's "
-                        f"entry numbers read as two runs ({' / '.join(str(o) + '…' for o in split)})")  # fmt: skip
+            here = " / ".join(str(o + i) for o in split)  # what this row is on either run
+            f.reason = (f"số của trang đọc thành hai dãy, dòng này là {here} / the page's entry numbers read as "
+                        f"two runs: this row is {here}")  # fmt: skip
             continue
         reason = bad.get(i)
-        if run is not None and f.value != run[i]:
+        if run is not None and f.value != run[i] and (run_sure is not None or f.status != FieldStatus.OK):
             reason = (f"đọc được '{f.raw}', thứ tự số của trang cho {run[i]} / read '{f.raw}', the page's run "
                       f"of entry numbers gives {run[i]}")  # fmt: skip
             f.value = run[i]
@@ -493,9 +502,10 @@ def _ambiguous_digit(f: FieldValue, threshold: float) -> bool:
 
 
 def _runs_a_digit_apart(read: list[str | None]) -> tuple[int, ...]:
-    """The first numbers of two runs the page's reads make, each on two rows at least, one digit apart and
-    not in the last place ("516", "518" against "317", "319", "320": an italic 5 read as 3 on most rows);
-    () when there are none. Two runs apart in the last digit are a gap in the numbering, not a misread."""
+    """The offsets (number - row index) of two runs the page's reads make, each on two rows at least, one
+    digit apart and not in the last place ("516", "518" against "317", "319", "320": an italic 5 read as 3 on
+    most rows); () when there are none. Two runs apart in the last digit are a gap in the numbering; a jump
+    of a hundred between two blocks of rows also matches, which costs a review, never a wrong value."""
     offsets = Counter(int(v) - i for i, v in enumerate(read) if v and v.isdecimal())
     runs = sorted(o for o, n in offsets.items() if n >= 2 and o > 0)
     for a, b in itertools.combinations(runs, 2):
@@ -737,8 +747,8 @@ PAGE_NO_AGREE_FLOOR = 0.75
 
 
 def _settle_page_no(spec: FieldSpec, first: FieldValue, reads: list[list[OcrLine]], threshold: float) -> FieldValue:
-    """The page number from the page's reading (``first``, not ok) and the foot lines read alone: the most
-    confident reading. When they disagree it goes to review, its reason listing every reading; when the
+    """The page number from the page's reading (``first``: not ok, or a digit lost inside its box) and the
+    foot lines read alone: the most confident reading. When they disagree it goes to review, its reason listing every reading; when the
     page's reading and a read alone agree (two segmentations and thresholds of the print) it is accepted
     from PAGE_NO_AGREE_FLOOR on; a read alone that agrees with nothing stands on its own confidence. A
     read that gives no number is no reading (neither agrees nor disagrees)."""

@@ -303,6 +303,9 @@ def test_a_vowel_read_twice_is_read_once_when_the_place_is_then_whole(raw: str, 
     ("raw", "value"),
     [("Xã Nglữa Long, huyện Nghĩa Đàn, tỉnh Nghệ An", "xã Nghĩa Long, huyện Nghĩa Đàn, tỉnh Nghệ An"),
      ("Xã Nghĩa Minh, huyện Nglũa Đàn, tỉnh Nghệ An", "xã Nghĩa Minh, huyện Nghĩa Đàn, tỉnh Nghệ An"),
+     ("XÃ NGLỮA LONG, HUYỆN NGHĨA ĐÀN, TỈNH NGHỆ AN", "xã Nghĩa Long, huyện Nghĩa Đàn, tỉnh Nghệ An"),
+     (unicodedata.normalize("NFD", "Xã Nglữa Long, huyện Nghĩa Đàn, tỉnh Nghệ An"),
+      "xã Nghĩa Long, huyện Nghĩa Đàn, tỉnh Nghệ An"),
      ("Xã Nglữa Xyz, huyện Nghĩa Đàn, tỉnh Nghệ An", None)],  # no such commune: flagged as read
 )  # fmt: skip
 def test_an_italic_hi_read_as_lu_is_read_back_when_the_place_is_then_whole(raw: str, value: str | None) -> None:

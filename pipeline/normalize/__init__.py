@@ -362,15 +362,22 @@ _WORD_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
 _SPECK_IN_WORD = re.compile(r"[^\w.,:;()/\-]")  # "§do": a mark no word of a remark holds
 
 
-_VIETNAMESE_MARKS = frozenset("\u0300\u0301\u0303\u0309\u0323\u0302\u0306\u031b")  # tones, â ă ơ
+_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
+# the letter marks and the vowels that take them: circumflex (â ê ô), breve (ă), horn (ơ ư)
+_LETTER_MARKS = {"\u0302": "aeo", "\u0306": "a", "\u031b": "ou"}
 
 
 def _vietnamese_letter(c: str) -> bool:
-    """A Latin letter as Vietnamese writes it: plain, đ, or a vowel with its marks (not Š, Ñ, Ø)."""
+    """A Latin letter as Vietnamese writes it: plain, đ, or a vowel with its tone and its own letter mark
+    (not Š, Ñ, Ø, nor ŭ or î)."""
     if c in "đĐ":
         return True
     base, *marks = unicodedata.normalize("NFD", c)
-    return base.isascii() and base.isalpha() and (not marks or base.lower() in "aeiouy") and set(marks) <= _VIETNAMESE_MARKS
+    low = base.lower()
+    if not (base.isascii() and base.isalpha()) or (marks and low not in "aeiouy"):
+        return False
+    shape = [m for m in marks if m not in _TONES]
+    return len(marks) - len(shape) <= 1 and len(shape) <= 1 and all(low in _LETTER_MARKS.get(m, "") for m in shape)
 
 
 def _plausible_word(word: str) -> bool:

@@ -838,7 +838,8 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
     if len(found) == 1:
         return _repaired(next(iter(found.values())), text, dropped, unglued, True)
     # an italic "hĩ" read as "lữ" ("Nglữa Đàn", "Xã Nglũa Long" for Nghĩa on a fresh Chromium page)
-    if (variant := _ITALIC_HI.sub("hĩ", quiet)) != quiet and _placed(retry := _resolve_text(variant, on_date)):
+    variant = _ITALIC_HI_UPPER.sub("HĨ", _ITALIC_HI.sub("hĩ", nfc(quiet)))
+    if variant != nfc(quiet) and _placed(retry := _resolve_text(variant, on_date)):
         retry = _repaired(retry, text, dropped, unglued, False)
         retry.rules.append("ocr_italic_hi")
         return retry
@@ -846,6 +847,7 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
 
 
 _ITALIC_HI = re.compile(r"(?<=[gG])l[ữũĩ]")
+_ITALIC_HI_UPPER = re.compile(r"(?<=G)L[ỮŨĨ]")
 
 
 def _placed(r: PlaceResolution) -> bool:
@@ -1235,6 +1237,7 @@ def _fill_units(
 
 
 OFFICE_LEAD_DROPPED = "office_lead_dropped"
+_UBND = re.compile(r"(ubnd|uy ban nhan dan|u ban nhan dan)\b")
 
 
 def normalize_office(raw: str, *, on_date: str | None = None) -> tuple[str, PlaceResolution, list[str]]:
@@ -1244,8 +1247,7 @@ def normalize_office(raw: str, *, on_date: str | None = None) -> tuple[str, Plac
     folded = [fold(w) for w in words]
     # text before "UBND" holding a digit is another field's read into the cell ("I0.2005 UBND Vĩnh Bình":
     # the end of the issue date): dropped, for review (OFFICE_LEAD_DROPPED)
-    k = next((i for i, w in enumerate(folded) if w in ("ubnd", "uy", "u") and " ".join(folded[i:]).startswith(
-        ("ubnd", "uy ban nhan dan", "u ban nhan dan"))), 0)  # fmt: skip
+    k = next((i for i in range(len(folded)) if _UBND.match(" ".join(folded[i:]))), 0)
     if k and any(ch.isdigit() for w in words[:k] for ch in w):
         rules.append(f"{OFFICE_LEAD_DROPPED}:{' '.join(words[:k])}")
         s = " ".join(words[k:])
