@@ -17,6 +17,7 @@ import re
 import time
 import traceback
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -444,17 +445,25 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     if not keys:
         return
     numbered = [e.fields.get(keys[0]) for e in entries]
+
+    def taken(keep: Callable[[FieldValue], bool]) -> list[str | None]:  # each row's number, if ``keep``
+        return [f.value if f is not None and keep(f) else None for f in numbered]
+
+    def ok(f: FieldValue) -> bool:
+        return f.status == FieldStatus.OK
+
+    def ambiguous(f: FieldValue) -> bool:
+        return _ambiguous_digit(f, threshold)
+
     # a number read surely but for a runner-up digit counts for the page's run (which repairs a misread
     # row), yet is never vouched for by it: on an italic page every row keeps its 5/3 runner-up, and the run
     # of 356, 357, 358 is as consistent as the true 556, 557, 558
-    values = [f.value if f is not None and (f.status == FieldStatus.OK or _ambiguous_digit(f, threshold)) else None
-              for f in numbered]  # fmt: skip
+    values = taken(lambda f: ok(f) or ambiguous(f))
     bad = validate_entry_numbers(values)
     run = entry_number_sequence(values)
     # a run that numbers read surely but for a runner-up make repairs faint rows, not a sure one off it
-    run_sure = entry_number_sequence([f.value if f is not None and f.status == FieldStatus.OK and
-                                      not _ambiguous_digit(f, threshold) else None for f in numbered])  # fmt: skip
-    read = [f.value if f is not None and f.status in _READ else None for f in numbered]
+    run_sure = entry_number_sequence(taken(lambda f: ok(f) and not ambiguous(f)))
+    read = taken(lambda f: f.status in _READ)
     if run is None and (faint := entry_number_sequence(read, min_votes=2)) is not None:
         # too few confident numbers for a run, but the faint ones make one: a confident number off it is
         # doubted ("21" above "212", "213"), though not replaced (faint reads may share a misread digit)
@@ -465,7 +474,7 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     # the run most reads agree on, faint ones included, vouches for a faint read when at least two
     # confident reads lie on it too (a digit misread the same way on every row stays unconfirmed)
     vouched = entry_number_sequence(read)
-    sure = [f.value if f is not None and f.status == FieldStatus.OK else None for f in numbered]
+    sure = taken(ok)
     if vouched is not None and sum(v == vouched[i] for i, v in enumerate(sure) if v is not None) < 2:
         vouched = None
     split = _runs_a_digit_apart(read)
@@ -474,8 +483,7 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     for i, f in enumerate(numbered):
         if f is None:
             continue
-        if (vouched is not None and f.status == FieldStatus.LOW_CONFIDENCE and f.value == vouched[i]
-                and not _ambiguous_digit(f, threshold)):  # fmt: skip
+        if vouched is not None and f.status == FieldStatus.LOW_CONFIDENCE and f.value == vouched[i] and not ambiguous(f):
             _vouch(f, threshold, "entry_no_in_sequence")
             continue
         if split and f.status == FieldStatus.OK and i not in bad and f.value and f.value.isdecimal() and (
@@ -748,10 +756,10 @@ PAGE_NO_AGREE_FLOOR = 0.75
 
 def _settle_page_no(spec: FieldSpec, first: FieldValue, reads: list[list[OcrLine]], threshold: float) -> FieldValue:
     """The page number from the page's reading (``first``: not ok, or a digit lost inside its box) and the
-    foot lines read alone: the most confident reading. When they disagree it goes to review, its reason listing every reading; when the
-    page's reading and a read alone agree (two segmentations and thresholds of the print) it is accepted
-    from PAGE_NO_AGREE_FLOOR on; a read alone that agrees with nothing stands on its own confidence. A
-    read that gives no number is no reading (neither agrees nor disagrees)."""
+    foot lines read alone: the most confident reading. When they disagree it goes to review, its reason
+    listing every reading; when the page's reading and a read alone agree (two segmentations and
+    thresholds of the print) it is accepted from PAGE_NO_AGREE_FLOOR on; a read alone that agrees with
+    nothing stands on its own confidence. A read that gives no number is no reading."""
     found = [_field(spec, _find_page_field("page_no", [], lines), threshold)[0] for lines in reads]
     found = [f for f in found if f.status in _READ]
     if not found:

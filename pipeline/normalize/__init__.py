@@ -390,13 +390,17 @@ def _plausible_word(word: str) -> bool:
     return all(p.isupper() and len(p) >= 2 or is_syllable(p, tone=False) for p in parts if p)
 
 
+def _ruled(n: Normalized, prefix: str | tuple[str, ...]) -> bool:
+    """Whether a rule starting with ``prefix`` was applied."""
+    return any(r.startswith(prefix) for r in n.rules)
+
+
 def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalized, float]:
     factor = 1.0
     match field_type:
         case "date":
             n = _date(raw)
-            if any(r.startswith(DATE_GUESS_RULES)
-                   for r in n.rules):  # fmt: skip
+            if _ruled(n, DATE_GUESS_RULES):
                 # a digit 1 taken for a "/", or letters taken for digits ("TI" may be 17): a guess
                 factor = DATE_ONE_AS_SLASH_FACTOR
         case "date_words":
@@ -417,11 +421,11 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             n, factor = _place(raw, on_date=on_date)
         case "office":
             n, factor = _place(raw, office=True, on_date=on_date)
-            if any(r.startswith(OFFICE_LEAD_DROPPED) for r in n.rules):
+            if _ruled(n, OFFICE_LEAD_DROPPED):
                 factor *= GUESSED_DIGIT_FACTOR
         case "entry_no":
             n = _simple(ids.entry_no, raw, "số")
-            if any(r.startswith(ids.ENTRY_NO_GUESSED) for r in n.rules):
+            if _ruled(n, ids.ENTRY_NO_GUESSED):
                 factor = GUESSED_DIGIT_FACTOR
         case "page_no":
             n = _simple(ids.page_no, raw, "trang")
@@ -429,7 +433,7 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             n = _simple(ids.book_no, raw, "quyển")
         case "doc_no":
             n = _simple(ids.doc_no, raw, "số")
-            if any(r.startswith("doc_no_guessed") for r in n.rules):
+            if _ruled(n, ids.DOC_NO_GUESSED):
                 factor = GUESSED_DIGIT_FACTOR
         case "id_number":
             n = _id_number(raw)

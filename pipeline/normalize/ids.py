@@ -47,6 +47,7 @@ _ONES = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
 
 
 ENTRY_NO_GUESSED = "entry_no_guessed"  # rule prefix: digits beside the number were read into it or left
+DOC_NO_GUESSED = "doc_no_guessed"  # rule prefix: a digit of a document number restored by a guess
 
 
 def entry_no(raw: str) -> tuple[str | None, list[str]]:
@@ -125,10 +126,10 @@ def doc_no(raw: str) -> tuple[str | None, list[str]]:
     # a leading 1 read as I ("I10/GBT"), or a year's leading 2 lost ("164/016"): guesses, for review
     if m := _DOC_ONE_AS_LETTER.fullmatch(s):
         s = f"1{m[1]}"
-        rules.append("doc_no_guessed:one_as_letter")
+        rules.append(DOC_NO_GUESSED + ":one_as_letter")
     if (m := _DOC_YEAR_TWO_LOST.fullmatch(s)) and int(f"20{m[2]}") <= dt.date.today().year:
         s = f"{m[1]}/20{m[2]}"
-        rules.append("doc_no_guessed:year_digit_lost")
+        rules.append(DOC_NO_GUESSED + ":year_digit_lost")
     return (s or None), rules
 
 

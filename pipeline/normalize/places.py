@@ -1237,7 +1237,7 @@ def _fill_units(
 
 
 OFFICE_LEAD_DROPPED = "office_lead_dropped"
-_UBND = re.compile(r"(ubnd|uy ban nhan dan|u ban nhan dan)\b")
+_UBND = re.compile(r"(ubnd|uy ban nhan dan|u ban nhan dan)\b[\s.:]*")  # on folded text
 
 
 def normalize_office(raw: str, *, on_date: str | None = None) -> tuple[str, PlaceResolution, list[str]]:
@@ -1252,7 +1252,7 @@ def normalize_office(raw: str, *, on_date: str | None = None) -> tuple[str, Plac
         rules.append(f"{OFFICE_LEAD_DROPPED}:{' '.join(words[:k])}")
         s = " ".join(words[k:])
     f = fold(s)
-    m = re.match(r"^(ubnd|uy ban nhan dan|u ban nhan dan)\b[\s.:]*", f)
+    m = _UBND.match(f)
     if m:
         n = len(m.group(0).split())
         place = " ".join(s.split()[n:])

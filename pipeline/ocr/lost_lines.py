@@ -46,19 +46,22 @@ def _runs(inked: np.ndarray) -> list[Span]:
     return list(zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True))
 
 
-def _clip(gray: np.ndarray, rect: BBox) -> tuple[int, int, int, int] | None:
-    H, W = gray.shape[:2]
-    x0, y0 = max(0, rect.x), max(0, rect.y)
-    x1, y1 = min(W, rect.x + rect.w), min(H, rect.y + rect.h)
-    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
+def _within(box: BBox, rect: BBox) -> BBox | None:
+    """The part of ``box`` inside ``rect``; None when nothing of it is."""
+    x0, y0 = max(box.x, rect.x), max(box.y, rect.y)
+    x1, y1 = min(box.x + box.w, rect.x + rect.w), min(box.y + box.h, rect.y + rect.h)
+    return BBox(x0, y0, x1 - x0, y1 - y0) if x1 > x0 and y1 > y0 else None
+
+
+def _on_page(gray: np.ndarray, rect: BBox) -> BBox | None:
+    return _within(rect, BBox(0, 0, gray.shape[1], gray.shape[0]))
 
 
 def _inked_rows(gray: np.ndarray, rect: BBox) -> tuple[int, np.ndarray] | None:
-    c = _clip(gray, rect)
+    c = _on_page(gray, rect)
     if c is None:
         return None
-    x0, y0, x1, y1 = c
-    return y0, (gray[y0:y1, x0:x1] < INK).sum(axis=1) >= MIN_ROW_INK
+    return c.y, (gray[c.y : c.y + c.h, c.x : c.x + c.w] < INK).sum(axis=1) >= MIN_ROW_INK
 
 
 def ink_bands(gray: np.ndarray, rect: BBox, line_h: float) -> list[Span]:
@@ -91,11 +94,8 @@ def ink_bands(gray: np.ndarray, rect: BBox, line_h: float) -> list[Span]:
 def letter_rows(gray: np.ndarray, rect: BBox, box: BBox) -> Span | None:
     """The rows of a returned line's letters: the longest run of inked rows inside its box (and ``rect``).
     Tesseract's box can take in a neighbour line's descenders or, on a blurred page, the gray halo."""
-    left, right = max(rect.x, box.x), min(rect.x + rect.w, box.x + box.w)
-    top, bottom = max(rect.y, box.y), min(rect.y + rect.h, box.y + box.h)
-    if right <= left or bottom <= top:
-        return None
-    got = _inked_rows(gray, BBox(left, top, right - left, bottom - top))
+    inner = _within(box, rect)
+    got = _inked_rows(gray, inner) if inner else None
     if got is None:
         return None
     y0, rows = got
@@ -152,10 +152,10 @@ def lost_words(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> list[tuple
     line_h, rows = _line_height(gray, rect, lines)
     if line_h < 4:
         return []
-    c = _clip(gray, rect)
+    c = _on_page(gray, rect)
     if c is None:
         return []
-    x0, _, x1, _ = c
+    x0, x1 = c.x, c.x + c.w
     bands = ink_bands(gray, rect, line_h)
     found: list[tuple[int, BBox]] = []
     for i, r in enumerate(rows):
@@ -307,9 +307,8 @@ def recover(gray: np.ndarray, rect: BBox, lines: list[OcrLine], read: Callable[[
     lines = list(lines)
 
     def read_in_cell(box: BBox) -> list[OcrLine]:  # a box padded past the cell reads the next entry
-        x, y = max(box.x, rect.x), max(box.y, rect.y)
-        w, h = min(box.x + box.w, rect.x + rect.w) - x, min(box.y + box.h, rect.y + rect.h) - y
-        return read(BBox(x, y, w, h)) if w > 1 and h > 1 else []
+        inner = _within(box, rect)
+        return read(inner) if inner and inner.w > 1 and inner.h > 1 else []
 
     lost: dict[int, list[BBox]] = {}
     for i, box in lost_words(gray, rect, lines):
