@@ -650,12 +650,16 @@ def _edge(profile: np.ndarray, run: int) -> int | None:
 SHORT_LINE_CHARS = 12  # a foot line this short may be the page number ("- 8 -", "Trang 112")
 
 
-def reread_short_lines(gray: np.ndarray, lines: Sequence[OcrLine], engine: OcrEngine) -> list[list[OcrLine]]:
+def reread_short_lines(
+    gray: np.ndarray, lines: Sequence[OcrLine], engine: OcrEngine, second: OcrEngine | None = None,
+    scale: float = 1.0,
+) -> list[list[OcrLine]]:  # fmt: skip
     """Each short margin line read again as an image of its own, twice: as one line, and binarized on its
-    own ink as one word. A small page number under a dark table comes out of the whole page's reading
-    garbled ("- 8 -" as "s8:", "55" as "3S"); alone, it reads (on 162 degraded bench pages the two reads
-    settled 12 of the 14 page numbers the page's reading had wrong or missing, and turned 2 faint right
-    ones wrong: the caller weighs them, see read_page._settle_page_no)."""
+    own ink as one word; and as one line by the ``second`` model, if any (at the page's OCR ``scale``). A
+    small page number under a dark table comes out of the whole page's reading garbled ("- 8 -" as "s8:",
+    "55" as "3S"); alone, it reads (on 162 degraded bench pages the two reads settled 12 of the 14 page
+    numbers the page's reading had wrong or missing, and turned 2 faint right ones wrong: the caller weighs
+    them, see read_page._settle_page_no). vie reads a small "- 57 -" alone as "-B7-", eng as "-57-"."""
     H, W = gray.shape[:2]
     out: list[list[OcrLine]] = []
     done: list[BBox] = []
@@ -669,6 +673,8 @@ def reread_short_lines(gray: np.ndarray, lines: Sequence[OcrLine], engine: OcrEn
             continue
         tight = ink_extent(gray, box, pad=10) or box
         out += [engine.read_alone(gray, tight, "line"), engine.read_alone(gray, tight, "word", binarize=True)]
+        if second is not None:
+            out.append(second.read_alone(gray, tight, "line", scale=scale))
     return out
 
 

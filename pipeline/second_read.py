@@ -12,6 +12,7 @@ readings gave, all right.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +27,16 @@ from pipeline.ocr import OcrEngine
 # ("24712005"; an entry number has the page's run, read_page._check_entry_numbers)
 REREAD_TYPES = frozenset({"date", "time", "id_number"})
 LINE_HEIGHT_CAP = 60  # px: a box taller than this per line is a wrapped or badly cut one
+# the fields a second model reads (ocr.engine.SECOND_MODEL), and the text that is a plain reading of each:
+# nothing but the print's digits, separators and words. eng reads an italic 6 as "€" or "¢" and a 5 as "$",
+# which the normalizer drops ("55€" is entry number 55); and it has no Vietnamese letters ("giờ" comes back
+# "gid"), so times are left to vie.
+_PLAIN = {
+    "entry_no": re.compile(r"\d+"),
+    "id_number": re.compile(r"[\d .]+"),
+    "date": re.compile(r"(ngay\s*)?\d[\d\s/.\-]*|ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}", re.IGNORECASE),
+}
+SECOND_MODEL_TYPES = frozenset(_PLAIN)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +46,12 @@ class Reading:
     how: str  # "grey" or "binarized"
     text: str
     normalized: Normalized
+
+    def plain(self, field_type: str) -> bool:
+        """A valid value read from nothing but the field's own print (``_PLAIN``), with no repair."""
+        n = self.normalized
+        pattern = _PLAIN.get(field_type)
+        return bool(pattern and pattern.fullmatch(self.text.strip()) and n.status == "ok" and not n.rules)
 
 
 def field_crop(field_box: BBox, cell_box: BBox, n_lines: int) -> BBox:
@@ -51,12 +68,13 @@ def field_crop(field_box: BBox, cell_box: BBox, n_lines: int) -> BBox:
 
 def read_field_alone(
     engine: OcrEngine, gray: np.ndarray, crop: BBox, field_type: str, n_lines: int, *,
-    slope: float = 0.0, on_date: str | None = None, binarize: bool = False,
+    slope: float = 0.0, on_date: str | None = None, binarize: bool = False, scale: float | None = None,
 ) -> Reading:  # fmt: skip
-    """``crop`` read as an image of its own (sheared upright by the page's ``slope``) and normalized as
-    ``field_type``: one line as a line, a wrapped field ("ngày\\n01/11/2003") as a block."""
+    """``crop`` read as an image of its own (sheared upright by the page's ``slope``, at ``scale`` when the
+    engine has no page set) and normalized as ``field_type``: one line as a line, a wrapped field
+    ("ngày\\n01/11/2003") as a block."""
     mode = "line" if n_lines == 1 else "block"
-    lines: list[OcrLine] = engine.read_alone(gray, crop, mode, slope=slope, binarize=binarize)
+    lines: list[OcrLine] = engine.read_alone(gray, crop, mode, slope=slope, binarize=binarize, scale=scale)
     text = " ".join(ln.text for ln in lines)
     confidence = min((ln.confidence for ln in lines), default=0.0)
     norm = normalize_field(field_type, text, confidence=confidence if text else None, on_date=on_date)

@@ -12,7 +12,7 @@ from pipeline.extract import CellPart
 from pipeline.ingest import identify, load_page, page_refs
 from pipeline.layout import find_table, read_foot, remove_rules, reread_short_lines
 from pipeline.model import BBox, Entry, FieldStatus, FieldValue, OcrLine, PageStatus
-from pipeline.ocr import get_engine
+from pipeline.ocr import get_engine, second_engine
 from pipeline.preprocess import upright
 from pipeline.read_page import (
     ReadOptions,
@@ -227,6 +227,29 @@ def test_entry_numbers_with_a_runner_up_digit_make_the_run_but_vouch_for_nothing
     entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"so": f}) for i, f in enumerate(cells, start=1)]
     _check_entry_numbers(tpl, entries, 0.9)
     assert all(e.fields["so"].status == FieldStatus.LOW_CONFIDENCE for e in entries)
+
+
+def test_an_entry_number_whose_runner_up_is_the_run_of_its_faint_neighbours_takes_it() -> None:
+    # seed 457, italic: 556-558 read 356-358, each with a 5 nearly as likely as the 3; the second model read
+    # 557 and 558 (taken, for review) but not 556. The run 557 and 558 make is 356's runner-up reading.
+    tpl = templates_for("khai_tu")[0]
+    first = FieldValue("so", "356", "356", 0.78, None, FieldStatus.LOW_CONFIDENCE, rules=["ocr_digit_ambiguous"],
+                       details={"digit_alternative": "556"})  # fmt: skip
+    taken = [FieldValue("so", raw, value, 0.8, None, FieldStatus.LOW_CONFIDENCE,
+                        rules=["ocr_digit_ambiguous", "second_model_value"]) for raw, value in (("357", "557"), ("358", "558"))]  # fmt: skip
+    entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"so": f}) for i, f in enumerate([first, *taken], start=1)]
+    _check_entry_numbers(tpl, entries, 0.9)
+    assert [(e.fields["so"].value, e.fields["so"].status.value) for e in entries] == [
+        ("556", "invalid"), ("557", "low_confidence"), ("558", "low_confidence")]
+    assert first.details["read_as"] == "356" and "entry_no_from_sequence" in first.rules
+    assert "556" in (first.reason or "") and "does not follow" not in (taken[0].reason or "")
+    # a number whose runner-up is not the run's is flagged, not rewritten
+    first = FieldValue("so", "356", "356", 0.78, None, FieldStatus.LOW_CONFIDENCE, rules=["ocr_digit_ambiguous"],
+                       details={"digit_alternative": "358"})  # fmt: skip
+    taken = [FieldValue("so", v, v, 0.8, None, FieldStatus.LOW_CONFIDENCE) for v in ("557", "558")]
+    entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"so": f}) for i, f in enumerate([first, *taken], start=1)]
+    _check_entry_numbers(tpl, entries, 0.9)
+    assert (first.value, first.status) == ("356", FieldStatus.INVALID) and "556" in (first.reason or "")
 
 
 def test_a_faint_entry_number_the_page_run_predicts_is_accepted() -> None:
@@ -733,6 +756,8 @@ def test_a_garbled_foot_line_is_read_again_alone_for_the_page_number() -> None:
     reads = reread_short_lines(gray, [garbled, OcrLine("UBND xã Hòa Thịnh, huyện Tây Hòa", 0.9, BBox(0, 0, 600, 30))],
                                engine)  # fmt: skip
     assert len(reads) == 2  # the short line, twice; the long one is no page number
+    with_second = reread_short_lines(gray, [garbled], engine, second_engine(), 1.0)
+    assert len(with_second) == 3 and "8" in " ".join(ln.text for ln in with_second[2])  # and once by eng
     again = OcrLine("8", 0.3, BBox(300, 94, 60, 30))  # the foot's second reading found the same line
     assert len(reread_short_lines(gray, [garbled, again], engine)) == 2
     spec = _page_no_spec()
@@ -760,6 +785,8 @@ def _foot(text: str, conf: float) -> list[OcrLine]:
         (("", 0.0), [("-7-", 0.51), ("¬&", 0.15)], "7", "low_confidence"),  # one faint read only
         (("63", 0.46), [("-63", 0.6), ("-63", 0.7)], "63", "low_confidence"),  # agreeing, but all faint
         (("", 0.0), [("-63-", 0.8), ("63", 0.8)], "63", "low_confidence"),  # one line read twice: no vouch
+        # seed 443: vie read "- 57 -" as "-B7-" on the page and alone (no number), eng as "-57-"
+        (("", 0.0), [("-B7-", 0.87), ("-B7-", 0.81), ("-57-", 0.92)], "57", "low_confidence"),  # read once
     ],
 )
 def test_page_number_reads_are_weighed_together(first: tuple[str, float], reads: list[tuple[str, float]], value: str,

@@ -9,9 +9,9 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.model import BBox, FieldStatus, FieldValue, OcrLine
 from pipeline.normalize import normalize_field
-from pipeline.ocr import get_engine
-from pipeline.read_page import _read_again
-from pipeline.second_read import field_crop
+from pipeline.ocr import get_engine, second_engine
+from pipeline.read_page import _Alone, _ambiguous_digit, _read_again
+from pipeline.second_read import Reading, field_crop
 from pipeline.templates import FieldSpec
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -27,11 +27,13 @@ def _cell(text: str) -> tuple[np.ndarray, BBox]:
     return gray, BBox(int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1))
 
 
-def _read(gray: np.ndarray, spec: FieldSpec, f: FieldValue) -> FieldValue:
+def _read(gray: np.ndarray, spec: FieldSpec, f: FieldValue, *, second: bool = False) -> FieldValue:
+    """``f`` read again alone by the real engine; by the second model too when asked (else vie only)."""
     engine = get_engine()
     engine.set_page(gray)
     normalized = {spec.key: normalize_field(spec.type, f.raw, confidence=f.confidence)}
-    _read_again(engine, gray, 0.0, {spec.key: CELL}, [spec], {spec.key: f}, normalized, 0.9)
+    alone = _Alone(engine, second_engine() if second else None, gray, 0.0, 1.0)
+    _read_again(alone, {spec.key: CELL}, [spec], {spec.key: f}, normalized, 0.9)
     return f
 
 
@@ -105,7 +107,7 @@ class _TwoReadings:
         self.texts = {False: grey, True: binarized}
 
     def read_alone(self, gray: np.ndarray, rect: BBox, mode: str = "block", *, slope: float = 0.0,
-                   binarize: bool = False) -> list[OcrLine]:  # fmt: skip
+                   binarize: bool = False, scale: float | None = None) -> list[OcrLine]:  # fmt: skip
         return [OcrLine(self.texts[binarize], 0.9, rect)]
 
 
@@ -120,6 +122,105 @@ def test_a_faint_read_is_vouched_for_only_when_no_reading_alone_gives_another_va
     gray, box = _cell("12/04/1958")
     f = _faint(DATE.key, "12/04/1958", "1958-04-12", box, FieldStatus.LOW_CONFIDENCE)
     normalized = {DATE.key: normalize_field("date", f.raw, confidence=0.6)}
-    _read_again(_TwoReadings(grey, binarized), gray, 0.0, {DATE.key: CELL}, [DATE], {DATE.key: f}, normalized, 0.9)  # type: ignore[arg-type]
+    alone = _Alone(_TwoReadings(grey, binarized), None, gray, 0.0, 1.0)  # type: ignore[arg-type]
+    _read_again(alone, {DATE.key: CELL}, [DATE], {DATE.key: f}, normalized, 0.9)
     assert (f.status == FieldStatus.OK) is vouched
     assert ("read_alone" in f.details) is (not vouched)
+
+
+# --- the second model (ocr.engine.SECOND_MODEL) ------------------------------------------------------
+
+ENTRY = FieldSpec("so", "entry_no")
+
+
+def _doubted(spec: FieldSpec, raw: str, box: BBox, alternatives: list | None = None) -> tuple[FieldValue, dict]:
+    """A field as the page reader leaves it: normalized with OCR's runner-up digits, if any."""
+    n = normalize_field(spec.type, raw, confidence=0.95, alternatives=alternatives)
+    status = FieldStatus.INVALID if n.status == "invalid" else FieldStatus.LOW_CONFIDENCE
+    conf = 0.95 * n.details.get("confidence_factor", 1.0)
+    f = FieldValue(key=spec.key, raw=raw, value=n.value, confidence=conf, bbox=box, status=status,
+                   rules=list(n.rules), details=dict(n.details))  # fmt: skip
+    return f, {spec.key: n}
+
+
+def _ask(engine: object, gray: np.ndarray, spec: FieldSpec, f: FieldValue, normalized: dict) -> FieldValue:
+    alone = _Alone(get_engine(), engine, gray, 0.0, 1.0)  # type: ignore[arg-type]
+    get_engine().set_page(gray)
+    _read_again(alone, {spec.key: CELL}, [spec], {spec.key: f}, normalized, 0.9)
+    return f
+
+
+def test_a_guess_the_second_model_reads_plainly_is_accepted() -> None:
+    # "7/1172003": vie's "/" read as 7 is the normalizer's guess, which vie alone repeats; eng, a model
+    # trained apart, reads the date plainly: two models agree
+    gray, box = _cell("7/11/2003")
+    f = _faint(DATE.key, "7/1172003", "2003-11-07", box, FieldStatus.LOW_CONFIDENCE)
+    f = _read(gray, DATE, f, second=True)
+    assert f.status == FieldStatus.OK and f.value == "2003-11-07" and "second_model_agrees" in f.rules
+
+
+def test_an_entry_number_with_a_runner_up_digit_that_the_second_model_reads_is_no_longer_ambiguous() -> None:
+    gray, box = _cell("557")
+    # vie read 557 with 3 nearly as likely as the 5 (an italic 5): as read, yet ambiguous
+    f, normalized = _doubted(ENTRY, "557", box, alternatives=[(0, ["3"])])
+    assert "ocr_digit_ambiguous" in f.rules and _ambiguous_digit(f, 0.9)
+    f = _ask(second_engine(), gray, ENTRY, f, normalized)
+    assert f.value == "557" and "second_model_agrees" in f.rules and not _ambiguous_digit(f, 0.9)
+
+
+def test_the_second_models_plain_reading_of_the_runner_up_replaces_vies_still_for_review() -> None:
+    gray, box = _cell("557")
+    f, normalized = _doubted(ENTRY, "357", box, alternatives=[(0, ["5"])])  # vie: 3, runner-up 5
+    f = _ask(second_engine(), gray, ENTRY, f, normalized)
+    assert (f.value, f.status) == ("557", FieldStatus.LOW_CONFIDENCE)
+    assert "second_model_value" in f.rules and f.details["read_as"] == "357" and "557" in (f.reason or "")
+    assert normalized[ENTRY.key].value == "557"
+
+
+@pytest.mark.parametrize(
+    ("grey", "binarized", "value", "rule"),
+    [("557", "557", "557", "second_model_value"),
+     ("55€", "55€", "357", None),  # eng's italic 6 or 7: "€" is no digit, and the normalizer would drop it
+     ("557", "558", "357", None),  # the two readings disagree
+     ("55", "55", "357", None),  # a digit short: eng drops what it cannot read
+     ("$57", "557", "357", None)],
+)  # fmt: skip
+def test_the_second_model_counts_only_when_both_its_readings_are_plain_and_agree(
+    grey: str, binarized: str, value: str, rule: str | None
+) -> None:
+    gray, box = _cell("557")
+    f, normalized = _doubted(ENTRY, "357", box, alternatives=[(0, ["5"])])
+    f = _ask(_TwoReadings(grey, binarized), gray, ENTRY, f, normalized)
+    assert f.value == value and f.status == FieldStatus.LOW_CONFIDENCE
+    assert (rule in f.rules) if rule else not any(r.startswith("second_model") for r in f.rules)
+    assert ("second_model" in f.details) is (grey == binarized == "55")  # a shorter reading is shown, not taken
+
+
+def test_the_second_model_does_not_overrule_what_vie_read_alone_twice() -> None:
+    # an unreadable date both vie readings alone give as one value takes it; eng's other value is shown
+    gray, box = _cell("12/04/1953")
+    f = _faint(DATE.key, "12/04/195:", "12/04/195:", box, FieldStatus.INVALID)
+    normalized = {DATE.key: normalize_field("date", f.raw, confidence=0.6)}
+    alone = _Alone(_TwoReadings("12/04/1953", "12/04/1953"), _TwoReadings("12/04/1958", "12/04/1958"), gray, 0.0, 1.0)  # type: ignore[arg-type]
+    _read_again(alone, {DATE.key: CELL}, [DATE], {DATE.key: f}, normalized, 0.9)
+    assert (f.value, f.status) == ("1953-04-12", FieldStatus.LOW_CONFIDENCE) and f.details["second_model"] == "1958-04-12"
+
+
+def test_a_sure_field_is_not_read_by_the_second_model() -> None:
+    gray, box = _cell("557")
+    n = normalize_field("entry_no", "557", confidence=0.97)
+    f = FieldValue(key="so", raw="557", value="557", confidence=0.97, bbox=box, status=FieldStatus.OK)
+    _ask(_TwoReadings("558", "558"), gray, ENTRY, f, {"so": n})
+    assert (f.value, f.status, f.rules) == ("557", FieldStatus.OK, [])
+
+
+@pytest.mark.parametrize(
+    ("field_type", "text", "plain"),
+    [("entry_no", "557", True), ("entry_no", "55€", False), ("entry_no", "$72", False), ("entry_no", "56\"", False),
+     ("id_number", "082 197 570 538", True), ("id_number", ": 170246371", False),
+     ("date", "9/11/2002", True), ("date", "ngay 09.11.2005", True), ("date", "ngay 31 thang 10 nam 2006", True),
+     ("date", "ngtty 09.11.2005", False), ("date", "ngay | thang 11 nam 2006", False),  # a repaired "|"
+     ("time", "09 gid 15 phut", False)],  # eng has no Vietnamese letters: times are vie's
+)  # fmt: skip
+def test_a_plain_reading_is_nothing_but_the_fields_print(field_type: str, text: str, plain: bool) -> None:
+    assert Reading("grey", text, normalize_field(field_type, text, confidence=0.9)).plain(field_type) is plain

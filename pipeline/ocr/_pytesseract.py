@@ -67,9 +67,11 @@ class PytesseractEngine:
         return self._run(r, 6)
 
     def read_alone(
-        self, gray: np.ndarray, rect: BBox, mode: ReadMode = "block", *, slope: float = 0.0, binarize: bool = False
+        self, gray: np.ndarray, rect: BBox, mode: ReadMode = "block", *, slope: float = 0.0, binarize: bool = False,
+        scale: float | None = None,
     ) -> list[OcrLine]:
-        """``rect`` read as an image of its own (``alone_image``); boxes in page coordinates."""
+        """``rect`` read as an image of its own (``alone_image``); boxes in page coordinates (``scale`` is
+        the tesserocr engine's, see ``set_page``)."""
         cut = alone_image(gray, rect, slope, binarize)
         if cut is None:
             return []

@@ -74,19 +74,21 @@ class TesserocrEngine:
         return [unscale_line(ln, self._scale) for ln in self._read(r, mode)]
 
     def read_alone(
-        self, gray: np.ndarray, rect: BBox, mode: ReadMode = "block", *, slope: float = 0.0, binarize: bool = False
+        self, gray: np.ndarray, rect: BBox, mode: ReadMode = "block", *, slope: float = 0.0, binarize: bool = False,
+        scale: float | None = None,
     ) -> list[OcrLine]:
         """Read ``rect`` of the full-size page ``gray`` as an image of its own (``alone_image``: sheared
-        upright by ``slope``, binarized on its own ink if asked), at the page's scale, by a second engine
-        so the page stays set; boxes come back in page coordinates (the box of a sheared line, moved back
-        by the padding: its lineage crop, not an exact outline)."""
+        upright by ``slope``, binarized on its own ink if asked), at the page's scale (or ``scale``: an
+        engine of another model has no page set), by a second engine so the page stays set; boxes come
+        back in page coordinates (the box of a sheared line, moved back by the padding: its lineage crop,
+        not an exact outline)."""
         cut = alone_image(gray, rect, slope, binarize)
         if cut is None:
             return []
         img, dx, dy = cut
         if self._crops is None:
             self._crops = TesserocrEngine(self._lang, self._tessdata)
-        self._crops.set_page(img, scale=self._scale)
+        self._crops.set_page(img, scale=self._scale if scale is None else scale)
         h, w = img.shape[:2]
         return moved_lines(self._crops.read(BBox(0, 0, w, h), mode), dx, dy)
 
