@@ -308,8 +308,8 @@ def _ask_second_model(
     number's runner-up digit no longer makes it ambiguous (the page's run still judges it). Another value
     with no fewer digits (eng drops a last digit it cannot read, it does not add one) replaces an
     unreadable read, a guess or a faint one, still for review (not a value vie's readings alone gave:
-    the two are shown); on the kept pages of 8 fresh Chromium seeds (clean, photographed, scanned): 49 such values, all
-    right, where vie's were all wrong. Returns the normalization taken, if any."""
+    the two are shown); on the kept pages of 8 fresh Chromium seeds (clean, photographed, scanned): 49
+    such values, all right, where vie's were all wrong. Returns the normalization taken, if any."""
     values = {r.normalized.value for r in readings}
     if len(values) != 1 or not all(r.plain(field_type) for r in readings):
         return None
