@@ -20,7 +20,7 @@ from rapidfuzz import fuzz
 
 from pipeline.model import BBox, OcrLine
 from pipeline.normalize.text import is_syllable
-from pipeline.ocr.engine import OcrEngine, clip_rect
+from pipeline.ocr.engine import OcrEngine, ReadMode, clip_rect
 from pipeline.templates import ColumnSpec, Template
 
 DETECT_MAX_SIDE = 2000  # grid detection works on ~150 dpi for an A3 page: rules survive, cost drops 6x
@@ -650,16 +650,20 @@ def _edge(profile: np.ndarray, run: int) -> int | None:
 SHORT_LINE_CHARS = 12  # a foot line this short may be the page number ("- 8 -", "Trang 112")
 
 
+# the readings of a short line alone: as one line, and binarized on its own ink as one word
+SHORT_LINE_READS: tuple[tuple[ReadMode, bool], ...] = (("line", False), ("word", True))
+
+
 def reread_short_lines(
-    gray: np.ndarray, lines: Sequence[OcrLine], engine: OcrEngine, second: OcrEngine | None = None,
-    scale: float = 1.0,
+    gray: np.ndarray, lines: Sequence[OcrLine], engine: OcrEngine,
+    reads: Sequence[tuple[ReadMode, bool]] = SHORT_LINE_READS, scale: float | None = None,
 ) -> list[list[OcrLine]]:  # fmt: skip
-    """Each short margin line read again as an image of its own, twice: as one line, and binarized on its
-    own ink as one word; and as one line by the ``second`` model, if any (at the page's OCR ``scale``). A
-    small page number under a dark table comes out of the whole page's reading garbled ("- 8 -" as "s8:",
-    "55" as "3S"); alone, it reads (on 162 degraded bench pages the two reads settled 12 of the 14 page
-    numbers the page's reading had wrong or missing, and turned 2 faint right ones wrong: the caller weighs
-    them, see read_page._settle_page_no). vie reads a small "- 57 -" alone as "-B7-", eng as "-57-"."""
+    """Each short margin line read again as an image of its own, once per (mode, binarize) of ``reads``
+    (at ``scale`` when the engine has no page set: another model's). A small page number under a dark
+    table comes out of the whole page's reading garbled ("- 8 -" as "s8:", "55" as "3S"); alone, it reads
+    (on 162 degraded bench pages the two reads settled 12 of the 14 page numbers the page's reading had
+    wrong or missing, and turned 2 faint right ones wrong: the caller weighs them, see
+    read_page._settle_page_no)."""
     H, W = gray.shape[:2]
     out: list[list[OcrLine]] = []
     done: list[BBox] = []
@@ -672,9 +676,7 @@ def reread_short_lines(
         if box is None:
             continue
         tight = ink_extent(gray, box, pad=10) or box
-        out += [engine.read_alone(gray, tight, "line"), engine.read_alone(gray, tight, "word", binarize=True)]
-        if second is not None:
-            out.append(second.read_alone(gray, tight, "line", scale=scale))
+        out += [engine.read_alone(gray, tight, mode, binarize=binarize, scale=scale) for mode, binarize in reads]
     return out
 
 

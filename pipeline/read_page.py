@@ -17,7 +17,7 @@ import re
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -153,10 +153,12 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     unsure = [s for s in page_no_specs if page_fields[s.key].status != FieldStatus.OK
               or _glyph_lost(page_fields[s.key])]  # fmt: skip
     second = second_engine()
-    reads = reread_short_lines(gray, [*below.lines, *foot], engine, second, scale) if unsure else []
+    foot_lines = [*below.lines, *foot]
+    reads = reread_short_lines(gray, foot_lines, engine) if unsure else []
+    seconds = reread_short_lines(gray, foot_lines, second, [("line", False)], scale) if unsure and second else []
     for s in unsure:
         first = page_fields[s.key]
-        page_fields[s.key] = _settle_page_no(s, first, reads, options.confidence_threshold)
+        page_fields[s.key] = _settle_page_no(s, first, reads, options.confidence_threshold, seconds)
         if page_fields[s.key] is first and first.status == FieldStatus.OK and _glyph_lost(first):
             first.status = FieldStatus.LOW_CONFIDENCE  # no read alone confirmed a number short of its box
             first.reason = ("số trang hẹp hơn chỗ mực của nó / the page number is narrower than its ink: a digit "
@@ -481,12 +483,19 @@ def _suggested(f: FieldValue) -> bool:
     return any(r.startswith("page_consensus_suggested") for r in f.rules)
 
 
+# a lexicon correction whose runner-up scored within this (log weight) of the choice was a close call
+CLOSE_CALL_MARGIN = 1.0
+
+
 def _shared_doubt(f: FieldValue) -> bool:
     """A doubt in the value itself, which every read of the same print shares: an unknown syllable, a
-    look-alike the lists prefer, or a tone restored where the lists write it in two places (two reads that
-    both lost the mark of THUỲ agree on THÙY by the same guess, not by evidence)."""
+    look-alike the lists prefer, a tone restored where the lists write it in two places (two reads that
+    both lost the mark of THUỲ agree on THÙY by the same guess, not by evidence), or a correction that was a
+    close call (an officer's "Chỉ" on three rows taken for CHÍ each time, where CHI was nearly as likely:
+    on 41 + 16 kept Chromium sets 6 such consensus reads were wrong, 10 right, all by the same guess)."""
     return bool(f.details.get("unknown_syllables")) or any(
-        "suspect" in c or "placement" in c for c in f.details.get("corrections", ())
+        "suspect" in c or "placement" in c or (c.get("margin") is not None and c["margin"] < CLOSE_CALL_MARGIN)
+        for c in f.details.get("corrections", ())
     )
 
 
@@ -828,14 +837,25 @@ def _glyph_lost(f: FieldValue) -> bool:
 PAGE_NO_AGREE_FLOOR = 0.75
 
 
-def _settle_page_no(spec: FieldSpec, first: FieldValue, reads: list[list[OcrLine]], threshold: float) -> FieldValue:
+def _settle_page_no(
+    spec: FieldSpec, first: FieldValue, reads: list[list[OcrLine]], threshold: float,
+    seconds: Sequence[list[OcrLine]] = (),
+) -> FieldValue:  # fmt: skip
     """The page number from the page's reading (``first``: not ok, or a digit lost inside its box) and the
     foot lines read alone: the most confident reading. When they disagree it goes to review, its reason
     listing every reading; when the page's reading and a read alone agree (two segmentations and
     thresholds of the print) it is accepted from PAGE_NO_AGREE_FLOOR on; reads alone that agree stand on
-    their confidence, a single reading goes to review. A read that gives no number is no reading."""
+    their confidence, a single reading goes to review. A read that gives no number is no reading. The
+    second model's readings (``seconds``) count too, but not one that is the digits vie read short of
+    one: eng drops a digit it cannot read ("- 25 -" as "-5-"; yet "-18-" against vie's "-l18-", whose l is
+    no digit read, is another reading)."""
     found = [_field(spec, _find_page_field("page_no", [], lines), threshold)[0] for lines in reads]
     found = [f for f in found if f.status in _READ]
+    vie = {"".join(ch for ch in f.raw if ch.isdigit()) for f in [*found, first] if f.status in _READ}
+    for lines in seconds:
+        f = _field(spec, _find_page_field("page_no", [], lines), threshold)[0]
+        if f.status in _READ and not any(_digit_short(f.value or "", v) for v in vie):
+            found.append(f)
     if not found:
         return first
     page_read = first.status in _READ
@@ -857,6 +877,12 @@ def _settle_page_no(spec: FieldSpec, first: FieldValue, reads: list[list[OcrLine
         best.reason = (f"số trang chỉ đọc được một lần: {best.value} / the page number was read once only: "
                        f"{best.value}")  # fmt: skip
     return best
+
+
+def _digit_short(short: str, full: str) -> bool:
+    """``short`` is ``full`` with digits left out ("5" of "25")."""
+    it = iter(full)
+    return len(short) < len(full) and all(ch in it for ch in short)
 
 
 def _find_page_field(field_type: str, above: list[OcrLine], below: list[OcrLine]) -> CellPart:

@@ -824,7 +824,7 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
     """Canonical place text plus its legacy and 2025 administrative units (see module doc)."""
     res = _resolve_text(text, on_date)
     if _settled(res) and (res.scheme is not None or res.facility is not None):
-        return res
+        return _street_letter_read_for_unit(res, text, on_date) or res
     quiet, dropped, unglued = drop_specks(text)
     if quiet != text and _placed(retry := _resolve_text(quiet, on_date)):
         return _repaired(retry, text, dropped, unglued, False)
@@ -844,6 +844,35 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
         retry.rules.append("ocr_italic_hi")
         return retry
     return res
+
+
+# "Đ." (đường) heading a place: where a P. or X. was read as Đ ("Ð. Châu Khê, TP. Từ Sơn" for the ward)
+_STREET_LETTER = re.compile(r"(?<![\w.])[\u0110\u00d0]\.\s*")  # Đ, or the eth OCR reads for it
+_COMMUNE_LETTERS = ("P.", "X.", "TT.")
+
+
+def _street_letter_read_for_unit(res: PlaceResolution, text: str, on_date: str | None) -> PlaceResolution | None:
+    """A place whose first part is a street ("Đ. …") and which names no commune, where a commune of its
+    district carries the street's name: OCR read the unit's P. or X. as Đ (a fresh Chromium page's
+    "Ð. Châu Khê, TP. Từ Sơn" for phường Châu Khê, accepted as a street). The commune reading is shown,
+    at a look-alike repair's cost, when exactly one unit letter places it; a street named after a ward
+    of its town goes to a reviewer, who keeps the street."""
+    first = res.parts[0] if res.parts else None
+    if (first is None or first["kind"] is not None or first["code"] is not None
+            or any(p["role"] == "ward" for p in res.parts) or not _STREET_LETTER.match(first["written"])):  # fmt: skip
+        return None
+    found: dict[str, PlaceResolution] = {}
+    for letter in _COMMUNE_LETTERS:
+        retry = _resolve_text(_STREET_LETTER.sub(letter + " ", nfc(text).lstrip(), count=1), on_date)
+        ward = retry.legacy.get("ward") if _placed(retry) and retry.legacy else None
+        # the letter of the commune's own kind (the gazetteer takes a xã for a ward of the same name)
+        if ward and any(p["role"] == "ward" and p["kind"] == ward["kind"] for p in retry.parts):
+            found.setdefault(retry.text, retry)
+    if len(found) != 1:
+        return None
+    retry = _repaired(next(iter(found.values())), text, [], False, False)
+    retry.rules.append("ocr_unit_letter_as_d")
+    return retry
 
 
 _ITALIC_HI = re.compile(r"(?<=[gG])l[ữũĩ]")
