@@ -272,7 +272,13 @@ def test_partial_date_with_unread_digits_is_invalid(raw: str) -> None:
         ("1/112014", None, ["2014-01-01", "2014-11-01"]),
         ("ngày Tháng năm 2024", None, None),  # no slot at all: nothing guessed
         ("ngày 4 tháng lÌ\nnăm 2001", "2001-11-04", None),  # a mark on a look-alike
-        ("23/2023", None, None),  # 2/3/2023 with a "/" lost, or 23/?/2023 with a whole month lost
+        # no month 13 or 23: a day whose month was lost (an italic "/9/" read as nothing), in any month it
+        # exists in, or the two digits day and month with a "/" lost (2/3/2023)
+        ("23/2023", None, sorted([f"2023-{m:02d}-23" for m in range(1, 13)] + ["2023-03-02"])),
+        ("13/2008", None, sorted([f"2008-{m:02d}-13" for m in range(1, 13)] + ["2008-03-01"])),
+        ("31/2008", None, ["2008-01-03", *(f"2008-{m:02d}-31" for m in (1, 3, 5, 7, 8, 10, 12))]),
+        ("ngày 16/2014", None, sorted([f"2014-{m:02d}-16" for m in range(1, 13)] + ["2014-06-01"])),
+        ("32/2008", None, None),  # no day either
     ],
 )
 def test_unreadable_slots_of_a_date(raw: str, iso: str | None, candidates: list | None) -> None:

@@ -68,6 +68,14 @@ def check_date(year: int, month: int | None, day: int | None) -> None:
             ) from None
 
 
+def _exists(year: int, month: int, day: int) -> bool:
+    try:
+        dt.date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
 # --- digits ---------------------------------------------------------------------------------------
 
 # OCR look-alikes inside a number (only applied to tokens that already hold a digit).
@@ -430,6 +438,15 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
         return ParsedDate(int(m[1]), int(m[2]), None, rules)
     elif m := _THANG_NAM.search(key) or _MY.search(key):
         _whole_partial(key, m)
+        if m.re is _MY and 12 < int(m[1]) <= 31 and MIN_YEAR <= int(m[2]) <= MAX_YEAR:
+            # "13/2008": no month 13, so a day whose month OCR lost ("13/9/2008", an italic "/9/" read as
+            # nothing); the dates it may be, for evidence elsewhere to choose (a register page's date order)
+            # ("23/2023" may as well be 2/3/2023 with a "/" lost)
+            day, year = int(m[1]), int(m[2])
+            options = {f"{year}-{mo:02d}-{day:02d}" for mo in range(1, 13) if _exists(year, mo, day)}
+            if _exists(year, int(m[1][1]), int(m[1][0])):
+                options.add(f"{year}-{int(m[1][1]):02d}-{int(m[1][0]):02d}")
+            raise DateError(f"'{m[0]}': ngày {day} mất tháng? / day {day} with its month lost?", tuple(sorted(options)))
         check_date(int(m[2]), int(m[1]), None)
         return ParsedDate(int(m[2]), int(m[1]), None, rules)
     elif m := _Y.search(key):
