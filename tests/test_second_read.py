@@ -206,6 +206,17 @@ def test_the_second_model_does_not_overrule_what_vie_read_alone_twice() -> None:
     assert (f.value, f.status) == ("1953-04-12", FieldStatus.LOW_CONFIDENCE) and f.details["second_model"] == "1958-04-12"
 
 
+def test_a_merely_faint_read_keeps_its_value_beside_the_second_models_other_one() -> None:
+    # kept pages: where vie's read was only faint, eng's other value was wrong as often as right (2025 for
+    # 2023): it is shown under second_model, not taken
+    gray, box = _cell("02/11/2023")
+    f = _faint(DATE.key, "02/11/2023", "2023-11-02", box, FieldStatus.LOW_CONFIDENCE)
+    normalized = {DATE.key: normalize_field("date", f.raw, confidence=0.6)}
+    alone = _Alone(_TwoReadings("", ""), _TwoReadings("02/11/2025", "02/11/2025"), gray, 0.0, 1.0)  # type: ignore[arg-type]
+    _read_again(alone, {DATE.key: CELL}, [DATE], {DATE.key: f}, normalized, 0.9)
+    assert (f.value, f.status) == ("2023-11-02", FieldStatus.LOW_CONFIDENCE) and f.details["second_model"] == "2025-11-02"
+
+
 def test_a_sure_field_is_not_read_by_the_second_model() -> None:
     gray, box = _cell("557")
     n = normalize_field("entry_no", "557", confidence=0.97)
