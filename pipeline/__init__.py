@@ -4,4 +4,4 @@ No Prefect, no web, no database here: flows/ orchestrates, store/ persists, revi
 """
 
 # bumped whenever what a page reads can change: cached page results of an older version are redone
-PIPELINE_VERSION = "0.2.1"
+PIPELINE_VERSION = "0.3.0"

@@ -281,7 +281,7 @@ def _read_again(
         if f.bbox is None:
             continue
         n_lines = f.raw.count("\n") + 1
-        crop = field_crop(f.bbox, cell_of[spec.key], n_lines)
+        crop = field_crop(f.bbox, cell_of[spec.key], n_lines)  # cheap: a box; read only as asked below
         if spec.type in REREAD_TYPES and (faint or unread):
             readings = [read_field_alone(alone.engine, alone.gray, crop, spec.type, n_lines, slope=alone.slope,
                                          on_date=on_date, binarize=b) for b in (False, True)]  # fmt: skip
@@ -294,7 +294,7 @@ def _read_again(
             elif values - {f.value}:
                 f.details = {**f.details, "read_alone": sorted(str(v) for v in values)}
         if spec.type in SECOND_MODEL_TYPES and alone.second is not None and (
-                f.status != FieldStatus.OK or _ambiguous_digit(f, threshold)):  # fmt: skip
+                f.status in (FieldStatus.LOW_CONFIDENCE, FieldStatus.INVALID) or _ambiguous_digit(f, threshold)):  # fmt: skip
             readings = [read_field_alone(alone.second, alone.gray, crop, spec.type, n_lines, slope=alone.slope,
                                          on_date=on_date, binarize=b, scale=alone.scale) for b in (False, True)]
             still_unread = f.status == FieldStatus.INVALID and normalized[spec.key].status == "invalid"
@@ -319,6 +319,8 @@ def _ask_second_model(
         return None
     value = values.pop()
     if value == f.value:
+        if f.details.get("read_alone"):
+            return None  # vie read it otherwise alone: the readings disagree, the reviewer sees both
         if f.status == FieldStatus.LOW_CONFIDENCE:
             _vouch(f, threshold, "second_model_agrees")
         else:
@@ -333,7 +335,8 @@ def _ask_second_model(
 
 
 def _take_reading(f: FieldValue, reading: Reading, rule: str, how_vi: str, how_en: str) -> None:
-    """Give ``f`` the value of a reading alone, for review: its raw kept, its earlier value under read_as."""
+    """Give ``f`` the value of a reading alone, for review: its raw kept, its earlier value under read_as
+    (which the page's date order weighs as another reading: _confirm_registration_dates)."""
     value = reading.normalized.value
     f.details = {**reading.normalized.details, "read_as": f.value}
     f.value, f.status = value, FieldStatus.LOW_CONFIDENCE
@@ -380,8 +383,8 @@ def _vouch(f: FieldValue, threshold: float, rule: str) -> None:
 
 
 # the declarant's relation that makes him or her the parent named in the other column
-_PARENT_BY_RELATION = {"cha": "chaHoTen", "cha đẻ": "chaHoTen", "bố": "chaHoTen", "mẹ": "meHoTen",
-                       "mẹ đẻ": "meHoTen"}  # fmt: skip
+_PARENT_BY_RELATION = {"cha": "chaHoTen", "cha đẻ": "chaHoTen", "bố": "chaHoTen", "bố đẻ": "chaHoTen",
+                       "mẹ": "meHoTen", "mẹ đẻ": "meHoTen"}  # fmt: skip
 
 
 def _confirm_declarant(fields: dict[str, FieldValue], threshold: float) -> None:
@@ -553,7 +556,7 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
             if v is None or v == faint[i]:
                 continue
             f = numbered[i]
-            if f is not None and f.details.get("digit_alternative") == faint[i]:
+            if f is not None and f.details.get("digit_alternative") == faint[i] and "second_model_agrees" not in f.rules:
                 f.value, f.rules = faint[i], [*f.rules, "entry_no_from_sequence"]
                 f.details = {**f.details, "read_as": v}
                 values[i] = faint[i]  # its neighbours no longer break the numbering
@@ -613,8 +616,8 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
 
 def _ambiguous_digit(f: FieldValue, threshold: float) -> bool:
     """Read surely but for a runner-up digit that also makes a number (normalize.DIGIT_ALT_FACTOR), and
-    not read the same by the second model."""
-    return ("ocr_digit_ambiguous" in f.rules and "second_model_agrees" not in f.rules
+    neither read the same by the second model nor replaced by its value."""
+    return ("ocr_digit_ambiguous" in f.rules and not {"second_model_agrees", "second_model_value"} & set(f.rules)
             and f.confidence >= threshold * DIGIT_ALT_FACTOR)  # fmt: skip
 
 
@@ -677,7 +680,10 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
             # an A taken for an open 4 ("A/11/2002"): a look-alike met on few pages so far, and any day that
             # fits would fit as well ("]" or "l" for 1 and "S" for 5 are common and stay confirmable)
             continue
-        others = [_full_date(v) for v in [f.details.get("digit_alternative"), *f.details.get("read_alone", [])]]
+        # every other reading: the runner-up digit, vie read alone, the second model's, and what a value
+        # taken from a reading alone replaced (read_as)
+        others = [_full_date(v) for v in [f.details.get("digit_alternative"), *f.details.get("read_alone", []),
+                                          f.details.get("second_model"), f.details.get("read_as")]]
         if fits(d, before, after) and not any(o and o != d and fits(o, before, after) for o in others):
             _vouch(f, threshold, "registration_order")
 
@@ -855,7 +861,7 @@ DIGIT_WIDTH = 0.6  # x its height: a printed digit is narrower than this (with i
 def _glyph_lost(f: FieldValue) -> bool:
     """A number whose box is wider than its digits: the read dropped one inside it ("44" read "4" in a
     24 px box 19 px high, at 0.91: accepted on every row of a scanned page)."""
-    digits = sum(c.isdigit() for c in f.raw)
+    digits = _digits(f.raw)
     return bool(digits and f.bbox and f.bbox.w > (digits + 0.8) * DIGIT_WIDTH * f.bbox.h)
 
 
@@ -880,7 +886,10 @@ def _settle_page_no(
     vie = {"".join(ch for ch in f.raw if ch.isdigit()) for f in [*found, first] if f.status in _READ}
     for lines in seconds:
         f = _field(spec, _find_page_field("page_no", [], lines), threshold)[0]
-        if f.status in _READ and not any(_digit_short(f.value or "", v) for v in vie):
+        # nor, for a number narrower than its box (a digit lost), one with no more digits: eng's box of a
+        # short number proves nothing of the digit vie may have lost
+        short = _glyph_lost(first) and _digits(f.value) <= _digits(first.raw)
+        if f.status in _READ and not short and not any(_digit_short(f.value or "", v) for v in vie):
             found.append(f)
     if not found:
         return first
@@ -897,8 +906,8 @@ def _settle_page_no(
     elif page_read and best.confidence >= PAGE_NO_AGREE_FLOOR and best.status != FieldStatus.OK:
         _vouch(best, threshold, f"page_no_reads_agree:{len(every)}")
     elif len(every) == 1 and best.status == FieldStatus.OK:
-        # one reading among four (vie's on the page and alone, twice, and eng's): a "- 57 -" that vie reads
-        # "-B7-" everywhere is eng's 57 only; the number heads every row of the page, so it is confirmed
+        # one reading only (of vie's on the page and alone, twice, and eng's): the number heads every row of
+        # the page, so a second reading must confirm it
         best.status = FieldStatus.LOW_CONFIDENCE
         best.reason = (f"số trang chỉ đọc được một lần: {best.value} / the page number was read once only: "
                        f"{best.value}")  # fmt: skip

@@ -3,8 +3,9 @@
 Tesseract reads a cell inside the whole page, thresholded once for all of it, and the field's box comes
 from its words (so a last digit it dropped is outside the box too: "12/4/195"). Cut out with room on the
 right, the same field read again, once as the page's grey and once binarized on its own ink, is a
-separate reading. The caller weighs the readings (pipeline/read_page.py::_read_again); this module only
-cuts and reads. Measured on kept pages of 37 Chromium-typeset seeds and 9 sample-generator sets (commit
+separate reading; so is a reading by a second model (ocr.engine.SECOND_MODEL, Tesseract's eng), which errs
+elsewhere (``Reading.plain`` says which of its readings count). The caller weighs the readings
+(pipeline/read_page.py::_read_again); this module only cuts and reads. Measured on kept pages of 37 Chromium-typeset seeds and 9 sample-generator sets (commit
 d02998b): of 753 faint reads that a reading alone gave again, and no other value, 752 were right (the
 wrong one, an ID a digit short, was then flagged by its length); 29 unreadable ones took the value both
 readings gave, all right.

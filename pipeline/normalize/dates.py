@@ -70,8 +70,8 @@ def check_date(year: int, month: int | None, day: int | None) -> None:
 
 def _exists(year: int, month: int, day: int) -> bool:
     try:
-        dt.date(year, month, day)
-    except ValueError:
+        check_date(year, month, day)
+    except DateError:
         return False
     return True
 

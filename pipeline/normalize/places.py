@@ -846,24 +846,26 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
     return res
 
 
-# "Đ." (đường) heading a place: where a P. or X. was read as Đ ("Ð. Châu Khê, TP. Từ Sơn" for the ward)
-_STREET_LETTER = re.compile(r"(?<![\w.])[\u0110\u00d0]\.\s*")  # Đ, or the eth OCR reads for it
+# "Ð." heading a place, the eth OCR gives for a letter it cannot place (clean_text reads it as Đ, đường):
+# where a P. or X. was so read ("Ð. Châu Khê, TP. Từ Sơn" for the ward). A plain "Đ." is left a street:
+# "Đ. Lê Lợi, TP. Vinh" is a street though Vinh has a phường Lê Lợi.
+_STREET_ETH = re.compile(r"\u00d0\.\s*")
 _COMMUNE_LETTERS = ("P.", "X.", "TT.")
 
 
 def _street_letter_read_for_unit(res: PlaceResolution, text: str, on_date: str | None) -> PlaceResolution | None:
-    """A place whose first part is a street ("Đ. …") and which names no commune, where a commune of its
-    district carries the street's name: OCR read the unit's P. or X. as Đ (a fresh Chromium page's
-    "Ð. Châu Khê, TP. Từ Sơn" for phường Châu Khê, accepted as a street). The commune reading is shown,
-    at a look-alike repair's cost, when exactly one unit letter places it; a street named after a ward
-    of its town goes to a reviewer, who keeps the street."""
+    """A place that starts with a street read "Ð." and names no commune, where a commune of its district
+    carries the street's name: OCR read the unit's P. or X. as Đ (a fresh Chromium page's "Ð. Châu Khê,
+    TP. Từ Sơn" for phường Châu Khê, accepted as a street). The commune reading is shown, at a look-alike
+    repair's cost (for review), when exactly one unit letter of the commune's own kind places it."""
     first = res.parts[0] if res.parts else None
+    lead = nfc(text).lstrip()
     if (first is None or first["kind"] is not None or first["code"] is not None
-            or any(p["role"] == "ward" for p in res.parts) or not _STREET_LETTER.match(first["written"])):  # fmt: skip
+            or any(p["role"] == "ward" for p in res.parts) or not _STREET_ETH.match(lead)):  # fmt: skip
         return None
     found: dict[str, PlaceResolution] = {}
     for letter in _COMMUNE_LETTERS:
-        retry = _resolve_text(_STREET_LETTER.sub(letter + " ", nfc(text).lstrip(), count=1), on_date)
+        retry = _resolve_text(_STREET_ETH.sub(letter + " ", lead, count=1), on_date)
         ward = retry.legacy.get("ward") if _placed(retry) and retry.legacy else None
         # the letter of the commune's own kind (the gazetteer takes a xã for a ward of the same name)
         if ward and any(p["role"] == "ward" and p["kind"] == ward["kind"] for p in retry.parts):
