@@ -201,25 +201,26 @@ def test_the_second_model_counts_only_when_both_its_readings_are_plain_and_agree
     assert ("second_model" in f.details) is (grey == binarized == "55")  # a shorter reading is shown, not taken
 
 
-def test_the_second_model_does_not_overrule_what_vie_read_alone_twice() -> None:
-    # an unreadable date both vie readings alone give as one value takes it; eng's other value is shown
-    gray, box = _cell("12/04/1953")
-    f = _faint(DATE.key, "12/04/195:", "12/04/195:", box, FieldStatus.INVALID)
+@pytest.mark.parametrize(
+    ("raw", "value", "status", "vie_alone", "eng", "want"),
+    [
+        # an unreadable date both vie readings alone give as one value takes it; eng's other value is shown
+        ("12/04/195:", "12/04/195:", FieldStatus.INVALID, "12/04/1953", "12/04/1958", "1953-04-12"),
+        # kept pages: where vie's read was only faint, eng's other value was wrong as often as right (2025
+        # for 2023): shown, not taken
+        ("02/11/2023", "2023-11-02", FieldStatus.LOW_CONFIDENCE, "", "02/11/2025", "2023-11-02"),
+    ],
+)  # fmt: skip
+def test_the_second_models_other_value_is_shown_beside_what_vie_read(
+    raw: str, value: str, status: FieldStatus, vie_alone: str, eng: str, want: str
+) -> None:
+    gray, box = _cell(raw)
+    f = _faint(DATE.key, raw, value, box, status)
     normalized = {DATE.key: normalize_field("date", f.raw, confidence=0.6)}
-    alone = _Alone(_TwoReadings("12/04/1953", "12/04/1953"), _TwoReadings("12/04/1958", "12/04/1958"), gray, 0.0, 1.0)  # type: ignore[arg-type]
+    alone = _Alone(_TwoReadings(vie_alone, vie_alone), _TwoReadings(eng, eng), gray, 0.0, 1.0)  # type: ignore[arg-type]
     _read_again(alone, {DATE.key: CELL}, [DATE], {DATE.key: f}, normalized, 0.9)
-    assert (f.value, f.status) == ("1953-04-12", FieldStatus.LOW_CONFIDENCE) and f.details["second_model"] == "1958-04-12"
-
-
-def test_a_merely_faint_read_keeps_its_value_beside_the_second_models_other_one() -> None:
-    # kept pages: where vie's read was only faint, eng's other value was wrong as often as right (2025 for
-    # 2023): it is shown under second_model, not taken
-    gray, box = _cell("02/11/2023")
-    f = _faint(DATE.key, "02/11/2023", "2023-11-02", box, FieldStatus.LOW_CONFIDENCE)
-    normalized = {DATE.key: normalize_field("date", f.raw, confidence=0.6)}
-    alone = _Alone(_TwoReadings("", ""), _TwoReadings("02/11/2025", "02/11/2025"), gray, 0.0, 1.0)  # type: ignore[arg-type]
-    _read_again(alone, {DATE.key: CELL}, [DATE], {DATE.key: f}, normalized, 0.9)
-    assert (f.value, f.status) == ("2023-11-02", FieldStatus.LOW_CONFIDENCE) and f.details["second_model"] == "2025-11-02"
+    other = normalize_field("date", eng).value
+    assert (f.value, f.status, f.details["second_model"]) == (want, FieldStatus.LOW_CONFIDENCE, other)
 
 
 class _Counted(_TwoReadings):
