@@ -879,17 +879,17 @@ def _settle_page_no(
     thresholds of the print) it is accepted from PAGE_NO_AGREE_FLOOR on; reads alone that agree stand on
     their confidence, a single reading goes to review. A read that gives no number is no reading. The
     second model's readings (``seconds``) count too, but not one that is the digits vie read short of
-    one: eng drops a digit it cannot read ("- 25 -" as "-5-"; yet "-18-" against vie's "-l18-", whose l is
-    no digit read, is another reading)."""
+    one, unless another of vie's readings gives it: eng drops a digit it cannot read ("- 25 -" as "-5-";
+    yet "-18-" against vie's "-l18-", whose l is no digit read, is another reading)."""
     found = [_field(spec, _find_page_field("page_no", [], lines), threshold)[0] for lines in reads]
     found = [f for f in found if f.status in _READ]
     vie = {"".join(ch for ch in f.raw if ch.isdigit()) for f in [*found, first] if f.status in _READ}
     for lines in seconds:
         f = _field(spec, _find_page_field("page_no", [], lines), threshold)[0]
-        # nor, for a number narrower than its box (a digit lost), one with no more digits: eng's box of a
-        # short number proves nothing of the digit vie may have lost
-        short = _glyph_lost(first) and _digits(f.value) <= _digits(first.raw)
-        if f.status in _READ and not short and not any(_digit_short(f.value or "", v) for v in vie):
+        # nor, for a number narrower than its box (a digit lost), the same number: eng drops digits too, so
+        # its agreeing proves nothing of the digit vie may have lost
+        short = _glyph_lost(first) and f.value == first.value
+        if f.status in _READ and not short and (f.value in vie or not any(_digit_short(f.value or "", v) for v in vie)):
             found.append(f)
     if not found:
         return first

@@ -885,6 +885,8 @@ def test_eng_cannot_confirm_a_page_number_narrower_than_its_box() -> None:
         (("25", 0.8), [("-25-", 0.9), ("25", 0.85)], [("-26-", 0.9)], "25", "low_confidence"),  # another number
         # seed 433: vie's "- 18 -" read "l18" (a look-alike of 1, no digit read) on the page and alone
         (("l18", 0.52), [("-l18-", 0.52)], [("-18-", 0.76)], "18", "low_confidence"),
+        # seed 307: vie read "- 3 -" as 8 on the page, 38 and 3 alone; eng's 3 is short of 38, yet vie's too
+        (("8", 0.6), [("-38-", 0.49), ("-3-", 0.55)], [("-3-", 0.92)], "3", "low_confidence"),
         (("", 0.0), [("-?7-", 0.87), ("57", 0.8)], [("-57-", 0.92)], "57", "ok"),  # eng confirms vie's one read
     ],
 )
