@@ -937,8 +937,9 @@ def _find_page_field(field_type: str, above: list[OcrLine], below: list[OcrLine]
         for ln in above:  # the office heads the page
             if m := _OFFICE_UNIT.search(fold(ln.text)):
                 return CellPart("UBND " + ln.text[m.start():].strip(), ln.confidence, ln.bbox)
-    if field_type == "page_no":  # a bare number at the foot ("- 12 -")
-        for ln in reversed(lines):
+    if field_type == "page_no":  # a bare number at the foot ("- 12 -"; register-forms.md): never above the
+        # table, where a speck of the motto's rule reads "2" (a fresh Chromium page's "- 52 -" taken for it)
+        for ln in reversed(below):
             if m := _BARE_PAGE_NO.match(fold(ln.text)):
                 return line_part(ln, m.start(1), m.end(1))
         for ln in reversed(below):

@@ -132,6 +132,8 @@ def _line(text: str, conf: float = 0.95) -> OcrLine:
         ("page_no", [], ["9Ị"], "9Ị"),  # unseen Chromium pages: a mark on a look-alike 1 (the normalizer: 91)
         ("page_no", [], ["Trang 1Š"], "1Š"),  # ... on a look-alike 5 (15)
         ("page_no", [], ["I"], ""),  # a lone I may be a speck
+        ("page_no", ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "2"], ["~-Đ92~"], ""),  # a speck of the motto's rule
+        ("page_no", ["2"], ["- 52 -"], "52"),  # (fresh seed 509): a bare number is at the foot only
         ("book_no", ["Quyển số: 01/2013"], [], "01/2013"),
     ],
 )  # fmt: skip
