@@ -163,3 +163,15 @@ def test_person_block_labels_with_their_first_letter_lost() -> None:
                                    "€ư trú: xã Hòa Thịnh"))
     assert [parts[k].raw for k in ("meHoTen", "meNgaySinh", "meDanToc", "meQuocTich", "meNoiCuTru")] == [
         "LÊ THỊ HOA", "1970", "Kinh", "Việt Nam", "xã Hòa Thịnh"]
+
+
+@pytest.mark.parametrize(
+    ("first_line", "name", "birth"),
+    [("NGUYÊN VĂN QUÂN,\nxinh năm 1979", "NGUYÊN VĂN QUÂN", "1979"),  # fresh seed 521: the s of sinh read x
+     ("LÊ THỊ XINH, sinh năm 1970", "LÊ THỊ XINH", "1970"),  # Xinh the given name stays the name's
+     ("LÊ THỊ XINH", "LÊ THỊ XINH", "")],
+)  # fmt: skip
+def test_the_birth_label_read_with_an_x(first_line: str, name: str, birth: str) -> None:
+    col = _column("khai_sinh.tt04_2020", "person_block")
+    parts = split_cell(col, _lines(*first_line.split("\n"), "Dân tộc: Kinh; Quốc tịch: Việt Nam"))
+    assert (parts["meHoTen"].raw.rstrip(","), parts["meNgaySinh"].raw) == (name, birth)
