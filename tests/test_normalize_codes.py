@@ -119,6 +119,8 @@ def test_ocr_noise_seen_on_degraded_scans() -> None:
 
     assert normalize_field("page_no", "II").value == "11"
     assert normalize_field("page_no", "Trang 12").value == "12"
+    # fresh seed 491 scanned: "50" read "0", its 5 outside OCR's box; a page numbered 0 does not exist
+    assert [normalize_field("page_no", t).status for t in ("0", "- 00 -", "05")] == ["invalid", "invalid", "ok"]
     assert normalize_field("person_name", "HOÀNG - NHƯ HIỀN").value == "HOÀNG NHƯ HIỀN"
     assert normalize_field("place", "X. Khánh Lợi, H. 'Yên Khánh, T. Ninh Bình").value == (
         "xã Khánh Lợi, huyện Yên Khánh, tỉnh Ninh Bình"

@@ -824,6 +824,10 @@ def test_a_garbled_foot_line_is_read_again_alone_for_the_page_number() -> None:
     reads = reread_short_lines(gray, [garbled, OcrLine("UBND xã Hòa Thịnh, huyện Tây Hòa", 0.9, BBox(0, 0, 600, 30))],
                                engine)  # fmt: skip
     assert len(reads) == 2  # the short line, twice; the long one is no page number
+    # OCR's box of the line holds its last digit only ("- 50 -" boxed around the 0): the read alone has a
+    # line's height of room on either side
+    shifted = OcrLine("-", 0.35, BBox(350, 96, 8, 22))  # the last dash's box: the 8 ends 14 px left of it
+    assert "8" in " ".join(ln.text for ln in reread_short_lines(gray, [shifted], engine)[0])
     if (eng := second_engine()) is not None:  # the Makefile installs it
         by_eng = reread_short_lines(gray, [garbled], eng, [("line", False)], 1.0)
         assert len(by_eng) == 1 and "8" in " ".join(ln.text for ln in by_eng[0])  # the second model, once

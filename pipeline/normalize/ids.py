@@ -95,8 +95,12 @@ def book_no(raw: str) -> tuple[str | None, list[str]]:
 
 
 def page_no(raw: str) -> tuple[str | None, list[str]]:
-    """``Trang 12``, ``- 12 -`` -> ``12``."""
-    return entry_no(raw)
+    """``Trang 12``, ``- 12 -`` -> ``12``; a page 0 is none (a fresh scanned page's "50" read "0": its 5
+    outside the box OCR gave the line)."""
+    value, rules = entry_no(raw)
+    if value is not None and not value.strip("0"):
+        return None, rules
+    return value, rules
 
 
 _DOC_NO_PASSES = 8
