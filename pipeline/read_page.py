@@ -159,10 +159,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     for s in unsure:
         first = page_fields[s.key]
         page_fields[s.key] = _settle_page_no(s, first, reads, options.confidence_threshold, seconds)
-        if page_fields[s.key] is first and first.status == FieldStatus.OK and _glyph_lost(first):
-            first.status = FieldStatus.LOW_CONFIDENCE  # no read alone confirmed a number short of its box
-            first.reason = ("số trang hẹp hơn chỗ mực của nó / the page number is narrower than its ink: a digit "
-                            "may be lost")  # fmt: skip
+        _doubt_narrow_page_no(first, page_fields[s.key])
     entries: list[Entry] = []
     n_bands = len(table.rows) - 1
     # italic or slanted entries are sheared upright cell by cell (Tesseract misreads italic digits)
@@ -903,8 +900,11 @@ def _settle_page_no(
         best.status = FieldStatus.LOW_CONFIDENCE
         best.reason = (f"số trang đọc được khác nhau: {', '.join(values)} / the page number read differently: "
                        f"{', '.join(values)}")  # fmt: skip
-    elif page_read and best.confidence >= PAGE_NO_AGREE_FLOOR and best.status != FieldStatus.OK:
-        _vouch(best, threshold, f"page_no_reads_agree:{len(every)}")
+    elif page_read and best.confidence >= PAGE_NO_AGREE_FLOOR:
+        if best.status != FieldStatus.OK:
+            _vouch(best, threshold, f"page_no_reads_agree:{len(every)}")
+        else:  # recorded: a number narrower than its box is confirmed so (_doubt_narrow_page_no)
+            best.rules = [*best.rules, f"page_no_reads_agree:{len(every)}"]
     elif len(every) == 1 and best.status == FieldStatus.OK:
         # one reading only (of vie's on the page and alone, twice, and eng's): the number heads every row of
         # the page, so a second reading must confirm it
@@ -918,6 +918,16 @@ def _digit_short(short: str, full: str) -> bool:
     """``short`` is ``full`` with digits left out ("5" of "25")."""
     it = iter(full)
     return len(short) < len(full) and all(ch in it for ch in short)
+
+
+def _doubt_narrow_page_no(first: FieldValue, settled: FieldValue) -> None:
+    """The page's reading of a number narrower than its box (a digit lost inside it), kept as the page
+    number with no reading alone agreeing, goes to review."""
+    confirmed = any(r.startswith(("page_no_read_alone", "page_no_reads_agree")) for r in first.rules)
+    if settled is first and first.status == FieldStatus.OK and _glyph_lost(first) and not confirmed:
+        first.status = FieldStatus.LOW_CONFIDENCE
+        first.reason = ("số trang hẹp hơn chỗ mực của nó / the page number is narrower than its ink: a digit "
+                        "may be lost")  # fmt: skip
 
 
 def _find_page_field(field_type: str, above: list[OcrLine], below: list[OcrLine]) -> CellPart:

@@ -21,6 +21,7 @@ from pipeline.read_page import (
     _confirm_office,
     _confirm_registration_dates,
     _cross_check,
+    _doubt_narrow_page_no,
     _field,
     _find_page_field,
     _glyph_lost,
@@ -877,7 +878,13 @@ def test_eng_cannot_confirm_a_page_number_narrower_than_its_box() -> None:
     f = _field(spec, CellPart("4", 0.95, BBox(0, 0, 60, 30)), 0.9)[0]
     assert _glyph_lost(f)
     got = _settle_page_no(spec, f, [], 0.9, [_foot("-4-", 0.97)])
-    assert got is f  # the caller sends it to review (no reading alone confirmed it)
+    _doubt_narrow_page_no(f, got)
+    assert got is f and got.status == FieldStatus.LOW_CONFIDENCE  # no reading alone confirmed it
+    # vie's two readings alone agreeing with it (their crop holds all the ink) confirm it
+    f = _field(spec, CellPart("4", 0.95, BBox(0, 0, 60, 30)), 0.9)[0]
+    got = _settle_page_no(spec, f, [_foot("-4-", 0.9), _foot("4", 0.85)], 0.9)
+    _doubt_narrow_page_no(f, got)
+    assert (got.value, got.status) == ("4", FieldStatus.OK)
 
 
 @pytest.mark.parametrize(
