@@ -308,9 +308,9 @@ def _ask_second_model(
     with no fewer digits (eng drops a last digit it cannot read, it does not add one) replaces an
     unreadable read or the normalizer's guess (a runner-up digit, a repaired separator), still for review;
     on the kept pages of 49 Chromium seeds 72 such values were right where vie's had been wrong, 1 wrong
-    where vie's had been right. Not a merely faint read (there eng was wrong as often as right: 2000 for 2006 in
-    a year), nor a value vie's readings alone gave: the other value is shown. Returns the normalization
-    taken, if any."""
+    where vie's had been right. Not a merely faint read (there eng was wrong as often as right: 2000 for
+    2006 in a year) unless vie read eng's value alone too, nor a value vie's readings alone gave: the other
+    value is shown. Returns the normalization taken, if any."""
     values = {r.normalized.value for r in readings}
     if len(values) != 1 or not all(r.plain(field_type) for r in readings):
         return None
@@ -324,7 +324,9 @@ def _ask_second_model(
             f.rules = [*f.rules, "second_model_agrees"]
         return None
     guessed = "confidence_factor" in f.details or "ocr_digit_ambiguous" in f.rules
-    if not unread and (not guessed or _digits(value) < _digits(f.value) or "read_alone_value" in f.rules):
+    seconded = value in f.details.get("read_alone", ())  # vie read it so alone too: two readings against one
+    if not unread and not seconded and (not guessed or _digits(value) < _digits(f.value)
+                                        or "read_alone_value" in f.rules):  # fmt: skip
         f.details = {**f.details, "second_model": value}
         return None
     _take_reading(f, readings[0], "second_model_value", "mô hình thứ hai đọc", "a second model reads")

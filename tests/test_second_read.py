@@ -223,6 +223,18 @@ def test_the_second_models_other_value_is_shown_beside_what_vie_read(
     assert (f.value, f.status, f.details["second_model"]) == (want, FieldStatus.LOW_CONFIDENCE, other)
 
 
+def test_a_faint_read_takes_the_value_vie_alone_and_the_second_model_both_give() -> None:
+    # seed 467: "ngày lI-II-1998" read 1998-11-11 by the page, 1998-11-01 by vie alone and by eng
+    gray, box = _cell("1-11-1998")
+    f = _faint(DATE.key, "lI-II-1998", "1998-11-11", box, FieldStatus.LOW_CONFIDENCE)
+    f.details.pop("confidence_factor", None)  # faint, not a guess
+    normalized = {DATE.key: normalize_field("date", f.raw, confidence=0.6)}
+    alone = _Alone(_TwoReadings("1-11-1998", "1-11-1998"), _TwoReadings("1-11-1998", "1-11-1998"), gray, 0.0, 1.0)  # type: ignore[arg-type]
+    _read_again(alone, {DATE.key: CELL}, [DATE], {DATE.key: f}, normalized, 0.9)
+    assert (f.value, f.status, f.details["read_as"]) == ("1998-11-01", FieldStatus.LOW_CONFIDENCE, "1998-11-11")
+    assert "second_model_value" in f.rules
+
+
 class _Counted(_TwoReadings):
     calls = 0
 
