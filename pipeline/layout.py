@@ -671,8 +671,8 @@ def reread_short_lines(
         if ln.bbox is None or len(ln.text.strip()) > SHORT_LINE_CHARS or any(_overlap(ln.bbox, d) > 0.5 for d in done):
             continue  # a line the foot's second reading found again is read once
         done.append(ln.bbox)
-        # room for a digit and its gap on either side: OCR's box of "- 50 -" may hold the 0 alone
-        b, pad, side = ln.bbox, max(6, ln.bbox.h // 2), max(6, 3 * ln.bbox.h // 2)
+        # a line's height of room on either side: OCR's box of "- 50 -" may hold the 0 alone
+        b, pad, side = ln.bbox, max(6, ln.bbox.h // 2), max(6, ln.bbox.h)
         box = clip_rect(BBox(b.x - side, b.y - pad, b.w + 2 * side, b.h + 2 * pad), W, H)
         if box is None:
             continue

@@ -866,6 +866,8 @@ def _glyph_lost(f: FieldValue) -> bool:
 
 # the page's reading and a read alone that agree accept the page number from this figure on
 PAGE_NO_AGREE_FLOOR = 0.75
+# a page number read alone below this is no reading ("ấT7" at 0.17 for "57", binarized as one word)
+READ_ALONE_FLOOR = 0.3
 
 
 def _settle_page_no(
@@ -881,7 +883,7 @@ def _settle_page_no(
     one, unless another of vie's readings gives it: eng drops a digit it cannot read ("- 25 -" as "-5-";
     yet "-18-" against vie's "-l18-", whose l is no digit read, is another reading)."""
     found = [_field(spec, _find_page_field("page_no", [], lines), threshold)[0] for lines in reads]
-    found = [f for f in found if f.status in _READ]
+    found = [f for f in found if f.status in _READ and f.confidence >= READ_ALONE_FLOOR]
     vie = {"".join(ch for ch in f.raw if ch.isdigit()) for f in [*found, first] if f.status in _READ}
     for lines in seconds:
         f = _field(spec, _find_page_field("page_no", [], lines), threshold)[0]

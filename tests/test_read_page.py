@@ -827,7 +827,7 @@ def test_a_garbled_foot_line_is_read_again_alone_for_the_page_number() -> None:
     assert len(reads) == 2  # the short line, twice; the long one is no page number
     # OCR's box of the line holds its last digit only ("- 50 -" boxed around the 0): the read alone has a
     # line's height of room on either side
-    shifted = OcrLine("-", 0.35, BBox(350, 96, 8, 22))  # the last dash's box: the 8 ends 14 px left of it
+    shifted = OcrLine("-", 0.35, BBox(340, 96, 17, 22))  # the last dash and the gap before it: the 8 ends 4 px left
     assert "8" in " ".join(ln.text for ln in reread_short_lines(gray, [shifted], engine)[0])
     if (eng := second_engine()) is not None:  # the Makefile installs it
         by_eng = reread_short_lines(gray, [garbled], eng, [("line", False)], 1.0)
@@ -898,6 +898,8 @@ def test_eng_cannot_confirm_a_page_number_narrower_than_its_box() -> None:
         (("25", 0.8), [("-25-", 0.9), ("25", 0.85)], [("-26-", 0.9)], "25", "low_confidence"),  # another number
         # seed 433: vie's "- 18 -" read "l18" (a look-alike of 1, no digit read) on the page and alone
         (("l18", 0.52), [("-l18-", 0.52)], [("-18-", 0.76)], "18", "low_confidence"),
+        # seed 449: a reading alone at 0.17 ("ấT7": "rang 40"'s pattern gives 7) is no reading
+        (("57", 0.7), [("57", 0.81), ("ấT7", 0.17)], [("57", 0.97)], "57", "ok"),
         # seed 307: vie read "- 3 -" as 8 on the page, 38 and 3 alone; eng's 3 is short of 38, yet vie's too
         (("8", 0.6), [("-38-", 0.49), ("-3-", 0.55)], [("-3-", 0.92)], "3", "low_confidence"),
         (("", 0.0), [("-?7-", 0.87), ("57", 0.8)], [("-57-", 0.92)], "57", "ok"),  # eng confirms vie's one read
