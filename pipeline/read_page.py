@@ -325,7 +325,10 @@ def _ask_second_model(
         return None
     guessed = "confidence_factor" in f.details or "ocr_digit_ambiguous" in f.rules
     seconded = value in f.details.get("read_alone", ())  # vie read it so alone too: two readings against one
-    if not unread and not seconded and (not guessed or _digits(value) < _digits(f.value)
+    # a faint read shorter than eng's lost a digit (eng drops digits, it does not add them: an 8-digit
+    # CMND read 9 by eng was right 3 times of 3 on kept pages)
+    longer = _digits(value) > _digits(f.value)
+    if not unread and not seconded and (not (guessed or longer) or _digits(value) < _digits(f.value)
                                         or "read_alone_value" in f.rules):  # fmt: skip
         f.details = {**f.details, "second_model": value}
         return None

@@ -235,6 +235,18 @@ def test_a_faint_read_takes_the_value_vie_alone_and_the_second_model_both_give()
     assert "second_model_value" in f.rules
 
 
+def test_a_faint_number_a_digit_short_of_the_second_models_takes_its() -> None:
+    # seed 191: a CMND read "34514646" (8 digits) faintly; eng read 345146461: eng drops digits, never adds
+    spec = FieldSpec("chongSoGiayToTuyThan", "id_number")
+    gray, box = _cell("345146461")
+    n = normalize_field("id_number", "34514646", confidence=0.77)
+    f = FieldValue(key=spec.key, raw="34514646", value=n.value, confidence=0.77, bbox=box,
+                   status=FieldStatus.LOW_CONFIDENCE, details=dict(n.details))  # fmt: skip
+    alone = _Alone(_TwoReadings("", ""), _TwoReadings("345146461", "345146461"), gray, 0.0, 1.0)  # type: ignore[arg-type]
+    _read_again(alone, {spec.key: CELL}, [spec], {spec.key: f}, {spec.key: n}, 0.9)
+    assert (f.value, f.status, f.details["read_as"]) == ("345146461", FieldStatus.LOW_CONFIDENCE, "34514646")
+
+
 class _Counted(_TwoReadings):
     calls = 0
 
