@@ -95,7 +95,10 @@ def test_typewriter_page_times_repaired_from_the_engines_runner_up_digits() -> N
     assert repaired, "the dotted-zero page has impossible reads that a runner-up digit repairs"
     for row, f in repaired:
         assert f.value == truth["entries"][row - 1]["fields"][f.key], (row, f.key, f.raw, f.value)
-        assert f.status != FieldStatus.OK  # a repair is a guess: the reviewer confirms it
+        # a repair is a guess: the reviewer confirms it, unless the second model read the value plainly
+        # (eng reads the typewriter's dotted 0 as 0 where vie's first choice was 9)
+        assert f.status != FieldStatus.OK or "second_model_agrees" in f.rules, (row, f.key, f.rules)
+    assert any(f.status != FieldStatus.OK for _, f in repaired)  # the time "29 giờ 40" eng cannot read
 
 
 @pytest.mark.slow
