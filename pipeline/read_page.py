@@ -899,7 +899,12 @@ def _settle_page_no(
         return first
     page_read = first.status in _READ
     every = [*found, first] if page_read else found
-    best = max(every, key=lambda f: f.confidence)
+    # a reading whose digits are those two readings give short of one lost a digit (OCR's box of "- 53 -"
+    # held the 3 alone): it is not the best, however sure (digits as read: "l18" read no 1 before 18)
+    read = {id(f): "".join(ch for ch in f.raw if ch.isdigit()) for f in every}
+    twice = {v for v, n in Counter(read.values()).items() if v and n >= 2}
+    whole = [f for f in every if not any(_digit_short(read[id(f)], v) for v in twice)] or every
+    best = max(whole, key=lambda f: f.confidence)
     values = sorted({f.value or "" for f in every})
     if best is not first:
         best.rules = [*best.rules, "page_no_read_alone"]

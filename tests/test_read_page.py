@@ -900,6 +900,8 @@ def test_eng_cannot_confirm_a_page_number_narrower_than_its_box() -> None:
         (("l18", 0.52), [("-l18-", 0.52)], [("-18-", 0.76)], "18", "low_confidence"),
         # seed 449: a reading alone at 0.17 ("ấT7": "rang 40"'s pattern gives 7) is no reading
         (("57", 0.7), [("57", 0.81), ("ấT7", 0.17)], [("57", 0.97)], "57", "ok"),
+        # seed 541: the foot's reading "3" (0.89) for "- 53 -", vie and eng alone "-53": the short one is not best
+        (("3", 0.89), [("-53", 0.74)], [("-53", 0.79)], "53", "low_confidence"),
         # seed 307: vie read "- 3 -" as 8 on the page, 38 and 3 alone; eng's 3 is short of 38, yet vie's too
         (("8", 0.6), [("-38-", 0.49), ("-3-", 0.55)], [("-3-", 0.92)], "3", "low_confidence"),
         (("", 0.0), [("-?7-", 0.87), ("57", 0.8)], [("-57-", 0.92)], "57", "ok"),  # eng confirms vie's one read
