@@ -83,8 +83,10 @@ def line_part(line: OcrLine, start: int, end: int) -> CellPart:
 # Each label is a regex over folded text; a field's text runs from the end of its label to the
 # start of the next label found. Order in the list = expected order in the cell.
 _PERSON_LABELS: list[tuple[str, str]] = [
-    # "xinh năm 1979": the s of "sinh" read x on a fresh photographed page (not a bare "xinh": a given name)
-    ("birth", r"(?:,\s*)?(?:\b[sx]inh\s+(?:nam|ngay)\b|\bnam\s+sinh\b|\bsinh\b)\s*:?"),
+    # "xinh năm 1979": the s of "sinh" read x on a fresh photographed page, after the name's comma or at a
+    # line's start only (Xinh is a given name: "Trần Thị Xinh năm sinh: 1980")
+    ("birth", r"(?:,\s*)?(?:\bsinh\s+(?:nam|ngay)\b|(?:(?<=,)|(?<=,\s)|(?<=\n)|^)xinh[ \t]+(?:nam|ngay)\b"
+              r"|\bnam\s+sinh\b|\bsinh\b)\s*:?"),
     # "€ư trú:", "2ư trú:", "¡ân tộc:": a label's first letter lost at the cell's edge; the colon then
     # keeps it a label
     ("ethnicity", r"\bdan\s*toc\s*:?|(?<!\w)\S?an\s*toc\s*:"),

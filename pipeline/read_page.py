@@ -309,8 +309,9 @@ def _ask_second_model(
     unreadable read or the normalizer's guess (a runner-up digit, a repaired separator), still for review;
     on the kept pages of 49 Chromium seeds 72 such values were right where vie's had been wrong, 1 wrong
     where vie's had been right. Not a merely faint read (there eng was wrong as often as right: 2000 for
-    2006 in a year) unless vie read eng's value alone too, nor a value vie's readings alone gave: the other
-    value is shown. Returns the normalization taken, if any."""
+    2006 in a year) unless vie read eng's value alone too or eng's has more digits (eng drops digits, it
+    does not add them), nor a value vie's readings alone gave: the other value is shown. Returns the
+    normalization taken, if any."""
     values = {r.normalized.value for r in readings}
     if len(values) != 1 or not all(r.plain(field_type) for r in readings):
         return None
@@ -324,7 +325,8 @@ def _ask_second_model(
             f.rules = [*f.rules, "second_model_agrees"]
         return None
     guessed = "confidence_factor" in f.details or "ocr_digit_ambiguous" in f.rules
-    seconded = value in f.details.get("read_alone", ())  # vie read it so alone too: two readings against one
+    # vie read it so alone too (two readings against one), with no fewer digits
+    seconded = value in (f.details.get("read_alone") or ()) and _digits(value) >= _digits(f.value)
     # a faint read shorter than eng's lost a digit (eng drops digits, it does not add them: an 8-digit
     # CMND read 9 by eng was right 3 times of 3 on kept pages)
     longer = _digits(value) > _digits(f.value)
@@ -893,7 +895,8 @@ def _settle_page_no(
         # nor, for a number narrower than its box (a digit lost), the same number: eng drops digits too, so
         # its agreeing proves nothing of the digit vie may have lost
         short = _glyph_lost(first) and f.value == first.value
-        if f.status in _READ and not short and (f.value in vie or not any(_digit_short(f.value or "", v) for v in vie)):
+        if (f.status in _READ and f.confidence >= READ_ALONE_FLOOR and not short
+                and (f.value in vie or not any(_digit_short(f.value or "", v) for v in vie))):  # fmt: skip
             found.append(f)
     if not found:
         return first
@@ -915,7 +918,8 @@ def _settle_page_no(
     elif page_read and best.confidence >= PAGE_NO_AGREE_FLOOR:
         if best.status != FieldStatus.OK:
             _vouch(best, threshold, f"page_no_reads_agree:{len(every)}")
-        else:  # recorded: a number narrower than its box is confirmed so (_doubt_narrow_page_no)
+        elif any(f.confidence >= PAGE_NO_AGREE_FLOOR for f in found):
+            # recorded: a number narrower than its box is confirmed so (_doubt_narrow_page_no)
             best.rules = [*best.rules, f"page_no_reads_agree:{len(every)}"]
     elif len(every) == 1 and best.status == FieldStatus.OK:
         # one reading only (of vie's on the page and alone, twice, and eng's): the number heads every row of

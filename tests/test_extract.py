@@ -169,7 +169,9 @@ def test_person_block_labels_with_their_first_letter_lost() -> None:
     ("first_line", "name", "birth"),
     [("NGUYÊN VĂN QUÂN,\nxinh năm 1979", "NGUYÊN VĂN QUÂN", "1979"),  # fresh seed 521: the s of sinh read x
      ("LÊ THỊ XINH, sinh năm 1970", "LÊ THỊ XINH", "1970"),  # Xinh the given name stays the name's
-     ("LÊ THỊ XINH", "LÊ THỊ XINH", "")],
+     ("LÊ THỊ XINH", "LÊ THỊ XINH", ""),
+     ("Trần Thị Xinh\nnăm sinh: 1980", "Trần Thị Xinh", "1980"),  # the helper's review: a given name
+     ("Nguyễn Thị Xinh năm sinh 1979", "Nguyễn Thị Xinh", "1979")],
 )  # fmt: skip
 def test_the_birth_label_read_with_an_x(first_line: str, name: str, birth: str) -> None:
     col = _column("khai_sinh.tt04_2020", "person_block")

@@ -880,11 +880,15 @@ def test_eng_cannot_confirm_a_page_number_narrower_than_its_box() -> None:
     got = _settle_page_no(spec, f, [], 0.9, [_foot("-4-", 0.97)])
     _doubt_narrow_page_no(f, got)
     assert got is f and got.status == FieldStatus.LOW_CONFIDENCE  # no reading alone confirmed it
-    # vie's two readings alone agreeing with it (their crop holds all the ink) confirm it
+    # vie's two readings alone agreeing with it (their crop holds all the ink) confirm it; a faint one not
     f = _field(spec, CellPart("4", 0.95, BBox(0, 0, 60, 30)), 0.9)[0]
     got = _settle_page_no(spec, f, [_foot("-4-", 0.9), _foot("4", 0.85)], 0.9)
     _doubt_narrow_page_no(f, got)
     assert (got.value, got.status) == ("4", FieldStatus.OK)
+    f = _field(spec, CellPart("4", 0.95, BBox(0, 0, 60, 30)), 0.9)[0]
+    got = _settle_page_no(spec, f, [_foot("4", 0.31)], 0.9)
+    _doubt_narrow_page_no(f, got)
+    assert (got.value, got.status) == ("4", FieldStatus.LOW_CONFIDENCE)
 
 
 @pytest.mark.parametrize(
@@ -900,6 +904,7 @@ def test_eng_cannot_confirm_a_page_number_narrower_than_its_box() -> None:
         (("l18", 0.52), [("-l18-", 0.52)], [("-18-", 0.76)], "18", "low_confidence"),
         # seed 449: a reading alone at 0.17 ("ấT7": "rang 40"'s pattern gives 7) is no reading
         (("57", 0.7), [("57", 0.81), ("ấT7", 0.17)], [("57", 0.97)], "57", "ok"),
+        (("7", 0.8), [], [("ấT7", 0.17)], "7", "low_confidence"),  # eng's too
         # seed 541: the foot's reading "3" (0.89) for "- 53 -", vie and eng alone "-53": the short one is not best
         (("3", 0.89), [("-53", 0.74)], [("-53", 0.79)], "53", "low_confidence"),
         # seed 307: vie read "- 3 -" as 8 on the page, 38 and 3 alone; eng's 3 is short of 38, yet vie's too
