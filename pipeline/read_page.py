@@ -62,7 +62,13 @@ from pipeline.normalize import (
 )
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, second_engine, text_height
 from pipeline.preprocess import upright
-from pipeline.second_read import REREAD_TYPES, SECOND_MODEL_TYPES, Reading, field_crop, read_field_alone
+from pipeline.second_read import (
+    REREAD_TYPES,
+    SECOND_MODEL_TYPES,
+    Reading,
+    field_crop,
+    read_grey_and_binarized,
+)
 from pipeline.templates import ColumnSpec, FieldSpec, Template, templates_for
 
 # Field types read with the digits-only OCR mode: whitelisting stops letters creeping into numbers.
@@ -280,8 +286,8 @@ def _read_again(
         n_lines = f.raw.count("\n") + 1
         crop = field_crop(f.bbox, cell_of[spec.key], n_lines)  # cheap: a box; read only as asked below
         if spec.type in REREAD_TYPES and (faint or unread):
-            readings = [read_field_alone(alone.engine, alone.gray, crop, spec.type, n_lines, slope=alone.slope,
-                                         on_date=on_date, binarize=b) for b in (False, True)]  # fmt: skip
+            readings = read_grey_and_binarized(alone.engine, alone.gray, crop, spec.type, n_lines,
+                                               slope=alone.slope, on_date=on_date)  # fmt: skip
             values = {r.normalized.value for r in readings if r.normalized.status == "ok"}
             if faint and values == {f.value}:
                 _vouch(f, threshold, "read_alone_agrees")
@@ -292,8 +298,8 @@ def _read_again(
                 f.details = {**f.details, "read_alone": sorted(str(v) for v in values)}
         if spec.type in SECOND_MODEL_TYPES and alone.second is not None and (
                 f.status in (FieldStatus.LOW_CONFIDENCE, FieldStatus.INVALID) or _ambiguous_digit(f, threshold)):  # fmt: skip
-            readings = [read_field_alone(alone.second, alone.gray, crop, spec.type, n_lines, slope=alone.slope,
-                                         on_date=on_date, binarize=b, scale=alone.scale) for b in (False, True)]
+            readings = read_grey_and_binarized(alone.second, alone.gray, crop, spec.type, n_lines,
+                                               slope=alone.slope, on_date=on_date, scale=alone.scale)  # fmt: skip
             still_unread = f.status == FieldStatus.INVALID and normalized[spec.key].status == "invalid"
             if (taken := _ask_second_model(f, still_unread, readings, spec.type, threshold)) is not None:
                 normalized[spec.key] = taken
@@ -330,8 +336,8 @@ def _ask_second_model(
     # a faint read shorter than eng's lost a digit (eng drops digits, it does not add them: an 8-digit
     # CMND read 9 by eng was right 3 times of 3 on kept pages)
     longer = _digits(value) > _digits(f.value)
-    if not unread and not seconded and (not (guessed or longer) or _digits(value) < _digits(f.value)
-                                        or "read_alone_value" in f.rules):  # fmt: skip
+    no_shorter = _digits(value) >= _digits(f.value) and "read_alone_value" not in f.rules
+    if not (unread or seconded or ((guessed or longer) and no_shorter)):
         f.details = {**f.details, "second_model": value}
         return None
     _take_reading(f, readings[0], "second_model_value", "mô hình thứ hai đọc", "a second model reads")
@@ -887,11 +893,12 @@ def _settle_page_no(
     second model's readings (``seconds``) count too, but not one that is the digits vie read short of
     one, unless another of vie's readings gives it: eng drops a digit it cannot read ("- 25 -" as "-5-";
     yet "-18-" against vie's "-l18-", whose l is no digit read, is another reading)."""
-    found = [_field(spec, _find_page_field("page_no", [], lines), threshold)[0] for lines in reads]
-    found = [f for f in found if f.status in _READ and f.confidence >= READ_ALONE_FLOOR]
-    vie = {"".join(ch for ch in f.raw if ch.isdigit()) for f in [*found, first] if f.status in _READ}
-    for lines in seconds:
-        f = _field(spec, _find_page_field("page_no", [], lines), threshold)[0]
+    def reading(lines: list[OcrLine]) -> FieldValue:
+        return _field(spec, _find_page_field("page_no", [], lines), threshold)[0]
+
+    found = [f for f in map(reading, reads) if f.status in _READ and f.confidence >= READ_ALONE_FLOOR]
+    vie = {_raw_digits(f) for f in [*found, first] if f.status in _READ}
+    for f in map(reading, seconds):
         # nor, for a number narrower than its box (a digit lost), the same number: eng drops digits too, so
         # its agreeing proves nothing of the digit vie may have lost
         short = _glyph_lost(first) and f.value == first.value
@@ -904,9 +911,8 @@ def _settle_page_no(
     every = [*found, first] if page_read else found
     # a reading whose digits are those two readings give short of one lost a digit (OCR's box of "- 53 -"
     # held the 3 alone): it is not the best, however sure (digits as read: "l18" read no 1 before 18)
-    read = {id(f): "".join(ch for ch in f.raw if ch.isdigit()) for f in every}
-    twice = {v for v, n in Counter(read.values()).items() if v and n >= 2}
-    whole = [f for f in every if not any(_digit_short(read[id(f)], v) for v in twice)] or every
+    twice = {v for v, n in Counter(map(_raw_digits, every)).items() if v and n >= 2}
+    whole = [f for f in every if not any(_digit_short(_raw_digits(f), v) for v in twice)] or every
     best = max(whole, key=lambda f: f.confidence)
     values = sorted({f.value or "" for f in every})
     if best is not first:
@@ -928,6 +934,11 @@ def _settle_page_no(
         best.reason = (f"số trang chỉ đọc được một lần: {best.value} / the page number was read once only: "
                        f"{best.value}")  # fmt: skip
     return best
+
+
+def _raw_digits(f: FieldValue) -> str:
+    """The digits a reading saw, before look-alikes were taken for digits ("l18" saw 18)."""
+    return "".join(ch for ch in f.raw if ch.isdigit())
 
 
 def _digit_short(short: str, full: str) -> bool:

@@ -80,3 +80,12 @@ def read_field_alone(
     confidence = min((ln.confidence for ln in lines), default=0.0)
     norm = normalize_field(field_type, text, confidence=confidence if text else None, on_date=on_date)
     return Reading("binarized" if binarize else "grey", text, norm)
+
+
+def read_grey_and_binarized(
+    engine: OcrEngine, gray: np.ndarray, crop: BBox, field_type: str, n_lines: int, *,
+    slope: float = 0.0, on_date: str | None = None, scale: float | None = None,
+) -> list[Reading]:  # fmt: skip
+    """The two readings alone the caller weighs: the page's grey, then binarized on the crop's own ink."""
+    return [read_field_alone(engine, gray, crop, field_type, n_lines, slope=slope, on_date=on_date, binarize=b,
+                             scale=scale) for b in (False, True)]  # fmt: skip
