@@ -25,7 +25,8 @@ the page is chosen here, per page, from a seeded generator:
 About half the pages are then degraded with ``pipeline.samples.degrade`` (1-3 scanner defects, a red
 seal over the officer's column, or a 200/150 dpi rescan) and saved as JPEG; clean pages are 300 dpi PNG.
 With ``--photo`` the degraded pages are photographed instead of scanned (a 12 Mpx phone shot of the
-sheet on a desk at an angle).
+sheet on a desk at an angle); with ``--book`` the sheet is a page of an open bound book, dipping into the
+binding on one side (``pipeline.samples.degrade.curl``).
 Next to each image, ``{stem}.p1.truth.json`` in the schema of ``data/sample_scans`` (read by
 ``hotich.evaluate``), plus ``layout``: what was varied.
 
@@ -496,11 +497,12 @@ def plan(seed: int, pages: int = 12) -> list[PageSpec]:
 
 
 def _degrade(img: np.ndarray, rp: RenderedPage, t: Template, ctx: PageContext, nrng: np.random.Generator,
-             rng: random.Random, photo: bool = False) -> tuple[np.ndarray, list[str], int, str]:  # fmt: skip
+             rng: random.Random, photo: bool = False, book: bool = False) -> tuple[np.ndarray, list[str], int, str]:  # fmt: skip
     """Scanner defects drawn for the page; with ``photo`` the page is then photographed instead of scanned:
     the same defects are drawn (the other pages stay as they are), a camera's tilt and resolution replace
     the scanner's skew and rescan, and the rest (seal, light, blur, noise, JPEG) lie under the photograph
-    (their pixel noise differs from the scanned page's where a skew was left out)."""
+    (their pixel noise differs from the scanned page's where a skew was left out). With ``book`` the
+    photographed page lies in an open bound book: it dips into the binding on one side."""
     ops = rng.sample(DEGRADE_OPS, rng.choice((1, 2, 2, 3)))
     if photo:
         ops = [o for o in ops if o not in ("skew", "dpi")]
@@ -526,6 +528,9 @@ def _degrade(img: np.ndarray, rp: RenderedPage, t: Template, ctx: PageContext, n
         labels.append(lab)
     if photo:
         prng = np.random.default_rng(_seed(rng.random(), "photo"))  # the page's own shot, seed by seed
+        if book:
+            img, lab = dg.curl(img, np.random.default_rng(_seed(rng.random(), "book")))
+            labels.append(lab)
         img, _corners, lab = dg.photograph(img, prng)
         labels.append(lab)
         dpi, frame = PHOTO_DPI, "photo"  # the truth's geometry stays the upright page's at 300 dpi
@@ -543,7 +548,8 @@ def _stamp_centre(rp: RenderedPage, t: Template, nrng: np.random.Generator) -> t
     return round(x), round(y)
 
 
-def build_page(browser_page, spec: PageSpec, seed: int, tmp: Path, photo: bool = False) -> tuple[np.ndarray, dict, int]:
+def build_page(browser_page, spec: PageSpec, seed: int, tmp: Path, photo: bool = False,
+               book: bool = False) -> tuple[np.ndarray, dict, int]:  # fmt: skip
     t = template_for(spec.register)
     rng = random.Random(_seed(seed, spec.stem))
     srng = random.Random(_seed(seed, spec.stem, "style"))
@@ -556,7 +562,7 @@ def build_page(browser_page, spec: PageSpec, seed: int, tmp: Path, photo: bool =
     labels: list[str] = []
     dpi, frame = DPI, "image"
     if spec.degraded:
-        img, labels, dpi, frame = _degrade(img, rp, t, ctx, nrng, srng, photo)
+        img, labels, dpi, frame = _degrade(img, rp, t, ctx, nrng, srng, photo or book, book)
     kind = "jpg" if spec.degraded else "png"
     scale = SCALE * (DPI if frame == "photo" else dpi) / DPI
     layout = {k: v for k, v in asdict(st).items() if k not in ("titles",)}
@@ -627,10 +633,11 @@ def chromium_available() -> str | None:
 
 
 def generate(out_dir: Path, seed: int, pages: int = 12, only: list[int] | None = None,
-             photo: bool = False) -> list[Path]:  # fmt: skip
+             photo: bool = False, book: bool = False) -> list[Path]:  # fmt: skip
     """Write ``pages`` ledger pages (images + truth) for ``seed`` into ``out_dir``; return the paths.
     ``only``: 0-based page indexes of the plan to make (the others are skipped, the rest unchanged).
-    ``photo``: the degraded pages are phone photographs of the page on a desk (clean pages unchanged)."""
+    ``photo``: the degraded pages are phone photographs of the page on a desk (clean pages unchanged);
+    ``book``: photographs of the page in an open bound book, curling into the binding."""
     from playwright.sync_api import sync_playwright
 
     out_dir = Path(out_dir)
@@ -647,7 +654,7 @@ def generate(out_dir: Path, seed: int, pages: int = 12, only: list[int] | None =
             for k, spec in enumerate(specs):
                 if only is not None and k not in only:
                     continue
-                img, truth, dpi = build_page(bpage, spec, seed, Path(tmpd), photo)
+                img, truth, dpi = build_page(bpage, spec, seed, Path(tmpd), photo, book)
                 path = out_dir / truth["file"]
                 q = random.Random(_seed(seed, spec.stem, "q")).randint(65, 85)
                 _save(img, path, dpi, q)
@@ -665,10 +672,11 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=101)
     ap.add_argument("--pages", type=int, default=12)
     ap.add_argument("--photo", action="store_true", help="photograph the degraded pages instead of scanning")
+    ap.add_argument("--book", action="store_true", help="photograph them in an open bound book (curled page)")
     args = ap.parse_args()
     if why := chromium_available():
         sys.exit(f"cannot typeset: {why}")
-    for p in generate(args.out, args.seed, args.pages, photo=args.photo):
+    for p in generate(args.out, args.seed, args.pages, photo=args.photo, book=args.book):
         if p.suffix != ".json":
             t = json.loads(p.with_name(p.stem.split(".")[0] + ".p1.truth.json").read_text(encoding="utf-8"))
             print(f"{p}  {t['category']:8s} {len(t['entries'])} entries  {t['layout']['paper']} "

@@ -11,7 +11,8 @@ JSON keeps the per-field accuracy and the wrong fields (file, row, key, expected
 With ``--keep``, each seed's pages stay in ``KEEP/seed<N>/`` for reproduction. With ``--photo`` the
 degraded pages are phone photographs of the sheet on a desk (``pipeline.samples.degrade.photograph``:
 perspective, the desk around the paper, uneven light, 72 dpi in the JPEG) instead of scans; the clean
-pages are the same as without it.
+pages are the same as without it. With ``--book`` the photographed page lies in an open bound book and
+curls into the binding on one side (``pipeline.samples.degrade.curl``).
 """
 
 from __future__ import annotations
@@ -54,13 +55,15 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None)
     ap.add_argument("--photo", action="store_true",
                     help="the degraded pages are phone photographs of the page on a desk, not scans")  # fmt: skip
+    ap.add_argument("--book", action="store_true",
+                    help="photographs of the page in an open bound book: curled into the binding")  # fmt: skip
     args = ap.parse_args()
     if why := chromium_available():
         sys.exit(f"cannot typeset: {why}")
     out: dict = {}
     for seed in (int(s) for s in args.seeds.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"hotich-html{seed}-") as d:
-            generate(Path(d), seed, args.pages, photo=args.photo)
+            generate(Path(d), seed, args.pages, photo=args.photo, book=args.book)
             acc = accuracy(Path(d), args.workers)
             if args.keep:
                 dest = args.keep / f"seed{seed}"

@@ -2,6 +2,7 @@
 
     to_gray (red stamps whitened) -> flatten (uneven light, low contrast) -> orientation (0/90/180/270)
     -> perspective (photographed page: table quadrilateral warped to a rectangle) -> deskew (rule angle)
+    -> uncurl (a bound book's page bent into the binding: rules traced and made straight, ``dewarp``)
 
 Every estimate runs on a reduced image (~2000 px on the long side); only the corrections touch full
 resolution, once each.
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 import cv2
 import numpy as np
 
+from pipeline.dewarp import uncurl
 from pipeline.ocr.engine import OcrEngine
 
 WORK_SIDE = 2000  # long side of the reduced image used for every estimate
@@ -28,6 +30,7 @@ class Upright:
     rotation: int  # degrees clockwise applied to make the page upright (0/90/180/270)
     skew: float  # degrees of deskew applied, counter-clockwise positive (OpenCV convention)
     perspective: bool  # whether a perspective warp was applied
+    uncurled: bool = False  # whether a curled page was resampled so its rules are straight
 
 
 def upright(image_bgr: np.ndarray, engine: OcrEngine | None = None) -> Upright:
@@ -44,7 +47,12 @@ def upright(image_bgr: np.ndarray, engine: OcrEngine | None = None) -> Upright:
         gray = rotate_small(gray, angle)
     else:
         angle = 0.0  # below the estimate's resolution: not worth a resampling of the page
-    return Upright(image=gray, rotation=rotation, skew=angle, perspective=warped is not None)
+    small, f = reduce(gray)
+    flat = uncurl(gray, ink(small), f)
+    if flat is not None:
+        gray = flat
+    return Upright(image=gray, rotation=rotation, skew=angle, perspective=warped is not None,
+                   uncurled=flat is not None)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------- colour ----

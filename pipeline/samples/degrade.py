@@ -143,6 +143,47 @@ def downscale(img: np.ndarray, factor: float) -> np.ndarray:
     return cv2.resize(img, (round(w * factor), round(h * factor)), interpolation=cv2.INTER_AREA)
 
 
+def curl(img: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    """The page of an open bound book seen from above: it dips into the binding on one side.
+
+    The surface falls ``depth`` below the flat page toward the spine over ``reach`` (an exponential),
+    so a camera above the page's centre sees the spine side shrunk toward the centre: rules bend toward
+    the middle there (down at the top, up at the foot), letters narrow, and the gutter is shaded.
+    """
+    h, w = img.shape[:2]
+    spine_right = bool(rng.random() < 0.5)
+    src = img[:, ::-1] if spine_right else img
+    depth = float(rng.uniform(0.03, 0.07)) * w
+    reach = float(rng.uniform(0.06, 0.12)) * w
+    dist = 1.3 * max(h, w)  # the camera's height above the page, in the page's pixels
+    cx, cy = w / 2, h / 2
+    u = np.arange(0, w + 1, 0.25, dtype=np.float64)  # distance from the spine along the paper
+    z = -depth * np.exp(-u / reach)  # below the flat page
+    slope = np.gradient(z, u)
+    x = np.concatenate([[0.0], np.cumsum(np.diff(u) / np.sqrt(1 + slope[1:] ** 2))])  # foreshortened
+    x += w - x[-1]  # the flat side stays where it was; the spine side draws in
+    s = dist / (dist - z)
+    big_x = cx + (x - cx) * s
+    cols = np.arange(w, dtype=np.float64)
+    u_of = np.interp(cols, big_x, u, left=-1.0, right=w)  # left of the spine's edge: no paper
+    s_of = np.interp(cols, big_x, s)
+    rows = np.arange(h, dtype=np.float64)
+    map_x = np.broadcast_to(u_of[None, :], (h, w)).astype(np.float32)
+    map_y = (cy + (rows[:, None] - cy) / s_of[None, :]).astype(np.float32)
+    # Above and below the drawn-in edge the pages beneath show (paper, as the page's own margin); beyond
+    # the spine's edge, the binding's shadow.
+    out = cv2.remap(
+        np.ascontiguousarray(src), map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE
+    )
+    shade = 1.0 - 0.45 * np.exp(-np.clip(u_of, 0, None) / (0.4 * reach))
+    shade = shade[None, :, None] if out.ndim == 3 else shade[None, :]
+    out = np.clip(out.astype(np.float32) * shade, 0, 255).astype(np.uint8)
+    out[:, u_of < 0] = (70, 62, 55) if out.ndim == 3 else 62
+    if spine_right:
+        out = np.ascontiguousarray(out[:, ::-1])
+    return out, f"curl:{'right' if spine_right else 'left'}:{depth / w:.3f}"
+
+
 def photograph(img: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, list[list[float]], str]:
     """The page lying on a dark desk, shot at an angle: returns the photo and the paper's corners in it."""
     h, w = img.shape[:2]

@@ -1,0 +1,257 @@
+"""A bound book's curled page made flat again, guided by the table's own rules.
+
+A page photographed in an open book dips into the binding: near the spine its horizontal rules bend
+toward the page's middle, and cells, the title and the page number bend with them. Nothing on a
+ledger page is straighter than its printed rules, so they are the ruler: each long horizontal rule is
+traced across the page strip by strip, its departure from straight is measured, and the page is
+resampled so every rule is straight again; between two rules the shift is interpolated, above the
+first and below the last it is extended along the same gradient (a camera's curl grows with the
+distance from the page's centre).
+
+The vertical rules are traced the same way (on the transposed page): a curl keeps them vertical, but the
+perspective step, fooled by the table's bent corners, leaves them leaning, and a leaning rule splits a
+column. A flat page (every rule within ``MIN_BEND`` of straight) is returned
+untouched, so scans and flat photographs are not resampled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+STRIP = 8  # px of the reduced page per traced step
+MIN_BEND = 2.5  # px of the reduced page (2000 px long): a smaller bend is left alone (print wobble, a
+# perspective residue of a flat photograph, a trace's snag)
+MAX_MISSES = 4  # strips a trace may go without finding its rule (a gap, a vertical rule's crossing)
+MAX_SLOPE = 3.0  # px per strip (0.375): a curl into the binding bends less; a seal's ring bends more
+ODD_PX = 2.0  # reduced px a rule may stray from what its neighbours' shifts predict at the same place
+
+
+@dataclass(frozen=True, slots=True)
+class Curl:
+    """Where the rules were found (reduced-page px) and how far each bends from straight."""
+
+    xs: np.ndarray  # strip centres, shape (n_x,)
+    targets: np.ndarray  # each rule's straight height, shape (n_rules,), increasing
+    shifts: np.ndarray  # rule's height minus its target at each strip, shape (n_rules, n_x)
+    scale: float  # reduced / full resolution
+
+    @property
+    def bend(self) -> float:
+        """The largest departure from straight, in px of the reduced page."""
+        return float(np.abs(self.shifts).max()) if self.shifts.size else 0.0
+
+
+def measure_curl(ink: np.ndarray, scale: float) -> Curl | None:
+    """Trace the long horizontal rules of a reduced page (``ink``: its binary ink mask, 255 = ink; the
+    vertical rules are traced on its transpose). None when fewer than two rules can be followed."""
+    h, w = ink.shape
+    on = (ink > 0).astype(np.uint8)
+    # Rules in the flat part: long runs; a short opening keeps the bent part of the same rules as well.
+    long_k = max(15, w // 40)
+    straight = cv2.morphologyEx(on, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (long_k, 1)))
+    bent = cv2.morphologyEx(on, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 1)))
+    upright = cv2.morphologyEx(
+        on, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, max(15, h // 40)))
+    )
+    n_x = w // STRIP
+    if n_x < 10:
+        return None
+    xs = (np.arange(n_x) + 0.5) * STRIP
+    # strip profiles: how many of a strip's columns are rule-like ink at each height
+    prof = bent[:, : n_x * STRIP].reshape(h, n_x, STRIP).sum(axis=2).astype(np.float32)
+    band = max(1, n_x // 10)
+    starts = list(range(0, n_x - band + 1, band))
+    counts = []
+    for s in starts:
+        p = straight[:, s * STRIP : (s + band) * STRIP].sum(axis=1) / float(band * STRIP)
+        counts.append(_peaks(p, 0.6))
+    best = max(range(len(starts)), key=lambda i: (len(counts[i]), -abs(starts[i] + band / 2 - n_x / 2)))
+    seeds = counts[best]
+    if len(seeds) < 2:
+        return None
+    s0 = starts[best] + band // 2
+    traces = []
+    for y0 in seeds:
+        ys = np.full(n_x, np.nan)
+        ys[s0] = _snap(prof[:, s0], y0, 2, STRIP)
+        if np.isnan(ys[s0]):
+            ys[s0] = y0
+        for step in (1, -1):
+            _trace(prof, ys, s0, step)
+        traces.append(ys)
+    traced = np.array(traces)
+    _within_table(traced, upright)
+    found = ~np.isnan(traced)
+    length = found.sum(axis=1)
+    keep = (length >= 0.6 * length.max()) & (length >= 10)  # a rule across the table, not a stub of one
+    if keep.sum() < 2:
+        return None
+    traced, found = traced[keep], found[keep]
+    targets = np.nanmedian(traced, axis=1)
+    order = np.argsort(targets)
+    traced, found, targets = traced[order], found[order], targets[order]
+    found &= ~_odd_ones(traced - targets[:, None], targets)
+    shifts = np.zeros_like(traced)
+    for i, row in enumerate(traced):
+        d = row - targets[i]
+        idx = np.nonzero(found[i])[0]
+        if len(idx) == 0:
+            continue  # every point of it was odd: held straight
+        d = np.interp(np.arange(n_x), idx, d[idx])  # across gaps and beyond the rule's ends: held level
+        shifts[i] = _smooth(d)
+    return Curl(xs=xs, targets=targets, shifts=shifts, scale=scale)
+
+
+def _odd_ones(d: np.ndarray, targets: np.ndarray) -> np.ndarray:
+    """Points of a trace that stray from its neighbours: a curl bends neighbouring rules alike (its shift
+    changes smoothly down the page), a trace caught by a seal's ring or a letter does not. Each point is
+    compared with the line through the nearest traced rule above and below it (or the two nearest on
+    one side at the table's top and foot)."""
+    odd = np.zeros(d.shape, bool)
+    n_rules, n_x = d.shape
+    if n_rules < 3:
+        return odd
+    for j in range(n_x):
+        have = np.nonzero(~np.isnan(d[:, j]))[0]
+        if len(have) < 3:
+            continue
+        for pos, i in enumerate(have):
+            others = np.delete(have, pos)
+            below = others[others > i]
+            above = others[others < i]
+            if len(above) and len(below):
+                a, b = above[-1], below[0]
+            elif len(below) >= 2:
+                a, b = below[0], below[1]
+            else:
+                a, b = above[-2], above[-1]
+            ta, tb = targets[a], targets[b]
+            guess = d[a, j] + (d[b, j] - d[a, j]) * (targets[i] - ta) / max(1.0, tb - ta)
+            odd[i, j] = abs(d[i, j] - guess) > ODD_PX
+    return odd
+
+
+def _within_table(traced: np.ndarray, upright: np.ndarray, reach: int = 3) -> None:
+    """Keep each trace only between the first and last vertical rule it crosses inside the table, and only
+    when it crosses three. The table spans from where its rules (those crossing at least half as many
+    vertical rules as the median trace) begin to where they end: the paper's edge against a noisy desk
+    crosses nothing there, the top rule of a two-level header still crosses the frame and the groups."""
+    h = upright.shape[0]
+    crossings = []
+    for ys in traced:
+        hits = []
+        for k in np.nonzero(~np.isnan(ys))[0]:
+            y = int(round(ys[k]))
+            if upright[max(0, y - reach) : min(h, y + reach + 1), k * STRIP : (k + 1) * STRIP].any():
+                hits.append(k)
+        crossings.append(hits)
+    enough = max(3.0, 0.5 * float(np.median([len(c) for c in crossings])))
+    strong = [c for c in crossings if len(c) >= enough]
+    if not strong:
+        traced[:] = np.nan
+        return
+    lo, hi = np.median([c[0] for c in strong]) - 2, np.median([c[-1] for c in strong]) + 2
+    for ys, hits in zip(traced, crossings, strict=True):
+        inside = [k for k in hits if lo <= k <= hi]
+        if len(inside) < 3:
+            ys[:] = np.nan
+        else:
+            ys[: inside[0]] = np.nan
+            ys[inside[-1] + 1 :] = np.nan
+
+
+def _peaks(profile: np.ndarray, level: float) -> list[float]:
+    """Centres of the runs of ``profile`` at or above ``level`` (a rule is a few rows thick)."""
+    above = np.concatenate([[False], profile >= level, [False]])
+    edges = np.flatnonzero(np.diff(above.astype(np.int8)))
+    return [float((a + b - 1) / 2) for a, b in zip(edges[::2], edges[1::2], strict=True)]
+
+
+def _snap(col: np.ndarray, y: float, radius: float, width: int) -> float:
+    """Centre of the rule nearest ``y`` within ``radius`` in one strip's profile, or NaN."""
+    lo, hi = max(0, int(np.floor(y - radius))), min(len(col), int(np.ceil(y + radius)) + 1)
+    if hi <= lo:
+        return float("nan")
+    window = col[lo:hi]
+    hit = window >= 0.6 * width
+    if not hit.any():
+        return float("nan")
+    rows = np.nonzero(hit)[0] + lo
+    # the run nearest the prediction: a neighbouring underline or a letter's bar must not pull it away
+    runs = np.split(rows, np.nonzero(np.diff(rows) > 1)[0] + 1)
+    run = min(runs, key=lambda r: abs(r.mean() - y))
+    # the rule is the run's fullest rows: a seal's ring or a letter touching it fills a few columns only
+    full = run[col[run] >= col[run].max() - 1]
+    return float(full.mean())
+
+
+def _trace(prof: np.ndarray, ys: np.ndarray, start: int, step: int) -> None:
+    """Follow one rule from strip ``start`` outward, predicting each step from the slope so far."""
+    n_x = prof.shape[1]
+    last, slope, misses = start, 0.0, 0
+    k = start + step
+    while 0 <= k < n_x and misses <= MAX_MISSES:
+        gap = abs(k - last)
+        guess = ys[last] + slope * gap
+        y = _snap(prof[:, k], guess, 2 + 0.5 * gap + abs(slope), STRIP)
+        if np.isnan(y):
+            misses += 1
+        else:
+            new_slope = (y - ys[last]) / gap
+            if abs(new_slope) > MAX_SLOPE:
+                misses += 1
+                k += step
+                continue
+            slope = 0.5 * slope + 0.5 * new_slope if last != start else new_slope
+            ys[k], last, misses = y, k, 0
+        k += step
+
+
+def _smooth(d: np.ndarray) -> np.ndarray:
+    """A running median then mean over five strips: one strip's snag on a letter is not a bend."""
+    pad = np.pad(d, 2, mode="edge")
+    med = np.median(np.lib.stride_tricks.sliding_window_view(pad, 5), axis=1)
+    return np.convolve(np.pad(med, 2, mode="edge"), np.ones(5) / 5, mode="valid")
+
+
+def shift_field(curl: Curl, shape: tuple[int, int]) -> np.ndarray:
+    """For every pixel of the reduced page (``shape``), how far below it its ink lies on the curled
+    page: between two rules interpolated, beyond them extended along the rules' gradient."""
+    h, w = shape
+    rows = np.arange(h, dtype=np.float64)
+    t = curl.targets
+    field = np.empty((h, curl.shifts.shape[1]), np.float32)
+    for j in range(curl.shifts.shape[1]):
+        d = curl.shifts[:, j]
+        g = (d[-1] - d[0]) / max(1.0, t[-1] - t[0])
+        col = np.interp(rows, t, d)
+        col = np.where(rows < t[0], d[0] + g * (rows - t[0]), col)
+        col = np.where(rows > t[-1], d[-1] + g * (rows - t[-1]), col)
+        field[:, j] = col
+    # strips to columns: held level beyond the first and last strip's centre
+    cols = np.arange(w, dtype=np.float64)
+    return np.stack([np.interp(cols, curl.xs, r) for r in field]).astype(np.float32)
+
+
+def uncurl(gray: np.ndarray, ink: np.ndarray, scale: float) -> np.ndarray | None:
+    """``gray`` resampled so the rules traced on its reduced ink mask (``ink``; ``scale`` = reduced / full)
+    are straight, horizontal ones and vertical ones; None when the page is flat already."""
+    across = measure_curl(ink, scale)
+    down = measure_curl(np.ascontiguousarray(ink.T), scale)
+    if max((c.bend for c in (across, down) if c is not None), default=0.0) < MIN_BEND:
+        return None
+    h, w = ink.shape
+    H, W = gray.shape[:2]
+    f = np.float32(scale)
+    map_y = np.arange(H, dtype=np.float32)[:, None] + (
+        cv2.resize(shift_field(across, (h, w)), (W, H), interpolation=cv2.INTER_LINEAR) / f
+        if across is not None else np.zeros((1, W), np.float32))  # fmt: skip
+    map_x = np.arange(W, dtype=np.float32)[None, :] + (
+        cv2.resize(np.ascontiguousarray(shift_field(down, (w, h)).T), (W, H), interpolation=cv2.INTER_LINEAR) / f
+        if down is not None else np.zeros((H, 1), np.float32))  # fmt: skip
+    map_x, map_y = np.broadcast_arrays(map_x, map_y)
+    return cv2.remap(gray, np.ascontiguousarray(map_x), np.ascontiguousarray(map_y), cv2.INTER_LINEAR,
+                     borderMode=cv2.BORDER_CONSTANT, borderValue=255)  # fmt: skip
