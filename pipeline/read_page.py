@@ -55,8 +55,10 @@ from pipeline.normalize import (
     Normalized,
     dates_agreeing_with_words,
     entry_number_sequence,
+    named_units,
     names_against_sex,
     normalize_field,
+    place_unit_from_page,
     validate_entry,
     validate_entry_numbers,
 )
@@ -195,6 +197,8 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     _confirm_book_year(page_fields, entries, options.confidence_threshold)
     _confirm_office(tpl, page_fields, entries, options.confidence_threshold)
     _places_in_office_district(tpl, page_fields, entries)
+    # last: a place it settles took its unit word from the page, no separate read to confirm anything with
+    _unit_words_from_page(tpl, page_fields, entries)
     lap("cells")
 
     h, w = gray.shape[:2]
@@ -804,6 +808,41 @@ def _places_in_office_district(tpl: Template, page_fields: dict[str, FieldValue]
             f.reason = (f"{d['kind']} {d['name']} không có đơn vị này; {district['kind']} {district['name']} của nơi "
                         f"đăng ký có / {d['kind']} {d['name']} has no such unit; the office's "
                         f"{district['kind']} {district['name']} has")  # fmt: skip
+
+
+def _unit_words_from_page(tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry]) -> None:
+    """A place written without the unit word its name needs ("Mỹ Thọ, Cao Lãnh, Đồng Tháp", where the
+    district has a xã and a thị trấn Mỹ Thọ: invalid) takes the unit word the page writes for that name
+    under the same parents, in another place of any row or in an office ("xã Mỹ Thọ, huyện Cao Lãnh, …",
+    "UBND xã Mỹ Thọ, …"), when the page writes only one (``place_unit_from_page``); still for review.
+    Found on a death register page whose rows wrote the commune of the office bare on six places."""
+    named: dict[tuple[str, str], list[tuple[str, str]]] = {}
+
+    def note(f: FieldValue | None, vi: str, en: str) -> None:
+        if f is not None and f.status in _READ:
+            for unit in named_units(f.details):
+                named.setdefault(unit, []).append((vi, en))
+
+    for s in tpl.page_fields:
+        if s.type == "office":
+            note(page_fields.get(s.key), "nơi đăng ký", "the registering office")
+    keys = _place_keys(tpl)
+    named_keys = [f.key for c in tpl.columns for f in c.fields if f.type in ("place", "office")]
+    for e in entries:
+        for k in named_keys:
+            note(e.fields.get(k), f"dòng {e.row} ({k})", f"row {e.row} ({k})")
+    if not named:
+        return
+    for e in entries:
+        reg = e.fields.get("ngayDangKy")
+        for f in (e.fields.get(k) for k in keys):
+            if f is None or f.status != FieldStatus.INVALID:
+                continue
+            n = place_unit_from_page(f.value, f.details, named, on_date=reg.value if reg is not None else None)
+            if n is None:
+                continue
+            f.value, f.details, f.status, f.reason = n.value, n.details, FieldStatus.LOW_CONFIDENCE, n.reason
+            f.rules = [*f.rules, *n.rules]
 
 
 def _office(tpl: Template, page_fields: dict[str, FieldValue]) -> FieldValue | None:

@@ -597,3 +597,79 @@ def test_a_digit_inside_a_name_is_no_house_number() -> None:
     assert n.value == "xã Đào Xá, huyện Phú Bình, tỉnh Thái Nguyên" and n.confidence == pytest.approx(0.75)
     n = normalize_field("place", "Đào Xá, Phú 3ình, Thái Nguyên")  # a bare part: flagged, kept as written
     assert n.status == "invalid" and "Phú 3ình" in (n.reason or "")
+
+
+# A bare name several units of one parent carry, differing in their unit word only: which units, at which level
+@pytest.mark.parametrize(
+    ("raw", "level", "kinds"),
+    [
+        ("Mỹ Thọ, Cao Lãnh, Đồng Tháp", "ward", {"xã", "thị trấn"}),
+        ("My Tho, Cao Lanh, Dong Thap", "ward", {"xã", "thị trấn"}),  # found without its marks
+        ("Ấp 3, Mỹ Thọ, Cao Lãnh, Đồng Tháp", "ward", {"xã", "thị trấn"}),
+        ("Cai Lậy, Tiền Giang", "district", {"huyện", "thị xã"}),
+        ("xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp", None, None),  # the unit word written
+        ("Mỹ Hiệp, Cao Lãnh, Đồng Tháp", None, None),  # one unit of the name
+        ("Phú Lộc, Tây Hòa, Phú Yên", None, None),  # unplaced, not ambiguous
+    ],
+)
+def test_the_units_a_bare_name_may_be(raw: str, level: str | None, kinds: set[str] | None) -> None:
+    from pipeline.normalize.places import units_of_one_name
+
+    found = units_of_one_name(normalize_field("place", raw).details)
+    if level is None:
+        assert found is None
+        return
+    assert found is not None
+    _, got, units = found
+    assert (got, {u.kind for u in units}) == (level, kinds)
+    assert len({u.parent for u in units}) == 1
+
+
+def test_a_bare_name_spelled_as_none_of_its_units_is_more_than_a_unit_word_away() -> None:
+    from pipeline.normalize.places import units_of_one_name
+
+    details = normalize_field("place", "Mỹ Thọ, Cao Lãnh, Đồng Tháp").details
+    assert units_of_one_name(details) is not None
+    details["parts"][0]["spellings"] = ["Mỹ Thọ", "Mỹ Thố"]  # the marks left to the reviewer
+    assert units_of_one_name(details) is None
+
+
+# the units the page names with their unit word: (level, code) -> where, as (Vietnamese, English) labels
+XA_MT, TT_MT, XA_MT_PHU_MY = ("ward", "30100"), ("ward", "30076"), ("ward", "21760")
+ROW_2 = [("dòng 2 (nktNoiCuTru)", "row 2 (nktNoiCuTru)")]
+
+
+@pytest.mark.parametrize(
+    ("named", "value"),
+    [
+        ({XA_MT: ROW_2}, "xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp"),
+        ({TT_MT: ROW_2}, "thị trấn Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp"),
+        ({XA_MT: ROW_2, ("district", "873"): ROW_2}, "xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp"),
+        ({XA_MT: ROW_2, TT_MT: [("nơi đăng ký", "the registering office")]}, None),  # both unit words
+        ({XA_MT_PHU_MY: ROW_2}, None),  # a Mỹ Thọ of another district
+        ({}, None),
+    ],
+)
+def test_a_bare_name_takes_the_one_unit_word_the_page_writes(named: dict, value: str | None) -> None:
+    from pipeline.normalize import place_unit_from_page
+
+    n = normalize_field("place", "Mỹ Thọ, Cao Lãnh, Đồng Tháp", on_date="2015-03-02")
+    got = place_unit_from_page(n.value, n.details, named, on_date="2015-03-02")
+    if value is None:
+        assert got is None
+        return
+    assert got is not None and (got.value, got.status) == (value, "ok")
+    kind = value.split(" Mỹ Thọ")[0]
+    assert got.rules == [f"unit_from_page:{kind}"] and got.details["read_as"] == n.value
+    assert got.details["unit_from_page"]["from"] == ["row 2 (nktNoiCuTru)"]
+    other = "thị trấn" if kind == "xã" else "xã"
+    assert f"row 2 (nktNoiCuTru) ({other} Mỹ Thọ carries the name too)" in (got.reason or "")
+    assert got.details["legacy"]["ward"]["kind"] == kind and "verified_chain" not in got.details
+
+
+def test_a_place_not_so_ambiguous_takes_nothing_from_the_page() -> None:
+    from pipeline.normalize import place_unit_from_page
+
+    for raw in ("Mỹ Hiệp, Cao Lãnh, Đồng Tháp", "xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp", "Phú Lộc, Tây Hòa, Phú Yên"):
+        n = normalize_field("place", raw)
+        assert place_unit_from_page(n.value, n.details, {XA_MT: ROW_2}) is None

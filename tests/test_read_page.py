@@ -763,6 +763,67 @@ def test_a_place_the_district_lacks_is_shown_in_the_offices_district(place: str,
     assert f.details["legacy"]["ward"] is not None
 
 
+MT = "xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp"  # huyện Cao Lãnh has a xã and a thị trấn Mỹ Thọ
+MT_BARE = "Mỹ Thọ, Cao Lãnh, Đồng\nTháp"  # a fresh death register page (seed 599) wrote six places so
+
+
+# (the place read, the other places of the page as (row, key, text), the office, the value or None: left as read)
+@pytest.mark.parametrize(
+    ("place", "others", "office", "value"),
+    [(MT_BARE, [(2, "nktNoiChet", "xã Mỹ Thọ, huyện Cao\nLãnh, tỉnh Đồng Tháp")], None, MT),  # another row
+     (MT_BARE, [(1, "nktNoiCuTru", "X. Mỹ Thọ, H. Cao Lãnh,\nT. Đồng Tháp")], None, MT),  # the same row's other place
+     (MT_BARE, [], "UBND xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp", MT),  # the office
+     (MT_BARE, [], "UBND thị trấn Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp",
+      "thị trấn Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp"),  # the page's unit word, whichever it is
+     # a death notice's issuer names the place too
+     (MT_BARE, [(3, "gbtCoQuanCap", "Trạm Y tế xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp")], None, MT),
+     ("Trạm Y tế Mỹ Thọ, huyện Cao Lãnh, Đồng Tháp", [(2, "nktNoiCuTru", MT)], None,
+      "Trạm Y tế xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp"),  # after a facility's name
+     ("Ấp 3, Mỹ Thọ, Cao Lãnh, Đồng Tháp", [(2, "nktNoiCuTru", MT)], None, "Ấp 3, " + MT),
+     # a district: huyện and thị xã Cai Lậy in tỉnh Tiền Giang
+     ("Cai Lậy, Tiền Giang", [], "UBND xã Mỹ Phước Tây, thị xã Cai Lậy, tỉnh Tiền Giang",
+      "thị xã Cai Lậy, tỉnh Tiền Giang"),
+     # the page writes both unit words: nothing decides
+     (MT_BARE, [(2, "nktNoiCuTru", MT), (3, "nktNoiCuTru", "TT. Mỹ Thọ, H. Cao Lãnh, T. Đồng Tháp")], None, None),
+     (MT_BARE, [(2, "nktNoiCuTru", MT)], "UBND thị trấn Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp", None),
+     # a Mỹ Thọ of another district (huyện Phù Mỹ, Bình Định), and the district's other communes: no evidence
+     (MT_BARE, [(2, "nktNoiCuTru", "xã Mỹ Thọ, huyện Phù Mỹ, tỉnh Bình Định")], None, None),
+     (MT_BARE, [(2, "nktNoiCuTru", "xã Mỹ Hiệp, huyện Cao Lãnh, tỉnh Đồng Tháp")],
+      "UBND huyện Cao Lãnh, tỉnh Đồng Tháp", None),
+     # the same bare name on every other row: no unit word anywhere
+     (MT_BARE, [(2, "nktNoiCuTru", MT_BARE), (3, "nktNoiChet", MT_BARE)], None, None),
+     # a place not so ambiguous is never touched: resolved, or unplaced
+     ("Mỹ Hiệp, Cao Lãnh, Đồng Tháp", [(2, "nktNoiCuTru", MT)], None, None),
+     ("Mỹ Thọo, Cao Lãnh, Đồng Tháp", [(2, "nktNoiCuTru", MT)], None, None)],
+)  # fmt: skip
+def test_a_bare_name_takes_the_unit_word_the_page_writes_for_it(
+    place: str, others: list[tuple[int, str, str]], office: str | None, value: str | None
+) -> None:
+    from pipeline.read_page import _unit_words_from_page
+
+    tpl = templates_for("khai_tu")[0]
+    f = _placed(place, "nktNoiChet")
+    before = (f.value, f.status, f.reason, list(f.rules), dict(f.details))
+    entries = [Entry(row=1, bbox=BBox(0, 0, 1, 1), fields={"nktNoiChet": f})]
+    for row, key, text in others:
+        while len(entries) < row:
+            entries.append(Entry(row=len(entries) + 1, bbox=BBox(0, 0, 1, 1), fields={}))
+        entries[row - 1].fields[key] = _placed(text, key, "office" if key == "gbtCoQuanCap" else "place")
+    page = {"noiDangKy": _placed(office, "noiDangKy", "office")} if office else {}
+    _unit_words_from_page(tpl, page, entries)
+    if value is None:
+        assert (f.value, f.status, f.reason, f.rules, f.details) == before
+        return
+    assert before[1] == FieldStatus.INVALID and "several units carry this name" in (before[2] or "")
+    assert (f.value, f.status) == (value, FieldStatus.LOW_CONFIDENCE)  # the name's other unit still exists
+    kind = f.details["unit_from_page"]["kind"]
+    assert f.rules == [*before[3], f"unit_from_page:{kind}"] and f.details["read_as"] == before[0]
+    assert "trang ghi" in (f.reason or "") and "the page writes" in (f.reason or "")
+    assert ("the registering office" if office else f"row {others[0][0]}") in (f.reason or "")
+    legacy = f.details["legacy"]
+    assert (legacy["ward"] or legacy["district"])["kind"] == kind and "verified_chain" not in f.details
+
+
 @pytest.mark.parametrize(
     "office", ["UBND xã Foo, huyện Ia Grai, tỉnh Gia Lai", "UBND", "UBND huyện Ia Grai, tỉnh Gia Lai"]
 )

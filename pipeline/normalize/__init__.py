@@ -6,6 +6,7 @@ Public API (called from pipeline/read_page.py):
 - ``validate_entry(register, values) -> {field_key: reason}`` (cross-field checks)
 - ``validate_entry_numbers(numbers) -> {index: reason}`` (consecutive numbers on a page)
 - ``resolve_place(text, on_date=None) -> PlaceResolution``
+- ``place_unit_from_page(value, details, named, on_date=None)`` (a bare name's unit word from the page)
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -30,7 +31,14 @@ from .dates import (
     whole_date,
 )
 from .names import given_for_sex, normalize_name
-from .places import OFFICE_LEAD_DROPPED, PlaceResolution, normalize_office, resolve_place
+from .places import (
+    OFFICE_LEAD_DROPPED,
+    PlaceResolution,
+    named_units,
+    normalize_office,
+    resolve_place,
+    units_of_one_name,
+)
 from .text import clean_text, is_empty, is_syllable, nfc
 
 __all__ = [
@@ -38,8 +46,10 @@ __all__ = [
     "Normalized",
     "PlaceResolution",
     "dates_agreeing_with_words",
+    "named_units",
     "names_against_sex",
     "normalize_field",
+    "place_unit_from_page",
     "resolve_place",
     "validate_entry",
     "validate_entry_numbers",
@@ -660,6 +670,62 @@ def dates_agreeing_with_words(values: dict[str, Normalized]) -> list[tuple[str, 
         (dkey, wkey) for dkey, wkey in _WORD_PAIRS
         if (d := _iso(values, dkey)) and len(d) == 10 and d == _iso(values, wkey)
     ]  # fmt: skip
+
+
+# where the page names a unit, as (Vietnamese, English) labels: "dòng 7 (nktNoiChet)", "row 7 (nktNoiChet)"
+PageLabels = Sequence[tuple[str, str]]
+UNIT_SOURCES_SHOWN = 3  # sources a reason lists; the rest are counted
+
+
+def place_unit_from_page(
+    value: str | None, details: Mapping[str, Any], named: Mapping[tuple[str, str], PageLabels],
+    on_date: str | None = None,
+) -> Normalized | None:  # fmt: skip
+    """A place with a bare name that several units of one parent carry, differing in their unit word only
+    ("Mỹ Thọ, Cao Lãnh, Đồng Tháp": xã and thị trấn Mỹ Thọ; ``units_of_one_name``), where the page names
+    exactly one of those units with its unit word (another field's "xã Mỹ Thọ, huyện Cao Lãnh, …", the
+    office's "UBND xã Mỹ Thọ, …"): the place with that unit word, resolved like any place, for review (the
+    other unit of the name still exists, and a row may live in it).
+
+    ``named``: (level, legacy code) -> where the page names that unit with its unit word (``named_units``
+    of the page's other places). None when the place is not so ambiguous, when the page names none of the
+    units, or more than one (the page writes "xã Mỹ Thọ" and "thị trấn Mỹ Thọ": the field stays invalid).
+    The result's rules are the one rule this adds (``unit_from_page:<unit word>``); what was read is kept
+    under ``read_as``."""
+    found = units_of_one_name(details)
+    if found is None or not value:
+        return None
+    part, level, units = found
+    hits = [u for u in units if (level, u.code) in named]
+    if len({u.kind for u in hits}) != 1:
+        return None
+    unit, written = hits[0], part["written"]
+    # the part in the value: an item of its own, or after the facility's name when it comes first
+    items = value.split(", ")
+    facility = details.get("facility")
+    at = [k for k, t in enumerate(items) if t == written or (k == 0 and facility and t == f"{facility} {written}")]
+    if len(at) != 1:
+        return None
+    items[at[0]] = items[at[0]][: len(items[at[0]]) - len(written)] + f"{unit.kind} {unit.name}"
+    n = normalize_field("place", ", ".join(items), on_date=on_date)
+    if n.status != "ok" or ((n.details.get("legacy") or {}).get(level) or {}).get("code") not in {u.code for u in hits}:
+        return None
+    sources = list(dict.fromkeys(s for u in hits for s in named[(level, u.code)]))
+    shown, more = sources[:UNIT_SOURCES_SHOWN], len(sources) - UNIT_SOURCES_SHOWN
+    where_vi = ", ".join(vi for vi, _ in shown) + (f" và {more} chỗ khác" if more > 0 else "")
+    where_en = ", ".join(en for _, en in shown) + (f" and {more} more" if more > 0 else "")
+    others = ", ".join(sorted({f"{u.kind} {u.name}" for u in units if u.kind != unit.kind}))
+    taken = f"{unit.kind} {unit.name}"
+    reason = (f"'{written}' không ghi cấp, trang ghi '{taken}' ở {where_vi} (còn có {others} cùng tên) / "
+              f"'{written}' has no unit word; the page writes '{taken}' in {where_en} ({others} carries the "
+              f"name too)")  # fmt: skip
+    # not "as written": the unit word was the page's, not this cell's
+    kept = {k: v for k, v in n.details.items() if k != "verified_chain"}
+    return Normalized(
+        n.value, "ok", reason, [f"unit_from_page:{unit.kind}"],
+        {**kept, "read_as": value, "unit_from_page": {"level": level, "code": unit.code, "kind": unit.kind,
+                                                       "name": unit.name, "from": [en for _, en in sources]}},
+    )  # fmt: skip
 
 
 def validate_entry(register: str, values: dict[str, Normalized]) -> dict[str, str]:

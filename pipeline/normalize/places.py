@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -1265,6 +1265,52 @@ def _fill_units(
             else None,
             "ward": {"code": ward.code, "name": f"{ward.kind.capitalize()} {ward.name}"} if ward else None,
         }
+
+
+# --- a unit word the page supplies ------------------------------------------------------------------
+
+
+def named_units(details: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """(level, legacy code) of the commune and district a resolved place (``PlaceResolution.as_dict``)
+    names with its own unit word ("xã Mỹ Thọ", "X. Mỹ Thọ"); a unit word the gazetteer inferred, repaired
+    or read garbled does not count: it is what a bare name would need, not evidence of it."""
+    legacy = details.get("legacy") or {}
+    out: list[tuple[str, str]] = []
+    for level in ("ward", "district"):
+        unit = legacy.get(level)
+        if unit and any(p.get("role") == level and p.get("code") == unit["code"] and p.get("kind") == unit["kind"]
+                        and not p.get("inferred_kind") for p in details.get("parts") or ()):  # fmt: skip
+            out.append((level, unit["code"]))
+    return out
+
+
+def units_of_one_name(details: Mapping[str, Any]) -> tuple[dict[str, Any], str, list[Unit]] | None:
+    """The one part of a place written without a unit word whose name several units under one parent
+    carry, differing in their unit word only (xã and thị trấn Mỹ Thọ in huyện Cao Lãnh; huyện and thị xã
+    Cai Lậy in tỉnh Tiền Giang): (the part, its level "ward" or "district", those units). None for any
+    other place, and for one in doubt otherwise (text the gazetteer cannot place, a spelling none of the
+    units has, units under different parents: then more than the unit word is open)."""
+    parts = details.get("parts") or []
+    vague = [p for p in parts if p.get("role") == "ambiguous" and p.get("kind") is None]
+    legacy = details.get("legacy") or {}
+    if (len(vague) != 1 or vague[0].get("spellings") or details.get("unresolved")
+            or details.get("scheme") != "legacy" or legacy.get("ward")):  # fmt: skip
+        return None
+    part, g = vague[0], gazetteer()
+    dist, prov = legacy.get("district"), legacy.get("province")
+    # the units the chain found the name among (_chain_legacy's commune slot, _repair_run's province)
+    if dist:
+        found = [("ward", u) for u in g.l_ward.find(part["name"], dist["code"])[0]]
+    elif prov:
+        found = [(level, u) for level, lv in (("district", g.l_dist), ("ward", g.l_ward))
+                 for u in lv.find(part["name"])[0] if u.province == prov["code"]]  # fmt: skip
+    else:
+        return None
+    units = [u for _, u in found]
+    if (len({level for level, _ in found}) != 1 or len({u.parent for u in units}) != 1
+            or len({name_key(u.name) for u in units}) != 1 or len({u.kind for u in units}) < 2):  # fmt: skip
+        return None
+    return part, found[0][0], units
 
 
 OFFICE_LEAD_DROPPED = "office_lead_dropped"
