@@ -186,28 +186,46 @@ def rotate_right_angle(gray: np.ndarray, degrees_cw: int) -> np.ndarray:
 # -------------------------------------------------------------------------------- perspective ----
 def table_quad(gray: np.ndarray) -> np.ndarray | None:
     """Corners (TL, TR, BR, BL; full-resolution float32) of the largest connected ruled structure, found
-    on the reduced image: the table's rules connect into one component, letters do not."""
+    on the reduced image: the table's rules connect into one component, letters do not. When that
+    structure's corners make no page (a photographed sheet's edge seen on two sides only, an L), the
+    structure where most rules cross is taken: the table itself."""
     small, f = reduce(gray)
     b = ink(small)
     # Keep only line-like ink (tilted rules survive a short opening, desk texture and letters do not),
     # then bridge small breaks in photographed rules.
-    b = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (21, 1))) | (
-        cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 21)))
-    )
-    b = cv2.dilate(b, np.ones((5, 5), np.uint8))
+    across = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (21, 1)))
+    down = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, 21)))
+    b = cv2.dilate(across | down, np.ones((5, 5), np.uint8))
     n, labels, st, _ = cv2.connectedComponentsWithStats(b, connectivity=8)
     if n <= 1:
         return None
     areas = st[1:, 2] * st[1:, 3]
-    k = int(np.argmax(areas)) + 1
-    if areas[k - 1] < 0.1 * small.shape[0] * small.shape[1]:
+    big = areas >= 0.1 * small.shape[0] * small.shape[1]
+    if not big.any():
         return None
-    ys, xs = np.nonzero(labels == k)
-    pts = np.stack([xs, ys], axis=1).astype(np.float32)
-    hull = cv2.convexHull(pts).reshape(-1, 2)
-    s, d = hull.sum(axis=1), hull[:, 0] - hull[:, 1]
-    quad = np.array([hull[np.argmin(s)], hull[np.argmax(d)], hull[np.argmax(s)], hull[np.argmin(d)]])
+    joints = cv2.dilate(across, np.ones((3, 3), np.uint8)) & cv2.dilate(down, np.ones((3, 3), np.uint8))
+    crossings = np.bincount(labels[joints > 0], minlength=n)[1:]
+    largest = int(np.argmax(areas)) + 1
+    ruled = int(np.argmax(np.where(big, crossings, -1))) + 1
+    quad = _hull_corners(labels == largest)
+    if largest != ruled and not _page_like(quad):
+        quad = _hull_corners(labels == ruled)
     return (quad / f).astype(np.float32)
+
+
+def _hull_corners(mask: np.ndarray) -> np.ndarray:
+    ys, xs = np.nonzero(mask)
+    hull = cv2.convexHull(np.stack([xs, ys], axis=1).astype(np.float32)).reshape(-1, 2)
+    s, d = hull.sum(axis=1), hull[:, 0] - hull[:, 1]
+    return np.array([hull[np.argmin(s)], hull[np.argmax(d)], hull[np.argmax(s)], hull[np.argmin(d)]])
+
+
+def _page_like(q: np.ndarray, max_angle: float = 20.0) -> bool:
+    """Whether four corners can be a photographed rectangle: every edge within ``max_angle`` of level or
+    upright, and the corners spread (an L-shaped edge gives two corners at one place)."""
+    tl, tr, br, bl = q
+    sides = [np.linalg.norm(b - a) for a, b in ((tl, tr), (tr, br), (br, bl), (bl, tl))]
+    return max(abs(a) for a in _edge_angles(q)) <= max_angle and min(sides) >= 0.2 * max(sides)
 
 
 def _edge_angles(q: np.ndarray) -> tuple[float, float, float, float]:

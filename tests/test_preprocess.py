@@ -120,3 +120,31 @@ def test_uneven_light_flattened(ledger) -> None:
     paper = ledger.image == 255
     assert np.percentile(flat[paper], 5) > 200  # the dim side is paper-white again
     assert np.percentile(flat[ledger.image < 50], 95) < 100  # and the ink stays dark
+
+
+def test_a_sheet_edge_seen_on_two_sides_only_is_not_the_table(ledger, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A photographed sheet running off the photo at the top and left: its edge against the desk shows on
+    the right and at the foot only, an L that encloses more than the table does. Its corners make no page
+    (two of them meet), so the perspective is taken from the table's own rules."""
+    import pipeline.preprocess as pre
+
+    g = ledger.image
+    h, w = g.shape
+    src = np.float32([[0, 0], [w, 0], [w, h], [0, h]])
+    dst = np.float32([[-70, -50], [w - 20, -10], [w + 10, h], [-40, h - 80]])
+    m = cv2.getPerspectiveTransform(src, dst)
+    size = (w + 250, h + 200)
+    sheet = cv2.warpPerspective(g, m, size, borderValue=255)
+    cover = cv2.warpPerspective(np.full((h, w), 255, np.uint8), m, size)
+    photo = np.where(cover > 0, sheet, 60).astype(np.uint8)  # the desk right of and below the sheet
+    corners = np.float32([[[ledger.cols[0], ledger.rows[0]], [ledger.cols[-1], ledger.rows[-1]]]])
+    want = cv2.perspectiveTransform(corners, m)[0]  # the table's TL and BR in the photo
+    q = pre.table_quad(photo)
+    assert q is not None
+    assert np.abs(q[0] - want[0]).max() < 15 and np.abs(q[2] - want[1]).max() < 15
+    assert pre.correct_perspective(photo) is not None
+    # the sheet's L is the largest ruled structure: taken as it is, its corners make no page
+    page_like = pre._page_like
+    monkeypatch.setattr(pre, "_page_like", lambda q: True)
+    wrong = pre.table_quad(photo)
+    assert wrong is not None and not page_like(wrong)
