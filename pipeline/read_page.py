@@ -541,6 +541,7 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     if not keys:
         return
     numbered = [e.fields.get(keys[0]) for e in entries]
+    short = _a_digit_short(numbered, threshold)  # on the numbers as read, before the run repairs any
 
     def taken(keep: Callable[[FieldValue], bool]) -> list[str | None]:  # each row's number, if ``keep``
         return [f.value if f is not None and keep(f) else None for f in numbered]
@@ -626,6 +627,69 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
         if reason:
             f.status = FieldStatus.INVALID
             f.reason = reason
+    _doubt_digit_short(numbered, short)
+
+
+def _one_digit_dropped(longer: str, shorter: str) -> bool:
+    return len(longer) == len(shorter) + 1 and any(longer[:k] + longer[k + 1 :] == shorter for k in range(len(longer)))
+
+
+def _a_digit_short(numbered: Sequence[FieldValue | None], threshold: float) -> dict[int, tuple[str, str, str, int, bool]]:
+    """Rows whose number reads one digit short of the run a longer number on the page gives ("41", "42",
+    "43" above a "424": the squeezed 2 of a page curled into the binding lost on three rows, their run as
+    consistent as the true one). The longer number must be read surely (or by both models); it is confirmed when the second
+    model read it too or another longer number gives the same run, and a confirmed run also takes in a
+    faint read one digit long of it ("4235" for 425). Row -> (the run's number there, the row's number as
+    read, the longer number as read, its row, confirmed)."""
+    vals = [f.value if f is not None and f.value and f.value.isdecimal() else None for f in numbered]
+    anchors = [(j, int(v) - j, "second_model_agrees" in f.rules) for j, (v, f) in enumerate(zip(vals, numbered, strict=True))
+               if v is not None and f is not None and (f.status == FieldStatus.OK or (
+                   "second_model_agrees" in f.rules and f.status in _READ))]  # fmt: skip
+    runs = Counter(offset for _, offset, _ in anchors)
+    out: dict[int, tuple[str, str, str, int, bool]] = {}
+    for j, offset, agreed in anchors:
+        confirmed = agreed or runs[offset] >= 2
+        width = len(vals[j] or "") if (vals[j] or "").startswith("0") else 0  # "01", "02": zeros printed
+
+        def number(i: int, offset: int = offset, width: int = width) -> str:
+            return str(offset + i).zfill(width)
+
+        for i, w in enumerate(vals):
+            if w is None or i == j or len(w) + 1 != len(vals[j] or ""):
+                continue
+            c = number(i)
+            if _one_digit_dropped(c, w) and (i not in out or (confirmed and not out[i][4])):
+                out[i] = (c, w, vals[j] or "", j, confirmed)
+        if not confirmed:
+            continue
+        for i, w in enumerate(vals):  # a faint read a digit long of the confirmed run ("4235" for 425)
+            f = numbered[i]
+            c = number(i)
+            if w is not None and f is not None and f.confidence < threshold and _one_digit_dropped(w, c):
+                out.setdefault(i, (c, w, vals[j] or "", j, confirmed))
+    return out
+
+
+def _doubt_digit_short(numbered: Sequence[FieldValue | None], short: dict[int, tuple[str, str, str, int, bool]]) -> None:
+    """A number a digit off a longer number's run (``_a_digit_short``) goes to review, shown as the run's
+    number when the longer one is confirmed; that longer number, which the short rows' run had rewritten
+    or flagged, is then shown as read again, in the page's run (still for review)."""
+    for i, (c, was, longer, j, confirmed) in short.items():
+        f, anchor = numbered[i], numbered[j]
+        if f is None or anchor is None or f.value == c:
+            continue
+        f.reason = (f"đọc được '{f.raw}', lệch một chữ số với dãy số {longer} ở dòng {j + 1} cho: {c} / read "
+                    f"'{f.raw}', a digit lost or added: the run of {longer} on row {j + 1} gives {c}")  # fmt: skip
+        if confirmed:  # shown as the longer number's run, not as the short rows' run may have rewritten it
+            f.value, f.details = c, {**f.details, "read_as": was}
+            f.rules = [*(r for r in f.rules if r != "entry_no_from_sequence"), "entry_no_digit_lost"]
+        f.status = FieldStatus.LOW_CONFIDENCE if f.status == FieldStatus.OK or confirmed else f.status
+        if confirmed and anchor.status == FieldStatus.INVALID:
+            anchor.value = longer
+            anchor.rules = [r for r in anchor.rules if r != "entry_no_from_sequence"]
+            anchor.status = FieldStatus.LOW_CONFIDENCE
+            anchor.reason = (f"các dòng khác đọc lệch một chữ số ('{f.raw}' cho {c}) / other rows read a digit off "
+                             f"('{f.raw}' for {c})")  # fmt: skip
 
 
 def _ambiguous_digit(f: FieldValue, threshold: float) -> bool:

@@ -1047,3 +1047,44 @@ def test_a_clean_parent_read_confirms_a_declarant_name_taken_for_her_sex() -> No
 def test_a_page_number_narrower_than_its_box_lost_a_digit(raw: str, box: BBox, lost: bool) -> None:
     f = FieldValue("trangSo", raw, raw, 0.91, box, FieldStatus.OK)
     assert _glyph_lost(f) is lost
+
+
+@pytest.mark.parametrize(
+    ("cells", "want"),
+    [
+        # seed 709, a page curled into the binding at the numbers' side: 421-423 read "41", "42", "43" surely
+        # (the squeezed 2 lost), 424 read by both models, 425 read "4235"; the short run was accepted
+        ([("41", 0.9, []), ("42", 0.93, []), ("43", 0.95, []), ("424", 0.9, ["second_model_agrees"]),
+          ("4235", 0.64, [])],
+         [("421", "low_confidence"), ("422", "low_confidence"), ("423", "low_confidence"),
+          ("424", "low_confidence"), ("425", "low_confidence")]),
+        # two sure longer numbers on one run confirm it as the second model does (the short rows' run had
+        # flagged the first: shown as read again, for review)
+        ([("41", 0.95, []), ("42", 0.95, []), ("423", 0.95, []), ("424", 0.95, [])],
+         [("421", "low_confidence"), ("422", "low_confidence"), ("423", "low_confidence"), ("424", "ok")]),
+        # one unconfirmed longer number: the short rows are doubted, not rewritten
+        ([("41", 0.95, []), ("42", 0.95, []), ("43", 0.95, []), ("424", 0.95, [])],
+         [("41", "low_confidence"), ("42", "low_confidence"), ("43", "low_confidence"), ("44", "invalid")]),
+        # a run crossing 99 -> 100 is no digit lost: every row stays sure
+        ([("98", 0.95, []), ("99", 0.95, []), ("100", 0.95, []), ("101", 0.95, [])],
+         [("98", "ok"), ("99", "ok"), ("100", "ok"), ("101", "ok")]),
+        # numbers printed with their zeros: "01" is no digit long of 02's run (the run vouches for it)
+        ([("01", 0.6, []), ("02", 0.95, ["second_model_agrees"]), ("03", 0.95, []), ("04", 0.95, [])],
+         [("01", "ok"), ("02", "ok"), ("03", "ok"), ("04", "ok")]),
+        # a faint longer read does not anchor anything
+        ([("41", 0.95, []), ("42", 0.95, []), ("43", 0.95, []), ("424", 0.7, [])],
+         [("41", "ok"), ("42", "ok"), ("43", "ok"), ("44", "invalid")]),
+    ],
+)  # fmt: skip
+def test_entry_numbers_a_digit_short_of_a_longer_numbers_run_go_to_review(
+    cells: list[tuple[str, float, list[str]]], want: list[tuple[str, str]]
+) -> None:
+    tpl = templates_for("khai_tu")[0]
+    fields = [FieldValue("so", raw, raw, conf, None, FieldStatus.OK if conf >= 0.9 else FieldStatus.LOW_CONFIDENCE,
+                         rules=list(rules)) for raw, conf, rules in cells]  # fmt: skip
+    entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"so": f}) for i, f in enumerate(fields, start=1)]
+    _check_entry_numbers(tpl, entries, 0.9)
+    assert [(f.value, f.status.value) for f in fields] == want
+    for f, (raw, _, _) in zip(fields, cells, strict=True):
+        if "entry_no_digit_lost" in f.rules:
+            assert f.details["read_as"] == raw and f.raw == raw and "a digit lost or added" in (f.reason or "")
