@@ -673,3 +673,194 @@ def test_a_place_not_so_ambiguous_takes_nothing_from_the_page() -> None:
     for raw in ("Mỹ Hiệp, Cao Lãnh, Đồng Tháp", "xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp", "Phú Lộc, Tây Hòa, Phú Yên"):
         n = normalize_field("place", raw)
         assert place_unit_from_page(n.value, n.details, {XA_MT: ROW_2}) is None
+
+
+# A health facility's name loses no letter to the speck-dropping retry: the lone "Y" of "Trạm Y tế" (a
+# fresh benchmark page's death place) had been dropped, "Trạm tế Mỹ Thọ" then passed as a hamlet before
+# the 2025 phường Cao Lãnh. Mỹ Thọ is a xã and a thị trấn of huyện Cao Lãnh: not ok, the name kept whole.
+@pytest.mark.parametrize(
+    "raw",
+    ["Trạm Y tế Mỹ Thọ, Cao Lãnh, Đồng Tháp",
+     "TYT Mỹ Thọ, Cao Lãnh, Đồng Tháp",
+     "Trạm Y tế Mỹ Thọ - H. Cao Lãnh - T. Đồng Tháp",
+     "Trạm Y tế Mỹ Thọ, Cao Lãnh ‹, Đồng Tháp",  # a real speck beside it still goes
+     "TRẠM Y TẾ MỸ THỌ, CAO LÃNH, ĐỒNG THÁP"],
+)  # fmt: skip
+@pytest.mark.parametrize("on_date", ["2012-05-03", None, "2025-08-01"])
+def test_a_facility_name_loses_no_letter_to_speck_dropping(raw: str, on_date: str | None) -> None:
+    n = normalize_field("place", raw, confidence=0.97, on_date=on_date)
+    assert n.status == "invalid" and "several units carry this name" in (n.reason or ""), (n.value, n.rules)
+    assert n.value.casefold().startswith("trạm y tế mỹ thọ, huyện cao lãnh, tỉnh đồng tháp"), n.value
+    assert n.details["scheme"] == "legacy" and "ocr_specks_dropped:Y" not in " ".join(n.rules)
+
+
+@pytest.mark.parametrize(
+    ("raw", "kept", "dropped"),
+    [("Trạm Y tế Mỹ Thọ, Cao Lãnh", "Trạm Y tế Mỹ Thọ, Cao Lãnh", []),
+     ("Trạm ‹ Y tế z Mỹ Thọ", "Trạm Y tế Mỹ Thọ", ["‹", "z"]),  # specks between its words aside
+     ("Trung tâm Y tế huyện Tây Hòa", "Trung tâm Y tế huyện Tây Hòa", []),
+     ("Trạm Y tếxã Lâm Thủy", "Trạm Y tếxã Lâm Thủy", []),  # the next word run into its last
+     ("Trạm Ÿ tế xã Tân Hưng", "Trạm Ÿ tế xã Tân Hưng", []),  # its Y with a mark OCR added
+     ("TRẠM Y TẾ XÃ MỸ THỌ", "TRẠM Y TẾ XÃ MỸ THỌ", []),
+     ("Y tế xã Mỹ Thọ", "Y tế xã Mỹ Thọ", []),  # "Trạm" lost: still no speck
+     ("huyện z Hương Khê", "huyện Hương Khê", ["z"]),  # a lone letter elsewhere is one
+     ("Trạm Y tế Y Tý z", "Trạm Y tế Y Tý", ["z"]),
+     # nor are the one-letter words of unit names (Y Tý, U Minh, Ô Môn, Ia O)
+     ("xã Y Tý, huyện Bát Xát", "xã Y Tý, huyện Bát Xát", []),
+     ("huyện z U Minh", "huyện U Minh", ["z"]),
+     ("quận Ô Môn ‹ z", "quận Ô Môn", ["‹", "z"]),
+     ("xã Ia O, huyện Ia Grai", "xã Ia O, huyện Ia Grai", []),
+     ("huyện Y S Bát Xát", "huyện Bát Xát", ["Y", "S"])],  # beside no word of such a name
+)  # fmt: skip
+def test_the_words_of_a_facility_are_no_specks(raw: str, kept: str, dropped: list[str]) -> None:
+    from pipeline.normalize.places import drop_specks
+
+    assert drop_specks(raw)[:2] == (kept, dropped)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("Trạm Y tế z xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", "Trạm Y tế " + HT),
+     ("Trung tâm Y tế ‹ huyện Tây Hòa, tỉnh Phú Yên", "Trung tâm Y tế huyện Tây Hoà, tỉnh Phú Yên"),
+     ("Trạm Y tế xã Y Tý, huyện z Bát Xát, tỉnh Lào Cai", "Trạm Y tế xã Y Tý, huyện Bát Xát, tỉnh Lào Cai"),
+     ("xã Khánh An, huyện z U Minh, tỉnh Cà Mau", "xã Khánh An, huyện U Minh, tỉnh Cà Mau")],
+)  # fmt: skip
+def test_specks_beside_a_facility_or_a_one_letter_name_still_go(raw: str, value: str) -> None:
+    n = normalize_field("place", raw, confidence=1.0, on_date="2012-05-03")
+    assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
+    assert any(r.startswith("ocr_specks_dropped:") for r in n.rules) and n.confidence < 0.9
+
+
+def test_a_facility_with_a_bare_name_takes_the_unit_word_the_page_writes() -> None:
+    from pipeline.normalize import place_unit_from_page
+
+    n = normalize_field("place", "Trạm Y tế Mỹ Thọ, Cao Lãnh, Đồng Tháp", on_date="2012-05-03")
+    got = place_unit_from_page(n.value, n.details, {XA_MT: ROW_2}, on_date="2012-05-03")
+    assert got is not None and (got.status, got.value) == ("ok", "Trạm Y tế xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp")
+
+
+# The era of a record: before 1 July 2025 its places are the legacy units. A name the legacy list holds
+# under two units of the province (huyện and thị xã Kỳ Anh, huyện and thành phố Cao Lãnh) is undecided,
+# not the 2025 list's one unit of the name (xã Kỳ Anh, phường Cao Lãnh), which had won on a fresh page's
+# birth record (quê quán) for having "placed" both parts.
+BEFORE = ["1998-04-02", "2010-11-20", "2025-06-30", "2012", None]  # None: the date unknown, legacy first
+
+
+@pytest.mark.parametrize("on_date", BEFORE)
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [("Kỳ Anh, Hà Tĩnh", "Kỳ Anh"),
+     ("Kỳ Anh - Hà Tĩnh", "Kỳ Anh"),
+     ("KỲ ANH, HÀ TĨNH", "KỲ ANH"),
+     ("Ky Anh, Ha Tinh", "Ky Anh"),  # marks lost
+     ("Cao Lãnh, Đồng Tháp", "Cao Lãnh")],  # a generated quê quán: huyện or thành phố Cao Lãnh
+)  # fmt: skip
+def test_a_record_before_the_reform_resolves_in_the_legacy_era(raw: str, name: str, on_date: str | None) -> None:
+    n = normalize_field("place", raw, confidence=0.97, on_date=on_date)
+    assert n.status == "invalid" and n.details["scheme"] == "legacy", (n.value, n.rules)
+    assert n.reason == f"nhiều đơn vị cùng tên, không rõ cấp / several units carry this name: {name}"
+    assert n.value.startswith(name + ", ")
+
+
+@pytest.mark.parametrize("on_date", ["2025-07-01", "2025-08-01", "2031-01-05"])
+@pytest.mark.parametrize("raw", ["Kỳ Anh, Hà Tĩnh", "Kỳ Anh - Hà Tĩnh", "Ky Anh, Ha Tinh", "xã Kỳ Anh, tỉnh Hà Tĩnh"])
+def test_a_record_after_the_reform_takes_the_2025_unit(raw: str, on_date: str) -> None:
+    n = normalize_field("place", raw, on_date=on_date)
+    assert (n.status, n.value, n.details["scheme"]) == ("ok", "xã Kỳ Anh, tỉnh Hà Tĩnh", "2025"), n.reason
+
+
+@pytest.mark.parametrize("on_date", [*BEFORE, "2025-08-01"])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("huyện Kỳ Anh, tỉnh Hà Tĩnh", "huyện Kỳ Anh, tỉnh Hà Tĩnh"),  # the unit word decides: as written
+     ("H. Kỳ Anh - T. Hà Tĩnh", "huyện Kỳ Anh, tỉnh Hà Tĩnh"),
+     ("thị xã Kỳ Anh, tỉnh Hà Tĩnh", "thị xã Kỳ Anh, tỉnh Hà Tĩnh"),
+     ("Kỳ Đồng, Kỳ Anh, Hà Tĩnh", "thị trấn Kỳ Đồng, huyện Kỳ Anh, tỉnh Hà Tĩnh")],  # the commune decides
+)  # fmt: skip
+def test_a_legacy_unit_written_whole_stays_as_it_was(raw: str, value: str, on_date: str | None) -> None:
+    n = normalize_field("place", raw, on_date=on_date)
+    assert (n.status, n.value, n.details["scheme"]) == ("ok", value, "legacy"), (n.reason, n.rules)
+
+
+@pytest.mark.parametrize(
+    "raw", ["xã Kỳ Anh, tỉnh Hà Tĩnh", "X. Kỳ Anh - T. Hà Tĩnh", "phường Ba Đình, thành phố Hà Nội"]
+)
+def test_a_2025_unit_on_an_older_record_is_not_accepted(raw: str) -> None:
+    # only the 2025 list places it: a misread landing on a new name, or the writer's slip
+    n = normalize_field("place", raw, confidence=0.97, on_date="2010-11-20")
+    assert n.status == "invalid" and n.details["scheme"] == "2025" and n.details["after_record"]
+    assert "unit_2025_before_reform" in n.rules and "1 July 2025 reform" in (n.reason or "")
+    assert n.value == normalize_field("place", raw, on_date="2025-08-01").value  # the value is as it was
+    assert normalize_field("place", raw, on_date="2025-08-01").status == "ok"
+    assert normalize_field("place", raw).status == "ok"  # the date unknown: nothing to hold it against
+
+
+def test_a_2025_unit_on_an_older_office_is_not_accepted() -> None:
+    n = normalize_field("office", "UBND phường Ba Đình, thành phố Hà Nội", on_date="2010-11-20")
+    assert n.status == "invalid" and "unit_2025_before_reform" in n.rules
+    assert normalize_field("office", "UBND phường Ba Đình, thành phố Hà Nội", on_date="2025-08-01").status == "ok"
+
+
+# A legacy commune written straight before its province (a fresh page's "Xã Mường Luân, Điện Biên": the
+# generator's truth is xã Mường Luân, huyện Điện Biên Đông, tỉnh Điện Biên; it never skips a level, so the
+# district's line was lost). The contract outputs only the units written: the value stays as read, the
+# field goes to review with the gazetteer's district named; several districts when the name is not unique.
+MUONG_LUAN = "xã Mường Luân, tỉnh Điện Biên"
+
+
+@pytest.mark.parametrize("on_date", ["2005-01-01", "2025-06-30", None])
+@pytest.mark.parametrize(
+    ("field_type", "raw", "value"),
+    [("place", "Xã Mường Luân, Điện Biên", MUONG_LUAN),
+     ("place", "xã Mường Luân, tỉnh Điện Biên", MUONG_LUAN),
+     ("place", "X. Mường Luân - T. Điện Biên", MUONG_LUAN),
+     ("place", "Mường Luân, Điện Biên", MUONG_LUAN),
+     ("place", "XÃ MƯỜNG LUÂN, TỈNH ĐIỆN BIÊN", MUONG_LUAN),
+     ("place", "Trạm Y tế xã Mường Luân, tỉnh Điện Biên", "Trạm Y tế " + MUONG_LUAN),
+     ("office", "UBND xã Mường Luân, tỉnh Điện Biên", "UBND " + MUONG_LUAN)],
+)  # fmt: skip
+def test_a_commune_written_without_its_district_goes_to_review(
+    field_type: str, raw: str, value: str, on_date: str | None
+) -> None:
+    n = normalize_field(field_type, raw, confidence=0.97, on_date=on_date)
+    assert (n.status, n.value) == ("invalid", value), (n.reason, n.rules)
+    assert "district_missing:huyện Điện Biên Đông" in n.rules
+    assert n.details["district_missing"] == [{"code": "101", "kind": "huyện", "name": "Điện Biên Đông"}]
+    assert "(gazetteer: huyện Điện Biên Đông)" in (n.reason or "")
+
+
+@pytest.mark.parametrize("raw", ["Xã Tả Lủng, Hà Giang", "X. Tả Lủng - T. Hà Giang", "Tả Lủng, Hà Giang"])
+def test_a_commune_two_districts_of_the_province_carry_is_not_guessed(raw: str) -> None:
+    n = normalize_field("place", raw, on_date="2005-01-01")
+    assert n.status == "invalid" and "district_missing:huyện Đồng Văn / huyện Mèo Vạc" in n.rules, n.rules
+    assert "Điện Biên" not in n.value and "huyện" not in n.value  # nothing inserted
+
+
+@pytest.mark.parametrize(
+    ("raw", "on_date", "value"),
+    [("xã Mường Luân, huyện Điện Biên Đông, tỉnh Điện Biên", "2005-01-01",
+      "xã Mường Luân, huyện Điện Biên Đông, tỉnh Điện Biên"),
+     ("Mường Luân, Điện Biên Đông, Điện Biên", "2005-01-01", "xã Mường Luân, huyện Điện Biên Đông, tỉnh Điện Biên"),
+     ("xã Mường Luân, Điện Biên Đông", "2005-01-01", "xã Mường Luân, huyện Điện Biên Đông"),  # no province
+     ("huyện Điện Biên Đông, tỉnh Điện Biên", "2005-01-01", "huyện Điện Biên Đông, tỉnh Điện Biên"),
+     ("Sông Mã, Sơn La", "2005-01-01", "huyện Sông Mã, tỉnh Sơn La"),  # a district's name: no commune
+     ("Xã Mường Luân, Điện Biên", "2025-08-01", MUONG_LUAN)],  # after the reform: the whole 2025 chain
+)  # fmt: skip
+def test_a_chain_without_a_gap_stays_ok(raw: str, on_date: str, value: str) -> None:
+    n = normalize_field("place", raw, on_date=on_date)
+    assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
+    assert not any(r.startswith("district_missing") for r in n.rules)
+
+
+# After the reform, a bare 2025 commune whose first syllable folds like a unit word ("Phương" ~ phường,
+# "Xà" ~ xã, "Quan" ~ quận) is the 2025 commune: the legacy reading it had fallen back to now has a gap.
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("Phương Liệt, Hà Nội", "phường Phương Liệt, thành phố Hà Nội"),
+     ("Xà Phiên, Cần Thơ", "xã Xà Phiên, thành phố Cần Thơ"),
+     ("Quản Bạ, Tuyên Quang", "xã Quản Bạ, tỉnh Tuyên Quang"),
+     ("Tĩnh Gia, Thanh Hóa", "phường Tĩnh Gia, tỉnh Thanh Hóa")],
+)  # fmt: skip
+def test_a_2025_commune_named_like_a_unit_word(raw: str, value: str) -> None:
+    n = normalize_field("place", raw, on_date="2025-09-01")
+    assert (n.status, n.value, n.details["scheme"]) == ("ok", value, "2025"), (n.reason, n.rules)

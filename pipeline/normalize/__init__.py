@@ -140,6 +140,14 @@ def _place(raw: str, office: bool = False, on_date: str | None = None) -> tuple[
     if vague:
         return _bad(value, "nhiều đơn vị cùng tên, không rõ cấp / several units carry this name: "
                     + "; ".join(vague), rules, **details), factor  # fmt: skip
+    if res.district_missing:
+        # the contract outputs only the units written: the gazetteer's district is shown, not inserted
+        named = " / ".join(f"{d['kind']} {d['name']}" for d in res.district_missing)
+        return _bad(value, f"không ghi quận/huyện giữa xã và tỉnh (danh mục: {named}) / no district written "
+                    f"between the commune and the province (gazetteer: {named})", rules, **details), factor  # fmt: skip
+    if res.after_record:
+        return _bad(value, "đơn vị hành chính sau ngày 01/07/2025, hồ sơ đăng ký trước đó / a unit of the "
+                    "1 July 2025 reform on a record registered before it", rules, **details), factor  # fmt: skip
     if res.scheme is None and res.facility is None and not res.ambiguous:
         return _bad(value, "không nhận ra địa danh / no administrative unit recognised", rules,
                     **details), factor  # fmt: skip
@@ -472,7 +480,8 @@ def normalize_field(
     """Raw cell text (lines joined by ``\\n``) -> canonical value (docs/field-contract.md).
 
     ``on_date`` (ISO) is the record's registration date when known: places written on or after the
-    1 July 2025 reform resolve against the 2025 units first. ``alternatives`` are OCR's runner-up digits
+    1 July 2025 reform resolve against the 2025 units first; before it, a place only the 2025 units
+    place is invalid (``unit_2025_before_reform``). ``alternatives`` are OCR's runner-up digits
     (index into ``raw``, digits): an impossible date or time is repaired from them when exactly one
     reading is valid, and a valid one that another reading also makes valid is marked ambiguous.
     """
