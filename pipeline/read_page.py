@@ -158,10 +158,12 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         foot = read_foot(gray, table, engine).lines
         retry = _page_fields(tpl, above.lines, foot, options.confidence_threshold)
         page_fields |= {s.key: retry[s.key] for s in page_no_specs}
+    foot_lines = [*below.lines, *foot]
+    for s in page_no_specs:
+        _note_fragment_beside(page_fields[s.key], foot_lines)
     unsure = [s for s in page_no_specs if page_fields[s.key].status != FieldStatus.OK
               or _glyph_lost(page_fields[s.key])]  # fmt: skip
     second = second_engine()
-    foot_lines = [*below.lines, *foot]
     reads = reread_short_lines(gray, foot_lines, engine) if unsure else []
     seconds = reread_short_lines(gray, foot_lines, second, [("line", False)], scale) if unsure and second else []
     for s in unsure:
@@ -973,9 +975,32 @@ DIGIT_WIDTH = 0.6  # x its height: a printed digit is narrower than this (with i
 
 def _glyph_lost(f: FieldValue) -> bool:
     """A number whose box is wider than its digits: the read dropped one inside it ("44" read "4" in a
-    24 px box 19 px high, at 0.91: accepted on every row of a scanned page)."""
+    24 px box 19 px high, at 0.91: accepted on every row of a scanned page); or one with a fragment of
+    another line right beside it (``_note_fragment_beside``)."""
     digits = _digits(f.raw)
-    return bool(digits and f.bbox and f.bbox.w > (digits + 0.8) * DIGIT_WIDTH * f.bbox.h)
+    return bool(digits and f.bbox and f.bbox.w > (digits + 0.8) * DIGIT_WIDTH * f.bbox.h) or bool(
+        f.details.get("fragment_beside"))
+
+
+def _note_fragment_beside(f: FieldValue, lines: Sequence[OcrLine]) -> None:
+    """Notes a line OCR cut off beside a number, on its baseline within a letter's height of it: "123"
+    under a table read as "a" and "3", the 3 taken at 0.96 for the page number on every row."""
+    b = f.bbox
+    if b is None or f.status != FieldStatus.OK:
+        return
+    for ln in lines:
+        o = ln.bbox
+        if _overlaps(o, b):
+            continue  # the number's own line
+        level = min(o.y + o.h, b.y + b.h) - max(o.y, b.y) >= 0.5 * min(o.h, b.h)
+        gap = max(o.x - (b.x + b.w), b.x - (o.x + o.w))
+        if level and gap <= b.h and ln.text.strip():
+            f.details = {**f.details, "fragment_beside": ln.text.strip()}
+            return
+
+
+def _overlaps(a: BBox, b: BBox) -> bool:
+    return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
 
 
 # the page's reading and a read alone that agree accept the page number from this figure on

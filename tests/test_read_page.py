@@ -25,6 +25,7 @@ from pipeline.read_page import (
     _field,
     _find_page_field,
     _glyph_lost,
+    _note_fragment_beside,
     _page_consensus,
     _settle_page_no,
     read_page,
@@ -1047,6 +1048,36 @@ def test_a_clean_parent_read_confirms_a_declarant_name_taken_for_her_sex() -> No
 def test_a_page_number_narrower_than_its_box_lost_a_digit(raw: str, box: BBox, lost: bool) -> None:
     f = FieldValue("trangSo", raw, raw, 0.91, box, FieldStatus.OK)
     assert _glyph_lost(f) is lost
+
+
+@pytest.mark.parametrize(("other", "beside"), [
+    # a fresh book photograph (seed 691): "123" under the table read as two lines, "a" and "3"; the 3 was
+    # accepted as the page number on every row
+    (OcrLine("a", 0.73, BBox(3983, 2902, 21, 33)), True),
+    (OcrLine("12", 0.9, BBox(3940, 2905, 40, 30)), True),  # beside on the right or left alike
+    (OcrLine("Trang", 0.9, BBox(3900, 2960, 80, 33)), False),  # a line below, not beside
+    (OcrLine("Cán bộ", 0.9, BBox(3500, 2902, 150, 33)), False),  # far along the same line
+    (OcrLine("3", 0.96, BBox(4009, 2902, 23, 33)), False),  # the number's own line
+])  # fmt: skip
+def test_a_page_number_with_a_fragment_beside_it_may_have_lost_a_digit(other: OcrLine, beside: bool) -> None:
+    f = FieldValue("trangSo", "3", "3", 0.96, BBox(4009, 2902, 23, 33), FieldStatus.OK)
+    assert not _glyph_lost(f)
+    _note_fragment_beside(f, [OcrLine("3", 0.96, BBox(4009, 2902, 23, 33)), other])
+    assert _glyph_lost(f) is beside
+    if beside:
+        assert f.details["fragment_beside"] == other.text
+
+
+def test_a_page_number_read_whole_alone_beside_its_fragment_goes_to_review() -> None:
+    """The same page: read alone, the foot line gives "23" and "123" (vie grey and binarized, eng): the 3
+    is not the best reading (two readings give digits it is short of), 123 goes to review."""
+    spec = next(s for s in templates_for("khai_tu")[0].page_fields if s.type == "page_no")
+    first = FieldValue("trangSo", "3", "3", 0.96, BBox(4009, 2902, 23, 33), FieldStatus.OK,
+                       details={"fragment_beside": "a"})  # fmt: skip
+    line = lambda text, x, w: [OcrLine(text, 0.97, BBox(x, 2902, w, 33))]  # noqa: E731
+    reads = [line("23", 3983, 48), line("23", 3983, 47), line("123", 3959, 73), line("123", 3959, 71)]
+    got = _settle_page_no(spec, first, reads, 0.9, [line("23", 3983, 48), line("123", 3959, 73)])
+    assert (got.value, got.status) == ("123", FieldStatus.LOW_CONFIDENCE)
 
 
 @pytest.mark.parametrize(
