@@ -641,12 +641,13 @@ def _a_digit_short(numbered: Sequence[FieldValue | None], threshold: float) -> d
     "43" above a "424": the squeezed 2 of a page curled into the binding lost on three rows, their run as
     consistent as the true one). The longer number must be read surely (or by both models); it is confirmed when the second
     model read it too or another longer number gives the same run, and a confirmed run also takes in a
-    faint read one digit long of it ("4235" for 425). Row -> (the run's number there, the row's number as
-    read, the longer number as read, its row, confirmed)."""
+    faint read one digit long of it ("4235" for 425). A number the second model gave also doubts a sure
+    number one digit off its run. Row -> (the run's number there, the row's number as read, the longer
+    number as read, its row, confirmed)."""
     vals = [f.value if f is not None and f.value and f.value.isdecimal() else None for f in numbered]
     anchors = [(j, int(v) - j, "second_model_agrees" in f.rules) for j, (v, f) in enumerate(zip(vals, numbered, strict=True))
                if v is not None and f is not None and (f.status == FieldStatus.OK or (
-                   "second_model_agrees" in f.rules and f.status in _READ))]  # fmt: skip
+                   {"second_model_agrees", "second_model_value"} & set(f.rules) and f.status in _READ))]  # fmt: skip
     runs = Counter(offset for _, offset, _ in anchors)
     out: dict[int, tuple[str, str, str, int, bool]] = {}
     for j, offset, agreed in anchors:
@@ -662,6 +663,14 @@ def _a_digit_short(numbered: Sequence[FieldValue | None], threshold: float) -> d
             c = number(i)
             if _one_digit_dropped(c, w) and (i not in out or (confirmed and not out[i][4])):
                 out[i] = (c, w, vals[j] or "", j, confirmed)
+        if (anchor := numbered[j]) is not None and "second_model_value" in anchor.rules:
+            # the second model's own reading gives a run a sure number is one digit off, not in its last
+            # place (303 among 301, 302 and the second model's 504: the italic 5 read 3): doubted only
+            for i, w in enumerate(vals):
+                f, c = numbered[i], number(i)
+                if (w is not None and f is not None and f.status == FieldStatus.OK and len(w) == len(c)
+                        and w[-1] == c[-1] and Levenshtein.distance(w, c) == 1):  # fmt: skip
+                    out.setdefault(i, (c, w, vals[j] or "", j, False))
         if not confirmed:
             continue
         for i, w in enumerate(vals):  # a faint read a digit long of the confirmed run ("4235" for 425)
@@ -681,7 +690,7 @@ def _doubt_digit_short(numbered: Sequence[FieldValue | None], short: dict[int, t
         if f is None or anchor is None or f.value == c:
             continue
         f.reason = (f"đọc được '{f.raw}', lệch một chữ số với dãy số {longer} ở dòng {j + 1} cho: {c} / read "
-                    f"'{f.raw}', a digit lost or added: the run of {longer} on row {j + 1} gives {c}")  # fmt: skip
+                    f"'{f.raw}', one digit off the run of {longer} on row {j + 1}, which gives {c}")  # fmt: skip
         if confirmed:  # shown as the longer number's run, not as the short rows' run may have rewritten it
             f.value, f.details = c, {**f.details, "read_as": was}
             f.rules = [*(r for r in f.rules if r != "entry_no_from_sequence"), "entry_no_digit_lost"]
