@@ -62,6 +62,7 @@ from pipeline.normalize import (
     validate_entry,
     validate_entry_numbers,
 )
+from pipeline.normalize.places import REFORM_DATE
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, second_engine, text_height
 from pipeline.preprocess import upright
 from pipeline.second_read import (
@@ -152,6 +153,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
 
     tpl = match.template
     page_fields = _page_fields(tpl, above.lines, below.lines, options.confidence_threshold)
+    book_year = _book_year(page_fields)
     page_no_specs = [s for s in tpl.page_fields if s.type == "page_no"]
     foot: list[OcrLine] = []
     if any(page_fields[s.key].status == FieldStatus.EMPTY for s in page_no_specs):
@@ -188,7 +190,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
             lines = read_cell(engine, gray, boxes[c], _mode(column), slope) if inked[c] else []
             parts.extend(_parts(column, lines))
             cell_of |= {f.key: boxes[c] for f in column.fields}
-        fields, normalized = _normalize_row(parts, options.confidence_threshold)
+        fields, normalized = _normalize_row(parts, options.confidence_threshold, book_year)
         _read_again(alone, cell_of, [s for s, _ in parts], fields, normalized, options.confidence_threshold)
         _cross_check(tpl, fields, normalized, options.confidence_threshold)
         row_box = BBox.union(list(boxes.values())) or BBox(0, 0, 0, 0)
@@ -198,9 +200,9 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     _confirm_registration_dates(entries, options.confidence_threshold)
     _confirm_book_year(page_fields, entries, options.confidence_threshold)
     _confirm_office(tpl, page_fields, entries, options.confidence_threshold)
-    _places_in_office_district(tpl, page_fields, entries)
+    _places_in_office_district(tpl, page_fields, entries, book_year)
     # last: a place it settles took its unit word from the page, no separate read to confirm anything with
-    _unit_words_from_page(tpl, page_fields, entries)
+    _unit_words_from_page(tpl, page_fields, entries, book_year)
     lap("cells")
 
     h, w = gray.shape[:2]
@@ -221,17 +223,51 @@ def _parts(column: ColumnSpec, lines: list[OcrLine]) -> list[tuple[FieldSpec, Ce
 
 
 def _normalize_row(
-    parts: list[tuple[FieldSpec, CellPart]], threshold: float
+    parts: list[tuple[FieldSpec, CellPart]], threshold: float, book_year: str | None = None
 ) -> tuple[dict[str, FieldValue], dict[str, Normalized]]:
-    """Normalize a row's fields; the registration date goes first so places resolve in their era."""
+    """Normalize a row's fields; the registration date goes first so places resolve in their era (the
+    book's year when the date is unreadable: ``_record_era``)."""
     fields: dict[str, FieldValue] = {}
     normalized: dict[str, Normalized] = {}
-    on_date: str | None = None
+    on_date = book_year
     for spec, part in sorted(parts, key=lambda sp: sp[0].key != "ngayDangKy"):
         fields[spec.key], normalized[spec.key] = _field(spec, part, threshold, on_date)
         if spec.key == "ngayDangKy":
-            on_date = normalized[spec.key].value
+            n = normalized[spec.key]
+            on_date = _record_era(n.value if n.status == "ok" else None, book_year)
     return fields, normalized
+
+
+_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}){0,2}")
+
+
+def _record_era(registered: str | None, book_year: str | None) -> str | None:
+    """The date a row's places are read in (``normalize_field``'s ``on_date``): its registration date when
+    read (an ISO date, or part of one), else the year of the book it is in ("01/2008": 2008; a record is
+    registered in its book's year), else None: the normalizer then takes no place only the 2025 units
+    place without doubt, since the register may predate the reform. Never an unreadable date's text."""
+    if registered and _ISO_DATE.fullmatch(registered):
+        return registered
+    return book_year
+
+
+MIN_BOOK_YEAR = 1900
+
+
+def _book_year(page_fields: dict[str, FieldValue]) -> str | None:
+    """The year of the page's book number ("01/2008" -> "2008") when read, as the era of rows whose
+    registration date is not (``_record_era``). A year after the reform's is taken only when read
+    confidently: a misread one would read an older book's places as 2025 units and accept them; an
+    older year read faintly reads them in the legacy era first, which fails to review."""
+    book = page_fields.get("quyenSo")
+    if book is None or book.status not in _READ or not book.value:
+        return None
+    m = _BOOK_NO.fullmatch(book.value)
+    if m is None or not MIN_BOOK_YEAR <= int(m[2]) <= dt.date.today().year:
+        return None
+    if m[2] > REFORM_DATE[:4] and book.status != FieldStatus.OK:
+        return None
+    return m[2]
 
 
 def _field(
@@ -247,7 +283,8 @@ def _field(
         status = FieldStatus.EMPTY
     elif norm.status == "invalid":
         status = FieldStatus.INVALID
-    elif confidence < threshold:
+    elif confidence < threshold or norm.reason is not None:
+        # a value the normalizer reads as right but doubts says why (a 2025 unit, the era unknown)
         status = FieldStatus.LOW_CONFIDENCE
     else:
         status = FieldStatus.OK
@@ -848,7 +885,9 @@ def _confirm_office(
         _vouch(office, threshold, f"office_confirmed_by_places:{rows}")
 
 
-def _places_in_office_district(tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry]) -> None:
+def _places_in_office_district(
+    tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry], book_year: str | None = None
+) -> None:
     """A commune registers its own residents: a place whose district has no such commune ("phường 1,
     quận 1"), written with the office's district short of one character ("Q.11" read as "Q.1" on eight
     rows of an unseen page), is shown in the office's district when the commune is there; still for
@@ -874,7 +913,7 @@ def _places_in_office_district(tpl: Template, page_fields: dict[str, FieldValue]
             if len(unit.findall(f.value)) != 1:
                 continue
             text = unit.sub(f"{district['kind']} {district['name']}", f.value)
-            n = normalize_field("place", text, on_date=reg.value if reg is not None else None)
+            n = normalize_field("place", text, on_date=_row_era(reg, book_year))
             if n.status != "ok" or ((n.details.get("legacy") or {}).get("district") or {}).get("code") != district["code"]:
                 continue
             f.details = {**n.details, "read_as": f.value}
@@ -885,7 +924,9 @@ def _places_in_office_district(tpl: Template, page_fields: dict[str, FieldValue]
                         f"{district['kind']} {district['name']} has")  # fmt: skip
 
 
-def _unit_words_from_page(tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry]) -> None:
+def _unit_words_from_page(
+    tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry], book_year: str | None = None
+) -> None:
     """A place written without the unit word its name needs ("Mỹ Thọ, Cao Lãnh, Đồng Tháp", where the
     district has a xã and a thị trấn Mỹ Thọ: invalid) takes the unit word the page writes for that name
     under the same parents, in another place of any row or in an office ("xã Mỹ Thọ, huyện Cao Lãnh, …",
@@ -913,11 +954,16 @@ def _unit_words_from_page(tpl: Template, page_fields: dict[str, FieldValue], ent
         for f in (e.fields.get(k) for k in keys):
             if f is None or f.status != FieldStatus.INVALID:
                 continue
-            n = place_unit_from_page(f.value, f.details, named, on_date=reg.value if reg is not None else None)
+            n = place_unit_from_page(f.value, f.details, named, on_date=_row_era(reg, book_year))
             if n is None:
                 continue
             f.value, f.details, f.status, f.reason = n.value, n.details, FieldStatus.LOW_CONFIDENCE, n.reason
             f.rules = [*f.rules, *n.rules]
+
+
+def _row_era(reg: FieldValue | None, book_year: str | None) -> str | None:
+    """``_record_era`` of a row from its registration date field."""
+    return _record_era(reg.value if reg is not None and reg.status in _READ else None, book_year)
 
 
 def _office(tpl: Template, page_fields: dict[str, FieldValue]) -> FieldValue | None:
@@ -973,10 +1019,11 @@ def _page_fields(
     tpl: Template, above: list[OcrLine], below: list[OcrLine], threshold: float
 ) -> dict[str, FieldValue]:
     out: dict[str, FieldValue] = {}
-    for spec in tpl.page_fields:
+    # the book number first: the office line is read in its book's era (``_book_year``)
+    for spec in sorted(tpl.page_fields, key=lambda f: f.type != "book_no"):
         part = _find_page_field(spec.type, above, below)
-        out[spec.key], _ = _field(spec, part, threshold)
-    return out
+        out[spec.key], _ = _field(spec, part, threshold, _book_year(out) if spec.type == "office" else None)
+    return {spec.key: out[spec.key] for spec in tpl.page_fields}
 
 
 DIGIT_WIDTH = 0.6  # x its height: a printed digit is narrower than this (with its share of spacing)

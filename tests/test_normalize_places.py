@@ -792,7 +792,9 @@ def test_a_2025_unit_on_an_older_record_is_not_accepted(raw: str) -> None:
     assert "unit_2025_before_reform" in n.rules and "1 July 2025 reform" in (n.reason or "")
     assert n.value == normalize_field("place", raw, on_date="2025-08-01").value  # the value is as it was
     assert normalize_field("place", raw, on_date="2025-08-01").status == "ok"
-    assert normalize_field("place", raw).status == "ok"  # the date unknown: nothing to hold it against
+    # the date unknown: the value stands, never accepted silently (the register may predate the reform)
+    unknown = normalize_field("place", raw, confidence=0.97)
+    assert unknown.status == "ok" and "unit_2025_era_unknown" in unknown.rules and unknown.reason
 
 
 def test_a_2025_unit_on_an_older_office_is_not_accepted() -> None:
@@ -864,3 +866,150 @@ def test_a_chain_without_a_gap_stays_ok(raw: str, on_date: str, value: str) -> N
 def test_a_2025_commune_named_like_a_unit_word(raw: str, value: str) -> None:
     n = normalize_field("place", raw, on_date="2025-09-01")
     assert (n.status, n.value, n.details["scheme"]) == ("ok", value, "2025"), (n.reason, n.rules)
+
+
+# An exact (accented) match of a unit outranks an accent-free match of another unit. "Nghĩa Hùng, Nam
+# Định" had been accepted as huyện Nghĩa Hưng (the district matched without its marks, looked up before
+# the commune) though Nam Định has a xã Nghĩa Hùng spelled so; two readings, so not ok, the unit spelled
+# as written shown (the gazetteer's commune of a name that folds to a district's of its province).
+# (the text, the value, the unit matched only without its marks)
+ACCENT_RIVALS = [
+    ("Nghĩa Hùng, Nam Định", "xã Nghĩa Hùng, tỉnh Nam Định", "huyện Nghĩa Hưng"),
+    ("Sơn Hạ, Quảng Ngãi", "xã Sơn Hạ, tỉnh Quảng Ngãi", "huyện Sơn Hà"),
+    ("Ba Tô, Quảng Ngãi", "xã Ba Tô, tỉnh Quảng Ngãi", "huyện Ba Tơ"),
+    ("Thiệu Hòa, Thanh Hóa", "xã Thiệu Hòa, tỉnh Thanh Hóa", "huyện Thiệu Hóa"),
+    ("Hạ Trung, Thanh Hóa", "xã Hạ Trung, tỉnh Thanh Hóa", "huyện Hà Trung"),  # a commune of another district
+    ("Sa Pả, Lào Cai", "phường Sa Pả, tỉnh Lào Cai", "thị xã Sa Pa"),
+    ("Cẩm Giang, Hải Dương", "thị trấn Cẩm Giang, tỉnh Hải Dương", "huyện Cẩm Giàng"),
+    ("Hòa Thạnh, Tây Ninh", "xã Hòa Thạnh, tỉnh Tây Ninh", "thị xã Hòa Thành"),
+    ("Tân Ân, Long An", "xã Tân Ân, tỉnh Long An", "thành phố Tân An"),
+    ("Tân Thành, Long An", "Tân Thành, tỉnh Long An", "huyện Tân Thạnh"),  # three xã Tân Thành: undecided
+    ("Thôn 2, Sơn Hạ, Quảng Ngãi", "Thôn 2, xã Sơn Hạ, tỉnh Quảng Ngãi", "huyện Sơn Hà"),
+    ("Nghĩa Hùng - Nam Định", "xã Nghĩa Hùng, tỉnh Nam Định", "huyện Nghĩa Hưng"),
+    ("NGHĨA HÙNG, NAM ĐỊNH", "xã Nghĩa Hùng, tỉnh Nam Định", "huyện Nghĩa Hưng"),
+    # a district spelled as written against a province read without its marks (no province written)
+    ("Phù Yên", "huyện Phù Yên", "tỉnh Phú Yên"),
+    ("Quang Bình", "huyện Quang Bình", "tỉnh Quảng Bình"),
+    ("Thạnh Hóa", "huyện Thạnh Hóa", "tỉnh Thanh Hóa"),
+    ("Thôn 1, Quang Bình", "Thôn 1, huyện Quang Bình", "tỉnh Quảng Bình"),
+]
+
+
+@pytest.mark.parametrize("on_date", ["2010-11-20", None])
+@pytest.mark.parametrize(("raw", "value", "rival"), ACCENT_RIVALS)
+def test_a_unit_spelled_as_written_outranks_another_matched_without_its_marks(
+    raw: str, value: str, rival: str, on_date: str | None
+) -> None:
+    n = normalize_field("place", raw, confidence=0.99, on_date=on_date)
+    assert (n.status, n.value) == ("invalid", value), (n.reason, n.rules)
+    assert [f"{r['kind']} {r['name']}" for r in n.details["accent_rival"]] == [rival]
+    assert f"accent_rival:{n.details['accent_rival'][0]['written']}->{rival}" in n.rules
+    assert "with its marks changed another" in (n.reason or "") and rival in (n.reason or "")
+
+
+def _communes_folding_to_a_district() -> list[tuple[str, str, str]]:
+    """(commune, its province, the district of the province whose name it folds to, spelled otherwise)."""
+    from pipeline.normalize.places import gazetteer, loose_key, name_key
+
+    g = gazetteer()
+    districts: dict[tuple[str, str], list] = {}
+    for d in g.l_dist.by_code.values():
+        districts.setdefault((d.province, loose_key(d.name)), []).append(d)
+    return sorted({(w.name, g.l_prov.by_code[w.province].name, f"{d.kind} {d.name}")
+                   for w in g.l_ward.by_code.values() for d in districts.get((w.province, loose_key(w.name)), [])
+                   if name_key(w.name) != name_key(d.name)})  # fmt: skip
+
+
+def test_the_gazetteer_has_communes_named_like_a_district_but_for_the_marks() -> None:
+    pairs = _communes_folding_to_a_district()
+    assert ("Nghĩa Hùng", "Nam Định", "huyện Nghĩa Hưng") in pairs and len(pairs) >= 15
+
+
+@pytest.mark.parametrize(("commune", "province", "district"), _communes_folding_to_a_district())
+def test_no_commune_written_before_its_province_is_accepted_as_the_district_its_name_folds_to(
+    commune: str, province: str, district: str
+) -> None:
+    n = normalize_field("place", f"{commune}, {province}", confidence=0.99, on_date="2010-11-20")
+    assert n.status != "ok" and not n.value.startswith(district), (n.value, n.rules)
+    assert district in [f"{r['kind']} {r['name']}" for r in n.details["accent_rival"]]
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [  # accent-free: no unit spelled as written competes, the match stays
+     ("Nghia Hung, Nam Dinh", "huyện Nghĩa Hưng, tỉnh Nam Định"),
+     ("Son Ha, Quang Ngai", "huyện Sơn Hà, tỉnh Quảng Ngãi"),
+     # spelled as written: the district itself
+     ("Nghĩa Hưng, Nam Định", "huyện Nghĩa Hưng, tỉnh Nam Định"),
+     ("Sơn Hà, Quảng Ngãi", "huyện Sơn Hà, tỉnh Quảng Ngãi"),
+     # the commune inside the district written after it, and the unit word deciding
+     ("Sơn Hạ, Sơn Hà, Quảng Ngãi", "xã Sơn Hạ, huyện Sơn Hà, tỉnh Quảng Ngãi"),
+     ("Nghĩa Hùng, Nghĩa Hưng, Nam Định", "xã Nghĩa Hùng, huyện Nghĩa Hưng, tỉnh Nam Định"),
+     ("huyện Nghĩa Hùng, tỉnh Nam Định", "huyện Nghĩa Hưng, tỉnh Nam Định"),
+     # a full chain the accent-free province places: the district below it is no rival
+     ("Mường Cơi, Phù Yên, Sơn La", "xã Mường Cơi, huyện Phù Yên, tỉnh Sơn La"),
+     # a name written alone: a hometown is a province or a district, never a commune alone
+     ("Hải Phong", "thành phố Hải Phòng"),
+     ("Thanh Hòa", "tỉnh Thanh Hóa"),
+     ("Nghĩa Hùng", "huyện Nghĩa Hưng")],
+)  # fmt: skip
+def test_an_accent_free_match_with_no_unit_spelled_as_written_against_it_stays(raw: str, value: str) -> None:
+    n = normalize_field("place", raw, on_date="2010-11-20")
+    assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
+    assert "accent_rival" not in n.details and not any(r.startswith("accent_rival") for r in n.rules)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("Mường Cơi, Phù Yên", "xã Mường Cơi, huyện Phù Yên"),  # tỉnh Phú Yên has no Mường Cơi
+     ("Thủy Đông, Thạnh Hóa", "xã Thủy Đông, huyện Thạnh Hóa")],  # nor tỉnh Thanh Hóa a Thủy Đông
+)  # fmt: skip
+def test_a_unit_spelled_as_written_that_places_more_of_the_text_is_taken(raw: str, value: str) -> None:
+    n = normalize_field("place", raw, on_date="2010-11-20")
+    assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
+    assert "accent_rival" not in n.details
+
+
+# The record's era unknown (its registration date unreadable, its book's year unread): a place only the
+# 2025 units place stands as read but is never accepted silently; the register may predate the reform.
+# A book's year is an era too: "2008" is before the reform, "2026" after, "2025" either.
+@pytest.mark.parametrize("field_type", ["place", "office"])
+@pytest.mark.parametrize(
+    ("on_date", "status", "rule"),
+    [(None, "ok", "unit_2025_era_unknown"),
+     ("2025", "ok", "unit_2025_era_unknown"),
+     ("31/02/2010", "ok", "unit_2025_era_unknown"),  # an unreadable date's text is no date
+     ("2008", "invalid", "unit_2025_before_reform"),
+     ("2025-06", "invalid", "unit_2025_before_reform"),
+     ("2026", "ok", None),
+     ("2025-07", "ok", None)],
+)  # fmt: skip
+def test_a_2025_unit_with_the_era_unknown_goes_to_review(
+    field_type: str, on_date: str | None, status: str, rule: str | None
+) -> None:
+    from pipeline.normalize import ERA_UNKNOWN_FACTOR
+
+    raw = "xã Kỳ Anh, tỉnh Hà Tĩnh"
+    n = normalize_field(field_type, ("UBND " if field_type == "office" else "") + raw, confidence=0.99, on_date=on_date)
+    assert (n.status, n.value.removeprefix("UBND ")) == (status, raw), (n.reason, n.rules)
+    assert n.details["scheme"] == "2025"
+    if rule is None:
+        assert n.reason is None and n.confidence == 0.99 and not any(r.startswith("unit_2025") for r in n.rules)
+    elif status == "ok":
+        assert rule in n.rules and n.details["era_unknown"]
+        assert "không rõ ngày đăng ký" in (n.reason or "") and "registration date is unknown" in (n.reason or "")
+        assert n.confidence == pytest.approx(0.99 * ERA_UNKNOWN_FACTOR) and n.confidence < 0.9
+    else:
+        assert rule in n.rules and n.details["after_record"]
+
+
+@pytest.mark.parametrize("on_date", [None, "2025", "2008"])
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("huyện Kỳ Anh, tỉnh Hà Tĩnh", "huyện Kỳ Anh, tỉnh Hà Tĩnh"),
+     ("Kỳ Đồng, Kỳ Anh, Hà Tĩnh", "thị trấn Kỳ Đồng, huyện Kỳ Anh, tỉnh Hà Tĩnh")],
+)  # fmt: skip
+def test_a_legacy_place_with_the_era_unknown_is_no_doubt(raw: str, value: str, on_date: str | None) -> None:
+    n = normalize_field("place", raw, confidence=0.99, on_date=on_date)
+    assert (n.status, n.value, n.reason) == ("ok", value, None), n.rules
+    assert "era_unknown" not in n.details

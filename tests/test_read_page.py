@@ -1124,3 +1124,83 @@ def test_entry_numbers_a_digit_short_of_a_longer_numbers_run_go_to_review(
     for f, (raw, _, _) in zip(fields, cells, strict=True):
         if "entry_no_digit_lost" in f.rules:
             assert f.details["read_as"] == raw and f.raw == raw and "one digit off the run" in (f.reason or "")
+
+
+# A row whose registration date is unreadable reads its places in its book's era ("01/2008": a record is
+# registered in its book's year); with neither, a place only the 2025 units place goes to review, as the
+# register may predate the reform. "xã Kỳ Anh, tỉnh Hà Tĩnh" is such a place (before the reform Kỳ Anh
+# was a huyện and a thị xã). An unreadable date's text ("31/02/2010") is no era: it had read the row as
+# after the reform, and the 2025 xã Kỳ Anh was accepted for "Kỳ Anh, Hà Tĩnh".
+@pytest.mark.parametrize(
+    ("registered", "book_year", "status", "rule"),
+    [("", "2008", FieldStatus.INVALID, "unit_2025_before_reform"),
+     ("31/02/2010", "2008", FieldStatus.INVALID, "unit_2025_before_reform"),
+     ("", None, FieldStatus.LOW_CONFIDENCE, "unit_2025_era_unknown"),
+     ("31/02/2010", None, FieldStatus.LOW_CONFIDENCE, "unit_2025_era_unknown"),
+     ("", "2025", FieldStatus.LOW_CONFIDENCE, "unit_2025_era_unknown"),  # the reform's year: either era
+     ("05/03/2010", None, FieldStatus.INVALID, "unit_2025_before_reform"),
+     ("05/03/2010", "2026", FieldStatus.INVALID, "unit_2025_before_reform"),  # the row's own date first
+     ("12/09/2025", "2008", FieldStatus.OK, None),
+     ("", "2026", FieldStatus.OK, None)],
+)  # fmt: skip
+def test_a_rows_places_are_read_in_its_books_era_when_its_date_is_unreadable(
+    registered: str, book_year: str | None, status: FieldStatus, rule: str | None
+) -> None:
+    from pipeline.read_page import _normalize_row
+
+    tpl = templates_for("khai_tu")[0]
+    specs = {f.key: f for c in tpl.columns for f in c.fields}
+    box = BBox(0, 0, 10, 10)
+    parts = [(specs["nktNoiChet"], CellPart("xã Kỳ Anh, tỉnh Hà Tĩnh", 0.99, box)),  # before the date: no matter
+             (specs["ngayDangKy"], CellPart(registered, 0.99, box)),
+             (specs["nktNoiCuTru"], CellPart("Kỳ Anh, Hà Tĩnh", 0.99, box))]  # fmt: skip
+    fields, _ = _normalize_row(parts, 0.9, book_year)
+    place = fields["nktNoiChet"]
+    assert place.status == status and place.value == "xã Kỳ Anh, tỉnh Hà Tĩnh", (place.reason, place.rules)
+    assert (rule in place.rules) if rule else not any(r.startswith("unit_2025") for r in place.rules)
+    if status == FieldStatus.LOW_CONFIDENCE:
+        assert "registration date is unknown" in (place.reason or "")
+    # a name the legacy list holds twice is no 2025 commune unless the row is after the reform
+    bare = fields["nktNoiCuTru"]
+    assert (bare.status, bare.value) == ((FieldStatus.OK, "xã Kỳ Anh, tỉnh Hà Tĩnh") if status == FieldStatus.OK
+                                         else (FieldStatus.INVALID, "Kỳ Anh, tỉnh Hà Tĩnh"))  # fmt: skip
+
+
+def _book(value: str | None, status: FieldStatus) -> dict[str, FieldValue]:
+    return {"quyenSo": FieldValue("quyenSo", value or "", value, 0.7, None, status)}
+
+
+@pytest.mark.parametrize(
+    ("value", "status", "year"),
+    [("01/2008", FieldStatus.OK, "2008"),
+     ("01/2008", FieldStatus.LOW_CONFIDENCE, "2008"),  # a faint older year fails to review at worst
+     ("01/2025", FieldStatus.LOW_CONFIDENCE, "2025"),
+     ("01/2026", FieldStatus.OK, "2026"),
+     ("01/2026", FieldStatus.LOW_CONFIDENCE, None),  # a faint year after the reform would accept 2025 units
+     ("01/2008", FieldStatus.INVALID, None),
+     ("12", FieldStatus.OK, None),  # no year
+     ("01/1008", FieldStatus.OK, None),
+     ("01/2999", FieldStatus.OK, None),
+     (None, FieldStatus.EMPTY, None)],
+)  # fmt: skip
+def test_the_books_year_is_an_era_when_read(value: str | None, status: FieldStatus, year: str | None) -> None:
+    from pipeline.read_page import _book_year
+
+    assert _book_year(_book(value, status)) == year
+    assert _book_year({}) is None
+
+
+@pytest.mark.parametrize(
+    ("above", "status", "rule"),
+    [(["Quyển số: 01/2008", "UBND xã Kỳ Anh, tỉnh Hà Tĩnh"], FieldStatus.INVALID, "unit_2025_before_reform"),
+     (["UBND xã Kỳ Anh, tỉnh Hà Tĩnh"], FieldStatus.LOW_CONFIDENCE, "unit_2025_era_unknown"),
+     (["UBND xã Kỳ Anh, tỉnh Hà Tĩnh", "Quyển số: 01/2026"], FieldStatus.OK, None)],
+)  # fmt: skip
+def test_the_office_line_is_read_in_its_books_era(above: list[str], status: FieldStatus, rule: str | None) -> None:
+    from pipeline.read_page import _page_fields
+
+    page = _page_fields(templates_for("khai_tu")[0], [_line(t, 0.97) for t in above], [], 0.9)
+    assert list(page) == ["quyenSo", "noiDangKy", "trangSo"]  # the template's order
+    office = page["noiDangKy"]
+    assert (office.status, office.value) == (status, "UBND xã Kỳ Anh, tỉnh Hà Tĩnh"), (office.reason, office.rules)
+    assert (rule in office.rules) if rule else not any(r.startswith("unit_2025") for r in office.rules)

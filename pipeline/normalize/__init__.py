@@ -65,6 +65,9 @@ FIELD_TYPES = (
 DATE_ONE_AS_SLASH_FACTOR = 0.85
 GUESSED_DIGIT_FACTOR = 0.85  # a digit restored where OCR read none (an ID number's lost leading 0, an entry
 # number's 7 read as "/")
+# a place only the 2025 units place, its record's era unknown: read as right, for review (a status "ok"
+# with a reason is a doubt read_page shows as low confidence, whatever the threshold)
+ERA_UNKNOWN_FACTOR = 0.75
 PHRASE_FUZZY_FACTOR = 0.75  # a listed cause or note a few letters away: like a fuzzy place, a reviewer confirms
 
 
@@ -72,6 +75,8 @@ PHRASE_FUZZY_FACTOR = 0.75  # a listed cause or note a few letters away: like a 
 class Normalized:
     value: str | None
     status: str  # "ok" | "invalid" | "empty"
+    # why a value is invalid; on an "ok" value, a doubt for review (read as right, but never accepted
+    # silently: read_page makes it low confidence)
     reason: str | None = None
     rules: list[str] = field(default_factory=list)
     details: dict[str, Any] = field(default_factory=dict)
@@ -132,6 +137,11 @@ def _place(raw: str, office: bool = False, on_date: str | None = None) -> tuple[
     if res.unresolved:
         return _bad(value, "không tìm thấy trong danh mục hành chính / not in the gazetteer: "
                     + "; ".join(res.unresolved), rules, **details), factor  # fmt: skip
+    if res.accent_rival:
+        # two units read the name: one as spelled (the value), another with its marks changed
+        rivals = "; ".join(f"'{r['written']}' ~ {r['kind']} {r['name']}" for r in res.accent_rival)
+        return _bad(value, f"tên đúng dấu là một đơn vị, đổi dấu là đơn vị khác / spelled as written the name is "
+                    f"one unit, with its marks changed another: {rivals}", rules, **details), factor  # fmt: skip
     unsure = [f"{p['written']} ({' / '.join(p['spellings'])})" for p in res.parts if p.get("spellings")]
     if unsure:
         return _bad(value, "tên viết khác mọi đơn vị cùng tên / spelled as none of the units it may be: "
@@ -153,6 +163,11 @@ def _place(raw: str, office: bool = False, on_date: str | None = None) -> tuple[
                     **details), factor  # fmt: skip
     if _verified_chain(res):
         details["verified_chain"] = True
+    if res.era_unknown:
+        # the value stands (the 2025 units are its best reading), for a reviewer to confirm the era
+        return Normalized(value, "ok", "chỉ danh mục sau cải cách 01/07/2025 có địa danh này, không rõ ngày "
+                          "đăng ký / only the units of the 1 July 2025 reform place this, and the registration "
+                          "date is unknown: the register may predate the reform", rules, details), factor * ERA_UNKNOWN_FACTOR  # fmt: skip
     return _ok(value, rules, **details), factor
 
 
@@ -479,9 +494,11 @@ def normalize_field(
 ) -> Normalized:
     """Raw cell text (lines joined by ``\\n``) -> canonical value (docs/field-contract.md).
 
-    ``on_date`` (ISO) is the record's registration date when known: places written on or after the
-    1 July 2025 reform resolve against the 2025 units first; before it, a place only the 2025 units
-    place is invalid (``unit_2025_before_reform``). ``alternatives`` are OCR's runner-up digits
+    ``on_date`` (ISO, or a part of one: "2008", a book's year) is the record's registration date when
+    known: places written on or after the 1 July 2025 reform resolve against the 2025 units first; before
+    it, a place only the 2025 units place is invalid (``unit_2025_before_reform``); with no date (or a bare
+    "2025", or text that is no ISO date) such a place keeps its value, "ok" with a reason and lowered
+    confidence (``unit_2025_era_unknown``): a doubt for review. ``alternatives`` are OCR's runner-up digits
     (index into ``raw``, digits): an impossible date or time is repaired from them when exactly one
     reading is valid, and a valid one that another reading also makes valid is marked ambiguous.
     """

@@ -5,8 +5,11 @@ Records are historical, so a chain is resolved against the pre-reform list first
 1 July 2025. The other era's list is taken only where it places more of the text than the record's own,
 a name the own list holds under several units (huyện and thị xã Kỳ Anh) counting as placed; a place only
 the 2025 list places, on a record registered before the reform, is marked (``after_record``) and never
-settled. Names are matched on a key that ignores tone placement and y/i (``tone_key``), then on the
-diacritic-free form inside the parent unit (OCR diacritic errors). Output: the unit words as written
+settled; on a record of unknown era (no date, or a bare 2025) it is marked ``era_unknown`` for review.
+Names are matched on a key that ignores tone placement and y/i (``tone_key``), then on the
+diacritic-free form inside the parent unit (OCR diacritic errors); a unit matched so never outranks one
+of the level below spelled as written (``_exact_below``: "Nghĩa Hùng, Nam Định" is xã Nghĩa Hùng, with
+huyện Nghĩa Hưng its ``accent_rival``). Output: the unit words as written
 (or inferred from the gazetteer when missing) in lower case, the names in the gazetteer's spelling; only
 the units written (a legacy commune written straight before its province keeps its district out of the
 value, named under ``district_missing`` for review).
@@ -17,7 +20,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
 
@@ -29,16 +32,28 @@ from .text import TONE_MARKS, clean_text, collapse_ws, fold, fold_chars, nfc, st
 REFORM_DATE = "2025-07-01"
 
 
+# an ISO date or a part of one: "2010-11-20", "2010-11", "2010" (a book's year)
+_ISO_PREFIX = re.compile(r"\d{4}(?:-\d{2}){0,2}")
+
+
+def _era_date(on_date: str | None) -> str | None:
+    """``on_date`` when it is an ISO date or a part of one; anything else (an unreadable date's text,
+    "31/02/2010") is no date: the era is unknown."""
+    return on_date if on_date and _ISO_PREFIX.fullmatch(on_date) else None
+
+
 def after_reform(on_date: str | None) -> bool:
-    """A record registered on or after the 2025 reform: its places are the 2025 units first."""
-    return on_date is not None and on_date >= REFORM_DATE
+    """A record registered on or after the 2025 reform (the first day a partial date may be: "2025-07",
+    "2026"): its places are the 2025 units first."""
+    d = _era_date(on_date)
+    return d is not None and d + "-01-01"[: 10 - len(d)] >= REFORM_DATE
 
 
 def before_reform(on_date: str | None) -> bool:
-    """A record known to be registered before the reform (a bare "2025" may be either)."""
-    if not on_date:
-        return False
-    return on_date < REFORM_DATE and not REFORM_DATE.startswith(on_date)
+    """A record known to be registered before the reform (the last day a partial date may be: "2008",
+    "2025-06"; a bare "2025" may be either)."""
+    d = _era_date(on_date)
+    return d is not None and d + ("-12-31", "-31", "")[(len(d) - 4) // 3] < REFORM_DATE
 
 
 UNIT_WORDS = ("thành phố", "thị trấn", "thị xã", "đặc khu", "phường", "huyện", "quận", "tỉnh", "xã")
@@ -527,6 +542,11 @@ class PlaceResolution:
     depth: int = 3  # level of the lowest resolved unit: 0 ward, 1 district, 2 province, 3 none
     leftover: str | None = None  # unplaced text next to a chain that stops above the commune
     after_record: bool = False  # placed in the 2025 list only, on a record registered before the reform
+    # placed in the 2025 list only, the record's date unknown (nor its book's year): it may predate the reform
+    era_unknown: bool = False
+    # a part placed as spelled at one level that another unit matches without its marks, at the level
+    # above, in the same place of the chain (both readings place the text as well): that unit, for review
+    accent_rival: list[dict[str, str]] = field(default_factory=list)
     # a legacy commune written straight before its province: the districts the gazetteer gives it (one
     # when the name is unique in the province), none of them written
     district_missing: list[dict[str, str]] = field(default_factory=list)
@@ -552,6 +572,8 @@ class PlaceResolution:
             "parts": self.parts,
             **({"fuzzy": self.fuzzy} if self.fuzzy else {}),
             **({"after_record": True} if self.after_record else {}),
+            **({"era_unknown": True} if self.era_unknown else {}),
+            **({"accent_rival": self.accent_rival} if self.accent_rival else {}),
             **({"district_missing": self.district_missing} if self.district_missing else {}),
         }
 
@@ -612,13 +634,20 @@ def _named_like_a_village(part: Part, level: _Level, parent: str) -> bool:
     return level.find(part.name, parent)[1] == "exact"
 
 
-def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -> tuple[int, bool, int]:
+def _chain_legacy(
+    parts: list[Part], g: Gazetteer, hist_successors: list[str], bar: Mapping[int, str] | None = None
+) -> tuple[int, bool, int]:
     """Resolve right to left against the legacy list; returns (parts resolved, ambiguous, parts undecided).
 
     Undecided parts are names the legacy list holds at that place, carried by several units nothing
     written tells apart (huyện and thị xã Kỳ Anh under Hà Tĩnh; xã and thị trấn Mỹ Thọ): they fit the
     legacy era as much as a resolved part does, and ``_resolve`` weighs them so when it chooses the era
-    (a 2025 xã Kỳ Anh must not win over them on a record of 2010)."""
+    (a 2025 xã Kỳ Anh must not win over them on a record of 2010).
+
+    ``bar``: part index -> the level ("province" or "district") that part is not looked up at, so that it
+    falls to the level below (``_exact_below``: a name found there as spelled, where the level above has
+    it only without its marks)."""
+    bar = bar or {}
     i = len(parts) - 1
     prov: Unit | None = None
     dist: Unit | None = None
@@ -627,7 +656,7 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
     undecided_district: int | None = None
     undecided = 0
     # province
-    if i >= 0 and _may_be(parts[i], PROVINCE_KINDS) and parts[i].role == "unknown":
+    if i >= 0 and _may_be(parts[i], PROVINCE_KINDS) and parts[i].role == "unknown" and bar.get(i) != "province":
         hits, _ = g.l_prov.find(parts[i].name)
         hits = _pick(hits, parts[i].kind, PROVINCE_KINDS) if parts[i].kind != "thành phố" else hits
         if not hits and parts[i].alt is not None:
@@ -650,12 +679,16 @@ def _chain_legacy(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -
     # district
     if i >= 0 and prov is not None and _named_like_a_village(parts[i], g.l_dist, prov.code):
         parts[i].role = "unknown"  # "Buôn Ma Thuột, Đắk Lắk": a city named like a village
-    if i >= 0 and _may_be(parts[i], DISTRICT_KINDS) and parts[i].role == "unknown":
+    if i >= 0 and _may_be(parts[i], DISTRICT_KINDS) and parts[i].role == "unknown" and bar.get(i) != "district":
         cands: list[Unit] = []
+        spelled: list[Unit] = []
         for pc in provs or ["*"]:
-            hits, _ = g.l_dist.find(parts[i].name, pc)
+            hits, how = g.l_dist.find(parts[i].name, pc)
             cands += hits
-        cands = _pick(cands, parts[i].kind, DISTRICT_KINDS)
+            spelled += hits if how == "exact" else []
+        # a province's successors: a district spelled as written in one outranks one read without its
+        # marks in another
+        cands = _pick(spelled, parts[i].kind, DISTRICT_KINDS) or _pick(cands, parts[i].kind, DISTRICT_KINDS)
         if not cands and parts[i].alt is not None:
             for pc in provs or ["*"]:
                 cands += g.l_dist.find(parts[i].alt, pc)[0]
@@ -1075,10 +1108,10 @@ def _resolve_text(text: str, on_date: str | None) -> PlaceResolution:
 
 def _settled(r: PlaceResolution) -> bool:
     """Every part placed: nothing unresolved, left over, or of a unit kind the name leaves open; in the
-    record's era, and no district skipped."""
+    record's era, no district skipped, and no unit read without its marks against one spelled as written."""
     vague = any(p["role"] == "ambiguous" and p["kind"] is None for p in r.parts)
     return (not r.unresolved and not vague and r.leftover is None
-            and not r.after_record and not r.district_missing)  # fmt: skip
+            and not r.after_record and not r.district_missing and not r.accent_rival)  # fmt: skip
 
 
 # A unit word the gazetteer contradicts, replaced by the gazetteer's: costs as much confidence as a
@@ -1244,17 +1277,30 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
     # must not win over it ("Kỳ Anh, Hà Tĩnh" in 2010: huyện or thị xã Kỳ Anh, never the 2025 xã Kỳ Anh)
     order = ("2025", "legacy") if after_reform(on_date) else ("legacy", "2025")
     best: tuple[int, int, str, bool] = (-1, 0, "", False)
+    # the legacy pass's start, and the level a part is not looked up at when a name spelled as written
+    # at the level below outranks the accent-free match above (``_exact_below``)
+    start: list[Part] = []
+    bar: dict[int, str] = {}
+    rivals: list[dict[str, str]] = []
     for scheme in order:
         _reset(parts)
         if scheme == "legacy":
+            start = [replace(p) for p in parts]
             solved, amb, undecided = _chain_legacy(parts, g, succ)
+            if (below := _exact_below(start, parts, g, succ, solved + undecided)) is not None:
+                bar, rivals, (solved, amb, undecided) = below
         else:
             solved, amb, undecided = (_chain_2025(parts, g), False, 0) if hist is None else (0, False, 0)
         if solved + undecided > best[0]:
             best = (solved + undecided, solved, scheme, amb)
     _, solved, scheme, amb = best
     _reset(parts)
-    if scheme == "legacy":
+    if scheme == "legacy" and bar:
+        parts[:] = [replace(p) for p in start]
+        _chain_legacy(parts, g, succ, bar)
+        res.accent_rival = rivals
+        rules.extend(f"accent_rival:{r['written']}->{r['kind']} {r['name']}" for r in rivals)
+    elif scheme == "legacy":
         _chain_legacy(parts, g, succ)
     elif scheme == "2025":
         _chain_2025(parts, g)
@@ -1265,6 +1311,11 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
         # misread landing on a new name, or the writer's slip; never accepted silently
         res.after_record = True
         rules.append("unit_2025_before_reform")
+    elif res.scheme == "2025" and not after_reform(on_date):
+        # the date unknown (or a bare 2025): the register may predate the reform, so a place only the
+        # 2025 list places is a guess for review, never accepted silently
+        res.era_unknown = True
+        rules.append("unit_2025_era_unknown")
     # a facility written without a unit word whose first part is not a place: part of its name
     if (
         facility is not None
@@ -1326,6 +1377,49 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
         if res.district_missing:
             rules.append("district_missing:" + " / ".join(f"{d['kind']} {d['name']}" for d in res.district_missing))
     return res
+
+
+_LEVELS = {"province": "l_prov", "district": "l_dist", "ward": "l_ward"}
+
+
+def _as_spelled(part: Part, g: Gazetteer) -> bool:
+    """The part was found as written (tone placement and y/i aside), not only without its marks nor by
+    an OCR repair: its unit, or, for a name several units carry, every spelling nothing tells apart."""
+    if part.role == "ambiguous":
+        return part.spellings is None and part.respelled is None
+    if part.unit is None or part.role not in _LEVELS or part.fuzzy is not None:
+        return False
+    level: _Level = getattr(g, _LEVELS[part.role])
+    return part.unit in level.exact.get(("*", name_key(part.name)), [])
+
+
+def _exact_below(
+    start: list[Part], done: list[Part], g: Gazetteer, succ: list[str], score: int
+) -> tuple[dict[int, str], list[dict[str, str]], tuple[int, bool, int]] | None:
+    """A name the legacy pass (``done``, from ``start``) took as a province or district only without its
+    marks, that the level below holds spelled as written ("Nghĩa Hùng, Nam Định": huyện Nghĩa Hưng
+    without the marks, xã Nghĩa Hùng as written; "Phù Yên": tỉnh Phú Yên without the marks, huyện Phù Yên
+    as written, under Sơn La). A unit spelled as written outranks another read without its marks: the pass
+    again with the part kept from that level is taken when it places more of the text (the accent-free
+    reading left some unplaced: "Mường Cơi, Phù Yên"), or as much, the accent-free unit then returned as
+    a rival (both plausible: the field is not accepted). Not a commune with no unit written above it: a
+    hometown may be written as its province or district alone, never as a commune alone ("Hải Phong"
+    stays thành phố Hải Phòng, "Nghĩa Hùng" huyện Nghĩa Hưng). Returns (the level kept from, per part;
+    the rivals; the pass's (solved, ambiguous, undecided)), or None when the accent-free reading stands."""
+    for k, p in enumerate(done):
+        if p.role not in ("province", "district") or p.unit is None or _as_spelled(p, g):
+            continue
+        trial = [replace(q) for q in start]
+        solved, amb, undecided = _chain_legacy(trial, g, succ, {k: p.role})
+        if solved + undecided < score or not _as_spelled(trial[k], g):
+            continue
+        if solved + undecided > score:
+            return {k: p.role}, [], (solved, amb, undecided)
+        if trial[k].role == "district" or any(q.role in ("province", "district") for q in trial[k + 1 :]):
+            rival = {"written": p.written, "level": p.role, "code": p.unit.code, "kind": p.unit.kind,
+                     "name": p.unit.name}  # fmt: skip
+            return {k: p.role}, [rival], (solved, amb, undecided)
+    return None
 
 
 def _districts_skipped(parts: list[Part], g: Gazetteer, hist_successors: list[str]) -> list[dict[str, str]]:
