@@ -25,6 +25,7 @@ STRIP = 8  # px of the reduced page per traced step
 MIN_BEND = 2.5  # px of the reduced page (2000 px long): a smaller bend is left alone (print wobble, a
 # perspective residue of a flat photograph, a trace's snag)
 MAX_MISSES = 4  # strips a trace may go without finding its rule (a gap, a vertical rule's crossing)
+CAMERA_HEIGHT = 2000.0  # px of the reduced page: its long side (``foreshortening``)
 MAX_SLOPE = 3.0  # px per strip (0.375): a curl into the binding bends less; a seal's ring bends more
 ODD_PX = 2.0  # reduced px a rule may stray from what its neighbours' shifts predict at the same place
 
@@ -236,9 +237,26 @@ def shift_field(curl: Curl, shape: tuple[int, int]) -> np.ndarray:
     return np.stack([np.interp(cols, curl.xs, r) for r in field]).astype(np.float32)
 
 
+def foreshortening(curl: Curl, width: int) -> np.ndarray:
+    """How much wider each column of the reduced page (``width`` columns) was on the paper than it shows:
+    where a page dips into the binding it turns away from the camera and its letters narrow. The dip is
+    read off the rules' bend: a camera above the page sees a part of it lower by ``z`` scaled toward the
+    centre by D / (D + z), so a column's shift grows with its height from the centre at the rate
+    s - 1 ~ -z / D; its slope dz/dx foreshortens the paper by sqrt(1 + (dz/dx)^2). D, the camera's height,
+    is taken as the page's long side (a phone held to fill its frame with the page is nearer still, so the
+    narrowing is rather under- than overstated)."""
+    t = curl.targets - curl.targets.mean()
+    rate = (curl.shifts * t[:, None]).sum(axis=0) / max(float((t**2).sum()), 1.0)  # s - 1, strip by strip
+    depth = -CAMERA_HEIGHT * _smooth(_smooth(rate))
+    slope = np.gradient(depth, curl.xs)
+    widen = np.sqrt(1.0 + slope**2)
+    return np.interp(np.arange(width, dtype=np.float64), curl.xs, widen)
+
+
 def uncurl(gray: np.ndarray, ink: np.ndarray, scale: float) -> np.ndarray | None:
     """``gray`` resampled so the rules traced on its reduced ink mask (``ink``; ``scale`` = reduced / full)
-    are straight, horizontal ones and vertical ones; None when the page is flat already."""
+    are straight, horizontal ones and vertical ones, and the columns the curl narrowed are widened again;
+    None when the page is flat already."""
     across = measure_curl(ink, scale)
     down = measure_curl(np.ascontiguousarray(ink.T), scale)
     if max((c.bend for c in (across, down) if c is not None), default=0.0) < MIN_BEND:
@@ -246,12 +264,15 @@ def uncurl(gray: np.ndarray, ink: np.ndarray, scale: float) -> np.ndarray | None
     h, w = ink.shape
     H, W = gray.shape[:2]
     f = np.float32(scale)
-    map_y = np.arange(H, dtype=np.float32)[:, None] + (
-        cv2.resize(shift_field(across, (h, w)), (W, H), interpolation=cv2.INTER_LINEAR) / f
-        if across is not None else np.zeros((1, W), np.float32))  # fmt: skip
-    map_x = np.arange(W, dtype=np.float32)[None, :] + (
-        cv2.resize(np.ascontiguousarray(shift_field(down, (w, h)).T), (W, H), interpolation=cv2.INTER_LINEAR) / f
-        if down is not None else np.zeros((H, 1), np.float32))  # fmt: skip
-    map_x, map_y = np.broadcast_arrays(map_x, map_y)
-    return cv2.remap(gray, np.ascontiguousarray(map_x), np.ascontiguousarray(map_y), cv2.INTER_LINEAR,
-                     borderMode=cv2.BORDER_CONSTANT, borderValue=255)  # fmt: skip
+    dy = (cv2.resize(shift_field(across, (h, w)), (W, H), interpolation=cv2.INTER_LINEAR) / f
+          if across is not None else np.zeros((H, W), np.float32))  # fmt: skip
+    dx = (cv2.resize(np.ascontiguousarray(shift_field(down, (w, h)).T), (W, H), interpolation=cv2.INTER_LINEAR) / f
+          if down is not None else np.zeros((H, W), np.float32))  # fmt: skip
+    # output column -> the page's column it shows: the narrowed columns take more output columns
+    widen = foreshortening(across, w) if across is not None else np.ones(w)
+    out_at = np.concatenate([[0.0], np.cumsum(np.interp(np.arange(W) * scale, np.arange(w), widen))])
+    src = np.interp(np.arange(int(out_at[-1])), out_at, np.arange(W + 1, dtype=np.float64))
+    cols = np.clip(np.round(src).astype(np.intp), 0, W - 1)
+    map_x = (src[None, :] + dx[:, cols]).astype(np.float32)
+    map_y = (np.arange(H, dtype=np.float32)[:, None] + dy[:, cols]).astype(np.float32)
+    return cv2.remap(gray, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)

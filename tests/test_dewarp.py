@@ -140,3 +140,33 @@ def test_the_paper_edge_on_a_desk_is_no_rule(ledger) -> None:
     across = measure_curl(ink(small), f)
     assert across is not None and across.bend < MIN_BEND
     assert uncurl(desk, ink(small), f) is None
+
+
+@pytest.mark.parametrize("seed", [1, 5])
+def test_columns_the_curl_narrowed_are_widened_again(ledger, seed: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Where the page dips into the binding it turns from the camera and its columns narrow; the rules'
+    bend tells how steeply, and those columns are widened back toward their printed width."""
+    import pipeline.dewarp as dw
+
+    gray, label = _curled(ledger, seed)
+    small, f = reduce(gray)
+    m = ink(small)
+    across = measure_curl(m, f)
+    assert across is not None
+    widen = dw.foreshortening(across, small.shape[1])
+    spine_left = label.split(":")[1] == "left"
+    near, far = (widen[: len(widen) // 4], widen[-len(widen) // 4 :])[:: 1 if spine_left else -1]
+    assert near.max() > 1.01 and far.max() < 1.005
+
+    printed = np.diff(ledger.cols)
+
+    def narrowing(flat: np.ndarray) -> float:
+        """How much narrower than printed the columns are, summed (the far side's are as printed)."""
+        t = find_table(flat)
+        assert t is not None and t.n_cols == len(ledger.cols) - 1
+        return float(np.clip(1 - np.diff(t.cols) / printed, 0, None).sum())
+
+    widened = narrowing(uncurl(gray, m, f))
+    monkeypatch.setattr(dw, "foreshortening", lambda curl, width: np.ones(width))
+    as_seen = narrowing(uncurl(gray, m, f))
+    assert as_seen > 0.05 and widened < as_seen
