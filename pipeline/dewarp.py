@@ -27,7 +27,10 @@ STRIP = 8  # px of the reduced page per traced step
 MIN_BEND = 2.5  # px of the reduced page (2000 px long): a smaller bend is left alone (print wobble, a
 # perspective residue of a flat photograph, a trace's snag)
 MAX_MISSES = 4  # strips a trace may go without finding its rule (a gap, a vertical rule's crossing)
-CAMERA_HEIGHT = 2000.0  # px of the reduced page: its long side (``foreshortening``)
+MAX_WIDEN = 1.35  # a column is widened at most so much (``foreshortening``)
+SPREAD = 0.25  # of the page's height the traced rules must span to be extended beyond or give a slope
+BAND = 512  # rows resampled at once: the maps of a 120 Mpx page are not all held together
+REMAP_LIMIT = 32767  # OpenCV's remap takes images under this many px a side
 MAX_SLOPE = 3.0  # px per strip (0.375): a curl into the binding bends less; a seal's ring bends more
 ODD_PX = 2.0  # reduced px a rule may stray from what its neighbours' shifts predict at the same place
 
@@ -39,7 +42,6 @@ class Curl:
     xs: np.ndarray  # strip centres, shape (n_x,)
     targets: np.ndarray  # each rule's straight height, shape (n_rules,), increasing
     shifts: np.ndarray  # rule's height minus its target at each strip, shape (n_rules, n_x)
-    scale: float  # reduced / full resolution
 
     @property
     def bend(self) -> float:
@@ -47,7 +49,7 @@ class Curl:
         return float(np.abs(self.shifts).max()) if self.shifts.size else 0.0
 
 
-def measure_curl(ink: np.ndarray, scale: float) -> Curl | None:
+def measure_curl(ink: np.ndarray) -> Curl | None:
     """Trace the long horizontal rules of a reduced page (``ink``: its binary ink mask, 255 = ink; the
     vertical rules are traced on its transpose). None when fewer than two rules can be followed."""
     h, w = ink.shape
@@ -105,7 +107,7 @@ def measure_curl(ink: np.ndarray, scale: float) -> Curl | None:
             continue  # every point of it was odd: held straight
         d = np.interp(np.arange(n_x), idx, d[idx])  # across gaps and beyond the rule's ends: held level
         shifts[i] = _smooth(d)
-    return Curl(xs=xs, targets=targets, shifts=shifts, scale=scale)
+    return Curl(xs=xs, targets=targets, shifts=shifts)
 
 
 def _odd_ones(d: np.ndarray, targets: np.ndarray) -> np.ndarray:
@@ -220,61 +222,82 @@ def _smooth(d: np.ndarray) -> np.ndarray:
     return np.convolve(np.pad(med, 2, mode="edge"), np.ones(5) / 5, mode="valid")
 
 
+def _spread(curl: Curl, extent: int) -> bool:
+    """Whether the traced rules span a quarter of the page: only then does their bend tell how the page
+    bends beyond them, and how steeply it turns (a header's two rules 22 px apart do not)."""
+    return len(curl.targets) >= 2 and float(curl.targets[-1] - curl.targets[0]) >= SPREAD * extent
+
+
 def shift_field(curl: Curl, shape: tuple[int, int]) -> np.ndarray:
     """For every pixel of the reduced page (``shape``), how far below it its ink lies on the curled
-    page: between two rules interpolated, beyond them extended along the rules' gradient."""
+    page: between two rules interpolated, beyond them extended along the rules' gradient (held level when
+    the rules span too little of the page to give one: ``_spread``)."""
     h, w = shape
     rows = np.arange(h, dtype=np.float64)
     t = curl.targets
     field = np.empty((h, curl.shifts.shape[1]), np.float32)
+    spread = _spread(curl, h)
     for j in range(curl.shifts.shape[1]):
         d = curl.shifts[:, j]
-        g = (d[-1] - d[0]) / max(1.0, t[-1] - t[0])
+        g = (d[-1] - d[0]) / max(1.0, t[-1] - t[0]) if spread else 0.0
         col = np.interp(rows, t, d)
         col = np.where(rows < t[0], d[0] + g * (rows - t[0]), col)
         col = np.where(rows > t[-1], d[-1] + g * (rows - t[-1]), col)
-        field[:, j] = col
+        # never further than twice the largest bend traced there: the gradient of two close rules is no
+        # guide to the page's far margin
+        reach = 2.0 * float(np.abs(d).max()) + 1.0
+        field[:, j] = np.clip(col, -reach, reach)
     # strips to columns: held level beyond the first and last strip's centre
     cols = np.arange(w, dtype=np.float64)
     return np.stack([np.interp(cols, curl.xs, r) for r in field]).astype(np.float32)
 
 
-def foreshortening(curl: Curl, width: int) -> np.ndarray:
-    """How much wider each column of the reduced page (``width`` columns) was on the paper than it shows:
-    where a page dips into the binding it turns away from the camera and its letters narrow. The dip is
-    read off the rules' bend: a camera above the page sees a part of it lower by ``z`` scaled toward the
-    centre by D / (D + z), so a column's shift grows with its height from the centre at the rate
+def foreshortening(curl: Curl, width: int, height: int) -> np.ndarray:
+    """How much wider each column of the reduced page (``width`` x ``height``) was on the paper than it
+    shows: where a page dips into the binding it turns away from the camera and its letters narrow. The
+    dip is read off the rules' bend: a camera above the page sees a part of it lower by ``z`` scaled toward
+    the centre by D / (D + z), so a column's shift grows with its height from the centre at the rate
     s - 1 ~ -z / D; its slope dz/dx foreshortens the paper by sqrt(1 + (dz/dx)^2). D, the camera's height,
     is taken as the page's long side (a phone held to fill its frame with the page is nearer still, so the
-    narrowing is rather under- than overstated)."""
+    narrowing is rather under- than overstated); at most MAX_WIDEN, and none when the rules span too little
+    of the page to give the rate."""
+    if not _spread(curl, height):
+        return np.ones(width)
     t = curl.targets - curl.targets.mean()
     rate = (curl.shifts * t[:, None]).sum(axis=0) / max(float((t**2).sum()), 1.0)  # s - 1, strip by strip
-    depth = -CAMERA_HEIGHT * _smooth(_smooth(rate))
+    depth = -float(max(width, height)) * _smooth(_smooth(rate))
     slope = np.gradient(depth, curl.xs)
-    widen = np.sqrt(1.0 + slope**2)
+    widen = np.minimum(np.sqrt(1.0 + slope**2), MAX_WIDEN)
     return np.interp(np.arange(width, dtype=np.float64), curl.xs, widen)
 
 
 def uncurl(gray: np.ndarray, ink: np.ndarray, scale: float) -> np.ndarray | None:
     """``gray`` resampled so the rules traced on its reduced ink mask (``ink``; ``scale`` = reduced / full)
     are straight, horizontal ones and vertical ones, and the columns the curl narrowed are widened again;
-    None when the page is flat already."""
-    across = measure_curl(ink, scale)
-    down = measure_curl(np.ascontiguousarray(ink.T), scale)
+    None when the page is flat already (or too large for OpenCV's remap: 32767 px a side)."""
+    across = measure_curl(ink)
+    down = measure_curl(np.ascontiguousarray(ink.T))
     if max((c.bend for c in (across, down) if c is not None), default=0.0) < MIN_BEND:
         return None
     h, w = ink.shape
     H, W = gray.shape[:2]
-    f = np.float32(scale)
-    dy = (cv2.resize(shift_field(across, (h, w)), (W, H), interpolation=cv2.INTER_LINEAR) / f
-          if across is not None else np.zeros((H, W), np.float32))  # fmt: skip
-    dx = (cv2.resize(np.ascontiguousarray(shift_field(down, (w, h)).T), (W, H), interpolation=cv2.INTER_LINEAR) / f
-          if down is not None else np.zeros((H, W), np.float32))  # fmt: skip
+    # the shifts stay on the reduced page; each band of output rows samples them where it needs them
+    dy = shift_field(across, (h, w)) if across is not None else np.zeros((h, w), np.float32)
+    dx = np.ascontiguousarray(shift_field(down, (w, h)).T) if down is not None else np.zeros((h, w), np.float32)
     # output column -> the page's column it shows: the narrowed columns take more output columns
-    widen = foreshortening(across, w) if across is not None else np.ones(w)
+    widen = foreshortening(across, w, h) if across is not None else np.ones(w)
     out_at = np.concatenate([[0.0], np.cumsum(np.interp(np.arange(W) * scale, np.arange(w), widen))])
-    src = np.interp(np.arange(int(out_at[-1])), out_at, np.arange(W + 1, dtype=np.float64))
-    cols = np.clip(np.round(src).astype(np.intp), 0, W - 1)
-    map_x = (src[None, :] + dx[:, cols]).astype(np.float32)
-    map_y = (np.arange(H, dtype=np.float32)[:, None] + dy[:, cols]).astype(np.float32)
-    return cv2.remap(gray, map_x, map_y, cv2.INTER_LINEAR, borderMode=cv2.BORDER_CONSTANT, borderValue=255)
+    src = np.interp(np.arange(int(out_at[-1])), out_at, np.arange(W + 1, dtype=np.float64)).astype(np.float32)
+    if max(H, W, len(src)) >= REMAP_LIMIT:
+        return None
+    out = np.empty((H, len(src)), gray.dtype)
+    f = np.float32(scale)
+    for top in range(0, H, BAND):
+        rows = np.arange(top, min(H, top + BAND), dtype=np.float32)
+        gx, gy = np.meshgrid(src * f, rows * f)
+        at = {"interpolation": cv2.INTER_LINEAR, "borderMode": cv2.BORDER_REPLICATE}
+        map_x = src[None, :] + cv2.remap(dx, gx, gy, **at) / f
+        map_y = rows[:, None] + cv2.remap(dy, gx, gy, **at) / f
+        out[top : top + len(rows)] = cv2.remap(gray, map_x, map_y, cv2.INTER_LINEAR,
+                                               borderMode=cv2.BORDER_CONSTANT, borderValue=255)  # fmt: skip
+    return out

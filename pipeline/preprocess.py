@@ -34,7 +34,7 @@ class Upright:
 
 
 def upright(image_bgr: np.ndarray, engine: OcrEngine | None = None) -> Upright:
-    """Gray, flattened, upright, perspective-corrected and deskewed page."""
+    """Gray, flattened, upright, perspective-corrected, deskewed and (a book's curled page) uncurled page."""
     gray = flatten(to_gray(image_bgr))
     rotation = detect_rotation(gray, engine)
     if rotation:
@@ -208,7 +208,7 @@ def table_quad(gray: np.ndarray) -> np.ndarray | None:
     largest = int(np.argmax(areas)) + 1
     ruled = int(np.argmax(np.where(big, crossings, -1))) + 1
     quad = _hull_corners(labels == largest)
-    if largest != ruled and not _page_like(quad):
+    if largest != ruled and crossings[ruled - 1] > crossings[largest - 1] and not _page_like(quad):
         quad = _hull_corners(labels == ruled)
     return (quad / f).astype(np.float32)
 

@@ -62,7 +62,7 @@ from pipeline.normalize import (
     validate_entry,
     validate_entry_numbers,
 )
-from pipeline.normalize.places import REFORM_DATE
+from pipeline.normalize.places import REFORM_DATE, era_date
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, second_engine, text_height
 from pipeline.preprocess import upright
 from pipeline.second_read import (
@@ -238,15 +238,12 @@ def _normalize_row(
     return fields, normalized
 
 
-_ISO_DATE = re.compile(r"\d{4}(?:-\d{2}){0,2}")
-
-
 def _record_era(registered: str | None, book_year: str | None) -> str | None:
     """The date a row's places are read in (``normalize_field``'s ``on_date``): its registration date when
     read (an ISO date, or part of one), else the year of the book it is in ("01/2008": 2008; a record is
     registered in its book's year), else None: the normalizer then takes no place only the 2025 units
     place without doubt, since the register may predate the reform. Never an unreadable date's text."""
-    if registered and _ISO_DATE.fullmatch(registered):
+    if era_date(registered):
         return registered
     return book_year
 
@@ -669,75 +666,90 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     _doubt_digit_short(numbered, short)
 
 
-def _one_digit_dropped(longer: str, shorter: str) -> bool:
-    return len(longer) == len(shorter) + 1 and any(longer[:k] + longer[k + 1 :] == shorter for k in range(len(longer)))
+@dataclass(slots=True)
+class _DigitOff:
+    """A row whose entry number is one digit off the run a longer (or second-model) number anchors."""
+
+    number: str  # the run's number on this row
+    read: str  # the row's number as read
+    anchor: int  # the anchoring number's row
+    confirmed: bool  # the run is shown: the anchor was read by both models, or two anchors agree
+    on_run: dict[int, str]  # the anchoring rows of a confirmed run and their numbers as read
 
 
-def _a_digit_short(numbered: Sequence[FieldValue | None], threshold: float) -> dict[int, tuple[str, str, str, int, bool]]:
+def _a_digit_short(numbered: Sequence[FieldValue | None], threshold: float) -> dict[int, _DigitOff]:
     """Rows whose number reads one digit short of the run a longer number on the page gives ("41", "42",
     "43" above a "424": the squeezed 2 of a page curled into the binding lost on three rows, their run as
-    consistent as the true one). The longer number must be read surely (or by both models); it is confirmed when the second
-    model read it too or another longer number gives the same run, and a confirmed run also takes in a
-    faint read one digit long of it ("4235" for 425). A number the second model gave also doubts a sure
-    number one digit off its run. Row -> (the run's number there, the row's number as read, the longer
-    number as read, its row, confirmed)."""
+    consistent as the true one). The longer number is one read surely or one the second model read or
+    gave; the run is confirmed when the second model read it too or another longer number gives the same
+    run, and a confirmed run also takes in a faint read one digit long of it ("4235" for 425). A number the
+    second model gave also doubts a sure number one digit off its run (not confirmed). Numbers below 1 are
+    no run's."""
     vals = [f.value if f is not None and f.value and f.value.isdecimal() else None for f in numbered]
     anchors = [(j, int(v) - j, "second_model_agrees" in f.rules) for j, (v, f) in enumerate(zip(vals, numbered, strict=True))
                if v is not None and f is not None and (f.status == FieldStatus.OK or (
                    {"second_model_agrees", "second_model_value"} & set(f.rules) and f.status in _READ))]  # fmt: skip
     runs = Counter(offset for _, offset, _ in anchors)
-    out: dict[int, tuple[str, str, str, int, bool]] = {}
+    out: dict[int, _DigitOff] = {}
     for j, offset, agreed in anchors:
         confirmed = agreed or runs[offset] >= 2
-        width = len(vals[j] or "") if (vals[j] or "").startswith("0") else 0  # "01", "02": zeros printed
+        longer = vals[j] or ""
+        width = len(longer) if longer.startswith("0") else 0  # "01", "02": zeros printed
+        on_run = {k: v for k, o, _ in anchors if o == offset and (v := vals[k]) is not None and len(v) == len(longer)}
 
-        def number(i: int, offset: int = offset, width: int = width) -> str:
-            return str(offset + i).zfill(width)
+        def number(i: int, offset: int = offset, width: int = width) -> str | None:
+            return str(offset + i).zfill(width) if offset + i >= 1 else None
+
+        def note(i: int, c: str, w: str, sure: bool, j: int = j, on_run: dict[int, str] = on_run) -> None:
+            if i not in out or (sure and not out[i].confirmed):
+                out[i] = _DigitOff(c, w, j, sure, on_run if sure else {})
 
         for i, w in enumerate(vals):
-            if w is None or i == j or len(w) + 1 != len(vals[j] or ""):
-                continue
             c = number(i)
-            if _one_digit_dropped(c, w) and (i not in out or (confirmed and not out[i][4])):
-                out[i] = (c, w, vals[j] or "", j, confirmed)
+            if w is not None and c is not None and i != j and len(w) + 1 == len(longer) and _one_dropped(w, c):
+                note(i, c, w, confirmed)
         if (anchor := numbered[j]) is not None and "second_model_value" in anchor.rules:
             # the second model's own reading gives a run a sure number is one digit off, not in its last
             # place (303 among 301, 302 and the second model's 504: the italic 5 read 3): doubted only
             for i, w in enumerate(vals):
                 f, c = numbered[i], number(i)
-                if (w is not None and f is not None and f.status == FieldStatus.OK and len(w) == len(c)
-                        and w[-1] == c[-1] and Levenshtein.distance(w, c) == 1):  # fmt: skip
-                    out.setdefault(i, (c, w, vals[j] or "", j, False))
+                if (w is not None and c is not None and f is not None and f.status == FieldStatus.OK
+                        and len(w) == len(c) and w[-1] == c[-1] and Levenshtein.distance(w, c) == 1):  # fmt: skip
+                    note(i, c, w, False)
         if not confirmed:
             continue
         for i, w in enumerate(vals):  # a faint read a digit long of the confirmed run ("4235" for 425)
-            f = numbered[i]
-            c = number(i)
-            if w is not None and f is not None and f.confidence < threshold and _one_digit_dropped(w, c):
-                out.setdefault(i, (c, w, vals[j] or "", j, confirmed))
+            f, c = numbered[i], number(i)
+            if w is not None and c is not None and f is not None and f.confidence < threshold and _one_dropped(c, w):
+                note(i, c, w, True)
     return out
 
 
-def _doubt_digit_short(numbered: Sequence[FieldValue | None], short: dict[int, tuple[str, str, str, int, bool]]) -> None:
+def _doubt_digit_short(numbered: Sequence[FieldValue | None], short: dict[int, _DigitOff]) -> None:
     """A number a digit off a longer number's run (``_a_digit_short``) goes to review, shown as the run's
-    number when the longer one is confirmed; that longer number, which the short rows' run had rewritten
-    or flagged, is then shown as read again, in the page's run (still for review)."""
-    for i, (c, was, longer, j, confirmed) in short.items():
-        f, anchor = numbered[i], numbered[j]
-        if f is None or anchor is None or f.value == c:
+    number when the run is confirmed; the run's own numbers, which the short rows' run had rewritten or
+    flagged, are then shown as read again, in the page's run (still for review)."""
+    for i, d in short.items():
+        f = numbered[i]
+        if f is None or f.value == d.number:
             continue
-        f.reason = (f"đọc được '{f.raw}', lệch một chữ số với dãy số {longer} ở dòng {j + 1} cho: {c} / read "
-                    f"'{f.raw}', one digit off the run of {longer} on row {j + 1}, which gives {c}")  # fmt: skip
-        if confirmed:  # shown as the longer number's run, not as the short rows' run may have rewritten it
-            f.value, f.details = c, {**f.details, "read_as": was}
+        longer = numbered[d.anchor]
+        reason = (f"đọc được '{f.raw}', lệch một chữ số với dãy số {longer.value if longer else ''} ở dòng "
+                  f"{d.anchor + 1} cho: {d.number} / read '{f.raw}', one digit off the run of the number on row "
+                  f"{d.anchor + 1}, which gives {d.number}")  # fmt: skip
+        if d.confirmed:  # shown as the longer number's run, not as the short rows' run may have rewritten it
+            f.value, f.details = d.number, {**f.details, "read_as": d.read}
             f.rules = [*(r for r in f.rules if r != "entry_no_from_sequence"), "entry_no_digit_lost"]
-        f.status = FieldStatus.LOW_CONFIDENCE if f.status == FieldStatus.OK or confirmed else f.status
-        if confirmed and anchor.status == FieldStatus.INVALID:
-            anchor.value = longer
-            anchor.rules = [r for r in anchor.rules if r != "entry_no_from_sequence"]
-            anchor.status = FieldStatus.LOW_CONFIDENCE
-            anchor.reason = (f"các dòng khác đọc lệch một chữ số ('{f.raw}' cho {c}) / other rows read a digit off "
-                             f"('{f.raw}' for {c})")  # fmt: skip
+            f.status, f.reason = FieldStatus.LOW_CONFIDENCE, reason
+        elif f.status == FieldStatus.OK:
+            f.status, f.reason = FieldStatus.LOW_CONFIDENCE, reason
+        for k, v in d.on_run.items():
+            g = numbered[k]
+            if g is not None and g.status == FieldStatus.INVALID:
+                g.value, g.status = v, FieldStatus.LOW_CONFIDENCE
+                g.rules = [r for r in g.rules if r != "entry_no_from_sequence"]
+                g.reason = (f"các dòng khác đọc lệch một chữ số ('{f.raw}' cho {d.number}) / other rows read a digit "
+                            f"off ('{f.raw}' for {d.number})")  # fmt: skip
 
 
 def _ambiguous_digit(f: FieldValue, threshold: float) -> bool:
@@ -1137,8 +1149,8 @@ def _doubt_narrow_page_no(first: FieldValue, settled: FieldValue) -> None:
     confirmed = any(r.startswith(("page_no_read_alone", "page_no_reads_agree")) for r in first.rules)
     if settled is first and first.status == FieldStatus.OK and _glyph_lost(first) and not confirmed:
         first.status = FieldStatus.LOW_CONFIDENCE
-        first.reason = ("số trang hẹp hơn chỗ mực của nó / the page number is narrower than its ink: a digit "
-                        "may be lost")  # fmt: skip
+        first.reason = ("số trang hẹp hơn chỗ mực của nó, hoặc có mảnh chữ bên cạnh / the page number is narrower "
+                        "than its ink, or a fragment lies beside it: a digit may be lost")  # fmt: skip
 
 
 def _find_page_field(field_type: str, above: list[OcrLine], below: list[OcrLine]) -> CellPart:

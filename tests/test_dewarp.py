@@ -35,7 +35,7 @@ def _bends(gray: np.ndarray) -> tuple[float, float]:
     """How far the rules across and the rules down bend, in px of the reduced page."""
     small, f = reduce(gray)
     m = ink(small)
-    across, down = measure_curl(m, f), measure_curl(np.ascontiguousarray(m.T), f)
+    across, down = measure_curl(m), measure_curl(np.ascontiguousarray(m.T))
     assert across is not None and down is not None
     return across.bend, down.bend
 
@@ -137,7 +137,7 @@ def test_the_paper_edge_on_a_desk_is_no_rule(ledger) -> None:
     desk = np.clip(70 + rng.normal(0, 25, (h + 400, w + 400)), 0, 255).astype(np.uint8)
     desk[200 : 200 + h, 200 : 200 + w] = g
     small, f = reduce(desk)
-    across = measure_curl(ink(small), f)
+    across = measure_curl(ink(small))
     assert across is not None and across.bend < MIN_BEND
     assert uncurl(desk, ink(small), f) is None
 
@@ -151,9 +151,9 @@ def test_columns_the_curl_narrowed_are_widened_again(ledger, seed: int, monkeypa
     gray, label = _curled(ledger, seed)
     small, f = reduce(gray)
     m = ink(small)
-    across = measure_curl(m, f)
+    across = measure_curl(m)
     assert across is not None
-    widen = dw.foreshortening(across, small.shape[1])
+    widen = dw.foreshortening(across, small.shape[1], small.shape[0])
     spine_left = label.split(":")[1] == "left"
     near, far = (widen[: len(widen) // 4], widen[-len(widen) // 4 :])[:: 1 if spine_left else -1]
     assert near.max() > 1.01 and far.max() < 1.005
@@ -167,6 +167,6 @@ def test_columns_the_curl_narrowed_are_widened_again(ledger, seed: int, monkeypa
         return float(np.clip(1 - np.diff(t.cols) / printed, 0, None).sum())
 
     widened = narrowing(uncurl(gray, m, f))
-    monkeypatch.setattr(dw, "foreshortening", lambda curl, width: np.ones(width))
+    monkeypatch.setattr(dw, "foreshortening", lambda curl, width, height: np.ones(width))
     as_seen = narrowing(uncurl(gray, m, f))
     assert as_seen > 0.05 and widened < as_seen

@@ -1107,17 +1107,24 @@ def test_a_page_number_read_whole_alone_beside_its_fragment_goes_to_review() -> 
         ([("301", 0.85, []), ("302", 0.79, []), ("303", 0.97, []), ("504", 0.81, ["second_model_value"])],
          [("301", "low_confidence"), ("302", "low_confidence"), ("303", "low_confidence"),
           ("504", "low_confidence")]),
+        # two sure longer numbers: both are shown as read again once the short rows are repaired
+        ([("41", 0.95, []), ("42", 0.95, []), ("43", 0.95, []), ("424", 0.95, []), ("425", 0.95, [])],
+         [("421", "low_confidence"), ("422", "low_confidence"), ("423", "low_confidence"),
+          ("424", "low_confidence"), ("425", "low_confidence")]),
+        # 10 and 11 on rows 12 and 13 (two unnumbered rows above) make a run below 1 at the top: no "-1"
+        ([("1", 0.95, []), (None, 0.0, []), (None, 0.0, []), *((str(n), 0.95, []) for n in range(2, 12))],
+         [("1", "ok"), (None, "empty"), (None, "empty"), *((str(n), "ok") for n in range(2, 12))]),
         # a faint longer read does not anchor anything
         ([("41", 0.95, []), ("42", 0.95, []), ("43", 0.95, []), ("424", 0.7, [])],
          [("41", "ok"), ("42", "ok"), ("43", "ok"), ("44", "invalid")]),
     ],
 )  # fmt: skip
 def test_entry_numbers_a_digit_short_of_a_longer_numbers_run_go_to_review(
-    cells: list[tuple[str, float, list[str]]], want: list[tuple[str, str]]
+    cells: list[tuple[str | None, float, list[str]]], want: list[tuple[str | None, str]]
 ) -> None:
     tpl = templates_for("khai_tu")[0]
-    fields = [FieldValue("so", raw, raw, conf, None, FieldStatus.OK if conf >= 0.9 else FieldStatus.LOW_CONFIDENCE,
-                         rules=list(rules)) for raw, conf, rules in cells]  # fmt: skip
+    fields = [FieldValue("so", raw or "", raw, conf, None, FieldStatus.EMPTY if raw is None else FieldStatus.OK
+                         if conf >= 0.9 else FieldStatus.LOW_CONFIDENCE, rules=list(rules)) for raw, conf, rules in cells]  # fmt: skip
     entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"so": f}) for i, f in enumerate(fields, start=1)]
     _check_entry_numbers(tpl, entries, 0.9)
     assert [(f.value, f.status.value) for f in fields] == want

@@ -34,6 +34,8 @@ from .names import given_for_sex, normalize_name
 from .places import (
     OFFICE_LEAD_DROPPED,
     PlaceResolution,
+    after_reform,
+    before_reform,
     named_units,
     normalize_office,
     resolve_place,
@@ -150,11 +152,16 @@ def _place(raw: str, office: bool = False, on_date: str | None = None) -> tuple[
     if vague:
         return _bad(value, "nhiều đơn vị cùng tên, không rõ cấp / several units carry this name: "
                     + "; ".join(vague), rules, **details), factor  # fmt: skip
-    if res.district_missing:
+    if res.district_missing and not after_reform(on_date):  # after the reform commune + province is whole
         # the contract outputs only the units written: the gazetteer's district is shown, not inserted
         named = " / ".join(f"{d['kind']} {d['name']}" for d in res.district_missing)
-        return _bad(value, f"không ghi quận/huyện giữa xã và tỉnh (danh mục: {named}) / no district written "
-                    f"between the commune and the province (gazetteer: {named})", rules, **details), factor  # fmt: skip
+        why = (f"không ghi quận/huyện giữa xã và tỉnh (danh mục: {named}) / no district written between the "
+               f"commune and the province (gazetteer: {named})")  # fmt: skip
+        if before_reform(on_date):
+            return _bad(value, why, rules, **details), factor
+        # the era unknown: whole if written after the reform, a district's line lost if before it
+        return Normalized(value, "ok", why + " — không rõ ngày đăng ký / the registration date is unknown", rules,
+                          details), factor * ERA_UNKNOWN_FACTOR  # fmt: skip
     if res.after_record:
         return _bad(value, "đơn vị hành chính sau ngày 01/07/2025, hồ sơ đăng ký trước đó / a unit of the "
                     "1 July 2025 reform on a record registered before it", rules, **details), factor  # fmt: skip
@@ -820,15 +827,15 @@ def validate_entry(register: str, values: dict[str, Normalized]) -> dict[str, st
 
 def entry_number_sequence(numbers: list[str | None], min_votes: int = 3) -> list[str] | None:
     """The number each row should carry when most rows (at least ``min_votes``, more than half of those
-    read) agree on one run (number = first + index); None without such a majority. Leading zeros as the
-    page writes them ("07")."""
+    read) agree on one run (number = first + index); None without such a majority, or when the run would
+    number the first row below 1. Leading zeros as the page writes them ("07")."""
     read = [(i, int(s), s) for i, s in enumerate(numbers) if s and s.isdecimal()]
     offsets = Counter(n - i for i, n, _ in read)
     if not offsets:
         return None
     offset, votes = offsets.most_common(1)[0]
-    if votes < min_votes or votes * 2 <= len(read):
-        return None
+    if votes < min_votes or votes * 2 <= len(read) or offset < 1:
+        return None  # (a run that would number the first row 0 or below is no page's: rows left unnumbered)
     width = max((len(s) for i, n, s in read if n == offset + i and s.startswith("0")), default=0)
     return [str(offset + i).zfill(width) for i in range(len(numbers))]
 

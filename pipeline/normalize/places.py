@@ -36,7 +36,7 @@ REFORM_DATE = "2025-07-01"
 _ISO_PREFIX = re.compile(r"\d{4}(?:-\d{2}){0,2}")
 
 
-def _era_date(on_date: str | None) -> str | None:
+def era_date(on_date: str | None) -> str | None:
     """``on_date`` when it is an ISO date or a part of one; anything else (an unreadable date's text,
     "31/02/2010") is no date: the era is unknown."""
     return on_date if on_date and _ISO_PREFIX.fullmatch(on_date) else None
@@ -45,14 +45,14 @@ def _era_date(on_date: str | None) -> str | None:
 def after_reform(on_date: str | None) -> bool:
     """A record registered on or after the 2025 reform (the first day a partial date may be: "2025-07",
     "2026"): its places are the 2025 units first."""
-    d = _era_date(on_date)
+    d = era_date(on_date)
     return d is not None and d + "-01-01"[: 10 - len(d)] >= REFORM_DATE
 
 
 def before_reform(on_date: str | None) -> bool:
     """A record known to be registered before the reform (the last day a partial date may be: "2008",
     "2025-06"; a bare "2025" may be either)."""
-    d = _era_date(on_date)
+    d = era_date(on_date)
     return d is not None and d + ("-12-31", "-31", "")[(len(d) - 4) // 3] < REFORM_DATE
 
 
