@@ -170,3 +170,22 @@ def test_columns_the_curl_narrowed_are_widened_again(ledger, seed: int, monkeypa
     monkeypatch.setattr(dw, "foreshortening", lambda curl, width, height: np.ones(width))
     as_seen = narrowing(uncurl(gray, m, f))
     assert as_seen > 0.05 and widened < as_seen
+
+
+def test_two_close_rules_give_no_gradient_to_the_far_margin() -> None:
+    """A header band's two rules 22 px apart, the lower bending 4 px at one end, on a page ruled below only
+    by columns: their gradient extended to the foot had shifted it by 286 px and widened a column 2x. Rules
+    spanning under a quarter of the page are held level beyond them and give no foreshortening."""
+    import pipeline.dewarp as dw
+
+    xs = (np.arange(175) + 0.5) * dw.STRIP
+    bend = np.where(xs < 200, 4.0 * (1 - xs / 200), 0.0)
+    curl = dw.Curl(xs=xs, targets=np.array([100.0, 122.0]), shifts=np.stack([np.zeros_like(xs), bend]))
+    field = dw.shift_field(curl, (2000, 1400))
+    assert np.abs(field).max() <= 2 * 4.0 + 1.0
+    assert np.abs(field[1800]).max() <= 4.0  # held level below the last rule
+    assert np.all(dw.foreshortening(curl, 1400, 2000) == 1.0)
+    # the same bend on rules spanning the page is extended along their gradient, within the bound
+    wide = dw.Curl(xs=xs, targets=np.array([100.0, 1700.0]), shifts=np.stack([-bend, bend]))
+    far = dw.shift_field(wide, (2000, 1400))
+    assert far[1900, 0] > bend[0] and np.abs(far).max() <= 2 * 4.0 + 1.0
