@@ -163,6 +163,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     foot_lines = [*below.lines, *foot]
     for s in page_no_specs:
         _note_fragment_beside(page_fields[s.key], foot_lines)
+        _note_ink_beside(gray, page_fields[s.key], foot_lines)
     unsure = [s for s in page_no_specs if page_fields[s.key].status != FieldStatus.OK
               or _glyph_lost(page_fields[s.key])]  # fmt: skip
     second = second_engine()
@@ -1044,7 +1045,8 @@ DIGIT_WIDTH = 0.6  # x its height: a printed digit is narrower than this (with i
 def _glyph_lost(f: FieldValue) -> bool:
     """A number whose box is wider than its digits: the read dropped one inside it ("44" read "4" in a
     24 px box 19 px high, at 0.91: accepted on every row of a scanned page); or one with a fragment of
-    another line right beside it (``_note_fragment_beside``)."""
+    another line right beside it (``_note_fragment_beside``) or ink OCR left out of its box
+    (``_note_ink_beside``)."""
     digits = _digits(f.raw)
     return bool(digits and f.bbox and f.bbox.w > (digits + 0.8) * DIGIT_WIDTH * f.bbox.h) or bool(
         f.details.get("fragment_beside"))
@@ -1064,6 +1066,21 @@ def _note_fragment_beside(f: FieldValue, lines: Sequence[OcrLine]) -> None:
         gap = max(o.x - (b.x + b.w), b.x - (o.x + o.w))
         if level and gap <= b.h and ln.text.strip():
             f.details = {**f.details, "fragment_beside": ln.text.strip()}
+            return
+
+
+def _note_ink_beside(gray: np.ndarray, f: FieldValue, lines: Sequence[OcrLine]) -> None:
+    """Notes ink right beside a number's box, within a digit's width on its line, that no line OCR read
+    covers: the box OCR drew left a glyph out ("120" under a book photograph's table read "20" at 0.97,
+    the 1 outside every box). The label of "Trang 57" is read, so it is no such ink."""
+    b = f.bbox
+    if b is None or f.status != FieldStatus.OK or "fragment_beside" in f.details:
+        return
+    width = max(4, round(DIGIT_WIDTH * b.h))
+    for x in (b.x - width - 1, b.x + b.w + 1):
+        strip = BBox(x, b.y, width, b.h)
+        if not any(_overlaps(strip, ln.bbox) for ln in lines) and has_ink(gray, strip, min_px=max(12, b.h)):
+            f.details = {**f.details, "fragment_beside": "ink"}
             return
 
 

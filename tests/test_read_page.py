@@ -26,6 +26,7 @@ from pipeline.read_page import (
     _find_page_field,
     _glyph_lost,
     _note_fragment_beside,
+    _note_ink_beside,
     _page_consensus,
     _settle_page_no,
     read_page,
@@ -1066,6 +1067,28 @@ def test_a_page_number_with_a_fragment_beside_it_may_have_lost_a_digit(other: Oc
     assert _glyph_lost(f) is beside
     if beside:
         assert f.details["fragment_beside"] == other.text
+
+
+@pytest.mark.parametrize(("ink_x", "covered", "lost"), [
+    (118, False, True),  # a fresh book photograph (seed 739): "120" read "20", its 1 outside every box
+    (None, False, False),  # nothing beside the number
+    (118, True, False),  # "Trang 20": the ink beside is the label, read as part of the line
+    (175, False, True),  # a digit left out on the right
+    (100, False, False),  # ink a space and more away: another word, not a lost digit
+])  # fmt: skip
+def test_a_page_number_with_ink_beside_it_outside_every_box_may_have_lost_a_digit(
+    ink_x: int | None, covered: bool, lost: bool
+) -> None:
+    gray = np.full((100, 300), 255, np.uint8)
+    gray[40:64, 130:160] = 0  # the number OCR read, in its box
+    if ink_x is not None:
+        gray[41:63, ink_x : ink_x + 4] = 0  # a 1's stroke
+    f = FieldValue("trangSo", "20", "20", 0.97, BBox(130, 40, 33, 24), FieldStatus.OK)
+    lines = [OcrLine("20", 0.97, BBox(130, 40, 33, 24))]
+    if covered:
+        lines = [OcrLine("Trang 20", 0.97, BBox(60, 40, 103, 24))]
+    _note_ink_beside(gray, f, lines)
+    assert _glyph_lost(f) is lost
 
 
 def test_a_page_number_read_whole_alone_beside_its_fragment_goes_to_review() -> None:
