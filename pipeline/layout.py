@@ -238,11 +238,18 @@ def _set_header(table: Table, grouped: list[bool] | None) -> None:
     # thinner than every entry row, not only than most: a short first entry (two lines of text under rows
     # of four) is no number row (sample seed 139 lost its first entry so). Number rows measured on 23
     # Chromium seeds: at most 0.41 of the shortest entry row
-    numbered = len(hs) >= tb + 3 and hs[tb] < NUMBER_ROW_MAX_SHARE * hs[tb + 1 :].min() and hs[tb] < head_h
+    entries = hs[tb + 1 :]
+    # a sliver is no entry row: a seal at the table's foot widened the grid, which closed it with a rule
+    # 26 px under the last (a fresh scanned page then took its number row for an entry, every row after
+    # it shifted by one)
+    entries = entries[entries >= SLIVER_SHARE * np.median(entries)] if len(entries) else entries
+    numbered = (len(hs) >= tb + 3 and len(entries) > 0 and hs[tb] < NUMBER_ROW_MAX_SHARE * entries.min()
+                and hs[tb] < head_h)  # fmt: skip
     table.header_rows = tb + int(numbered)
 
 
 NUMBER_ROW_MAX_SHARE = 0.6
+SLIVER_SHARE = 0.2  # of the median entry row: a band thinner than this holds no entry
 
 
 def _group_row(gray: np.ndarray, table: Table) -> list[bool] | None:

@@ -54,6 +54,22 @@ def test_column_number_row_counts_as_header() -> None:
     assert t is not None and t.n_bands == 6 and t.header_rows == 2
 
 
+@pytest.mark.parametrize(("rows", "header_rows"), [
+    # a fresh scanned page (seed 751): titles 394-728, the number row 728-778, entries of ~200 px, and a
+    # seal at the table's foot that widened the grid, closed by a rule 26 px under the last. The sliver is
+    # no entry row (the number row had been taken for entry 1, every entry after it shifted and accepted)
+    ([394, 728, 778, 978, 1237, 1440, 1697, 1900, 2156, 2359, 2385], 2),
+    ([394, 728, 778, 978, 1237, 1440, 1697, 1900, 2156, 2359], 2),  # the same without the sliver
+    ([394, 728, 828, 978, 1237, 1440], 1),  # a short first entry (two lines under rows of four) stays one
+])  # fmt: skip
+def test_the_number_row_is_thinner_than_every_entry_row_slivers_aside(rows: list[int], header_rows: int) -> None:
+    from pipeline.layout import Table, _set_header
+
+    t = Table(bbox=BBox(100, rows[0], 4000, rows[-1] - rows[0]), cols=[100, 1000, 2000, 4100], rows=rows, line_w=3)
+    _set_header(t, None)
+    assert t.header_rows == header_rows
+
+
 def test_page_without_table_is_none() -> None:
     img = Image.new("L", (2000, 1400), 255)
     d = ImageDraw.Draw(img)
