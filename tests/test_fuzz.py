@@ -168,6 +168,16 @@ def test_resolved_places_are_a_fixed_point(raw: str) -> None:
     assert again.text == r.text and again.resolved, (raw, r.text, again.text)
 
 
+# Found by the property above on a clean clone: a facility's type and name written apart ("Bệnh viện ,
+# Phụ sản") were joined with a comma before the place, but "Bệnh viện Phụ sản" is a facility name of its own,
+# which reads back without one.
+@pytest.mark.parametrize("raw", ["Bệnh viện , Phụ sản , Hà Nội", "Bệnh viện, Phụ sản, Hà Nội",
+                                 "Bệnh viện Phụ sản, Hà Nội", "Bệnh viện , Từ Dũ , Hồ Chí Minh"])  # fmt: skip
+def test_a_facility_written_apart_resolves_to_a_fixed_point(raw: str) -> None:
+    r = resolve_place(raw)
+    assert r.resolved and resolve_place(r.text).text == r.text, r.text
+
+
 # Found by the property above: the unit-word repair matched a name written twice to its other occurrence,
 # so "xã Nam Định … xã Nam Định" resolved with a bare sub-unit that did not resolve again.
 def test_unit_word_repair_matches_the_occurrence_it_dropped() -> None:

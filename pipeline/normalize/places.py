@@ -1331,6 +1331,10 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
         facility_words = f"{facility} {parts[0].written}"
         parts = []
         absorbed = True
+    if absorbed and facility_words and _facility(facility_words) == (facility_words, ""):
+        # the name it took makes a facility name of its own ("Bệnh viện" + "Phụ sản" written apart): the
+        # place follows it as after any facility name, so that "Bệnh viện Phụ sản, …" reads back the same
+        facility, absorbed = facility_words, False
     # parts left of the lowest resolved unit are sub-units (thôn, ấp, số nhà): kept as written
     lowest = max((k for k, p in enumerate(parts) if p.role in ("province", "district", "ward")), default=None)
     if lowest is not None:
