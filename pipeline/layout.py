@@ -675,7 +675,7 @@ def reread_short_lines(
     out: list[list[OcrLine]] = []
     done: list[BBox] = []
     for ln in lines:
-        if ln.bbox is None or len(ln.text.strip()) > SHORT_LINE_CHARS or any(_overlap(ln.bbox, d) > 0.5 for d in done):
+        if ln.bbox is None or len(ln.text.strip()) > SHORT_LINE_CHARS or any(ln.bbox.overlap(d) > 0.5 for d in done):
             continue  # a line the foot's second reading found again is read once
         done.append(ln.bbox)
         # a line's height of room on either side: OCR's box of "- 50 -" may hold the 0 alone
@@ -686,13 +686,6 @@ def reread_short_lines(
         tight = ink_extent(gray, box, pad=10) or box
         out += [engine.read_alone(gray, tight, mode, binarize=binarize, scale=scale) for mode, binarize in reads]
     return out
-
-
-def _overlap(a: BBox, b: BBox) -> float:
-    """Share of the smaller box that the two boxes have in common."""
-    w = min(a.x + a.w, b.x + b.w) - max(a.x, b.x)
-    h = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
-    return max(0, w) * max(0, h) / max(1, min(a.w * a.h, b.w * b.h))
 
 
 def _read_region(gray: np.ndarray, box: BBox, engine: OcrEngine) -> list[OcrLine]:

@@ -46,6 +46,12 @@ class BBox:
     def as_list(self) -> list[int]:
         return [self.x, self.y, self.w, self.h]
 
+    def overlap(self, other: BBox) -> float:
+        """Share of the smaller box that the two boxes have in common (0 when apart)."""
+        w = min(self.x + self.w, other.x + other.w) - max(self.x, other.x)
+        h = min(self.y + self.h, other.y + other.h) - max(self.y, other.y)
+        return max(0, w) * max(0, h) / max(1, min(self.w * self.h, other.w * other.h))
+
     @staticmethod
     def union(boxes: list[BBox]) -> BBox | None:
         boxes = [b for b in boxes if b is not None]

@@ -1060,7 +1060,7 @@ def _note_fragment_beside(f: FieldValue, lines: Sequence[OcrLine]) -> None:
         return
     for ln in lines:
         o = ln.bbox
-        if _overlaps(o, b):
+        if o.overlap(b) > 0:
             continue  # the number's own line
         level = min(o.y + o.h, b.y + b.h) - max(o.y, b.y) >= 0.5 * min(o.h, b.h)
         gap = max(o.x - (b.x + b.w), b.x - (o.x + o.w))
@@ -1079,13 +1079,9 @@ def _note_ink_beside(gray: np.ndarray, f: FieldValue, lines: Sequence[OcrLine]) 
     width = max(4, round(DIGIT_WIDTH * b.h))
     for x in (b.x - width - 1, b.x + b.w + 1):
         strip = BBox(x, b.y, width, b.h)
-        if not any(_overlaps(strip, ln.bbox) for ln in lines) and has_ink(gray, strip, min_px=max(12, b.h)):
+        if not any(strip.overlap(ln.bbox) > 0 for ln in lines) and has_ink(gray, strip, min_px=max(12, b.h)):
             f.details = {**f.details, "fragment_beside": "ink"}
             return
-
-
-def _overlaps(a: BBox, b: BBox) -> bool:
-    return a.x < b.x + b.w and b.x < a.x + a.w and a.y < b.y + b.h and b.y < a.y + a.h
 
 
 # the page's reading and a read alone that agree accept the page number from this figure on
