@@ -1016,3 +1016,54 @@ def test_a_legacy_place_with_the_era_unknown_is_no_doubt(raw: str, value: str, o
     n = normalize_field("place", raw, confidence=0.99, on_date=on_date)
     assert (n.status, n.value, n.reason) == ("ok", value, None), n.rules
     assert "era_unknown" not in n.details
+
+
+# A commune found under the district written only with its marks changed, while the province has a commune
+# spelled exactly as written elsewhere: an OCR mark, or the writer's older boundary ("xã Thạch Hạ, huyện Thạch
+# Hà" before Thạch Hạ went to thị xã Hà Tĩnh). The page cannot tell: not accepted, the other commune shown.
+# (the text, the value, the commune spelled as written)
+WARDS_SPELLED_ELSEWHERE = [
+    ("Thạch Hạ, Thạch Hà, Hà Tĩnh", "thị trấn Thạch Hà, huyện Thạch Hà, tỉnh Hà Tĩnh", "phường Thạch Hạ"),
+    ("Đông Xuân, Hoàn Kiếm, Hà Nội", "phường Đồng Xuân, quận Hoàn Kiếm, thành phố Hà Nội", "xã Đông Xuân"),
+    ("Việt Hưng, Đông Anh, Hà Nội", "xã Việt Hùng, huyện Đông Anh, thành phố Hà Nội", "phường Việt Hưng"),
+    ("Vạn Phúc, Phúc Thọ, Hà Nội", "xã Vân Phúc, huyện Phúc Thọ, thành phố Hà Nội", "xã Vạn Phúc"),
+]
+
+
+@pytest.mark.parametrize("on_date", ["2010-11-20", None])
+@pytest.mark.parametrize(("raw", "value", "rival"), WARDS_SPELLED_ELSEWHERE)
+def test_a_commune_read_with_its_marks_changed_against_one_spelled_as_written_is_not_accepted(
+    raw: str, value: str, rival: str, on_date: str | None
+) -> None:
+    n = normalize_field("place", raw, confidence=0.99, on_date=on_date)
+    assert (n.status, n.value) == ("invalid", value), (n.reason, n.rules)
+    assert [f"{r['kind']} {r['name']}" for r in n.details["accent_rival"]] == [rival]
+    assert "with its marks changed another" in (n.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("Thạch Hà, Thạch Hà, Hà Tĩnh", "thị trấn Thạch Hà, huyện Thạch Hà, tỉnh Hà Tĩnh"),  # as written
+     ("Đồng Xuân, Hoàn Kiếm, Hà Nội", "phường Đồng Xuân, quận Hoàn Kiếm, thành phố Hà Nội"),
+     ("Dong Xuan, Hoan Kiem, Ha Noi", "phường Đồng Xuân, quận Hoàn Kiếm, thành phố Hà Nội")],  # no marks at all
+)  # fmt: skip
+def test_a_commune_spelled_as_written_or_without_any_marks_under_its_district_stays(raw: str, value: str) -> None:
+    n = normalize_field("place", raw, confidence=0.99, on_date="2010-11-20")
+    assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
+    assert "accent_rival" not in n.details
+
+
+@pytest.mark.parametrize(
+    ("on_date", "status", "value"),
+    [(None, "invalid", "huyện Na Hang, tỉnh Tuyên Quang"),  # era unknown: the 2025 xã Nà Hang as written rivals
+     ("2010-11-20", "ok", "huyện Na Hang, tỉnh Tuyên Quang"),  # before the reform no 2025 unit competes
+     ("2025-09-01", "ok", "xã Nà Hang, tỉnh Tuyên Quang")],
+)  # fmt: skip
+def test_era_unknown_a_legacy_unit_read_without_its_marks_has_the_2025_unit_spelled_as_written_as_rival(
+    on_date: str | None, status: str, value: str
+) -> None:
+    n = normalize_field("place", "Nà Hang, Tuyên Quang", confidence=0.99, on_date=on_date)
+    assert (n.status, n.value) == (status, value), (n.reason, n.rules)
+    rivals = [f"{r['kind']} {r['name']}" for r in n.details.get("accent_rival", [])]
+    assert rivals == (["xã Nà Hang"] if status == "invalid" else [])
+    assert n.status == "invalid" or "accent_rival" not in " ".join(n.rules)

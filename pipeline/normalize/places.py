@@ -1282,6 +1282,7 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
     start: list[Part] = []
     bar: dict[int, str] = {}
     rivals: list[dict[str, str]] = []
+    passes: dict[str, tuple[int, list[Part]]] = {}
     for scheme in order:
         _reset(parts)
         if scheme == "legacy":
@@ -1291,17 +1292,22 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
                 bar, rivals, (solved, amb, undecided) = below
         else:
             solved, amb, undecided = (_chain_2025(parts, g), False, 0) if hist is None else (0, False, 0)
+        passes[scheme] = (solved + undecided, [replace(p) for p in parts])
         if solved + undecided > best[0]:
             best = (solved + undecided, solved, scheme, amb)
     _, solved, scheme, amb = best
+    if scheme == "legacy" and not rivals and not before_reform(on_date) and not after_reform(on_date):
+        rivals = _spelled_in_2025(passes, g)
     _reset(parts)
     if scheme == "legacy" and bar:
         parts[:] = [replace(p) for p in start]
         _chain_legacy(parts, g, succ, bar)
-        res.accent_rival = rivals
-        rules.extend(f"accent_rival:{r['written']}->{r['kind']} {r['name']}" for r in rivals)
     elif scheme == "legacy":
         _chain_legacy(parts, g, succ)
+        rivals = rivals or _ward_spelled_elsewhere(parts, g)
+    if scheme == "legacy" and rivals:
+        res.accent_rival = rivals
+        rules.extend(f"accent_rival:{r['written']}->{r['kind']} {r['name']}" for r in rivals)
     elif scheme == "2025":
         _chain_2025(parts, g)
     res.scheme = scheme if solved > 0 else None
@@ -1384,17 +1390,55 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
 
 
 _LEVELS = {"province": "l_prov", "district": "l_dist", "ward": "l_ward"}
+_LEVELS_2025 = {"province": "n_prov", "ward": "n_ward"}
 
 
-def _as_spelled(part: Part, g: Gazetteer) -> bool:
+def _as_spelled(part: Part, g: Gazetteer, levels: Mapping[str, str] = _LEVELS) -> bool:
     """The part was found as written (tone placement and y/i aside), not only without its marks nor by
     an OCR repair: its unit, or, for a name several units carry, every spelling nothing tells apart."""
     if part.role == "ambiguous":
         return part.spellings is None and part.respelled is None
-    if part.unit is None or part.role not in _LEVELS or part.fuzzy is not None:
+    if part.unit is None or part.role not in levels or part.fuzzy is not None:
         return False
-    level: _Level = getattr(g, _LEVELS[part.role])
+    level: _Level = getattr(g, levels[part.role])
     return part.unit in level.exact.get(("*", name_key(part.name)), [])
+
+
+def _rival(part: Part, unit: Unit) -> dict[str, str]:
+    return {"written": part.written, "level": part.role, "code": unit.code, "kind": unit.kind, "name": unit.name}
+
+
+def _ward_spelled_elsewhere(parts: list[Part], g: Gazetteer) -> list[dict[str, str]]:
+    """A commune the legacy pass found only with its marks changed (or by an OCR repair) under the
+    district written, while the same province has a commune spelled exactly as written ("Thạch Hạ,
+    Thạch Hà, Hà Tĩnh": thị trấn Thạch Hà under the district, xã Thạch Hạ in thành phố Hà Tĩnh). Either
+    the OCR changed a mark or the writer named the commune under another district (an older boundary):
+    nothing on the page tells which, so the commune spelled as written is a rival and the field is not
+    accepted."""
+    for p in parts:
+        if p.role != "ward" or p.unit is None or _as_spelled(p, g):
+            continue
+        elsewhere = [u for u in g.l_ward.exact.get(("*", name_key(p.name)), [])
+                     if u.province == p.unit.province and u != p.unit]  # fmt: skip
+        if elsewhere:
+            return [_rival(p, elsewhere[0])]
+    return []
+
+
+def _spelled_in_2025(passes: Mapping[str, tuple[int, list[Part]]], g: Gazetteer) -> list[dict[str, str]]:
+    """The record's era unknown, the legacy list placing the text only with a name's marks changed while
+    the 2025 list places as much of it spelled as written ("Nà Hang, Tuyên Quang": huyện Na Hang without
+    the mark, the 2025 xã Nà Hang as written). Either reading may be the register's: the 2025 unit is a
+    rival and the field is not accepted."""
+    (old, legacy), (new, current) = passes.get("legacy", (0, [])), passes.get("2025", (0, []))
+    if new < old or new == 0 or not all(_as_spelled(p, g, _LEVELS_2025) for p in current if p.unit is not None):
+        return []
+    for p in legacy:
+        if p.unit is not None and not _as_spelled(p, g):
+            match = next((q for q in current if q.written == p.written and q.unit is not None), None)
+            if match is not None and match.unit is not None:
+                return [_rival(p, match.unit)]
+    return []
 
 
 def _exact_below(
@@ -1420,9 +1464,7 @@ def _exact_below(
         if solved + undecided > score:
             return {k: p.role}, [], (solved, amb, undecided)
         if trial[k].role == "district" or any(q.role in ("province", "district") for q in trial[k + 1 :]):
-            rival = {"written": p.written, "level": p.role, "code": p.unit.code, "kind": p.unit.kind,
-                     "name": p.unit.name}  # fmt: skip
-            return {k: p.role}, [rival], (solved, amb, undecided)
+            return {k: p.role}, [_rival(p, p.unit)], (solved, amb, undecided)
     return None
 
 
