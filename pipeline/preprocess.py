@@ -16,12 +16,18 @@ import cv2
 import numpy as np
 
 from pipeline.dewarp import uncurl
+from pipeline.model import BBox
 from pipeline.ocr.engine import OcrEngine
 
 WORK_SIDE = 2000  # long side of the reduced image used for every estimate
 MAX_SKEW = 5.0  # degrees searched by deskew
 OSD_MIN_CONF = 2.0  # below this, Tesseract's OSD is a guess; the ink heuristic decides instead
 OSD_SURE_CONF = 8.0  # from this, OSD's turn stands alone; between the two, the ink heuristic must agree
+# the ink's up/down score below which its answer is checked by reading the text both ways (upright pages
+# score 1.7-9.5; the book photograph it turned upside down, -0.6)
+INK_SURE_SCORE = 2.5
+MIN_CHECK_WORDS = 5  # fewer words read: no evidence, that way scores 0
+CHECK_MARGIN = 0.1  # the half turn must read clearly better (upright 0.64-0.94 against 0.24-0.43)
 
 
 @dataclass(slots=True)
@@ -126,30 +132,69 @@ def detect_rotation(gray: np.ndarray, engine: OcrEngine | None = None) -> int:
             deg, conf = 0, 0.0
         if conf >= OSD_SURE_CONF or (conf >= OSD_MIN_CONF and deg % 360 == 0):
             return deg % 360
-    return heuristic_rotation(gray)
+    rotation, score, text = _ink_rotation(gray)
+    if engine is not None and abs(score) < INK_SURE_SCORE:
+        return _read_both_ways(gray, text, rotation, engine)
+    return rotation
 
 
 def heuristic_rotation(gray: np.ndarray) -> int:
-    small, _ = reduce(gray, 1500)
-    mask = _text_mask(_around_table(small))
+    return _ink_rotation(gray)[0]
+
+
+def _ink_rotation(gray: np.ndarray) -> tuple[int, float, tuple[int, int, int, int]]:
+    """The ink heuristic's turn, its up/down score (``_upright_score``; near 0 it is a coin toss) and the
+    text's region on ``gray`` (x0, y0, x1, y1: the table with its margin, or the whole page)."""
+    small, f = reduce(gray, 1500)
+    x0, y0, x1, y1 = _around_table(small)
+    mask = _text_mask(small[y0:y1, x0:x1])
+    text = (int(x0 / f), int(y0 / f), int(x1 / f), int(y1 / f))
     if _lines_vertical(mask):
         # Turn a quarter and decide up/down on the turned page.
-        turned = np.ascontiguousarray(np.rot90(mask, -1))  # clockwise 90
-        return 90 if _upright_score(turned) >= 0 else 270
-    return 0 if _upright_score(mask) >= 0 else 180
+        score = _upright_score(np.ascontiguousarray(np.rot90(mask, -1)))  # clockwise 90
+        return (90 if score >= 0 else 270), score, text
+    score = _upright_score(mask)
+    return (0 if score >= 0 else 180), score, text
 
 
-def _around_table(small: np.ndarray) -> np.ndarray:
-    """The reduced page cut to its ruled table (the structure where most rules cross) and a margin of a
-    tenth around it, where the text is: a photographed desk's grain, smeared into blobs, had outvoted the
-    letters (a book page read upside down)."""
+def _read_both_ways(gray: np.ndarray, text: tuple[int, int, int, int], rotation: int, engine: OcrEngine) -> int:
+    """``rotation`` or the half turn from it, whichever reads the text better: a band across the middle of
+    the text region read both ways, the mean confidence of its words of two letters or more compared. The
+    ink's up/down score is a sum of small signs; on a small, italic, grainy book photograph it came out
+    slightly negative and the page was read upside down (OSD unsure too). Read upside down, Vietnamese
+    words score 0.24-0.43 where upright ones score 0.64-0.94 (18 fresh book photographs)."""
+    x0, y0, x1, y1 = text
+    if rotation in (90, 270):  # text lines run down the page: the band is a middle third of its width
+        x0, x1 = x0 + (x1 - x0) // 3, x1 - (x1 - x0) // 3
+    else:
+        y0, y1 = y0 + (y1 - y0) // 3, y1 - (y1 - y0) // 3
+    band = gray[y0:y1, x0:x1]
+    if band.size == 0:
+        return rotation
+    scores = []
+    for turn in (rotation, (rotation + 180) % 360):
+        img = rotate_right_angle(band, turn)
+        try:
+            lines = engine.read_alone(img, BBox(0, 0, img.shape[1], img.shape[0]), "block")
+        except Exception:  # the check must never sink a page: the ink's answer stands
+            return rotation
+        confs = [c for ln in lines for a, b, c, _ in ln.words if sum(ch.isalpha() for ch in ln.text[a:b]) >= 2]
+        scores.append(float(np.mean(confs)) if len(confs) >= MIN_CHECK_WORDS else 0.0)
+    return (rotation + 180) % 360 if scores[1] > scores[0] + CHECK_MARGIN else rotation
+
+
+def _around_table(small: np.ndarray) -> tuple[int, int, int, int]:
+    """The region (x0, y0, x1, y1) of the reduced page around its ruled table (the structure where most
+    rules cross) with a margin of a tenth, where the text is (the whole page without a table): a
+    photographed desk's grain, smeared into blobs, had outvoted the letters (a book page read upside
+    down)."""
     found = _ruled_structures(small)
     if found is None:
-        return small
+        return 0, 0, small.shape[1], small.shape[0]
     labels, _, ruled, _ = found
     ys, xs = np.nonzero(labels == ruled)
     my, mx = (ys.max() - ys.min()) // 10, (xs.max() - xs.min()) // 10
-    return small[max(0, ys.min() - my) : ys.max() + my + 1, max(0, xs.min() - mx) : xs.max() + mx + 1]
+    return int(max(0, xs.min() - mx)), int(max(0, ys.min() - my)), int(xs.max() + mx + 1), int(ys.max() + my + 1)
 
 
 def _text_mask(small: np.ndarray) -> np.ndarray:

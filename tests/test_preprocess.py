@@ -49,6 +49,16 @@ class _Osd:
         return self.answer
 
 
+class _UnsureOsd:
+    """Tesseract's reading with an OSD that only guesses (a seam for the OSD answer alone)."""
+
+    def orientation(self, gray: np.ndarray) -> tuple[int, float]:
+        return 180, 0.4
+
+    def read_alone(self, *args, **kwargs):
+        return get_engine().read_alone(*args, **kwargs)
+
+
 @pytest.mark.parametrize(
     ("k", "osd", "expected"),
     [(0, (180, 3.2), 0),  # an unsure turn the ink contradicts: the ink wins (seen on an italic page)
@@ -59,6 +69,45 @@ class _Osd:
 def test_an_unsure_osd_turn_needs_the_ink_to_agree(ledger, k: int, osd: tuple[int, float], expected: int) -> None:
     turned = np.ascontiguousarray(np.rot90(ledger.image, k))
     assert detect_rotation(turned, _Osd(*osd)) == expected  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(("k", "proposed"), [(0, 180), (2, 0), (1, 270), (3, 90), (0, 0), (2, 180)])
+def test_a_turn_the_ink_is_unsure_of_is_settled_by_reading_the_text_both_ways(ledger, k: int, proposed: int) -> None:
+    from pipeline.preprocess import _read_both_ways
+
+    turned = np.ascontiguousarray(np.rot90(ledger.image, k))
+    h, w = turned.shape
+    assert _read_both_ways(turned, (0, 0, w, h), proposed, get_engine()) == (90 * k) % 360
+
+
+def test_an_unsure_ink_score_is_checked_by_reading_and_a_sure_one_is_not(ledger, monkeypatch) -> None:
+    import pipeline.preprocess as pp
+
+    h, w = ledger.image.shape
+    calls: list[int] = []
+    real = pp._read_both_ways
+
+    def spy(*args):  # the real check, counted
+        calls.append(1)
+        return real(*args)
+
+    monkeypatch.setattr(pp, "_read_both_ways", spy)
+    engine = _UnsureOsd()  # OSD guessing, as on the book photograph; the reading is Tesseract's
+    # a book photograph's ink scored -0.6 on an upright page: unsure, and the reading turns it back
+    monkeypatch.setattr(pp, "_ink_rotation", lambda g: (180, -0.6, (0, 0, w, h)))
+    assert detect_rotation(ledger.image, engine) == 0 and len(calls) == 1  # type: ignore[arg-type]
+    assert detect_rotation(ledger.image, None) == 180  # no engine, no reading: the ink's answer
+    monkeypatch.setattr(pp, "_ink_rotation", lambda g: (180, -pp.INK_SURE_SCORE, (0, 0, w, h)))
+    assert detect_rotation(ledger.image, engine) == 180 and len(calls) == 1  # type: ignore[arg-type]
+
+
+def test_reading_both_ways_keeps_the_inks_turn_without_text_or_when_the_engine_fails(ledger) -> None:
+    from pipeline.preprocess import _read_both_ways
+
+    blank = np.full((400, 900), 255, np.uint8)
+    assert _read_both_ways(blank, (0, 0, 900, 400), 180, get_engine()) == 180  # no words: no evidence
+    h, w = ledger.image.shape
+    assert _read_both_ways(ledger.image, (0, 0, w, h), 180, _Osd(0, 0.0)) == 180  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("deg", [-3.0, -1.3, 0.4, 2.7, 4.5])
