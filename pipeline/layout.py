@@ -324,19 +324,33 @@ def title_box(table: Table, col: int, inset: int = 2) -> BBox:
     return BBox(box.x, top.y, box.w, max(1, bottom.y + bottom.h - top.y))
 
 
+FAINT_INK = 180  # a grey level a faint print's strokes stay under (paper is near 255 after flattening)
+GLYPH_PX = 10  # px: a faint mark this tall is a glyph, not a speck of grain
+
+
 def has_ink(gray: np.ndarray, box: BBox, dark: int = 128, min_px: int = 12) -> bool:
-    """Whether a cell holds anything to read: enough dark pixels that are not isolated noise specks."""
+    """Whether a cell holds anything to read: enough dark pixels that are not isolated noise specks; or,
+    failing that, enough faint ones (under ``FAINT_INK``) that some stand a glyph tall. A book
+    photograph's entry numbers, small grey italics, stayed above 128 but for 2-15 px a cell: the cells
+    were taken for empty and seven entry numbers of a page were lost though Tesseract reads them."""
     H, W = gray.shape[:2]
     sub = gray[max(0, box.y) : min(H, box.y + box.h), max(0, box.x) : min(W, box.x + box.w)]
     if sub.size == 0:
         return False
-    ink = sub < dark
     need = max(min_px, int(sub.size * 0.0003))
+    if _strokes(sub < dark, need) is not None:
+        return True
+    faint = _strokes(sub < FAINT_INK, need)
+    return faint is not None and bool((cv2.connectedComponentsWithStats(faint)[2][1:, 3] >= GLYPH_PX).any())
+
+
+def _strokes(ink: np.ndarray, need: int) -> np.ndarray | None:
+    """The ink without isolated noise pixels (a 2x2 opening keeps any stroke of real ink, even a dash),
+    when at least ``need`` pixels of it are left."""
     if int(ink.sum()) < need:
-        return False
-    # A 2x2 opening drops isolated noise pixels but keeps any stroke of real ink, even a dash.
+        return None
     opened = cv2.morphologyEx(ink.view(np.uint8), cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
-    return int(opened.sum()) >= need
+    return opened if int(opened.sum()) >= need else None
 
 
 def remove_rules(gray: np.ndarray, table: Table) -> np.ndarray:
@@ -676,16 +690,47 @@ def reread_short_lines(
     done: list[BBox] = []
     for ln in lines:
         if ln.bbox is None or len(ln.text.strip()) > SHORT_LINE_CHARS or any(ln.bbox.overlap(d) > 0.5 for d in done):
-            continue  # a line the foot's second reading found again is read once
-        done.append(ln.bbox)
-        # a line's height of room on either side: OCR's box of "- 50 -" may hold the 0 alone
+            continue  # a line the foot's second reading found again (or a run read already) is read once
+        # a line's height of room on either side: OCR's box of "- 50 -" may hold the 0 alone; and on along
+        # the baseline while the ink runs on: "Trang 119" on a book photograph came as boxes of "Trang"
+        # and "1", the "19" in none, and read alone in its box the page number was "1"
         b, pad, side = ln.bbox, max(6, ln.bbox.h // 2), max(6, ln.bbox.h)
         box = clip_rect(BBox(b.x - side, b.y - pad, b.w + 2 * side, b.h + 2 * pad), W, H)
         if box is None:
             continue
+        box = _along_ink(gray, box, gap=int(RUN_GAP * b.h))
+        if any(box.overlap(d) > 0.5 for d in done):
+            continue  # the run another short line led to: read once
+        done.append(box)
         tight = ink_extent(gray, box, pad=10) or box
         out += [engine.read_alone(gray, tight, mode, binarize=binarize, scale=scale) for mode, binarize in reads]
     return out
+
+
+RUN_GAP = 1.5  # line heights: a gap in the ink this wide ends a run of words (a word space is ~0.4)
+RUN_REACH = 12  # line heights a run is followed at most either way
+
+
+def _along_ink(gray: np.ndarray, box: BBox, gap: int) -> BBox:
+    """``box`` widened left and right along its band of rows while ink continues with gaps under
+    ``gap`` px (dark < 128 in a column of the band), at most ``RUN_REACH`` band heights either way."""
+    H, W = gray.shape[:2]
+    reach = RUN_REACH * box.h
+    lo, hi = max(0, box.x - reach), min(W, box.x + box.w + reach)
+    cols = (gray[box.y : box.y + box.h, lo:hi] < 128).sum(axis=0) >= 2
+    x0, x1 = box.x - lo, box.x + box.w - lo  # in the band's columns
+    while True:
+        left = np.flatnonzero(cols[max(0, x0 - gap) : x0])
+        if len(left) == 0:
+            break
+        x0 = max(0, x0 - gap) + int(left[0])
+    while True:
+        right = np.flatnonzero(cols[x1 : x1 + gap])
+        if len(right) == 0:
+            break
+        x1 = x1 + int(right[-1]) + 1
+    x0, x1 = min(x0, box.x - lo), max(x1, box.x + box.w - lo)
+    return BBox(int(lo + x0), box.y, int(x1 - x0), box.h)
 
 
 def _read_region(gray: np.ndarray, box: BBox, engine: OcrEngine) -> list[OcrLine]:

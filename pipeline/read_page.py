@@ -62,6 +62,7 @@ from pipeline.normalize import (
     validate_entry,
     validate_entry_numbers,
 )
+from pipeline.normalize.ids import MIN_BOOK_YEAR
 from pipeline.normalize.places import REFORM_DATE, era_date
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, second_engine, text_height
 from pipeline.preprocess import upright
@@ -248,8 +249,6 @@ def _record_era(registered: str | None, book_year: str | None) -> str | None:
         return registered
     return book_year
 
-
-MIN_BOOK_YEAR = 1900
 
 
 def _book_year(page_fields: dict[str, FieldValue]) -> str | None:
@@ -786,16 +785,9 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
     read as 3 had been accepted so, the reading alone giving 5), or an A stood for the digit. An
     unreadable one whose text allows several dates takes the only one that fits, flagged."""
     dates = [e.fields.get("ngayDangKy") for e in entries]
+    _doubt_date_digit_lost(dates)
     sure = [_full_date(f.value) if f is not None and f.status == FieldStatus.OK else None for f in dates]
     read = [_full_date(f.value) if f is not None and f.status in _READ else None for f in dates]
-    window = dt.timedelta(days=REGISTRATION_WINDOW_DAYS)
-
-    def fits(d: dt.date, before: dt.date | None, after: dt.date | None) -> bool:
-        return (before is None or before <= d <= before + window) and (after is None or after - window <= d <= after)
-
-    def around(i: int, anchors: list[dt.date | None]) -> tuple[dt.date | None, dt.date | None]:
-        before = next((x for x in reversed(anchors[:i]) if x is not None), None)
-        return before, next((x for x in anchors[i + 1 :] if x is not None), None)
 
     for i, f in enumerate(dates):
         if f is None:
@@ -804,13 +796,13 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
             # a text that reads as several dates ("tháng II": February or 11): the one the order allows
             # becomes the value, still for the reviewer (the order narrows, it does not read); the rows
             # around may be faint themselves, as the choice is not accepted
-            before, after = around(i, read)
-            fit = [c for c in f.details["candidates"] if (d := _full_date(c)) and fits(d, before, after)]
+            before, after = _around(i, read)
+            fit = [c for c in f.details["candidates"] if (d := _full_date(c)) and _fits(d, before, after)]
             if (before or after) and len(fit) == 1:
                 f.value, f.status = fit[0], FieldStatus.LOW_CONFIDENCE
                 f.rules = [*f.rules, "registration_order_chose"]
             continue
-        before, after = around(i, sure)
+        before, after = _around(i, sure)
         if before is None and after is None:
             continue
         if f.status != FieldStatus.LOW_CONFIDENCE or (d := _full_date(f.value)) is None:
@@ -823,8 +815,61 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
         # taken from a reading alone replaced (read_as)
         others = [_full_date(v) for v in [f.details.get("digit_alternative"), *f.details.get("read_alone", []),
                                           f.details.get("second_model"), f.details.get("read_as")]]
-        if fits(d, before, after) and not any(o and o != d and fits(o, before, after) for o in others):
+        if _fits(d, before, after) and not any(o and o != d and _fits(o, before, after) for o in others):
             _vouch(f, threshold, "registration_order")
+
+
+_WINDOW = dt.timedelta(days=REGISTRATION_WINDOW_DAYS)
+
+
+def _fits(d: dt.date, before: dt.date | None, after: dt.date | None) -> bool:
+    """A registration date in the page's order: on or after the date above and within the window of it,
+    on or before the date below and within the window of it (a missing neighbour does not bound)."""
+    return (before is None or before <= d <= before + _WINDOW) and (after is None or after - _WINDOW <= d <= after)
+
+
+def _around(i: int, anchors: Sequence[dt.date | None]) -> tuple[dt.date | None, dt.date | None]:
+    """The nearest anchor dates above and below row ``i``."""
+    before = next((x for x in reversed(anchors[:i]) if x is not None), None)
+    return before, next((x for x in anchors[i + 1 :] if x is not None), None)
+
+
+def _doubt_date_digit_lost(dates: Sequence[FieldValue | None]) -> None:
+    """An accepted registration date out of the page's order that a digit lost would put in it goes to
+    review: "01/1/2022" above "4/11/2022" and "07/11/2022" (a fresh book photograph's month 11 at the page's
+    edge, where the curl narrows the letters, read "1"; two such dates were accepted, one of them vouching
+    for a third by the order). The neighbours are the dates read (accepted or faint) around it; a date that
+    only the lost digit's reading fits is doubted, never changed: which digit was lost is a guess."""
+    read = [_full_date(f.value) if f is not None and f.status in _READ else None for f in dates]
+    for i, f in enumerate(dates):
+        d = read[i]
+        if f is None or d is None or f.status != FieldStatus.OK:
+            continue
+        before, after = _around(i, read)
+        if (before is None and after is None) or _fits(d, before, after):
+            continue
+        fitting = sorted({c for c in _one_digit_more(f.raw) if (x := _full_date(c)) and _fits(x, before, after)})
+        if fitting:
+            f.status = FieldStatus.LOW_CONFIDENCE
+            f.reason = (f"ngày đăng ký ngoài thứ tự của trang; thiếu một chữ số thì là {' / '.join(fitting)} / the "
+                        f"registration date is out of the page's order; with a digit lost it may be {' / '.join(fitting)}")  # fmt: skip
+            f.rules = [*f.rules, "registration_digit_lost"]
+            f.details = {**f.details, "digit_lost": fitting}
+
+
+def _one_digit_more(raw: str) -> set[str]:
+    """The dates ``raw`` reads as with one digit put back beside one of its digits ("01/1/2022" ->
+    "2022-11-01", "2022-01-11"...)."""
+    out: set[str] = set()
+    for k, ch in enumerate(raw):
+        if not ch.isdigit():
+            continue
+        for digit in "0123456789":
+            for at in (k, k + 1):
+                n = normalize_field("date", raw[:at] + digit + raw[at:])
+                if n.status == "ok" and n.value:
+                    out.add(n.value)
+    return out
 
 
 def _full_date(value: object) -> dt.date | None:

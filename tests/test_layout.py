@@ -115,6 +115,24 @@ def test_cell_box_and_ink(ledger) -> None:
     assert not has_ink(noisy, b)
 
 
+@pytest.mark.parametrize("grey", [130, 150, 170])
+def test_a_faint_print_is_ink_and_faint_grain_is_not(grey: int) -> None:
+    # a book photograph's entry numbers, small grey italics, stayed above 128 (2-15 px under it a cell)
+    cell = np.full((200, 60), 250, np.uint8)
+    cv2.putText(cell, "307", (4, 60), cv2.FONT_HERSHEY_SIMPLEX, 0.6, grey, 2, cv2.LINE_AA)
+    box = BBox(0, 0, 60, 200)
+    assert (cell < 128).sum() < 12  # faint: the dark test alone misses it
+    assert has_ink(cell, box)
+    grain = np.full((200, 60), 250, np.uint8)
+    rng = np.random.default_rng(7)
+    for y, x in zip(rng.integers(0, 196, 60), rng.integers(0, 56, 60), strict=True):
+        grain[y : y + 3, x : x + 3] = grey  # specks of grain, 3 px: many, but none a glyph tall
+    assert not has_ink(grain, box)
+    shade = np.full((200, 60), 250, np.uint8)
+    shade[:, :] = np.linspace(185, 250, 60, dtype=np.uint8)[None, :]  # a shadow no darker than FAINT_INK
+    assert not has_ink(shade, box)
+
+
 def test_fold_title() -> None:
     assert fold_title("Họ, chữ đệm,\ntên người ĐƯỢC khai sinh (3)") == "ho chu dem ten nguoi duoc khai sinh"
 

@@ -318,3 +318,22 @@ def test_an_issuing_office_read_after_another_fields_digits(raw: str, value: str
     assert n.value == value
     assert any(r.startswith("office_lead_dropped") for r in n.rules) is dropped
     assert (n.confidence is not None and n.confidence < 0.9) is dropped
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "doubted"),
+    [("012019", "01/2019", True),  # the thin "/" lost on a curled page's edge: restored, for review
+     ("Quyển số: 032013", "03/2013", True),
+     ("1232008", "123/2008", True),
+     ("01/2019", "01/2019", False), ("12", "12", False),  # written so: as written
+     ("2019", "2019", False),  # a year alone is no book run together with its year
+     ("0118995", "0118995", False)],  # "8995" is no year: kept as read
+)  # fmt: skip
+def test_a_book_number_run_into_its_year_gets_its_slash_back_and_goes_to_review(
+    raw: str, value: str, doubted: bool
+) -> None:
+    n = normalize_field("book_no", raw, confidence=0.97)
+    assert (n.status, n.value) == ("ok", value)
+    assert ("book_no_slash_lost" in n.rules) == doubted == (n.reason is not None)
+    if doubted:
+        assert raw.split()[-1] in (n.reason or "") and "'/' lost" in (n.reason or "")

@@ -489,6 +489,9 @@ LOST_COMMAS = [
     ("Xã Mỹ Thành Bắc, huyện Cai Lậy tỉnh Tiền Giang", "xã Mỹ Thành Bắc, huyện Cai Lậy, tỉnh Tiền Giang"),
     # a speck before an abbreviation is a separator, not a tilde of the word before it
     ("X. Phong Thạnh ~ TX. Phong Điền - TP, Huế", "xã Phong Thạnh, thị xã Phong Điền, thành phố Huế"),
+    # ...its dot lost as well (a fresh book photograph's "- T." at the page's edge)
+    ("X. Phú An - TP. Bến Cát ~T Bình Dương", "xã Phú An, thành phố Bến Cát, tỉnh Bình Dương"),
+    ("Trạm Y tế P. Hòa Lợi - TP. Bến Cát ~T Bình Dương", "Trạm Y tế phường Hòa Lợi, thành phố Bến Cát, tỉnh Bình Dương"),
     # a unit letter misread as a digit or another glyph: the unit word comes from the gazetteer
     ("X. Khai Trung, H. Lục Yên, 1. Yên Bái", "xã Khai Trung, huyện Lục Yên, tỉnh Yên Bái"),
     ("X. Tà Si Láng, H. Trạm Tấu, 1: Yên Bái", "xã Tà Si Láng, huyện Trạm Tấu, tỉnh Yên Bái"),

@@ -408,6 +408,50 @@ def test_the_pages_date_order_chooses_among_the_readings_of_an_unreadable_date(r
         assert "registration_order_chose" in faint.rules
 
 
+def _read_dates(*rows: tuple[str, str]) -> list[Entry]:
+    """Entries whose registration dates were read from ``raw`` (each normalized as read_page does)."""
+    tpl = templates_for("khai_tu")[0]
+    spec = next(f for c in tpl.columns for f in c.fields if f.key == "ngayDangKy")
+    out = []
+    for i, (raw, status) in enumerate(rows, start=1):
+        f = _field(spec, CellPart(raw, 0.95, None), 0.9)[0]
+        f.status = FieldStatus(status)
+        out.append(Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": f}))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("rows", "doubted"),
+    [  # a fresh book photograph: month 11 read "1" at the page's edge, accepted
+     ([("01/1/2022", "ok"), ("4/11/2022", "ok"), ("07/11/2022", "ok")], {0: ["2022-11-01"]}),
+     # faint neighbours are enough to doubt by (not to vouch by); the doubted row vouches for nothing
+     ([("01/1/2015", "ok"), ("03/11/2015", "low_confidence"), ("03/1/2015", "low_confidence")],
+      {0: ["2015-11-01"]}),
+     ([("30/10/2022", "ok"), ("2/1/2022", "ok"), ("4/11/2022", "ok")], {1: ["2022-11-02"]}),
+     # in order: nothing doubted
+     ([("01/11/2022", "ok"), ("4/11/2022", "ok"), ("07/11/2022", "ok")], {}),
+     # out of order, but no digit more puts it back: the misread is elsewhere, left to the other checks
+     ([("01/11/2022", "ok"), ("4/1/2022", "low_confidence"), ("07/11/2022", "ok")], {}),
+     ([("01/1/2022", "ok")], {})],  # no neighbour
+)  # fmt: skip
+def test_an_accepted_registration_date_a_lost_digit_would_put_in_order_goes_to_review(
+    rows: list[tuple[str, str]], doubted: dict[int, list[str]]
+) -> None:
+    entries = _read_dates(*rows)
+    before = [(e.fields["ngayDangKy"].value, e.fields["ngayDangKy"].status) for e in entries]
+    _confirm_registration_dates(entries, 0.9)
+    for i, e in enumerate(entries):
+        f = e.fields["ngayDangKy"]
+        if i in doubted:
+            assert (f.value, f.status) == (before[i][0], FieldStatus.LOW_CONFIDENCE)  # doubted, never changed
+            assert f.details["digit_lost"] == doubted[i] and "registration_digit_lost" in f.rules
+            assert doubted[i][0] in (f.reason or "") and "out of the page's order" in (f.reason or "")
+        else:
+            assert "registration_digit_lost" not in f.rules
+    if len(rows) == 3 and rows[2] == ("03/1/2015", "low_confidence"):
+        assert entries[2].fields["ngayDangKy"].status == FieldStatus.LOW_CONFIDENCE  # no wrong anchor vouched
+
+
 def test_a_registration_day_whose_month_was_lost_takes_the_month_of_the_pages_order() -> None:
     # seeds 439, 443 photographed, italic: "13/9/2008" read "13/2008", between 4 and 14 September
     tpl = templates_for("khai_tu")[0]
@@ -871,6 +915,30 @@ def test_a_book_year_far_from_the_rows_year_is_flagged_but_kept() -> None:
     _confirm_book_year(page, entries, 0.9)
     assert page["quyenSo"].status == FieldStatus.INVALID
     assert page["quyenSo"].value == "03/1908" and "book_year_from_rows" not in page["quyenSo"].rules
+
+
+def test_a_short_foot_line_is_read_again_along_the_ink_it_is_part_of() -> None:
+    # a fresh book photograph: "Trang 119" came as boxes of "Trang" and "1", the "19" in none; read alone
+    # in its box the page number was "1" (accepted). The read follows the ink along the baseline.
+    from fixtures.tables import font
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (1400, 220), 255)
+    draw = ImageDraw.Draw(img)
+    draw.text((500, 90), "Trang 119", font=font(30), fill=0)
+    draw.text((1150, 90), "Người ghi", font=font(30), fill=0)  # another text far along the line
+    gray = np.array(img)
+    engine = get_engine()
+    engine.set_page(gray, scale=1.0)
+    ink = np.flatnonzero((gray[90:130] < 128).any(axis=0))
+    number = ink[(ink > 500) & (ink < 1000)]
+    one = OcrLine("Tra", 0.8, BBox(500, 92, 40, 34))  # OCR's box of the line: the first letters alone
+    reads = reread_short_lines(gray, [one, OcrLine("1", 0.8, BBox(int(number[-1]) - 44, 92, 12, 34))], engine)
+    assert len(reads) == 2  # one run, read once in each way
+    assert "119" in " ".join(ln.text for ln in reads[0]) and "Người" not in " ".join(ln.text for ln in reads[0])
+    spec = _page_no_spec()
+    got = _settle_page_no(spec, _field(spec, _find_page_field("page_no", [], [one]), 0.9)[0], reads, 0.9)
+    assert got.value == "119"
 
 
 def test_a_garbled_foot_line_is_read_again_alone_for_the_page_number() -> None:

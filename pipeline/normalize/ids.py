@@ -46,6 +46,9 @@ def _strip_label(s: str) -> str:
 _ONES = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
 
 
+BOOK_NO_SLASH_LOST = "book_no_slash_lost"  # rule: "012019" read as book 01 of 2019, its "/" restored
+_BOOK_RUN = re.compile(r"(\d{1,3})(\d{4})")
+MIN_BOOK_YEAR, MAX_BOOK_YEAR = 1900, 2099  # the years a book number may carry
 ENTRY_NO_GUESSED = "entry_no_guessed"  # rule prefix: digits beside the number were read into it or left
 DOC_NO_GUESSED = "doc_no_guessed"  # rule prefix: a digit of a document number restored by a guess
 
@@ -91,6 +94,10 @@ def book_no(raw: str) -> tuple[str | None, list[str]]:
     if m:
         return f"{m[1]}/{m[2]}", rules
     m = re.search(r"\d+", s)
+    if m and (run := _BOOK_RUN.fullmatch(m.group(0))) and MIN_BOOK_YEAR <= int(run[2]) <= MAX_BOOK_YEAR:
+        # "012019": a book and its year run together, the thin "/" lost on a curled page's edge
+        rules.append(BOOK_NO_SLASH_LOST)
+        return f"{run[1]}/{run[2]}", rules
     return (m.group(0) if m else None), rules
 
 

@@ -418,8 +418,11 @@ def _protect_hyphens(s: str) -> str:
     return s
 
 
-# A speck glued before a unit abbreviation on a wrapped line ("Chư Sê ~T. Gia Lai"): a separator.
-_NOISE_BEFORE_ABBR = re.compile(r"(?:(?<=\s)|^)[~=*+•·°^`]+\s*(?=(?:[XxHhTtQqPp]|TP|Tp|TX|Tx|TT)[.:])")
+# A speck glued before a unit abbreviation on a wrapped line ("Chư Sê ~T. Gia Lai"): a separator; also
+# before a capital unit letter whose dot was lost too ("TP. Bến Cát ~T Bình Dương": "- T." on a book's edge)
+_NOISE_BEFORE_ABBR = re.compile(
+    r"(?:(?<=\s)|^)[~=*+•·°^`]+\s*(?=(?:[XxHhTtQqPp]|TP|Tp|TX|Tx|TT)[.:]|(?:[XHTQP]|TP|TX|TT)\s+[^\W\d_])"
+)
 
 
 # An abbreviation run into the word before it when a line wrapped ("Trạm Y tếP. An Hòa"): split them.
