@@ -497,17 +497,21 @@ def plan(seed: int, pages: int = 12) -> list[PageSpec]:
 
 
 def _degrade(img: np.ndarray, rp: RenderedPage, t: Template, ctx: PageContext, nrng: np.random.Generator,
-             rng: random.Random, photo: bool = False, book: bool = False) -> tuple[np.ndarray, list[str], int, str]:  # fmt: skip
+             rng: random.Random, photo: bool = False, book: bool = False,
+             aged: bool = False) -> tuple[np.ndarray, list[str], int, str]:  # fmt: skip
     """Scanner defects drawn for the page; with ``photo`` the page is then photographed instead of scanned:
     the same defects are drawn (the other pages stay as they are), a camera's tilt and resolution replace
     the scanner's skew and rescan, and the rest (seal, light, blur, noise, JPEG) lie under the photograph
     (their pixel noise differs from the scanned page's where a skew was left out). With ``book`` the
-    photographed page lies in an open bound book: it dips into the binding on one side."""
+    photographed page lies in an open bound book: it dips into the binding on one side. With ``aged`` the
+    paper is an old register's first: the reverse page shows through, yellowed, foxed, the ink faded."""
+    if aged:
+        img, lab = dg.aged(img, np.random.default_rng(_seed(rng.random(), "aged")))
     ops = rng.sample(DEGRADE_OPS, rng.choice((1, 2, 2, 3)))
     if photo:
         ops = [o for o in ops if o not in ("skew", "dpi")]
     ops.sort(key=lambda o: ("stamp", "lighting", "contrast", "skew", "blur", "noise", "jpeg", "dpi").index(o))
-    labels: list[str] = []
+    labels: list[str] = [lab] if aged else []
     frame = "image"
     dpi = DPI
     for op in ops:
@@ -549,7 +553,7 @@ def _stamp_centre(rp: RenderedPage, t: Template, nrng: np.random.Generator) -> t
 
 
 def build_page(browser_page, spec: PageSpec, seed: int, tmp: Path, photo: bool = False,
-               book: bool = False) -> tuple[np.ndarray, dict, int]:  # fmt: skip
+               book: bool = False, aged: bool = False) -> tuple[np.ndarray, dict, int]:  # fmt: skip
     t = template_for(spec.register)
     rng = random.Random(_seed(seed, spec.stem))
     srng = random.Random(_seed(seed, spec.stem, "style"))
@@ -562,7 +566,7 @@ def build_page(browser_page, spec: PageSpec, seed: int, tmp: Path, photo: bool =
     labels: list[str] = []
     dpi, frame = DPI, "image"
     if spec.degraded:
-        img, labels, dpi, frame = _degrade(img, rp, t, ctx, nrng, srng, photo or book, book)
+        img, labels, dpi, frame = _degrade(img, rp, t, ctx, nrng, srng, photo or book, book, aged)
     kind = "jpg" if spec.degraded else "png"
     scale = SCALE * (DPI if frame == "photo" else dpi) / DPI
     layout = {k: v for k, v in asdict(st).items() if k not in ("titles",)}
@@ -633,11 +637,12 @@ def chromium_available() -> str | None:
 
 
 def generate(out_dir: Path, seed: int, pages: int = 12, only: list[int] | None = None,
-             photo: bool = False, book: bool = False) -> list[Path]:  # fmt: skip
+             photo: bool = False, book: bool = False, aged: bool = False) -> list[Path]:  # fmt: skip
     """Write ``pages`` ledger pages (images + truth) for ``seed`` into ``out_dir``; return the paths.
     ``only``: 0-based page indexes of the plan to make (the others are skipped, the rest unchanged).
     ``photo``: the degraded pages are phone photographs of the page on a desk (clean pages unchanged);
-    ``book``: photographs of the page in an open bound book, curling into the binding."""
+    ``book``: photographs of the page in an open bound book, curling into the binding; ``aged``: the
+    degraded pages are an old register's (the reverse page showing through, yellowed, faded ink)."""
     from playwright.sync_api import sync_playwright
 
     out_dir = Path(out_dir)
@@ -654,7 +659,7 @@ def generate(out_dir: Path, seed: int, pages: int = 12, only: list[int] | None =
             for k, spec in enumerate(specs):
                 if only is not None and k not in only:
                     continue
-                img, truth, dpi = build_page(bpage, spec, seed, Path(tmpd), photo, book)
+                img, truth, dpi = build_page(bpage, spec, seed, Path(tmpd), photo, book, aged)
                 path = out_dir / truth["file"]
                 q = random.Random(_seed(seed, spec.stem, "q")).randint(65, 85)
                 _save(img, path, dpi, q)
@@ -673,10 +678,11 @@ def main() -> None:
     ap.add_argument("--pages", type=int, default=12)
     ap.add_argument("--photo", action="store_true", help="photograph the degraded pages instead of scanning")
     ap.add_argument("--book", action="store_true", help="photograph them in an open bound book (curled page)")
+    ap.add_argument("--aged", action="store_true", help="an old register's paper: show-through, yellowed, faded")
     args = ap.parse_args()
     if why := chromium_available():
         sys.exit(f"cannot typeset: {why}")
-    for p in generate(args.out, args.seed, args.pages, photo=args.photo, book=args.book):
+    for p in generate(args.out, args.seed, args.pages, photo=args.photo, book=args.book, aged=args.aged):
         if p.suffix != ".json":
             t = json.loads(p.with_name(p.stem.split(".")[0] + ".p1.truth.json").read_text(encoding="utf-8"))
             print(f"{p}  {t['category']:8s} {len(t['entries'])} entries  {t['layout']['paper']} "

@@ -12,7 +12,9 @@ With ``--keep``, each seed's pages stay in ``KEEP/seed<N>/`` for reproduction. W
 degraded pages are phone photographs of the sheet on a desk (``pipeline.samples.degrade.photograph``:
 perspective, the desk around the paper, uneven light, 72 dpi in the JPEG) instead of scans; the clean
 pages are the same as without it. With ``--book`` the photographed page lies in an open bound book and
-curls into the binding on one side (``pipeline.samples.degrade.curl``).
+curls into the binding on one side (``pipeline.samples.degrade.curl``). With ``--aged`` the degraded
+pages (scanned, or photographed with ``--photo``) are first an old register's: thin paper showing the
+reverse page's writing through, yellowed and foxed, the ink faded (``pipeline.samples.degrade.aged``).
 """
 
 from __future__ import annotations
@@ -57,13 +59,15 @@ def main() -> None:
                     help="the degraded pages are phone photographs of the page on a desk, not scans")  # fmt: skip
     ap.add_argument("--book", action="store_true",
                     help="photographs of the page in an open bound book: curled into the binding")  # fmt: skip
+    ap.add_argument("--aged", action="store_true",
+                    help="the degraded pages are an old register's: the reverse page shows through, faded ink")  # fmt: skip
     args = ap.parse_args()
     if why := chromium_available():
         sys.exit(f"cannot typeset: {why}")
     out: dict = {}
     for seed in (int(s) for s in args.seeds.split(",")):
         with tempfile.TemporaryDirectory(prefix=f"hotich-html{seed}-") as d:
-            generate(Path(d), seed, args.pages, photo=args.photo, book=args.book)
+            generate(Path(d), seed, args.pages, photo=args.photo, book=args.book, aged=args.aged)
             acc = accuracy(Path(d), args.workers)
             if args.keep:
                 dest = args.keep / f"seed{seed}"

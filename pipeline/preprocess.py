@@ -37,11 +37,15 @@ class Upright:
     skew: float  # degrees of deskew applied, counter-clockwise positive (OpenCV convention)
     perspective: bool  # whether a perspective warp was applied
     uncurled: bool = False  # whether a curled page was resampled so its rules are straight
+    show_through: bool = False  # whether the reverse page's writing showing through was cleared
 
 
 def upright(image_bgr: np.ndarray, engine: OcrEngine | None = None) -> Upright:
     """Gray, flattened, upright, perspective-corrected, deskewed and (a book's curled page) uncurled page."""
     gray = flatten(to_gray(image_bgr))
+    cleared = clear_show_through(gray)
+    if cleared is not None:
+        gray = cleared
     rotation = detect_rotation(gray, engine)
     if rotation:
         gray = rotate_right_angle(gray, rotation)
@@ -58,7 +62,7 @@ def upright(image_bgr: np.ndarray, engine: OcrEngine | None = None) -> Upright:
     if flat is not None:
         gray = flat
     return Upright(image=gray, rotation=rotation, skew=angle, perspective=warped is not None,
-                   uncurled=flat is not None)  # fmt: skip
+                   uncurled=flat is not None, show_through=cleared is not None)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------- colour ----
@@ -103,6 +107,43 @@ def flatten(gray: np.ndarray) -> np.ndarray:
     if 20 < lo < 250:
         flat = cv2.convertScaleAbs(flat, alpha=255.0 / (255.0 - lo), beta=-lo * 255.0 / (255.0 - lo))
     return flat
+
+
+# ---------------------------------------------------------------------------------- show-through ----
+SHOW_CORE = 130  # after flattening a page's own ink is darker than this, the reverse page's showing through lighter
+SHOW_RULES = 0.002  # share of the page's middle covered by light rules no dark ink runs beside: a reverse table
+SHOW_LIGHT = 0.01  # and by light ink no dark ink runs beside
+
+
+def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
+    """The flattened page with the reverse page's writing that shows through thin paper made paper again;
+    None when none shows. An old register's reverse page shows through mirrored: its rules, a second grid
+    beside the page's own, had made the table unreadable (the header matched no template), and its
+    letters garbled the cells. Shown through, ink is grey (145-230 measured) and soft; the page's own,
+    even faded, is dark after flattening (its cores under 95). What is lighter than ``SHOW_CORE`` and not
+    beside a dark pixel (the page's own letters' soft edges are) becomes paper. Only on a page where the
+    light ink forms rules of its own: a reverse page always carries its table, and a page without one
+    keeps every grey pixel (thin strokes at 150 dpi, blurred print)."""
+    small, _ = reduce(gray)
+    h, w = small.shape
+    middle = small[h // 5 : 4 * h // 5, w // 5 : 4 * w // 5]
+    light = _light_alone(middle, 2)
+    n = max(30, max(middle.shape) // 40)
+    rules = cv2.morphologyEx(light, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
+    rules |= cv2.morphologyEx(light, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
+    if rules.mean() < SHOW_RULES or light.mean() < SHOW_LIGHT:
+        return None
+    near = max(2, round(max(gray.shape) / 1600))  # the soft edge of a letter at 300 dpi: 2-3 px
+    own = cv2.dilate((gray < SHOW_CORE).view(np.uint8), np.ones((2 * near + 1, 2 * near + 1), np.uint8)) > 0
+    return np.where(own, gray, 255).astype(np.uint8)
+
+
+def _light_alone(gray: np.ndarray, near: int) -> np.ndarray:
+    """Grey ink (``SHOW_CORE``-235) farther than ``near`` px from dark ink, specks of grain removed (1 = ink)."""
+    core = (gray < SHOW_CORE).view(np.uint8)
+    beside = cv2.dilate(core, np.ones((2 * near + 1, 2 * near + 1), np.uint8)) > 0
+    light = ((gray >= SHOW_CORE) & (gray < 235) & ~beside).view(np.uint8)
+    return cv2.morphologyEx(light, cv2.MORPH_OPEN, np.ones((2, 2), np.uint8))
 
 
 def reduce(gray: np.ndarray, side: int = WORK_SIDE) -> tuple[np.ndarray, float]:

@@ -110,6 +110,37 @@ def test_reading_both_ways_keeps_the_inks_turn_without_text_or_when_the_engine_f
     assert _read_both_ways(ledger.image, (0, 0, w, h), 180, _Osd(0, 0.0)) == 180  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_the_reverse_page_showing_through_is_cleared_and_the_table_read_again(ledger, seed: int) -> None:
+    # an old register: the reverse page's writing (mirrored, shifted) shows through, the ink faded; its
+    # grid beside the page's own had made the header match no template
+    from pipeline.samples.degrade import aged
+
+    old, label = aged(ledger.image, np.random.default_rng(seed))
+    assert label.startswith("aged:") and np.array_equal(aged(ledger.image, np.random.default_rng(seed))[0], old)
+    assert (old[ledger.image < 60] > 15).mean() > 0.9  # faded: the page's black ink is lighter now
+    up = upright(bgr(old), get_engine())
+    assert up.show_through and up.rotation == 0 and not up.perspective
+    t = find_table(up.image)
+    assert t is not None and t.n_cols == 14 and t.n_bands == 5
+    # what was paper on the clean page is paper again (but beside the page's own letters), what was the
+    # page's ink is still ink
+    paper, own = ledger.image > 250, ledger.image < 60
+    shown = (flatten(to_gray(bgr(old)))[paper] < 235).mean()
+    assert shown > 0.03 and (up.image[paper] < 235).mean() < shown / 3
+    assert (up.image[own] < 128).mean() > 0.95
+
+
+def test_a_page_without_show_through_keeps_every_grey_pixel(ledger) -> None:
+    from pipeline.preprocess import clear_show_through
+    from pipeline.samples.degrade import blur, downscale
+
+    assert clear_show_through(flatten(ledger.image)) is None
+    thin = downscale(blur(ledger.image, np.random.default_rng(3))[0], 0.5)  # 150 dpi, blurred: grey strokes
+    assert clear_show_through(flatten(thin)) is None
+    assert not upright(bgr(thin)).show_through
+
+
 @pytest.mark.parametrize("deg", [-3.0, -1.3, 0.4, 2.7, 4.5])
 def test_skew_estimated_within_0_3(ledger, deg: float) -> None:
     assert abs(estimate_skew(rotate(ledger.image, deg)) + deg) < 0.3

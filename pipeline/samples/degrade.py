@@ -134,6 +134,39 @@ def stamp(
     return np.clip(rgb, 0, 255).astype(np.uint8), f"stamp:{centre[0]},{centre[1]}"
 
 
+def aged(img: np.ndarray, rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    """A decades-old register's page: thin paper showing the reverse page's writing through (mirrored,
+    soft, grey), yellowed, with foxing spots, and the ink faded.
+
+    The reverse page is this page mirrored and shifted (its rules and entries fall elsewhere than the
+    page's own); its ink darkens the paper by up to ``strength`` (0.15-0.35: black reverse ink shows as
+    grey 165-215 before blur), the page's own ink keeps ``fade`` of its darkness."""
+    h, w = img.shape[:2]
+    gray = img if img.ndim == 2 else cv2.cvtColor(img, cv2.COLOR_RGB2GRAY)
+    reverse = np.ascontiguousarray(gray[:, ::-1])
+    dx, dy = (int(v) for v in rng.integers(-0.03 * np.array([w, h]), 0.03 * np.array([w, h]) + 1))
+    m = np.float32([[1, 0, dx], [0, 1, dy]])
+    reverse = cv2.warpAffine(reverse, m, (w, h), borderValue=255)
+    reverse = cv2.GaussianBlur(reverse, (0, 0), float(rng.uniform(1.2, 2.5)))
+    strength = float(rng.uniform(0.15, 0.35))
+    fade = float(rng.uniform(0.65, 0.9))
+    darkness = (255.0 - img.astype(np.float32)) * fade  # the page's own ink, faded
+    out = 255.0 - darkness
+    through = 1.0 - strength * (255.0 - reverse.astype(np.float32)) / 255.0
+    spots = np.ones((h, w), np.float32)
+    for _ in range(int(rng.integers(3, 12))):  # foxing: small brown stains
+        cx, cy = int(rng.integers(0, w)), int(rng.integers(0, h))
+        r = int(rng.integers(max(4, w // 400), max(8, w // 80)))
+        cv2.circle(spots, (cx, cy), r, float(rng.uniform(0.8, 0.93)), -1)
+    spots = cv2.GaussianBlur(spots, (0, 0), max(2.0, w / 800))
+    shade = through * spots
+    if out.ndim == 3:
+        out = out * shade[:, :, None] * np.array([1.0, 0.96, 0.84], np.float32)  # yellowed paper
+    else:
+        out = out * shade * 0.95
+    return np.clip(out, 0, 255).astype(np.uint8), f"aged:{strength:.2f}:{fade:.2f}"
+
+
 def rotate180(img: np.ndarray) -> tuple[np.ndarray, str]:
     return np.ascontiguousarray(img[::-1, ::-1]), "rotate:180"
 
