@@ -1,6 +1,7 @@
 """Page preprocessing: a scanned or photographed page becomes an upright, flat, straight gray image.
 
-    to_gray (red stamps whitened) -> flatten (uneven light, low contrast) -> orientation (0/90/180/270)
+    to_gray (red stamps whitened) -> flatten (uneven light, low contrast) -> clear_show_through (an old
+    register's reverse page seen through thin paper) -> orientation (0/90/180/270)
     -> perspective (photographed page: table quadrilateral warped to a rectangle) -> deskew (rule angle)
     -> uncurl (a bound book's page bent into the binding: rules traced and made straight, ``dewarp``)
 
