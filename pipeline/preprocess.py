@@ -128,6 +128,8 @@ def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
     small, _ = reduce(gray)
     h, w = small.shape
     middle = small[h // 5 : 4 * h // 5, w // 5 : 4 * w // 5]
+    if min(middle.shape) < 8:  # a sliver of a page: nothing to tell
+        return None
     light = _light_alone(middle, 2)
     n = max(30, max(middle.shape) // 40)
     rules = cv2.morphologyEx(light, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))

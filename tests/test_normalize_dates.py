@@ -309,7 +309,10 @@ def test_italic_one_read_as_t_before_a_year(raw: str, iso: str) -> None:
      ("S-3-2010", "2010-03-05", True), ("O5/O3/2010", "2010-03-05", False),  # a slot with a digit: sure
      ("2-IX-1945", "1945-09-02", False), ("1-XI-1995", "1995-11-01", False), ("5.III.1980", "1980-03-05", False),
      ("T3/1987", "1987-03", False),  # "T3" may be tháng 3: no separator before it, not a day
-     ("7-TII-1995", None, False)],  # three letters for a two-digit month: not guessed
+     ("7-TII-1995", None, False),  # three letters for a two-digit month: not guessed
+     # a 5 read as S with a caron (fresh book photographs): as S, a mark no Vietnamese letter carries
+     ("Š/11/2005", "2005-11-05", True), ("1Š/11/2005", "2005-11-15", False),
+     ("ngày Š tháng 11 năm 2005", "2005-11-05", True), ("ngày 1Š tháng 11 năm 2005", "2005-11-15", True)],
 )  # fmt: skip
 def test_digits_read_as_letters_in_a_digit_date(raw: str, value: str | None, guessed: bool) -> None:
     n = normalize_field("date", raw, confidence=1.0)

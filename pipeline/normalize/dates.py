@@ -93,6 +93,8 @@ _DIGIT_FIX = str.maketrans(
         "]": "1",  # "197]", "ngày 3]": a serif 1
         "S": "5",
         "s": "5",
+        "Š": "5",  # "1Š": a mark OCR put on a look-alike (no Vietnamese letter carries it)
+        "š": "5",
         "B": "8",
         "Z": "2",
         "z": "2",
@@ -100,7 +102,7 @@ _DIGIT_FIX = str.maketrans(
         "G": "6",
     }
 )
-_DIGITISH = re.compile(r"[0-9OoDQlIi|!\]SsBZzgG]+")
+_DIGITISH = re.compile(r"[0-9OoDQlIi|!\]SsŠšBZzgG]+")
 
 
 # An italic serif 1 read as T at the head of a year ("T955"); never before one or two digits ("T3/1987"
@@ -138,7 +140,7 @@ def _month_ii(text: str, day: int, year: int) -> int:
 # "ngày 7 tháng TT năm 2007", "ngày 6 tháng I] năm 2024": a day or month slot of the words form read as
 # look-alike letters only (an italic 1 as T, I or "]"). The slot can only hold a number: a guess all the same
 _WORDS_FORM_SLOTS = re.compile(
-    r"(?i)\b(ng[aà]y\s+)([0-9TIl|!\]OoDQSsBZzgGÌÍÏ]{1,2})(\s+th[aá]ng\s+)([0-9TIl|!\]OoDQSsBZzgGÌÍÏ]{1,2})(\s+n[aă]m\s+)(\d{4})\b"
+    r"(?i)\b(ng[aà]y\s+)([0-9TIl|!\]OoDQSsBZzgGÌÍÏŠš]{1,2})(\s+th[aá]ng\s+)([0-9TIl|!\]OoDQSsBZzgGÌÍÏŠš]{1,2})(\s+n[aă]m\s+)(\d{4})\b"
 )
 
 
@@ -156,7 +158,7 @@ def _words_form_slots(m: re.Match[str]) -> str:
 
 # A day or month whose digits OCR read as letters only ("1-TI-1995": an italic serif 1 read as T or I;
 # "S-3-2010": a 5 read as S), between the separators of a whole digit date. A guess: "TI" may be 17.
-_LETTER_DIGITS = "TIl|!OoDQSsBZzgG"
+_LETTER_DIGITS = "TIl|!OoDQSsŠšBZzgG"
 _LETTERS_IN_DATE = re.compile(
     rf"(?<![\w/.\-])([0-9{re.escape(_LETTER_DIGITS)}]{{1,2}})([\-/.])([0-9{re.escape(_LETTER_DIGITS)}]{{1,2}})\2(\d{{4}})(?!\d)"
 )
