@@ -144,14 +144,20 @@ def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
     letters = float((light & ~cv2.dilate(lines, np.ones((5, 5), np.uint8))).mean())
     if rules < SHOW_RULES or not (letters >= SHOW_LETTERS or rules >= SHOW_RULES_SURE and letters >= SHOW_LETTERS_WITH_RULES):
         return None
-    near = max(2, round(max(gray.shape) / 1600))  # the soft edge of a letter at 300 dpi: 2-3 px
-    own = cv2.dilate(_strokes(gray < SHOW_CORE, near * near), np.ones((2 * near + 1, 2 * near + 1), np.uint8)) > 0
+    px = max(gray.shape) / 1600  # ~3 on a page at 300 dpi, ~1.5 at 150
+    near = max(2, round(px))  # the soft edge of a letter: 2-3 px at 300 dpi
+    # a stroke's dark pixels: at least ~9 together at 300 dpi, 2 at 150 (where a thin italic stroke's
+    # dark core breaks into pairs: 4 had erased letters)
+    strokes = _strokes(gray < SHOW_CORE, max(2, round(px * px)))
+    own = cv2.dilate(strokes, np.ones((2 * near + 1, 2 * near + 1), np.uint8)) > 0
     return np.where(own, gray, 255).astype(np.uint8)
 
 
 def _strokes(dark: np.ndarray, min_area: int) -> np.ndarray:
-    """The dark pixels in groups of at least ``min_area``: strokes, not grain (a strong show-through
-    under scanner noise leaves single pixels under ``SHOW_CORE``, which kept their neighbourhood)."""
+    """The dark pixels in groups of at least ``min_area`` (1): strokes, not grain (a strong show-through
+    under scanner noise leaves lone pixels under ``SHOW_CORE``, which had kept their neighbourhood and
+    garbled a page's titles). Weighing each mark by its share of dark pixels instead kept the reverse
+    page's grid wherever it crosses the page's own (one mark)."""
     n, labels, stats, _ = cv2.connectedComponentsWithStats(dark.view(np.uint8), connectivity=8)
     keep = np.zeros(n, np.uint8)
     keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= min_area
