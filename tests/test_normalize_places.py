@@ -1070,3 +1070,22 @@ def test_era_unknown_a_legacy_unit_read_without_its_marks_has_the_2025_unit_spel
     rivals = [f"{r['kind']} {r['name']}" for r in n.details.get("accent_rival", [])]
     assert rivals == (["xã Nà Hang"] if status == "invalid" else [])
     assert n.status == "invalid" or "accent_rival" not in " ".join(n.rules)
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "value"),
+    [  # a facility's name OCR garbled is no village before the commune: not accepted (a fresh aged page)
+     ("Trạm YtiếX. Hòa Trị - H. Phú Hoà - T. Phú Yên", "invalid", "Trạm Ytiế, xã Hòa Trị, huyện Phú Hoà, tỉnh Phú Yên"),
+     ("Bệnh vlện, huyện Phú Hoà, tỉnh Phú Yên", "invalid", "Bệnh vlện, huyện Phú Hoà, tỉnh Phú Yên"),
+     # read whole, the facility and its place; a southern "Nhà hộ sanh" is a facility too
+     ("Trạm Y tế X. Hòa Trị - H. Phú Hoà - T. Phú Yên", "ok", "Trạm Y tế xã Hòa Trị, huyện Phú Hoà, tỉnh Phú Yên"),
+     ("Nhà hộ sanh, xã Hòa Trị, huyện Phú Hoà, tỉnh Phú Yên", "ok",
+      "Nhà hộ sanh xã Hòa Trị, huyện Phú Hoà, tỉnh Phú Yên"),
+     # a village before the commune stays as written
+     ("Thôn Trạm, xã Hòa Trị, huyện Phú Hoà, tỉnh Phú Yên", "ok", "Thôn Trạm, xã Hòa Trị, huyện Phú Hoà, tỉnh Phú Yên")],
+)  # fmt: skip
+def test_a_garbled_facility_name_before_a_place_is_not_taken_for_a_village(raw: str, status: str, value: str) -> None:
+    n = normalize_field("place", raw, confidence=0.99, on_date="2010-11-20")
+    assert (n.status, n.value) == (status, value), (n.reason, n.rules)
+    if status == "invalid":
+        assert value.split(",")[0] in (n.reason or "")

@@ -68,7 +68,7 @@ SUBUNIT_WORDS = ("tổ dân phố", "khu phố", "số nhà", "thôn", "ấp", "
 _SUBUNIT_EXACT = tuple(sorted(SUBUNIT_WORDS, key=len, reverse=True))
 FACILITY_PREFIXES = (
     "Bệnh viện Đa khoa", "Bệnh viện Phụ sản", "Bệnh viện Sản Nhi", "Bệnh viện", "Trung tâm Y tế",
-    "Trạm Y tế", "Trạm xá", "Bệnh xá", "Nhà hộ sinh", "Nhà bảo sanh", "Nhà bảo sinh", "Phòng khám Đa khoa",
+    "Trạm Y tế", "Trạm xá", "Bệnh xá", "Nhà hộ sinh", "Nhà hộ sanh", "Nhà bảo sanh", "Nhà bảo sinh", "Phòng khám Đa khoa",
     "Phòng khám", "Khoa sản",
 )  # fmt: skip
 _FACILITY_FOLD = tuple((fold(p), p) for p in sorted(FACILITY_PREFIXES, key=len, reverse=True))
@@ -855,6 +855,16 @@ def _facility(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+# the first word(s) of every facility name, folded: a place starting so names a facility
+_FACILITY_HEADS = frozenset(" ".join(f.split()[: 1 if f.split()[0] in ("tram", "benh") else 2]) for f, _ in _FACILITY_FOLD)
+
+
+def _facility_head(text: str) -> bool:
+    """Whether ``text`` starts as a health facility's name does ("Trạm Ytiế": Trạm; "Nhà hộ sanh")."""
+    words = fold(text).split()
+    return " ".join(words[:1]) in _FACILITY_HEADS or " ".join(words[:2]) in _FACILITY_HEADS
+
+
 def _reset(parts: list[Part]) -> None:
     for p in parts:
         if p.role in ("province", "district", "ward"):
@@ -1349,8 +1359,10 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
     if lowest is not None:
         first_resolved = min(k for k, p in enumerate(parts) if p.role in ("province", "district", "ward"))
         for k in range(first_resolved):
-            # a misread unit word ("1. Foo") announces a unit, not a village: it stays unresolved
-            if parts[k].role == "unknown" and parts[k].kind is None and parts[k].garbled is None:
+            # a misread unit word ("1. Foo") announces a unit, not a village: it stays unresolved; so does
+            # a health facility's name OCR garbled ("Trạm Ytiế"): it is no village either
+            if (parts[k].role == "unknown" and parts[k].kind is None and parts[k].garbled is None
+                    and not (k == 0 and facility is None and _facility_head(parts[k].written))):  # fmt: skip
                 parts[k].role = "subunit"
     for p in parts:
         if p.role == "unknown":
