@@ -498,20 +498,21 @@ def plan(seed: int, pages: int = 12) -> list[PageSpec]:
 
 def _degrade(img: np.ndarray, rp: RenderedPage, t: Template, ctx: PageContext, nrng: np.random.Generator,
              rng: random.Random, photo: bool = False, book: bool = False,
-             aged: bool = False) -> tuple[np.ndarray, list[str], int, str]:  # fmt: skip
+             aged: np.random.Generator | None = None) -> tuple[np.ndarray, list[str], int, str]:  # fmt: skip
     """Scanner defects drawn for the page; with ``photo`` the page is then photographed instead of scanned:
     the same defects are drawn (the other pages stay as they are), a camera's tilt and resolution replace
     the scanner's skew and rescan, and the rest (seal, light, blur, noise, JPEG) lie under the photograph
     (their pixel noise differs from the scanned page's where a skew was left out). With ``book`` the
-    photographed page lies in an open bound book: it dips into the binding on one side. With ``aged`` the
-    paper is an old register's first: the reverse page shows through, yellowed, foxed, the ink faded."""
-    if aged:
-        img, lab = dg.aged(img, np.random.default_rng(_seed(rng.random(), "aged")))
+    photographed page lies in an open bound book: it dips into the binding on one side. With ``aged`` (the
+    page's own generator: the other defects drawn stay those of the plain run) the paper is an old
+    register's first: the reverse page shows through, yellowed, foxed, the ink faded."""
+    if aged is not None:
+        img, lab = dg.aged(img, aged)
     ops = rng.sample(DEGRADE_OPS, rng.choice((1, 2, 2, 3)))
     if photo:
         ops = [o for o in ops if o not in ("skew", "dpi")]
     ops.sort(key=lambda o: ("stamp", "lighting", "contrast", "skew", "blur", "noise", "jpeg", "dpi").index(o))
-    labels: list[str] = [lab] if aged else []
+    labels: list[str] = [lab] if aged is not None else []
     frame = "image"
     dpi = DPI
     for op in ops:
@@ -566,7 +567,8 @@ def build_page(browser_page, spec: PageSpec, seed: int, tmp: Path, photo: bool =
     labels: list[str] = []
     dpi, frame = DPI, "image"
     if spec.degraded:
-        img, labels, dpi, frame = _degrade(img, rp, t, ctx, nrng, srng, photo or book, book, aged)
+        arng = np.random.default_rng(_seed(seed, spec.stem, "aged")) if aged else None
+        img, labels, dpi, frame = _degrade(img, rp, t, ctx, nrng, srng, photo or book, book, arng)
     kind = "jpg" if spec.degraded else "png"
     scale = SCALE * (DPI if frame == "photo" else dpi) / DPI
     layout = {k: v for k, v in asdict(st).items() if k not in ("titles",)}

@@ -338,13 +338,20 @@ def has_ink(gray: np.ndarray, box: BBox, dark: int = 128, min_px: int = 12) -> b
     if sub.size == 0:
         return False
     need = max(min_px, int(sub.size * 0.0003))
-    if _strokes(sub < dark, need) is not None:
+    if _opened_ink(sub < dark, need) is not None:
         return True
-    faint = _strokes(sub < FAINT_INK, need)
-    return faint is not None and bool((cv2.connectedComponentsWithStats(faint)[2][1:, 3] >= GLYPH_PX).any())
+    faint = _opened_ink(sub < FAINT_INK, need)
+    if faint is None:
+        return False
+    _, _, st, _ = cv2.connectedComponentsWithStats(faint)
+    x, w, h = st[1:, 0], st[1:, 2], st[1:, 3]
+    # a glyph: as tall as one, not a sliver (a rule's remnant is 2 px wide), and clear of the cell's sides,
+    # where a rule's leftover edge lies
+    glyph = (h >= GLYPH_PX) & (w >= 3) & (x > 0) & (x + w < sub.shape[1])
+    return bool(glyph.any())
 
 
-def _strokes(ink: np.ndarray, need: int) -> np.ndarray | None:
+def _opened_ink(ink: np.ndarray, need: int) -> np.ndarray | None:
     """The ink without isolated noise pixels (a 2x2 opening keeps any stroke of real ink, even a dash),
     when at least ``need`` pixels of it are left."""
     if int(ink.sum()) < need:
@@ -698,7 +705,7 @@ def reread_short_lines(
         box = clip_rect(BBox(b.x - side, b.y - pad, b.w + 2 * side, b.h + 2 * pad), W, H)
         if box is None:
             continue
-        box = _along_ink(gray, box, gap=int(RUN_GAP * b.h))
+        box = _along_ink(gray, box, b, gap=int(RUN_GAP * b.h))
         if any(box.overlap(d) > 0.5 for d in done):
             continue  # the run another short line led to: read once
         done.append(box)
@@ -711,13 +718,14 @@ RUN_GAP = 1.5  # line heights: a gap in the ink this wide ends a run of words (a
 RUN_REACH = 12  # line heights a run is followed at most either way
 
 
-def _along_ink(gray: np.ndarray, box: BBox, gap: int) -> BBox:
-    """``box`` widened left and right along its band of rows while ink continues with gaps under
-    ``gap`` px (dark < 128 in a column of the band), at most ``RUN_REACH`` band heights either way."""
+def _along_ink(gray: np.ndarray, box: BBox, line: BBox, gap: int) -> BBox:
+    """``box`` widened left and right while the ink of ``line``'s rows continues with gaps under ``gap``
+    px (dark < 128 in a column of those rows: not the padded box's, which reach the line below), at most
+    ``RUN_REACH`` line heights either way."""
     H, W = gray.shape[:2]
-    reach = RUN_REACH * box.h
+    reach = RUN_REACH * line.h
     lo, hi = max(0, box.x - reach), min(W, box.x + box.w + reach)
-    cols = (gray[box.y : box.y + box.h, lo:hi] < 128).sum(axis=0) >= 2
+    cols = (gray[max(0, line.y) : line.y + line.h, lo:hi] < 128).sum(axis=0) >= 2
     x0, x1 = box.x - lo, box.x + box.w - lo  # in the band's columns
     while True:
         left = np.flatnonzero(cols[max(0, x0 - gap) : x0])

@@ -18,7 +18,7 @@ import numpy as np
 
 from pipeline.dewarp import uncurl
 from pipeline.model import BBox
-from pipeline.ocr.engine import OcrEngine
+from pipeline.ocr.engine import OcrEngine, scale_for, text_height
 
 WORK_SIDE = 2000  # long side of the reduced image used for every estimate
 MAX_SKEW = 5.0  # degrees searched by deskew
@@ -27,7 +27,7 @@ OSD_SURE_CONF = 8.0  # from this, OSD's turn stands alone; between the two, the 
 # the ink's up/down score below which its answer is checked by reading the text both ways (upright pages
 # score 1.7-9.5; the book photograph it turned upside down, -0.6)
 INK_SURE_SCORE = 2.5
-MIN_CHECK_WORDS = 5  # fewer words read: no evidence, that way scores 0
+MIN_CHECK_WORDS = 5  # fewer words read either way: no evidence, the ink's turn stands
 CHECK_MARGIN = 0.1  # the half turn must read clearly better (upright 0.64-0.94 against 0.24-0.43)
 
 
@@ -148,12 +148,12 @@ def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
     near = max(2, round(px))  # the soft edge of a letter: 2-3 px at 300 dpi
     # a stroke's dark pixels: at least ~9 together at 300 dpi, 2 at 150 (where a thin italic stroke's
     # dark core breaks into pairs: 4 had erased letters)
-    strokes = _strokes(gray < SHOW_CORE, max(2, round(px * px)))
+    strokes = _dark_groups(gray < SHOW_CORE, max(2, round(px * px)))
     own = cv2.dilate(strokes, np.ones((2 * near + 1, 2 * near + 1), np.uint8)) > 0
     return np.where(own, gray, 255).astype(np.uint8)
 
 
-def _strokes(dark: np.ndarray, min_area: int) -> np.ndarray:
+def _dark_groups(dark: np.ndarray, min_area: int) -> np.ndarray:
     """The dark pixels in groups of at least ``min_area`` (1): strokes, not grain (a strong show-through
     under scanner noise leaves lone pixels under ``SHOW_CORE``, which had kept their neighbourhood and
     garbled a page's titles). Weighing each mark by its share of dark pixels instead kept the reverse
@@ -191,7 +191,8 @@ def detect_rotation(gray: np.ndarray, engine: OcrEngine | None = None) -> int:
     """Degrees clockwise (0/90/180/270) that make the page upright: Tesseract OSD when an engine is given
     and confident, else the ink heuristic (text-line direction, then accents above / baseline below).
     A turn OSD proposes below ``OSD_SURE_CONF`` is the heuristic's to confirm: OSD turned an upright page
-    of italic entries upside down at 3.2 (an unseen Chromium page, then quarantined as headerless)."""
+    of italic entries upside down at 3.2 (an unseen Chromium page, then quarantined as headerless). A turn
+    the heuristic is unsure of is checked by reading a band of the text both ways (``_read_both_ways``)."""
     if engine is not None:
         try:
             deg, conf = engine.orientation(gray)
@@ -238,15 +239,19 @@ def _read_both_ways(gray: np.ndarray, text: tuple[int, int, int, int], rotation:
     band = gray[y0:y1, x0:x1]
     if band.size == 0:
         return rotation
+    # at this band's own scale: the engine's page scale is the page read before (it is set after this)
+    scale = scale_for(text_height(band))
     scores = []
     for turn in (rotation, (rotation + 180) % 360):
         img = rotate_right_angle(band, turn)
         try:
-            lines = engine.read_alone(img, BBox(0, 0, img.shape[1], img.shape[0]), "block")
+            lines = engine.read_alone(img, BBox(0, 0, img.shape[1], img.shape[0]), "block", scale=scale)
         except Exception:  # the check must never sink a page: the ink's answer stands
             return rotation
         confs = [c for ln in lines for a, b, c, _ in ln.words if sum(ch.isalpha() for ch in ln.text[a:b]) >= 2]
-        scores.append(float(np.mean(confs)) if len(confs) >= MIN_CHECK_WORDS else 0.0)
+        if len(confs) < MIN_CHECK_WORDS:
+            return rotation  # too few words either way to weigh: no evidence against the ink
+        scores.append(float(np.mean(confs)))
     return (rotation + 180) % 360 if scores[1] > scores[0] + CHECK_MARGIN else rotation
 
 
@@ -261,7 +266,9 @@ def _around_table(small: np.ndarray) -> tuple[int, int, int, int]:
     labels, _, ruled, _ = found
     ys, xs = np.nonzero(labels == ruled)
     my, mx = (ys.max() - ys.min()) // 10, (xs.max() - xs.min()) // 10
-    return int(max(0, xs.min() - mx)), int(max(0, ys.min() - my)), int(xs.max() + mx + 1), int(ys.max() + my + 1)
+    h, w = small.shape[:2]
+    return (int(max(0, xs.min() - mx)), int(max(0, ys.min() - my)), int(min(w, xs.max() + mx + 1)),
+            int(min(h, ys.max() + my + 1)))  # fmt: skip
 
 
 def _text_mask(small: np.ndarray) -> np.ndarray:

@@ -62,7 +62,7 @@ from pipeline.normalize import (
     validate_entry,
     validate_entry_numbers,
 )
-from pipeline.normalize.ids import MIN_BOOK_YEAR
+from pipeline.normalize.ids import BOOK_NO_SLASH_LOST, MIN_BOOK_YEAR
 from pipeline.normalize.places import REFORM_DATE, era_date
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, second_engine, text_height
 from pipeline.preprocess import upright
@@ -248,7 +248,6 @@ def _record_era(registered: str | None, book_year: str | None) -> str | None:
     if era_date(registered):
         return registered
     return book_year
-
 
 
 def _book_year(page_fields: dict[str, FieldValue]) -> str | None:
@@ -807,6 +806,8 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
             continue
         if f.status != FieldStatus.LOW_CONFIDENCE or (d := _full_date(f.value)) is None:
             continue
+        if "registration_digit_lost" in f.rules:
+            continue  # out of order among the dates read: the accepted ones alone must not vouch for it
         if any(r.startswith("ocr_letters_in_date") and "A" in r.split("->")[0] for r in f.rules):
             # an A taken for an open 4 ("A/11/2002"): a look-alike met on few pages so far, and any day that
             # fits would fit as well ("]" or "l" for 1 and "S" for 5 are common and stay confirmable)
@@ -901,7 +902,9 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
     years = Counter(f.value[:4] for e in entries if (f := e.fields.get("ngayDangKy")) and f.status in _READ and f.value)
     agree = years[m[2]]
     if agree >= CONSENSUS_MIN_ROWS and agree * 2 > sum(years.values()):
-        if book.status == FieldStatus.LOW_CONFIDENCE and 1 <= int(m[1]) <= MAX_BOOK_IN_YEAR:
+        # not a book number whose "/" was restored: where the year starts is the guess the rows do not check
+        if (book.status == FieldStatus.LOW_CONFIDENCE and 1 <= int(m[1]) <= MAX_BOOK_IN_YEAR
+                and BOOK_NO_SLASH_LOST not in book.rules):  # fmt: skip
             _vouch(book, threshold, f"book_year_confirmed:{agree}")
         return
     # most rows registered in another year: the book's year was misread ("03/1908" for 03/1998), or the

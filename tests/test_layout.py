@@ -129,8 +129,11 @@ def test_a_faint_print_is_ink_and_faint_grain_is_not(grey: int) -> None:
         grain[y : y + 3, x : x + 3] = grey  # specks of grain, 3 px: many, but none a glyph tall
     assert not has_ink(grain, box)
     shade = np.full((200, 60), 250, np.uint8)
-    shade[:, :] = np.linspace(185, 250, 60, dtype=np.uint8)[None, :]  # a shadow no darker than FAINT_INK
+    shade[:, :] = np.linspace(150, 250, 60, dtype=np.uint8)[None, :]  # a shadow from the cell's side
     assert not has_ink(shade, box)
+    rule = np.full((200, 60), 250, np.uint8)
+    rule[20:180, 30:32] = grey  # a rule's remnant: tall but 2 px wide
+    assert not has_ink(rule, box)
 
 
 def test_fold_title() -> None:

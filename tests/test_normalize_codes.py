@@ -325,6 +325,8 @@ def test_an_issuing_office_read_after_another_fields_digits(raw: str, value: str
     [("012019", "01/2019", True),  # the thin "/" lost on a curled page's edge: restored, for review
      ("Quyển số: 032013", "03/2013", True),
      ("1232008", "123/2008", True),
+     ("01|2019", "01/2019", True),  # the slash dropped as a stray stroke
+     ("01l2019", "01/2019", False), ("01I2019", "01/2019", False),  # an italic slash read l or I: the slash
      ("01/2019", "01/2019", False), ("12", "12", False),  # written so: as written
      ("2019", "2019", False),  # a year alone is no book run together with its year
      ("0118995", "0118995", False)],  # "8995" is no year: kept as read

@@ -10,6 +10,7 @@ import pytest
 from fixtures.tables import KS_ENTRY, KS_TITLES, KS_WIDTHS, bgr, render_ledger, rotate
 
 from pipeline.layout import find_table
+from pipeline.model import BBox
 from pipeline.ocr import get_engine
 from pipeline.preprocess import (
     detect_rotation,
@@ -101,6 +102,31 @@ def test_an_unsure_ink_score_is_checked_by_reading_and_a_sure_one_is_not(ledger,
     assert detect_rotation(ledger.image, None) == 180  # no engine, no reading: the ink's answer
     monkeypatch.setattr(pp, "_ink_rotation", lambda g: (180, -pp.INK_SURE_SCORE, (0, 0, w, h)))
     assert detect_rotation(ledger.image, engine) == 180 and len(calls) == 1  # type: ignore[arg-type]
+
+
+class _Words:
+    """An engine whose reading alone gives ``n`` words at ``conf``, first for the turn asked first."""
+
+    def __init__(self, *answers: tuple[int, float]) -> None:
+        self.answers = list(answers)
+
+    def read_alone(self, *args, **kwargs):
+        from pipeline.ocr.engine import make_line
+
+        n, conf = self.answers.pop(0)
+        return [make_line([("chữ", conf * 100, BBox(10 * k, 0, 8, 8)) for k in range(n)])] if n else []
+
+
+@pytest.mark.parametrize(
+    ("answers", "expected"),
+    [([(4, 0.9), (5, 0.2)], 0),  # too few words the ink's way to weigh: no evidence against it
+     ([(8, 0.9), (3, 0.9)], 0), ([(8, 0.3), (8, 0.8)], 180), ([(8, 0.5), (8, 0.55)], 0)],  # within the margin
+)  # fmt: skip
+def test_reading_both_ways_turns_the_page_only_on_clear_evidence(ledger, answers, expected: int) -> None:
+    from pipeline.preprocess import _read_both_ways
+
+    h, w = ledger.image.shape
+    assert _read_both_ways(ledger.image, (0, 0, w, h), 0, _Words(*answers)) == expected  # type: ignore[arg-type]
 
 
 def test_reading_both_ways_keeps_the_inks_turn_without_text_or_when_the_engine_fails(ledger) -> None:

@@ -452,6 +452,16 @@ def test_an_accepted_registration_date_a_lost_digit_would_put_in_order_goes_to_r
         assert entries[2].fields["ngayDangKy"].status == FieldStatus.LOW_CONFIDENCE  # no wrong anchor vouched
 
 
+def test_a_date_doubted_for_a_lost_digit_is_not_vouched_back_by_the_accepted_dates_alone() -> None:
+    # among the dates read it is out of order; among the accepted ones alone it fits: it stays for review
+    entries = _read_dates(("30/12/2021", "ok"), ("20/1/2022", "low_confidence"), ("2/1/2022", "ok"),
+                          ("25/1/2022", "low_confidence"), ("30/1/2022", "ok"))  # fmt: skip
+    _confirm_registration_dates(entries, 0.9)
+    f = entries[2].fields["ngayDangKy"]
+    assert "registration_digit_lost" in f.rules and "registration_order" not in f.rules
+    assert f.status == FieldStatus.LOW_CONFIDENCE and f.reason
+
+
 def test_a_registration_day_whose_month_was_lost_takes_the_month_of_the_pages_order() -> None:
     # seeds 439, 443 photographed, italic: "13/9/2008" read "13/2008", between 4 and 14 September
     tpl = templates_for("khai_tu")[0]
@@ -910,6 +920,16 @@ def test_book_year_contradicted_by_the_registration_dates_is_invalid(
         assert "book_year_from_rows" in page["quyenSo"].rules
 
 
+def test_a_book_number_whose_slash_was_restored_is_not_vouched_for_by_the_rows_year() -> None:
+    # where the year starts in "012019" is a guess the rows' dates do not check ("011/2019" would agree too)
+    spec = next(s for s in templates_for("khai_tu")[0].page_fields if s.key == "quyenSo")
+    book = _field(spec, CellPart("012019", 0.97, None), 0.9)[0]
+    assert (book.status, book.value) == (FieldStatus.LOW_CONFIDENCE, "01/2019")
+    _, entries = _dated_page("01/2019", "ok", [("2019-03-01", "ok"), ("2019-03-02", "ok"), ("2019-03-04", "ok")])
+    _confirm_book_year({"quyenSo": book}, entries, 0.9)
+    assert book.status == FieldStatus.LOW_CONFIDENCE and not any(r.startswith("book_year_confirmed") for r in book.rules)
+
+
 def test_a_book_year_far_from_the_rows_year_is_flagged_but_kept() -> None:
     page, entries = _dated_page("03/1908", "ok", [("2005-03-01", "ok"), ("2005-03-02", "ok"), ("2005-03-04", "ok")])
     _confirm_book_year(page, entries, 0.9)
@@ -927,6 +947,7 @@ def test_a_short_foot_line_is_read_again_along_the_ink_it_is_part_of() -> None:
     draw = ImageDraw.Draw(img)
     draw.text((500, 90), "Trang 119", font=font(30), fill=0)
     draw.text((1150, 90), "Người ghi", font=font(30), fill=0)  # another text far along the line
+    draw.text((100, 140), "Cán bộ tư pháp hộ tịch ký", font=font(30), fill=0)  # a line set close below
     gray = np.array(img)
     engine = get_engine()
     engine.set_page(gray, scale=1.0)
@@ -935,7 +956,8 @@ def test_a_short_foot_line_is_read_again_along_the_ink_it_is_part_of() -> None:
     one = OcrLine("Tra", 0.8, BBox(500, 92, 40, 34))  # OCR's box of the line: the first letters alone
     reads = reread_short_lines(gray, [one, OcrLine("1", 0.8, BBox(int(number[-1]) - 44, 92, 12, 34))], engine)
     assert len(reads) == 2  # one run, read once in each way
-    assert "119" in " ".join(ln.text for ln in reads[0]) and "Người" not in " ".join(ln.text for ln in reads[0])
+    read = " ".join(ln.text for ln in reads[0])
+    assert "119" in read and "Người" not in read and "pháp" not in read
     spec = _page_no_spec()
     got = _settle_page_no(spec, _field(spec, _find_page_field("page_no", [], [one]), 0.9)[0], reads, 0.9)
     assert got.value == "119"

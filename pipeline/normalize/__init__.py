@@ -472,8 +472,9 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
         case "book_no":
             n = _simple(ids.book_no, raw, "quyển")
             if ids.BOOK_NO_SLASH_LOST in n.rules:
-                n.reason = (f"đọc '{clean_text(raw)[0]}', hiểu là quyển {n.value} (mất dấu '/') / read "
-                            f"'{clean_text(raw)[0]}', taken as book {n.value} (its '/' lost)")  # fmt: skip
+                read = " ".join(raw.split())
+                n.reason = (f"đọc '{read}', hiểu là quyển {n.value} (mất dấu '/') / read '{read}', taken as book "
+                            f"{n.value} (its '/' lost)")  # fmt: skip
         case "doc_no":
             n = _simple(ids.doc_no, raw, "số")
             if _ruled(n, ids.DOC_NO_GUESSED):

@@ -47,7 +47,8 @@ _ONES = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
 
 
 BOOK_NO_SLASH_LOST = "book_no_slash_lost"  # rule: "012019" read as book 01 of 2019, its "/" restored
-_BOOK_RUN = re.compile(r"(\d{1,3})(\d{4})")
+_BOOK_RUN = re.compile(r"(?<!\d)(\d{1,3}) ?(\d{4})(?!\d)")
+_SLASH_AS_STROKE = re.compile(r"(?<!\d)(\d{1,3})[lI|](\d{4})(?!\d)")
 MIN_BOOK_YEAR, MAX_BOOK_YEAR = 1900, 2099  # the years a book number may carry
 ENTRY_NO_GUESSED = "entry_no_guessed"  # rule prefix: digits beside the number were read into it or left
 DOC_NO_GUESSED = "doc_no_guessed"  # rule prefix: a digit of a document number restored by a guess
@@ -87,17 +88,24 @@ def book_no(raw: str) -> tuple[str | None, list[str]]:
     """``Quyển số: 01/2008``, ``Quyển số 01-2008`` -> ``01/2008``."""
     s, rules = clean_text(raw)
     s = _strip_label(s)
+    # an italic "/" read as l, I or | between the book and its year ("01l2019"): the slash, before the
+    # look-alike repair would make it a 1 of the book's number
+    if (slashed := _SLASH_AS_STROKE.sub(r"\1/\2", s)) != s:
+        s = slashed
+        rules.append("ocr_slash")
     s, fixed = _fix_digits(s)
     if fixed:
         rules.append("ocr_digits")
     m = re.search(r"(\d+)\s*[/\-.]\s*(\d{4})", s)
     if m:
         return f"{m[1]}/{m[2]}", rules
-    m = re.search(r"\d+", s)
-    if m and (run := _BOOK_RUN.fullmatch(m.group(0))) and MIN_BOOK_YEAR <= int(run[2]) <= MAX_BOOK_YEAR:
-        # "012019": a book and its year run together, the thin "/" lost on a curled page's edge
+    run = _BOOK_RUN.search(s)
+    if run and MIN_BOOK_YEAR <= int(run[2]) <= MAX_BOOK_YEAR:
+        # "012019", "01 2019": a book and its year run together, the thin "/" lost on a curled page's edge
+        # (or dropped as a stray stroke)
         rules.append(BOOK_NO_SLASH_LOST)
         return f"{run[1]}/{run[2]}", rules
+    m = re.search(r"\d+", s)
     return (m.group(0) if m else None), rules
 
 

@@ -1309,8 +1309,8 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
         if solved + undecided > best[0]:
             best = (solved + undecided, solved, scheme, amb)
     _, solved, scheme, amb = best
-    if scheme == "legacy" and not rivals and not before_reform(on_date) and not after_reform(on_date):
-        rivals = _spelled_in_2025(passes, g)
+    if scheme == "legacy" and not bar and not before_reform(on_date) and not after_reform(on_date):
+        rivals = _spelled_in_2025(passes, g)  # (with a bar the legacy pass's parts are not those kept)
     _reset(parts)
     if scheme == "legacy" and bar:
         parts[:] = [replace(p) for p in start]
