@@ -148,13 +148,22 @@ def test_splitters_on_ocr_output(split: str, lines: list[str], expected: list[st
 
 
 # misread labels seen on Chromium-typeset italic pages: "Cte trú:", "Nới ct£ trú:", "Mới cư trú:"
-@pytest.mark.parametrize("label", ["€ư trú:", "2ư trú:", "Cư trú:", "Cte trú:", "Nới ct£ trú:", "Mới cư trú:", "Nơi cư trú"])
+# and on a fresh aged page (show-through, 150 dpi): "Trú tạt", "Cưtru"
+@pytest.mark.parametrize("label", ["€ư trú:", "2ư trú:", "Cư trú:", "Cte trú:", "Nới ct£ trú:", "Mới cư trú:", "Nơi cư trú",
+                                   "Trú tạt", "Trú tạt:", "Cưtru"])
 def test_residence_label_with_its_first_letter_lost(label: str) -> None:
     col = _column("khai_sinh.tt04_2020", "person_block")
     parts = split_cell(col, _lines("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh; Quốc tịch: Việt", "Nam",
                                    f"{label} P.7, Q. Bình Thạnh,", "TP.HCM"))
     assert parts["meQuocTich"].raw == "Việt\nNam"
     assert parts["meNoiCuTru"].raw == "P.7, Q. Bình Thạnh,\nTP.HCM"
+
+
+def test_a_nationality_label_whose_t_was_read_l_is_a_label() -> None:
+    col = _column("khai_sinh.tt04_2020", "person_block")
+    parts = split_cell(col, _lines("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh: Quốc", "lÍch Việt Nam.",
+                                   "Trú tại: xã Hòa Thịnh"))
+    assert [parts[k].raw for k in ("meDanToc", "meQuocTich", "meNoiCuTru")] == ["Kinh", "Việt Nam.", "xã Hòa Thịnh"]
 
 
 def test_person_block_labels_with_their_first_letter_lost() -> None:
