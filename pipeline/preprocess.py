@@ -145,7 +145,9 @@ def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
     if rules < SHOW_RULES or not (letters >= SHOW_LETTERS or rules >= SHOW_RULES_SURE and letters >= SHOW_LETTERS_WITH_RULES):
         return None
     px = max(gray.shape) / 1600  # ~3 on a page at 300 dpi, ~1.5 at 150
-    near = max(2, round(px))  # the soft edge of a letter: 2-3 px at 300 dpi
+    # the soft edge of a letter: ~6 px at 300 dpi. A blurred page's strokes fade out over 4-5 px, and
+    # with 3 its thin strokes and slashes were cut ("31/10/2012" read "31'10 2012", "Sa" read "Su")
+    near = max(2, round(2 * px))
     # a stroke's dark pixels: at least ~9 together at 300 dpi, 2 at 150 (where a thin italic stroke's
     # dark core breaks into pairs: 4 had erased letters)
     strokes = _dark_groups(gray < SHOW_CORE, max(2, round(px * px)))
