@@ -158,10 +158,16 @@ def test_the_reverse_page_showing_through_is_cleared_and_the_table_read_again(le
     assert t is not None and t.n_cols == 14 and t.n_bands == 5
     # what was paper on the clean page is paper again (but beside the page's own letters), what was the
     # page's ink is still ink
-    paper, own = ledger.image > 250, ledger.image < 60
+    h, w = ledger.image.shape
+    got = up.image[:h, :w]  # a deskew of 0.05 degrees, if the estimate finds one, adds a pixel or two
+    assert got.shape == ledger.image.shape
+    own = ledger.image < 60
+    # paper clear of the page's own ink by more than the soft edge kept around it
+    paper = (ledger.image > 250) & ~(cv2.dilate((ledger.image < 128).view(np.uint8), np.ones((17, 17), np.uint8)) > 0)
     shown = (flatten(to_gray(bgr(old)))[paper] < 235).mean()
-    assert shown > 0.03 and (up.image[paper] < 235).mean() < shown / 3
-    assert (up.image[own] < 128).mean() > 0.95
+    assert shown > 0.01 and (got[paper] < 235).mean() < shown / 5
+    dark = cv2.dilate((got < 128).view(np.uint8), np.ones((5, 5), np.uint8)) > 0  # within 2 px: the deskew
+    assert dark[own].mean() > 0.97
 
 
 def test_a_page_without_show_through_keeps_every_grey_pixel(ledger) -> None:
