@@ -346,7 +346,13 @@ def test_a_street_named_as_a_commune_of_its_district_is_shown_as_the_commune(raw
      ("X. Ea NHMLay-H. M'Đrắk - T. Đắk Lắk", "xã Ea H'MLay, huyện M'Đrắk, tỉnh Đắk Lắk"),
      ("Cư MtLan, huyện Ea Súp, tỉnh Đắk Lắk", "xã Cư M'Lan, huyện Ea Súp, tỉnh Đắk Lắk"),
      ("xã Cư Mĩa, tỉnh Đắk Lắk", "xã Cư M'ta, tỉnh Đắk Lắk"),  # the 2025 list: a province's wards
-     ("xã Cư Ba, huyện Ea Súp, tỉnh Đắk Lắk", None)],  # no apostrophe name reads so: flagged as read
+     ("xã Cư Ba, huyện Ea Súp, tỉnh Đắk Lắk", None),  # no apostrophe name reads so: flagged as read
+     # a xã and a thị trấn Đạ M'ri under huyện Đạ Huoai: the unit word written decides (a fresh clean page)
+     ("xã Đạ Mii, huyện Đạ Huoai, tỉnh Lâm Đồng", "xã Đạ M'ri, huyện Đạ Huoai, tỉnh Lâm Đồng"),
+     ("X. Đạ Mrri, H. Đạ Huoai, T. Lâm Đồng", "xã Đạ M'ri, huyện Đạ Huoai, tỉnh Lâm Đồng"),
+     ("Đạ Mii, Đạ Huoai, Lâm Đồng", None),  # no unit word: either of the two
+     # another name of the district a real edit away: not the apostrophe name ("Đạ Odi" is Đạ Oai misread)
+     ("xã Đạ Odi, huyện Đạ Huoai, tỉnh Lâm Đồng", None)],
 )  # fmt: skip
 def test_an_apostrophe_name_garbled_at_its_apostrophe(raw: str, value: str | None) -> None:
     n = normalize_field("place", raw, confidence=0.95)

@@ -251,10 +251,14 @@ class _Level:
         best = self.near(name, parent, province, budget)
         if not best or min(best) > allowed:
             named = self._apostrophe_named(name, parent)
+            # not where another name of the parent is a real edit away ("Đạ Odi": Đạ Oai, not Đạ M'ri)
+            close = self.near(name, parent, province, lambda _: 1.0) if named else {}
+            if any(u not in named for d, us in close.items() if d <= 1.0 for u in us):
+                return [], -1
             return (named, APOSTROPHE_DISTANCE) if named else ([], -1)
         d = min(best)
         hits = best[d]
-        if len({(u.kind, u.name) for u in hits}) != 1:
+        if len({u.name for u in hits}) != 1:  # one name (a xã and a thị trấn of it: the unit word decides)
             return [], -1
         if d >= 1 and any(d < other < d + 1 for other in best):
             return [], -1  # a real edit must leave every other name a further edit away
@@ -271,7 +275,8 @@ class _Level:
         read = fold(name).replace(" ", "")
         hits = [u for k, _, u in self._children().get(f"p:{parent}", [])
                 if "'" in u.name and _apostrophe_pattern(u.name).fullmatch(read)]  # fmt: skip
-        return hits if len({(u.kind, u.name) for u in hits}) == 1 else []
+        # one name: a xã and a thị trấn Đạ M'ri are both under huyện Đạ Huoai, the unit word written decides
+        return hits if len({u.name for u in hits}) == 1 else []
 
 
 APOSTROPHE_DISTANCE = 1.0  # a repair at a minority name's apostrophe costs what a real edit does: reviewed
