@@ -120,6 +120,9 @@ SHOW_CORE = 130  # after flattening a page's own ink is darker than this, the re
 SHOW_RULES = 0.001
 SHOW_LETTERS = 0.008
 SHOW_RULES_SURE, SHOW_LETTERS_WITH_RULES = 0.003, 0.004
+# and the page's own rules dark beside them (aged pages >= 0.007 but one at 0.0012): a blurred, low-contrast
+# book photograph whose own rules and letters had all turned light (0.0011 dark) was cleared of its own table
+SHOW_OWN_RULES = 0.003
 
 
 def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
@@ -138,12 +141,18 @@ def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
         return None
     light = _light_alone(middle, 2)
     n = max(30, max(middle.shape) // 40)
-    lines = cv2.morphologyEx(light, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
-    lines |= cv2.morphologyEx(light, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
+
+    def long_lines(mask: np.ndarray) -> np.ndarray:
+        out = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
+        return out | cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
+
+    lines = long_lines(light)
     rules = float(lines.mean())
     letters = float((light & ~cv2.dilate(lines, np.ones((5, 5), np.uint8))).mean())
     if rules < SHOW_RULES or not (letters >= SHOW_LETTERS or rules >= SHOW_RULES_SURE and letters >= SHOW_LETTERS_WITH_RULES):
         return None
+    if float(long_lines((middle < SHOW_CORE).view(np.uint8)).mean()) < SHOW_OWN_RULES:
+        return None  # no dark grid of the page's own: the light one is the page's own, faded
     px = max(gray.shape) / 1600  # ~3 on a page at 300 dpi, ~1.5 at 150
     # the soft edge of a letter: ~6 px at 300 dpi. A blurred page's strokes fade out over 4-5 px, and
     # with 3 its thin strokes and slashes were cut ("31/10/2012" read "31'10 2012", "Sa" read "Su")

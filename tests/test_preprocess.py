@@ -175,6 +175,11 @@ def test_a_page_without_show_through_keeps_every_grey_pixel(ledger) -> None:
     from pipeline.samples.degrade import blur, downscale
 
     assert clear_show_through(flatten(ledger.image)) is None
+    # a page whose own rules and letters are all light (a blurred, low-contrast book photograph): light rules
+    # and letters, but no dark grid of its own beside them; it had been cleared of its own table
+    faded = np.where(ledger.image < 128, 165, 252).astype(np.uint8)
+    faded[:40, :40] = 0  # a dark corner: flattening must not stretch the light ink dark
+    assert clear_show_through(faded) is None
     thin = downscale(blur(ledger.image, np.random.default_rng(3))[0], 0.5)  # 150 dpi, blurred: grey strokes
     assert clear_show_through(flatten(thin)) is None
     assert not upright(bgr(thin)).show_through
