@@ -1095,3 +1095,21 @@ def test_a_garbled_facility_name_before_a_place_is_not_taken_for_a_village(raw: 
     assert (n.status, n.value) == (status, value), (n.reason, n.rules)
     if status == "invalid":
         assert value.split(",")[0] in (n.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("raw", "status", "value"),
+    [  # "II" may be Roman 2 or a serif 11 read as I's: where the district has both wards, for review
+     ("Phường II, quận 5, thành phố Hồ Chí Minh", "invalid", "phường II, quận 5, thành phố Hồ Chí Minh"),
+     ("P.II- Q.5 - TP.HCM", "invalid", "phường II, quận 5, thành phố Hồ Chí Minh"),
+     # one reading only: taken ("I" is 1 either way; IV is no look-alike of a number)
+     ("Phường I, quận 5, TP.HCM", "ok", "phường 1, quận 5, thành phố Hồ Chí Minh"),
+     ("Phường IV, quận 5, TP.HCM", "ok", "phường 4, quận 5, thành phố Hồ Chí Minh")],
+)  # fmt: skip
+def test_a_ward_numbered_in_is_that_may_be_ones_is_not_taken_for_the_roman_number(
+    raw: str, status: str, value: str
+) -> None:
+    n = normalize_field("place", raw, confidence=0.99, on_date="2010-11-20")
+    assert (n.status, n.value) == (status, value), (n.reason, n.rules)
+    if status == "invalid":
+        assert "11 / 2" in (n.reason or "")

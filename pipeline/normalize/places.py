@@ -768,6 +768,11 @@ def _chain_legacy(
         if not cands and twin is not None and parts[i].kind is not None:
             # "phường I" where the district numbers its wards 1, 2, 3 (Đà Lạt), or the reverse (Vị Thanh)
             cands = _pick(look(twin), parts[i].kind, WARD_KINDS)
+            ones = parts[i].name.replace("I", "1")
+            if cands and set(parts[i].name) == {"I"} and ones != twin:
+                # "II" may be Roman 2 or a serif 11 OCR read as I's (a fresh clean page's "Phường II, quận
+                # 5" for phường 11 had been accepted as phường 2): both wards there, nothing decides
+                cands = cands + _pick(look(ones), parts[i].kind, WARD_KINDS)
         if not cands and dist is not None:
             cands = _fuzzy(parts[i], g.l_ward, WARD_KINDS, parent=dist.code)
         elif not cands and prov is not None:
