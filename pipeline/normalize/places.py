@@ -947,7 +947,9 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
 # "Ð." heading a place, the eth OCR gives for a letter it cannot place (clean_text reads it as Đ, đường):
 # where a P. or X. was so read ("Ð. Châu Khê, TP. Từ Sơn" for the ward). A plain "Đ." is left a street:
 # "Đ. Lê Lợi, TP. Vinh" is a street though Vinh has a phường Lê Lợi.
-_STREET_ETH = re.compile(r"\u00d0\.\s*")
+# Also a "B." or "R." heading a place: a P. an italic or faded face turned ("B.Nội Hoàng, TP. Bắc Giang"
+# for phường Nội Hoàng, accepted as a village on a fresh aged page); no address abbreviates so.
+_STREET_ETH = re.compile(r"[\u00d0BR]\.\s*")
 _COMMUNE_LETTERS = ("P.", "X.", "TT.")
 
 
@@ -971,7 +973,7 @@ def _street_letter_read_for_unit(res: PlaceResolution, text: str, on_date: str |
     if len(found) != 1:
         return None
     retry = _repaired(next(iter(found.values())), text, [], False, False)
-    retry.rules.append("ocr_unit_letter_as_d")
+    retry.rules.append("ocr_unit_letter_as_d" if lead.startswith("\u00d0") else f"ocr_unit_letter_misread:{lead[0]}")
     return retry
 
 
@@ -1605,7 +1607,8 @@ def units_of_one_name(details: Mapping[str, Any]) -> tuple[dict[str, Any], str, 
 
 
 OFFICE_LEAD_DROPPED = "office_lead_dropped"
-_UBND = re.compile(r"(ubnd|uy ban nhan dan|u ban nhan dan)\b[\s.:]*")  # on folded text
+# on folded text; a speck OCR glued to the word read as a letter ("'ƯUBND", an aged page) is no part of it
+_UBND = re.compile(r"([a-z]?ubnd|uy ban nhan dan|u ban nhan dan)\b[\s.:]*")
 
 
 def normalize_office(raw: str, *, on_date: str | None = None) -> tuple[str, PlaceResolution, list[str]]:
@@ -1627,6 +1630,8 @@ def normalize_office(raw: str, *, on_date: str | None = None) -> tuple[str, Plac
         res = resolve_place(place, on_date=on_date)
         if f.startswith(("uy ban", "u ban")):
             rules.append("office:ubnd")
+        elif not f.startswith("ubnd"):
+            rules.append(f"office_speck_dropped:{s.split()[0]}")
         return f"UBND {res.text}".strip(), res, rules + res.rules
     res = resolve_place(s, on_date=on_date)
     return res.text, res, rules + res.rules
