@@ -140,18 +140,12 @@ def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
     if min(middle.shape) < 8:  # a sliver of a page: nothing to tell
         return None
     light = _light_alone(middle, 2)
-    n = max(30, max(middle.shape) // 40)
-
-    def long_lines(mask: np.ndarray) -> np.ndarray:
-        out = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
-        return out | cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
-
-    lines = long_lines(light)
+    lines = _long_lines(light)
     rules = float(lines.mean())
     letters = float((light & ~cv2.dilate(lines, np.ones((5, 5), np.uint8))).mean())
     if rules < SHOW_RULES or not (letters >= SHOW_LETTERS or rules >= SHOW_RULES_SURE and letters >= SHOW_LETTERS_WITH_RULES):
         return None
-    if float(long_lines((middle < SHOW_CORE).view(np.uint8)).mean()) < SHOW_OWN_RULES:
+    if float(_long_lines((middle < SHOW_CORE).view(np.uint8)).mean()) < SHOW_OWN_RULES:
         return None  # no dark grid of the page's own: the light one is the page's own, faded
     px = max(gray.shape) / 1600  # ~3 on a page at 300 dpi, ~1.5 at 150
     # the soft edge of a letter: ~6 px at 300 dpi. A blurred page's strokes fade out over 4-5 px, and
@@ -285,10 +279,15 @@ def _around_table(small: np.ndarray) -> tuple[int, int, int, int]:
 def _text_mask(small: np.ndarray) -> np.ndarray:
     """Ink without the long rules (they carry no up/down information)."""
     b = ink(small)
-    n = max(30, max(b.shape) // 40)
-    rules = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
-    rules |= cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
-    return cv2.subtract(b, cv2.dilate(rules, np.ones((3, 3), np.uint8)))
+    return cv2.subtract(b, cv2.dilate(_long_lines(b), np.ones((3, 3), np.uint8)))
+
+
+def _long_lines(mask: np.ndarray) -> np.ndarray:
+    """The horizontal and vertical runs of a reduced page's ``mask`` at least a fortieth of its long side
+    (30 px at least): rules, not letters."""
+    n = max(30, max(mask.shape) // 40)
+    rules = cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (n, 1)))
+    return rules | cv2.morphologyEx(mask, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (1, n)))
 
 
 def _lines_vertical(mask: np.ndarray) -> bool:

@@ -949,7 +949,7 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
 # "Đ. Lê Lợi, TP. Vinh" is a street though Vinh has a phường Lê Lợi.
 # Also a "B." or "R." heading a place: a P. an italic or faded face turned ("B.Nội Hoàng, TP. Bắc Giang"
 # for phường Nội Hoàng, accepted as a village on a fresh aged page); no address abbreviates so.
-_STREET_ETH = re.compile(r"[\u00d0BR]\.\s*")
+_LEAD_UNIT_LOOKALIKE = re.compile(r"[\u00d0BR]\.\s*")
 _COMMUNE_LETTERS = ("P.", "X.", "TT.")
 
 
@@ -961,11 +961,11 @@ def _street_letter_read_for_unit(res: PlaceResolution, text: str, on_date: str |
     first = res.parts[0] if res.parts else None
     lead = nfc(text).lstrip()
     if (first is None or first["kind"] is not None or first["code"] is not None
-            or any(p["role"] == "ward" for p in res.parts) or not _STREET_ETH.match(lead)):  # fmt: skip
+            or any(p["role"] == "ward" for p in res.parts) or not _LEAD_UNIT_LOOKALIKE.match(lead)):  # fmt: skip
         return None
     found: dict[str, PlaceResolution] = {}
     for letter in _COMMUNE_LETTERS:
-        retry = _resolve_text(_STREET_ETH.sub(letter + " ", lead, count=1), on_date)
+        retry = _resolve_text(_LEAD_UNIT_LOOKALIKE.sub(letter + " ", lead, count=1), on_date)
         ward = retry.legacy.get("ward") if _placed(retry) and retry.legacy else None
         # the letter of the commune's own kind (the gazetteer takes a xã for a ward of the same name)
         if ward and any(p["role"] == "ward" and p["kind"] == ward["kind"] for p in retry.parts):
