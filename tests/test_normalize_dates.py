@@ -124,6 +124,22 @@ def test_time(raw: str, value: str) -> None:
     assert normalize_field("time", raw).value == value
 
 
+# Book photographs: the hour itself read as look-alike letters, right before the hour word. Taken, as a
+# guess for review; a letter elsewhere ("lúc 8 giờ") or a word before giờ is no hour.
+@pytest.mark.parametrize(
+    ("raw", "value", "guessed"),
+    [("Š giờ 00 phút", "05:00", True), ("ISh20", "15:20", True), ("S giờ 30", "05:30", True),
+     ("lS giờ 20 phút", "15:20", True), ("I giờ", "01:00", True),
+     ("15 giờ 20", "15:20", False), ("lúc 8 giờ", "08:00", False), ("Sh", None, False)],
+)  # fmt: skip
+def test_an_hour_read_as_letters_is_a_guess(raw: str, value: str | None, guessed: bool) -> None:
+    n = normalize_field("time", raw, confidence=0.95)
+    assert (n.value if n.status != "invalid" else None) == value
+    assert ("ocr_letters_in_time" in n.rules) is guessed
+    if value is not None:
+        assert (n.confidence is not None and n.confidence < 0.9) is guessed
+
+
 def test_time_invalid() -> None:
     assert normalize_field("time", "25 giờ 70").status == "invalid"
     # a word that is no misread hour word ("sinh", "siêu") is not taken for giờ

@@ -739,14 +739,15 @@ def test_no_consensus_without_three_agreeing_rows() -> None:
 
 
 # A faint read that spells a closed-vocabulary word exactly is that word (Tesseract's figure is low on
-# unfamiliar faces): it keeps a third of its residual error, so 0.7 passes the 0.9 threshold; a repaired
-# or very faint read stays with the reviewer.
+# unfamiliar faces and on short capitals: CCCD read right at 0.45 on book photographs): it keeps a sixth
+# of its residual error, so 0.4 passes the 0.9 threshold; a repaired or very faint read stays with the
+# reviewer.
 @pytest.mark.parametrize(
     ("ftype", "raw", "conf", "status"),
     [("ethnicity", "Kinh", 0.84, FieldStatus.OK), ("nationality", "Việt\nNam", 0.8, FieldStatus.OK),
      ("nationality", "Việt Nam.", 0.8, FieldStatus.OK),  # a period is no letter
      ("id_doc_type", "CMND", 0.85, FieldStatus.OK), ("id_doc_type", "Giấy CMND", 0.75, FieldStatus.OK),
-     ("id_doc_type", "CCCD", 0.8, FieldStatus.OK), ("id_doc_type", "Thẻ CCCD", 0.75, FieldStatus.OK),
+     ("id_doc_type", "CCCD", 0.45, FieldStatus.OK), ("id_doc_type", "Thẻ CCCD", 0.75, FieldStatus.OK),
      ("sex", "Nữ", 0.75, FieldStatus.OK), ("cause", "Nhồi máu\ncơ tim", 0.75, FieldStatus.OK),
      ("ethnicity", "Kình", 0.84, FieldStatus.LOW_CONFIDENCE),  # repaired, not spelled
      ("ethnicity", "Mèo", 0.84, FieldStatus.LOW_CONFIDENCE),  # an alias mapped to Mông
@@ -763,8 +764,8 @@ def test_exact_vocabulary_word_keeps_less_residual_error(ftype: str, raw: str, c
     fv, _ = _field(FieldSpec(key="x", type=ftype), CellPart(raw, conf, BBox(0, 0, 10, 10)), 0.9)
     assert fv.status == status, (fv.value, fv.rules, fv.confidence)
     assert bool(fv.details.get("listed_word")) == (status == FieldStatus.OK)
-    if status == FieldStatus.OK:  # below 0.7 the engine itself doubts the letters
-        assert _field(FieldSpec(key="x", type=ftype), CellPart(raw, 0.6, None), 0.9)[0].status == FieldStatus.LOW_CONFIDENCE
+    if status == FieldStatus.OK:  # below 0.4 the engine itself doubts the letters
+        assert _field(FieldSpec(key="x", type=ftype), CellPart(raw, 0.35, None), 0.9)[0].status == FieldStatus.LOW_CONFIDENCE
 
 
 def _placed(raw: str, key: str = "nktNoiCuTru", ftype: str = "place", conf: float = 0.95) -> FieldValue:

@@ -24,6 +24,7 @@ from . import codes, ids, lexicons
 from .dates import (
     DATE_GUESS_RULES,
     DateError,
+    hour_in_letters,
     parse_date_digits,
     parse_date_words,
     parse_time,
@@ -188,8 +189,15 @@ def _place(raw: str, office: bool = False, on_date: str | None = None) -> tuple[
 #   times in 287; the share makes 0.7 the acceptance floor at the 0.9 threshold.
 # - listed_word: a word of a closed vocabulary whose words are far apart (54 ethnic groups, countries,
 #   Nam/Nữ, kinship words, CMND/CCCD, causes of death) spelled exactly, diacritics included.
-#   Tesseract's figure is low on unfamiliar faces (0.8-0.9 on italic serif) where such a read is right.
-LISTED_ERROR_SHARE = {"verified_chain": 0.25, "listed_name": 1 / 3, "listed_word": 1 / 3}
+#   Tesseract's figure is low on unfamiliar faces (0.8-0.9 on italic serif) and on short capitals (CCCD
+#   at 0.4-0.7) where such a read is right: on 19 dumped bench sets of every mode (8 seeds each), such
+#   words left at 0.7-0.9 under a share of 1/3 were wrong 0 times in 421 (and 4 in 42,256 accepted, each
+#   a lost second line: "con" for "con ruột"); 1/6 makes Tesseract's 0.4 the floor.
+# - marks_restored: a name every syllable of which is listed once the lexicon restored a lost or wrong
+#   mark (NGUYÊN -> NGUYỄN), nothing else repaired. On 13 of those sets: at 0.85-0.9 wrong 1 time
+#   in 412 (the wrong ones keep another syllable whose mark OCR also lost, valid as read: THANH for THÀNH);
+#   at 0.8-0.85, 2 in 279; at 0.7-0.8, 10 in 369. 2/3 makes 0.85 the floor.
+LISTED_ERROR_SHARE = {"verified_chain": 0.25, "listed_name": 1 / 3, "listed_word": 1 / 6, "marks_restored": 2 / 3}
 _CLOSED_VOCABULARIES = frozenset({"sex", "ethnicity", "nationality", "relation", "id_doc_type", "cause"})
 
 
@@ -227,6 +235,8 @@ def _name(raw: str) -> tuple[Normalized, float]:
         details["unknown_syllables"] = r.unknown
     if r.as_listed:
         details["listed_name"] = True
+    elif r.marks_restored:
+        details["marks_restored"] = True
     if not re.search(r"\w", r.value):
         return _bad(r.value, "không có tên / no name", r.rules, **details), 1.0
     return _ok(r.value, r.rules, **details), r.confidence_factor
@@ -254,7 +264,7 @@ def _time(raw: str) -> Normalized:
         return _bad(clean_text(raw)[0], str(e), [])
     if t is None:
         return _bad(clean_text(raw)[0], "không đọc được giờ / not a time", [])
-    return _ok(t, [])
+    return _ok(t, ["ocr_letters_in_time"] if hour_in_letters(raw) else [])
 
 
 # a date inside a remark whose thin slash OCR read as a letter or "!" ("25I9/2000", "7!3/2019")
@@ -485,6 +495,8 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
                 factor = GUESSED_DIGIT_FACTOR
         case "time":
             n = _time(raw)
+            if "ocr_letters_in_time" in n.rules:
+                factor = GUESSED_DIGIT_FACTOR
         case "cause":
             n, factor = _phrase_text(raw, "causes_of_death.csv")
         case "text":  # remarks: standard notes respelled, dates inside them given their slashes back

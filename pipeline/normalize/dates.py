@@ -674,10 +674,21 @@ def parse_date_words(raw: str) -> WordsResult | None:
 _TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[gs][il1][o0uðd]|h|g|:|\.)\s*(?:(\d{1,2})\s*(?:phut|p|')?)?", re.I)
 
 
+# The hour itself all look-alike letters, right before the hour word ("Š giờ 00 phút", "ISh20"): in that
+# place no word is written, so the letters are its digits
+_HOUR_LOOKALIKE = re.compile(r"(?<!\w)[OoDQlIi|!\]SsŠšBZz]{1,2}(?=\s*(?:giờ|gio)\b|\s*[hH]\s*\d)")
+
+
+def hour_in_letters(raw: str) -> bool:
+    """Whether the hour is read from look-alike letters alone (a guess, for review)."""
+    return _HOUR_LOOKALIKE.search(collapse_ws(nfc(raw))) is not None
+
+
 def parse_time(raw: str) -> str | None:
     """``10 giờ 30 phút``, ``10h30``, ``10:30`` -> ``10:30``; raises DateError when out of range."""
+    s = _HOUR_LOOKALIKE.sub(lambda m: m[0].translate(_DIGIT_FIX), collapse_ws(nfc(raw)).translate(_SLASHED_ZERO))
     # "23g05" / "10h30": read the separator before fixing look-alike digits (g would become 9)
-    s = re.sub(r"(\d)\s*[gGhH]\s*(?=\d)", r"\1:", collapse_ws(nfc(raw)).translate(_SLASHED_ZERO))
+    s = re.sub(r"(\d)\s*[gGhH]\s*(?=\d)", r"\1:", s)
     # "1Š phút": a mark OCR put on a look-alike letter is no part of it; "2T giờ", "L7 giờ": an italic or
     # serif 1 read as T or L
     s = re.sub(r"(?<!\w)(?:\d[TL]|[TL]\d)(?!\w)", lambda m: m[0].translate(_TL_FIX), strip_diacritics(s))

@@ -181,6 +181,8 @@ class NameResult:
     unknown: list[str] = field(default_factory=list)
     # every syllable (two at least) listed in its slot exactly as read, nothing cleaned, split or corrected
     as_listed: bool = False
+    # every syllable listed once its marks are restored by the lexicon (NGUYÊN VĂN BÌNH), nothing else done
+    marks_restored: bool = False
 
 
 @cache
@@ -450,6 +452,14 @@ def normalize_name(raw: str) -> NameResult:
         and not any(_minority_form(t) for t in out)
         and not any("suspect" not in c for c in res.corrections)
     )  # fmt: skip
+    res.marks_restored = (
+        len(out) >= 2 and not res.unknown and not res.as_listed
+        and not any(_minority_form(t) for t in out)
+        and all(r == "upper" or r.startswith("lexicon:") for r in rules)
+        and any(r.startswith("lexicon:") for r in rules)
+        # a tone whose place the lists split (THÙY / THUỲ), or a listed rival, is a doubt no OCR read settles
+        and not any("placement" in c or "suspect" in c for c in res.corrections)
+    )  # fmt: skip
     if len(out) == 1 and not _minority_form(out[0]):
         rules.append("name_one_word")
         res.confidence_factor *= ONE_WORD_FACTOR
@@ -457,7 +467,7 @@ def normalize_name(raw: str) -> NameResult:
         # "NGUYỄN THỊ": the given name lost to the next line or cell (accepted on a photographed page)
         rules.append("name_given_missing")
         res.confidence_factor *= ONE_WORD_FACTOR
-        res.as_listed = False  # listed syllables, but no whole name
+        res.as_listed = res.marks_restored = False  # listed syllables, but no whole name
     if out:
         if len(out) == 1:
             res.ten = out[0]
