@@ -493,6 +493,9 @@ LOST_COMMAS = [
     ("xã Lâm Thủy huyện Lệ Thủy, tỉnh Quảng Bình", "xã Lâm Thủy, huyện Lệ Thủy, tỉnh Quảng Bình"),
     ("X. Lâm Thủy H. Lệ Thủy T. Quảng Bình", "xã Lâm Thủy, huyện Lệ Thủy, tỉnh Quảng Bình"),
     ("Xã Mỹ Thành Bắc, huyện Cai Lậy tỉnh Tiền Giang", "xã Mỹ Thành Bắc, huyện Cai Lậy, tỉnh Tiền Giang"),
+    # ...or the comma read as a period (book photographs)
+    ("xã Thạnh Phú Đông. huyện Giồng Trôm, tỉnh Bến Tre", "xã Thạnh Phú Đông, huyện Giồng Trôm, tỉnh Bến Tre"),
+    ("P. Phương Canh, Q. Nam Từ Liêm. TP. Hà Nội", "phường Phương Canh, quận Nam Từ Liêm, thành phố Hà Nội"),
     # a speck before an abbreviation is a separator, not a tilde of the word before it
     ("X. Phong Thạnh ~ TX. Phong Điền - TP, Huế", "xã Phong Thạnh, thị xã Phong Điền, thành phố Huế"),
     # ...its dot lost as well (a fresh book photograph's "- T." at the page's edge)

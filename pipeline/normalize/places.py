@@ -900,7 +900,9 @@ def _merge_lone_letters(parts: list[str]) -> list[str]:
 # A unit word written in lower case inside a part ("xã Lâm Thủy huyện Lệ Thủy", "Cai Lậy tỉnh Tiền Giang"):
 # OCR lost the comma before it. Names in the gazetteer capitalise every word ("Phước Tỉnh", "Tân Xã"), so
 # a lower-case unit word between a capitalised word (or a number) and a capitalised name starts a part.
-_INNER_UNIT = re.compile(r"(?<=[^\s,;.\-–—]) (?=(?:thành phố|thị trấn|thị xã|đặc khu|phường|huyện|quận|tỉnh|xã) (?:\d|[^\W\d_]))")
+# A period left after the word is that comma misread ("xã Thạnh Phú Đông. huyện Giồng Trôm"): the
+# abbreviations are expanded by then.
+_INNER_UNIT = re.compile(r"(?<=[^\s,;.\-–—])\.? (?=(?:thành phố|thị trấn|thị xã|đặc khu|phường|huyện|quận|tỉnh|xã) (?:\d|[^\W\d_]))")
 
 
 def _split_inner_units(s: str) -> str:
