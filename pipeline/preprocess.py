@@ -120,9 +120,13 @@ SHOW_CORE = 130  # after flattening a page's own ink is darker than this, the re
 SHOW_RULES = 0.001
 SHOW_LETTERS = 0.008
 SHOW_RULES_SURE, SHOW_LETTERS_WITH_RULES = 0.003, 0.004
-# and the page's own rules dark beside them (aged pages >= 0.007 but one at 0.0012): a blurred, low-contrast
-# book photograph whose own rules and letters had all turned light (0.0011 dark) was cleared of its own table
+# and the page's own ink dark beside them: its rules (aged pages >= 0.006 but three at 0.0012-0.0017, whose
+# short tables leave the middle mostly blank), or else its letters' cores (under ``OWN_CORE``: those three
+# 0.028-0.041 of the middle, every aged page >= 0.011). A blurred, low-contrast book photograph whose own
+# rules and letters had all turned light (rules 0.0011, cores 0.0047; the one other page of 960 kept pages
+# of every other mode with such light ink, 0.0026 and 0.0076) was cleared of its own table.
 SHOW_OWN_RULES = 0.003
+OWN_CORE, SHOW_OWN_CORES = 95, 0.015
 
 
 def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
@@ -145,8 +149,9 @@ def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
     letters = float((light & ~cv2.dilate(lines, np.ones((5, 5), np.uint8))).mean())
     if rules < SHOW_RULES or not (letters >= SHOW_LETTERS or rules >= SHOW_RULES_SURE and letters >= SHOW_LETTERS_WITH_RULES):
         return None
-    if float(_long_lines((middle < SHOW_CORE).view(np.uint8)).mean()) < SHOW_OWN_RULES:
-        return None  # no dark grid of the page's own: the light one is the page's own, faded
+    if (float(_long_lines((middle < SHOW_CORE).view(np.uint8)).mean()) < SHOW_OWN_RULES
+            and float((middle < OWN_CORE).mean()) < SHOW_OWN_CORES):  # fmt: skip
+        return None  # no dark ink of the page's own: the light ink is the page's own, faded
     px = max(gray.shape) / 1600  # ~3 on a page at 300 dpi, ~1.5 at 150
     # the soft edge of a letter: ~6 px at 300 dpi. A blurred page's strokes fade out over 4-5 px, and
     # with 3 its thin strokes and slashes were cut ("31/10/2012" read "31'10 2012", "Sa" read "Su")

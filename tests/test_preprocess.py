@@ -170,6 +170,39 @@ def test_the_reverse_page_showing_through_is_cleared_and_the_table_read_again(le
     assert dark[own].mean() > 0.97
 
 
+@pytest.mark.parametrize("seed", [0, 2])
+def test_show_through_is_cleared_beside_a_short_table(seed: int) -> None:
+    # a register page with one entry: its table leaves the page's middle to the entry's text (two fresh aged
+    # pages of three entries, read as no table at all). Its own rules there are too few to tell its grid,
+    # its letters' dark cores are not
+    from pipeline.preprocess import (
+        OWN_CORE,
+        SHOW_CORE,
+        SHOW_OWN_CORES,
+        SHOW_OWN_RULES,
+        _long_lines,
+        clear_show_through,
+        reduce,
+    )
+    from pipeline.samples.degrade import aged
+
+    led = render_ledger(KS_TITLES, [KS_ENTRY], KS_WIDTHS, header_h=230, row_h=230, n_rows=1)
+    h, w = led.image.shape
+    page = np.full((int(h * 2.2), w), 255, np.uint8)
+    page[:h] = led.image
+    for y in range(h + 80, page.shape[0] - 150, 70):  # the entry's text runs on below its short table
+        cv2.putText(page, "Nguyen Van An 12/3/1987 xa Hoa Thinh", (120, y), cv2.FONT_HERSHEY_SIMPLEX, 1.6, 0, 4)
+    gray = flatten(aged(page, np.random.default_rng(seed))[0])
+    small, _ = reduce(gray)
+    middle = small[small.shape[0] // 5 : 4 * small.shape[0] // 5, small.shape[1] // 5 : 4 * small.shape[1] // 5]
+    assert _long_lines((middle < SHOW_CORE).view(np.uint8)).mean() < SHOW_OWN_RULES  # the grid alone: kept
+    assert (middle < OWN_CORE).mean() >= SHOW_OWN_CORES
+    cleared = clear_show_through(gray)
+    assert cleared is not None
+    paper = ~(cv2.dilate((page < 128).view(np.uint8), np.ones((17, 17), np.uint8)) > 0)
+    assert (gray[paper] < 235).mean() > 0.01 and (cleared[paper] < 235).mean() < (gray[paper] < 235).mean() / 5
+
+
 def test_a_page_without_show_through_keeps_every_grey_pixel(ledger) -> None:
     from pipeline.preprocess import clear_show_through
     from pipeline.samples.degrade import blur, downscale
