@@ -150,7 +150,7 @@ def test_splitters_on_ocr_output(split: str, lines: list[str], expected: list[st
 # misread labels seen on Chromium-typeset italic pages: "Cte trú:", "Nới ct£ trú:", "Mới cư trú:"
 # and on a fresh aged page (show-through, 150 dpi): "Trú tạt", "Cưtru"
 @pytest.mark.parametrize("label", ["€ư trú:", "2ư trú:", "Cư trú:", "Cte trú:", "Nới ct£ trú:", "Mới cư trú:", "Nơi cư trú",
-                                   "Trú tạt", "Trú tạt:", "Cưtru"])
+                                   "Trú tạt", "Trú tạt:", "Cưtru", "Nơt cư trú:", "Nơt cư trú"])
 def test_residence_label_with_its_first_letter_lost(label: str) -> None:
     col = _column("khai_sinh.tt04_2020", "person_block")
     parts = split_cell(col, _lines("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh; Quốc tịch: Việt", "Nam",
@@ -164,6 +164,20 @@ def test_a_nationality_label_whose_t_was_read_l_is_a_label() -> None:
     parts = split_cell(col, _lines("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh: Quốc", "lÍch Việt Nam.",
                                    "Trú tại: xã Hòa Thịnh"))
     assert [parts[k].raw for k in ("meDanToc", "meQuocTich", "meNoiCuTru")] == ["Kinh", "Việt Nam.", "xã Hòa Thịnh"]
+
+
+def test_a_nationality_label_whose_c_was_read_t_is_a_label() -> None:
+    col = _column("khai_sinh.tt04_2020", "person_block")
+    parts = split_cell(col, _lines("NGUYỄN THỊ THANH, sinh năm 1965", "Dân tộc: Kinh; Quốt tịch: Việt", "Nam",
+                                   "Nơi cư trú: Yên Thương, Chợ Đồn"))
+    assert [parts[k].raw for k in ("meDanToc", "meQuocTich")] == ["Kinh", "Việt\nNam"]
+
+
+# "Nơi" garbled at a line's start goes with the label, but a wrapped nationality's "Nam" never does
+def test_a_wrapped_nam_before_a_lost_noi_stays_with_the_nationality() -> None:
+    col = _column("khai_sinh.tt04_2020", "person_block")
+    parts = split_cell(col, _lines("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh; Quốc tịch: Việt", "Nam cư trú: P.7"))
+    assert [parts[k].raw for k in ("meQuocTich", "meNoiCuTru")] == ["Việt\nNam", "P.7"]
 
 
 def test_person_block_labels_with_their_first_letter_lost() -> None:

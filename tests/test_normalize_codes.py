@@ -17,6 +17,7 @@ CASES = [
     ("ethnicity", "Ba Na", "Ba-na"), ("ethnicity", "Dân tộc: Kinh", "Kinh"), ("ethnicity", "Kinh (Việt)", "Kinh"),
     ("ethnicity", "Khơ-rne", "Khơ-me"), ("ethnicity", "M'Nông", "Mnông"), ("ethnicity", "Mường", "Mường"),
     ("ethnicity", "KINH", "Kinh"), ("ethnicity", "Kinh,", "Kinh"),
+    ("ethnicity", "Kmh", "Kinh"),  # "in" read as "m" on an aged page
     ("nationality", "Việt Nam", "Việt Nam"), ("nationality", "VN", "Việt Nam"), ("nationality", "Nhật", "Nhật Bản"),
     ("nationality", "Mỹ", "Hoa Kỳ"), ("nationality", "Quốc tịch: Việt Nam", "Việt Nam"),
     ("nationality", "Viet Nam", "Việt Nam"), ("nationality", "Vịệt Nam", "Việt Nam"),

@@ -85,7 +85,17 @@ WORDS = [
     # a letter error too (b read for h)
     ("mười lăm tbáng ba năm một nghìn chín trăm tám mươi bảy", "1987-03-15",
      "mười lăm tháng ba năm một nghìn chín trăm tám mươi bảy"),
+    # ...two in a longer word, its first letter kept (an aged page: ư read "uc", i read t)
+    ("Bổn tháng mười một\nnăm môt nghìn chủn\ntrăm chín mucơt tám", "1998-11-04",
+     "bốn tháng mười một năm một nghìn chín trăm chín mươi tám"),
 ]  # fmt: skip
+
+
+# two letter errors are not taken in a short word, nor where two words are as near
+@pytest.mark.parametrize("raw", ["mười lăm tháng ba năm một nghìn chín trăm tám mxxơt bảy",
+                                 "mười lăm tháng ba năm một nghìn chín trăm tám xucơt bảy"])
+def test_date_words_with_a_word_too_far_from_any(raw: str) -> None:
+    assert normalize_field("date_words", raw).status == "invalid"
 
 
 @pytest.mark.parametrize(("raw", "iso", "canonical"), WORDS)

@@ -88,6 +88,12 @@ def normalize_ethnicity(raw: str) -> CodeResult:
         v = idx[k.replace("rn", "m")]
         rules.append(f"fuzzy:{s}->{v}")
         return CodeResult(v, True, rules=rules)
+    # ...and "in" or "ni" as "m" ("Kmh" on an aged page): taken when one reading alone is a group
+    joined = {idx[c] for i in range(len(k)) if k[i] == "m" for c in (k[:i] + "in" + k[i + 1 :], k[:i] + "ni" + k[i + 1 :]) if c in idx}
+    if len(joined) == 1:
+        v = joined.pop()
+        rules.append(f"fuzzy:{s}->{v}")
+        return CodeResult(v, True, rules=rules)
     if len(k) >= 4:
         best = process.extractOne(k, list(idx), scorer=Levenshtein.distance, score_cutoff=1)
         if best:
