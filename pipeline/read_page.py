@@ -328,7 +328,10 @@ def _read_again(
             readings = read_grey_and_binarized(alone.engine, alone.gray, crop, spec.type, n_lines,
                                                slope=alone.slope, on_date=on_date)  # fmt: skip
             values = {r.normalized.value for r in readings if r.normalized.status == "ok"}
-            if faint and values == {f.value}:
+            # a reading alone that is itself a guess ("Sh50": an hour read as letters) vouches for nothing
+            sure = {r.normalized.value for r in readings if r.normalized.status == "ok"
+                    and "confidence_factor" not in r.normalized.details}  # fmt: skip
+            if faint and values == {f.value} and sure:
                 _vouch(f, threshold, "read_alone_agrees")
             elif unread and len(values) == 1 and all(r.normalized.status == "ok" for r in readings):
                 _take_reading(f, readings[0], "read_alone_value", "đọc lại riêng ô", "read again alone")

@@ -130,6 +130,19 @@ def test_a_faint_read_is_vouched_for_only_when_no_reading_alone_gives_another_va
     assert ("read_alone" in f.details) is (not vouched)
 
 
+# A reading alone that is itself a guess (the hour read as letters: "Sh50") agrees with the faint read
+# but settles nothing; one plain reading beside it does
+@pytest.mark.parametrize(("grey", "binarized", "vouched"), [("Sh50", "Sh50", False), ("Sh50", "5h50", True)])
+def test_a_reading_alone_that_is_a_guess_vouches_for_nothing(grey: str, binarized: str, vouched: bool) -> None:
+    spec = FieldSpec("nktGioPhutChet", "time")
+    gray, box = _cell("5h50")
+    f = _faint(spec.key, "5h50", "05:50", box, FieldStatus.LOW_CONFIDENCE, "time")
+    normalized = {spec.key: normalize_field("time", f.raw, confidence=0.6)}
+    alone = _Alone(_TwoReadings(grey, binarized), None, gray, 0.0, 1.0)  # type: ignore[arg-type]
+    _read_again(alone, {spec.key: CELL}, [spec], {spec.key: f}, normalized, 0.9)
+    assert (f.status == FieldStatus.OK) is vouched
+
+
 # --- the second model (ocr.engine.SECOND_MODEL) ------------------------------------------------------
 
 ENTRY = FieldSpec("so", "entry_no")
