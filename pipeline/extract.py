@@ -96,8 +96,9 @@ _PERSON_LABELS: list[tuple[str, str]] = [
     # "Trí tại:" for "Trú tại:", with its colon; "Trú tạt", "Cưtru" (an aged page: i read t, a space lost)
     ("residence", r"\b(?:noi\s+cu\s+tru|tru\s+ta[it]|thuong\s+tru|noi\s+o)\s*:?|\btr\S\s+tai\s*:|(?:\b[mh][o0]i\s+)?\bcu\s*tru\s*:?"
                   r"|(?:\b[nmh][o0]i\s+)?\bc\S{1,2}\s+tru\s*:|(?<!\w)\S?u\s+tru\s*:"
-                  # "Nơt cư trú": "Nơi" garbled at a line's start (not "Nam" of a wrapped nationality)
-                  r"|(?:^|(?<=\n))(?!nam\b)n\S{1,2}\s+cu\s*tru\s*:?"),
+                  # "Nơt cư trú": "Nơi" garbled at a line's start (not "Nam" of a wrapped nationality, nor a
+                  # name or country such as "Nga")
+                  r"|(?:^|(?<=\n))n[o0]\S?\s+cu\s*tru\s*:?"),
 ]
 # A date's separator: "/", "." or "-", the fraction slash Tesseract reads for an italic "/" (and other
 # slash look-alikes), or, with no space around it, a letter read for a thin "/" ("8/4I2024", folded to i).

@@ -173,11 +173,18 @@ def test_a_nationality_label_whose_c_was_read_t_is_a_label() -> None:
     assert [parts[k].raw for k in ("meDanToc", "meQuocTich")] == ["Kinh", "Việt\nNam"]
 
 
-# "Nơi" garbled at a line's start goes with the label, but a wrapped nationality's "Nam" never does
-def test_a_wrapped_nam_before_a_lost_noi_stays_with_the_nationality() -> None:
+# "Nơi" garbled at a line's start goes with the label, but a wrapped nationality's "Nam", a country or a
+# name's last line never does
+@pytest.mark.parametrize(
+    ("lines", "key", "kept"),
+    [(("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh; Quốc tịch: Việt", "Nam cư trú: P.7"), "meQuocTich", "Việt\nNam"),
+     (("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh; Quốc tịch:", "Nga", "Cư trú: P.7"), "meQuocTich", "Nga"),
+     (("TRẦN THỊ THANH", "NGA", "Cư trú: P.7"), "meHoTen", "TRẦN THỊ THANH\nNGA")],
+)  # fmt: skip
+def test_a_word_before_a_lost_noi_stays_with_its_field(lines: tuple[str, ...], key: str, kept: str) -> None:
     col = _column("khai_sinh.tt04_2020", "person_block")
-    parts = split_cell(col, _lines("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh; Quốc tịch: Việt", "Nam cư trú: P.7"))
-    assert [parts[k].raw for k in ("meQuocTich", "meNoiCuTru")] == ["Việt\nNam", "P.7"]
+    parts = split_cell(col, _lines(*lines))
+    assert parts[key].raw == kept and parts["meNoiCuTru"].raw == "P.7"
 
 
 def test_person_block_labels_with_their_first_letter_lost() -> None:

@@ -91,11 +91,33 @@ WORDS = [
 ]  # fmt: skip
 
 
-# two letter errors are not taken in a short word, nor where two words are as near
-@pytest.mark.parametrize("raw", ["mười lăm tháng ba năm một nghìn chín trăm tám mxxơt bảy",
-                                 "mười lăm tháng ba năm một nghìn chín trăm tám xucơt bảy"])
+def test_a_date_word_two_letters_off_is_a_guess() -> None:
+    n = normalize_field("date_words", "ba tháng mười một năm một nghìn chín trăm chín mucơt tám", confidence=0.95)
+    assert n.details["iso"] == "1998-11-03" and "date_word_far:mucơt->mười" in n.rules
+    assert n.confidence is not None and n.confidence < 0.9
+
+
+# two letter errors are taken only in a word of five letters or more, its first letter kept, at most one
+# letter longer than the word it is taken for (two words run together are not one misread), and one word
+# alone that near
+@pytest.mark.parametrize(
+    "raw",
+    ["mười lăm tháng ba năm một nghìn chín trăm tám mxxơt bảy",  # three letters off
+     "mười lăm tháng ba năm một nghìn chín trăm tám xucơt bảy",  # the first letter changed
+     "ngày hai mươi tưtháng hai năm hai nghìn không trăm linh năm",  # "tư" run into "tháng"
+     "ngày mười lăm tháng ba năm một nghìn chín trămba mươi",  # "trăm" run into "ba"
+     "mười lăm tháng ba năm một nghìn chín trăm tám mx bảy"],  # too short to weigh two errors
+)  # fmt: skip
 def test_date_words_with_a_word_too_far_from_any(raw: str) -> None:
     assert normalize_field("date_words", raw).status == "invalid"
+
+
+def test_a_word_two_letters_off_two_date_words_is_neither() -> None:
+    from pipeline.normalize.dates import _lookup
+
+    assert _lookup("nganx", []) is not None  # one letter off ngàn only
+    rules: list[str] = []
+    assert _lookup("ngazx", rules) is None and rules == []  # two off nghìn and ngàn alike
 
 
 @pytest.mark.parametrize(("raw", "iso", "canonical"), WORDS)

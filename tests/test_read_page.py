@@ -768,6 +768,21 @@ def test_exact_vocabulary_word_keeps_less_residual_error(ftype: str, raw: str, c
         assert _field(FieldSpec(key="x", type=ftype), CellPart(raw, 0.35, None), 0.9)[0].status == FieldStatus.LOW_CONFIDENCE
 
 
+# A listed word that begins another listed value is what a lost second line leaves ("con" of "con ruột",
+# "Ung thư" of "Ung thư phổi"): no spelling shows it, so it keeps a third of its error, not a sixth
+@pytest.mark.parametrize(
+    ("ftype", "raw", "prefix"),
+    [("relation", "con", True), ("relation", "cha", True), ("cause", "Ung thư", True),
+     ("relation", "bà ngoại", False), ("relation", "chú", False), ("cause", "Nhồi máu cơ tim", False)],
+)  # fmt: skip
+def test_a_listed_word_that_begins_another_keeps_a_third_of_its_error(ftype: str, raw: str, prefix: bool) -> None:
+    from pipeline.normalize import normalize_field
+
+    n = normalize_field(ftype, raw, confidence=0.55)
+    assert bool(n.details.get("listed_word_prefix")) is prefix and bool(n.details.get("listed_word")) is not prefix
+    assert n.confidence is not None and (n.confidence >= 0.9) is not prefix  # 1 - 0.45/6 vs 1 - 0.45/3
+
+
 def _placed(raw: str, key: str = "nktNoiCuTru", ftype: str = "place", conf: float = 0.95) -> FieldValue:
     from pipeline.templates import FieldSpec
 

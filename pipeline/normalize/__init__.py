@@ -16,8 +16,9 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
+from functools import cache
 from typing import Any
 
 from . import codes, ids, lexicons
@@ -187,17 +188,20 @@ def _place(raw: str, office: bool = False, on_date: str | None = None) -> tuple[
 #   another listed syllable (a lost or added diacritic: DUNG/DŨNG, whose prior is already in the figure).
 #   Measured on sample-generator pages (seeds 0, 7, 11, 23, 31): such names read at 0.7-0.9 were wrong 3
 #   times in 287; the share makes 0.7 the acceptance floor at the 0.9 threshold.
-# - listed_word: a word of a closed vocabulary whose words are far apart (54 ethnic groups, countries,
-#   Nam/Nữ, kinship words, CMND/CCCD, causes of death) spelled exactly, diacritics included.
+# - listed_word: a word of a closed vocabulary (54 ethnic groups, countries, Nam/Nữ, kinship words,
+#   CMND/CCCD, causes of death) spelled exactly, diacritics included.
 #   Tesseract's figure is low on unfamiliar faces (0.8-0.9 on italic serif) and on short capitals (CCCD
 #   at 0.4-0.7) where such a read is right: on 19 dumped bench sets of every mode (8 seeds each), such
 #   words left at 0.7-0.9 under a share of 1/3 were wrong 0 times in 421 (and 4 in 42,256 accepted, each
-#   a lost second line: "con" for "con ruột"); 1/6 makes Tesseract's 0.4 the floor.
+#   a lost second line: "con" for "con ruột"); 1/6 makes Tesseract's 0.4 the floor. A word that begins
+#   another listed value ("con" / "con ruột", "Ung thư" / "Ung thư phổi") is wrong when a line is lost,
+#   which no spelling shows: it keeps a third (listed_word_prefix).
 # - marks_restored: a name every syllable of which is listed once the lexicon restored a lost or wrong
 #   mark (NGUYÊN -> NGUYỄN), nothing else repaired. On 13 of those sets: at 0.85-0.9 wrong 1 time
 #   in 412 (the wrong ones keep another syllable whose mark OCR also lost, valid as read: THANH for THÀNH);
 #   at 0.8-0.85, 2 in 279; at 0.7-0.8, 10 in 369. 2/3 makes 0.85 the floor.
-LISTED_ERROR_SHARE = {"verified_chain": 0.25, "listed_name": 1 / 3, "listed_word": 1 / 6, "marks_restored": 2 / 3}
+LISTED_ERROR_SHARE = {"verified_chain": 0.25, "listed_name": 1 / 3, "listed_word": 1 / 6,
+                      "listed_word_prefix": 1 / 3, "marks_restored": 2 / 3}  # fmt: skip
 _CLOSED_VOCABULARIES = frozenset({"sex", "ethnicity", "nationality", "relation", "id_doc_type", "cause"})
 
 
@@ -210,6 +214,31 @@ def _spelled_as_listed(field_type: str, raw: str, n: Normalized) -> bool:
     if field_type == "cause":
         return lexicons.is_listed_phrase(read, "causes_of_death.csv")
     return read == n.value.casefold() or read in codes.id_doc_spellings(n.value)
+
+
+@cache
+def _vocabulary(field_type: str) -> frozenset[str]:
+    """A closed vocabulary's values, case-folded."""
+    match field_type:
+        case "sex":
+            values: Iterable[str] = codes.SEX_VALUES
+        case "ethnicity":
+            values = lexicons.ethnic_index().values()
+        case "nationality":
+            values = lexicons.country_index().values()
+        case "relation":
+            values = codes.RELATIONS
+        case "id_doc_type":
+            values = codes.ID_DOC_TYPES
+        case _:
+            return lexicons.listed_phrases("causes_of_death.csv")
+    return frozenset(v.casefold() for v in values)
+
+
+def _begins_another(field_type: str, value: str) -> bool:
+    """Whether ``value`` is the first words of another value of its vocabulary ("con" of "con ruột")."""
+    head = value.casefold() + " "
+    return any(v.startswith(head) for v in _vocabulary(field_type))
 
 
 _GENERIC_FACILITIES = frozenset({"Trạm Y tế", "Trung tâm Y tế", "Bệnh viện Đa khoa", "Nhà hộ sinh"})
@@ -455,6 +484,8 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
                 factor = DATE_ONE_AS_SLASH_FACTOR
         case "date_words":
             n = _date_words(raw)
+            if any(r.startswith("date_word_far:") for r in n.rules):
+                factor = GUESSED_DIGIT_FACTOR
         case "person_name":
             n, factor = _name(raw)
         case "sex":
@@ -535,7 +566,7 @@ def normalize_field(
         value = clean_text(raw)[0] if isinstance(raw, str) else None
         n, factor = _bad(value, f"lỗi chuẩn hóa / normalizer error: {type(e).__name__}: {e}", []), 1.0
     if _spelled_as_listed(field_type, raw, n):
-        n.details["listed_word"] = True
+        n.details["listed_word_prefix" if _begins_another(field_type, n.value or "") else "listed_word"] = True
     if confidence is not None:
         n.confidence = confidence * factor
         for flag, share in LISTED_ERROR_SHARE.items():
@@ -673,7 +704,7 @@ def _person_sex(role: str, name: Normalized, values: dict[str, Normalized]) -> s
     return "Nữ" if "THỊ" in str(name.details.get("dem", "")).split() else None
 
 
-_READ_DETAILS = ("corrections", "unknown_syllables", "listed_name", "confidence_factor")
+_READ_DETAILS = ("corrections", "unknown_syllables", "listed_name", "marks_restored", "confidence_factor")
 
 
 def names_against_sex(values: dict[str, Normalized]) -> dict[str, Normalized]:

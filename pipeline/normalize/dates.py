@@ -512,13 +512,16 @@ def _lookup(word: str, rules: list[str]) -> _Tok | None:
     if hit is None and len(key) >= 3:
         # a letter error as well (OCR "thảng", "nghin" -> "nghìn" are fine; "tbáng" needs this)
         best = [k for k in _VOCAB if len(k) >= 3 and Levenshtein.distance(k, key, score_cutoff=1) <= 1]
-        if not best and len(key) >= 5:
-            # two letter errors in a longer word, its first letter kept ("mucơt" for "mươi" on an aged page:
-            # ư read "uc"); the date in digits beside it checks the reading
-            best = [k for k in _VOCAB if len(k) >= 4 and k[0] == key[0] and Levenshtein.distance(k, key, score_cutoff=2) <= 2]
+        far = not best and len(key) >= 5
+        if far:
+            # two letter errors in a longer word, its first letter kept and at most one letter more ("mucơt"
+            # for "mươi" on an aged page: ư read "uc"); not two words run together ("tưtháng", "trămba": the
+            # first word and letters to spare), a guess for review
+            best = [k for k in _VOCAB if len(k) >= 4 and k[0] == key[0] and len(key) <= len(k) + 1
+                    and Levenshtein.distance(k, key, score_cutoff=2) <= 2]  # fmt: skip
         if len(best) == 1:
             hit = _VOCAB[best[0]]
-            rules.append(f"date_word_fuzzy:{low}->{hit[0]}")
+            rules.append(f"date_word_{'far' if far else 'fuzzy'}:{low}->{hit[0]}")
     if hit is None:
         return None
     canon, kind, val = hit

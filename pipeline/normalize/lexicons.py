@@ -178,6 +178,11 @@ def is_listed_phrase(text: str, rel: str) -> bool:
     return text.casefold() in _casefolded(rel)
 
 
+def listed_phrases(rel: str) -> frozenset[str]:
+    """The lexicon's phrases, case-folded."""
+    return _casefolded(rel)
+
+
 @cache
 def _casefolded(rel: str) -> frozenset[str]:
     return frozenset(w.casefold() for _, w in _phrases(rel))
