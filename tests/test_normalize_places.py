@@ -1136,6 +1136,23 @@ def test_a_p_read_as_b_before_a_commune_of_its_district_is_shown_as_the_commune(
         assert n.confidence < 0.9  # glued: a look-alike repair, shown for review
 
 
+# ...or a D or B alone, its dot lost, the name after it left unplaced (an aged page's clean copy, bench
+# texts): the commune, for review. A lone letter that is a name follows its unit word ("Ấp B").
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("D Nam Sơn, TP. Bắc Ninh, T. Bắc Ninh", "phường Nam Sơn, thành phố Bắc Ninh, tỉnh Bắc Ninh"),
+     ("B Yên Ninh - TP Yên Bái - T. Yên Bái", "phường Yên Ninh, thành phố Yên Bái, tỉnh Yên Bái"),
+     ("D Lê Hồng Phong, TP. Bắc Ninh, T. Bắc Ninh", None)],  # no commune so named: as read, unplaced
+)  # fmt: skip
+def test_a_unit_letter_without_its_dot_before_an_unplaced_name(raw: str, value: str | None) -> None:
+    n = normalize_field("place", raw, confidence=1.0, on_date="2015")
+    if value is None:
+        assert n.status == "invalid" and not any(r.startswith("ocr_unit_letter") for r in n.rules)
+        return
+    assert (n.value, n.status) == (value, "ok") and f"ocr_unit_letter_misread:{raw[0]}" in n.rules, n.rules
+    assert n.confidence is not None and n.confidence < 0.9
+
+
 @pytest.mark.parametrize("lead", ["'ƯUBND", "ƯUBND", "XUBND"])
 def test_a_speck_glued_to_ubnd_is_no_part_of_the_office(lead: str) -> None:
     n = normalize_field("office", f"{lead} xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", confidence=0.99)

@@ -943,15 +943,18 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
         retry = _repaired(retry, text, dropped, unglued, False)
         retry.rules.append("ocr_italic_hi")
         return retry
-    return res
+    # a unit letter misread, its dot lost, the name after it unplaced with it ("D Nam Sơn, TP. Bắc Ninh")
+    return _street_letter_read_for_unit(res, text, on_date) or res
 
 
 # "Ð." heading a place, the eth OCR gives for a letter it cannot place (clean_text reads it as Đ, đường):
 # where a P. or X. was so read ("Ð. Châu Khê, TP. Từ Sơn" for the ward). A plain "Đ." is left a street:
 # "Đ. Lê Lợi, TP. Vinh" is a street though Vinh has a phường Lê Lợi.
 # Also a "B." or "R." heading a place: a P. an italic or faded face turned ("B.Nội Hoàng, TP. Bắc Giang"
-# for phường Nội Hoàng, accepted as a village on a fresh aged page); no address abbreviates so.
-_LEAD_UNIT_LOOKALIKE = re.compile(r"[\u00d0BR]\.\s*")
+# for phường Nội Hoàng, accepted as a village on a fresh aged page); no address abbreviates so. Or such a
+# letter alone, its dot lost, before the name ("D Nam Sơn, TP. Bắc Ninh", an aged page's clean copy): a
+# lone letter that is a name ("Ấp B") follows its unit word, it never heads the place.
+_LEAD_UNIT_LOOKALIKE = re.compile(r"[\u00d0BR]\.\s*|[BDR]\s+(?=\w)")
 _COMMUNE_LETTERS = ("P.", "X.", "TT.")
 
 
