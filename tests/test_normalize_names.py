@@ -337,6 +337,9 @@ def test_a_name_whose_marks_the_lexicon_restored_keeps_part_of_its_error(raw: st
         ("TRAN THI HOA", "TRẦN THỊ HOA", None),  # HOA is itself a name: not restored
         ("NGUYỄN THỊ HOÁ", "NGUYỄN THỊ HOÀ", None),  # the tone misread, its place (old style) kept
         ("NGUYỄN THỊ HÓA", "NGUYỄN THỊ HÒA", None),
+        # the vowel misread too (a horn added, a fresh book photograph): the mark stays on its letter
+        ("NGUYÊN THƯỲ VY", "NGUYỄN THUỲ VY", None),
+        ("NGUYÊN THỪY VY", "NGUYỄN THÙY VY", None),
     ],
 )
 def test_a_restored_tone_keeps_the_share_of_its_placement(raw: str, value: str, placement: float | None) -> None:

@@ -25,6 +25,7 @@ from .text import (
     collapse_ws,
     fold,
     is_syllable,
+    nfc,
     split_tone,
     tone_key,
     uses_old_style,
@@ -119,11 +120,25 @@ def _placed(cand: str, raw: str, lex: SlotLexicon) -> tuple[str, float]:
     if not spellings:
         return cand, 1.0
     if split_tone(raw)[1]:
+        # the letter the raw's mark sits on, even where OCR changed the vowels (THƯỲ: THUỲ, not THÙY)
+        at = _tone_at(raw)
+        for sp, _ in spellings:
+            if len(sp) == len(raw) and _tone_at(sp) == at:
+                return sp, 1.0
         old = uses_old_style(raw)
         for sp, _ in spellings:
             if uses_old_style(sp) == old:
                 return sp, 1.0
     return cand, dict(spellings).get(cand, 0.0) / sum(w for _, w in spellings)
+
+
+def _tone_at(word: str) -> int | None:
+    """The index of the letter that carries the word's tone mark (the last one), None without one."""
+    at = None
+    for i, ch in enumerate(nfc(word)):
+        if any(m in TONE_MARKS for m in unicodedata.normalize("NFD", ch)[1:]):
+            at = i
+    return at
 
 
 STACKED_MAX_POSTERIOR = 0.9
