@@ -415,6 +415,7 @@ def _cross_check(
             f.value, f.rules, f.details = n.value, n.rules, n.details
             f.status, f.reason = FieldStatus.LOW_CONFIDENCE, n.reason
             normalized[key] = n
+    _doubt_place_without_commune(fields)
     _confirm_declarant(fields, threshold)
     for pair in dates_agreeing_with_words(normalized):
         for key in pair:
@@ -424,6 +425,24 @@ def _cross_check(
 
 # a value was read, however faint: the statuses that evidence across cells weighs
 _READ = (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE)
+
+# A residence, or the place of a death, names its commune (or a facility). One that stops at the district
+# or the province has lost its first line to the cell above or to the page's edge: on bench pages of
+# every mode, 3 such fields accepted, all wrong (a birth's home town, which often names only its district,
+# 168 right). Shown for review.
+_NAMES_ITS_COMMUNE = frozenset({"nktNoiCuTru", "meNoiCuTru", "chaNoiCuTru", "chongNoiCuTru", "voNoiCuTru",
+                                "nktNoiChet"})  # fmt: skip
+
+
+def _doubt_place_without_commune(fields: dict[str, FieldValue]) -> None:
+    for key in _NAMES_ITS_COMMUNE & fields.keys():
+        f = fields[key]
+        roles = [p.get("role") for p in f.details.get("parts") or ()]
+        if f.status == FieldStatus.OK and roles and "ward" not in roles and not f.details.get("facility"):
+            f.status = FieldStatus.LOW_CONFIDENCE
+            f.reason = ("nơi cư trú / nơi chết không có xã, phường: mất dòng đầu? / the place names no commune: "
+                        "its first line lost?")  # fmt: skip
+            f.rules = [*f.rules, "place_without_commune"]
 
 
 def _vouch(f: FieldValue, threshold: float, rule: str) -> None:

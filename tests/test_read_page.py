@@ -783,6 +783,26 @@ def test_a_listed_word_that_begins_another_keeps_a_third_of_its_error(ftype: str
     assert n.confidence is not None and (n.confidence >= 0.9) is not prefix  # 1 - 0.45/6 vs 1 - 0.45/3
 
 
+# A residence or a place of death that names no commune (nor a facility) lost its first line: for review.
+# A home town that names only its district is as written.
+@pytest.mark.parametrize(
+    ("key", "raw", "doubted"),
+    [("nktNoiCuTru", "H. Tháp Mười - T. Đồng Tháp", True), ("nktNoiChet", "Đồng Tháp", True),
+     ("meNoiCuTru", "Q.1, TP.HCM", True),
+     ("nktNoiCuTru", "xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp", False),
+     ("nktNoiChet", "Bệnh viện Đa khoa tỉnh Đồng Tháp", False),
+     ("nksQueQuan", "huyện Phù Mỹ, tỉnh Bình Định", False)],
+)  # fmt: skip
+def test_a_residence_without_its_commune_is_doubted(key: str, raw: str, doubted: bool) -> None:
+    from pipeline.read_page import _doubt_place_without_commune, _field
+    from pipeline.templates import FieldSpec
+
+    f, _ = _field(FieldSpec(key=key, type="place"), CellPart(raw, 0.97, BBox(0, 0, 10, 10)), 0.9, "2015-03-02")
+    assert f.status == FieldStatus.OK
+    _doubt_place_without_commune({key: f})
+    assert (f.status == FieldStatus.LOW_CONFIDENCE) is doubted and ("place_without_commune" in f.rules) is doubted
+
+
 def _placed(raw: str, key: str = "nktNoiCuTru", ftype: str = "place", conf: float = 0.95) -> FieldValue:
     from pipeline.templates import FieldSpec
 
