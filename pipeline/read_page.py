@@ -63,7 +63,7 @@ from pipeline.normalize import (
     validate_entry_numbers,
 )
 from pipeline.normalize.ids import BOOK_NO_SLASH_LOST, MIN_BOOK_YEAR
-from pipeline.normalize.places import REFORM_DATE, era_date
+from pipeline.normalize.places import REFORM_DATE, district_without_communes, era_date
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, second_engine, text_height
 from pipeline.preprocess import upright
 from pipeline.second_read import (
@@ -429,7 +429,7 @@ _READ = (FieldStatus.OK, FieldStatus.LOW_CONFIDENCE)
 # A residence, or the place of a death, names its commune (or a facility). One that stops at the district
 # or the province has lost its first line to the cell above or to the page's edge: on bench pages of
 # every mode, 3 such fields accepted, all wrong (a birth's home town, which often names only its district,
-# 168 right). Shown for review.
+# 168 right). Shown for review; not where the district has no commune (an island: huyện Côn Đảo).
 _NAMES_ITS_COMMUNE = frozenset({"nktNoiCuTru", "meNoiCuTru", "chaNoiCuTru", "chongNoiCuTru", "voNoiCuTru",
                                 "nktNoiChet"})  # fmt: skip
 
@@ -438,7 +438,9 @@ def _doubt_place_without_commune(fields: dict[str, FieldValue]) -> None:
     for key in _NAMES_ITS_COMMUNE & fields.keys():
         f = fields[key]
         roles = [p.get("role") for p in f.details.get("parts") or ()]
-        if f.status == FieldStatus.OK and roles and "ward" not in roles and not f.details.get("facility"):
+        district = ((f.details.get("legacy") or {}).get("district") or {}).get("code")
+        if (f.status == FieldStatus.OK and roles and "ward" not in roles and not f.details.get("facility")
+                and not (district and district_without_communes(district))):  # fmt: skip
             f.status = FieldStatus.LOW_CONFIDENCE
             f.reason = ("nơi cư trú / nơi chết không có xã, phường: mất dòng đầu? / the place names no commune: "
                         "its first line lost?")  # fmt: skip

@@ -1142,7 +1142,8 @@ def test_a_p_read_as_b_before_a_commune_of_its_district_is_shown_as_the_commune(
     ("raw", "value"),
     [("D Nam Sơn, TP. Bắc Ninh, T. Bắc Ninh", "phường Nam Sơn, thành phố Bắc Ninh, tỉnh Bắc Ninh"),
      ("B Yên Ninh - TP Yên Bái - T. Yên Bái", "phường Yên Ninh, thành phố Yên Bái, tỉnh Yên Bái"),
-     ("D Lê Hồng Phong, TP. Bắc Ninh, T. Bắc Ninh", None)],  # no commune so named: as read, unplaced
+     ("D Lê Hồng Phong, TP. Bắc Ninh, T. Bắc Ninh", None),  # no commune so named: as read, unplaced
+     ("D Hòa Thịnh, H. Tây Hòa, T. Phú Yên", None)],  # a xã: a letter alone is a P. only, never an X.
 )  # fmt: skip
 def test_a_unit_letter_without_its_dot_before_an_unplaced_name(raw: str, value: str | None) -> None:
     n = normalize_field("place", raw, confidence=1.0, on_date="2015")

@@ -791,7 +791,8 @@ def test_a_listed_word_that_begins_another_keeps_a_third_of_its_error(ftype: str
      ("meNoiCuTru", "Q.1, TP.HCM", True),
      ("nktNoiCuTru", "xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp", False),
      ("nktNoiChet", "Bệnh viện Đa khoa tỉnh Đồng Tháp", False),
-     ("nksQueQuan", "huyện Phù Mỹ, tỉnh Bình Định", False)],
+     ("nksQueQuan", "huyện Phù Mỹ, tỉnh Bình Định", False),
+     ("nktNoiCuTru", "huyện Côn Đảo, tỉnh Bà Rịa - Vũng Tàu", False)],  # an island district: no commune
 )  # fmt: skip
 def test_a_residence_without_its_commune_is_doubted(key: str, raw: str, doubted: bool) -> None:
     from pipeline.read_page import _doubt_place_without_commune, _field

@@ -307,6 +307,11 @@ class Gazetteer:
     history: dict[str, list[dict[str, str]]] = field(default_factory=dict)
 
 
+def district_without_communes(code: str) -> bool:
+    """Whether a legacy district has no commune under it (island districts: Côn Đảo, Lý Sơn...)."""
+    return code in gazetteer().dist_map
+
+
 # Names people write for provinces besides the official one.
 _PROVINCE_ALIASES = {
     "Hồ Chí Minh": ("HCM", "Sài Gòn", "TPHCM", "Hồ Chí Minh City"),
@@ -969,7 +974,9 @@ def _street_letter_read_for_unit(res: PlaceResolution, text: str, on_date: str |
             or any(p["role"] == "ward" for p in res.parts) or not _LEAD_UNIT_LOOKALIKE.match(lead)):  # fmt: skip
         return None
     found: dict[str, PlaceResolution] = {}
-    for letter in _COMMUNE_LETTERS:
+    # a letter alone is a P. that lost its loop's dot, never an X. or TT.
+    dotless = lead[:1] in "BDR" and lead[1:2] != "."
+    for letter in ("P.",) if dotless else _COMMUNE_LETTERS:
         retry = _resolve_text(_LEAD_UNIT_LOOKALIKE.sub(letter + " ", lead, count=1), on_date)
         ward = retry.legacy.get("ward") if _placed(retry) and retry.legacy else None
         # the letter of the commune's own kind (the gazetteer takes a xã for a ward of the same name)
