@@ -1154,6 +1154,15 @@ def test_a_unit_letter_without_its_dot_before_an_unplaced_name(raw: str, value: 
     assert n.confidence is not None and n.confidence < 0.9
 
 
+# "D." apart from the name is a P. misread or a street's "Đ." with its bar lost (Vinh has both a phường and
+# a đường Lê Lợi): the ward, for review, never accepted as read
+def test_a_d_before_a_wards_name_is_the_ward_for_review() -> None:
+    n = normalize_field("place", "D. Lê Lợi, TP. Vinh", confidence=0.99, on_date="2015")
+    assert n.value == "phường Lê Lợi, thành phố Vinh" and n.confidence is not None and n.confidence < 0.9
+    b = normalize_field("place", "B. Nội Hoàng, TP. Bắc Giang, T. Bắc Giang", confidence=0.99, on_date="2015")
+    assert b.confidence is not None and b.confidence >= 0.9  # no street is abbreviated B.
+
+
 @pytest.mark.parametrize("lead", ["'ƯUBND", "ƯUBND", "XUBND"])
 def test_a_speck_glued_to_ubnd_is_no_part_of_the_office(lead: str) -> None:
     n = normalize_field("office", f"{lead} xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", confidence=0.99)

@@ -1393,6 +1393,10 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
             res.unresolved.append(p.written)
         if p.unit is not None and p.garbled is not None:
             rules.append(f"unit_word_misread:{p.garbled}->{p.unit.kind}")
+            if fold(p.garbled).strip(". ") == "d":
+                # "D. Lê Lợi, TP. Vinh": a P. misread, or a street's Đ. with its bar lost (Vinh has both a
+                # phường and a đường Lê Lợi): the unit is a look-alike's guess, for review
+                res.fuzzy.append({"written": p.garbled, "canonical": p.unit.kind, "distance": 1.0})
         if p.unit is not None and p.kind is None:
             p.inferred_kind = True
             rules.append(f"unit_inferred:{p.unit.kind} {p.unit.name}")
