@@ -1163,6 +1163,21 @@ def test_a_d_before_a_wards_name_is_the_ward_for_review() -> None:
     assert b.confidence is not None and b.confidence >= 0.9  # no street is abbreviated B.
 
 
+# A street written "Đ." whose district has a commune of its name is either: kept as the street, for review
+# ("Đ.Nội Hoàng, TP. Bắc Giang": a P. so read on a bench page, had been accepted as a street)
+@pytest.mark.parametrize(
+    ("raw", "doubted"),
+    [("Đ.Nội Hoàng, TP. Bắc Giang, T. Bắc Giang", True), ("Đ. Lê Lợi, TP. Vinh", True),
+     ("Đ. Trần Phú, TP. Vinh", False),  # no commune so named
+     ("Đ. Lê Lợi, P. Lê Lợi, TP. Vinh", False)],  # the ward written too: the street is the street
+)  # fmt: skip
+def test_a_street_named_as_a_commune_of_its_district_is_doubted(raw: str, doubted: bool) -> None:
+    n = normalize_field("place", raw, confidence=0.99, on_date="2015")
+    assert n.value is not None and n.value.startswith("Đ.")
+    assert any(r.startswith("street_or_commune:") for r in n.rules) is doubted
+    assert n.confidence is not None and (n.confidence < 0.9) is doubted
+
+
 @pytest.mark.parametrize("lead", ["'ƯUBND", "ƯUBND", "XUBND"])
 def test_a_speck_glued_to_ubnd_is_no_part_of_the_office(lead: str) -> None:
     n = normalize_field("office", f"{lead} xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", confidence=0.99)

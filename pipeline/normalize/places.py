@@ -961,6 +961,7 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
 # lone letter that is a name ("Ấp B") follows its unit word, it never heads the place.
 _LEAD_UNIT_LOOKALIKE = re.compile(r"[\u00d0BR]\.\s*|[BDR]\s+(?=\w)")
 _COMMUNE_LETTERS = ("P.", "X.", "TT.")
+_STREET_LEAD = re.compile(r"Đ\.\s*")
 
 
 def _street_letter_read_for_unit(res: PlaceResolution, text: str, on_date: str | None) -> PlaceResolution | None:
@@ -970,20 +971,29 @@ def _street_letter_read_for_unit(res: PlaceResolution, text: str, on_date: str |
     repair's cost (for review), when exactly one unit letter of the commune's own kind places it."""
     first = res.parts[0] if res.parts else None
     lead = nfc(text).lstrip()
+    street = _STREET_LEAD.match(lead) is not None
     if (first is None or first["kind"] is not None or first["code"] is not None
-            or any(p["role"] == "ward" for p in res.parts) or not _LEAD_UNIT_LOOKALIKE.match(lead)):  # fmt: skip
+            or any(p["role"] == "ward" for p in res.parts) or not (street or _LEAD_UNIT_LOOKALIKE.match(lead))):  # fmt: skip
         return None
     found: dict[str, PlaceResolution] = {}
     # a letter alone is a P. that lost its loop's dot, never an X. or TT.
     dotless = lead[:1] in "BDR" and lead[1:2] != "."
+    lead_letter = _STREET_LEAD if street else _LEAD_UNIT_LOOKALIKE
     for letter in ("P.",) if dotless else _COMMUNE_LETTERS:
-        retry = _resolve_text(_LEAD_UNIT_LOOKALIKE.sub(letter + " ", lead, count=1), on_date)
+        retry = _resolve_text(lead_letter.sub(letter + " ", lead, count=1), on_date)
         ward = retry.legacy.get("ward") if _placed(retry) and retry.legacy else None
         # the letter of the commune's own kind (the gazetteer takes a xã for a ward of the same name)
         if ward and any(p["role"] == "ward" and p["kind"] == ward["kind"] for p in retry.parts):
             found.setdefault(retry.text, retry)
     if len(found) != 1:
         return None
+    if street:
+        # a street written "Đ." whose district has a commune of its name ("Đ.Nội Hoàng, TP. Bắc Giang", a P.
+        # so read on a bench page): which one the writer meant no spelling tells. The street, for review
+        commune = next(iter(found))
+        res.rules.append(f"street_or_commune:{commune}")
+        res.fuzzy.append({"written": lead.split(",")[0], "canonical": commune, "distance": 1.0})
+        return res
     retry = _repaired(next(iter(found.values())), text, [], False, False)
     retry.rules.append("ocr_unit_letter_as_d" if lead.startswith("\u00d0") else f"ocr_unit_letter_misread:{lead[0]}")
     return retry
