@@ -203,6 +203,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     _confirm_book_year(page_fields, entries, options.confidence_threshold)
     _confirm_office(tpl, page_fields, entries, options.confidence_threshold)
     _places_in_office_district(tpl, page_fields, entries, book_year)
+    _places_in_office_ward(tpl, page_fields, entries, book_year)
     # last: a place it settles took its unit word from the page, no separate read to confirm anything with
     _unit_words_from_page(tpl, page_fields, entries, book_year)
     lap("cells")
@@ -1007,6 +1008,42 @@ def _places_in_office_district(
             f.reason = (f"{d['kind']} {d['name']} không có đơn vị này; {district['kind']} {district['name']} của nơi "
                         f"đăng ký có / {d['kind']} {d['name']} has no such unit; the office's "
                         f"{district['kind']} {district['name']} has")  # fmt: skip
+
+
+def _places_in_office_ward(
+    tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry], book_year: str | None = None
+) -> None:
+    """A place in the office's district whose commune is the office's short of one character ("phường 1,
+    quận 3" where the office is UBND phường 11, quận 3: two italic 1s read as one, on three rows of a fresh
+    aged page, accepted) is shown as the office's commune; still for review, the value as read kept under
+    read_as. Both communes exist, but a commune registers its own residents: on 15 dumped bench sets every
+    such place (6) was the office's."""
+    office = _office(tpl, page_fields)
+    home = (office.details.get("legacy") or {}) if office is not None and office.status in _READ else {}
+    ward, district = home.get("ward"), home.get("district")
+    if not ward or not district:
+        return
+    for e in entries:
+        reg = e.fields.get("ngayDangKy")
+        for f in (e.fields.get(k) for k in _place_keys(tpl)):
+            if f is None or f.status not in _READ or f.value is None:
+                continue
+            written = f.details.get("legacy") or {}
+            w, d = written.get("ward"), written.get("district")
+            if not w or not d or d.get("code") != district["code"] or not _one_dropped(w["name"], ward["name"]):
+                continue
+            unit = re.compile(rf"(?<!\w){re.escape(w['kind'])} {re.escape(w['name'])}(?!\w)")
+            if len(unit.findall(f.value)) != 1:
+                continue
+            n = normalize_field("place", unit.sub(f"{ward['kind']} {ward['name']}", f.value),
+                                on_date=_row_era(reg, book_year))  # fmt: skip
+            if n.status != "ok" or ((n.details.get("legacy") or {}).get("ward") or {}).get("code") != ward["code"]:
+                continue
+            f.details = {**n.details, "read_as": f.value}
+            f.value, f.status = n.value, FieldStatus.LOW_CONFIDENCE
+            f.rules = [*f.rules, f"office_ward:{w['name']}->{ward['name']}"]
+            f.reason = (f"đọc được {w['kind']} {w['name']}; nơi đăng ký là {ward['kind']} {ward['name']} / read "
+                        f"{w['kind']} {w['name']}; the office is {ward['kind']} {ward['name']}")  # fmt: skip
 
 
 def _unit_words_from_page(

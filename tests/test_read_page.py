@@ -856,6 +856,32 @@ def test_a_place_the_district_lacks_is_shown_in_the_offices_district(place: str,
     assert f.details["legacy"]["ward"] is not None
 
 
+# a fresh aged page of phường 11, quận 3: "P.11" read "P.1" (or "P.I") on three rows, accepted
+@pytest.mark.parametrize(
+    ("place", "office", "value"),
+    [("P.1, Q.3, TP.HCM", "UBND P.11 - Q.3 - TP.HCM", "phường 11, quận 3, thành phố Hồ Chí Minh"),
+     ("P.I, Q.3, TP.HCM", "UBND P.11 - Q.3 - TP.HCM", "phường 11, quận 3, thành phố Hồ Chí Minh"),
+     ("P.1, Q.3, TP.HCM", "UBND P.11 - Q.5 - TP.HCM", None),  # another district: as read
+     ("P.2, Q.3, TP.HCM", "UBND P.11 - Q.3 - TP.HCM", None),  # a digit changed, not dropped
+     ("P.11, Q.3, TP.HCM", "UBND P.11 - Q.3 - TP.HCM", None)],  # the office's own
+)  # fmt: skip
+def test_a_commune_one_character_short_of_the_offices_is_shown_as_the_offices(
+    place: str, office: str, value: str | None
+) -> None:
+    from pipeline.read_page import _places_in_office_ward
+
+    tpl = templates_for("khai_tu")[0]
+    f = _placed(place)
+    read, status = f.value, f.status
+    _places_in_office_ward(tpl, {"noiDangKy": _placed(office, "noiDangKy", "office")},
+                           [Entry(row=1, bbox=BBox(0, 0, 1, 1), fields={"nktNoiCuTru": f})])  # fmt: skip
+    if value is None:
+        assert (f.value, f.status) == (read, status) and "read_as" not in f.details
+        return
+    assert (f.value, f.status) == (value, FieldStatus.LOW_CONFIDENCE)  # a reviewer confirms
+    assert f.details["read_as"] == read and any(r.startswith("office_ward:") for r in f.rules)
+
+
 MT = "xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp"  # huyện Cao Lãnh has a xã and a thị trấn Mỹ Thọ
 MT_BARE = "Mỹ Thọ, Cao Lãnh, Đồng\nTháp"  # a fresh death register page (seed 599) wrote six places so
 
