@@ -496,6 +496,8 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             n = _code(codes.normalize_nationality(raw))
         case "relation":
             n = _code(codes.normalize_relation(raw))
+            if any(r.startswith("relation_fuzzy:") for r in n.rules):
+                factor = GUESSED_DIGIT_FACTOR  # two letters off: a guess, for review
         case "id_doc_type":
             n = _code(codes.normalize_id_doc_type(raw))
         case "place":

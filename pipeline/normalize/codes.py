@@ -211,6 +211,15 @@ def normalize_relation(raw: str) -> CodeResult:
         if rel is not None:
             rules.append(f"relation_noise:{low}->{rel}")
             return CodeResult(rel, True, rules=rules)
+    # a two-word relation whose second word OCR garbled ("bà ngoqt" on an aged page): the one listed relation
+    # with that first word and a second word within two letters of it
+    words = fold(low).split()
+    if len(words) == 2 and len(words[1]) >= 3:
+        near = [r for r in RELATIONS if (rw := fold(r).split())[0] == words[0] and len(rw) == 2
+                and Levenshtein.distance(rw[1], words[1], score_cutoff=2) <= 2]  # fmt: skip
+        if len(near) == 1:
+            rules.append(f"relation_fuzzy:{low}->{near[0]}")
+            return CodeResult(near[0], True, rules=rules)
     # kept as written, for the reviewer: a closed-ish vocabulary, so an unlisted word is most often a
     # misread or the end of the name from the line above ("AN-con", "co 5")
     return CodeResult(low, False, f"quan hệ '{low}' không có trong danh mục / relation '{low}' not in the list",
