@@ -164,10 +164,9 @@ def split_lines_or_separator(cell: _Cell, specs: tuple[FieldSpec, ...], separato
     return {first: cell.part(0, len(cell.text)), second: CellPart("", 0.0, None)}
 
 
-# The dash between a name and the relation, as OCR reads it: "-", "–", "—", "~" or "=" (an aged page's
-# "NAM =con"), with a space on at least one side ("AN - cha", "AN -cha", "AN\n~ CON"); a name never holds
-# a spaced dash.
-_NAME_REL_SEP = r"\s[-–—~=]+\s*|\s*[-–—~=]+\s|\("
+# The dash between a name and the relation, as OCR reads it: "-", "–", "—" or "~", with a space on at
+# least one side ("AN - cha", "AN -cha", "AN\n~ CON"); a name never holds a spaced dash.
+_NAME_REL_SEP = r"\s[-–—~]+\s*|\s*[-–—~]+\s|\("
 _RELATION_FOLDS = {fold(r) for r in RELATIONS}
 
 
@@ -178,8 +177,8 @@ def split_name_then_relation(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[
     if re.search(_NAME_REL_SEP, cell.folded):
         return split_lines_or_separator(cell, specs, _NAME_REL_SEP)
     # a dash glued to both words before a listed relation at the end, not in capitals ("NGUYỄN VĂN AN-con";
-    # "MAI-ANH" is a hyphenated name)
-    # (a speck after it aside: "TÂM-con `")
+    # "MAI-ANH" is a hyphenated name); a speck after it aside ("TÂM-con `"), the dash read "=" ("NAM =con":
+    # only here, before a listed relation, since a stamp's or a ditto's "=" is no separator)
     m = re.search(r"[-–—~=]+\s*([a-z ]+?)\s*[^\w\s]?\s*$", cell.folded)
     if m and m[1] in _RELATION_FOLDS and m.start() > 0 and not cell.text[m.start(1) : m.end(1)].isupper():
         return {specs[0].key: cell.part(0, m.start()), specs[1].key: cell.part(m.start(1), m.end(1))}

@@ -1013,24 +1013,27 @@ def _places_in_office_district(
 def _places_in_office_ward(
     tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry], book_year: str | None = None
 ) -> None:
-    """A place in the office's district whose commune is the office's short of one character ("phường 1,
-    quận 3" where the office is UBND phường 11, quận 3: two italic 1s read as one, on three rows of a fresh
-    aged page, accepted) is shown as the office's commune; still for review, the value as read kept under
-    read_as. Both communes exist, but a commune registers its own residents: on 15 dumped bench sets every
-    such place (6) was the office's."""
+    """A residence or place of death in the office's district whose commune is the office's with one of a
+    doubled character lost ("phường 1, quận 3" where the office is UBND phường 11, quận 3: two italic 1s
+    read as one, on three rows of a fresh aged page, accepted) is shown as the office's commune; still for
+    review, the value as read kept under read_as. Both communes exist, but a commune registers its own
+    residents and deaths: on 15 dumped bench sets every such place (6) was the office's. Not from an office
+    read faintly, nor for a birthplace or a spouse's residence, where the next ward is as likely; not for a
+    letter lost between two others ("Phú La" for Phúc La)."""
     office = _office(tpl, page_fields)
-    home = (office.details.get("legacy") or {}) if office is not None and office.status in _READ else {}
+    home = (office.details.get("legacy") or {}) if office is not None and office.status == FieldStatus.OK else {}
     ward, district = home.get("ward"), home.get("district")
     if not ward or not district:
         return
+    keys = [k for k in _place_keys(tpl) if k in _NAMES_ITS_COMMUNE]
     for e in entries:
         reg = e.fields.get("ngayDangKy")
-        for f in (e.fields.get(k) for k in _place_keys(tpl)):
+        for f in (e.fields.get(k) for k in keys):
             if f is None or f.status not in _READ or f.value is None:
                 continue
             written = f.details.get("legacy") or {}
             w, d = written.get("ward"), written.get("district")
-            if not w or not d or d.get("code") != district["code"] or not _one_dropped(w["name"], ward["name"]):
+            if not w or not d or d.get("code") != district["code"] or not _double_lost(w["name"], ward["name"]):
                 continue
             unit = re.compile(rf"(?<!\w){re.escape(w['kind'])} {re.escape(w['name'])}(?!\w)")
             if len(unit.findall(f.value)) != 1:
@@ -1039,7 +1042,7 @@ def _places_in_office_ward(
                                 on_date=_row_era(reg, book_year))  # fmt: skip
             if n.status != "ok" or ((n.details.get("legacy") or {}).get("ward") or {}).get("code") != ward["code"]:
                 continue
-            f.details = {**n.details, "read_as": f.value}
+            f.details = {**n.details, "read_as": f.details.get("read_as", f.value)}
             f.value, f.status = n.value, FieldStatus.LOW_CONFIDENCE
             f.rules = [*f.rules, f"office_ward:{w['name']}->{ward['name']}"]
             f.reason = (f"đọc được {w['kind']} {w['name']}; nơi đăng ký là {ward['kind']} {ward['name']} / read "
@@ -1099,6 +1102,11 @@ def _place_keys(tpl: Template) -> list[str]:
 def _one_dropped(short: str, full: str) -> bool:
     """``short`` is ``full`` with one character left out ("1" of "11")."""
     return len(short) + 1 == len(full) and Levenshtein.distance(short, full) == 1
+
+
+def _double_lost(short: str, full: str) -> bool:
+    """``short`` is ``full`` with one of two like characters side by side lost ("1" of "11", "I" of "II")."""
+    return any(full[i] == full[i + 1] and full[:i] + full[i + 1 :] == short for i in range(len(full) - 1))
 
 
 def _commune_written(f: FieldValue) -> bool:

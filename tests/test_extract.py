@@ -129,6 +129,9 @@ OCR_CELLS = [
     # aged pages: the dash read "=", a speck after the relation; the given name stays with the name
     ("name_then_relation", ["TRẤN NGỌC", "NAM =con"], ["TRẤN NGỌC\nNAM", "con"]),
     ("name_then_relation", ["NGUYÊN VĂN.", "TÂM-con `"], ["NGUYÊN VĂN.\nTÂM", "con"]),
+    # ...but a stray "=" (a stamp's, a ditto's) parts nothing
+    ("name_then_relation", ["NGUYỄN VĂN AN", "con ="], ["NGUYỄN VĂN AN", "con ="]),
+    ("name_then_relation", ["= NGUYỄN VĂN AN", "cha"], ["= NGUYỄN VĂN AN", "cha"]),
     ("id_document", ["Thẻ CCCD 034 053 202", "475"], ["Thẻ CCCD", "034 053 202\n475"]),
     ("id_document", ["CCCD 034053202475", "12/05/2015"], ["CCCD", "034053202475"]),  # a date follows
     ("id_document", ["CMND 024187000", "123 456"], ["CMND", "024187000"]),  # too long to be one number

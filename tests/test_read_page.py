@@ -863,7 +863,9 @@ def test_a_place_the_district_lacks_is_shown_in_the_offices_district(place: str,
      ("P.I, Q.3, TP.HCM", "UBND P.11 - Q.3 - TP.HCM", "phường 11, quận 3, thành phố Hồ Chí Minh"),
      ("P.1, Q.3, TP.HCM", "UBND P.11 - Q.5 - TP.HCM", None),  # another district: as read
      ("P.2, Q.3, TP.HCM", "UBND P.11 - Q.3 - TP.HCM", None),  # a digit changed, not dropped
-     ("P.11, Q.3, TP.HCM", "UBND P.11 - Q.3 - TP.HCM", None)],  # the office's own
+     ("P.11, Q.3, TP.HCM", "UBND P.11 - Q.3 - TP.HCM", None),  # the office's own
+     # a letter lost between two others: the next ward, as likely (Hà Đông has a Phú La and a Phúc La)
+     ("P. Phú La, Q. Hà Đông, TP. Hà Nội", "UBND P. Phúc La - Q. Hà Đông - TP. Hà Nội", None)],
 )  # fmt: skip
 def test_a_commune_one_character_short_of_the_offices_is_shown_as_the_offices(
     place: str, office: str, value: str | None
@@ -880,6 +882,17 @@ def test_a_commune_one_character_short_of_the_offices_is_shown_as_the_offices(
         return
     assert (f.value, f.status) == (value, FieldStatus.LOW_CONFIDENCE)  # a reviewer confirms
     assert f.details["read_as"] == read and any(r.startswith("office_ward:") for r in f.rules)
+
+
+@pytest.mark.parametrize(("key", "conf"), [("nktNoiCuTru", 0.5), ("nksNoiSinh", 0.95)])
+def test_no_commune_is_taken_from_a_faint_office_nor_for_a_birthplace(key: str, conf: float) -> None:
+    from pipeline.read_page import _places_in_office_ward
+
+    tpl = templates_for("khai_tu" if key.startswith("nkt") else "khai_sinh")[0]
+    f = _placed("P.1, Q.3, TP.HCM", key)
+    office = _placed("UBND P.11 - Q.3 - TP.HCM", "noiDangKy", "office", conf)
+    _places_in_office_ward(tpl, {"noiDangKy": office}, [Entry(row=1, bbox=BBox(0, 0, 1, 1), fields={key: f})])
+    assert f.value == "phường 1, quận 3, thành phố Hồ Chí Minh" and "read_as" not in f.details
 
 
 MT = "xã Mỹ Thọ, huyện Cao Lãnh, tỉnh Đồng Tháp"  # huyện Cao Lãnh has a xã and a thị trấn Mỹ Thọ

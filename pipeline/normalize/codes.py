@@ -8,7 +8,7 @@ from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
 
 from .lexicons import _eth_key, country_index, ethnic_index
-from .text import clean_text, fold
+from .text import clean_text, fold, is_syllable
 
 SEX_VALUES = ("Nam", "Nữ", "Không xác định")
 _SEX = {
@@ -180,6 +180,8 @@ RELATIONS = (
     "con gái", "con ruột", "con nuôi", "con dâu", "con rể", "cháu", "cháu nội", "cháu ngoại", "cháu ruột",
     "anh họ", "chị họ", "em họ", "vợ", "chồng", "người giám hộ", "người thân", "họ hàng",
     "người nuôi dưỡng", "hàng xóm", "cán bộ", "bản thân", "bạn",
+    "cha ruột", "mẹ ruột", "bố ruột", "bố nuôi", "mẹ kế", "cha ghẻ", "mẹ ghẻ", "bố ghẻ", "cha dượng",
+    "bố dượng", "chị dâu", "em dâu", "anh rể", "em rể",
 )  # fmt: skip
 _REL_BY_FOLD: dict[str, str] = {}
 for _r in RELATIONS:
@@ -211,15 +213,21 @@ def normalize_relation(raw: str) -> CodeResult:
         if rel is not None:
             rules.append(f"relation_noise:{low}->{rel}")
             return CodeResult(rel, True, rules=rules)
-    # a two-word relation whose second word OCR garbled ("bà ngoqt" on an aged page): the one listed relation
-    # with that first word and a second word within two letters of it
-    words = fold(low).split()
+    # a two-word relation whose second word OCR garbled ("bà ngoqt" on an aged page): the listed relation
+    # with that first word whose second word (three letters or more) is nearest, alone at that distance: one
+    # letter off a word that is a Vietnamese syllable ("ruật"), two off one that is none ("ngoqt")
+    words = low.split()
     if len(words) == 2 and len(words[1]) >= 3:
-        near = [r for r in RELATIONS if (rw := fold(r).split())[0] == words[0] and len(rw) == 2
-                and Levenshtein.distance(rw[1], words[1], score_cutoff=2) <= 2]  # fmt: skip
-        if len(near) == 1:
-            rules.append(f"relation_fuzzy:{low}->{near[0]}")
-            return CodeResult(near[0], True, rules=rules)
+        reach = 1 if is_syllable(words[1]) else 2
+        by = {}
+        for r in RELATIONS:
+            rw = fold(r).split()
+            if len(rw) == 2 and rw[0] == fold(words[0]) and len(rw[1]) >= 3:
+                by.setdefault(Levenshtein.distance(rw[1], fold(words[1]), score_cutoff=reach), []).append(r)
+        best = min((d for d in by if d <= reach), default=None)
+        if best is not None and len(by[best]) == 1:
+            rules.append(f"relation_fuzzy:{low}->{by[best][0]}")
+            return CodeResult(by[best][0], True, rules=rules)
     # kept as written, for the reviewer: a closed-ish vocabulary, so an unlisted word is most often a
     # misread or the end of the name from the line above ("AN-con", "co 5")
     return CodeResult(low, False, f"quan hệ '{low}' không có trong danh mục / relation '{low}' not in the list",

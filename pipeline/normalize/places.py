@@ -961,7 +961,7 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
 # lone letter that is a name ("Ấp B") follows its unit word, it never heads the place.
 _LEAD_UNIT_LOOKALIKE = re.compile(r"[\u00d0BR]\.\s*|[BDR]\s+(?=\w)")
 _COMMUNE_LETTERS = ("P.", "X.", "TT.")
-_STREET_LEAD = re.compile(r"Đ\.\s*")
+_STREET_LEAD = re.compile(r"[ĐD]\.\s*")  # a glued "D." too: the street's Đ with its bar lost
 
 
 def _street_letter_read_for_unit(res: PlaceResolution, text: str, on_date: str | None) -> PlaceResolution | None:
@@ -1403,7 +1403,7 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
             res.unresolved.append(p.written)
         if p.unit is not None and p.garbled is not None:
             rules.append(f"unit_word_misread:{p.garbled}->{p.unit.kind}")
-            if fold(p.garbled).strip(". ") == "d":
+            if fold(p.garbled).strip(". ") == "d" and p.role == "ward":
                 # "D. Lê Lợi, TP. Vinh": a P. misread, or a street's Đ. with its bar lost (Vinh has both a
                 # phường and a đường Lê Lợi): the unit is a look-alike's guess, for review
                 res.fuzzy.append({"written": p.garbled, "canonical": p.unit.kind, "distance": 1.0})
