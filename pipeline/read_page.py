@@ -995,19 +995,30 @@ def _places_in_office_district(
             if (not d or written.get("ward") or (written.get("province") or {}).get("code") != province["code"]
                     or not _one_dropped(d["name"], district["name"]) or not _commune_written(f)):  # fmt: skip
                 continue
-            unit = re.compile(rf"(?<!\w){re.escape(d['kind'])} {re.escape(d['name'])}(?!\w)")
-            if len(unit.findall(f.value)) != 1:
-                continue
-            text = unit.sub(f"{district['kind']} {district['name']}", f.value)
-            n = normalize_field("place", text, on_date=_row_era(reg, book_year))
-            if n.status != "ok" or ((n.details.get("legacy") or {}).get("district") or {}).get("code") != district["code"]:
-                continue
-            f.details = {**n.details, "read_as": f.value}
-            f.value, f.status = n.value, FieldStatus.LOW_CONFIDENCE
-            f.rules = [*f.rules, f"office_district:{d['name']}->{district['name']}"]
-            f.reason = (f"{d['kind']} {d['name']} không có đơn vị này; {district['kind']} {district['name']} của nơi "
-                        f"đăng ký có / {d['kind']} {d['name']} has no such unit; the office's "
-                        f"{district['kind']} {district['name']} has")  # fmt: skip
+            _show_as_office_unit(
+                f, d, district, "district", _row_era(reg, book_year), f"office_district:{d['name']}->{district['name']}",
+                f"{d['kind']} {d['name']} không có đơn vị này; {district['kind']} {district['name']} của nơi đăng ký "
+                f"có / {d['kind']} {d['name']} has no such unit; the office's {district['kind']} {district['name']} "
+                "has",
+            )  # fmt: skip
+
+
+def _show_as_office_unit(
+    f: FieldValue, read: dict[str, str], office: dict[str, str], level: str, on_date: str | None, rule: str,
+    reason: str,
+) -> None:  # fmt: skip
+    """``f`` with its unit ``read`` (written once) rewritten as the office's unit of that ``level``, when the
+    rewritten place is placed there: shown so for review, the value as read kept under read_as."""
+    unit = re.compile(rf"(?<!\w){re.escape(read['kind'])} {re.escape(read['name'])}(?!\w)")
+    if f.value is None or len(unit.findall(f.value)) != 1:
+        return
+    n = normalize_field("place", unit.sub(f"{office['kind']} {office['name']}", f.value), on_date=on_date)
+    if n.status != "ok" or ((n.details.get("legacy") or {}).get(level) or {}).get("code") != office["code"]:
+        return
+    f.details = {**n.details, "read_as": f.details.get("read_as", f.value)}
+    f.value, f.status = n.value, FieldStatus.LOW_CONFIDENCE
+    f.rules = [*f.rules, rule]
+    f.reason = reason
 
 
 def _places_in_office_ward(
@@ -1035,18 +1046,11 @@ def _places_in_office_ward(
             w, d = written.get("ward"), written.get("district")
             if not w or not d or d.get("code") != district["code"] or not _double_lost(w["name"], ward["name"]):
                 continue
-            unit = re.compile(rf"(?<!\w){re.escape(w['kind'])} {re.escape(w['name'])}(?!\w)")
-            if len(unit.findall(f.value)) != 1:
-                continue
-            n = normalize_field("place", unit.sub(f"{ward['kind']} {ward['name']}", f.value),
-                                on_date=_row_era(reg, book_year))  # fmt: skip
-            if n.status != "ok" or ((n.details.get("legacy") or {}).get("ward") or {}).get("code") != ward["code"]:
-                continue
-            f.details = {**n.details, "read_as": f.details.get("read_as", f.value)}
-            f.value, f.status = n.value, FieldStatus.LOW_CONFIDENCE
-            f.rules = [*f.rules, f"office_ward:{w['name']}->{ward['name']}"]
-            f.reason = (f"đọc được {w['kind']} {w['name']}; nơi đăng ký là {ward['kind']} {ward['name']} / read "
-                        f"{w['kind']} {w['name']}; the office is {ward['kind']} {ward['name']}")  # fmt: skip
+            _show_as_office_unit(
+                f, w, ward, "ward", _row_era(reg, book_year), f"office_ward:{w['name']}->{ward['name']}",
+                f"đọc được {w['kind']} {w['name']}; nơi đăng ký là {ward['kind']} {ward['name']} / read "
+                f"{w['kind']} {w['name']}; the office is {ward['kind']} {ward['name']}",
+            )  # fmt: skip
 
 
 def _unit_words_from_page(

@@ -217,6 +217,13 @@ def _spelled_as_listed(field_type: str, raw: str, n: Normalized) -> bool:
 
 
 @cache
+def _prefix_values(field_type: str) -> frozenset[str]:
+    """The values of a closed vocabulary (case-folded) that are the first words of another of its values
+    ("con" of "con ruột")."""
+    values = _vocabulary(field_type)
+    return frozenset(v for v in values if any(o.startswith(v + " ") for o in values))
+
+
 def _vocabulary(field_type: str) -> frozenset[str]:
     """A closed vocabulary's values, case-folded."""
     match field_type:
@@ -233,12 +240,6 @@ def _vocabulary(field_type: str) -> frozenset[str]:
         case _:
             return lexicons.listed_phrases("causes_of_death.csv")
     return frozenset(v.casefold() for v in values)
-
-
-def _begins_another(field_type: str, value: str) -> bool:
-    """Whether ``value`` is the first words of another value of its vocabulary ("con" of "con ruột")."""
-    head = value.casefold() + " "
-    return any(v.startswith(head) for v in _vocabulary(field_type))
 
 
 _GENERIC_FACILITIES = frozenset({"Trạm Y tế", "Trung tâm Y tế", "Bệnh viện Đa khoa", "Nhà hộ sinh"})
@@ -568,7 +569,8 @@ def normalize_field(
         value = clean_text(raw)[0] if isinstance(raw, str) else None
         n, factor = _bad(value, f"lỗi chuẩn hóa / normalizer error: {type(e).__name__}: {e}", []), 1.0
     if _spelled_as_listed(field_type, raw, n):
-        n.details["listed_word_prefix" if _begins_another(field_type, n.value or "") else "listed_word"] = True
+        prefix = (n.value or "").casefold() in _prefix_values(field_type)
+        n.details["listed_word_prefix" if prefix else "listed_word"] = True
     if confidence is not None:
         n.confidence = confidence * factor
         for flag, share in LISTED_ERROR_SHARE.items():

@@ -953,8 +953,8 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
 
 
 # "Ð." heading a place, the eth OCR gives for a letter it cannot place (clean_text reads it as Đ, đường):
-# where a P. or X. was so read ("Ð. Châu Khê, TP. Từ Sơn" for the ward). A plain "Đ." is left a street:
-# "Đ. Lê Lợi, TP. Vinh" is a street though Vinh has a phường Lê Lợi.
+# where a P. or X. was so read ("Ð. Châu Khê, TP. Từ Sơn" for the ward). A plain "Đ." is left a street,
+# for review where its district has a commune of its name ("Đ. Lê Lợi, TP. Vinh": Vinh has both).
 # Also a "B." or "R." heading a place: a P. an italic or faded face turned ("B.Nội Hoàng, TP. Bắc Giang"
 # for phường Nội Hoàng, accepted as a village on a fresh aged page); no address abbreviates so. Or such a
 # letter alone, its dot lost, before the name ("D Nam Sơn, TP. Bắc Ninh", an aged page's clean copy): a
@@ -965,10 +965,12 @@ _STREET_LEAD = re.compile(r"[ĐD]\.\s*")  # a glued "D." too: the street's Đ wi
 
 
 def _street_letter_read_for_unit(res: PlaceResolution, text: str, on_date: str | None) -> PlaceResolution | None:
-    """A place that starts with a street read "Ð." and names no commune, where a commune of its district
-    carries the street's name: OCR read the unit's P. or X. as Đ (a fresh Chromium page's "Ð. Châu Khê,
-    TP. Từ Sơn" for phường Châu Khê, accepted as a street). The commune reading is shown, at a look-alike
-    repair's cost (for review), when exactly one unit letter of the commune's own kind places it."""
+    """A place that starts with a unit letter's look-alike (``_LEAD_UNIT_LOOKALIKE``: "Ð.", "B.", a lone
+    "D") and names no commune, where a commune of its district carries the name after it: OCR read the
+    unit's P. or X. so (a fresh Chromium page's "Ð. Châu Khê, TP. Từ Sơn" for phường Châu Khê, accepted as
+    a street). The commune reading is shown, at a look-alike repair's cost (for review), when exactly one
+    unit letter of the commune's own kind places it. A street written "Đ." (or "D.") whose name is such a
+    commune's stays the street, with the same cost (``street_or_commune``)."""
     first = res.parts[0] if res.parts else None
     lead = nfc(text).lstrip()
     street = _STREET_LEAD.match(lead) is not None
