@@ -26,6 +26,7 @@ from pipeline.templates import ColumnSpec, Template
 DETECT_MAX_SIDE = 2000  # grid detection works on ~150 dpi for an A3 page: rules survive, cost drops 6x
 FULL_RULE_FRACTION = 0.6  # a row rule must cross this share of the table width (partial = 2-level header)
 PARTIAL_RULE_FRACTION = 0.15  # a group rule of a two-level header spans at least two columns
+FAINT_RULE = 0.3  # of the page's darkest rules: a rule fainter than this is not the page's own (below)
 MIN_TABLE_AREA = 0.05  # share of the page a ledger table covers at least
 
 
@@ -67,6 +68,25 @@ def line_masks(binary: np.ndarray, min_len: int) -> tuple[np.ndarray, np.ndarray
         cv2.morphologyEx(binary, cv2.MORPH_OPEN, vk), cv2.MORPH_CLOSE, np.ones((9, 1), np.uint8)
     )
     return h, v
+
+
+def _own_rules(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    """The rule segments of ``mask`` printed as dark as the page's own rules: each segment's mean darkness
+    at least ``FAINT_RULE`` of the darkest rules' (the darkness the tenth of rule pixels in the darkest
+    segments reaches). An old register's reverse page showing through faintly, too faint to be cleared
+    (``preprocess.clear_show_through``), still left its rules for the adaptive threshold: between the
+    page's own row rules, they split every entry in two (seed 1109: 9 rows for 4 entries, values shifted
+    into the wrong entries and accepted)."""
+    n, labels = cv2.connectedComponents(mask, connectivity=8)
+    if n <= 2:
+        return mask
+    flat = labels.ravel()
+    count = np.bincount(flat, minlength=n)[1:]
+    mean = np.bincount(flat, weights=255.0 - gray.ravel(), minlength=n)[1:] / np.maximum(count, 1)
+    order = np.argsort(mean)[::-1]
+    darkest = mean[order[np.searchsorted(np.cumsum(count[order]), 0.1 * count.sum())]]
+    keep = np.concatenate([[0], mean >= FAINT_RULE * darkest]).astype(np.uint8)
+    return mask * keep[labels]
 
 
 def _segments(mask: np.ndarray) -> np.ndarray:
@@ -150,7 +170,7 @@ def find_table(gray: np.ndarray) -> Table | None:
     sh, sw = small.shape
     binary = _binary(small)
     min_len = max(30, max(sw, sh) // 40)
-    hmask, vmask = line_masks(binary, min_len)
+    hmask, vmask = (_own_rules(small, m) for m in line_masks(binary, min_len))
     grid = cv2.dilate(hmask | vmask, np.ones((3, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
     if n <= 1:
@@ -512,6 +532,7 @@ def _match_one(folded: list[str], titles: Sequence[str], tpl: Template, header_r
         return None
     keys = [fold_title(c.title) for c in tpl.columns]
     sim = np.array([[title_similarity(a, b) for b in keys] for a in folded])
+    _piece_credit(folded, keys, sim)
     # Order prior: squared so that, for equal titles, the non-crossing assignment is strictly cheaper;
     # small (<= 5 points) so a real title difference always wins over position.
     pi = np.arange(n)[:, None] / max(1, n - 1)
@@ -544,6 +565,22 @@ def _match_one(folded: list[str], titles: Sequence[str], tpl: Template, header_r
         score=score,
         similarity=sims,
     )
+
+
+PIECE_MIN = 8  # characters: a shorter title read in part says nothing ("so" is in "loai so")
+
+
+def _piece_credit(folded: list[str], keys: list[str], sim: np.ndarray) -> None:
+    """A title read in part that is a piece of several longer titles scores as well against each: "Họ,
+    chữ đệm, tên" (the rest lost under the reverse page's rule) is as much the husband's column as the
+    wife's. Scored as read, the partial match counted only against the shorter ("... người vợ"), and the
+    husband's and wife's names swapped columns (seed 1129, accepted); the columns beside now decide."""
+    for i, a in enumerate(folded):
+        if len(a) < PIECE_MIN:
+            continue
+        pieces = [j for j, b in enumerate(keys) if len(b) > len(a) and fuzz.partial_ratio(a, b) >= PART_TITLE_SIM]
+        if len(pieces) > 1:
+            sim[i, pieces] = sim[i, pieces].max()
 
 
 def _assign(cost: np.ndarray) -> list[tuple[int, int]]:

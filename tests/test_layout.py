@@ -48,6 +48,26 @@ def test_grid_rows_and_cols_counted(ledger) -> None:
     assert t.header_rows == 1
 
 
+@pytest.mark.parametrize("grey", [215, 240])
+def test_a_reverse_pages_faint_rules_are_not_the_tables(ledger, grey: int) -> None:
+    # an old register whose reverse page shows through too faintly to be cleared: its rules, between the
+    # page's own, had split every entry in two bands and added columns (seed 1109: 9 entries read for 4)
+    page = ledger.image.copy()
+    x0, x1, y0, y1 = ledger.cols[0], ledger.cols[-1], ledger.rows[0], ledger.rows[-1]
+    for a, b in zip(ledger.rows[1:], ledger.rows[2:], strict=False):
+        cv2.line(page, (x0 - 40, (a + b) // 2), (x1 - 40, (a + b) // 2), grey, 3)
+    for a, b in zip(ledger.cols[2::3], ledger.cols[3::3], strict=False):
+        cv2.line(page, ((a + b) // 2, y0 + 30), ((a + b) // 2, y1 + 30), grey, 3)
+    page = cv2.GaussianBlur(page, (0, 0), 1.2)
+    t = find_table(page)
+    assert t is not None and t.n_cols == 14 and t.n_bands == 6
+    assert max(abs(a - b) for a, b in zip(t.rows, ledger.rows, strict=True)) <= 3
+    # the page's own rules printed grey are its rules still
+    grey_page = np.where(ledger.image < 128, 150, ledger.image).astype(np.uint8)
+    t = find_table(grey_page)
+    assert t is not None and t.n_cols == 14 and t.n_bands == 6
+
+
 def test_column_number_row_counts_as_header() -> None:
     led = render_ledger(KS_TITLES, [KS_ENTRY], KS_WIDTHS, header_h=230, row_h=230, number_row=True, n_rows=4)
     t = find_table(led.image)
@@ -195,6 +215,24 @@ def test_one_unread_title_is_matched_by_elimination() -> None:
     titles[2] = ""
     m = match_header(titles, all_templates())
     assert m is not None and 1 not in m.columns and 2 not in m.columns
+
+
+def test_a_title_read_in_part_does_not_decide_between_husband_and_wife() -> None:
+    # seed 1129: the husband's title lost its last words under the reverse page's rule ("Họ, chữ đêm,
+    # tên"), the wife's read whole. Scored as read, the piece matched only the shorter title (the wife's)
+    # and the two name columns swapped; the wife's own title now decides
+    tpl = template_by_id("ket_hon.tt04_2020")
+    titles = [c.title for c in tpl.columns]
+    husband, wife = titles.index("Họ, chữ đệm, tên người chồng"), titles.index("Họ, chữ đệm, tên người vợ")
+    titles[husband], titles[wife] = "Ho, chữ đêm, tên", "Họ, chữ đêm, tên người - — vợ"
+    m = match_header(titles, all_templates())
+    assert m is not None
+    assert m.columns[husband].fields[0].key == "chongHoTen" and m.columns[wife].fields[0].key == "voHoTen"
+    # read whole, the husband's title still wins over a piece of the wife's
+    titles[husband], titles[wife] = "Họ, chữ đệm, tên người chồng", "Họ, chữ đệm, tên"
+    m = match_header(titles, all_templates())
+    assert m is not None
+    assert m.columns[husband].fields[0].key == "chongHoTen" and m.columns[wife].fields[0].key == "voHoTen"
 
 
 def test_weak_header_is_none() -> None:
