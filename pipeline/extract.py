@@ -103,7 +103,10 @@ _PERSON_LABELS: list[tuple[str, str]] = [
 # A date's separator: "/", "." or "-", the fraction slash Tesseract reads for an italic "/" (and other
 # slash look-alikes), or, with no space around it, a letter read for a thin "/" ("8/4I2024", folded to i).
 _DATE_SEP = r"(?:\s*[/.\-\u2044\u2215\uff0f]\s*|[il|!j\]])"
-_DATE_RE = re.compile(rf"\d{{1,2}}{_DATE_SEP}\d{{1,2}}{_DATE_SEP}\d{{2,4}}|\bngay\s+\d{{1,2}}\s+thang\s+\d{{1,2}}\s+nam\s+\d{{4}}")
+# A month of one or two characters, one of them perhaps a 1 read as I or l ("ngày 29-" above "I0-2007": the
+# month's line had gone to the issuer after the date). Not the day: a speck before it would join it.
+_MONTH_SLOT = r"(?:\d[\dil|]?|[il|]\d?)"
+_DATE_RE = re.compile(rf"\d{{1,2}}{_DATE_SEP}{_MONTH_SLOT}{_DATE_SEP}\d{{2,4}}|\bngay\s+\d{{1,2}}\s+thang\s+\d{{1,2}}\s+nam\s+\d{{4}}")
 # a first line of digits and separators only ("271112008": every "/" read as 1) is the digit date
 _DIGIT_LINE_RE = re.compile(r"\s*\d[\d\s/.\-\u2044\u2215\uff0fil|!j\]]{4,}\s*")
 _ID_NUMBER_RE = re.compile(r"[a-z]?\d[\d .]{5,}\d")

@@ -142,6 +142,13 @@ OCR_CELLS = [
     ("death_notice", ["Số286/GBT", "ngày Ø", "UBND xã Ia Sao"], ["Số286/GBT", "ngày Ø", "UBND xã Ia Sao"]),
     # a speck after "ngày", the date on the next line: the number ends before "ngày" (unseen page 211/06)
     ("death_notice", ["Số286/GBT", "ngày Ø", "7/11/2023", "UBND phường 7"], ["Số286/GBT", "7/11/2023", "UBND phường 7"]),
+    # the date wrapped, its month's 1 read as I (fresh aged seed 1117): the month and year are the date's,
+    # not the start of the issuer ("I0-2007 Trung tâm Y tế ...")
+    ("death_notice", ["Số 131/GBT", "ngày 29-", "I0-2007 Trung tâm Y tế", "huyện Thới Bình"],
+     ["131/GBT", "ngày 29-\nI0-2007", "Trung tâm Y tế\nhuyện Thới Bình"]),
+    ("death_notice", ["Số 12/GBT", "ngày 3/1l/2010", "UBND xã An Lạc"], ["12/GBT", "ngày 3/1l/2010", "UBND xã An Lạc"]),
+    # ...not the day's: a speck before it would join it
+    ("date_digits_then_words", ["l2/3/1987 Ngày hai"], ["2/3/1987", "Ngày hai"]),
 ]
 
 
