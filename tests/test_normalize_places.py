@@ -235,6 +235,27 @@ def test_last_letter_lost_and_a_district_the_commune_settles(raw: str, value: st
     assert n.confidence == pytest.approx(0.75)  # a real edit: the reviewer sees it
 
 
+# A fresh clean page (seed 1153): no unit words, the province one edit off ("Yên Bói"). Alone, a bare last
+# part one edit from a province may be a district or town; a district of that province written exactly
+# before it (or broken at a line's end) vouches for it. Nothing else does.
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("Xuân Ái, Văn Yên, Yên Bói", "xã Xuân Ái, huyện Văn Yên, tỉnh Yên Bái"),
+     ("Yên Hợp, Văn\nYên, Yên Bói", "xã Yên Hợp, huyện Văn Yên, tỉnh Yên Bái"),
+     ("Văn Yên, Yên Bói", "huyện Văn Yên, tỉnh Yên Bái"),
+     ("Xuân Ái, Yên Bói", None),  # a commune vouches for nothing: no district of Yên Bái written
+     ("Yên Bói", None),
+     ("Xuân Ái, Tây Hòa, Yên Bói", None)],  # a district of another province
+)  # fmt: skip
+def test_a_bare_province_one_edit_off_is_vouched_for_by_its_district(raw: str, value: str | None) -> None:
+    n = normalize_field("place", raw, confidence=1.0)
+    if value is None:
+        assert n.status == "invalid" and not any(r.startswith("gazetteer_fuzzy:") for r in n.rules)
+        return
+    assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
+    assert "gazetteer_fuzzy:Yên Bói->Yên Bái" in n.rules and n.confidence == pytest.approx(0.75)
+
+
 def test_a_district_two_communes_could_settle_is_not_guessed() -> None:
     # Mường Chè is one edit from Mường Chà and Mường Nhé; a commune the gazetteer does not know decides nothing
     n = normalize_field("place", "X. Foo - H. Mường Chè - T. Điện Biên")

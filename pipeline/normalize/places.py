@@ -624,6 +624,21 @@ def _fuzzy(
     return hits
 
 
+def _province_vouched(part: Part, before: list[Part], g: Gazetteer) -> list[Unit]:
+    """A bare last part one edit from a province, right after one of that province's districts written
+    exactly ("Văn Yên, Yên Bói" on a clean page: every residence of its office had stayed unresolved), or
+    broken at a line's end ("Văn\nYên": joined again later, ``_repair_run``). Alone, a bare last part one
+    edit from a province may be a district or town; the district before it vouches for the province."""
+    hits = _fuzzy(part, g.l_prov, PROVINCE_KINDS, budget=_province_budget)
+    last = before[-1]
+    names = [last.name] + ([f"{before[0].written} {last.written}"] if len(before) == 2 and before[0].kind is None else [])
+    if len(hits) == 1 and _may_be(last, DISTRICT_KINDS) and any(
+            g.l_dist.find(n, hits[0].code)[1] == "exact" for n in names):  # fmt: skip
+        return hits
+    part.fuzzy = None
+    return []
+
+
 def _district_of_ward(part: Part, ward_part: Part, g: Gazetteer, prov: Unit) -> list[Unit]:
     """A district word one edit from two districts of the province ("Mường Chè": Mường Chà, Mường Nhé),
     settled by the commune written before it, found exactly in one of them only."""
@@ -679,6 +694,8 @@ def _chain_legacy(
         # only under a written province word: a bare last part may be a district or town one edit away
         if not hits and parts[i].historical is None and parts[i].kind is not None:
             hits = _fuzzy(parts[i], g.l_prov, PROVINCE_KINDS, budget=_province_budget)
+        elif not hits and parts[i].historical is None and i >= 1:
+            hits = _province_vouched(parts[i], parts[max(0, i - 2) : i], g)
         if len(hits) == 1:
             prov = hits[0]
             parts[i].role, parts[i].unit = "province", prov
