@@ -104,7 +104,12 @@ def book_no(raw: str) -> tuple[str | None, list[str]]:
         # "012019", "01 2019": a book and its year run together, the thin "/" lost on a curled page's edge
         # (or dropped as a stray stroke)
         rules.append(BOOK_NO_SLASH_LOST)
-        return f"{run[1]}/{run[2]}", rules
+        book = run[1]
+        if len(book) == 3 and book.endswith("1"):
+            # "0212004": the "/" read as a 1 (a thin upright stroke), not a book numbered 021 or 121; a
+            # register's books of one year are counted in ones and tens
+            book = book[:2]
+        return f"{book}/{run[2]}", rules
     m = re.search(r"\d+", s)
     return (m.group(0) if m else None), rules
 
