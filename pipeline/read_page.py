@@ -826,6 +826,8 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
                 f.value, f.status = fit[0], FieldStatus.LOW_CONFIDENCE
                 f.rules = [*f.rules, "registration_order_chose"]
             continue
+        if _order_restores_first_read(f, *_around(i, read)):
+            continue
         before, after = _around(i, sure)
         if before is None and after is None:
             continue
@@ -843,6 +845,23 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
                                           f.details.get("second_model"), f.details.get("read_as")]]
         if _fits(d, before, after) and not any(o and o != d and _fits(o, before, after) for o in others):
             _vouch(f, threshold, "registration_order")
+
+
+def _order_restores_first_read(f: FieldValue, before: dt.date | None, after: dt.date | None) -> bool:
+    """A registration date the second model's reading replaced, out of the page's order where the first
+    read fits it, gets the first read back, still for review: "06/11/1999" read whole by vie between dates
+    of November 1999, eng's "1996" had been taken (a fresh clean page, seed 1117). The order narrows, it
+    does not read."""
+    if "second_model_value" not in f.rules or f.status != FieldStatus.LOW_CONFIDENCE or not (before or after):
+        return False
+    d, first = _full_date(f.value), _full_date(f.details.get("read_as"))
+    if d is None or first is None or _fits(d, before, after) or not _fits(first, before, after):
+        return False
+    date = {"year": first.year, "month": first.month, "day": first.day, "precision": "day"}
+    f.details = {**{k: v for k, v in f.details.items() if k != "read_as"}, "date": date, "second_model": f.value}
+    f.value = first.isoformat()
+    f.rules = [*f.rules, "registration_order_chose"]
+    return True
 
 
 _WINDOW = dt.timedelta(days=REGISTRATION_WINDOW_DAYS)

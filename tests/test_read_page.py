@@ -382,6 +382,32 @@ def test_a_faint_registration_date_in_the_pages_order_is_accepted(dates: list, a
 
 
 @pytest.mark.parametrize(
+    ("second", "neighbours", "restored"),
+    [
+        # a fresh clean page (seed 1117): vie read "06/11/1999" whole, eng's "1996" had been taken; every
+        # date of the page faint, so the order of the dates read decides
+        ("1996-11-06", [("1999-11-02", "low_confidence"), ("1999-11-04", "low_confidence")], True),
+        ("1996-11-06", [("1999-11-04", "ok")], True),
+        ("1999-11-05", [("1999-11-04", "ok")], False),  # eng's fits the order too: the order cannot tell
+        ("1996-11-06", [("1999-12-20", "ok")], False),  # vie's does not fit either
+        ("1996-11-06", [], False),  # no neighbour
+    ],
+)
+def test_the_pages_order_gives_back_the_first_read_a_second_models_reading_replaced(
+    second: str, neighbours: list, restored: bool
+) -> None:
+    _, entries = _dated_page("01/1999", "ok", neighbours)
+    f = FieldValue("ngayDangKy", "06/11/1999", second, 0.74, None, FieldStatus.LOW_CONFIDENCE,
+                   rules=["second_model_value"], details={"read_as": "1999-11-06"})  # fmt: skip
+    entries.append(Entry(row=len(entries) + 1, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": f}))
+    _confirm_registration_dates(entries, 0.9)
+    assert f.status == FieldStatus.LOW_CONFIDENCE  # the reviewer's still: the order narrows, it does not read
+    assert (f.value == "1999-11-06") is restored and ("registration_order_chose" in f.rules) is restored
+    if restored:
+        assert f.details["second_model"] == second and f.details["date"]["year"] == 1999
+
+
+@pytest.mark.parametrize(
     ("raw", "value"),
     [("ngày 3 tháng II\nnăm 2024", "2024-11-03"),  # Roman February or 11: the page is in November
      ("4/112024", "2024-11-04"),  # 4/11/2024 or 4/1/2024: a "/" lost, or a 1 taken for it
