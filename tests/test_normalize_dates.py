@@ -208,6 +208,11 @@ SLASH_LOOKALIKES = [
     ("SJ12I1972", "1972-12-05", "ocr_letters_in_date"),  # and a 5 read as S
     ("ngày 06/1 1/2007", "2007-11-06", "ocr_space_in_number"),  # not "1 1/2007": 1 January
     ("ngày 5-1 1-2007", "2007-11-05", "ocr_space_in_number"),
+    # the words' form on fresh aged pages: a space inside the year, the day's label with its n read r
+    ("ngày 4 tháng 11 năm 201 1", "2011-11-04", "ocr_space_in_number"),
+    ("ngày 4 tháng 11 năm 20 11", "2011-11-04", "ocr_space_in_number"),
+    ("rgày 4 tháng 11\nnăm 2011", "2011-11-04", "ocr_letters_in_date"),
+    ("rgày 4 tháng 1]\nnăm 2011", "2011-11-04", "ocr_letters_in_date"),
     # an italic "/" read as 7 (unseen Chromium pages): 7/1/172003 and 71/1/2003 do not exist
     ("7/1172003", "2003-11-07", "ocr_date_one_as_slash"),
     ("ngày Ø7/1172016", "2016-11-07", "ocr_date_one_as_slash"),  # and a slashed zero
@@ -223,6 +228,13 @@ def test_slash_read_as_letter_or_one(raw: str, iso: str, rule: str) -> None:
     n = normalize_field("date", raw, confidence=0.9)
     assert (n.status, n.value) == ("ok", iso), n.reason
     assert any(r.startswith(rule + ":") for r in n.rules), n.rules
+
+
+@pytest.mark.parametrize("raw", ["ngày 5 tháng 3 năm 19 9", "năm 2011 1", "ngày 5 tháng 3 năm 1 987"])
+def test_a_year_split_in_other_shapes_is_not_joined(raw: str) -> None:
+    # two digits then two, or three then one, after "năm": the year; other shapes are left unread
+    n = normalize_field("date", raw, confidence=0.9)
+    assert n.status != "ok" and not any(r.startswith("ocr_space_in_number") for r in n.rules)
 
 
 @pytest.mark.parametrize("raw", ["/11/2002", "3)/11/2002", "ngày ./11/2002", "ngày ,-11-2002"])
