@@ -237,7 +237,8 @@ def split_death_notice(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, C
     so = re.search(r"^\s*so\b\s*:?", cell.folded)
     # no date of digits found: "ngày" and the token after it, however misread ("ngày 2I.10.2003", "ngày Ø"),
     # are the date, so that neither it nor the issuer is read as part of the number
-    d = _DATE_RE.search(cell.folded) or re.search(r"\bngay\b\s*:?\s*\S*", cell.folded)
+    # "neày": the word garbled (fresh aged page), still no part of the number
+    d = _DATE_RE.search(cell.folded) or re.search(r"\b(?:ngay|[nr][a-z]ay)\b\s*:?\s*\S*", cell.folded)
     num_start = so.end() if so else 0
     if not d:
         return {number: cell.part(num_start, len(cell.text)), date: CellPart("", 0.0, None),
