@@ -70,22 +70,29 @@ def line_masks(binary: np.ndarray, min_len: int) -> tuple[np.ndarray, np.ndarray
     return h, v
 
 
-def _own_rules(gray: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    """The rule segments of ``mask`` printed as dark as the page's own rules: each segment's mean darkness
-    at least ``FAINT_RULE`` of the darkest rules' (the darkness the tenth of rule pixels in the darkest
-    segments reaches). An old register's reverse page showing through faintly, too faint to be cleared
-    (``preprocess.clear_show_through``), still left its rules for the adaptive threshold: between the
-    page's own row rules, they split every entry in two (seed 1109: 9 rows for 4 entries, values shifted
-    into the wrong entries and accepted)."""
-    n, labels = cv2.connectedComponents(mask, connectivity=8)
+def _own_rules(gray: np.ndarray, f: float, mask: np.ndarray, horizontal: bool) -> np.ndarray:
+    """The rule segments of ``mask`` (found on the page reduced by ``f``) printed at least ``FAINT_RULE``
+    as dark as the page's darkest rule, each measured at its core on the page itself: along the rule, the
+    darkest pixel across it, the median of those. An old register's reverse page showing through faintly,
+    too faint to be cleared (``preprocess.clear_show_through``), still left its rules for the adaptive
+    threshold: between the page's own row rules, they split every entry in two (seed 1109: 9 rows for 4
+    entries, values shifted into the wrong entries and accepted). Measured at full resolution: a thin or
+    grey rule of the page's own, lightened by the reduction, keeps its darkness there (a 1 px rule inside
+    a 10 px frame)."""
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
     if n <= 2:
         return mask
-    flat = labels.ravel()
-    count = np.bincount(flat, minlength=n)[1:]
-    mean = np.bincount(flat, weights=255.0 - gray.ravel(), minlength=n)[1:] / np.maximum(count, 1)
-    order = np.argsort(mean)[::-1]
-    darkest = mean[order[np.searchsorted(np.cumsum(count[order]), 0.1 * count.sum())]]
-    keep = np.concatenate([[0], mean >= FAINT_RULE * darkest]).astype(np.uint8)
+    H, W = gray.shape[:2]
+    core = np.zeros(n)
+    for i in range(1, n):
+        x, y, w, h = (int(v) for v in stats[i, :4])
+        x0, y0 = max(0, int(x / f) - 2), max(0, int(y / f) - 2)
+        x1, y1 = min(W, int(np.ceil((x + w) / f)) + 2), min(H, int(np.ceil((y + h) / f)) + 2)
+        band = gray[y0:y1, x0:x1]
+        if band.size:
+            core[i] = 255.0 - float(np.median(band.min(axis=0 if horizontal else 1)))
+    keep = (core >= FAINT_RULE * core[1:].max()).astype(np.uint8)
+    keep[0] = 0
     return mask * keep[labels]
 
 
@@ -160,9 +167,11 @@ def _refine(gray: np.ndarray, pos: int, lo: int, hi: int, axis: int, radius: int
     return a + (i0 + i1) // 2, i1 - i0 + 1
 
 
-def find_table(gray: np.ndarray) -> Table | None:
+def find_table(gray: np.ndarray, reverse_page: bool = False) -> Table | None:
     """The largest ruled table on the page, or None. Only rules crossing most of the table become row or
-    column boundaries, so partial rules of a two-level header do not split the header band."""
+    column boundaries, so partial rules of a two-level header do not split the header band. On a page
+    where a reverse page's writing shows (``reverse_page``), rules far fainter than its darkest are the
+    reverse page's (``_own_rules``): a form's own hairlines beside a bold frame are kept elsewhere."""
     H, W = gray.shape[:2]
     f = min(1.0, DETECT_MAX_SIDE / max(H, W))
     # max(1, ...): a sliver of a page (3508 x 1 px) must not round to an empty image (cv2.resize asserts)
@@ -170,7 +179,9 @@ def find_table(gray: np.ndarray) -> Table | None:
     sh, sw = small.shape
     binary = _binary(small)
     min_len = max(30, max(sw, sh) // 40)
-    hmask, vmask = (_own_rules(small, m) for m in line_masks(binary, min_len))
+    hmask, vmask = line_masks(binary, min_len)
+    if reverse_page:
+        hmask, vmask = _own_rules(gray, f, hmask, True), _own_rules(gray, f, vmask, False)
     grid = cv2.dilate(hmask | vmask, np.ones((3, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)
     if n <= 1:

@@ -39,12 +39,15 @@ class Upright:
     perspective: bool  # whether a perspective warp was applied
     uncurled: bool = False  # whether a curled page was resampled so its rules are straight
     show_through: bool = False  # whether the reverse page's writing showing through was cleared
+    # whether the reverse page's writing shows at all, cleared or too faint to be (light letters away from
+    # the page's own ink): its faint rules are then not the table's (layout.find_table)
+    reverse_writing: bool = False
 
 
 def upright(image_bgr: np.ndarray, engine: OcrEngine | None = None) -> Upright:
     """Gray, flattened, upright, perspective-corrected, deskewed and (a book's curled page) uncurled page."""
     gray = flatten(to_gray(image_bgr))
-    cleared = clear_show_through(gray)
+    cleared, writing = _show_through(gray)
     if cleared is not None:
         gray = cleared
     rotation = detect_rotation(gray, engine)
@@ -63,7 +66,8 @@ def upright(image_bgr: np.ndarray, engine: OcrEngine | None = None) -> Upright:
     if flat is not None:
         gray = flat
     return Upright(image=gray, rotation=rotation, skew=angle, perspective=warped is not None,
-                   uncurled=flat is not None, show_through=cleared is not None)  # fmt: skip
+                   uncurled=flat is not None, show_through=cleared is not None,
+                   reverse_writing=writing)  # fmt: skip
 
 
 # ------------------------------------------------------------------------------------- colour ----
@@ -139,17 +143,23 @@ def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
     beside a dark stroke (the page's own letters' soft edges are) becomes paper. Only on a page where the
     light ink forms rules and letters of its own: a reverse page always carries its table, and a page
     without one keeps every grey pixel (thin grey rules, strokes at 150 dpi, blurred or faint print)."""
+    return _show_through(gray)[0]
+
+
+def _show_through(gray: np.ndarray) -> tuple[np.ndarray | None, bool]:
+    """``clear_show_through``'s page, and whether the reverse page's writing shows (cleared or not)."""
     small, _ = reduce(gray)
-    shows, own_rules = _reverse_page_shows(small)
+    shows, own_rules, letters = _reverse_page_shows(small)
     if not shows and own_rules < SHOW_OWN_RULES:
         # Few level runs of its own dark rules: a page turned by a degree or more breaks every rule into
         # short steps, the reverse page's too (seed 1097's page at 2.8 degrees: light rules 0.001 of the
-        # middle, 0.008 once level). Measured again on the page made level; straight pages skip this.
+        # middle, 0.008 once level). Measured again on the page made level (the skew estimated only on
+        # such pages, and the page turned only from SHOW_SKEW on).
         angle = estimate_skew(small)
         if abs(angle) >= SHOW_SKEW:
-            shows, _ = _reverse_page_shows(rotate_small(small, angle))
+            shows, _, letters = _reverse_page_shows(rotate_small(small, angle))
     if not shows:
-        return None
+        return None, letters >= SHOW_LETTERS
     px = max(gray.shape) / 1600  # ~3 on a page at 300 dpi, ~1.5 at 150
     # the soft edge of a letter: ~6 px at 300 dpi. A blurred page's strokes fade out over 4-5 px, and
     # with 3 its thin strokes and slashes were cut ("31/10/2012" read "31'10 2012", "Sa" read "Su")
@@ -158,26 +168,26 @@ def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
     # dark core breaks into pairs: 4 had erased letters)
     strokes = _dark_groups(gray < SHOW_CORE, max(2, round(px * px)))
     own = cv2.dilate(strokes, np.ones((2 * near + 1, 2 * near + 1), np.uint8)) > 0
-    return np.where(own, gray, 255).astype(np.uint8)
+    return np.where(own, gray, 255).astype(np.uint8), True
 
 
-def _reverse_page_shows(small: np.ndarray) -> tuple[bool, float]:
-    """Whether a reduced page's middle has a reverse page's rules and letters beside dark ink of its own,
-    and the share of its own dark rules (level runs: few on a page turned a little)."""
+def _reverse_page_shows(small: np.ndarray) -> tuple[bool, float, float]:
+    """Whether a reduced page's middle has a reverse page's rules and letters beside dark ink of its own;
+    the share of its own dark rules (level runs: few on a page turned a little) and of light letters."""
     h, w = small.shape
     middle = small[h // 5 : 4 * h // 5, w // 5 : 4 * w // 5]
     if min(middle.shape) < 8:  # a sliver of a page: nothing to tell
-        return False, 1.0
+        return False, 1.0, 0.0
     light = _light_alone(middle, 2)
     lines = _long_lines(light)
     rules = float(lines.mean())
     letters = float((light & ~cv2.dilate(lines, np.ones((5, 5), np.uint8))).mean())
     own_rules = float(_long_lines((middle < SHOW_CORE).view(np.uint8)).mean())
     if rules < SHOW_RULES or not (letters >= SHOW_LETTERS or rules >= SHOW_RULES_SURE and letters >= SHOW_LETTERS_WITH_RULES):
-        return False, own_rules
+        return False, own_rules, letters
     if own_rules < SHOW_OWN_RULES and float((middle < OWN_CORE).mean()) < SHOW_OWN_CORES:
-        return False, own_rules  # no dark ink of the page's own: the light ink is the page's own, faded
-    return True, own_rules
+        return False, own_rules, letters  # no dark ink of the page's own: the light ink is the page's own, faded
+    return True, own_rules, letters
 
 
 def _dark_groups(dark: np.ndarray, min_area: int) -> np.ndarray:

@@ -130,7 +130,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
 
     up = upright(page.image, engine)
     lap("preprocess")
-    table = find_table(up.image)
+    table = find_table(up.image, reverse_page=up.reverse_writing)
     if table is None or len(table.rows) < 3 or len(table.cols) < 3:
         raise InputRejected("no ledger table found on the page")
     gray = remove_rules(up.image, table)
@@ -827,6 +827,7 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
                 f.rules = [*f.rules, "registration_order_chose"]
             continue
         if _order_restores_first_read(f, *_around(i, read)):
+            read[i] = _full_date(f.value)  # the rows below are weighed against the first read
             continue
         before, after = _around(i, sure)
         if before is None and after is None:
@@ -858,7 +859,9 @@ def _order_restores_first_read(f: FieldValue, before: dt.date | None, after: dt.
     if d is None or first is None or _fits(d, before, after) or not _fits(first, before, after):
         return False
     date = {"year": first.year, "month": first.month, "day": first.day, "precision": "day"}
-    f.details = {**{k: v for k, v in f.details.items() if k != "read_as"}, "date": date, "second_model": f.value}
+    f.details = {"date": date, "second_model": f.value}  # the second model's reading's details are its own
+    f.reason = (f"đọc được '{f.raw}'; mô hình thứ hai đọc {f.value}, ngoài thứ tự ngày của trang / read "
+                f"'{f.raw}'; a second model reads {f.value}, out of the page's date order")
     f.value = first.isoformat()
     f.rules = [*f.rules, "registration_order_chose"]
     return True

@@ -59,13 +59,35 @@ def test_a_reverse_pages_faint_rules_are_not_the_tables(ledger, grey: int) -> No
     for a, b in zip(ledger.cols[2::3], ledger.cols[3::3], strict=False):
         cv2.line(page, ((a + b) // 2, y0 + 30), ((a + b) // 2, y1 + 30), grey, 3)
     page = cv2.GaussianBlur(page, (0, 0), 1.2)
-    t = find_table(page)
+    t = find_table(page, reverse_page=True)
     assert t is not None and t.n_cols == 14 and t.n_bands == 6
     assert max(abs(a - b) for a, b in zip(t.rows, ledger.rows, strict=True)) <= 3
+    assert find_table(page).n_bands > 6  # taken for the table's, they split its entries
     # the page's own rules printed grey are its rules still
     grey_page = np.where(ledger.image < 128, 150, ledger.image).astype(np.uint8)
-    t = find_table(grey_page)
+    t = find_table(grey_page, reverse_page=True)
     assert t is not None and t.n_cols == 14 and t.n_bands == 6
+
+
+@pytest.mark.parametrize(("grey", "width"), [(150, 1), (180, 1), (60, 1), (0, 1)])
+def test_a_forms_hairlines_inside_a_bold_frame_are_its_rules(grey: int, width: int) -> None:
+    # a printed form's thin grey rules inside a thick black frame: measured at the page's full resolution,
+    # a 1 px rule keeps its darkness; and only where a reverse page's writing shows are faint rules dropped
+    H, W = 3508, 2480
+    page = np.full((H, W), 240, np.uint8)
+    x0, y0, x1, y1 = 150, 300, W - 150, H - 300
+    ys, xs = np.linspace(y0, y1, 15).astype(int), np.linspace(x0, x1, 9).astype(int)
+    for y in ys:
+        cv2.line(page, (x0, int(y)), (x1, int(y)), grey, width)
+    for x in xs:
+        cv2.line(page, (int(x), y0), (int(x), y1), grey, width)
+    cv2.rectangle(page, (x0, y0), (x1, y1), 0, 8)
+    page = cv2.GaussianBlur(page, (0, 0), 0.8)
+    t = find_table(page)
+    assert t is not None and (len(t.rows), len(t.cols)) == (15, 9)
+    if grey <= 60:  # dark enough beside the frame to be kept even where a reverse page shows
+        t = find_table(page, reverse_page=True)
+        assert t is not None and (len(t.rows), len(t.cols)) == (15, 9)
 
 
 def test_column_number_row_counts_as_header() -> None:
