@@ -211,7 +211,7 @@ SLASH_LOOKALIKES = [
     # the words' form on fresh aged pages: a space inside the year, the day's label with its n read r
     ("ngày 4 tháng 11 năm 201 1", "2011-11-04", "ocr_space_in_number"),
     ("ngày 4 tháng 11 năm 20 11", "2011-11-04", "ocr_space_in_number"),
-    ("rgày 4 tháng 11\nnăm 2011", "2011-11-04", "ocr_letters_in_date"),
+    ("rgày 4 tháng 11\nnăm 2011", "2011-11-04", "ocr_date_label"),  # no digit changed: no guess
     ("rgày 4 tháng 1]\nnăm 2011", "2011-11-04", "ocr_letters_in_date"),
     # an italic "/" read as 7 (unseen Chromium pages): 7/1/172003 and 71/1/2003 do not exist
     ("7/1172003", "2003-11-07", "ocr_date_one_as_slash"),
@@ -228,6 +228,19 @@ def test_slash_read_as_letter_or_one(raw: str, iso: str, rule: str) -> None:
     n = normalize_field("date", raw, confidence=0.9)
     assert (n.status, n.value) == ("ok", iso), n.reason
     assert any(r.startswith(rule + ":") for r in n.rules), n.rules
+
+
+@pytest.mark.parametrize("raw", ["ngay 4 thang 11 nam 2011", "Ngay 4 tháng 11 năm 2011", "NGAY 4 THANG 11 NAM 2011",
+                                 "ngày 4 tháng 11 năm 2011"])
+def test_a_plain_label_is_no_misread(raw: str) -> None:
+    # a label without its marks (the second model's reading) is read as it is, with no rule and no doubt
+    n = normalize_field("date", raw, confidence=0.9)
+    assert (n.status, n.value, n.rules, n.confidence) == ("ok", "2011-11-04", [], 0.9)
+
+
+def test_the_days_label_read_with_r_is_put_right_without_doubt() -> None:
+    n = normalize_field("date", "rgày 4 tháng 11 năm 2011", confidence=0.9)
+    assert (n.status, n.value, n.confidence) == ("ok", "2011-11-04", 0.9)
 
 
 @pytest.mark.parametrize("raw", ["ngày 5 tháng 3 năm 19 9", "năm 2011 1", "ngày 5 tháng 3 năm 1 987"])

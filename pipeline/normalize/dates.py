@@ -137,10 +137,13 @@ def _month_ii(text: str, day: int, year: int) -> int:
                     tuple(f"{year:04d}-{mo:02d}-{day:02d}" for mo in months))  # fmt: skip
 
 
+# "năm 201 1": two digits then two, or three then one, after "năm"
+_YEAR_SPLIT = re.compile(r"(?i)(\bn[aă]m\s+)(\d{2,3}) (\d{1,2})\b(?<=\b\d{2} \d{2}|\b\d{3} \d)")
+# "rgày 4 tháng": the day's label with its n read r or m (a plain "ngay", without marks, is no misread)
+_NGAY_MISREAD = re.compile(r"(?i)(?<!\w)[rm]g[aàảãáạ]y(?=\s+\S{1,2}\s+th[aá]ng\b)")
+_NGAY_LABEL = "ocr_date_label"  # rule: a misread label put right (no digit changed: not a guess)
 # "ngày 7 tháng TT năm 2007", "ngày 6 tháng I] năm 2024": a day or month slot of the words form read as
 # look-alike letters only (an italic 1 as T, I or "]"). The slot can only hold a number: a guess all the same
-_YEAR_SPLIT = re.compile(r"(?i)(\bn[aă]m\s+)(\d{2,3}) (\d{1,2})\b(?<=\b\d{2} \d{2}|\b\d{3} \d)")
-_NGAY_MISREAD = re.compile(r"(?i)(?<!\w)(?!ngày)[nrm]g[aàảãáạ]y(?=\s+\S{1,2}\s+th[aá]ng\b)")
 _WORDS_FORM_SLOTS = re.compile(
     r"(?i)\b(ng[aà]y\s+)([0-9TIl|!\]OoDQSsBZzgGÌÍÏŠš]{1,2})(\s+th[aá]ng\s+)([0-9TIl|!\]OoDQSsBZzgGÌÍÏŠš]{1,2})(\s+n[aă]m\s+)(\d{4})\b"
 )
@@ -418,7 +421,7 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
     # "rgày 4 tháng 11 năm 2011": the day's label with its n read r (or its mark another)
     label = _NGAY_MISREAD.sub("ngày", s)
     if label != s:
-        rules.append(f"ocr_letters_in_date:{s}->{label}")
+        rules.append(f"{_NGAY_LABEL}:{s}->{label}")
         s = label
     roman = _ROMAN_MONTH.sub(_roman_month, s)
     if roman != s:
