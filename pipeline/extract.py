@@ -232,21 +232,24 @@ def split_time_then_date(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str,
     return {specs[0].key: cell.part(0, m.start()), specs[1].key: cell.part(m.start(), len(cell.text))}
 
 
+_NGAY = r"(?:ngay|[nr][a-z]ay)"  # folded "ngày", or garbled at its second letter or first ("neày", "rgày")
+
+
 def split_death_notice(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
     number, date, issuer = (f.key for f in specs)
     so = re.search(r"^\s*so\b\s*:?", cell.folded)
     # no date of digits found: "ngày" and the token after it, however misread ("ngày 2I.10.2003", "ngày Ø"),
     # are the date, so that neither it nor the issuer is read as part of the number
-    # "neày": the word garbled (fresh aged page), still no part of the number
-    d = _DATE_RE.search(cell.folded) or re.search(r"\b(?:ngay|[nr][a-z]ay)\b\s*:?\s*\S*", cell.folded)
+    # "neày": the word garbled (fresh aged page), still no part of the number; its token on its own line
+    d = _DATE_RE.search(cell.folded) or re.search(rf"\b{_NGAY}\b[ \t]*:?[ \t]*\S*", cell.folded)
     num_start = so.end() if so else 0
     if not d:
         return {number: cell.part(num_start, len(cell.text)), date: CellPart("", 0.0, None),
                 issuer: CellPart("", 0.0, None)}
-    ngay = re.search(r"\bngay\s*:?\s*$", cell.folded[: d.start()])
-    date_start = ngay.start() if ngay and not cell.folded[d.start():d.end()].startswith("ngay") else d.start()
+    ngay = re.search(rf"\b{_NGAY}\s*:?\s*$", cell.folded[: d.start()])
+    date_start = ngay.start() if ngay and not re.match(_NGAY, cell.folded[d.start():d.end()]) else d.start()
     # "ngày" and a speck before the date ("ngày Ø" above "7/11/2023"): neither is part of the number
-    speck = None if ngay else re.search(r"\bngay\b\s*\S{1,2}\s*$", cell.folded[: d.start()])
+    speck = None if ngay else re.search(rf"\b{_NGAY}\b\s*\S{{1,2}}\s*$", cell.folded[: d.start()])
     num_end = speck.start() if speck else date_start
     return {number: cell.part(num_start, num_end), date: cell.part(date_start, d.end()),
             issuer: cell.part(d.end(), len(cell.text))}

@@ -151,6 +151,9 @@ OCR_CELLS = [
     ("date_digits_then_words", ["l2/3/1987 Ngày hai"], ["2/3/1987", "Ngày hai"]),
     # "ngày" garbled and its date lost (fresh aged seed 1123): not read into the number
     ("death_notice", ["lI/GBT", "neày"], ["lI/GBT", "neày", ""]),
+    ("death_notice", ["Số 12/GBT", "neày 3/4/2005", "UBND xã An Lạc"], ["12/GBT", "neày 3/4/2005", "UBND xã An Lạc"]),
+    # the word alone on its line: the issuer's first word is not taken for its date
+    ("death_notice", ["Số 12/GBT ngày", "UBND xã An Lạc"], ["12/GBT", "ngày", "UBND xã An Lạc"]),
 ]
 
 
