@@ -346,6 +346,7 @@ def test_an_issuing_office_read_after_another_fields_digits(raw: str, value: str
      ("1232008", "123/2008", True),
      # the "/" read as a 1 (fresh clean page, seed 1153): book 02, not 021
      ("0212004", "02/2004", True), ("1212004", "12/2004", True),
+     ("021 2004", "021/2004", True),  # a space where the "/" was: the 1 is the book's
      ("01|2019", "01/2019", True),  # the slash dropped as a stray stroke
      ("01l2019", "01/2019", False), ("01I2019", "01/2019", False),  # an italic slash read l or I: the slash
      ("01/2019", "01/2019", False), ("12", "12", False),  # written so: as written

@@ -405,6 +405,7 @@ def test_the_pages_order_gives_back_the_first_read_a_second_models_reading_repla
     assert (f.value == "1999-11-06") is restored and ("registration_order_chose" in f.rules) is restored
     if restored:
         assert f.details["second_model"] == second and f.details["date"]["year"] == 1999
+        assert f"a second model reads {second}, out of the page's date order" in (f.reason or "")
 
 
 @pytest.mark.parametrize(

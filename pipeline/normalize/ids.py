@@ -47,6 +47,7 @@ _ONES = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
 
 
 BOOK_NO_SLASH_LOST = "book_no_slash_lost"  # rule: "012019" read as book 01 of 2019, its "/" restored
+BOOK_NO_SLASH_AS_ONE = "book_no_slash_as_one"  # and with it: "0212004", the "/" read as the 1 dropped
 _BOOK_RUN = re.compile(r"(?<!\d)(\d{1,3}) ?(\d{4})(?!\d)")
 _SLASH_AS_STROKE = re.compile(r"(?<!\d)(\d{1,3})[lI|](\d{4})(?!\d)")
 MIN_BOOK_YEAR, MAX_BOOK_YEAR = 1900, 2099  # the years a book number may carry
@@ -105,10 +106,11 @@ def book_no(raw: str) -> tuple[str | None, list[str]]:
         # (or dropped as a stray stroke)
         rules.append(BOOK_NO_SLASH_LOST)
         book = run[1]
-        if len(book) == 3 and book.endswith("1"):
+        if len(book) == 3 and book.endswith("1") and " " not in run[0]:
             # "0212004": the "/" read as a 1 (a thin upright stroke), not a book numbered 021 or 121; a
             # register's books of one year are counted in ones and tens
             book = book[:2]
+            rules.append(BOOK_NO_SLASH_AS_ONE)
         return f"{book}/{run[2]}", rules
     m = re.search(r"\d+", s)
     return (m.group(0) if m else None), rules
