@@ -91,7 +91,16 @@ def _own_rules(gray: np.ndarray, f: float, mask: np.ndarray, horizontal: bool) -
         band = gray[y0:y1, x0:x1]
         if band.size:
             core[i] = 255.0 - float(np.median(band.min(axis=0 if horizontal else 1)))
-    keep = (core >= FAINT_RULE * core[1:].max()).astype(np.uint8)
+    # the darkest rules: the core the darkest fifth of the rules' length reaches, segments on the image's
+    # edge aside (one pen stroke, a scan's black border, the desk at a photograph's edge cannot set it)
+    sh, sw = mask.shape
+    x, y, w, h = (stats[1:, k] for k in range(4))
+    length = (w if horizontal else h).astype(float)
+    inner = (x > 1) & (y > 1) & (x + w < sw - 1) & (y + h < sh - 1)
+    c, lengths = (core[1:][inner], length[inner]) if inner.any() else (core[1:], length)
+    order = np.argsort(c)[::-1]
+    darkest = c[order[np.searchsorted(np.cumsum(lengths[order]), 0.2 * lengths.sum())]]
+    keep = (core >= FAINT_RULE * darkest).astype(np.uint8)
     keep[0] = 0
     return mask * keep[labels]
 
@@ -171,7 +180,16 @@ def find_table(gray: np.ndarray, reverse_page: bool = False) -> Table | None:
     """The largest ruled table on the page, or None. Only rules crossing most of the table become row or
     column boundaries, so partial rules of a two-level header do not split the header band. On a page
     where a reverse page's writing shows (``reverse_page``), rules far fainter than its darkest are the
-    reverse page's (``_own_rules``): a form's own hairlines beside a bold frame are kept elsewhere."""
+    reverse page's (``_own_rules``): a form's own hairlines beside a bold frame are kept elsewhere, and
+    where the page's own rules left no table the grid is taken as found."""
+    if reverse_page:
+        table = _find_table(gray, own_only=True)
+        if table is not None and len(table.rows) >= 3 and len(table.cols) >= 3:
+            return table
+    return _find_table(gray, own_only=False)
+
+
+def _find_table(gray: np.ndarray, own_only: bool) -> Table | None:
     H, W = gray.shape[:2]
     f = min(1.0, DETECT_MAX_SIDE / max(H, W))
     # max(1, ...): a sliver of a page (3508 x 1 px) must not round to an empty image (cv2.resize asserts)
@@ -180,7 +198,7 @@ def find_table(gray: np.ndarray, reverse_page: bool = False) -> Table | None:
     binary = _binary(small)
     min_len = max(30, max(sw, sh) // 40)
     hmask, vmask = line_masks(binary, min_len)
-    if reverse_page:
+    if own_only:
         hmask, vmask = _own_rules(gray, f, hmask, True), _own_rules(gray, f, vmask, False)
     grid = cv2.dilate(hmask | vmask, np.ones((3, 3), np.uint8))
     n, labels, stats, _ = cv2.connectedComponentsWithStats(grid, connectivity=8)

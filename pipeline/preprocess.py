@@ -131,6 +131,9 @@ SHOW_RULES_SURE, SHOW_LETTERS_WITH_RULES = 0.003, 0.004
 # of every other mode with such light ink, 0.0026 and 0.0076) was cleared of its own table.
 SHOW_OWN_RULES = 0.003
 OWN_CORE, SHOW_OWN_CORES = 95, 0.015
+# light letters with this much dark ink of the page's own beside them are a reverse page's writing even
+# where too faint to clear (aged pages with thin rules: 0.012 and more; a page all in light ink: none)
+WRITING_OWN_CORES = 0.005
 SHOW_SKEW = 1.0  # degrees: a page turned less keeps its rules' level runs (measured again only beyond)
 
 
@@ -149,7 +152,7 @@ def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
 def _show_through(gray: np.ndarray) -> tuple[np.ndarray | None, bool]:
     """``clear_show_through``'s page, and whether the reverse page's writing shows (cleared or not)."""
     small, _ = reduce(gray)
-    shows, own_rules, letters = _reverse_page_shows(small)
+    shows, own_rules, writing = _reverse_page_shows(small)
     if not shows and own_rules < SHOW_OWN_RULES:
         # Few level runs of its own dark rules: a page turned by a degree or more breaks every rule into
         # short steps, the reverse page's too (seed 1097's page at 2.8 degrees: light rules 0.001 of the
@@ -157,9 +160,9 @@ def _show_through(gray: np.ndarray) -> tuple[np.ndarray | None, bool]:
         # such pages, and the page turned only from SHOW_SKEW on).
         angle = estimate_skew(small)
         if abs(angle) >= SHOW_SKEW:
-            shows, _, letters = _reverse_page_shows(rotate_small(small, angle))
+            shows, _, writing = _reverse_page_shows(rotate_small(small, angle))
     if not shows:
-        return None, letters >= SHOW_LETTERS
+        return None, writing
     px = max(gray.shape) / 1600  # ~3 on a page at 300 dpi, ~1.5 at 150
     # the soft edge of a letter: ~6 px at 300 dpi. A blurred page's strokes fade out over 4-5 px, and
     # with 3 its thin strokes and slashes were cut ("31/10/2012" read "31'10 2012", "Sa" read "Su")
@@ -171,23 +174,27 @@ def _show_through(gray: np.ndarray) -> tuple[np.ndarray | None, bool]:
     return np.where(own, gray, 255).astype(np.uint8), True
 
 
-def _reverse_page_shows(small: np.ndarray) -> tuple[bool, float, float]:
+def _reverse_page_shows(small: np.ndarray) -> tuple[bool, float, bool]:
     """Whether a reduced page's middle has a reverse page's rules and letters beside dark ink of its own;
-    the share of its own dark rules (level runs: few on a page turned a little) and of light letters."""
+    the share of its own dark rules (level runs: few on a page turned a little); and whether a reverse
+    page's writing shows at all: light letters away from the page's ink, beside some dark ink of its own
+    (a page all in light ink is its own faded print, not a reverse page)."""
     h, w = small.shape
     middle = small[h // 5 : 4 * h // 5, w // 5 : 4 * w // 5]
     if min(middle.shape) < 8:  # a sliver of a page: nothing to tell
-        return False, 1.0, 0.0
+        return False, 1.0, False
     light = _light_alone(middle, 2)
     lines = _long_lines(light)
     rules = float(lines.mean())
     letters = float((light & ~cv2.dilate(lines, np.ones((5, 5), np.uint8))).mean())
     own_rules = float(_long_lines((middle < SHOW_CORE).view(np.uint8)).mean())
+    own_cores = float((middle < OWN_CORE).mean())
+    writing = letters >= SHOW_LETTERS and own_cores >= WRITING_OWN_CORES
     if rules < SHOW_RULES or not (letters >= SHOW_LETTERS or rules >= SHOW_RULES_SURE and letters >= SHOW_LETTERS_WITH_RULES):
-        return False, own_rules, letters
-    if own_rules < SHOW_OWN_RULES and float((middle < OWN_CORE).mean()) < SHOW_OWN_CORES:
-        return False, own_rules, letters  # no dark ink of the page's own: the light ink is the page's own, faded
-    return True, own_rules, letters
+        return False, own_rules, writing
+    if own_rules < SHOW_OWN_RULES and own_cores < SHOW_OWN_CORES:
+        return False, own_rules, writing  # no dark ink of the page's own: the light ink is the page's own, faded
+    return True, own_rules, True
 
 
 def _dark_groups(dark: np.ndarray, min_area: int) -> np.ndarray:

@@ -85,9 +85,37 @@ def test_a_forms_hairlines_inside_a_bold_frame_are_its_rules(grey: int, width: i
     page = cv2.GaussianBlur(page, (0, 0), 0.8)
     t = find_table(page)
     assert t is not None and (len(t.rows), len(t.cols)) == (15, 9)
-    if grey <= 60:  # dark enough beside the frame to be kept even where a reverse page shows
-        t = find_table(page, reverse_page=True)
-        assert t is not None and (len(t.rows), len(t.cols)) == (15, 9)
+    # where a reverse page shows: dark enough beside the frame to be kept, or, too faint, the frame alone
+    # is no table and the grid is taken as found
+    t = find_table(page, reverse_page=True)
+    assert t is not None and (len(t.rows), len(t.cols)) == (15, 9)
+
+
+@pytest.mark.parametrize("mark", ["none", "pen_stroke", "black_edge"])
+def test_one_dark_stroke_does_not_make_a_reverse_pages_rules_of_the_grey_ones(mark: str) -> None:
+    # a helper's review: against the single darkest segment, one pen stroke across a cancelled entry or a
+    # scan's black edge had set the cut, and the page's own grey rules were dropped with the reverse page's
+    from pipeline.preprocess import _show_through, flatten
+    from pipeline.samples.degrade import aged
+
+    led = render_ledger(KS_TITLES, [KS_ENTRY] * 3, KS_WIDTHS, size=(4961, 3508), font_px=40, header_h=400,
+                        row_h=380, n_rows=6, line_w=2)  # fmt: skip
+    x0, x1, y0, y1 = led.cols[0], led.cols[-1], led.rows[0], led.rows[-1]
+    rules = np.zeros_like(led.image)
+    for y in led.rows:
+        cv2.line(rules, (x0, y), (x1, y), 255, 2)
+    for x in led.cols:
+        cv2.line(rules, (x, y0), (x, y1), 255, 2)
+    base = cv2.GaussianBlur(np.where((rules > 0) & (led.image < 128), 160, led.image).astype(np.uint8), (0, 0), 0.8)
+    gray = flatten(aged(base, np.random.default_rng(0))[0])
+    cleared, writing = _show_through(gray)
+    assert writing and cleared is None  # shows, too faintly to be cleared
+    if mark == "pen_stroke":
+        cv2.line(gray, (x0 + 300, 1950), (x0 + 1800, 1965), 0, 5)
+    elif mark == "black_edge":
+        gray[:, :40] = 0
+    t = find_table(gray, reverse_page=True)
+    assert t is not None and (len(t.rows), len(t.cols)) == (len(led.rows), len(led.cols))
 
 
 def test_column_number_row_counts_as_header() -> None:

@@ -237,6 +237,12 @@ def test_a_page_without_show_through_keeps_every_grey_pixel(ledger) -> None:
     assert clear_show_through(flatten(thin)) is None
     up = upright(bgr(thin))
     assert not up.show_through and not up.reverse_writing
+    # a page all in light ink, a scan's black edge beside it (so flattening does not stretch it dark): its
+    # light letters are its own, no reverse page's writing (a helper's review had it taken for one)
+    light = np.pad(np.where(ledger.image < 128, 185, 250).astype(np.uint8), ((0, 0), (60, 0)), constant_values=250)
+    light[:, :60] = 10
+    up = upright(bgr(cv2.GaussianBlur(light, (0, 0), 1.0)))
+    assert not up.show_through and not up.reverse_writing
     assert not upright(bgr(ledger.image)).reverse_writing
 
 
