@@ -138,6 +138,11 @@ def test_id_number_length_follows_the_document_type(doc: str, number: str, bad: 
          None),  # "Ba" (a southern father) reads as bà: no sex from it
         ({"nksHoTen": ("person_name", "NGUYỄN VĂN DŨNG"), "nksGioiTinh": ("sex", "Nữ")}, "nksHoTen", None),  # VĂN
         ({"chaHoTen": ("person_name", "NGUYỄN VĂN DAO")}, "chaHoTen", None),  # DAO is a woman's; ĐẠO: no Đ put on a D
+        # a middle name of the other sex only, one letter from a listed one of the person's (seed 1097)
+        ({"voHoTen": ("person_name", "NGUYỄN TRỊ PHƯƠNG")}, "voHoTen", "NGUYỄN THỊ PHƯƠNG"),
+        ({"chongHoTen": ("person_name", "NGUYỄN TRÍ PHƯƠNG")}, "chongHoTen", None),  # a man's: fits
+        ({"meHoTen": ("person_name", "LÊ ĐỨC HOA")}, "meHoTen", None),  # no woman's middle name near ĐỨC
+        ({"meHoTen": ("person_name", "LÊ CHÍ DŨNG")}, "meHoTen", "LÊ THỊ DUNG"),  # both, each its own slot
     ],
 )
 def test_a_name_of_the_other_sex_than_the_person_is_shown_as_the_one_that_fits(
@@ -149,7 +154,7 @@ def test_a_name_of_the_other_sex_than_the_person_is_shown_as_the_one_that_fits(
         assert key not in got
         return
     n = got[key]
-    assert (n.value, n.details["ten"]) == (value, value.split()[-1])
+    assert (n.value, n.details["ten"], n.details["dem"]) == (value, value.split()[-1], " ".join(value.split()[1:-1]))
     assert n.details["read_as"]["value"] == values[key].value and n.rules[-1].startswith("name_sex_sibling:")
     assert "corrections" not in n.details and "listed_name" not in n.details  # the read's, under read_as
     assert "nam" in (n.reason or "") or "nữ" in (n.reason or "")

@@ -32,7 +32,7 @@ from .dates import (
     resolved_date_token,
     whole_date,
 )
-from .names import given_for_sex, normalize_name
+from .names import given_for_sex, middle_for_sex, normalize_name
 from .places import (
     OFFICE_LEAD_DROPPED,
     PlaceResolution,
@@ -43,7 +43,7 @@ from .places import (
     resolve_place,
     units_of_one_name,
 )
-from .text import clean_text, is_empty, is_syllable, nfc
+from .text import clean_text, is_empty, is_syllable, nfc, strip_diacritics
 
 __all__ = [
     "DIGIT_ALT_FACTOR",
@@ -383,14 +383,17 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
     rules += fixed
     # a whole cell a few letters from a phrase; never one holding a number, which the phrase would drop
     # (a digit inside a word is OCR's: "Nhồi máu cơ 1ìn")
-    if value and not _NUMBER_TOKEN.search(value) and (near := lexicons.closest_phrase(value, lexicon)):
+    garbled = any(not _plausible_word(w) for w in value.split())
+    if value and not _NUMBER_TOKEN.search(value) and (near := lexicons.closest_phrase(value, lexicon, garbled=garbled)):
         spelled = near[0].upper() if value.isupper() else near[0]
         rules.append(f"lexicon_fuzzy:{value}->{spelled}")
         value, factor = spelled, PHRASE_FUZZY_FACTOR
     elif value and (lead := _leading_phrase(value, lexicon)):
         rules.append(f"lexicon_fuzzy:{value[: len(lead[0])]}->{lead[1]}")
         value, factor = lead[1] + value[len(lead[0]) :], PHRASE_FUZZY_FACTOR
-    if dates and value and any(not _plausible_word(w) for w in value.split()):
+    # a remark's word no syllable spells is OCR's; a cause of death may name a disease ("Dengue"), so
+    # there only a short word or one with a Vietnamese mark ("Suy fim", "Lao fổi")
+    if value and any(not _plausible_word(w) and (dates or _garbled_in_cause(w)) for w in value.split()):
         factor *= REMARK_DOUBT_FACTOR
         rules.append("unknown_word")
     if dates and any(r.startswith(DATE_GUESS_RULES) for r in rules):
@@ -458,6 +461,13 @@ def _vietnamese_letter(c: str) -> bool:
         return False
     shape = [m for m in marks if m not in _TONES]
     return len(marks) - len(shape) <= 1 and len(shape) <= 1 and all(low in _LETTER_MARKS.get(m, "") for m in shape)
+
+
+def _garbled_in_cause(word: str) -> bool:
+    """A word no syllable spells that no disease's foreign name would be either: a short one ("fim") or
+    one carrying a Vietnamese mark ("fổi")."""
+    core = _WORD_EDGE.sub("", word)
+    return len(core) < 4 or strip_diacritics(core) != core
 
 
 def _plausible_word(word: str) -> bool:
@@ -713,7 +723,9 @@ _READ_DETAILS = ("corrections", "unknown_syllables", "listed_name", "marks_resto
 
 def names_against_sex(values: dict[str, Normalized]) -> dict[str, Normalized]:
     """Names of an entry whose given name belongs to the other sex than the person's, each as the spelling
-    with the same letters that fits ("PHAN MINH DŨNG" for a mother: PHAN MINH DUNG), to show for review.
+    with the same letters that fits ("PHAN MINH DŨNG" for a mother: PHAN MINH DUNG), to show for review;
+    a middle name of the other sex only, as the listed middle name of the person's sex one letter from it
+    ("NGUYỄN TRÍ PHƯƠNG" for a wife: NGUYỄN THỊ PHƯƠNG).
 
     The person's sex comes from their role (mother, wife, father, husband), the entry's sex field, the
     declarant's relation, or THỊ among the middle names. On the bench pages every such name was a misread
@@ -728,19 +740,25 @@ def names_against_sex(values: dict[str, Normalized]) -> dict[str, Normalized]:
         dem = str(n.details.get("dem", "")).split()
         if sex is None or ("VĂN" in dem and sex == "Nữ") or ("THỊ" in dem and sex == "Nam"):
             continue  # the middle name says otherwise: which one OCR got wrong is not known
+        # each middle syllable and the given name, as the listed one of the person's sex, where one fits
+        dem_fits = {w: f for w in dem if (f := middle_for_sex(w, sex))}
         fit = given_for_sex(ten, sex)
-        if fit is None:
+        if not dem_fits and fit is None:
             continue
         words = n.value.split()
-        value = " ".join([*words[:-1], fit])
+        shown_dem = [dem_fits.get(w, w) for w in dem]
+        shown = [*words[: len(words) - len(dem) - 1], *shown_dem, fit or ten]
+        fits = [*dem_fits.items(), *([(ten, fit)] if fit else [])]
+        other, other_en = ("nam", "man") if sex == "Nữ" else ("nữ", "woman")
+        what = "; ".join(f"'{a}' là tên {other}: có lẽ là '{b}'" for a, b in fits)
+        what_en = "; ".join(f"'{a}' is a {other_en}'s name: perhaps '{b}'" for a, b in fits)
         out[key] = Normalized(
-            value, "ok",
-            f"tên '{ten}' là tên {'nam' if sex == 'Nữ' else 'nữ'} mà người này là {sex.lower()}: có lẽ là '{fit}' "
-            f"/ '{ten}' is a {'man' if sex == 'Nữ' else 'woman'}'s name for a {'woman' if sex == 'Nữ' else 'man'}: "
-            f"perhaps '{fit}'",
-            [*n.rules, f"name_sex_sibling:{ten}->{fit}"],
+            " ".join(shown), "ok",
+            f"{what} (người này là {sex.lower()}) / {what_en} (for a {'woman' if sex == 'Nữ' else 'man'})",
+            [*n.rules, *(f"name_sex_sibling:{a}->{b}" for a, b in fits)],
             # what was read, and its doubts, kept under read_as: they are the read's, not the shown name's
-            {**{k: v for k, v in n.details.items() if k not in _READ_DETAILS}, "ten": fit,
+            {**{k: v for k, v in n.details.items() if k not in _READ_DETAILS}, "ten": fit or ten,
+             "dem": " ".join(shown_dem),
              "read_as": {"value": n.value, **{k: n.details[k] for k in _READ_DETAILS if k in n.details}}},
             n.confidence,
         )  # fmt: skip

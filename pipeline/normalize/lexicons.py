@@ -189,18 +189,23 @@ def _casefolded(rel: str) -> frozenset[str]:
 
 
 PHRASE_LETTERS_PER_EDIT = 6  # a whole-cell phrase may differ by one letter per this many
+GARBLED_MIN_LETTERS = 5  # a garbled cell shorter than this is too little to name a phrase
 
 
-def closest_phrase(text: str, rel: str) -> tuple[str, int] | None:
+def closest_phrase(text: str, rel: str, *, garbled: bool = False) -> tuple[str, int] | None:
     """The lexicon phrase a whole cell is a few letter edits from ("Nhồi máu cơ từn", "Tui biến mạch máu
     não"): (phrase, edits) when exactly one phrase is nearest and within one edit per
-    ``PHRASE_LETTERS_PER_EDIT`` letters; None otherwise, or when the text is a phrase already."""
+    ``PHRASE_LETTERS_PER_EDIT`` letters; None otherwise, or when the text is a phrase already.
+
+    A short cell is one edit from too many words to be respelled, unless it is ``garbled`` (it holds a
+    word no Vietnamese syllable spells, so it was surely misread: "Suy fim"): then one edit is allowed
+    from a few letters up."""
     key = fold_chars(text).replace(" ", "")
-    if len(key) < 8:  # a short word is one edit from too many others
+    if len(key) < (GARBLED_MIN_LETTERS if garbled else 8):
         return None
     scored = sorted((Levenshtein.distance(key, folded.replace(" ", "")), written) for folded, written in _phrases(rel))
     best, written = scored[0]
-    if best == 0 or best > len(key) // PHRASE_LETTERS_PER_EDIT:
+    if best == 0 or best > max(len(key) // PHRASE_LETTERS_PER_EDIT, 1 if garbled else 0):
         return None
     if len(scored) > 1 and scored[1][0] == best:
         return None

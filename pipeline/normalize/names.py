@@ -233,6 +233,29 @@ def given_for_sex(ten: str, sex: str) -> str | None:
     return max(cands)[1] if cands else None
 
 
+@cache
+def _middle_sexes() -> dict[str, tuple[str, float]]:
+    """Upper-case listed middle name -> (its sex: "Nam", "Nữ" or "" for both, its weight)."""
+    return {r["middle"].upper(): (r["sex"], float(r["weight"] or 1)) for r in read_csv("lexicons/middle_names.csv")}
+
+
+def middle_for_sex(dem: str, sex: str) -> str | None:
+    """The middle name OCR more likely misread as ``dem`` for a person of ``sex`` ("TRÍ" for a wife:
+    THỊ, its H read R and its dot an acute): ``dem`` is a name of the other sex only (as a listed middle
+    name, or else as a given name) and a listed middle name of ``sex`` or of both is one letter edit
+    away, marks aside (Đ is a letter); the most frequent of them."""
+    middles = _middle_sexes()
+    own = middles[dem][0] if dem in middles else given_sexes().get(dem, "")
+    if own in ("", sex):
+        return None
+    key = fold(dem)
+    cands = [
+        (w, m) for m, (s, w) in middles.items()
+        if m != dem and s in ("", sex) and ("Đ" in m) == ("Đ" in dem) and Levenshtein.distance(fold(m), key) <= 1
+    ]  # fmt: skip
+    return max(cands)[1] if cands else None
+
+
 def _name_chars(s: str) -> str:
     s = _NON_NAME.sub(" ", s)
     s = re.sub(r"\d+", " ", s)
