@@ -1161,8 +1161,9 @@ def _resolve_text(text: str, on_date: str | None) -> PlaceResolution:
     if split != s:
         rules.append("place_comma_before_unit")
         s = split
+    # a part with no letter or digit is a speck between separators ("Bệnh viện , - , Hà Nội")
     raw_parts = _merge_lone_letters(
-        [p.strip(" .") for p in _SPLIT.split(_protect_hyphens(s)) if p.strip(" .")]
+        [p.strip(" .") for p in _SPLIT.split(_protect_hyphens(s)) if any(c.isalnum() for c in p)]
     )
     res = _resolve(raw_parts, list(rules), on_date)
     if res.unresolved:
