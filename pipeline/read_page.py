@@ -1154,7 +1154,9 @@ _PAGE_LABELS = {
     # a number-like token must follow: "Sóc Trăng" folds to "soc trang" too ("II" is OCR's "11")
     "page_no": re.compile(r"\btrang\s*(?:so)?\b\s*:?(?=\s*[-–—.]?\s*[0-9ilo|\]]{0,3}[0-9ilo|\]s]\b)"),
 }
-_OFFICE = re.compile(r"\b(?:ubnd|uy\s*ban\s*nhan\s*dan)\b")
+# "UBND" glued to the unit word after it ("UBNDxã Lộc Thịnh") still heads the office
+_OFFICE = re.compile(r"\b(?:ubnd(?=\b|xa|phuong|thi|huyen|quan)|uy\s*ban\s*nhan\s*dan\b)")
+OFFICE_LEAD_LOST_FACTOR = 0.5
 # The office line when its "UBND" / "Ủy ban nhân dân" is unreadable (a stamp, noise): the commune- or
 # district-level unit it names, followed by a higher unit ("xã …, huyện …", "P. 5 - Q. 3 …").
 _OFFICE_UNIT = re.compile(
@@ -1325,7 +1327,11 @@ def _find_page_field(field_type: str, above: list[OcrLine], below: list[OcrLine]
     if field_type == "office":
         for ln in above:  # the office heads the page
             if m := _OFFICE_UNIT.search(fold(ln.text)):
-                return CellPart("UBND " + ln.text[m.start():].strip(), ln.confidence, ln.bbox)
+                # more than one word before the unit (an unreadable "UBND" is one): a unit's name may be
+                # among them, so the office is a guess for review
+                lead = len(ln.text[: m.start()].split())
+                sure = ln.confidence if lead <= 1 else ln.confidence * OFFICE_LEAD_LOST_FACTOR
+                return CellPart("UBND " + ln.text[m.start():].strip(), sure, ln.bbox)
     if field_type == "page_no":  # a bare number at the foot ("- 12 -"; register-forms.md): never above the
         # table, where a speck of the motto's rule reads "2" (a fresh Chromium page's "- 52 -" taken for it)
         for ln in reversed(below):

@@ -313,12 +313,14 @@ def test_a_remark_whose_date_is_no_past_day_is_doubted(raw: str, doubted: bool) 
      ("Lao fổi", True),  # but not with a Vietnamese mark on a word no syllable spells
      ("Ngã fo", True),  # nor with a short one
      ("Covid", False),
+     ("Đuối TIƯỚC", True),  # capitals with a tone mark: no acronym (aged seed 1171, accepted before)
+     ("ĐUỐI NƯỚC", False),
      ("Đã ly hôn theo Bản án số 65/HNGĐ ngày 17/7/2006", False),  # acronyms and numbers are words here
      ("Đã cải chính họ tên theo QĐ số T2IQĐ-UBND", False),
      ("Ghi chú: con nuôi", False)],
 )  # fmt: skip
 def test_a_remark_holding_a_word_no_syllable_spells_is_doubted(raw: str, doubted: bool) -> None:
-    cause = any(w in raw for w in ("Dengue", "fổi", " fo", "Covid"))
+    cause = any(w in raw for w in ("Dengue", "fổi", " fo", "Covid", "Đuối", "ĐUỐI"))
     n = normalize_field("cause" if cause else "text", raw, confidence=1.0)
     assert ("unknown_word" in n.rules) == doubted and (n.confidence < 1.0) == doubted
 

@@ -591,6 +591,16 @@ def test_office_with_lost_commas() -> None:
     assert (n.status, n.value) == ("ok", "UBND xã Lâm Thủy, huyện Lệ Thủy, tỉnh Quảng Bình")
 
 
+@pytest.mark.parametrize(("raw", "value"), [
+    ("UBNDxã Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa", "UBND xã Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa"),
+    ("Ubndxa Lộc Thịnh, huyện Ngọc Lặc, Thanh Hóa", "UBND xã Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa"),
+    ("UBNDphường Bến Nghé, quận 1, TP. Hồ Chí Minh", "UBND phường Bến Nghé, quận 1, thành phố Hồ Chí Minh"),
+])  # fmt: skip
+def test_office_ubnd_glued_to_its_unit_word(raw: str, value: str) -> None:
+    n = normalize_field("office", raw)
+    assert (n.status, n.value) == ("ok", value) and "office_ubnd_glued" in n.rules
+
+
 # Unit abbreviations OCR garbled into another unit word, or doubled; "¡" for i.
 UNIT_WORD_REPAIRS = [
     # the gazetteer contradicts the unit word: its own is taken, and the field goes to review

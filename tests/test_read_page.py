@@ -120,6 +120,9 @@ def _line(text: str, conf: float = 0.95) -> OcrLine:
          "UBND xa Bình Thạnh, huyện Tuy Phong, tỉnh Bình Thuận"),
         ("office", ["UðØIND X. Tường Phong - H. Phù Yên - T. Sơn La"], [], "UBND X. Tường Phong - H. Phù Yên - T. Sơn La"),
         ("office", ["SỔ ĐĂNG KÝ KHAI SINH"], ["xã Hòa Thịnh, huyện Tây Hòa"], ""),  # only above the table
+        # "UBND" glued to its unit word (aged seed 1171): the office still starts there, its commune kept
+        ("office", ["UBNDxã Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa"], [],
+         "UBNDxã Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa"),
         # "Sóc Trăng" folds to "soc trang": not the page label; the number at the foot is
         ("page_no", ["UBND xã An Thạnh 2, huyện Cù Lao Dung, tỉnh Sóc Trăng"], ["Trang 26"], "26"),
         ("page_no", ["Quyển số: 01/2013   Trang 12"], [], "12"),
@@ -143,6 +146,19 @@ def _line(text: str, conf: float = 0.95) -> OcrLine:
 def test_page_fields_found_in_the_margins(field_type: str, above: list, below: list, want: str) -> None:
     part = _find_page_field(field_type, [_line(t) for t in above], [_line(t) for t in below])
     assert part.raw == want
+
+
+@pytest.mark.parametrize(("line", "doubted"), [
+    ("LIBND xã Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa", False),  # the unreadable "UBND" alone dropped
+    ("UBND Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa", False),
+    ("LIBNĐ ầã Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa", True),  # the commune's name dropped with it
+])  # fmt: skip
+def test_an_office_found_by_its_unit_words_is_doubted_when_words_before_them_are_dropped(
+    line: str, doubted: bool
+) -> None:
+    part = _find_page_field("office", [_line(line, 0.95)], [])
+    assert part.raw.startswith("UBND ") and "Ngọc Lặc" in part.raw
+    assert (part.confidence < 0.9) == doubted
 
 
 def test_a_labelled_page_number_takes_its_own_words_confidence() -> None:

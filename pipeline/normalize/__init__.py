@@ -477,7 +477,12 @@ def _plausible_word(word: str) -> bool:
         # a number or code, though not with a letter no Vietnamese text writes ("Š6/HNGĐ": 5 read as Š)
         return all(_vietnamese_letter(c) for c in core if c.isalpha())
     parts = core.split("-")
-    return all(p.isupper() and len(p) >= 2 or is_syllable(p, tone=False) for p in parts if p)
+    # an acronym's letters carry no tone ("TIƯỚC" is a word OCR garbled, not one)
+    return all(p.isupper() and len(p) >= 2 and not _toned(p) or is_syllable(p, tone=False) for p in parts if p)
+
+
+def _toned(word: str) -> bool:
+    return any(m in _TONES for m in unicodedata.normalize("NFD", word))
 
 
 def _ruled(n: Normalized, prefix: str | tuple[str, ...]) -> bool:

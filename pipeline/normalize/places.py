@@ -1655,11 +1655,16 @@ def units_of_one_name(details: Mapping[str, Any]) -> tuple[dict[str, Any], str, 
 OFFICE_LEAD_DROPPED = "office_lead_dropped"
 # on folded text; a speck OCR glued to the word read as a letter ("'ƯUBND", an aged page) is no part of it
 _UBND = re.compile(r"([a-z]?ubnd|uy ban nhan dan|u ban nhan dan)\b[\s.:]*")
+_UBND_GLUED = re.compile(r"\bubnd(?=(?:xa|phuong|thi|huyen|quan)\b)")  # on fold_chars: one char per char
 
 
 def normalize_office(raw: str, *, on_date: str | None = None) -> tuple[str, PlaceResolution, list[str]]:
     """``UBND`` + canonical place; other issuers (hospitals) as written with their place canonical."""
     s, rules = clean_text(raw)
+    # "UBNDxã Lộc Thịnh": the space after UBND lost
+    if glued := _UBND_GLUED.search(fold_chars(s)):
+        s = f"{s[: glued.end()]} {s[glued.end() :]}"
+        rules.append("office_ubnd_glued")
     words = s.split()
     folded = [fold(w) for w in words]
     # text before "UBND" holding a digit is another field's read into the cell ("I0.2005 UBND Vĩnh Bình":
