@@ -36,6 +36,7 @@ from pipeline.layout import (
     read_header,
     read_margins,
     remove_rules,
+    reread_dark_lines,
     reread_short_lines,
     reread_titles,
 )
@@ -154,6 +155,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
 
     tpl = match.template
     page_fields = _page_fields(tpl, above.lines, below.lines, options.confidence_threshold)
+    _read_title_dark(gray, tpl, page_fields, above.lines, below.lines, engine, options.confidence_threshold)
     book_year = _book_year(page_fields)
     page_no_specs = [s for s in tpl.page_fields if s.type == "page_no"]
     foot: list[OcrLine] = []
@@ -1150,7 +1152,8 @@ def _ward_code(f: FieldValue) -> str | None:
 
 # Page-level fields come from the margins: the running title block above the table and the foot.
 _PAGE_LABELS = {
-    "book_no": re.compile(r"\bquyen\s*so\b\s*:?"),
+    # the label a letter or two garbled ("©uyẩn sổi 01/2012", "Ouyển số") where a book number follows
+    "book_no": re.compile(r"\bquyen\s*so\b\s*:?|\S?uy[ae]n\s*s\w{0,2}\s*[:.]?(?=\s*\d{1,3}\s*/\s*\d{4}\b)"),
     # a number-like token must follow: "Sóc Trăng" folds to "soc trang" too ("II" is OCR's "11")
     "page_no": re.compile(r"\btrang\s*(?:so)?\b\s*:?(?=\s*[-–—.]?\s*[0-9ilo|\]]{0,3}[0-9ilo|\]s]\b)"),
 }
@@ -1182,6 +1185,26 @@ def _page_fields(
         part = _find_page_field(spec.type, above, below)
         out[spec.key], _ = _field(spec, part, threshold, _book_year(out) if spec.type == "office" else None)
     return {spec.key: out[spec.key] for spec in tpl.page_fields}
+
+
+def _read_title_dark(
+    gray: np.ndarray, tpl: Template, page_fields: dict[str, FieldValue], above: list[OcrLine],
+    below: list[OcrLine], engine: OcrEngine, threshold: float,
+) -> None:  # fmt: skip
+    """The book number or office not found above the table: its garbled lines read again on their
+    darkest ink (``reread_dark_lines``: the reverse page's title showing through under the book number),
+    and what they give taken (rule ``margin_read_dark``)."""
+    missing = [s for s in tpl.page_fields if s.type in ("book_no", "office") and page_fields[s.key].status == FieldStatus.EMPTY]
+    if not missing:
+        return
+    dark = reread_dark_lines(gray, above, engine)
+    if all(a is b for a, b in zip(dark, above, strict=True)):
+        return
+    retry = _page_fields(tpl, dark, below, threshold)
+    for s in missing:
+        if retry[s.key].status != FieldStatus.EMPTY:
+            page_fields[s.key] = retry[s.key]
+            retry[s.key].rules.append("margin_read_dark")
 
 
 DIGIT_WIDTH = 0.6  # x its height: a printed digit is narrower than this (with its share of spacing)

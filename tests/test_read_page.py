@@ -10,7 +10,7 @@ import pytest
 
 from pipeline.extract import CellPart
 from pipeline.ingest import identify, load_page, page_refs
-from pipeline.layout import find_table, read_foot, remove_rules, reread_short_lines
+from pipeline.layout import find_table, read_foot, remove_rules, reread_dark_lines, reread_short_lines
 from pipeline.model import BBox, Entry, FieldStatus, FieldValue, OcrLine, PageStatus
 from pipeline.ocr import get_engine, second_engine
 from pipeline.preprocess import upright
@@ -28,6 +28,8 @@ from pipeline.read_page import (
     _note_fragment_beside,
     _note_ink_beside,
     _page_consensus,
+    _page_fields,
+    _read_title_dark,
     _settle_page_no,
     read_page,
     read_ref,
@@ -141,6 +143,10 @@ def _line(text: str, conf: float = 0.95) -> OcrLine:
         ("page_no", ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "2"], ["~-Đ92~"], ""),  # a speck of the motto's rule
         ("page_no", ["2"], ["- 52 -"], "52"),  # (fresh seed 509): a bare number is at the foot only
         ("book_no", ["Quyển số: 01/2013"], [], "01/2013"),
+        # the label a letter or two garbled, a book number after it (aged seed 1187)
+        ("book_no", ["©uyẩn sổi 01/2012"], [], "01/2012"),
+        ("book_no", ["Ouyển số: 02/2011"], [], "02/2011"),
+        ("book_no", ["Tuyên số 12"], [], ""),  # no book number after it: no label either
     ],
 )  # fmt: skip
 def test_page_fields_found_in_the_margins(field_type: str, above: list, below: list, want: str) -> None:
@@ -1080,6 +1086,35 @@ def test_a_short_foot_line_is_read_again_along_the_ink_it_is_part_of() -> None:
     spec = _page_no_spec()
     got = _settle_page_no(spec, _field(spec, _find_page_field("page_no", [], [one]), 0.9)[0], reads, 0.9)
     assert got.value == "119"
+
+
+def test_a_book_number_over_the_reverse_pages_title_is_read_on_its_darkest_ink() -> None:
+    # aged seed 1187: "Quyển số: 01/1998" printed over the reverse page's bold title showing through
+    # (grey, mirrored) read as noise at 0.32, and the book number was lost on every entry
+    from fixtures.tables import font
+    from PIL import Image, ImageDraw, ImageOps
+
+    w, h = 900, 160
+    reverse = Image.new("L", (w, h), 255)
+    ImageDraw.Draw(reverse).text((60, 40), "SỔ ĐĂNG KÝ KHAI SINH", font=font(64, bold=True), fill=0)
+    own = Image.new("L", (w, h), 255)
+    ImageDraw.Draw(own).text((380, 62), "Quyển số: 01/1998", font=font(34), fill=0)
+    gray = np.minimum(np.where(np.array(ImageOps.mirror(reverse)) < 128, 150, 255), np.array(own)).astype(np.uint8)
+    engine = get_engine()
+    engine.set_page(gray, scale=1.0)
+    first = engine.read(BBox(0, 0, w, h), "auto")
+    assert _find_page_field("book_no", first, []).raw == ""  # the page's reading: noise
+    sure = OcrLine("UBND xã Hòa Thịnh", 0.93, BBox(10, 5, 300, 30))  # read surely: left as it is
+    again = reread_dark_lines(gray, [*first, sure], engine)
+    assert again[-1] is sure
+    assert _find_page_field("book_no", again, []).raw == "01/1998"
+    assert again[0].bbox.x >= 0 and again[0].bbox.x + again[0].bbox.w <= w  # in page coordinates
+    tpl = templates_for("khai_sinh")[0]
+    fields = _page_fields(tpl, first, [], 0.9)
+    assert fields["quyenSo"].status == FieldStatus.EMPTY
+    _read_title_dark(gray, tpl, fields, first, [], engine, 0.9)
+    assert (fields["quyenSo"].value, fields["quyenSo"].status) == ("01/1998", FieldStatus.OK)
+    assert "margin_read_dark" in fields["quyenSo"].rules
 
 
 def test_a_garbled_foot_line_is_read_again_alone_for_the_page_number() -> None:
