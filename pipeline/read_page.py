@@ -1191,10 +1191,12 @@ def _read_title_dark(
     gray: np.ndarray, tpl: Template, page_fields: dict[str, FieldValue], above: list[OcrLine],
     below: list[OcrLine], engine: OcrEngine, threshold: float,
 ) -> None:  # fmt: skip
-    """The book number or office not found above the table: its garbled lines read again on their
-    darkest ink (``reread_dark_lines``: the reverse page's title showing through under the book number),
-    and what they give taken (rule ``margin_read_dark``)."""
-    missing = [s for s in tpl.page_fields if s.type in ("book_no", "office") and page_fields[s.key].status == FieldStatus.EMPTY]
+    """The book number or office not found above the table, or invalid: its garbled lines read again on
+    their darkest ink (``reread_dark_lines``: the reverse page's title showing through under them), and
+    what they give taken where it is found, or valid where the first was invalid (rule
+    ``margin_read_dark``)."""
+    missing = [s for s in tpl.page_fields if s.type in ("book_no", "office")
+               and page_fields[s.key].status in (FieldStatus.EMPTY, FieldStatus.INVALID)]  # fmt: skip
     if not missing:
         return
     dark = reread_dark_lines(gray, above, engine)
@@ -1202,9 +1204,10 @@ def _read_title_dark(
         return
     retry = _page_fields(tpl, dark, below, threshold)
     for s in missing:
-        if retry[s.key].status != FieldStatus.EMPTY:
-            page_fields[s.key] = retry[s.key]
-            retry[s.key].rules.append("margin_read_dark")
+        got = retry[s.key]
+        if got.status != FieldStatus.EMPTY and (page_fields[s.key].status == FieldStatus.EMPTY or got.status != FieldStatus.INVALID):
+            page_fields[s.key] = got
+            got.rules.append("margin_read_dark")
 
 
 DIGIT_WIDTH = 0.6  # x its height: a printed digit is narrower than this (with its share of spacing)

@@ -1115,6 +1115,13 @@ def test_a_book_number_over_the_reverse_pages_title_is_read_on_its_darkest_ink()
     _read_title_dark(gray, tpl, fields, first, [], engine, 0.9)
     assert (fields["quyenSo"].value, fields["quyenSo"].status) == ("01/1998", FieldStatus.OK)
     assert "margin_read_dark" in fields["quyenSo"].rules
+    # an office read invalid (garbled by the title behind it) is looked for again too, and kept when the
+    # darkest ink gives nothing valid either
+    garbled = OcrLine("UBND,X:,Phúc Thành + Fl;MiLđìu:xT› đhápBình,", 0.31, BBox(10, 5, 300, 30))
+    fields = _page_fields(tpl, [garbled, *first], [], 0.9)
+    assert fields["noiDangKy"].status == FieldStatus.INVALID
+    _read_title_dark(gray, tpl, fields, [garbled, *first], [], engine, 0.9)
+    assert fields["noiDangKy"].status == FieldStatus.INVALID and "margin_read_dark" not in fields["noiDangKy"].rules
 
 
 def test_a_garbled_foot_line_is_read_again_alone_for_the_page_number() -> None:
