@@ -153,6 +153,8 @@ OCR_PLACES = [
     ("X. Ninh An, T%X. Ninh Hòa, T. Khánh Hòa", "xã Ninh An, thị xã Ninh Hòa, tỉnh Khánh Hòa"),
     ("P. Kim Chân - TP. Bắc Ninh - T, Bắc Ninh", "phường Kim Chân, thành phố Bắc Ninh, tỉnh Bắc Ninh"),
     ("P. Kim Chân - TP. Bắc Ninh - T., Bắc Ninh", "phường Kim Chân, thành phố Bắc Ninh, tỉnh Bắc Ninh"),
+    # a unit letter ending the facility's part (aged seed 1223: "Trạm Y tế X" had been taken, accepted)
+    ("Trạm Y tế X, Châu Bình - H. Giồng Trôm - T. Bến Tre", "Trạm Y tế xã Châu Bình, huyện Giồng Trôm, tỉnh Bến Tre"),
     # "Tịnh" folds like the unit word "tỉnh": the bare district name wins when it exists
     ("An Cư, Tịnh Biên, An Giang", "xã An Cư, thị xã Tịnh Biên, tỉnh An Giang"),
     # a hyphenated province with a mark OCR changed keeps its hyphen (not split into "Bà Rịa, Vũng Tâu")

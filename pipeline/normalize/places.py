@@ -389,6 +389,7 @@ _ONE_LOOKALIKES = str.maketrans(dict.fromkeys("lÌÏ|]!", "1"))
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _NUMERAL_TWIN = {**{r: str(k) for k, r in enumerate(_ROMAN, 1)}, **{str(k): r for k, r in enumerate(_ROMAN, 1)}}
 _ONE_LETTER = {"x": "xã", "h": "huyện", "t": "tỉnh", "q": "quận", "p": "phường"}
+_ONE_LETTER_CAPS = frozenset(k.upper() for k in _ONE_LETTER)
 # "T:" is OCR's reading of "T." often enough to accept it
 _ONE_LETTER_RE = re.compile(r"(?<![\w.])([XxHhTtQqPp])[.:]\s*(?=[\wĐđ])")
 # a dash with a space on at least one side separates parts ("Ba Tơ -T. Quảng Ngãi"); "Gia-rai" does not
@@ -908,6 +909,13 @@ def _merge_lone_letters(parts: list[str]) -> list[str]:
     """A part that is only a unit letter ("- T, Bắc Ninh", "T., Bắc Ninh": the dot read as a comma)
     is the unit word of the next part; a lone letter is never a place name."""
     out: list[str] = []
+    parts = list(parts)
+    for k, p in enumerate(parts[:-1]):
+        # a unit letter ending a part of several words is the next part's ("Trạm Y tế X, Châu Bình":
+        # the dot read as a comma; the facility had taken the X for its name, accepted)
+        words = p.split()
+        if len(words) > 1 and words[-1] in _ONE_LETTER_CAPS and split_part(parts[k + 1]).kind is None:
+            parts[k], parts[k + 1] = " ".join(words[:-1]), f"{_ONE_LETTER[words[-1].lower()]} {parts[k + 1]}"
     for k, p in enumerate(parts):
         prev = parts[k - 1] if k else ""
         if len(prev) == 1 and prev.lower() in _ONE_LETTER and split_part(p).kind is None:
