@@ -471,19 +471,23 @@ SLIVER_COLUMN = 0.2  # x the median column width: a column narrower than this ho
 
 
 def without_slivers(table: Table) -> Table:
-    """``table`` with each sliver column (narrower than ``SLIVER_COLUMN`` of the median) joined to its
-    narrower neighbour: one slanted rule found twice (fresh book seed 1069: a rule near the binding left
-    slanted, found 26 px apart beside a 90 px "Số" column whose numbers crossed it, so neither column held
-    them and the entry numbers were lost). Called once the rules are removed: both of its rules are."""
+    """``table`` without its sliver columns (narrower than ``SLIVER_COLUMN`` of the median): one leaning
+    rule found twice (fresh book seed 1069: the frame near the binding left leaning, found 26 px apart
+    beside a 90 px "Số" column; the sliver matched no title, and "Số" read in part matched none either, so
+    the entry numbers were lost), or a double frame. Inside the table a sliver is joined to its narrower
+    neighbour; at its edge it is dropped. Called once the rules are removed: both of its rules are."""
     cols, tops = list(table.cols), list(table.title_tops)
     while len(cols) > 3:
         widths = np.diff(cols)
         i = int(np.argmin(widths))
         if widths[i] >= SLIVER_COLUMN * float(np.median(widths)):
             break
-        # joined to the narrower neighbour (at the table's edge, the one inside: the frame stays)
-        right = i == 0 or (i < len(widths) - 1 and widths[i + 1] < widths[i - 1])
-        gone = i + 1 if right else i  # the rule between the two
+        # at the table's edge, dropped (a double frame, or a scan's edge beside it: joined, the column
+        # beside took in a seal's ring there); inside, joined to the narrower neighbour
+        if i in (0, len(widths) - 1):
+            gone = i if i == 0 else i + 1
+        else:
+            gone = i + 1 if widths[i + 1] < widths[i - 1] else i  # the rule between the two
         del cols[gone]
         if len(tops) > gone:
             del tops[gone]  # the joined column keeps its left part's title top

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import cv2
@@ -618,7 +619,7 @@ def test_a_sliver_column_joins_its_neighbour_once_the_rules_are_gone() -> None:
     t = find_table(img)
     assert t is not None and t.n_cols == len(cols)  # the sliver: one column more than printed
     joined = without_slivers(t)
-    assert joined.n_cols == len(cols) - 1 and joined.cols[0] == t.cols[0]  # the frame stays
+    assert joined.n_cols == len(cols) - 1 and joined.cols == t.cols[1:]  # at the edge: dropped
     assert len(joined.title_tops) == joined.n_cols
     clean = remove_rules(img, t)
     eng = get_engine()
@@ -626,3 +627,9 @@ def test_a_sliver_column_joins_its_neighbour_once_the_rules_are_gone() -> None:
     m = match_header(read_header(clean, joined, eng), all_templates())
     assert m is not None and m.columns[0].fields[0].key == "so"
     assert without_slivers(joined) is joined  # nothing left to join
+    # inside the table, a sliver joins its narrower neighbour
+    cols = [*t.cols[1:4], t.cols[4] - 12, *t.cols[4:]]  # a sliver left of the fourth rule
+    got = without_slivers(replace(t, cols=cols, title_tops=list(range(len(cols) - 1))))
+    narrower_right = cols[5] - cols[4] < cols[3] - cols[2]
+    assert got.cols == [c for c in cols if c != (cols[4] if narrower_right else cols[3])]
+    assert got.title_tops == [k for k in range(len(cols) - 1) if k != (4 if narrower_right else 3)]
