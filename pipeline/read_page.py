@@ -1155,13 +1155,14 @@ def _ward_code(f: FieldValue) -> str | None:
 # Page-level fields come from the margins: the running title block above the table and the foot.
 _PAGE_LABELS = {
     # the label a letter or two garbled ("©uyẩn sổi 01/2012", "Ouyển số") where a book number follows
-    "book_no": re.compile(r"\bquyen\s*so\b\s*:?|\S?uy[ae]n\s*s\w{0,2}\s*[:.]?(?=\s*\d{1,3}\s*/\s*\d{4}\b)"),
+    "book_no": re.compile(r"\bquyen\s*so\b\s*:?|(?<![a-z])(?:[qo]|[^\sa-z])?uy[ae]n\s*s\w{0,2}\s*[:.]?(?=\s*\d{1,3}\s*/\s*\d{4}\b)"),
     # a number-like token must follow: "Sóc Trăng" folds to "soc trang" too ("II" is OCR's "11")
     "page_no": re.compile(r"\btrang\s*(?:so)?\b\s*:?(?=\s*[-–—.]?\s*[0-9ilo|\]]{0,3}[0-9ilo|\]s]\b)"),
 }
 # "UBND" glued to the unit word after it ("UBNDxã Lộc Thịnh") still heads the office
 _OFFICE = re.compile(r"\b(?:ubnd(?=\b|xa|phuong|thi|huyen|quan)|uy\s*ban\s*nhan\s*dan\b)")
 OFFICE_LEAD_LOST_FACTOR = 0.5
+_COMMUNE_UNIT = re.compile(r"xa|phuong|thi\s*tran|x\.|p\.|tt\.")
 # The office line when its "UBND" / "Ủy ban nhân dân" is unreadable (a stamp, noise): the commune- or
 # district-level unit it names, followed by a higher unit ("xã …, huyện …", "P. 5 - Q. 3 …").
 _OFFICE_UNIT = re.compile(
@@ -1210,6 +1211,15 @@ def _read_title_dark(
         if got.status != FieldStatus.EMPTY and (page_fields[s.key].status == FieldStatus.EMPTY or got.status != FieldStatus.INVALID):
             page_fields[s.key] = got
             got.rules.append("margin_read_dark")
+            if got.status == FieldStatus.OK:  # a reading the page's own did not give: the rows may vouch
+                got.status = FieldStatus.LOW_CONFIDENCE
+                got.reason = ("đọc lại trên nét mực đậm nhất của dòng / read again on the line's darkest ink "
+                              "(the reverse page showing through under it)")  # fmt: skip
+    # an office read in no book's year is read again in the year of the book number found so
+    if any(s.type == "book_no" and s in missing for s in tpl.page_fields):
+        for s in tpl.page_fields:
+            if s.type == "office" and s not in missing:
+                page_fields[s.key], _ = _field(s, _find_page_field("office", above, below), threshold, _book_year(page_fields))
 
 
 DIGIT_WIDTH = 0.6  # x its height: a printed digit is narrower than this (with its share of spacing)
@@ -1355,10 +1365,11 @@ def _find_page_field(field_type: str, above: list[OcrLine], below: list[OcrLine]
     if field_type == "office":
         for ln in above:  # the office heads the page
             if m := _OFFICE_UNIT.search(fold(ln.text)):
-                # more than one word before the unit (an unreadable "UBND" is one): a unit's name may be
-                # among them, so the office is a guess for review
+                # a unit above the commune found, more than one word before it (an unreadable "UBND" is
+                # one): the commune's name may be among them, so the office is a guess for review
                 lead = len(ln.text[: m.start()].split())
-                sure = ln.confidence if lead <= 1 else ln.confidence * OFFICE_LEAD_LOST_FACTOR
+                commune = _COMMUNE_UNIT.match(fold(ln.text), m.start())
+                sure = ln.confidence if lead <= 1 or commune else ln.confidence * OFFICE_LEAD_LOST_FACTOR
                 return CellPart("UBND " + ln.text[m.start():].strip(), sure, ln.bbox)
     if field_type == "page_no":  # a bare number at the foot ("- 12 -"; register-forms.md): never above the
         # table, where a speck of the motto's rule reads "2" (a fresh Chromium page's "- 52 -" taken for it)

@@ -13,6 +13,7 @@ from fixtures.tables import KS_ENTRY, KS_TITLES, KS_WIDTHS, font, render_ledger,
 from PIL import Image, ImageDraw
 
 from pipeline.layout import (
+    Table,
     cell_box,
     find_table,
     fold_title,
@@ -632,4 +633,15 @@ def test_a_sliver_column_joins_its_neighbour_once_the_rules_are_gone() -> None:
     got = without_slivers(replace(t, cols=cols, title_tops=list(range(len(cols) - 1))))
     narrower_right = cols[5] - cols[4] < cols[3] - cols[2]
     assert got.cols == [c for c in cols if c != (cols[4] if narrower_right else cols[3])]
-    assert got.title_tops == [k for k in range(len(cols) - 1) if k != (4 if narrower_right else 3)]
+    assert got.title_tops == [k for k in range(len(cols) - 1) if k != 3]  # the sliver's own goes
+
+
+def test_a_joined_sliver_takes_its_neighbours_title_top() -> None:
+    # a two-level header: the sliver (never under the group rule) starts its title at the table top; the
+    # joined column keeps its real neighbour's, under the group label
+    t = Table(bbox=BBox(0, 0, 900, 400), cols=[0, 120, 320, 330, 520, 720, 900], rows=[0, 60, 200, 400],
+              title_tops=[0, 60, 0, 60, 60, 0])  # fmt: skip
+    got = without_slivers(t)
+    assert got.cols == [0, 120, 320, 520, 720, 900] and got.title_tops == [0, 60, 60, 60, 0]
+    edge = without_slivers(replace(t, cols=[0, 200, 400, 600, 890, 900], title_tops=[0, 0, 0, 0, 0]))
+    assert edge.cols == [0, 200, 400, 600, 890] and len(edge.title_tops) == 4 and edge.bbox.w == 890

@@ -1220,3 +1220,11 @@ def test_a_speck_glued_to_ubnd_is_no_part_of_the_office(lead: str) -> None:
     n = normalize_field("office", f"{lead} xã Hòa Thịnh, huyện Tây Hòa, tỉnh Phú Yên", confidence=0.99)
     assert (n.status, n.value) == ("ok", "UBND xã Hòa Thịnh, huyện Tây Hoà, tỉnh Phú Yên"), (n.reason, n.rules)
     assert any(r.startswith("office_speck_dropped") for r in n.rules)
+
+
+def test_a_letter_ending_a_part_moves_to_the_next_only_after_a_facilitys_name() -> None:
+    n = normalize_field("place", "Khu phố X, Tân Bình, TP. Hồ Chí Minh")  # a hamlet may be named with a letter
+    assert n.value is not None and n.value.startswith("Khu phố X, ")
+    # letters ending parts that are no facility stay as read: not accepted as another place
+    n = normalize_field("place", "Trạm Y tế X, Phú Lâm H, Tân Phú T, Đồng Nai")
+    assert n.status != "ok" or n.value == "Trạm Y tế xã Phú Lâm, huyện Tân Phú, tỉnh Đồng Nai"

@@ -143,6 +143,7 @@ def test_id_number_length_follows_the_document_type(doc: str, number: str, bad: 
         ({"chongHoTen": ("person_name", "NGUYỄN TRÍ PHƯƠNG")}, "chongHoTen", None),  # a man's: fits
         ({"meHoTen": ("person_name", "LÊ ĐỨC HOA")}, "meHoTen", None),  # no woman's middle name near ĐỨC
         ({"meHoTen": ("person_name", "LÊ CHÍ DŨNG")}, "meHoTen", "LÊ THỊ DUNG"),  # both, each its own slot
+        ({"voHoTen": ("person_name", "NGUYỄN THỊ TRÍ PHƯƠNG")}, "voHoTen", None),  # never THỊ THỊ
     ],
 )
 def test_a_name_of_the_other_sex_than_the_person_is_shown_as_the_one_that_fits(

@@ -476,7 +476,7 @@ def _plausible_word(word: str) -> bool:
     if not core or any(c.isdigit() for c in core):
         # a number or code, though not with a letter no Vietnamese text writes ("Š6/HNGĐ": 5 read as Š)
         return all(_vietnamese_letter(c) for c in core if c.isalpha())
-    parts = core.split("-")
+    parts = re.split(r"[-./,]", core)  # "QĐ-UBND", "KT.CHỦ TỊCH", "gan/phổi"
     # an acronym's letters carry no tone ("TIƯỚC" is a word OCR garbled, not one)
     return all(p.isupper() and len(p) >= 2 and not _toned(p) or is_syllable(p, tone=False) for p in parts if p)
 
@@ -746,7 +746,7 @@ def names_against_sex(values: dict[str, Normalized]) -> dict[str, Normalized]:
         if sex is None or ("VĂN" in dem and sex == "Nữ") or ("THỊ" in dem and sex == "Nam"):
             continue  # the middle name says otherwise: which one OCR got wrong is not known
         # each middle syllable and the given name, as the listed one of the person's sex, where one fits
-        dem_fits = {w: f for w in dem if (f := middle_for_sex(w, sex))}
+        dem_fits = {w: f for w in dem if (f := middle_for_sex(w, sex)) and f not in dem}  # never THỊ THỊ
         fit = given_for_sex(ten, sex)
         if not dem_fits and fit is None:
             continue

@@ -141,6 +141,11 @@ def doc_no(raw: str) -> tuple[str | None, list[str]]:
         if s2 == s:
             break
         s = s2
+    # the label "Số" misread as two characters before the number ("56 230/GBT", accepted on aged seed
+    # 1213): the label's look-alike dropped, a guess for review
+    if m := _DOC_LABEL_MISREAD.fullmatch(s):
+        s = m[1]
+        rules.append(DOC_NO_GUESSED + ":label_misread")
     # the thin "/" before the document code read as a letter ("267IGBT", "235JGBT"): a number and an
     # upper-case code are never written run together
     # or before the year ("185I2007"); a speck beside it ("257/?2009")
@@ -149,11 +154,6 @@ def doc_no(raw: str) -> tuple[str | None, list[str]]:
         s = f"{m[1]}/{m[2]}"
         if "ocr_slash" not in rules:
             rules.append("ocr_slash")
-    # the label "Số" misread as digits before the number ("56 230/GBT", accepted on aged seed 1213): the
-    # label's look-alike dropped, a guess for review
-    if m := _DOC_LABEL_MISREAD.fullmatch(s):
-        s = m[1]
-        rules.append(DOC_NO_GUESSED + ":label_misread")
     # a leading 1 read as I ("I10/GBT"), or a year's leading 2 lost ("164/016"): guesses, for review
     if m := _DOC_ONE_AS_LETTER.fullmatch(s):
         s = f"1{m[1]}"
@@ -172,7 +172,7 @@ _DOC_SLASH_AS_LETTER = re.compile(rf"(\d{{1,6}})(?:{SLASH_AS_LETTER}|/{SLASH_AS_
 _DOC_SLASH_BEFORE_YEAR = re.compile(rf"(\d{{1,5}})(?:{SLASH_AS_LETTER}|/[?!:.,]|[?!:.,]/)((?:19|20)\d\d)")
 _DOC_ONE_AS_LETTER = re.compile(r"[Il](\d{1,5}/(?:[A-ZĐ]{2,}.*|(?:19|20)\d\d))")
 _DOC_YEAR_TWO_LOST = re.compile(r"(\d{1,5})/0(\d\d)")
-_DOC_LABEL_MISREAD = re.compile(r"[S5$][O0Ô6Ốoôố]?[:.]?\s+(\d{1,6}/\S+)")
+_DOC_LABEL_MISREAD = re.compile(r"[S5$][O0Ô6Ốoôố][:.]?\s+(\d{1,6}\S*)")
 
 
 @cache

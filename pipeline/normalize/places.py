@@ -910,12 +910,15 @@ def _merge_lone_letters(parts: list[str]) -> list[str]:
     is the unit word of the next part; a lone letter is never a place name."""
     out: list[str] = []
     parts = list(parts)
-    for k, p in enumerate(parts[:-1]):
-        # a unit letter ending a part of several words is the next part's ("Trạm Y tế X, Châu Bình":
-        # the dot read as a comma; the facility had taken the X for its name, accepted)
-        words = p.split()
-        if len(words) > 1 and words[-1] in _ONE_LETTER_CAPS and split_part(parts[k + 1]).kind is None:
-            parts[k], parts[k + 1] = " ".join(words[:-1]), f"{_ONE_LETTER[words[-1].lower()]} {parts[k + 1]}"
+    for k in range(len(parts) - 1):
+        # a unit letter ending a facility's name is the next part's ("Trạm Y tế X, Châu Bình": the dot
+        # read as a comma; the facility had taken the X for its name, accepted). Not after any words: a
+        # hamlet may be named with a letter ("Khu phố X")
+        words = parts[k].split()
+        head = " ".join(words[:-1])
+        if (len(words) > 1 and words[-1] in _ONE_LETTER_CAPS and _facility(head) == (head, "")
+                and split_part(parts[k + 1]).kind is None):  # fmt: skip
+            parts[k], parts[k + 1] = head, f"{_ONE_LETTER[words[-1].lower()]} {parts[k + 1]}"
     for k, p in enumerate(parts):
         prev = parts[k - 1] if k else ""
         if len(prev) == 1 and prev.lower() in _ONE_LETTER and split_part(p).kind is None:
