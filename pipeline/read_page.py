@@ -1206,17 +1206,19 @@ def _read_title_dark(
     if all(a is b for a, b in zip(dark, above, strict=True)):
         return
     retry = _page_fields(tpl, dark, below, threshold)
+    book_found = False
     for s in missing:
         got = retry[s.key]
         if got.status != FieldStatus.EMPTY and (page_fields[s.key].status == FieldStatus.EMPTY or got.status != FieldStatus.INVALID):
             page_fields[s.key] = got
+            book_found |= s.type == "book_no"
             got.rules.append("margin_read_dark")
             if got.status == FieldStatus.OK:  # a reading the page's own did not give: the rows may vouch
                 got.status = FieldStatus.LOW_CONFIDENCE
                 got.reason = ("đọc lại trên nét mực đậm nhất của dòng / read again on the line's darkest ink "
                               "(the reverse page showing through under it)")  # fmt: skip
     # an office read in no book's year is read again in the year of the book number found so
-    if any(s.type == "book_no" and s in missing for s in tpl.page_fields):
+    if book_found:
         for s in tpl.page_fields:
             if s.type == "office" and s not in missing:
                 page_fields[s.key], _ = _field(s, _find_page_field("office", above, below), threshold, _book_year(page_fields))

@@ -43,7 +43,7 @@ from .places import (
     resolve_place,
     units_of_one_name,
 )
-from .text import clean_text, is_empty, is_syllable, nfc, strip_diacritics
+from .text import clean_text, has_tone, is_empty, is_syllable, nfc, strip_diacritics
 
 __all__ = [
     "DIGIT_ALT_FACTOR",
@@ -383,17 +383,19 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
     rules += fixed
     # a whole cell a few letters from a phrase; never one holding a number, which the phrase would drop
     # (a digit inside a word is OCR's: "Nhồi máu cơ 1ìn")
-    garbled = any(not _plausible_word(w) for w in value.split())
-    if value and not _NUMBER_TOKEN.search(value) and (near := lexicons.closest_phrase(value, lexicon, garbled=garbled)):
+    implausible = _implausible_words(value)
+    if value and not _NUMBER_TOKEN.search(value) and (near := lexicons.closest_phrase(value, lexicon, garbled=bool(implausible))):
         spelled = near[0].upper() if value.isupper() else near[0]
         rules.append(f"lexicon_fuzzy:{value}->{spelled}")
         value, factor = spelled, PHRASE_FUZZY_FACTOR
+        implausible = _implausible_words(value)
     elif value and (lead := _leading_phrase(value, lexicon)):
         rules.append(f"lexicon_fuzzy:{value[: len(lead[0])]}->{lead[1]}")
         value, factor = lead[1] + value[len(lead[0]) :], PHRASE_FUZZY_FACTOR
+        implausible = _implausible_words(value)
     # a remark's word no syllable spells is OCR's; a cause of death may name a disease ("Dengue"), so
     # there only a short word or one with a Vietnamese mark ("Suy fim", "Lao fổi")
-    if value and any(not _plausible_word(w) and (dates or _garbled_in_cause(w)) for w in value.split()):
+    if value and any(dates or _garbled_in_cause(w) for w in implausible):
         factor *= REMARK_DOUBT_FACTOR
         rules.append("unknown_word")
     if dates and any(r.startswith(DATE_GUESS_RULES) for r in rules):
@@ -470,6 +472,10 @@ def _garbled_in_cause(word: str) -> bool:
     return len(core) < 4 or strip_diacritics(core) != core
 
 
+def _implausible_words(value: str) -> list[str]:
+    return [w for w in value.split() if not _plausible_word(w)]
+
+
 def _plausible_word(word: str) -> bool:
     """A word a remark may hold: a syllable, a number or code (digits in it), an acronym (QĐ-UBND)."""
     core = _WORD_EDGE.sub("", word)
@@ -478,11 +484,7 @@ def _plausible_word(word: str) -> bool:
         return all(_vietnamese_letter(c) for c in core if c.isalpha())
     parts = re.split(r"[-./,]", core)  # "QĐ-UBND", "KT.CHỦ TỊCH", "gan/phổi"
     # an acronym's letters carry no tone ("TIƯỚC" is a word OCR garbled, not one)
-    return all(p.isupper() and len(p) >= 2 and not _toned(p) or is_syllable(p, tone=False) for p in parts if p)
-
-
-def _toned(word: str) -> bool:
-    return any(m in _TONES for m in unicodedata.normalize("NFD", word))
+    return all(p.isupper() and len(p) >= 2 and not has_tone(p) or is_syllable(p, tone=False) for p in parts if p)
 
 
 def _ruled(n: Normalized, prefix: str | tuple[str, ...]) -> bool:

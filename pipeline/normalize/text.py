@@ -226,7 +226,8 @@ def _repair_token(tok: str) -> tuple[str, bool]:
 _LONE_ACCENT = re.compile(r"(\S*\w) ([`\u00b4\u02cb\u02ca~\u02dc])(?=\s|$)")
 
 
-def _has_tone(word: str) -> bool:
+def has_tone(word: str) -> bool:
+    """Whether the word carries a tone mark (huyền, sắc, ngã, hỏi or nặng)."""
     return any(c in TONE_MARKS for c in unicodedata.normalize("NFD", word))
 
 
@@ -239,7 +240,7 @@ def repair_accents(s: str) -> tuple[str, bool]:
     s = nfc(s)
     # a lone spacing accent after a word: glue it back, unless the word already carries a tone (then the
     # glyph is a speck or a separator: "Phong Thạnh ~ TX. Phong Điền")
-    s2 = _LONE_ACCENT.sub(lambda m: m[0] if _has_tone(m[1]) else m[1] + m[2], s)
+    s2 = _LONE_ACCENT.sub(lambda m: m[0] if has_tone(m[1]) else m[1] + m[2], s)
     changed = s2 != s
     out = []
     pos = 0
