@@ -56,6 +56,7 @@ from pipeline.normalize import (
     DIGIT_ALT_FACTOR,
     Normalized,
     dates_agreeing_with_words,
+    doc_numbers_against_dates,
     entry_number_sequence,
     named_units,
     names_against_sex,
@@ -413,10 +414,11 @@ def _cross_check(
         if key in fields and fields[key].status != FieldStatus.EMPTY:
             fields[key].status = FieldStatus.INVALID
             fields[key].reason = reason
-    # a sex the entry contradicts (the ID's sex digit) says nothing of a name
-    for key, n in names_against_sex({k: v for k, v in normalized.items() if k not in bad}).items():
+    # a sex the entry contradicts (the ID's sex digit) says nothing of a name, nor a bad date of a number
+    fine = {k: v for k, v in normalized.items() if k not in bad}
+    for key, n in {**names_against_sex(fine), **doc_numbers_against_dates(fine)}.items():
         f = fields[key]
-        if f.status in _READ:  # the fitting name is a guess: shown, for the reviewer to decide
+        if f.status in _READ:  # the fitting value is a guess: shown, for the reviewer to decide
             f.value, f.rules, f.details = n.value, n.rules, n.details
             f.status, f.reason = FieldStatus.LOW_CONFIDENCE, n.reason
             normalized[key] = n

@@ -2,7 +2,13 @@ from __future__ import annotations
 
 import pytest
 
-from pipeline.normalize import names_against_sex, normalize_field, validate_entry, validate_entry_numbers
+from pipeline.normalize import (
+    doc_numbers_against_dates,
+    names_against_sex,
+    normalize_field,
+    validate_entry,
+    validate_entry_numbers,
+)
 
 
 def _vals(**kw: tuple[str, str]) -> dict:
@@ -166,3 +172,29 @@ def test_a_registration_date_without_its_day_is_flagged(raw: str, flagged: bool)
     # a photographed page: "11/2008" (the "9/" of 11/9/2008 lost) had been accepted as the month
     v = _vals(ngayDangKy=("date", raw))
     assert ("ngayDangKy" in validate_entry("khai_tu", v)) is flagged
+
+
+@pytest.mark.parametrize(
+    ("number", "issued", "shown"),
+    [
+        ("1372024", "24/10/2024", "137/2024"),  # the "/" lost (seed 1237's clean pages)
+        ("11212017", "25/10/2017", "112/2017"),  # read as a 1: 1121 before the year would be a long number
+        ("24712005", "3/2/2005", "247/2005"),
+        ("12005", "3/2/2005", "1/2005"),
+        ("1212017", "25/10/2017", "121/2017"),  # three digits before the year: the "/" taken as lost
+        ("1372024", "24/10/2023", None),  # another year: a number of its own
+        ("137/2024", "24/10/2024", None),  # written whole
+        ("2024", "24/10/2024", None),  # the year alone: nothing before it
+        ("72/GBT", "19/10/2017", None),
+        ("1372024", "", None),  # no issue date to weigh it against
+    ],
+)
+def test_a_notice_number_ending_in_its_year_is_shown_with_the_slash(number: str, issued: str, shown: str | None) -> None:
+    values = _vals(gbtSo=("doc_no", number), gbtNgay=("date", issued))
+    got = doc_numbers_against_dates(values)
+    if shown is None:
+        assert "gbtSo" not in got
+        return
+    n = got["gbtSo"]
+    assert (n.value, n.details["read_as"]) == (shown, number)
+    assert n.rules[-1].startswith("doc_no_guessed:") and shown in (n.reason or "")

@@ -1256,6 +1256,20 @@ def test_a_name_of_the_other_sex_goes_to_review_and_two_reads_of_it_vouch_nothin
         assert f.details["read_as"]["value"] == "PHAN MINH DŨNG" and f.details["ten"] == "DUNG"
 
 
+def test_a_notice_number_read_without_its_slash_goes_to_review_with_it() -> None:
+    # seed 1237 clean: "137/2024" read "1372024" at 0.93 beside its notice's date, accepted as read
+    tpl = templates_for("khai_tu")[0]
+    specs = {f.key: f for c in tpl.columns for f in c.fields}
+    cells = {"gbtSo": "1372024", "gbtNgay": "24/10/2024"}
+    pairs = {k: _field(specs[k], CellPart(raw, 0.93, None), 0.9) for k, raw in cells.items()}
+    fields, normalized = {k: fv for k, (fv, _) in pairs.items()}, {k: n for k, (_, n) in pairs.items()}
+    assert (fields["gbtSo"].value, fields["gbtSo"].status) == ("1372024", FieldStatus.OK)
+    _cross_check(tpl, fields, normalized, 0.9)
+    f = fields["gbtSo"]
+    assert (f.value, f.status, f.raw, f.details["read_as"]) == ("137/2024", FieldStatus.LOW_CONFIDENCE, "1372024", "1372024")
+    assert fields["gbtNgay"].status == FieldStatus.OK
+
+
 def test_the_page_does_not_vouch_for_an_officer_name_taken_for_her_sex() -> None:
     tpl = templates_for("khai_sinh")[0]
     spec = next(f for c in tpl.columns for f in c.fields if f.key == "nguoiThucHien")

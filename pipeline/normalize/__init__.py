@@ -7,6 +7,7 @@ Public API (called from pipeline/read_page.py):
 - ``validate_entry_numbers(numbers) -> {index: reason}`` (consecutive numbers on a page)
 - ``resolve_place(text, on_date=None) -> PlaceResolution``
 - ``place_unit_from_page(value, details, named, on_date=None)`` (a bare name's unit word from the page)
+- ``names_against_sex(values)``, ``doc_numbers_against_dates(values)`` (an entry's guesses, for review)
 """
 
 from __future__ import annotations
@@ -767,6 +768,31 @@ def names_against_sex(values: dict[str, Normalized]) -> dict[str, Normalized]:
             {**{k: v for k, v in n.details.items() if k not in _READ_DETAILS}, "ten": fit or ten,
              "dem": " ".join(shown_dem),
              "read_as": {"value": n.value, **{k: n.details[k] for k in _READ_DETAILS if k in n.details}}},
+            n.confidence,
+        )  # fmt: skip
+    return out
+
+
+# a document number and the date it was issued, in one entry
+_DOC_DATES = (("gbtSo", "gbtNgay"),)
+
+
+def doc_numbers_against_dates(values: dict[str, Normalized]) -> dict[str, Normalized]:
+    """Document numbers of an entry read as digits alone that end in their issue date's year, as
+    ``N/YYYY`` (``ids.slash_before_year``: "1372024" beside 24/10/2024 is 137/2024, its "/" lost), to
+    show for review: the read is kept under ``read_as``."""
+    out: dict[str, Normalized] = {}
+    for key, date_key in _DOC_DATES:
+        n, when = values.get(key), values.get(date_key)
+        if not (n and when and n.status == "ok" and n.value and when.status == "ok" and when.value):
+            continue
+        if (fixed := ids.slash_before_year(n.value, int(when.value[:4]))) is None:
+            continue
+        out[key] = Normalized(
+            fixed, "ok",
+            f"số '{n.value}' kết thúc bằng năm cấp: có lẽ là '{fixed}' (mất dấu '/') / number '{n.value}' ends "
+            f"in the year it was issued: perhaps '{fixed}' (its '/' lost)",
+            [*n.rules, f"{ids.DOC_NO_GUESSED}:slash_before_year"], {**n.details, "read_as": n.value},
             n.confidence,
         )  # fmt: skip
     return out

@@ -166,6 +166,17 @@ def doc_no(raw: str) -> tuple[str | None, list[str]]:
     return (s or None), rules
 
 
+def slash_before_year(number: str, year: int) -> str | None:
+    """A document number read as digits alone that ends in the year it was issued: the thin "/" before
+    the year lost ("1372024" for a notice of 2024: 137/2024), or read as a 1 where the number before the
+    year would otherwise have four digits or more ("11212017": 112/2017). None when it does not end so."""
+    m = re.fullmatch(rf"(\d{{1,5}}){year}", number)
+    if m is None:
+        return None
+    head = m[1][:-1] if len(m[1]) >= 4 and m[1].endswith("1") else m[1]
+    return f"{head}/{year}"
+
+
 SLASH_AS_LETTER = "[IlJ|!]"  # the thin "/" of a number as OCR reads it (remarks use it too)
 # the "/" read as a letter, read twice ("46/IGBT") or lost ("95GBT")
 _DOC_SLASH_AS_LETTER = re.compile(rf"(\d{{1,6}})(?:{SLASH_AS_LETTER}|/{SLASH_AS_LETTER}|)([A-ZĐ]{{2,}}(?:-[A-ZĐ]+)*)")
