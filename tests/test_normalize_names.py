@@ -131,6 +131,21 @@ def test_a_name_ending_in_a_middle_name_lost_its_given_name(raw: str, missing: b
     assert (n.confidence < 0.9) is missing
 
 
+@pytest.mark.parametrize(("raw", "repeated", "rival"), [
+    ("LÊ ANH ANH", True, "ÁNH"),  # aged seed 1259: LÊ ANH ÁNH's mark lost, accepted on three rows
+    ("Nguyễn Thị Thị", True, None),
+    ("LÊ ANH ÁNH", False, None), ("ANH ANH", False, None),  # two words: a surname and a name
+    ("TRẦN ANH MINH ANH", False, None),  # not side by side
+])  # fmt: skip
+def test_a_given_name_spelled_as_its_middle_name_goes_to_review(raw: str, repeated: bool, rival: str | None) -> None:
+    n = normalize_field("person_name", raw, confidence=0.97)
+    assert ("name_repeated_syllable" in n.rules) is repeated
+    if repeated:
+        assert n.confidence is not None and n.confidence < 0.9
+    if rival:
+        assert {"slot": "ten", "raw": "ANH", "value": "ANH", "suspect": rival} in n.details["corrections"]
+
+
 def test_unresolved_stacked_syllable_goes_to_review() -> None:
     n = normalize_field("person_name", "LÊ THỊ XYẾỄZ", confidence=0.9)
     assert n.value == "LÊ THỊ XYẾỄZ" and n.confidence is not None and n.confidence < 0.8

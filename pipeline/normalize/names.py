@@ -426,6 +426,9 @@ def _minority_form(tok: str) -> bool:
     return "-" in tok or "'" in tok
 
 
+# a given name spelled as the middle name before it ("LÊ ANH ANH"): a Vietnamese name does not repeat a
+# syllable, and OCR dropping a mark makes one (LÊ ANH ÁNH accepted on three rows of aged seed 1259)
+REPEATED_SYLLABLE_FACTOR = 0.7
 _MIDDLE_ONLY = frozenset({"THỊ", "VĂN"})  # middle names no one is given as a name: a full name never ends so
 
 
@@ -506,6 +509,13 @@ def normalize_name(raw: str) -> NameResult:
         rules.append("name_given_missing")
         res.confidence_factor *= ONE_WORD_FACTOR
         res.as_listed = res.marks_restored = False  # listed syllables, but no whole name
+    if len(out) > 2 and out[-1] == out[-2] and not _minority_form(out[-1]):
+        rules.append("name_repeated_syllable")
+        res.confidence_factor *= REPEATED_SYLLABLE_FACTOR
+        # the given name's likeliest other spelling, as a suspect: the page's rows then vouch nothing
+        rival = max(((w, c) for c, w in lex["ten"].by_fold.get(fold(out[-1]), ()) if c != out[-1]), default=None)
+        res.corrections.append({"slot": "ten", "raw": out[-1], "value": out[-1], "suspect": rival[1] if rival else None})
+        res.as_listed = res.marks_restored = False
     if out:
         if len(out) == 1:
             res.ten = out[0]
