@@ -17,8 +17,9 @@ import re
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import numpy as np
 from rapidfuzz import fuzz
@@ -61,6 +62,7 @@ from pipeline.normalize import (
     named_units,
     names_against_sex,
     normalize_field,
+    place_commune_from_page,
     place_unit_from_page,
     validate_entry,
     validate_entry_numbers,
@@ -209,8 +211,8 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     _confirm_office(tpl, page_fields, entries, options.confidence_threshold)
     _places_in_office_district(tpl, page_fields, entries, book_year)
     _places_in_office_ward(tpl, page_fields, entries, book_year)
-    # last: a place it settles took its unit word from the page, no separate read to confirm anything with
-    _unit_words_from_page(tpl, page_fields, entries, book_year)
+    # last: a place it settles took its unit word or commune from the page, no separate read to confirm with
+    _places_from_page(tpl, page_fields, entries, book_year)
     lap("cells")
 
     h, w = gray.shape[:2]
@@ -1081,41 +1083,62 @@ def _places_in_office_ward(
             )  # fmt: skip
 
 
-def _unit_words_from_page(
+def _places_from_page(
     tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry], book_year: str | None = None
 ) -> None:
-    """A place written without the unit word its name needs ("Mỹ Thọ, Cao Lãnh, Đồng Tháp", where the
-    district has a xã and a thị trấn Mỹ Thọ: invalid) takes the unit word the page writes for that name
-    under the same parents, in another place of any row or in an office ("xã Mỹ Thọ, huyện Cao Lãnh, …",
-    "UBND xã Mỹ Thọ, …"), when the page writes only one (``place_unit_from_page``); still for review.
-    Found on a death register page whose rows wrote the commune of the office bare on six places."""
-    named: dict[tuple[str, str], list[tuple[str, str]]] = {}
+    """An invalid place the page's other places settle; still for review:
 
-    def note(f: FieldValue | None, vi: str, en: str) -> None:
-        if f is not None and f.status in _READ:
-            for unit in named_units(f.details):
-                named.setdefault(unit, []).append((vi, en))
-
-    for s in tpl.page_fields:
-        if s.type == "office":
-            note(page_fields.get(s.key), "nơi đăng ký", "the registering office")
-    keys = _place_keys(tpl)
-    named_keys = [f.key for c in tpl.columns for f in c.fields if f.type in ("place", "office")]
-    for e in entries:
-        for k in named_keys:
-            note(e.fields.get(k), f"dòng {e.row} ({k})", f"row {e.row} ({k})")
-    if not named:
+    - written without the unit word its name needs ("Mỹ Thọ, Cao Lãnh, Đồng Tháp", where the district has
+      a xã and a thị trấn Mỹ Thọ), it takes the unit word the page writes for that name under the same
+      parents, in another place of any row or in an office ("xã Mỹ Thọ, huyện Cao Lãnh, …", "UBND xã Mỹ
+      Thọ, …"), when the page writes only one (``place_unit_from_page``; found on a death register page
+      whose rows wrote the commune of the office bare on six places);
+    - its commune garbled past the gazetteer's look-alike budget under a district it resolved ("xã Kim
+      lrt, huyện Na Rì, …"), it takes the commune of that district the page names a few letters from it
+      (``place_commune_from_page``; aged seed 1259: Kim Lư read five ways on one page, Hương An three)."""
+    named = _units_on_page(tpl, page_fields, entries, named_units)
+    wards = _units_on_page(tpl, page_fields, entries, lambda d: [c] if (c := _legacy_ward(d)) else [])
+    if not named and not wards:
         return
+    keys = _place_keys(tpl)
     for e in entries:
         reg = e.fields.get("ngayDangKy")
         for f in (e.fields.get(k) for k in keys):
             if f is None or f.status != FieldStatus.INVALID:
                 continue
-            n = place_unit_from_page(f.value, f.details, named, on_date=_row_era(reg, book_year))
+            era = _row_era(reg, book_year)
+            n = (place_unit_from_page(f.value, f.details, named, on_date=era)
+                 or place_commune_from_page(f.value, f.details, wards, on_date=era))  # fmt: skip
             if n is None:
                 continue
             f.value, f.details, f.status, f.reason = n.value, n.details, FieldStatus.LOW_CONFIDENCE, n.reason
             f.rules = [*f.rules, *n.rules]
+
+
+K = TypeVar("K", bound=Hashable)  # a unit's key: (level, code) or a code
+
+
+def _units_on_page(
+    tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry],
+    units_of: Callable[[dict[str, Any]], Iterable[K]],
+) -> dict[K, list[tuple[str, str]]]:  # fmt: skip
+    """The units ``units_of`` finds in the details of the page's offices and of its rows' places and offices
+    read, each with where the page names it, as (Vietnamese, English) labels."""
+    found: dict[K, list[tuple[str, str]]] = {}
+
+    def note(f: FieldValue | None, vi: str, en: str) -> None:
+        if f is not None and f.status in _READ:
+            for unit in units_of(f.details):
+                found.setdefault(unit, []).append((vi, en))
+
+    for s in tpl.page_fields:
+        if s.type == "office":
+            note(page_fields.get(s.key), "nơi đăng ký", "the registering office")
+    named_keys = [f.key for c in tpl.columns for f in c.fields if f.type in ("place", "office")]
+    for e in entries:
+        for k in named_keys:
+            note(e.fields.get(k), f"dòng {e.row} ({k})", f"row {e.row} ({k})")
+    return found
 
 
 def _row_era(reg: FieldValue | None, book_year: str | None) -> str | None:
@@ -1151,7 +1174,11 @@ _COMMUNE_KINDS = ("xã", "phường", "thị trấn")
 
 def _ward_code(f: FieldValue) -> str | None:
     """The legacy commune a place or office value resolved to (None when its commune is unresolved)."""
-    return ((f.details.get("legacy") or {}).get("ward") or {}).get("code")
+    return _legacy_ward(f.details)
+
+
+def _legacy_ward(details: dict[str, Any]) -> str | None:
+    return ((details.get("legacy") or {}).get("ward") or {}).get("code")
 
 
 # Page-level fields come from the margins: the running title block above the table and the foot.

@@ -983,7 +983,7 @@ MT_BARE = "Mỹ Thọ, Cao Lãnh, Đồng\nTháp"  # a fresh death register page
 def test_a_bare_name_takes_the_unit_word_the_page_writes_for_it(
     place: str, others: list[tuple[int, str, str]], office: str | None, value: str | None
 ) -> None:
-    from pipeline.read_page import _unit_words_from_page
+    from pipeline.read_page import _places_from_page
 
     tpl = templates_for("khai_tu")[0]
     f = _placed(place, "nktNoiChet")
@@ -994,7 +994,7 @@ def test_a_bare_name_takes_the_unit_word_the_page_writes_for_it(
             entries.append(Entry(row=len(entries) + 1, bbox=BBox(0, 0, 1, 1), fields={}))
         entries[row - 1].fields[key] = _placed(text, key, "office" if key == "gbtCoQuanCap" else "place")
     page = {"noiDangKy": _placed(office, "noiDangKy", "office")} if office else {}
-    _unit_words_from_page(tpl, page, entries)
+    _places_from_page(tpl, page, entries)
     if value is None:
         assert (f.value, f.status, f.reason, f.rules, f.details) == before
         return
@@ -1006,6 +1006,53 @@ def test_a_bare_name_takes_the_unit_word_the_page_writes_for_it(
     assert ("the registering office" if office else f"row {others[0][0]}") in (f.reason or "")
     legacy = f.details["legacy"]
     assert (legacy["ward"] or legacy["district"])["kind"] == kind and "verified_chain" not in f.details
+
+
+KL = "xã Kim Lư, huyện Na Rì, tỉnh Bắc Kạn"
+
+
+# (the place read, the other places of the page as (row, key, text), the office, the value or None: left as read)
+@pytest.mark.parametrize(
+    ("place", "others", "office", "value"),
+    [("X. Kim lrt, H. Na Rì, T. Bắc Kạn", [], "UBND xã Kim Lư, huyện Na Rì, tỉnh Bắc Kạn", KL),  # aged seed 1259
+     ("xã Kim lúc, huyện Na Rì, tỉnh Bắc Kạn", [(2, "nktNoiCuTru", KL)], None, KL),  # another row
+     ("Hương Ari, Phú\nXuân, Huế", [(2, "nktNoiCuTru", "P. Hương An, Phú Xuân, Huế")], None,
+      "phường Hương An, quận Phú Xuân, thành phố Huế"),  # no unit word written: the commune's own
+     ("Trạm Y tế xã Lương Thượg, huyện\nNa Rì, tỉnh Bắc Kạn", [(2, "nktNoiCuTru", "xã Lương Thượng, huyện Na Rì, tỉnh Bắc Kạn")],
+      None, "Trạm Y tế xã Lương Thượng, huyện Na Rì, tỉnh Bắc Kạn"),  # after a facility's name
+     # the page names no commune near it, or the near one only in another district: left as read
+     ("X. Kim lrt, H. Na Rì, T. Bắc Kạn", [(2, "nktNoiCuTru", "xã Lương Thượng, huyện Na Rì, tỉnh Bắc Kạn")], None, None),
+     ("X. Kim lrt, H. Na Rì, T. Bắc Kạn", [], "UBND xã Kim Hỷ, huyện Na Rì, tỉnh Bắc Kạn", None),
+     ("X. Kim lrt, H. Na Rì, T. Bắc Kạn", [], None, None),
+     # too far (three edits), or too short to tell
+     ("X. Kim Eurt, H. Na Rì, T. Bắc Kạn", [], "UBND xã Kim Lư, huyện Na Rì, tỉnh Bắc Kạn", None),
+     ("X. Km, H. Na Rì, T. Bắc Kạn", [], "UBND xã Kim Lư, huyện Na Rì, tỉnh Bắc Kạn", None),
+     # the unit word written is not the commune's
+     ("P. Kim lrt, H. Na Rì, T. Bắc Kạn", [], "UBND xã Kim Lư, huyện Na Rì, tỉnh Bắc Kạn", None)],
+)  # fmt: skip
+def test_a_garbled_commune_takes_the_one_the_page_names_near_it(
+    place: str, others: list[tuple[int, str, str]], office: str | None, value: str | None
+) -> None:
+    from pipeline.read_page import _places_from_page
+
+    tpl = templates_for("khai_tu")[0]
+    f = _placed(place, "nktNoiChet")
+    before = (f.value, f.status, f.reason, list(f.rules), dict(f.details))
+    assert before[1] == FieldStatus.INVALID
+    entries = [Entry(row=1, bbox=BBox(0, 0, 1, 1), fields={"nktNoiChet": f})]
+    for row, key, text in others:
+        while len(entries) < row:
+            entries.append(Entry(row=len(entries) + 1, bbox=BBox(0, 0, 1, 1), fields={}))
+        entries[row - 1].fields[key] = _placed(text, key)
+    page = {"noiDangKy": _placed(office, "noiDangKy", "office")} if office else {}
+    _places_from_page(tpl, page, entries, "2020")
+    if value is None:
+        assert (f.value, f.status, f.reason, f.rules, f.details) == before
+        return
+    assert (f.value, f.status) == (value, FieldStatus.LOW_CONFIDENCE)  # a commune the gazetteer lacks is possible
+    assert f.rules[:-1] == before[3] and f.rules[-1].startswith("commune_from_page:")
+    assert f.details["read_as"] == before[0] and f.details["legacy"]["ward"]["code"] == f.details["commune_from_page"]["code"]
+    assert "trang ghi" in (f.reason or "") and ("the registering office" if office else f"row {others[0][0]}") in (f.reason or "")
 
 
 @pytest.mark.parametrize(

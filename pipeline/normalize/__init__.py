@@ -7,6 +7,7 @@ Public API (called from pipeline/read_page.py):
 - ``validate_entry_numbers(numbers) -> {index: reason}`` (consecutive numbers on a page)
 - ``resolve_place(text, on_date=None) -> PlaceResolution``
 - ``place_unit_from_page(value, details, named, on_date=None)`` (a bare name's unit word from the page)
+- ``place_commune_from_page(value, details, wards, on_date=None)`` (a garbled commune the page names)
 - ``names_against_sex(values)``, ``doc_numbers_against_dates(values)`` (an entry's guesses, for review)
 """
 
@@ -39,6 +40,8 @@ from .places import (
     PlaceResolution,
     after_reform,
     before_reform,
+    commune_near,
+    garbled_commune,
     named_units,
     normalize_office,
     resolve_place,
@@ -835,20 +838,11 @@ def place_unit_from_page(
     if len({u.kind for u in hits}) != 1:
         return None
     unit, written = hits[0], part["written"]
-    # the part in the value: an item of its own, or after the facility's name when it comes first
-    items = value.split(", ")
-    facility = details.get("facility")
-    at = [k for k, t in enumerate(items) if t == written or (k == 0 and facility and t == f"{facility} {written}")]
-    if len(at) != 1:
-        return None
-    items[at[0]] = items[at[0]][: len(items[at[0]]) - len(written)] + f"{unit.kind} {unit.name}"
-    n = normalize_field("place", ", ".join(items), on_date=on_date)
-    if n.status != "ok" or ((n.details.get("legacy") or {}).get(level) or {}).get("code") not in {u.code for u in hits}:
+    n = _with_part(value, details, written, f"{unit.kind} {unit.name}", on_date)
+    if n is None or ((n.details.get("legacy") or {}).get(level) or {}).get("code") not in {u.code for u in hits}:
         return None
     sources = list(dict.fromkeys(s for u in hits for s in named[(level, u.code)]))
-    shown, more = sources[:UNIT_SOURCES_SHOWN], len(sources) - UNIT_SOURCES_SHOWN
-    where_vi = ", ".join(vi for vi, _ in shown) + (f" và {more} chỗ khác" if more > 0 else "")
-    where_en = ", ".join(en for _, en in shown) + (f" and {more} more" if more > 0 else "")
+    where_vi, where_en = _where(sources)
     others = ", ".join(sorted({f"{u.kind} {u.name}" for u in units if u.kind != unit.kind}))
     taken = f"{unit.kind} {unit.name}"
     reason = (f"'{written}' không ghi cấp, trang ghi '{taken}' ở {where_vi} (còn có {others} cùng tên) / "
@@ -861,6 +855,63 @@ def place_unit_from_page(
         {**kept, "read_as": value, "unit_from_page": {"level": level, "code": unit.code, "kind": unit.kind,
                                                        "name": unit.name, "from": [en for _, en in sources]}},
     )  # fmt: skip
+
+
+def place_commune_from_page(
+    value: str | None, details: Mapping[str, Any], wards: Mapping[str, PageLabels], on_date: str | None = None
+) -> Normalized | None:
+    """A place whose commune OCR garbled past the gazetteer's look-alike budget under a district it
+    resolved ("xã Kim lrt, huyện Na Rì, tỉnh Bắc Kạn"; ``garbled_commune``), where the page names a
+    commune of that district a few letters from it (the office "UBND xã Kim Lư", another row's "xã Kim
+    Lư, …"; ``commune_near``): the place with that commune, for review. A commune registers its own
+    residents and deaths, so its name fills the page; a name the gazetteer lacks stays as read.
+
+    ``wards``: legacy ward code -> where the page names it (resolved places and offices read). None when
+    the place is not so garbled or no commune the page names is near enough. The rule added is
+    ``commune_from_page:<read>-><commune>``; what was read is kept under ``read_as``."""
+    part = garbled_commune(details) if value else None
+    if part is None or value is None:
+        return None
+    district = details["legacy"]["district"]
+    near = commune_near(part["name"], district["code"], part.get("kind"), wards)
+    if near is None:
+        return None
+    unit, distance = near
+    n = _with_part(value, details, part["written"], f"{unit.kind} {unit.name}", on_date)
+    if n is None or ((n.details.get("legacy") or {}).get("ward") or {}).get("code") != unit.code:
+        return None
+    where_vi, where_en = _where(list(wards[unit.code]))
+    taken = f"{unit.kind} {unit.name}"
+    reason = (f"đọc được '{part['written']}', không có trong {district['kind']} {district['name']}; trang ghi "
+              f"'{taken}' ở {where_vi} / read '{part['written']}', not in {district['kind']} {district['name']}; "
+              f"the page writes '{taken}' in {where_en}")  # fmt: skip
+    kept = {k: v for k, v in n.details.items() if k != "verified_chain"}
+    return Normalized(
+        n.value, "ok", reason, [f"commune_from_page:{part['name']}->{unit.name}"],
+        {**kept, "read_as": value, "commune_from_page": {"code": unit.code, "read": part["written"],
+                                                          "distance": distance}},
+    )  # fmt: skip
+
+
+def _with_part(value: str, details: Mapping[str, Any], written: str, unit: str, on_date: str | None) -> Normalized | None:
+    """The place ``value`` with its part ``written`` (an item of its own, or after the facility's name when
+    it comes first) rewritten as ``unit``, normalized again: None when the part is not found once or the
+    place does not resolve."""
+    items = value.split(", ")
+    facility = details.get("facility")
+    at = [k for k, t in enumerate(items) if t == written or (k == 0 and facility and t == f"{facility} {written}")]
+    if len(at) != 1:
+        return None
+    items[at[0]] = items[at[0]][: len(items[at[0]]) - len(written)] + unit
+    n = normalize_field("place", ", ".join(items), on_date=on_date)
+    return n if n.status == "ok" else None
+
+
+def _where(sources: Sequence[tuple[str, str]]) -> tuple[str, str]:
+    """Where the page names a unit, in Vietnamese and English: the first few, the rest counted."""
+    shown, more = sources[:UNIT_SOURCES_SHOWN], len(sources) - UNIT_SOURCES_SHOWN
+    return (", ".join(vi for vi, _ in shown) + (f" và {more} chỗ khác" if more > 0 else ""),
+            ", ".join(en for _, en in shown) + (f" and {more} more" if more > 0 else ""))  # fmt: skip
 
 
 def validate_entry(register: str, values: dict[str, Normalized]) -> dict[str, str]:

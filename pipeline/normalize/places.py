@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cache
 from typing import Any
@@ -1661,6 +1661,44 @@ def units_of_one_name(details: Mapping[str, Any]) -> tuple[dict[str, Any], str, 
             or len({name_key(u.name) for u in units}) != 1 or len({u.kind for u in units}) < 2):  # fmt: skip
         return None
     return part, found[0][0], units
+
+
+# A commune OCR garbled past the look-alike budget ("Kim lrt" for Kim Lư, "Hương Ari" for Hương An) is
+# taken from the page's own places within this many real edits, the district's every other commune a
+# further edit away; shorter names than COMMUNE_FROM_PAGE_LETTERS are too easily near anything.
+COMMUNE_FROM_PAGE_EDITS = 2.0
+COMMUNE_FROM_PAGE_LETTERS = 4
+
+
+def garbled_commune(details: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The part of a place the gazetteer could not place where its commune is written, before the district
+    it resolved ("xã Kim lrt, huyện Na Rì, …"): the commune the place lacks. None for any other place."""
+    legacy = details.get("legacy") or {}
+    parts = details.get("parts") or []
+    if details.get("scheme") != "legacy" or not legacy.get("district") or legacy.get("ward") or not parts:
+        return None
+    first = parts[0]
+    if (len(details.get("unresolved") or ()) != 1 or first.get("role") != "unknown" or first.get("code")
+            or first.get("kind") not in (None, *WARD_KINDS) or first.get("written") not in details["unresolved"]
+            or not any(p.get("role") == "district" for p in parts[1:2])):  # fmt: skip
+        return None
+    return first
+
+
+def commune_near(name: str, district: str, kind: str | None, page: Collection[str]) -> tuple[Unit, float] | None:
+    """The commune of ``district`` (legacy code) nearest ``name`` by OCR distance when it is one the page
+    names (``page``: legacy ward codes), within ``COMMUNE_FROM_PAGE_EDITS``, of the unit word written
+    (``kind``, when one was), and every other commune of the district at least one edit further: (the
+    unit, its distance), else None."""
+    if len(ocr_key(name).replace(" ", "")) < COMMUNE_FROM_PAGE_LETTERS:
+        return None
+    best = gazetteer().l_ward.near(name, parent=district, budget=lambda _: COMMUNE_FROM_PAGE_EDITS)
+    if not best or (d := min(best)) > COMMUNE_FROM_PAGE_EDITS:
+        return None
+    hits = [u for u in best[d] if kind is None or u.kind == kind]
+    if len(hits) != 1 or hits[0].code not in page or any(d < other < d + 1 for other in best):
+        return None
+    return hits[0], d
 
 
 OFFICE_LEAD_DROPPED = "office_lead_dropped"
