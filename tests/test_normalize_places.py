@@ -1176,7 +1176,10 @@ def test_a_p_read_as_b_before_a_commune_of_its_district_is_shown_as_the_commune(
     [("D Nam Sơn, TP. Bắc Ninh, T. Bắc Ninh", "phường Nam Sơn, thành phố Bắc Ninh, tỉnh Bắc Ninh"),
      ("B Yên Ninh - TP Yên Bái - T. Yên Bái", "phường Yên Ninh, thành phố Yên Bái, tỉnh Yên Bái"),
      ("D Lê Hồng Phong, TP. Bắc Ninh, T. Bắc Ninh", None),  # no commune so named: as read, unplaced
-     ("D Hòa Thịnh, H. Tây Hòa, T. Phú Yên", None)],  # a xã: a letter alone is a P. only, never an X.
+     ("D Hòa Thịnh, H. Tây Hòa, T. Phú Yên", None),  # a xã: a letter alone is a P. only, never an X.
+     # glued to a ward's number (aged seed 1259: "B15, Q4, TP.HCM" for phường 15)
+     ("B15, Q4, TP.HCM", "phường 15, quận 4, thành phố Hồ Chí Minh"),
+     ("B150, Q4, TP.HCM", None)],  # no ward so numbered
 )  # fmt: skip
 def test_a_unit_letter_without_its_dot_before_an_unplaced_name(raw: str, value: str | None) -> None:
     n = normalize_field("place", raw, confidence=1.0, on_date="2015")

@@ -987,7 +987,7 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
 # for phường Nội Hoàng, accepted as a village on a fresh aged page); no address abbreviates so. Or such a
 # letter alone, its dot lost, before the name ("D Nam Sơn, TP. Bắc Ninh", an aged page's clean copy): a
 # lone letter that is a name ("Ấp B") follows its unit word, it never heads the place.
-_LEAD_UNIT_LOOKALIKE = re.compile(r"[\u00d0BR]\.\s*|[BDR]\s+(?=\w)")
+_LEAD_UNIT_LOOKALIKE = re.compile(r"[\u00d0BR]\.\s*|[BDR]\s+(?=\w)|[BR](?=\d{1,2}\b)")  # "B15": a ward number
 _COMMUNE_LETTERS = ("P.", "X.", "TT.")
 _STREET_LEAD = re.compile(r"[ĐD]\.\s*")  # a glued "D." too: the street's Đ with its bar lost
 
