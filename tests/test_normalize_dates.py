@@ -148,7 +148,9 @@ TIMES = [("10 giờ 30 phút", "10:30"), ("10h30", "10:30"), ("10:30", "10:30"),
          ("2T giờ 20 phút", "21:20"), ("2 giờ 1Š phút", "02:15"), ("14 siờ 40 phút", "14:40"),
          # giờ misread as giữ, gið: the minutes are still read
          ("4 giữ 05 phut", "04:05"), ("4 gið 05 phút", "04:05"),
-         ("L7 giờ 45 phút", "17:45")]  # a serif 1 read as L  # fmt: skip
+         ("L7 giờ 45 phút", "17:45"),  # a serif 1 read as L
+         # aged seed 1259: giờ read gờ, qờ (the g of "gờ" had been taken for the word: 15:00, accepted)
+         ("15 gờ 50 phút", "15:50"), ("15 qờ 50 phút nigày", "15:50"), ("15 qiờ 50 phút", "15:50")]  # fmt: skip
 
 
 @pytest.mark.parametrize(("raw", "value"), TIMES)
@@ -177,6 +179,8 @@ def test_time_invalid() -> None:
     # a word that is no misread hour word ("sinh", "siêu") is not taken for giờ
     assert normalize_field("time", "10 sinh").status == "invalid"
     assert normalize_field("time", "5 siêu").status == "invalid"
+    # an h followed by letters: the minutes are no digits OCR read ("1IhL5" for 11h15), not a whole hour
+    assert normalize_field("time", "1IhL5").status == "invalid"
 
 
 # Real Tesseract output from 1-bit sample scans (bench/results/ocr_bench.json): a thin "/" read as I, l, J

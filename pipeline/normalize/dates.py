@@ -693,7 +693,9 @@ def parse_date_words(raw: str) -> WordsResult | None:
 
 # "siờ": the g of giờ misread
 # the hour word as OCR leaves it, marks stripped: "gio", "sio", "giu" (giữ), "gið", "gi0" ("sinh" is not)
-_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[gs][il1][o0uðd]|h|g|:|\.)\s*(?:(\d{1,2})\s*(?:phut|p|')?)?", re.I)
+# the hour word as OCR garbles it ("giờ", "gờ", "qờ"); a g or h alone only where no letter follows: in
+# "15 gờ 50 phút" the g had been taken for the word and the minutes dropped (15:00, accepted)
+_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[gsq][il1]?[o0uðd]|[gh](?![a-z])|:|\.)\s*(?:(\d{1,2})\s*(?:phut|p|')?)?", re.I)
 
 
 # The hour itself all look-alike letters, right before the hour word ("Š giờ 00 phút", "ISh20"): in that
