@@ -131,6 +131,10 @@ _DOC_NO_PASSES = 8
 def doc_no(raw: str) -> tuple[str | None, list[str]]:
     """``Số 12/GBT`` -> ``12/GBT`` (as written without the label, no spaces around ``/``)."""
     s, rules = clean_text(raw)
+    # the label's colon read as a letter and glued on ("Sốl187/GBT", aged seed 1259): no label alone
+    if m := _DOC_LABEL_GLUED.match(s):
+        s = s[m.end() :]
+        rules.append(DOC_NO_GUESSED + ":label_glued")
     for _ in range(_DOC_NO_PASSES):
         s2 = _strip_label(s)
         s2 = re.sub(r"\s*([/\-])\s*", r"\1", s2).strip(_AFTER_LABEL)
@@ -183,6 +187,7 @@ _DOC_SLASH_AS_LETTER = re.compile(rf"(\d{{1,6}})(?:{SLASH_AS_LETTER}|/{SLASH_AS_
 _DOC_SLASH_BEFORE_YEAR = re.compile(rf"(\d{{1,5}})(?:{SLASH_AS_LETTER}|/[?!:.,]|[?!:.,]/)((?:19|20)\d\d)")
 _DOC_ONE_AS_LETTER = re.compile(r"[Il](\d{1,5}/(?:[A-ZĐ]{2,}.*|(?:19|20)\d\d))")
 _DOC_YEAR_TWO_LOST = re.compile(r"(\d{1,5})/0(\d\d)")
+_DOC_LABEL_GLUED = re.compile(r"S[ốỐ][lI|!](?=\d)")
 _DOC_LABEL_MISREAD = re.compile(r"[S5$][O0Ô6Ốoôố][:.]?\s+(\d{1,6}\S*)")
 
 
