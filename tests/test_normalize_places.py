@@ -1231,3 +1231,24 @@ def test_a_letter_ending_a_part_moves_to_the_next_only_after_a_facilitys_name() 
     # letters ending parts that are no facility stay as read: not accepted as another place
     n = normalize_field("place", "Trạm Y tế X, Phú Lâm H, Tân Phú T, Đồng Nai")
     assert n.status != "ok" or n.value == "Trạm Y tế xã Phú Lâm, huyện Tân Phú, tỉnh Đồng Nai"
+
+
+# A district read as its unit letter and specks between a commune and its province (aged seed 1187:
+# "P. Bình Thuận, Q¿, TP.HCM" for quận 7 on four places of a page): the district the commune's name has in
+# the province, for review. Not a district whose number or letters say otherwise, nor one of another kind.
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("P. Bình Thuận, Q¿, TP.HCM", "phường Bình Thuận, quận 7, thành phố Hồ Chí Minh"),
+     ("P. Bình Thuận - Q./7- TP.HCM", "phường Bình Thuận, quận 7, thành phố Hồ Chí Minh"),
+     ("P. Bình Thuận, Qử, TP.HCM", "phường Bình Thuận, quận 7, thành phố Hồ Chí Minh"),
+     ("P. Bình Thuận, Q.5¿, TP.HCM", None),  # another number
+     ("P. Bình Thuận, H¿, TP.HCM", None),  # quận 7 is no huyện
+     ("P. Bình Thuận, Qabc, TP.HCM", None)],  # letters: a name the gazetteer did not match
+)  # fmt: skip
+def test_a_garbled_district_letter_takes_the_communes_district(raw: str, value: str | None) -> None:
+    n = normalize_field("place", raw, confidence=0.95, on_date="2020-01-01")
+    if value is None:
+        assert n.status == "invalid" and not any(r.startswith("district_garbled") for r in n.rules)
+        return
+    assert (n.value, n.status) == (value, "ok") and any(r.startswith("district_garbled:") for r in n.rules)
+    assert n.confidence is not None and n.confidence < 0.9

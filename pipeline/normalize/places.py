@@ -977,7 +977,39 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
         retry.rules.append("ocr_italic_hi")
         return retry
     # a unit letter misread, its dot lost, the name after it unplaced with it ("D Nam Sơn, TP. Bắc Ninh")
-    return _street_letter_read_for_unit(res, text, on_date) or res
+    return _street_letter_read_for_unit(res, text, on_date) or _district_garbled(res, text, on_date) or res
+
+
+_DISTRICT_INITIAL = {"quận": "Q", "huyện": "H", "thị xã": "T", "thành phố": "T"}
+_GARBLED_DISTRICT_LETTERS = 3  # "Q¿", "Qử", "Q./7": the unit letter and a speck or two, no name
+
+
+def _district_garbled(res: PlaceResolution, text: str, on_date: str | None) -> PlaceResolution | None:
+    """A commune, a district read as its unit letter and specks ("P. Bình Thuận, Q¿, TP.HCM": the 7 of
+    Q.7 garbled), and the province: the district the commune's name has in that province, when it is one,
+    of the letter's kind and of any number read, at a real edit's cost (for review; aged seed 1187: four
+    places of a page). Never a district whose name was read in letters: that one is the gazetteer's to
+    match."""
+    if len(res.parts) != 3:
+        return None
+    ward, mid, prov = res.parts
+    if (prov["role"] != "province" or prov["code"] is None or ward["code"] or ward["kind"] not in WARD_KINDS
+            or mid["code"] or mid["role"] not in ("unknown", "subunit")):  # fmt: skip
+        return None
+    g = gazetteer()
+    units = [u for u in g.l_ward.find(ward["name"])[0] if u.province == prov["code"] and u.kind == ward["kind"]]
+    dist = g.l_dist.by_code.get(units[0].parent) if len({u.parent for u in units}) == 1 else None
+    letters = re.sub(r"[^A-Za-z]", "", strip_diacritics(mid["written"]))
+    digits = re.sub(r"\D", "", mid["written"])
+    if (dist is None or not letters or len(letters) > _GARBLED_DISTRICT_LETTERS
+            or letters[0].upper() != _DISTRICT_INITIAL.get(dist.kind) or (digits and digits != dist.name)):  # fmt: skip
+        return None
+    retry = _resolve_text(f"{ward['written']}, {dist.kind} {dist.name}, {prov['written']}", on_date)
+    if not _placed(retry) or (retry.legacy or {}).get("district", {}).get("code") != dist.code:
+        return None
+    retry = _repaired(retry, text, [], False, False)
+    retry.rules.append(f"district_garbled:{mid['written']}->{dist.kind} {dist.name}")
+    return retry
 
 
 # "Ð." heading a place, the eth OCR gives for a letter it cannot place (clean_text reads it as Đ, đường):
