@@ -396,3 +396,13 @@ def test_a_book_number_run_into_its_year_gets_its_slash_back_and_goes_to_review(
     assert ("book_no_slash_lost" in n.rules) == doubted == (n.reason is not None)
     if doubted:
         assert raw.split()[-1] in (n.reason or "") and "'/' lost" in (n.reason or "")
+
+
+@pytest.mark.parametrize(("raw", "invalid"), [("Quyển số: 00W", True), ("0", True), ("00/2008", True),
+                                              ("01", False), ("10/2008", False), ("Quyển số: 01/2008", False)])  # fmt: skip
+def test_no_book_is_numbered_zero(raw: str, invalid: bool) -> None:
+    # a book photograph: "Quyển số: 01/2008" read "00W" at 0.61, shown as book 00 on every row
+    n = normalize_field("book_no", raw, confidence=0.97)
+    assert (n.status == "invalid") is invalid
+    if invalid:
+        assert "quyển số 0" in (n.reason or "")

@@ -540,6 +540,9 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
                 read = " ".join(raw.split())
                 n.reason = (f"đọc '{read}', hiểu là quyển {n.value} (mất dấu '/') / read '{read}', taken as book "
                             f"{n.value} (its '/' lost)")  # fmt: skip
+            if n.value and not n.value.split("/")[0].strip("0"):
+                # books are counted from 1: "00" is a misread ("01/2008" read "00W" on a book photograph)
+                n = _bad(n.value, "không có quyển số 0 / no book is numbered 0", n.rules)
         case "doc_no":
             n = _simple(ids.doc_no, raw, "số")
             if _ruled(n, ids.DOC_NO_GUESSED):
