@@ -294,7 +294,17 @@ def test_ambiguous_separator_is_flagged_not_guessed(raw: str) -> None:
 )  # fmt: skip
 def test_valid_dates_with_ones_unchanged(raw: str, iso: str) -> None:
     n = normalize_field("date", raw)
-    assert (n.status, n.value, n.rules) == ("ok", iso, [])
+    # a month and year is doubted (below), never reinterpreted
+    assert (n.status, n.value, n.rules) == ("ok", iso, ["date_day_missing"] if len(iso) == 7 else [])
+
+
+@pytest.mark.parametrize(("raw", "doubted"), [("12/1991", True), ("tháng 12 năm 1991", True), ("12/9/1991", False),
+                                              ("1991", False), ("sinh năm 1982", False)])  # fmt: skip
+def test_a_month_and_year_is_a_date_whose_day_was_lost(raw: str, doubted: bool) -> None:
+    # a book photograph: a wife's "12/9/1991" read "12/1991" at 0.9, accepted as December 1991
+    n = normalize_field("date", raw, confidence=0.95)
+    assert ("date_day_missing" in n.rules) is doubted
+    assert (n.confidence is not None and n.confidence < 0.9) is doubted
 
 
 # Italic "/" as Tesseract reads it: the fraction slash U+2044 (also U+2215 and the fullwidth solidus from
@@ -385,7 +395,8 @@ def test_italic_one_read_as_t_before_a_year(raw: str, iso: str) -> None:
     [("1-TI-1995", "1995-11-01", True), ("TI/3/1990", "1990-03-11", True), ("ngày 1-l-1995", "1995-01-01", False),
      ("S-3-2010", "2010-03-05", True), ("O5/O3/2010", "2010-03-05", False),  # a slot with a digit: sure
      ("2-IX-1945", "1945-09-02", False), ("1-XI-1995", "1995-11-01", False), ("5.III.1980", "1980-03-05", False),
-     ("T3/1987", "1987-03", False),  # "T3" may be tháng 3: no separator before it, not a day
+     # "T3" may be tháng 3: no separator before it, not a day (doubted only as a month and year)
+     ("T3/1987", "1987-03", True),
      ("7-TII-1995", None, False),  # three letters for a two-digit month: not guessed
      # a 5 read as S with a caron (fresh book photographs): as S, a mark no Vietnamese letter carries
      ("Š/11/2005", "2005-11-05", True), ("1Š/11/2005", "2005-11-15", False),

@@ -504,6 +504,11 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             if _ruled(n, DATE_GUESS_RULES):
                 # a digit 1 taken for a "/", or letters taken for digits ("TI" may be 17): a guess
                 factor = DATE_ONE_AS_SLASH_FACTOR
+            if n.status == "ok" and n.value and len(n.value) == len("1991-09"):
+                # a ledger dates to the day or gives the year alone ("sinh năm 1985"): a month and year is
+                # a date whose day OCR lost ("12/9/1991" read "12/1991", accepted as December 1991)
+                n.rules.append("date_day_missing")
+                factor *= DATE_ONE_AS_SLASH_FACTOR
         case "date_words":
             n = _date_words(raw)
             if any(r.startswith("date_word_far:") for r in n.rules):
