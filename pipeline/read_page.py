@@ -211,6 +211,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     _confirm_office(tpl, page_fields, entries, options.confidence_threshold)
     _places_in_office_district(tpl, page_fields, entries, book_year)
     _places_in_office_ward(tpl, page_fields, entries, book_year)
+    _communes_of_office_marks(tpl, page_fields, entries, book_year)
     # last: a place it settles took its unit word or commune from the page, no separate read to confirm with
     _places_from_page(tpl, page_fields, entries, book_year)
     lap("cells")
@@ -1031,6 +1032,44 @@ def _places_in_office_district(
                 f"có / {d['kind']} {d['name']} has no such unit; the office's {district['kind']} {district['name']} "
                 "has",
             )  # fmt: skip
+
+
+def _communes_of_office_marks(
+    tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry], book_year: str | None = None
+) -> None:
+    """A commune named alone (no district or province written) that the gazetteer places in another
+    province than the office's, where the office's commune has its letters with other marks ("UBND xã
+    Sơn Đồng" on a page of UBND xã Sơn Đông, Bến Tre: a unique Sơn Đồng of Hà Nội, accepted on a book
+    photograph's clean copy): shown as the office's commune, for review, the value as read kept under
+    read_as. A commune named alone is the writer's own district's; marks are what OCR misreads most."""
+    office = _office(tpl, page_fields)
+    home = (office.details.get("legacy") or {}) if office is not None and office.status == FieldStatus.OK else {}
+    ward, province = home.get("ward"), home.get("province")
+    if not ward or not province:
+        return
+    types = {f.key: f.type for c in tpl.columns for f in c.fields if f.type in ("place", "office")}
+    for e in entries:
+        reg = e.fields.get("ngayDangKy")
+        for key, ftype in types.items():
+            f = e.fields.get(key)
+            if f is None or f.status not in _READ or f.value is None or len(f.details.get("parts") or ()) != 1:
+                continue
+            written = f.details.get("legacy") or {}
+            w, p = written.get("ward"), written.get("province") or {}
+            if (not w or p.get("code") == province["code"] or w["kind"] != ward["kind"]
+                    or w["name"] == ward["name"] or fold(w["name"]) != fold(ward["name"])):  # fmt: skip
+                continue
+            read, shown = f"{w['kind']} {w['name']}", f"{ward['kind']} {ward['name']}"
+            if f.value.count(read) != 1:
+                continue
+            n = normalize_field(ftype, f.value.replace(read, shown), on_date=_row_era(reg, book_year))
+            if n.status != "ok":
+                continue
+            f.details = {**n.details, "read_as": f.details.get("read_as", f.value)}
+            f.value, f.status = n.value, FieldStatus.LOW_CONFIDENCE
+            f.rules = [*f.rules, f"office_commune_marks:{w['name']}->{ward['name']}"]
+            f.reason = (f"đọc được {read} ({p.get('name', '')}); nơi đăng ký là {shown} / read {read} "
+                        f"({p.get('name', '')}); the office is {shown}")  # fmt: skip
 
 
 def _show_as_office_unit(
