@@ -174,7 +174,7 @@ _RELATION_FOLDS = {fold(r) for r in RELATIONS}
 
 
 def split_name_then_relation(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
-    m = re.search(r"\bquan\s*he\b(?:\s+voi[^:]*)?\s*:?", cell.folded)
+    m = re.search(r"\bquan[\s.,]*he\b(?:\s+voi[^:]*)?\s*:?", cell.folded)
     if m:
         return {specs[0].key: cell.part(0, m.start()), specs[1].key: cell.part(m.end(), len(cell.text))}
     if re.search(_NAME_REL_SEP, cell.folded):
