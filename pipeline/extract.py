@@ -89,9 +89,9 @@ _PERSON_LABELS: list[tuple[str, str]] = [
               r"|\bnam\s+sinh\b|\bsinh\b)\s*:?"),
     # "€ư trú:", "2ư trú:", "¡ân tộc:": a label's first letter lost at the cell's edge; the colon then
     # keeps it a label
-    ("ethnicity", r"\bdan\s*toc\s*:?|(?<!\w)\S?an\s*toc\s*:"),
+    ("ethnicity", r"\bdan[\s.]*toc\s*:?|(?<!\w)\S?an\s*toc\s*:"),
     # "Quốc lÍch", "Quốt tịch": the t of "tịch" read l, the c of "Quốc" t on aged pages
-    ("nationality", r"\bquo[ct]\s*[tl]ich\s*:?|(?<!\w)\S?uoc\s*tich\s*:"),
+    ("nationality", r"\bquo[ct][\s.]*[tl]ich\s*:?|(?<!\w)\S?uoc\s*tich\s*:"),
     # "Mới cư trú:", "Cte trú:", "Nới ct£ trú:": a misread "Nơi" or "cư"; the misread word stays with the label
     # "Trí tại:" for "Trú tại:", with its colon; "Trú tạt", "Cưtru" (an aged page: i read t, a space lost)
     ("residence", r"\b(?:noi\s+cu\s+tru|tru\s+ta[it]|thuong\s+tru|noi\s+o)\s*:?|\btr\S\s+tai\s*:|(?:\b[mh][o0]i\s+)?\bcu\s*tru\s*:?"
@@ -195,8 +195,8 @@ def split_name_then_relation(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[
 
 
 def split_ethnicity_nationality(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
-    if re.search(r"\bdan\s*toc\b|\bquoc\s*tich\b", cell.folded):
-        labels = [("ethnicity", r"\bdan\s*toc\s*:?"), ("nationality", r"\bquoc\s*tich\s*:?")]
+    if re.search(r"\bdan[\s.]*toc\b|\bquoc[\s.]*tich\b", cell.folded):
+        labels = [("ethnicity", r"\bdan[\s.]*toc\s*:?"), ("nationality", r"\bquoc[\s.]*tich\s*:?")]
         parts = _labelled(cell, labels, head=None)
         return {specs[0].key: parts.get("ethnicity", CellPart("", 0.0, None)),
                 specs[1].key: parts.get("nationality", CellPart("", 0.0, None))}

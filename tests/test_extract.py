@@ -35,6 +35,13 @@ def test_person_block_splits_on_labels_and_traces_boxes() -> None:
     assert parts["meHoTen"].bbox == BBox(100, 200, 400, 40)
 
 
+def test_person_block_labels_with_their_space_read_as_a_dot() -> None:
+    col = _column("khai_sinh.tt04_2020", "person_block")
+    parts = split_cell(col, _lines("TRẦN THỊ LAN, sinh năm 1962", "Dân.tộc: Kinh; Quốc.tịch: Việt Nam",
+                                   "Nơi cư trú: xã Hòa Thịnh, huyện", "Tây Hòa, tỉnh Phú Yên"))
+    assert (parts["meDanToc"].raw, parts["meQuocTich"].raw) == ("Kinh", "Việt Nam")
+
+
 def test_a_field_sharing_a_line_takes_its_own_words_confidence_and_box() -> None:
     from pipeline.ocr.engine import make_line
 
@@ -92,6 +99,7 @@ def test_confidence_is_weighted_by_characters_of_each_line() -> None:
         ("ethnicity_nationality", ["Kinh, Việt", "Nam"], ["Kinh", "Việt\nNam"]),
         ("ethnicity_nationality", ["Kinh, Việt Nam"], ["Kinh", "Việt Nam"]),
         ("ethnicity_nationality", ["Mường", "Việt Nam"], ["Mường", "Việt Nam"]),
+        ("ethnicity_nationality", ["Dân.tộc: Kinh", "Quốc.tịch: Việt Nam"], ["Kinh", "Việt Nam"]),  # spaces read as dots
         ("id_document", ["CMND số 024187000"], ["CMND", "024187000"]),
         ("id_document", ["CCCD: 079 187 000 123"], ["CCCD", "079 187 000 123"]),
         ("time_then_date", ["10 giờ 30 phút", "ngày 05/03/2010"], ["10 giờ 30 phút", "ngày 05/03/2010"]),
