@@ -20,6 +20,7 @@ import numpy as np
 
 from pipeline.model import BBox, OcrLine
 from pipeline.normalize import Normalized, normalize_field
+from pipeline.normalize.ids import ENTRY_NO_GUESSED
 from pipeline.ocr import OcrEngine
 
 # digit fields whose validators (a date exists, a time is on the clock, an ID has its length) make two
@@ -33,10 +34,13 @@ LINE_HEIGHT_CAP = 60  # px: a box taller than this per line is a wrapped or badl
 # which the normalizer drops ("55€" is entry number 55); and it has no Vietnamese letters ("giờ" comes back
 # "gid"), so times are left to vie.
 _PLAIN = {
-    "entry_no": re.compile(r"\d+"),
+    "entry_no": re.compile(r"[S$§]?\d+"),
     "id_number": re.compile(r"[\d .]+"),
     "date": re.compile(r"(ngay\s*)?\d[\d\s/.\-]*|ngay\s*\d{1,2}\s*thang\s*\d{1,2}\s*nam\s*\d{4}", re.IGNORECASE),
 }
+# the repairs a plain reading may need: an entry number's leading 5 that eng reads as S or $ (a book
+# photograph's italic "541" read "S41", "S43", "S44", "S45" down a page where vie read "MI", "54", "4")
+_PLAIN_REPAIRS = {"entry_no": {"ocr_digits", ENTRY_NO_GUESSED + ":five_as_symbol"}}
 SECOND_MODEL_TYPES = frozenset(_PLAIN)
 
 
@@ -52,7 +56,8 @@ class Reading:
         """A valid value read from nothing but the field's own print (``_PLAIN``), with no repair."""
         n = self.normalized
         pattern = _PLAIN.get(field_type)
-        return bool(pattern and pattern.fullmatch(self.text.strip()) and n.status == "ok" and not n.rules)
+        return bool(pattern and pattern.fullmatch(self.text.strip()) and n.status == "ok"
+                    and set(n.rules) <= _PLAIN_REPAIRS.get(field_type, set()))
 
 
 def field_crop(field_box: BBox, cell_box: BBox, n_lines: int) -> BBox:

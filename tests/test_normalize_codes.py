@@ -39,6 +39,7 @@ CASES = [
     ("page_no", "1Š", "15"), ("page_no", "9Ị", "91"),  # a mark OCR put on a look-alike digit
     ("page_no", "8L", "81"), ("page_no", "Trang L5", "15"),  # a serif 1 read as L beside a digit
     ("entry_no", "4II", "411"), ("entry_no", "Số I2", "12"),  # or as I
+    ("entry_no", "$4§", "545"), ("entry_no", "$72", "572"),  # an italic 5 read "$" or "§" (a guess: below)
     # a digit read for its look-alike letter inside a relation (unseen Chromium page: "c0n")
     ("relation", "c0n", "con"), ("relation", "ch1", "chị"),
     ("doc_no", "Số 12/GBT", "12/GBT"), ("doc_no", "12/2010", "12/2010"), ("doc_no", "Số: 12 / GBT", "12/GBT"),
@@ -70,7 +71,7 @@ CASES = [
 @pytest.mark.parametrize(
     ("raw", "value", "rule"),
     [("4/1", "471", "slash_as_7"), ("47 1", "471", "space"), ("12 (13)", "12", "first_number"),
-     ("471", "471", None), ("Số 12", "12", None)],
+     ("471", "471", None), ("Số 12", "12", None), ("$4§", "545", "five_as_symbol")],
 )  # fmt: skip
 def test_an_entry_number_with_a_second_run_of_digits_is_a_guess(raw: str, value: str, rule: str | None) -> None:
     n = normalize_field("entry_no", raw, confidence=0.95)

@@ -55,11 +55,18 @@ ENTRY_NO_GUESSED = "entry_no_guessed"  # rule prefix: digits beside the number w
 DOC_NO_GUESSED = "doc_no_guessed"  # rule prefix: a digit of a document number restored by a guess
 
 
+_FIVE_AS_SYMBOL = re.compile(r"[$§](?=\d)|(?<=\d)[$§]")
+
+
 def entry_no(raw: str) -> tuple[str | None, list[str]]:
     """``Số 12`` -> ``12``; leading zeros kept."""
     s, rules = clean_text(raw)
     # a number has no marks: one on a look-alike letter is OCR's ("1Š" is 15, "9Ị" is 91)
     s = strip_diacritics(_strip_label(s))
+    # an italic 5 read as "$" or "§" beside a digit ("$4§" for 545 on a book photograph): a guess
+    s, fives = _FIVE_AS_SYMBOL.subn("5", s)
+    if fives:
+        rules.append(ENTRY_NO_GUESSED + ":five_as_symbol")
     # a serif 1 read as L, I or | beside a digit ("8L" is 81 at a page's foot, "4II" is 411)
     s, serif = re.subn(r"(?<=\d)[LIl|]+|[LIl|]+(?=\d)", lambda m: "1" * len(m[0]), s)
     s, fixed = _fix_digits(s)
