@@ -951,11 +951,12 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
     book = page_fields.get("quyenSo")
     if book is None or book.status not in _READ or not book.value:
         return
-    m = _BOOK_NO.fullmatch(book.value)
-    if m is None:
-        return
     # separate cells agreeing, however faint each
     years = Counter(f.value[:4] for e in entries if (f := e.fields.get("ngayDangKy")) and f.status in _READ and f.value)
+    m = _BOOK_NO.fullmatch(book.value)
+    if m is None:
+        _book_year_cut(book, years)
+        return
     agree = years[m[2]]
     if agree >= CONSENSUS_MIN_ROWS and agree * 2 > sum(years.values()):
         # not a book number whose "/" was restored: where the year starts is the guess the rows do not check
@@ -974,6 +975,26 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
             # one digit apart ("1908" for 1998): a misread digit; the rows' year is the reviewer's first guess
             book.value = f"{m[1]}/{year}"
             book.rules = [*book.rules, "book_year_from_rows"]
+
+
+# a book number whose year OCR cut short or garbled after its slash ("01/200", "01/1ọg" on book photographs:
+# the year's end at the paper's edge), normalized to the book alone ("01")
+_BOOK_YEAR_CUT = re.compile(r"(\d{1,3})\s*[/\-.]\s*(\d{1,3})\D{0,3}\s*$")
+
+
+def _book_year_cut(book: FieldValue, years: Counter[str]) -> None:
+    """A book number whose year was cut short: the year most rows (at least ``CONSENSUS_MIN_ROWS``, and
+    most rows dated) are registered in, when the digits read begin it; for review (rule
+    ``book_year_from_rows``)."""
+    cut = _BOOK_YEAR_CUT.search(book.raw or "")
+    year, n = years.most_common(1)[0] if years else ("", 0)
+    if (cut is None or cut[1] != book.value or not year.startswith(cut[2])
+            or n < CONSENSUS_MIN_ROWS or n * 2 <= sum(years.values())):  # fmt: skip
+        return
+    book.value, book.status = f"{cut[1]}/{year}", FieldStatus.LOW_CONFIDENCE
+    book.rules = [*book.rules, "book_year_from_rows"]
+    book.reason = (f"đọc được '{book.raw}', năm cắt mất; {n} dòng đăng ký năm {year} / read '{book.raw}', its year "
+                   f"cut short; {n} rows are registered in {year}")  # fmt: skip
 
 
 OFFICE_MIN_ROWS = 2  # rows whose own place names the office's unit: separate reads of a specific commune

@@ -1122,6 +1122,26 @@ def test_book_year_contradicted_by_the_registration_dates_is_invalid(
         assert "book_year_from_rows" in page["quyenSo"].rules
 
 
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("01/200", "01/2007"), ("Quyển số: 01/1ọg", "01/1997"),  # book photographs: the year cut at the edge
+     ("01/201", "01"),  # the digits read begin another year: left as read
+     ("01", "01")],  # no year begun: nothing says one was written
+)  # fmt: skip
+def test_a_book_number_whose_year_was_cut_short_takes_the_rows_year(raw: str, value: str) -> None:
+    spec = next(s for s in templates_for("khai_sinh")[0].page_fields if s.key == "quyenSo")
+    book = _field(spec, CellPart(raw, 0.6, None), 0.9)[0]
+    assert book.value == "01"
+    year = "1997" if "1ọg" in raw else "2007"
+    _, entries = _dated_page("01/" + year, "ok", [(f"{year}-03-01", "ok"), (f"{year}-03-02", "low_confidence"),
+                                                  (f"{year}-03-04", "ok")])  # fmt: skip
+    _confirm_book_year({"quyenSo": book}, entries, 0.9)
+    assert book.value == value
+    assert ("book_year_from_rows" in book.rules) is (value != "01")
+    if value != "01":
+        assert book.status == FieldStatus.LOW_CONFIDENCE and book.raw == raw
+
+
 def test_a_book_number_whose_slash_was_restored_is_not_vouched_for_by_the_rows_year() -> None:
     # where the year starts in "012019" is a guess the rows' dates do not check ("011/2019" would agree too)
     spec = next(s for s in templates_for("khai_tu")[0].page_fields if s.key == "quyenSo")
