@@ -302,7 +302,7 @@ def _time(raw: str) -> Normalized:
 
 
 # a date inside a remark whose thin slash OCR read as a letter or "!" ("25I9/2000", "7!3/2019")
-_SLASH = ids.SLASH_AS_LETTER[:-1] + "/]"  # a "/" or a letter read for it
+_SLASH = ids.SLASH_AS_LETTER[:-1] + "/)]"  # a "/", or a letter or an italic ")" read for it ("11/5)2020")
 _REMARK_DATE = re.compile(rf"(?<![\w/])(\d{{1,2}})({_SLASH})(\d{{1,2}})({_SLASH})((?:1[89]|20)\d\d)(?![\w/])")
 
 
