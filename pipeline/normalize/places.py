@@ -385,6 +385,9 @@ _ABBR_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
 # plain I: Vị Thanh's wards are Phường I, III, IV, V and VII
 _NUMBER_LOOKALIKE = re.compile(r"(?<!\w)([Pp]hường|[Qq]uận)\s+(?=[0-9lÌÏ|\]!]?[lÌÏ|\]!])([0-9lÌÏ|\]!]{1,2})(?=$|[\s,;\-–—])")
 _ONE_LOOKALIKES = str.maketrans(dict.fromkeys("lÌÏ|]!", "1"))
+# a ward's or district's 5 read Š, S, $ or § ("phường Š" for phường 5, a book photograph): a guess, since
+# an 8 or a 3 may be so read too (the city has those wards as well)
+_FIVE_LOOKALIKE = re.compile(r"(?<!\w)((?:phường|quận)\s+\d?)[ŠS$§](?=$|[\s,;\-–—])")
 # a numbered ward's number in the other numeral system, tried when the one written is not in the district
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _NUMERAL_TWIN = {**{r: str(k) for k, r in enumerate(_ROMAN, 1)}, **{str(k): r for k, r in enumerate(_ROMAN, 1)}}
@@ -1200,6 +1203,9 @@ def _resolve_text(text: str, on_date: str | None) -> PlaceResolution:
     s, expanded = expand_abbreviations(s)
     if expanded:
         rules.append("place_abbr")
+    s, fives = _FIVE_LOOKALIKE.subn(r"\g<1>5", s)
+    if fives:
+        rules.append("ocr_number_five")
     split = _split_inner_units(s)
     if split != s:
         rules.append("place_comma_before_unit")
@@ -1212,7 +1218,9 @@ def _resolve_text(text: str, on_date: str | None) -> PlaceResolution:
     if res.unresolved:
         res, raw_parts = _repair_unit_words(raw_parts, res, rules, on_date)
     if res.leftover is not None:
-        return _repair_run(raw_parts, res, rules, on_date)
+        res = _repair_run(raw_parts, res, rules, on_date)
+    if fives:
+        res.fuzzy.append({"written": text, "canonical": res.text, "distance": 1.0})
     return res
 
 
