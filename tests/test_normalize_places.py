@@ -1268,3 +1268,20 @@ def test_a_wards_five_read_as_a_letter_is_a_guess(raw: str, value: str | None) -
     assert ("ocr_number_five" in n.rules) is (value is not None)
     if value is not None:
         assert (n.value, n.status) == (value, "ok") and n.confidence is not None and n.confidence < 0.9
+
+
+# A commune read without its last letter under the district written (a book photograph: "Ea Pi" for Ea Pil
+# twice, the letter lost at the cell's edge): the one commune so spelled with one letter more, for review.
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("X. Ea Pi - H. M'Đrắk - T. Đắk Lắk", "xã Ea Pil, huyện M'Đrắk, tỉnh Đắk Lắk"),
+     ("xã Hòa Thịn, huyện Tây Hòa, tỉnh Phú Yên", "xã Hòa Thịnh, huyện Tây Hoà, tỉnh Phú Yên"),
+     ("xã Hòa, huyện Tây Hòa, tỉnh Phú Yên", None)],  # no commune of the district is one letter longer
+)  # fmt: skip
+def test_a_commune_that_lost_its_last_letter_is_the_one_that_has_it(raw: str, value: str | None) -> None:
+    n = normalize_field("place", raw, confidence=0.95, on_date="2015")
+    if value is None:
+        assert n.status == "invalid"
+        return
+    assert (n.value, n.status) == (value, "ok") and n.confidence is not None and n.confidence < 0.9
+    assert any(r.startswith("gazetteer_fuzzy:") for r in n.rules)

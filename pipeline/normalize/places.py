@@ -628,6 +628,21 @@ def _fuzzy(
     return hits
 
 
+def _last_letter_lost(part: Part, level: _Level, parent: str) -> list[Unit]:
+    """The one commune under ``parent`` whose name is the part's and one letter more ("Ea Pi" for Ea Pil,
+    twice on a book photograph: the letter lost at the cell's edge), at a real edit's distance (for
+    review). Tried after the look-alike match found nothing."""
+    key = ocr_key(part.name)
+    if (part.kind is not None and part.kind not in WARD_KINDS) or len(key.replace(" ", "")) < 3:
+        return []
+    hits = _pick([u for k, _, u in level._children().get(f"p:{parent}", [])
+                  if len(k) == len(key) + 1 and k.startswith(key) and k[-1].isalpha()], part.kind, WARD_KINDS)  # fmt: skip
+    if len({(u.kind, u.name) for u in hits}) != 1:
+        return []
+    part.fuzzy = 1.0
+    return hits
+
+
 def _province_vouched(part: Part, before: list[Part], g: Gazetteer) -> list[Unit]:
     """A bare last part one edit from a province, right after one of that province's districts written
     exactly ("Văn Yên, Yên Bói" on a clean page: every residence of its office had stayed unresolved), or
@@ -800,7 +815,7 @@ def _chain_legacy(
                 # 5" for phường 11 had been accepted as phường 2): both wards there, nothing decides
                 cands = cands + _pick(look(ones), parts[i].kind, WARD_KINDS)
         if not cands and dist is not None:
-            cands = _fuzzy(parts[i], g.l_ward, WARD_KINDS, parent=dist.code)
+            cands = _fuzzy(parts[i], g.l_ward, WARD_KINDS, parent=dist.code) or _last_letter_lost(parts[i], g.l_ward, dist.code)
         elif not cands and prov is not None:
             cands = _fuzzy(parts[i], g.l_ward, WARD_KINDS, province=prov.code)
         if len({(c.kind, c.name) for c in cands}) == 1 and (len(cands) == 1 or dist is not None):
