@@ -1285,3 +1285,18 @@ def test_a_commune_that_lost_its_last_letter_is_the_one_that_has_it(raw: str, va
         return
     assert (n.value, n.status) == (value, "ok") and n.confidence is not None and n.confidence < 0.9
     assert any(r.startswith("gazetteer_fuzzy:") for r in n.rules)
+
+
+# A dash or a speck cut inside a name (a book photograph: "huyện Tây —_ Hoà"): the one reading with that
+# separator taken for a space that places the whole, for review; never a separator before a unit word.
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [("xã Hòa Đồng, huyện Tây —_ Hoà, tỉnh Phú Yên", "xã Hòa Đồng, huyện Tây Hoà, tỉnh Phú Yên"),
+     ("xã Hòa, Đồng, huyện Tây Hòa, tỉnh Phú Yên", "xã Hòa Đồng, huyện Tây Hoà, tỉnh Phú Yên"),
+     ("xã Hòa Đồng, huyện Tây, tỉnh Phú Yên", None)],  # nothing to join: the district's name cut short
+)  # fmt: skip
+def test_a_name_a_separator_cut_is_joined_again(raw: str, value: str | None) -> None:
+    n = normalize_field("place", raw, confidence=0.95, on_date="2015")
+    assert ("place_name_rejoined" in n.rules) is (value is not None)
+    if value is not None:
+        assert (n.value, n.status) == (value, "ok") and n.confidence is not None and n.confidence < 0.9

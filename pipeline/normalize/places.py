@@ -995,7 +995,31 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
         retry.rules.append("ocr_italic_hi")
         return retry
     # a unit letter misread, its dot lost, the name after it unplaced with it ("D Nam Sơn, TP. Bắc Ninh")
-    return _street_letter_read_for_unit(res, text, on_date) or _district_garbled(res, text, on_date) or res
+    return (_street_letter_read_for_unit(res, text, on_date) or _district_garbled(res, text, on_date)
+            or _name_rejoined(quiet, text, on_date) or res)  # fmt: skip
+
+
+_SEPARATOR = re.compile(r"\s*[-–—,;]+[\s_]*")
+
+
+def _name_rejoined(quiet: str, text: str, on_date: str | None) -> PlaceResolution | None:
+    """A place a speck or a dash cut inside a name ("huyện Tây —_ Hoà", "huyện Tây - Hoà": a separator
+    before a name's last word on a book photograph): the one reading with a single separator taken for a
+    space that places every part as a unit, at a repair's cost (for review)."""
+    found: dict[str, PlaceResolution] = {}
+    for m in _SEPARATOR.finditer(quiet):
+        after = quiet[m.end() :]
+        if not after or _UNIT_BY_FOLD.get(fold(after.split()[0])) or _ONE_LETTER_RE.match(after):
+            continue  # a unit word after it: a separator between units
+        retry = _resolve_text(f"{quiet[: m.start()]} {after}", on_date)
+        # units alone, each placed: a hamlet's or a facility's free text would take in any name
+        if _placed(retry) and not retry.facility and retry.parts and all(p["code"] for p in retry.parts):
+            found.setdefault(retry.text, retry)
+    if len(found) != 1:
+        return None
+    retry = _repaired(next(iter(found.values())), text, [], False, False)
+    retry.rules.append("place_name_rejoined")
+    return retry
 
 
 _DISTRICT_INITIAL = {"quận": "Q", "huyện": "H", "thị xã": "T", "thành phố": "T"}
