@@ -1300,3 +1300,10 @@ def test_a_name_a_separator_cut_is_joined_again(raw: str, value: str | None) -> 
     assert ("place_name_rejoined" in n.rules) is (value is not None)
     if value is not None:
         assert (n.value, n.status) == (value, "ok") and n.confidence is not None and n.confidence < 0.9
+
+
+def test_a_speckled_vowel_read_as_a_foreign_letter_is_the_vowel() -> None:
+    # aged seed 1279: "Tøñg An" for Long An (ø, a letter no Vietnamese word has, had been dropped whole)
+    n = normalize_field("place", "Bình Hòa Nam, Đức Huệ, Tøñg An", confidence=0.95, on_date="2015")
+    assert (n.value, n.status) == ("xã Bình Hòa Nam, huyện Đức Huệ, tỉnh Long An", "ok")
+    assert n.confidence is not None and n.confidence < 0.9

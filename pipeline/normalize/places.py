@@ -104,9 +104,14 @@ _LOOKALIKE = frozenset(frozenset(p) for p in ("TI", "hb", "ce", "nu", "vy"))
 _RN = re.compile("rn", re.I)
 
 
+# letters no Vietnamese word has that OCR gives for a speckled vowel ("Tøñg An" for Long An): the vowel,
+# before folding would drop them
+_FOREIGN_VOWELS = str.maketrans("øØ", "oO")
+
+
 def ocr_key(name: str) -> str:
     """Diacritic-free key with OCR look-alikes merged: ``"Ia Glai"`` and ``"la Giai"`` -> ``"ia ciai"``."""
-    return fold(_RN.sub("m", name)).replace("'", "").translate(_OCR_CLASS)
+    return fold(_RN.sub("m", name.translate(_FOREIGN_VOWELS))).replace("'", "").translate(_OCR_CLASS)
 
 
 def _cased(name: str) -> str:
