@@ -68,7 +68,7 @@ from pipeline.normalize import (
     validate_entry_numbers,
 )
 from pipeline.normalize.ids import BOOK_NO_SLASH_LOST, MIN_BOOK_YEAR
-from pipeline.normalize.places import REFORM_DATE, district_without_communes, era_date
+from pipeline.normalize.places import REFORM_DATE, commune_near, district_without_communes, era_date
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, second_engine, text_height
 from pipeline.preprocess import upright
 from pipeline.second_read import (
@@ -1058,29 +1058,43 @@ def _places_in_office_district(
 def _communes_of_office_marks(
     tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry], book_year: str | None = None
 ) -> None:
-    """A commune named alone (no district or province written) that the gazetteer places in another
-    province than the office's, where the office's commune has its letters with other marks ("UBND xã
-    Sơn Đồng" on a page of UBND xã Sơn Đông, Bến Tre: a unique Sơn Đồng of Hà Nội, accepted on a book
-    photograph's clean copy): shown as the office's commune, for review, the value as read kept under
-    read_as. A commune named alone is the writer's own district's; marks are what OCR misreads most."""
+    """A commune named alone (no district or province written) where the office's commune is meant: one
+    the gazetteer places in another province than the office's, with the office's commune's letters under
+    other marks ("UBND xã Sơn Đồng" on a page of UBND xã Sơn Đông, Bến Tre: a unique Sơn Đồng of Hà Nội,
+    accepted on a book photograph's clean copy), or one it cannot place that is the office's commune
+    garbled within ``commune_near``'s reach ("UBND xã Kim Li" on a page of UBND xã Kim Lư, three rows of
+    aged seed 1259): shown as the office's commune, for review, the value as read kept under read_as. A
+    commune named alone is the writer's own district's."""
     office = _office(tpl, page_fields)
     home = (office.details.get("legacy") or {}) if office is not None and office.status == FieldStatus.OK else {}
-    ward, province = home.get("ward"), home.get("province")
-    if not ward or not province:
+    ward, district, province = home.get("ward"), home.get("district"), home.get("province")
+    if not ward or not district or not province:
         return
     types = {f.key: f.type for c in tpl.columns for f in c.fields if f.type in ("place", "office")}
     for e in entries:
         reg = e.fields.get("ngayDangKy")
         for key, ftype in types.items():
             f = e.fields.get(key)
-            if f is None or f.status not in _READ or f.value is None or len(f.details.get("parts") or ()) != 1:
+            if f is None or f.value is None or f.status == FieldStatus.EMPTY:
+                continue
+            parts = f.details.get("parts") or []
+            if len(parts) != 1:
                 continue
             written = f.details.get("legacy") or {}
             w, p = written.get("ward"), written.get("province") or {}
-            if (not w or p.get("code") == province["code"] or w["kind"] != ward["kind"]
-                    or w["name"] == ward["name"] or fold(w["name"]) != fold(ward["name"])):  # fmt: skip
+            if w and f.status in _READ:  # placed elsewhere: the office's only with its letters
+                if (p.get("code") == province["code"] or w["kind"] != ward["kind"] or w["name"] == ward["name"]
+                        or fold(w["name"]) != fold(ward["name"])):  # fmt: skip
+                    continue
+                read, where = f"{w['kind']} {w['name']}", p.get("name", "")
+            elif not w and f.status == FieldStatus.INVALID and parts[0].get("role") == "unknown":
+                near = commune_near(parts[0]["name"], district["code"], parts[0].get("kind"), {ward["code"]})
+                if near is None:
+                    continue
+                read, where = parts[0]["written"], ""
+            else:
                 continue
-            read, shown = f"{w['kind']} {w['name']}", f"{ward['kind']} {ward['name']}"
+            shown = f"{ward['kind']} {ward['name']}"
             if f.value.count(read) != 1:
                 continue
             n = normalize_field(ftype, f.value.replace(read, shown), on_date=_row_era(reg, book_year))
@@ -1088,9 +1102,9 @@ def _communes_of_office_marks(
                 continue
             f.details = {**n.details, "read_as": f.details.get("read_as", f.value)}
             f.value, f.status = n.value, FieldStatus.LOW_CONFIDENCE
-            f.rules = [*f.rules, f"office_commune_marks:{w['name']}->{ward['name']}"]
-            f.reason = (f"đọc được {read} ({p.get('name', '')}); nơi đăng ký là {shown} / read {read} "
-                        f"({p.get('name', '')}); the office is {shown}")  # fmt: skip
+            f.rules = [*f.rules, f"office_commune:{read}->{shown}"]
+            f.reason = (f"đọc được {read}{f' ({where})' if where else ''}; nơi đăng ký là {shown} / read "
+                        f"{read}{f' ({where})' if where else ''}; the office is {shown}")  # fmt: skip
 
 
 def _show_as_office_unit(
