@@ -376,6 +376,8 @@ def _ask_second_model(
     if value == f.value:
         if f.details.get("read_alone"):
             return None  # vie read it otherwise alone: the readings disagree, the reviewer sees both
+        if any(r.normalized.rules for r in readings):
+            return None  # eng's 5 read S or $ (Reading.plain): a guess like vie's, no second reading of it
         if f.status == FieldStatus.LOW_CONFIDENCE:
             _vouch(f, threshold, "second_model_agrees")
         else:
@@ -1314,7 +1316,7 @@ def _read_title_dark(
         got = retry[s.key]
         if got.status != FieldStatus.EMPTY and (page_fields[s.key].status == FieldStatus.EMPTY or got.status != FieldStatus.INVALID):
             page_fields[s.key] = got
-            book_found |= s.type == "book_no"
+            book_found |= s.type == "book_no" and got.status in _READ
             got.rules.append("margin_read_dark")
             if got.status == FieldStatus.OK:  # a reading the page's own did not give: the rows may vouch
                 got.status = FieldStatus.LOW_CONFIDENCE

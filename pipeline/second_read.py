@@ -30,9 +30,9 @@ from pipeline.ocr import OcrEngine
 REREAD_TYPES = frozenset({"date", "time", "id_number"})
 LINE_HEIGHT_CAP = 60  # px: a box taller than this per line is a wrapped or badly cut one
 # the fields a second model reads (ocr.engine.SECOND_MODEL), and the text that is a plain reading of each:
-# nothing but the print's digits, separators and words. eng reads an italic 6 as "€" or "¢" and a 5 as "$",
-# which the normalizer drops ("55€" is entry number 55); and it has no Vietnamese letters ("giờ" comes back
-# "gid"), so times are left to vie.
+# nothing but the print's digits, separators and words. eng reads an italic 6 as "€" or "¢", which the
+# normalizer drops ("55€" is entry number 55), and a leading 5 as "$" or "S" (_PLAIN_REPAIRS); and it has no
+# Vietnamese letters ("giờ" comes back "gid"), so times are left to vie.
 _PLAIN = {
     "entry_no": re.compile(r"[S$§]?\d+"),
     "id_number": re.compile(r"[\d .]+"),
@@ -53,7 +53,8 @@ class Reading:
     normalized: Normalized
 
     def plain(self, field_type: str) -> bool:
-        """A valid value read from nothing but the field's own print (``_PLAIN``), with no repair."""
+        """A valid value read from nothing but the field's own print (``_PLAIN``), with no repair but those
+        ``_PLAIN_REPAIRS`` allows (such a reading replaces a doubtful one, never vouches for it)."""
         n = self.normalized
         pattern = _PLAIN.get(field_type)
         return bool(pattern and pattern.fullmatch(self.text.strip()) and n.status == "ok"

@@ -181,6 +181,8 @@ def test_time_invalid() -> None:
     assert normalize_field("time", "5 siêu").status == "invalid"
     # an h followed by letters: the minutes are no digits OCR read ("1IhL5" for 11h15), not a whole hour
     assert normalize_field("time", "1IhL5").status == "invalid"
+    # a word after the hour that is no hour word: not 12:00 with the minutes dropped (a review of the change)
+    assert normalize_field("time", "12 qua 30").status == "invalid"
 
 
 # Real Tesseract output from 1-bit sample scans (bench/results/ocr_bench.json): a thin "/" read as I, l, J

@@ -1179,7 +1179,7 @@ def test_a_p_read_as_b_before_a_commune_of_its_district_is_shown_as_the_commune(
      ("D Hòa Thịnh, H. Tây Hòa, T. Phú Yên", None),  # a xã: a letter alone is a P. only, never an X.
      # glued to a ward's number (aged seed 1259: "B15, Q4, TP.HCM" for phường 15)
      ("B15, Q4, TP.HCM", "phường 15, quận 4, thành phố Hồ Chí Minh"),
-     ("B150, Q4, TP.HCM", None)],  # no ward so numbered
+     ("B7, Q4, TP.HCM", None)],  # quận 4 has no phường 7
 )  # fmt: skip
 def test_a_unit_letter_without_its_dot_before_an_unplaced_name(raw: str, value: str | None) -> None:
     n = normalize_field("place", raw, confidence=1.0, on_date="2015")
@@ -1243,7 +1243,8 @@ def test_a_letter_ending_a_part_moves_to_the_next_only_after_a_facilitys_name() 
      ("P. Bình Thuận, Qử, TP.HCM", "phường Bình Thuận, quận 7, thành phố Hồ Chí Minh"),
      ("P. Bình Thuận, Q.5¿, TP.HCM", None),  # another number
      ("P. Bình Thuận, H¿, TP.HCM", None),  # quận 7 is no huyện
-     ("P. Bình Thuận, Qabc, TP.HCM", None)],  # letters: a name the gazetteer did not match
+     ("P. Bình Thuận, Qabc, TP.HCM", None),  # letters: a name the gazetteer did not match
+     ("xã Hòa Thịnh, Hà, tỉnh Phú Yên", None)],  # a word ("Hà"), not a unit letter and specks
 )  # fmt: skip
 def test_a_garbled_district_letter_takes_the_communes_district(raw: str, value: str | None) -> None:
     n = normalize_field("place", raw, confidence=0.95, on_date="2020-01-01")
@@ -1261,6 +1262,7 @@ def test_a_garbled_district_letter_takes_the_communes_district(raw: str, value: 
     [("phường Š, thành phố Tuy Hoà, tình Phú Yên", "phường 5, thành phố Tuy Hoà, tỉnh Phú Yên"),
      ("P. Š, TP Tuy Hoà, T. Phú Yên", "phường 5, thành phố Tuy Hoà, tỉnh Phú Yên"),
      ("phường 1Š, quận 4, TP.HCM", "phường 15, quận 4, thành phố Hồ Chí Minh"),
+     ("Phường 1Š, Quận 4, TP.HCM", "phường 15, quận 4, thành phố Hồ Chí Minh"),
      ("phường Sơn Thủy, TP Tuy Hoà", None)],
 )  # fmt: skip
 def test_a_wards_five_read_as_a_letter_is_a_guess(raw: str, value: str | None) -> None:

@@ -293,6 +293,16 @@ def test_the_second_model_does_not_vouch_against_vies_own_reading_alone() -> Non
     assert "second_model_agrees" not in f.rules
 
 
+def test_the_second_models_repaired_reading_of_the_same_guess_vouches_nothing() -> None:
+    # vie's "$41" is 541 by a guess (an italic 5 read "$"); eng's "S41" twice is the same guess of the same
+    # glyph: it replaces a doubtful read, but never accepts one (found by a review of the change)
+    gray, box = _cell("541")
+    f, normalized = _doubted(ENTRY, "$41", box)
+    assert (f.value, f.status) == ("541", FieldStatus.LOW_CONFIDENCE)
+    f = _ask(_TwoReadings("S41", "S41"), gray, ENTRY, f, normalized)
+    assert (f.value, f.status) == ("541", FieldStatus.LOW_CONFIDENCE) and "second_model_agrees" not in f.rules
+
+
 @pytest.mark.parametrize(
     ("field_type", "text", "plain"),
     [("entry_no", "557", True), ("entry_no", "55€", False), ("entry_no", "56\"", False),

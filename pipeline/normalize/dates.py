@@ -695,7 +695,7 @@ def parse_date_words(raw: str) -> WordsResult | None:
 # the hour word as OCR leaves it, marks stripped: "gio", "sio", "giu" (giữ), "gið", "gi0" ("sinh" is not)
 # the hour word as OCR garbles it ("giờ", "gờ", "qờ"); a g or h alone only where no letter follows: in
 # "15 gờ 50 phút" the g had been taken for the word and the minutes dropped (15:00, accepted)
-_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[gsq][il1]?[o0uðd]|[gh](?![a-z])|:|\.)\s*(?:(\d{1,2})\s*(?:phut|p|')?)?", re.I)
+_TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[gsq][il1]?[o0uðd](?![a-z])|[gh](?![a-z])|:|\.)\s*(?:(\d{1,2})\s*(?:phut|p|')?)?", re.I)
 
 
 # The hour itself all look-alike letters, right before the hour word ("Š giờ 00 phút", "ISh20"): in that

@@ -27,7 +27,17 @@ from typing import Any
 from rapidfuzz.distance import Levenshtein
 
 from .lexicons import read_csv
-from .text import TONE_MARKS, clean_text, collapse_ws, fold, fold_chars, nfc, strip_diacritics, tone_key
+from .text import (
+    TONE_MARKS,
+    clean_text,
+    collapse_ws,
+    fold,
+    fold_chars,
+    is_syllable,
+    nfc,
+    strip_diacritics,
+    tone_key,
+)
 
 REFORM_DATE = "2025-07-01"
 
@@ -392,7 +402,7 @@ _NUMBER_LOOKALIKE = re.compile(r"(?<!\w)([Pp]hường|[Qq]uận)\s+(?=[0-9lÌÏ|
 _ONE_LOOKALIKES = str.maketrans(dict.fromkeys("lÌÏ|]!", "1"))
 # a ward's or district's 5 read Š, S, $ or § ("phường Š" for phường 5, a book photograph): a guess, since
 # an 8 or a 3 may be so read too (the city has those wards as well)
-_FIVE_LOOKALIKE = re.compile(r"(?<!\w)((?:phường|quận)\s+\d?)[ŠS$§](?=$|[\s,;\-–—])")
+_FIVE_LOOKALIKE = re.compile(r"(?<!\w)((?:[Pp]hường|[Qq]uận)\s+\d?)[ŠS$§](?=$|[\s,;\-–—])")
 # a numbered ward's number in the other numeral system, tried when the one written is not in the district
 _ROMAN = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
 _NUMERAL_TWIN = {**{r: str(k) for k, r in enumerate(_ROMAN, 1)}, **{str(k): r for k, r in enumerate(_ROMAN, 1)}}
@@ -1033,7 +1043,8 @@ _GARBLED_DISTRICT_LETTERS = 3  # "Q¿", "Qử", "Q./7": the unit letter and a sp
 
 def _district_garbled(res: PlaceResolution, text: str, on_date: str | None) -> PlaceResolution | None:
     """A commune, a district read as its unit letter and specks ("P. Bình Thuận, Q¿, TP.HCM": the 7 of
-    Q.7 garbled), and the province: the district the commune's name has in that province, when it is one,
+    Q.7 garbled; no word: "Hà" is a name), and the province: the district the commune's name has in that
+    province, when it is one,
     of the letter's kind and of any number read, at a real edit's cost (for review; aged seed 1187: four
     places of a page). Never a district whose name was read in letters: that one is the gazetteer's to
     match."""
@@ -1048,7 +1059,8 @@ def _district_garbled(res: PlaceResolution, text: str, on_date: str | None) -> P
     dist = g.l_dist.by_code.get(units[0].parent) if len({u.parent for u in units}) == 1 else None
     letters = re.sub(r"[^A-Za-z]", "", strip_diacritics(mid["written"]))
     digits = re.sub(r"\D", "", mid["written"])
-    if (dist is None or not letters or len(letters) > _GARBLED_DISTRICT_LETTERS
+    word = "".join(c for c in mid["written"] if c.isalpha())
+    if (dist is None or not letters or len(letters) > _GARBLED_DISTRICT_LETTERS or is_syllable(word)
             or letters[0].upper() != _DISTRICT_INITIAL.get(dist.kind) or (digits and digits != dist.name)):  # fmt: skip
         return None
     retry = _resolve_text(f"{ward['written']}, {dist.kind} {dist.name}, {prov['written']}", on_date)
