@@ -859,13 +859,8 @@ def place_unit_from_page(
     reason = (f"'{written}' không ghi cấp, trang ghi '{taken}' ở {where_vi} (còn có {others} cùng tên) / "
               f"'{written}' has no unit word; the page writes '{taken}' in {where_en} ({others} carries the "
               f"name too)")  # fmt: skip
-    # not "as written": the unit word was the page's, not this cell's
-    kept = {k: v for k, v in n.details.items() if k != "verified_chain"}
-    return Normalized(
-        n.value, "ok", reason, [f"unit_from_page:{unit.kind}"],
-        {**kept, "read_as": value, "unit_from_page": {"level": level, "code": unit.code, "kind": unit.kind,
-                                                       "name": unit.name, "from": [en for _, en in sources]}},
-    )  # fmt: skip
+    return _from_page(n, value, reason, f"unit_from_page:{unit.kind}", "unit_from_page", {
+        "level": level, "code": unit.code, "kind": unit.kind, "name": unit.name, "from": [en for _, en in sources]})
 
 
 def place_commune_from_page(
@@ -896,12 +891,16 @@ def place_commune_from_page(
     reason = (f"đọc được '{part['written']}', không có trong {district['kind']} {district['name']}; trang ghi "
               f"'{taken}' ở {where_vi} / read '{part['written']}', not in {district['kind']} {district['name']}; "
               f"the page writes '{taken}' in {where_en}")  # fmt: skip
+    return _from_page(n, value, reason, f"commune_from_page:{part['name']}->{unit.name}", "commune_from_page",
+                      {"code": unit.code, "read": part["written"], "distance": distance})
+
+
+def _from_page(n: Normalized, read: str, reason: str, rule: str, key: str, taken: dict[str, Any]) -> Normalized:
+    """``n``, a place rewritten with a unit the page gives, as the field's value for review: not "as
+    written" (the unit is the page's, not this cell's), what was read under ``read_as``, what the page gave
+    under ``key``."""
     kept = {k: v for k, v in n.details.items() if k != "verified_chain"}
-    return Normalized(
-        n.value, "ok", reason, [f"commune_from_page:{part['name']}->{unit.name}"],
-        {**kept, "read_as": value, "commune_from_page": {"code": unit.code, "read": part["written"],
-                                                          "distance": distance}},
-    )  # fmt: skip
+    return Normalized(n.value, "ok", reason, [rule], {**kept, "read_as": read, key: taken})
 
 
 def _with_part(value: str, details: Mapping[str, Any], written: str, unit: str, on_date: str | None) -> Normalized | None:
