@@ -17,7 +17,7 @@ import re
 import time
 import traceback
 from collections import Counter
-from collections.abc import Callable, Hashable, Iterable, Sequence
+from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -1038,23 +1038,20 @@ def _places_in_office_district(
     district, province = home.get("district"), home.get("province")
     if not district or not province:
         return
-    keys = _place_keys(tpl)
-    for e in entries:
-        reg = e.fields.get("ngayDangKy")
-        for f in (e.fields.get(k) for k in keys):
-            if f is None or f.status != FieldStatus.INVALID or f.value is None:
-                continue
-            written = f.details.get("legacy") or {}
-            d = written.get("district")
-            if (not d or written.get("ward") or (written.get("province") or {}).get("code") != province["code"]
-                    or not _one_dropped(d["name"], district["name"]) or not _commune_written(f)):  # fmt: skip
-                continue
-            _show_as_office_unit(
-                f, d, district, "district", _row_era(reg, book_year), f"office_district:{d['name']}->{district['name']}",
-                f"{d['kind']} {d['name']} không có đơn vị này; {district['kind']} {district['name']} của nơi đăng ký "
-                f"có / {d['kind']} {d['name']} has no such unit; the office's {district['kind']} {district['name']} "
-                "has",
-            )  # fmt: skip
+    for reg, f in _row_places(entries, _place_keys(tpl)):
+        if f.status != FieldStatus.INVALID or f.value is None:
+            continue
+        written = f.details.get("legacy") or {}
+        d = written.get("district")
+        if (not d or written.get("ward") or (written.get("province") or {}).get("code") != province["code"]
+                or not _one_dropped(d["name"], district["name"]) or not _commune_written(f)):  # fmt: skip
+            continue
+        _show_as_office_unit(
+            f, d, district, "district", _row_era(reg, book_year), f"office_district:{d['name']}->{district['name']}",
+            f"{d['kind']} {d['name']} không có đơn vị này; {district['kind']} {district['name']} của nơi đăng ký "
+            f"có / {d['kind']} {d['name']} has no such unit; the office's {district['kind']} {district['name']} "
+            "has",
+        )  # fmt: skip
 
 
 def _communes_of_office_marks(
@@ -1073,40 +1070,37 @@ def _communes_of_office_marks(
     if not ward or not district or not province:
         return
     types = {f.key: f.type for c in tpl.columns for f in c.fields if f.type in ("place", "office")}
-    for e in entries:
-        reg = e.fields.get("ngayDangKy")
-        for key, ftype in types.items():
-            f = e.fields.get(key)
-            if f is None or f.value is None or f.status == FieldStatus.EMPTY:
+    for reg, f in _row_places(entries, list(types)):
+        if f.value is None or f.status == FieldStatus.EMPTY:
+            continue
+        parts = f.details.get("parts") or []
+        if len(parts) != 1:
+            continue
+        written = f.details.get("legacy") or {}
+        w, p = written.get("ward"), written.get("province") or {}
+        if w and f.status in _READ:  # placed elsewhere: the office's only with its letters
+            if (p.get("code") == province["code"] or w["kind"] != ward["kind"] or w["name"] == ward["name"]
+                    or fold(w["name"]) != fold(ward["name"])):  # fmt: skip
                 continue
-            parts = f.details.get("parts") or []
-            if len(parts) != 1:
+            read, where = f"{w['kind']} {w['name']}", p.get("name", "")
+        elif not w and f.status == FieldStatus.INVALID and parts[0].get("role") == "unknown":
+            near = commune_near(parts[0]["name"], district["code"], parts[0].get("kind"), {ward["code"]})
+            if near is None:
                 continue
-            written = f.details.get("legacy") or {}
-            w, p = written.get("ward"), written.get("province") or {}
-            if w and f.status in _READ:  # placed elsewhere: the office's only with its letters
-                if (p.get("code") == province["code"] or w["kind"] != ward["kind"] or w["name"] == ward["name"]
-                        or fold(w["name"]) != fold(ward["name"])):  # fmt: skip
-                    continue
-                read, where = f"{w['kind']} {w['name']}", p.get("name", "")
-            elif not w and f.status == FieldStatus.INVALID and parts[0].get("role") == "unknown":
-                near = commune_near(parts[0]["name"], district["code"], parts[0].get("kind"), {ward["code"]})
-                if near is None:
-                    continue
-                read, where = parts[0]["written"], ""
-            else:
-                continue
-            shown = f"{ward['kind']} {ward['name']}"
-            if f.value.count(read) != 1:
-                continue
-            n = normalize_field(ftype, f.value.replace(read, shown), on_date=_row_era(reg, book_year))
-            if n.status != "ok":
-                continue
-            f.details = {**n.details, "read_as": f.details.get("read_as", f.value)}
-            f.value, f.status = n.value, FieldStatus.LOW_CONFIDENCE
-            f.rules = [*f.rules, f"office_commune:{read}->{shown}"]
-            f.reason = (f"đọc được {read}{f' ({where})' if where else ''}; nơi đăng ký là {shown} / read "
-                        f"{read}{f' ({where})' if where else ''}; the office is {shown}")  # fmt: skip
+            read, where = parts[0]["written"], ""
+        else:
+            continue
+        shown = f"{ward['kind']} {ward['name']}"
+        if f.value.count(read) != 1:
+            continue
+        n = normalize_field(types[f.key], f.value.replace(read, shown), on_date=_row_era(reg, book_year))
+        if n.status != "ok":
+            continue
+        f.details = {**n.details, "read_as": f.details.get("read_as", f.value)}
+        f.value, f.status = n.value, FieldStatus.LOW_CONFIDENCE
+        f.rules = [*f.rules, f"office_commune:{read}->{shown}"]
+        f.reason = (f"đọc được {read}{f' ({where})' if where else ''}; nơi đăng ký là {shown} / read "
+                    f"{read}{f' ({where})' if where else ''}; the office is {shown}")  # fmt: skip
 
 
 def _show_as_office_unit(
@@ -1142,21 +1136,18 @@ def _places_in_office_ward(
     ward, district = home.get("ward"), home.get("district")
     if not ward or not district:
         return
-    keys = [k for k in _place_keys(tpl) if k in _NAMES_ITS_COMMUNE]
-    for e in entries:
-        reg = e.fields.get("ngayDangKy")
-        for f in (e.fields.get(k) for k in keys):
-            if f is None or f.status not in _READ or f.value is None:
-                continue
-            written = f.details.get("legacy") or {}
-            w, d = written.get("ward"), written.get("district")
-            if not w or not d or d.get("code") != district["code"] or not _double_lost(w["name"], ward["name"]):
-                continue
-            _show_as_office_unit(
-                f, w, ward, "ward", _row_era(reg, book_year), f"office_ward:{w['name']}->{ward['name']}",
-                f"đọc được {w['kind']} {w['name']}; nơi đăng ký là {ward['kind']} {ward['name']} / read "
-                f"{w['kind']} {w['name']}; the office is {ward['kind']} {ward['name']}",
-            )  # fmt: skip
+    for reg, f in _row_places(entries, [k for k in _place_keys(tpl) if k in _NAMES_ITS_COMMUNE]):
+        if f.status not in _READ or f.value is None:
+            continue
+        written = f.details.get("legacy") or {}
+        w, d = written.get("ward"), written.get("district")
+        if not w or not d or d.get("code") != district["code"] or not _double_lost(w["name"], ward["name"]):
+            continue
+        _show_as_office_unit(
+            f, w, ward, "ward", _row_era(reg, book_year), f"office_ward:{w['name']}->{ward['name']}",
+            f"đọc được {w['kind']} {w['name']}; nơi đăng ký là {ward['kind']} {ward['name']} / read "
+            f"{w['kind']} {w['name']}; the office is {ward['kind']} {ward['name']}",
+        )  # fmt: skip
 
 
 def _places_from_page(
@@ -1176,19 +1167,16 @@ def _places_from_page(
     wards = _units_on_page(tpl, page_fields, entries, lambda d: [c] if (c := _legacy_ward(d)) else [])
     if not named and not wards:
         return
-    keys = _place_keys(tpl)
-    for e in entries:
-        reg = e.fields.get("ngayDangKy")
-        for f in (e.fields.get(k) for k in keys):
-            if f is None or f.status != FieldStatus.INVALID:
-                continue
-            era = _row_era(reg, book_year)
-            n = (place_unit_from_page(f.value, f.details, named, on_date=era)
-                 or place_commune_from_page(f.value, f.details, wards, on_date=era))  # fmt: skip
-            if n is None:
-                continue
-            f.value, f.details, f.status, f.reason = n.value, n.details, FieldStatus.LOW_CONFIDENCE, n.reason
-            f.rules = [*f.rules, *n.rules]
+    for reg, f in _row_places(entries, _place_keys(tpl)):
+        if f.status != FieldStatus.INVALID:
+            continue
+        era = _row_era(reg, book_year)
+        n = (place_unit_from_page(f.value, f.details, named, on_date=era)
+             or place_commune_from_page(f.value, f.details, wards, on_date=era))  # fmt: skip
+        if n is None:
+            continue
+        f.value, f.details, f.status, f.reason = n.value, n.details, FieldStatus.LOW_CONFIDENCE, n.reason
+        f.rules = [*f.rules, *n.rules]
 
 
 K = TypeVar("K", bound=Hashable)  # a unit's key: (level, code) or a code
@@ -1215,6 +1203,15 @@ def _units_on_page(
         for k in named_keys:
             note(e.fields.get(k), f"dòng {e.row} ({k})", f"row {e.row} ({k})")
     return found
+
+
+def _row_places(entries: list[Entry], keys: Sequence[str]) -> Iterator[tuple[FieldValue | None, FieldValue]]:
+    """(the row's registration date field, one of its fields under ``keys``) for every row and key read."""
+    for e in entries:
+        reg = e.fields.get("ngayDangKy")
+        for f in (e.fields.get(k) for k in keys):
+            if f is not None:
+                yield reg, f
 
 
 def _row_era(reg: FieldValue | None, book_year: str | None) -> str | None:
