@@ -150,7 +150,8 @@ TIMES = [("10 giờ 30 phút", "10:30"), ("10h30", "10:30"), ("10:30", "10:30"),
          ("4 giữ 05 phut", "04:05"), ("4 gið 05 phút", "04:05"),
          ("L7 giờ 45 phút", "17:45"),  # a serif 1 read as L
          # aged seed 1259: giờ read gờ, qờ (the g of "gờ" had been taken for the word: 15:00, accepted)
-         ("15 gờ 50 phút", "15:50"), ("15 qờ 50 phút nigày", "15:50"), ("15 qiờ 50 phút", "15:50")]  # fmt: skip
+         ("15 gờ 50 phút", "15:50"), ("15 qờ 50 phút nigày", "15:50"), ("15 qiờ 50 phút", "15:50"),
+         ("15giờ30", "15:30"), ("15giờ30 phút", "15:30")]  # no space: its letters had been taken for digits  # fmt: skip
 
 
 @pytest.mark.parametrize(("raw", "value"), TIMES)

@@ -712,7 +712,7 @@ def parse_time(raw: str) -> str | None:
     """``10 giờ 30 phút``, ``10h30``, ``10:30`` -> ``10:30``; raises DateError when out of range."""
     s = _HOUR_LOOKALIKE.sub(lambda m: m[0].translate(_DIGIT_FIX), collapse_ws(nfc(raw)).translate(_SLASHED_ZERO))
     # "23g05" / "10h30": read the separator before fixing look-alike digits (g would become 9)
-    s = re.sub(r"(\d)\s*[gGhH]\s*(?=\d)", r"\1:", s)
+    s = re.sub(r"(\d)\s*(?:[gG][iI]?[ờoOỜ]|[gGhH])\s*(?=\d)", r"\1:", s)  # "15giờ30" too, before its letters pass for digits
     # "1Š phút": a mark OCR put on a look-alike letter is no part of it; "2T giờ", "L7 giờ": an italic or
     # serif 1 read as T or L
     s = re.sub(r"(?<!\w)(?:\d[TL]|[TL]\d)(?!\w)", lambda m: m[0].translate(_TL_FIX), strip_diacritics(s))
