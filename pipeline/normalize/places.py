@@ -1015,6 +1015,9 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
 
 
 _SEPARATOR = re.compile(r"\s*[-–—,;]+[\s_]*")
+# a place has a few parts: more separators than this is no place a cut name spoilt but OCR's junk, where
+# each reading tried costs a whole resolution (a corrupted page's cells had taken minutes)
+_REJOIN_MAX_SEPARATORS = 5
 
 
 def _name_rejoined(quiet: str, text: str, on_date: str | None) -> PlaceResolution | None:
@@ -1022,7 +1025,10 @@ def _name_rejoined(quiet: str, text: str, on_date: str | None) -> PlaceResolutio
     before a name's last word on a book photograph): the one reading with a single separator taken for a
     space that places every part as a unit, at a repair's cost (for review)."""
     found: dict[str, PlaceResolution] = {}
-    for m in _SEPARATOR.finditer(quiet):
+    cuts = list(_SEPARATOR.finditer(quiet))
+    if len(cuts) > _REJOIN_MAX_SEPARATORS:
+        return None
+    for m in cuts:
         after = quiet[m.end() :]
         if not after or _UNIT_BY_FOLD.get(fold(after.split()[0])) or _ONE_LETTER_RE.match(after):
             continue  # a unit word after it: a separator between units
