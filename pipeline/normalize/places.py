@@ -1016,7 +1016,7 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
 
 _SEPARATOR = re.compile(r"\s*[-–—,;]+[\s_]*")
 # a place has a few parts: more separators than this is no place a cut name spoilt but OCR's junk, where
-# each reading tried costs a whole resolution (a corrupted page's cells had taken minutes)
+# each reading tried would cost a whole resolution for nothing
 _REJOIN_MAX_SEPARATORS = 5
 
 
