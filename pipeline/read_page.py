@@ -1047,7 +1047,7 @@ def _places_in_office_district(
                 or not _one_dropped(d["name"], district["name"]) or not _commune_written(f)):  # fmt: skip
             continue
         _show_as_office_unit(
-            f, d, district, "district", _row_era(reg, book_year), f"office_district:{d['name']}->{district['name']}",
+            f, f"{d['kind']} {d['name']}", district, "district", _row_era(reg, book_year), f"office_district:{d['name']}->{district['name']}",
             f"{d['kind']} {d['name']} không có đơn vị này; {district['kind']} {district['name']} của nơi đăng ký "
             f"có / {d['kind']} {d['name']} has no such unit; the office's {district['kind']} {district['name']} "
             "has",
@@ -1090,30 +1090,26 @@ def _communes_of_office_marks(
             read, where = parts[0]["written"], ""
         else:
             continue
-        shown = f"{ward['kind']} {ward['name']}"
-        if f.value.count(read) != 1:
-            continue
-        n = normalize_field(types[f.key], f.value.replace(read, shown), on_date=_row_era(reg, book_year))
-        if n.status != "ok":
-            continue
-        f.details = {**n.details, "read_as": f.details.get("read_as", f.value)}
-        f.value, f.status = n.value, FieldStatus.LOW_CONFIDENCE
-        f.rules = [*f.rules, f"office_commune:{read}->{shown}"]
-        f.reason = (f"đọc được {read}{f' ({where})' if where else ''}; nơi đăng ký là {shown} / read "
-                    f"{read}{f' ({where})' if where else ''}; the office is {shown}")  # fmt: skip
+        shown, at = f"{ward['kind']} {ward['name']}", f" ({where})" if where else ""
+        # a commune named alone is resolved nationwide or not at all: no level to check the result against
+        _show_as_office_unit(
+            f, read, ward, None, _row_era(reg, book_year), f"office_commune:{read}->{shown}",
+            f"đọc được {read}{at}; nơi đăng ký là {shown} / read {read}{at}; the office is {shown}", types[f.key],
+        )  # fmt: skip
 
 
 def _show_as_office_unit(
-    f: FieldValue, read: dict[str, str], office: dict[str, str], level: str, on_date: str | None, rule: str,
-    reason: str,
+    f: FieldValue, read: str, office: dict[str, str], level: str | None, on_date: str | None, rule: str,
+    reason: str, field_type: str = "place",
 ) -> None:  # fmt: skip
-    """``f`` with its unit ``read`` (written once) rewritten as the office's unit of that ``level``, when the
-    rewritten place is placed there: shown so for review, the value as read kept under read_as."""
-    unit = re.compile(rf"(?<!\w){re.escape(read['kind'])} {re.escape(read['name'])}(?!\w)")
+    """``f`` with its unit ``read`` (written once) rewritten as the office's unit, when the rewritten value
+    resolves (and, given a ``level``, is placed in the office's unit of that level): shown so for review,
+    the value as read kept under read_as."""
+    unit = re.compile(rf"(?<!\w){re.escape(read)}(?!\w)")
     if f.value is None or len(unit.findall(f.value)) != 1:
         return
-    n = normalize_field("place", unit.sub(f"{office['kind']} {office['name']}", f.value), on_date=on_date)
-    if n.status != "ok" or ((n.details.get("legacy") or {}).get(level) or {}).get("code") != office["code"]:
+    n = normalize_field(field_type, unit.sub(f"{office['kind']} {office['name']}", f.value), on_date=on_date)
+    if n.status != "ok" or (level and ((n.details.get("legacy") or {}).get(level) or {}).get("code") != office["code"]):
         return
     f.details = {**n.details, "read_as": f.details.get("read_as", f.value)}
     f.value, f.status = n.value, FieldStatus.LOW_CONFIDENCE
@@ -1144,7 +1140,7 @@ def _places_in_office_ward(
         if not w or not d or d.get("code") != district["code"] or not _double_lost(w["name"], ward["name"]):
             continue
         _show_as_office_unit(
-            f, w, ward, "ward", _row_era(reg, book_year), f"office_ward:{w['name']}->{ward['name']}",
+            f, f"{w['kind']} {w['name']}", ward, "ward", _row_era(reg, book_year), f"office_ward:{w['name']}->{ward['name']}",
             f"đọc được {w['kind']} {w['name']}; nơi đăng ký là {ward['kind']} {ward['name']} / read "
             f"{w['kind']} {w['name']}; the office is {ward['kind']} {ward['name']}",
         )  # fmt: skip

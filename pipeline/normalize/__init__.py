@@ -47,7 +47,7 @@ from .places import (
     resolve_place,
     units_of_one_name,
 )
-from .text import clean_text, has_tone, is_empty, is_syllable, nfc, strip_diacritics
+from .text import TONE_MARKS, clean_text, has_tone, is_empty, is_syllable, nfc, strip_diacritics
 
 __all__ = [
     "DIGIT_ALT_FACTOR",
@@ -454,7 +454,6 @@ _WORD_EDGE = re.compile(r"^[^\w]+|[^\w]+$")
 _SPECK_IN_WORD = re.compile(r"[^\w.,:;()/\-]")  # "§do": a mark no word of a remark holds
 
 
-_TONES = frozenset("\u0300\u0301\u0303\u0309\u0323")
 # the letter marks and the vowels that take them: circumflex (â ê ô), breve (ă), horn (ơ ư)
 _LETTER_MARKS = {"\u0302": "aeo", "\u0306": "a", "\u031b": "ou"}
 
@@ -468,7 +467,7 @@ def _vietnamese_letter(c: str) -> bool:
     low = base.lower()
     if not (base.isascii() and base.isalpha()) or (marks and low not in "aeiouy"):
         return False
-    shape = [m for m in marks if m not in _TONES]
+    shape = [m for m in marks if m not in TONE_MARKS]
     return len(marks) - len(shape) <= 1 and len(shape) <= 1 and all(low in _LETTER_MARKS.get(m, "") for m in shape)
 
 

@@ -1049,11 +1049,10 @@ _GARBLED_DISTRICT_LETTERS = 3  # "Q¿", "Qử", "Q./7": the unit letter and a sp
 
 def _district_garbled(res: PlaceResolution, text: str, on_date: str | None) -> PlaceResolution | None:
     """A commune, a district read as its unit letter and specks ("P. Bình Thuận, Q¿, TP.HCM": the 7 of
-    Q.7 garbled; no word: "Hà" is a name), and the province: the district the commune's name has in that
-    province, when it is one,
+    Q.7 garbled), and the province: the district the commune's name has in that province, when it is one,
     of the letter's kind and of any number read, at a real edit's cost (for review; aged seed 1187: four
-    places of a page). Never a district whose name was read in letters: that one is the gazetteer's to
-    match."""
+    places of a page). Never a district whose name was read in letters, nor a word ("Hà"): those are the
+    gazetteer's to match."""
     if len(res.parts) != 3:
         return None
     ward, mid, prov = res.parts
@@ -1063,9 +1062,9 @@ def _district_garbled(res: PlaceResolution, text: str, on_date: str | None) -> P
     g = gazetteer()
     units = [u for u in g.l_ward.find(ward["name"])[0] if u.province == prov["code"] and u.kind == ward["kind"]]
     dist = g.l_dist.by_code.get(units[0].parent) if len({u.parent for u in units}) == 1 else None
-    letters = re.sub(r"[^A-Za-z]", "", strip_diacritics(mid["written"]))
-    digits = re.sub(r"\D", "", mid["written"])
     word = "".join(c for c in mid["written"] if c.isalpha())
+    letters = re.sub(r"[^A-Za-z]", "", strip_diacritics(word))
+    digits = re.sub(r"\D", "", mid["written"])
     if (dist is None or not letters or len(letters) > _GARBLED_DISTRICT_LETTERS or is_syllable(word)
             or letters[0].upper() != _DISTRICT_INITIAL.get(dist.kind) or (digits and digits != dist.name)):  # fmt: skip
         return None
