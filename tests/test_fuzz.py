@@ -8,7 +8,9 @@
   and parses back equal, with every raw and value exactly as loaded (SQLite and PostgreSQL);
 * the layout stage on randomly corrupted sample pages (crops, noise, blocks, resizes, turns, slivers):
   ``upright`` / ``find_table`` / ``remove_rules`` / ``match_header`` and the whole ``read_page`` never crash
-  and never hang (each example is under a watchdog that kills the test process with a traceback).
+  and never hang: an example over ``EXAMPLE_TIMEOUT`` fails as a test, its corruptions noted (an alarm
+  raises in the main thread; tesserocr cancels a recognition on it); a hang no signal reaches is ended by
+  faulthandler after twice that, its traceback written to ``WATCHDOG_LOG`` (pytest's capture would lose it).
 
 The existing ``test_normalize_properties.py`` fuzzes ``normalize_field``; these go one level down, to
 the parsers themselves, and add the writer and the image side. CSV writers do not exist yet (only
@@ -22,6 +24,8 @@ import faulthandler
 import json
 import os
 import re
+import signal
+import tempfile
 import unicodedata
 from contextlib import contextmanager
 from functools import cache
@@ -29,7 +33,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, assume, example, given, settings
+from hypothesis import HealthCheck, assume, example, given, note, settings
 from hypothesis import strategies as st
 
 from pipeline.normalize import ids
@@ -334,18 +338,33 @@ def test_nul_in_field_text(store) -> None:
 # ------------------------------------------------------------------------------------ layout fuzz ----
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample_scans"
-EXAMPLE_TIMEOUT = 120  # s; a corrupted page takes a few seconds at most
+EXAMPLE_TIMEOUT = 120  # s; a corrupted page takes seconds (a page of noise once took 447 s: ocr.READ_DEADLINE_S)
+WATCHDOG_LOG = Path(tempfile.gettempdir()) / "hotich-fuzz-watchdog.log"
+
+
+class ExampleTooSlow(Exception):
+    pass
 
 
 @contextmanager
 def watchdog(seconds: float):
-    """Fail a hang by its own timeout: faulthandler's C watchdog dumps every thread and exits the process,
-    even when the main thread is stuck inside OpenCV or Tesseract (where no Python signal can reach)."""
-    faulthandler.dump_traceback_later(seconds, exit=True)
-    try:
-        yield
-    finally:
-        faulthandler.cancel_dump_traceback_later()
+    """Fail a slow example as a test failure: SIGALRM raises in the main thread between Python bytecodes,
+    and tesserocr cancels a running recognition on it. A hang inside C that never returns is ended by
+    faulthandler's own thread after twice the time (every thread's stack in ``WATCHDOG_LOG``, then exit)."""
+
+    def late(signum: int, frame: object) -> None:
+        raise ExampleTooSlow(f"one example took over {seconds:g} s")
+
+    previous = signal.signal(signal.SIGALRM, late)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    with WATCHDOG_LOG.open("w") as log:
+        faulthandler.dump_traceback_later(2 * seconds, exit=True, file=log)
+        try:
+            yield
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
+            faulthandler.cancel_dump_traceback_later()
 
 
 @cache
@@ -359,10 +378,13 @@ def _page(name: str) -> np.ndarray:
 
 @st.composite
 def corrupted_pages(draw: st.DrawFn) -> np.ndarray:
-    img = _page(draw(st.sampled_from(["ks_clean_01.png", "kt_degraded_01.jpg", "kh_150dpi_01.jpg"]))).copy()
+    name = draw(st.sampled_from(["ks_clean_01.png", "kt_degraded_01.jpg", "kh_150dpi_01.jpg"]))
+    img = _page(name).copy()
     h, w = img.shape[:2]
-    for op in draw(st.lists(st.sampled_from(["crop", "noise", "block", "resize", "turn", "sliver", "invert",
-                                             "stripes", "flat"]), min_size=1, max_size=4)):  # fmt: skip
+    ops = draw(st.lists(st.sampled_from(["crop", "noise", "block", "resize", "turn", "sliver", "invert",
+                                             "stripes", "flat"]), min_size=1, max_size=4))  # fmt: skip
+    note(f"{name} corrupted by {ops} (print_blob reproduces the exact draws)")
+    for op in ops:
         h, w = img.shape[:2]
         if op == "crop":
             x0, y0 = draw(st.integers(0, w - 1)), draw(st.integers(0, h - 1))
@@ -393,7 +415,8 @@ def corrupted_pages(draw: st.DrawFn) -> np.ndarray:
     return np.ascontiguousarray(img)
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=60, deadline=None, print_blob=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # fmt: skip
 @given(img=corrupted_pages())
 def test_layout_stages_survive_corrupted_pages(img: np.ndarray) -> None:
     from pipeline.layout import cell_box, find_table, has_ink, match_header, remove_rules
@@ -415,7 +438,8 @@ def test_layout_stages_survive_corrupted_pages(img: np.ndarray) -> None:
         match_header(["Số", "Họ và tên", "", "x" * 300, "ngày sinh"][: table.n_cols], templates_for(None))
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=25, deadline=None, print_blob=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])  # fmt: skip
 @given(img=corrupted_pages())
 def test_read_page_on_corrupted_pages_never_fails(img: np.ndarray) -> None:
     """The whole page reader with Tesseract: a corrupted page is processed or quarantined, never 'failed'

@@ -110,3 +110,21 @@ def test_word_mode_reads_one_token(fallback: bool) -> None:
     eng.set_page(img, scale=1.0)
     lines = eng.read(BBox(296, 82, 96, 36), "word")  # psm 8 wants the word's tight box
     assert [ln.text.replace(" ", "") for ln in lines] == ["-12-"]
+
+
+@pytest.mark.parametrize("fallback", [False, True])
+def test_a_read_past_its_deadline_reads_nothing(fallback: bool, monkeypatch) -> None:
+    """OCRmyPDF's null result: a Tesseract call that misses its deadline (a band of noise took 190 s) gives
+    no text, never an exception or a partial page; the same read in time gives the text."""
+    from pipeline.ocr import _pytesseract, _tesserocr
+
+    text = _page([(60, 60 + 70 * i, PLACE if i % 2 else NAME) for i in range(10)], size=(1400, 800))
+    eng = PytesseractEngine(tessdata=TESSDATA) if fallback else get_engine()
+    eng.set_page(text, scale=1.0)
+    rect = BBox(40, 40, 1300, 720)
+    assert len(eng.read(rect, "block")) == 10
+    if fallback:
+        monkeypatch.setattr(_pytesseract, "TIMEOUT_S", 0.01)
+    else:
+        monkeypatch.setattr(_tesserocr, "READ_DEADLINE_S", 0.001)
+    assert eng.read(rect, "block") == []

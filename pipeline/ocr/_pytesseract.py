@@ -8,6 +8,7 @@ import numpy as np
 from pipeline.model import BBox, OcrLine
 from pipeline.ocr.engine import (
     DIGIT_CHARS,
+    READ_DEADLINE_S,
     ReadMode,
     Word,
     alone_image,
@@ -20,7 +21,8 @@ from pipeline.ocr.engine import (
     valid_digits,
 )
 
-TIMEOUT_S = 60
+# the same deadline as the in-process engine, with room for the process to start and load its model
+TIMEOUT_S = READ_DEADLINE_S + 5
 
 
 class PytesseractEngine:

@@ -10,6 +10,7 @@ from pipeline.model import BBox, OcrLine
 from pipeline.ocr.engine import (
     ALT_MIN_SCORE,
     DIGIT_CHARS,
+    READ_DEADLINE_S,
     ReadMode,
     Word,
     WordAlternatives,
@@ -120,7 +121,7 @@ class TesserocrEngine:
         self, r: BBox, psm: int, whitelist: str | None = None
     ) -> tuple[list[list[Word]], WordAlternatives]:
         """Recognize the rectangle; words grouped by text line, in reading order, and the digit
-        alternatives of the words that hold digits."""
+        alternatives of the words that hold digits. Nothing when Tesseract misses ``READ_DEADLINE_S``."""
         from tesserocr import RIL, iterate_level
 
         api = self._api
@@ -130,7 +131,8 @@ class TesserocrEngine:
         lines: list[list[Word]] = []
         try:
             api.SetRectangle(r.x, r.y, r.w, r.h)
-            api.Recognize()
+            if not api.Recognize(timeout=round(READ_DEADLINE_S * 1000)):
+                return [], {}  # past the deadline (or failed): nothing read, never a partial page
             it = api.GetIterator()
             if it is None:
                 return [], {}

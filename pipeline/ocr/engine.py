@@ -24,6 +24,10 @@ ReadMode = Literal["line", "block", "digits", "auto", "word"]
 
 TESSDATA = os.environ.get("TESSDATA_PREFIX") or "/usr/share/tesseract-ocr/5/tessdata/"
 DIGIT_CHARS = "0123456789/.-:"
+# One Tesseract call's deadline; past it the call reads as nothing (OCRmyPDF's null result). A cell or a
+# band takes under 0.2 s (eight sample, book and aged pages); a band of a page of noise took 190 s (a fuzz
+# example), so the deadline bounds a pathological page without touching a readable one.
+READ_DEADLINE_S = 10.0
 _DIGITS_OK = re.compile(r"\d")
 
 
