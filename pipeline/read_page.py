@@ -55,6 +55,8 @@ from pipeline.model import (
 )
 from pipeline.normalize import (
     DIGIT_ALT_FACTOR,
+    REQUIRED_EMPTY_REASON,
+    REQUIRED_FIELDS,
     Normalized,
     dates_agreeing_with_words,
     doc_numbers_against_dates,
@@ -182,6 +184,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         page_fields[s.key] = _settle_page_no(s, first, reads, options.confidence_threshold, seconds)
         _doubt_narrow_page_no(first, page_fields[s.key])
     entries: list[Entry] = []
+    unread: dict[int, dict[str, BBox]] = {}  # per row: the fields of cells that hold ink but read nothing
     n_bands = len(table.rows) - 1
     # italic or slanted entries are sheared upright cell by cell (Tesseract misreads italic digits)
     body_top = table.rows[min(match.header_rows, n_bands)]
@@ -199,6 +202,8 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
             lines = read_cell(engine, gray, boxes[c], _mode(column), slope) if inked[c] else []
             parts.extend(_parts(column, lines))
             cell_of |= {f.key: boxes[c] for f in column.fields}
+            if inked[c] and not any(ln.text.strip() for ln in lines):
+                unread.setdefault(row_index, {}).update({f.key: boxes[c] for f in column.fields})
         fields, normalized = _normalize_row(parts, options.confidence_threshold, book_year)
         _read_again(alone, cell_of, [s for s, _ in parts], fields, normalized, options.confidence_threshold)
         _cross_check(tpl, fields, normalized, options.confidence_threshold)
@@ -214,6 +219,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     _communes_of_office_marks(tpl, page_fields, entries, book_year)
     # last: a place it settles took its unit word or commune from the page, no separate read to confirm with
     _places_from_page(tpl, page_fields, entries, book_year)
+    _doubt_still_empty(tpl, entries, unread)
     lap("cells")
 
     h, w = gray.shape[:2]
@@ -222,6 +228,27 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         rotation=up.rotation, skew=up.skew, width=w, height=h, page_fields=page_fields, entries=entries,
         timings=timings, pipeline_version=PIPELINE_VERSION, image=up.image if options.keep_image else None,
     )
+
+
+def _doubt_still_empty(tpl: Template, entries: list[Entry], unread: dict[int, dict[str, BBox]]) -> None:
+    """What no step filled stays empty only where nothing is missing: a required field is invalid (the
+    validation's reason), and a field whose cell holds ink that read as nothing goes to review, its cell
+    as the crop. Both had been left empty, unseen: on 24 degraded aged and book pages 5 names read empty
+    in inked cells (1 such cell held a stamp only)."""
+    required = REQUIRED_FIELDS.get(tpl.register, ())
+    for e in entries:
+        cells = unread.get(e.row, {})
+        for key, f in e.fields.items():
+            if f.status != FieldStatus.EMPTY:
+                continue
+            if key in cells:
+                f.bbox = f.bbox or cells[key]
+                f.rules = [*f.rules, "ink_unread"]
+            if key in required:
+                f.status, f.reason = FieldStatus.INVALID, REQUIRED_EMPTY_REASON
+            elif key in cells:
+                f.status = FieldStatus.LOW_CONFIDENCE
+                f.reason = "ô có mực nhưng không đọc được chữ / the cell holds ink but no text was read"
 
 
 def _mode(column: ColumnSpec) -> str:

@@ -86,6 +86,48 @@ def test_a_title_the_page_garbled_is_read_again_alone_and_its_column_kept() -> N
     assert got == [e["fields"]["ngayDangKy"] for e in truth["entries"]]
 
 
+class _Unread:
+    """The real engine, except that reads covering chosen points give nothing (a read past its deadline)."""
+
+    def __init__(self, points: list[tuple[int, int]]) -> None:
+        self.real, self.points = get_engine(), points
+
+    def __getattr__(self, name: str):  # noqa: ANN204 - everything else is the real engine's
+        return getattr(self.real, name)
+
+    def _lost(self, rect: BBox) -> bool:
+        return any(rect.x <= x < rect.x + rect.w and rect.y <= y < rect.y + rect.h for x, y in self.points)
+
+    def read(self, rect: BBox, mode: str = "block") -> list[OcrLine]:
+        return [] if self._lost(rect) else self.real.read(rect, mode)
+
+    def read_alone(self, gray: np.ndarray, rect: BBox, *args: object, **kwargs: object) -> list[OcrLine]:
+        return [] if self._lost(rect) else self.real.read_alone(gray, rect, *args, **kwargs)
+
+
+@pytest.mark.slow
+def test_a_cell_that_holds_ink_but_reads_nothing_is_never_left_as_empty() -> None:
+    from pipeline.normalize import REQUIRED_EMPTY_REASON
+
+    page = load_page(page_refs(identify(SAMPLES / "ks_clean_01.png"))[0])
+    first = read_page(page, ReadOptions())
+    row = first.entries[1]
+    centre = [(b.x + b.w // 2, b.y + b.h // 2) for b in (row.fields["nksHoTen"].bbox, row.fields["nksQueQuan"].bbox)]
+    result = read_page(page, ReadOptions(), _Unread(centre))  # type: ignore[arg-type]
+    name, home = result.entries[1].fields["nksHoTen"], result.entries[1].fields["nksQueQuan"]
+    # a required field read as nothing is invalid; an optional one goes to review; both show their cell
+    assert (name.value, name.status, name.reason) == (None, FieldStatus.INVALID, REQUIRED_EMPTY_REASON)
+    assert (home.value, home.status) == (None, FieldStatus.LOW_CONFIDENCE) and "ink" in home.reason
+    for f, (x, y) in zip((name, home), centre, strict=True):
+        assert "ink_unread" in f.rules and f.bbox is not None
+        assert f.bbox.x <= x < f.bbox.x + f.bbox.w and f.bbox.y <= y < f.bbox.y + f.bbox.h
+    # the other rows read as before, and a cell without ink stays empty
+    for before, after in zip(first.entries[2:], result.entries[2:], strict=True):
+        assert after.fields["nksQueQuan"].value == before.fields["nksQueQuan"].value
+    assert all(e.fields["ghiChu"].status == FieldStatus.EMPTY for e in result.entries)
+    assert all(f.status != FieldStatus.EMPTY for e in first.entries for k, f in e.fields.items() if k != "ghiChu")
+
+
 def test_a_page_without_a_table_is_quarantined_with_the_reason() -> None:
     from pipeline.model import PageImage, PageRef
 

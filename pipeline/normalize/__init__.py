@@ -51,17 +51,21 @@ from .text import TONE_MARKS, clean_text, has_tone, is_empty, is_syllable, nfc, 
 
 __all__ = [
     "DIGIT_ALT_FACTOR",
+    "REQUIRED_EMPTY_REASON",
+    "REQUIRED_FIELDS",
     "Normalized",
     "PlaceResolution",
     "dates_agreeing_with_words",
+    "doc_numbers_against_dates",
+    "entry_number_sequence",
     "named_units",
     "names_against_sex",
     "normalize_field",
+    "place_commune_from_page",
     "place_unit_from_page",
     "resolve_place",
     "validate_entry",
     "validate_entry_numbers",
-    "entry_number_sequence",
 ]
 
 FIELD_TYPES = (
@@ -675,11 +679,12 @@ def _reconcile_digits(
 
 # (digits field, words field)
 _WORD_PAIRS = (("nksNgaySinh", "nksNgaySinhBangChu"), ("nktNgayChet", "nktNgayChetGhiBangChu"))
-_REQUIRED = {
+REQUIRED_FIELDS = {
     "khai_sinh": ("so", "ngayDangKy", "nksHoTen", "nksGioiTinh", "nksNgaySinh"),
     "khai_tu": ("so", "ngayDangKy", "nktHoTen", "nktNgayChet"),
     "ket_hon": ("so", "ngayDangKy", "chongHoTen", "voHoTen"),
 }
+REQUIRED_EMPTY_REASON = "thiếu thông tin bắt buộc / required field is empty"
 # (ID field, sex field or fixed sex, birth-date field)
 # identity documents whose number length is fixed (domain.md): CMND 9 digits (12 on the 2012-2016 cards),
 # CCCD 12; a number of another length is a partial read
@@ -980,10 +985,10 @@ def validate_entry(register: str, values: dict[str, Normalized]) -> dict[str, st
             want = " hoặc ".join(map(str, lengths))
             flag(prefix + "SoGiayToTuyThan", f"{kind.value} có {want} chữ số, đọc được {len(number.value)} / "
                  f"a {kind.value} number has {want.replace(' hoặc ', ' or ')} digits, read {len(number.value)}")  # fmt: skip
-    for key in _REQUIRED.get(register, ()):
+    for key in REQUIRED_FIELDS.get(register, ()):
         n = values.get(key)
         if n is not None and n.status == "empty":
-            flag(key, "thiếu thông tin bắt buộc / required field is empty")
+            flag(key, REQUIRED_EMPTY_REASON)
     return bad
 
 
