@@ -472,18 +472,27 @@ def _paint(out: np.ndarray, src: np.ndarray, roi: tuple[slice, slice], axis: int
 SLIVER_COLUMN = 0.2  # x the median column width: a column narrower than this holds no field
 
 
-def without_slivers(table: Table) -> Table:
+def without_slivers(table: Table, gray: np.ndarray | None = None, text_h: float | None = None) -> Table:
     """``table`` without its sliver columns (narrower than ``SLIVER_COLUMN`` of the median): one leaning
     rule found twice (fresh book seed 1069: the frame near the binding left leaning, found 26 px apart
     beside a 90 px "Số" column; the sliver matched no title, and "Số" read in part matched none either, so
     the entry numbers were lost), or a double frame. Inside the table a sliver is joined to its narrower
-    neighbour; at its edge it is dropped. Called once the rules are removed: both of its rules are."""
+    neighbour; at its edge it is dropped. Called once the rules are removed: both of its rules are.
+    Given the page (``gray``, its letters ``text_h`` tall), a narrow column whose entry rows hold glyphs is
+    a column (``_holds_entries``): a book photograph's "Số", 40 px beside a median of 208, had been
+    dropped with every entry number of the page."""
     cols, tops = list(table.cols), list(table.title_tops)
+    real: set[int] = set()  # left rules of narrow columns that hold entries
     while len(cols) > 3:
         widths = np.diff(cols)
-        i = int(np.argmin(widths))
-        if widths[i] >= SLIVER_COLUMN * float(np.median(widths)):
+        narrow = [int(i) for i in np.argsort(widths, kind="stable")
+                  if widths[i] < SLIVER_COLUMN * float(np.median(widths)) and cols[i] not in real]  # fmt: skip
+        if not narrow:
             break
+        i = narrow[0]
+        if gray is not None and text_h and _holds_entries(gray, table, cols[i], cols[i + 1], text_h):
+            real.add(cols[i])
+            continue
         # at the table's edge, dropped (a double frame, or a scan's edge beside it: joined, the column
         # beside took in a seal's ring there); inside, joined to the narrower neighbour
         if i in (0, len(widths) - 1):
@@ -497,6 +506,25 @@ def without_slivers(table: Table) -> Table:
         return table
     bbox = BBox(cols[0], table.bbox.y, cols[-1] - cols[0], table.bbox.h)
     return replace(table, cols=cols, title_tops=tops, bbox=bbox)
+
+
+def _holds_entries(gray: np.ndarray, table: Table, x0: int, x1: int, text_h: float) -> bool:
+    """Whether the column between ``x0`` and ``x1`` holds a glyph (dark ink as tall as a letter, no wider
+    than one and a half) in at least half of the table's entry rows. What is left of a leaning rule
+    between its two findings is a stroke far taller than a letter; an empty sliver holds nothing."""
+    bands = range(table.header_rows, table.n_bands)
+    if x1 - x0 < 6 or not bands:
+        return False
+    found = 0
+    for b in bands:
+        y0, y1 = table.rows[b], table.rows[b + 1]
+        sub = gray[y0 + 2 : y1 - 2, x0 + 2 : x1 - 2] < 128
+        if sub.size == 0:
+            continue
+        _, _, st, _ = cv2.connectedComponentsWithStats(sub.view(np.uint8))
+        w, h = st[1:, 2], st[1:, 3]
+        found += bool(((h >= 0.5 * text_h) & (h <= 1.6 * text_h) & (w >= 3) & (w <= 1.5 * text_h)).any())
+    return 2 * found >= len(bands)
 
 
 # ------------------------------------------------------------------------------------- header ----

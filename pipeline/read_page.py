@@ -141,8 +141,8 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     if table is None or len(table.rows) < 3 or len(table.cols) < 3:
         raise InputRejected("no ledger table found on the page")
     gray = remove_rules(up.image, table)
-    table = without_slivers(table)  # after: both rules of a slanted rule found twice are removed
-    text_h = text_height(gray)  # measured once: the OCR reduction and the slant both use it
+    text_h = text_height(gray)  # measured once: the OCR reduction, the slant and the slivers use it
+    table = without_slivers(table, gray, text_h)  # after: both rules of a slanted rule found twice are removed
     scale = scale_for(text_h)
     engine.set_page(gray, scale=scale)
     lap("layout")
