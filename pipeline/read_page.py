@@ -232,11 +232,14 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
 
 def _doubt_still_empty(tpl: Template, entries: list[Entry], unread: dict[int, dict[str, BBox]]) -> None:
     """What no step filled stays empty only where nothing is missing: a required field is invalid (the
-    validation's reason), and a field whose cell holds ink that read as nothing goes to review, its cell
-    as the crop. Both had been left empty, unseen: on 24 degraded aged and book pages 5 names read empty
-    in inked cells (1 such cell held a stamp only)."""
+    validation's reason; one whose column matched no title is added so), and a field whose cell holds ink
+    that read as nothing goes to review, its cell as the crop. Both had been left empty, unseen: on 24
+    degraded aged and book pages 5 names read empty in inked cells (1 such cell held a stamp only)."""
     required = REQUIRED_FIELDS.get(tpl.register, ())
     for e in entries:
+        for key in required:  # its column matched no title: the row is the reviewer's crop
+            e.fields.setdefault(key, FieldValue(key=key, raw="", value=None, confidence=0.0, bbox=e.bbox,
+                                                status=FieldStatus.EMPTY, rules=["column_not_found"]))  # fmt: skip
         cells = unread.get(e.row, {})
         for key, f in e.fields.items():
             if f.status != FieldStatus.EMPTY:

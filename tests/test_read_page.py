@@ -128,6 +128,23 @@ def test_a_cell_that_holds_ink_but_reads_nothing_is_never_left_as_empty() -> Non
     assert all(f.status != FieldStatus.EMPTY for e in first.entries for k, f in e.fields.items() if k != "ghiChu")
 
 
+def test_a_required_field_whose_column_matched_no_title_is_added_as_invalid() -> None:
+    from pipeline.normalize import REQUIRED_EMPTY_REASON
+    from pipeline.read_page import _doubt_still_empty
+
+    tpl = templates_for("khai_tu")[0]
+    row = BBox(10, 300, 900, 120)
+    name = FieldValue(key="nktHoTen", raw="LÊ VĂN TÁM", value="LÊ VĂN TÁM", confidence=0.95, bbox=None,
+                      status=FieldStatus.OK)  # fmt: skip
+    note = FieldValue(key="ghiChu", raw="", value=None, confidence=0.0, bbox=None, status=FieldStatus.EMPTY)
+    entries = [Entry(row=1, bbox=row, fields={"nktHoTen": name, "ghiChu": note})]
+    _doubt_still_empty(tpl, entries, {})
+    got = entries[0].fields
+    assert (got["so"].status, got["so"].reason, got["so"].bbox) == (FieldStatus.INVALID, REQUIRED_EMPTY_REASON, row)
+    assert got["so"].rules == ["column_not_found"] and got["ngayDangKy"].status == FieldStatus.INVALID
+    assert got["nktHoTen"].status == FieldStatus.OK and got["ghiChu"].status == FieldStatus.EMPTY  # not required
+
+
 def test_a_page_without_a_table_is_quarantined_with_the_reason() -> None:
     from pipeline.model import PageImage, PageRef
 
