@@ -163,6 +163,9 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     tpl = match.template
     page_fields = _page_fields(tpl, above.lines, below.lines, options.confidence_threshold)
     _read_title_dark(gray, tpl, page_fields, above.lines, below.lines, engine, options.confidence_threshold)
+    for s in tpl.page_fields:
+        if s.type == "book_no":
+            _doubt_ink_beside_book(gray, page_fields[s.key], [*above.lines, *below.lines])
     book_year = _book_year(page_fields)
     page_no_specs = [s for s in tpl.page_fields if s.type == "page_no"]
     foot: list[OcrLine] = []
@@ -993,7 +996,7 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
     if agree >= CONSENSUS_MIN_ROWS and agree * 2 > sum(years.values()):
         # not a book number whose "/" was restored: where the year starts is the guess the rows do not check
         if (book.status == FieldStatus.LOW_CONFIDENCE and 1 <= int(m[1]) <= MAX_BOOK_IN_YEAR
-                and BOOK_NO_SLASH_LOST not in book.rules):  # fmt: skip
+                and BOOK_NO_SLASH_LOST not in book.rules and "ink_beside" not in book.rules):  # fmt: skip
             _vouch(book, threshold, f"book_year_confirmed:{agree}")
         return
     # most rows registered in another year: the book's year was misread ("03/1908" for 03/1998), or the
@@ -1383,18 +1386,39 @@ def _note_fragment_beside(f: FieldValue, lines: Sequence[OcrLine]) -> None:
 
 
 def _note_ink_beside(gray: np.ndarray, f: FieldValue, lines: Sequence[OcrLine]) -> None:
-    """Notes ink right beside a number's box, within a digit's width on its line, that no line OCR read
-    covers: the box OCR drew left a glyph out ("120" under a book photograph's table read "20" at 0.97,
-    the 1 outside every box). The label of "Trang 57" is read, so it is no such ink."""
-    b = f.bbox
-    if b is None or f.status != FieldStatus.OK or "fragment_beside" in f.details:
-        return
+    """Notes ink right beside an accepted number's box that no word OCR read covers (``_ink_beside``)."""
+    if (f.bbox is not None and f.status == FieldStatus.OK and "fragment_beside" not in f.details
+            and _ink_beside(gray, f.bbox, lines)):  # fmt: skip
+        f.details = {**f.details, "fragment_beside": "ink"}
+
+
+def _ink_beside(gray: np.ndarray, b: BBox, lines: Sequence[OcrLine]) -> bool:
+    """Whether ink lies right beside a number's box ``b``, within a digit's width on its line, where no word
+    OCR read covers: the box OCR drew left a glyph out ("120" under a book photograph's table read "20" at
+    0.97, the 1 outside every box; "Quyển số: 03/2002" read "3/2002" at 0.90 on an aged page, the 0 in the
+    space after "số:"). The label of "Trang 57" is a word read, so it is no such ink."""
     width = max(4, round(DIGIT_WIDTH * b.h))
-    for x in (b.x - width - 1, b.x + b.w + 1):
-        strip = BBox(x, b.y, width, b.h)
-        if not any(strip.overlap(ln.bbox) > 0 for ln in lines) and has_ink(gray, strip, min_px=max(12, b.h)):
-            f.details = {**f.details, "fragment_beside": "ink"}
-            return
+    read = [w[3] for ln in lines for w in ln.words] + [ln.bbox for ln in lines if not ln.words]
+    for left in (True, False):
+        x0, x1 = (b.x - width - 1, b.x - 1) if left else (b.x + b.w + 1, b.x + b.w + 1 + width)
+        for box in read:  # the part of the strip no word covers
+            if box.y < b.y + b.h and b.y < box.y + box.h and box.x < x1 and x0 < box.x + box.w:
+                x0, x1 = (max(x0, box.x + box.w), x1) if left else (x0, min(x1, box.x))
+        if x1 - x0 >= 3 and has_ink(gray, BBox(x0, b.y, x1 - x0, b.h), min_px=max(12, b.h)):
+            return True
+    return False
+
+
+def _doubt_ink_beside_book(gray: np.ndarray, book: FieldValue, lines: Sequence[OcrLine]) -> None:
+    """A book number with unread ink right beside it goes to review: a digit OCR left out of its box
+    changes the number on every entry of the page (rule ``ink_beside``, never vouched for by the rows'
+    year: they confirm the year, not the number before it)."""
+    if book.bbox is None or book.status not in _READ or not _ink_beside(gray, book.bbox, lines):
+        return
+    book.status = FieldStatus.LOW_CONFIDENCE
+    book.rules = [*book.rules, "ink_beside"]
+    book.reason = (f"đọc được '{book.raw}', có nét mực ngay bên cạnh chưa đọc: có thể thiếu một chữ số / read "
+                   f"'{book.raw}', with unread ink right beside it: a digit may be lost")  # fmt: skip
 
 
 # the page's reading and a read alone that agree accept the page number from this figure on

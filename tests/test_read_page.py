@@ -1503,9 +1503,10 @@ def test_a_page_number_with_a_fragment_beside_it_may_have_lost_a_digit(other: Oc
     (118, True, False),  # "Trang 20": the ink beside is the label, read as part of the line
     (175, False, True),  # a digit left out on the right
     (100, False, False),  # ink a space and more away: another word, not a lost digit
+    (118, "words", True),  # "Trang" read as a word ending before the ink: the space after it holds a digit
 ])  # fmt: skip
 def test_a_page_number_with_ink_beside_it_outside_every_box_may_have_lost_a_digit(
-    ink_x: int | None, covered: bool, lost: bool
+    ink_x: int | None, covered: bool | str, lost: bool
 ) -> None:
     gray = np.full((100, 300), 255, np.uint8)
     gray[40:64, 130:160] = 0  # the number OCR read, in its box
@@ -1514,9 +1515,32 @@ def test_a_page_number_with_ink_beside_it_outside_every_box_may_have_lost_a_digi
     f = FieldValue("trangSo", "20", "20", 0.97, BBox(130, 40, 33, 24), FieldStatus.OK)
     lines = [OcrLine("20", 0.97, BBox(130, 40, 33, 24))]
     if covered:
-        lines = [OcrLine("Trang 20", 0.97, BBox(60, 40, 103, 24))]
+        words = ((0, 5, 0.97, BBox(60, 40, 50, 24)), (6, 8, 0.97, BBox(130, 40, 33, 24)))
+        lines = [OcrLine("Trang 20", 0.97, BBox(60, 40, 103, 24), words=words if covered == "words" else ())]
     _note_ink_beside(gray, f, lines)
     assert _glyph_lost(f) is lost
+
+
+@pytest.mark.parametrize(("zero", "status"), [(True, FieldStatus.LOW_CONFIDENCE), (False, FieldStatus.OK)])
+def test_a_book_number_with_ink_in_the_space_after_its_label_goes_to_review(zero: bool, status: FieldStatus) -> None:
+    """Aged seed 1289: "Quyển số: 03/2002" read "3/2002" at 0.90, its 0 in the space after "số:" that no
+    word box covers; the rows' year confirmed the book, and 6 entries took the wrong number."""
+    from pipeline.read_page import _doubt_ink_beside_book
+
+    gray = np.full((120, 700), 255, np.uint8)
+    gray[30:70, 120:190] = 0  # "số:", read
+    gray[30:70, 240:400] = 0  # "3/2002", read
+    if zero:
+        gray[32:68, 205:230] = 0  # the 0 OCR left out
+    words = ((0, 3, 0.96, BBox(120, 25, 75, 50)), (4, 10, 0.9, BBox(240, 25, 160, 50)))
+    lines = [OcrLine("số: 3/2002", 0.93, BBox(120, 25, 280, 50), words=words)]
+    book = FieldValue("quyenSo", "3/2002", "3/2002", 0.9, BBox(240, 25, 160, 50), FieldStatus.OK)
+    _doubt_ink_beside_book(gray, book, lines)
+    assert book.status == status and ("ink_beside" in book.rules) is zero
+    rows = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": FieldValue(
+        "ngayDangKy", "1/3/2002", "2002-03-01", 0.95, None, FieldStatus.OK)}) for i in range(5)]  # fmt: skip
+    _confirm_book_year({"quyenSo": book}, rows, 0.9)
+    assert book.status == status  # the rows' year confirms the year, not the digit before it
 
 
 def test_a_page_number_read_whole_alone_beside_its_fragment_goes_to_review() -> None:
