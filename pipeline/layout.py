@@ -9,6 +9,7 @@ refined on the full-resolution page, because cell crops need pixel accuracy.
 
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from collections.abc import Sequence
@@ -622,6 +623,35 @@ def _garbled(title: str) -> bool:
     return bool(words) and 2 * junk >= len(words)
 
 
+def _by_elimination(
+    folded: list[str], titles: Sequence[str], tpl: Template, columns: dict[int, ColumnSpec], sims: dict[int, float]
+) -> None:
+    """Titles left unread (a short bold "SỐ" in a narrow column), read in part ("Cán bộ tư", the rest under a
+    stamp, "Giấy ...") or garbled by a reverse page showing through ("gK" for "Số") take the template's
+    columns by position, on a table with as many columns as the template: a run of unmatched columns
+    between two matched ones (or a matched one and the table's edge) takes the template columns between
+    theirs when they are as many and all unassigned. A title that reads as something else does not (aged
+    seed 1289: "Số" and "Giấy tờ tùy thân" lost on a death page, the entry numbers and ID documents of
+    every row with them)."""
+    def unread(i: int, c: ColumnSpec) -> bool:
+        return not folded[i] or fuzz.partial_ratio(folded[i], fold_title(c.title)) >= PART_TITLE_SIM or _garbled(titles[i])
+
+    index = {id(c): j for j, c in enumerate(tpl.columns)}
+    taken = {index[id(c)] for c in columns.values()}
+    anchors = [(-1, -1), *sorted((i, index[id(c)]) for i, c in columns.items()), (len(folded), len(tpl.columns))]
+    for (a, ja), (b, jb) in itertools.pairwise(anchors):
+        gap, free = list(range(a + 1, b)), [tpl.columns[j] for j in range(ja + 1, jb)]
+        if (gap and len(gap) == len(free) and not taken & set(range(ja + 1, jb))
+                and all(unread(i, c) for i, c in zip(gap, free, strict=True))):  # fmt: skip
+            columns.update(zip(gap, free, strict=True))
+            sims.update(dict.fromkeys(gap, 0.0))
+    # one column left on each side, wherever it stands: a variant edition swaps neighbouring columns
+    unmatched = [i for i in range(len(folded)) if i not in columns]
+    left = [c for c in tpl.columns if c not in columns.values()]
+    if len(unmatched) == 1 and len(left) == 1 and unread(unmatched[0], left[0]):
+        columns[unmatched[0]], sims[unmatched[0]] = left[0], 0.0
+
+
 def _match_one(folded: list[str], titles: Sequence[str], tpl: Template, header_rows: int) -> HeaderMatch | None:
     n, m = len(folded), len(tpl.columns)
     if n == 0 or m == 0:
@@ -641,17 +671,8 @@ def _match_one(folded: list[str], titles: Sequence[str], tpl: Template, header_r
         if sim[i, j] >= MIN_TITLE_SIM:
             columns[i] = tpl.columns[j]
             sims[i] = float(sim[i, j]) / 100
-    # by elimination: as many columns as the template, every other one matched, and the one title left
-    # unread (a short bold "SỐ" in a narrow column) or read in part ("Cán bộ tư", the rest under a stamp)
-    # belongs to the one template column left; a title that reads as something else does not
-    unmatched = [i for i in range(n) if i not in columns]
-    left = [c for c in tpl.columns if c not in columns.values()]
-    if n == m and len(columns) == n - 1 and len(unmatched) == 1 and len(left) == 1:
-        i = unmatched[0]
-        if (not folded[i] or fuzz.partial_ratio(folded[i], fold_title(left[0].title)) >= PART_TITLE_SIM
-                or _garbled(titles[i])):  # fmt: skip
-            columns[i] = left[0]
-            sims[i] = 0.0
+    if n == m:
+        _by_elimination(folded, titles, tpl, columns, sims)
     n_titled = sum(1 for t in folded if t)
     score = sum(sims.values()) / max(n_titled, m)
     return HeaderMatch(

@@ -271,6 +271,30 @@ def test_one_unread_title_is_matched_by_elimination() -> None:
     assert m is not None and 1 not in m.columns and 2 not in m.columns
 
 
+def test_unread_titles_between_matched_ones_take_the_template_columns_between_theirs() -> None:
+    # aged seed 1289, a variant edition of the death register (neighbouring columns swapped): "Số" read
+    # "gK" under the reverse page, "Giấy tờ tùy thân" read "Giấy ...": entry numbers and ID documents lost
+    tpl = template_by_id("khai_tu.tt04_2020")
+    titles = [c.title for c in tpl.columns]
+    titles[0], titles[6] = "gK", "Giấy ..."
+    m = match_header(titles, all_templates())
+    assert m is not None and m.columns[0].fields[0].key == "so"
+    assert m.columns[6].fields[0].key == "nktLoaiGiayToTuyThan"
+    swapped = [c.title for c in tpl.columns]
+    swapped[6], swapped[7] = tpl.columns[7].title, "Giấy ..."  # the variant: "Nơi cư trú" printed first
+    swapped[0] = ""
+    m = match_header(swapped, all_templates())
+    assert m is not None and m.columns[0].fields[0].key == "so"
+    assert m.columns[7].fields[0].key == "nktLoaiGiayToTuyThan"  # the one left, wherever it stands
+    # three unread titles where the template has two columns between their matched neighbours (an extra
+    # column, the ID documents' printed further on): no guess
+    titles = [c.title for c in tpl.columns]
+    titles = [*titles[:3], "", "", "", titles[5], *titles[7:]]
+    assert len(titles) == len(tpl.columns)
+    m = match_header(titles, all_templates())
+    assert m is not None and not {3, 4, 5} & set(m.columns)
+
+
 def test_a_title_read_in_part_does_not_decide_between_husband_and_wife() -> None:
     # seed 1129: the husband's title lost its last words under the reverse page's rule ("Họ, chữ đêm,
     # tên"), the wife's read whole. Scored as read, the piece matched only the shorter title (the wife's)
