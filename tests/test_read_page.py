@@ -783,6 +783,29 @@ def test_a_parent_declaring_the_birth_confirms_the_name_read_twice(relation: str
     assert fields["meHoTen"].status == FieldStatus.LOW_CONFIDENCE
 
 
+@pytest.mark.parametrize(
+    ("relation", "declarant", "doubted"),
+    [
+        ("cha", "TRẦN HỒNG HOA", True),  # fresh book seed 1105: the father's grave lost in the declarant's cell
+        ("Cha", "TRẦN HỒNG HOA", True),
+        ("ông nội", "TRẦN HỒNG HOA", False),  # a grandfather: another person, his name may differ by a mark
+        ("cha", "TRẦN HỒNG HÒA", False),  # the same marks
+        ("cha", "TRẦN HỒNG HẢI", False),  # other letters: not a mark lost
+    ],
+)
+def test_a_parent_declaring_named_twice_under_other_marks_goes_to_review(relation: str, declarant: str,
+                                                                         doubted: bool) -> None:  # fmt: skip
+    tpl = templates_for("khai_sinh")[0]
+    fields = _row("khai_sinh", {"chaHoTen": ("TRẦN HỒNG HÒA", 0.97), "nycHoTen": (declarant, 0.97),
+                                "nycQuanHe": (relation, 0.97)})  # fmt: skip
+    assert fields["chaHoTen"].status == fields["nycHoTen"].status == FieldStatus.OK
+    _cross_check(tpl, fields, {}, 0.9)
+    for key, other in (("chaHoTen", declarant), ("nycHoTen", "TRẦN HỒNG HÒA")):
+        f = fields[key]
+        assert (f.status == FieldStatus.LOW_CONFIDENCE) is doubted
+        assert (f"'{other}'" in (f.reason or "")) is doubted
+
+
 def test_two_reads_that_lost_the_same_tone_do_not_vouch_for_its_placement() -> None:
     # an unseen Chromium page: "LE THUY CHI" read in the mother's and the declarant's cells; THÙY and THUỲ
     # are equally listed, and both reads restored the same spelling by the same guess
