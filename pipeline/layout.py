@@ -511,21 +511,23 @@ def without_slivers(table: Table, gray: np.ndarray | None = None, text_h: float 
 
 def _holds_entries(gray: np.ndarray, table: Table, x0: int, x1: int, text_h: float) -> bool:
     """Whether the column between ``x0`` and ``x1`` holds a glyph (dark ink as tall as a letter, no wider
-    than one and a half) in at least half of the table's entry rows. What is left of a leaning rule
-    between its two findings is a stroke far taller than a letter; an empty sliver holds nothing."""
-    bands = range(table.header_rows, table.n_bands)
-    if x1 - x0 < 6 or not bands:
+    than one and a half) in at least half of the table's written rows (the empty rows of a book's last
+    page do not count). What is left of a leaning rule between its two findings is a stroke far taller
+    than a letter; an empty sliver holds nothing."""
+    if x1 - x0 < 6:
         return False
-    found = 0
-    for b in bands:
+    written = found = 0
+    for b in range(table.header_rows, table.n_bands):
         y0, y1 = table.rows[b], table.rows[b + 1]
-        sub = gray[y0 + 2 : y1 - 2, x0 + 2 : x1 - 2] < 128
-        if sub.size == 0:
+        row = BBox(table.cols[0], y0, table.cols[-1] - table.cols[0], y1 - y0)
+        if y1 - y0 < 6 or not has_ink(gray, row):
             continue
-        _, _, st, _ = cv2.connectedComponentsWithStats(sub.view(np.uint8))
+        written += 1
+        cell = gray[y0 + 2 : y1 - 2, x0 + 2 : x1 - 2] < 128
+        _, _, st, _ = cv2.connectedComponentsWithStats(cell.view(np.uint8))
         w, h = st[1:, 2], st[1:, 3]
         found += bool(((h >= 0.5 * text_h) & (h <= 1.6 * text_h) & (w >= 3) & (w <= 1.5 * text_h)).any())
-    return 2 * found >= len(bands)
+    return written > 0 and 2 * found >= written
 
 
 # ------------------------------------------------------------------------------------- header ----
@@ -624,7 +626,8 @@ def _garbled(title: str) -> bool:
 
 
 def _by_elimination(
-    folded: list[str], titles: Sequence[str], tpl: Template, columns: dict[int, ColumnSpec], sims: dict[int, float]
+    folded: list[str], titles: Sequence[str], tpl: Template, columns: dict[int, ColumnSpec],
+    sims: dict[int, float],
 ) -> None:
     """Titles left unread (a short bold "SỐ" in a narrow column), read in part ("Cán bộ tư", the rest under a
     stamp, "Giấy ...") or garbled by a reverse page showing through ("gK" for "Số") take the template's
@@ -634,11 +637,13 @@ def _by_elimination(
     seed 1289: "Số" and "Giấy tờ tùy thân" lost on a death page, the entry numbers and ID documents of
     every row with them)."""
     def unread(i: int, c: ColumnSpec) -> bool:
-        return not folded[i] or fuzz.partial_ratio(folded[i], fold_title(c.title)) >= PART_TITLE_SIM or _garbled(titles[i])
+        part = fuzz.partial_ratio(folded[i], fold_title(c.title)) >= PART_TITLE_SIM
+        return not folded[i] or part or _garbled(titles[i])
 
     index = {id(c): j for j, c in enumerate(tpl.columns)}
     taken = {index[id(c)] for c in columns.values()}
-    anchors = [(-1, -1), *sorted((i, index[id(c)]) for i, c in columns.items()), (len(folded), len(tpl.columns))]
+    matched = sorted((i, index[id(c)]) for i, c in columns.items())
+    anchors = [(-1, -1), *matched, (len(folded), len(tpl.columns))]
     for (a, ja), (b, jb) in itertools.pairwise(anchors):
         gap, free = list(range(a + 1, b)), [tpl.columns[j] for j in range(ja + 1, jb)]
         if (gap and len(gap) == len(free) and not taken & set(range(ja + 1, jb))

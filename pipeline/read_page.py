@@ -21,6 +21,7 @@ from collections.abc import Callable, Hashable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
+import cv2
 import numpy as np
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
@@ -29,6 +30,8 @@ from pipeline import PIPELINE_VERSION
 from pipeline.extract import CellPart, fold, line_part, split_cell
 from pipeline.ingest import InputRejected, load_page
 from pipeline.layout import (
+    FAINT_INK,
+    HeaderMatch,
     cell_box,
     find_table,
     has_ink,
@@ -149,9 +152,10 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     titles = read_header(gray, table, engine)
     templates = templates_for(options.register)
     match = match_header(titles, templates)
-    if unmatched := [c for c in range(len(titles)) if match is None or c not in match.columns]:
+    # a title matched by elimination (similarity 0) is read again too: its reading is the only evidence
+    if unmatched := [c for c in range(len(titles)) if match is None or not match.similarity.get(c)]:
         again = match_header(reread_titles(gray, table, engine, titles, unmatched), templates)
-        if again is not None and (match is None or (len(again.columns) > len(match.columns) and (
+        if again is not None and (match is None or (_titled(again) > _titled(match) and (
                 again.template.id == match.template.id or again.score > match.score))):  # fmt: skip
             match = again
     if match is None:
@@ -231,6 +235,11 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         rotation=up.rotation, skew=up.skew, width=w, height=h, page_fields=page_fields, entries=entries,
         timings=timings, pipeline_version=PIPELINE_VERSION, image=up.image if options.keep_image else None,
     )
+
+
+def _titled(match: HeaderMatch) -> int:
+    """How many of the match's columns a title read matched (not taken by elimination)."""
+    return sum(1 for c in match.columns if match.similarity.get(c))
 
 
 def _doubt_still_empty(tpl: Template, entries: list[Entry], unread: dict[int, dict[str, BBox]]) -> None:
@@ -535,9 +544,11 @@ def _doubt_marks_apart(declarant: FieldValue, parent: FieldValue, parent_key: st
     ("TRẦN HỒNG HÒA" as the father, "TRẦN HỒNG HOA" as the declarant: a lost grave, accepted at 0.93 on a
     fresh book seed): one of the reads lost or gained a mark, and either is a listed name, so both go to
     review, each saying what the other reads."""
-    if fold(declarant.value or "") != fold(parent.value or "") or declarant.status not in _READ or parent.status not in _READ:
+    if (fold(declarant.value or "") != fold(parent.value or "") or declarant.status not in _READ
+            or parent.status not in _READ):  # fmt: skip
         return
-    for f, other, vi, en in ((declarant, parent, "cha/mẹ", "the parent"), (parent, declarant, "người đi khai", "the declarant")):
+    for f, other, vi, en in ((declarant, parent, "cha/mẹ", "the parent"),
+                             (parent, declarant, "người đi khai", "the declarant")):  # fmt: skip
         f.status = FieldStatus.LOW_CONFIDENCE
         f.rules = [*f.rules, f"marks_differ:{parent_key}"]
         f.reason = (f"cùng người, {vi} đọc được '{other.value}': khác dấu / the same person, {en} reads "
@@ -1015,7 +1026,7 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
     if agree >= CONSENSUS_MIN_ROWS and agree * 2 > sum(years.values()):
         # not a book number whose "/" was restored: where the year starts is the guess the rows do not check
         if (book.status == FieldStatus.LOW_CONFIDENCE and 1 <= int(m[1]) <= MAX_BOOK_IN_YEAR
-                and BOOK_NO_SLASH_LOST not in book.rules and "ink_beside" not in book.rules):  # fmt: skip
+                and BOOK_NO_SLASH_LOST not in book.rules and BOOK_NO_INK_BESIDE not in book.rules):  # fmt: skip
             _vouch(book, threshold, f"book_year_confirmed:{agree}")
         return
     # most rows registered in another year: the book's year was misread ("03/1908" for 03/1998), or the
@@ -1423,19 +1434,36 @@ def _ink_beside(gray: np.ndarray, b: BBox, lines: Sequence[OcrLine]) -> bool:
         for box in read:  # the part of the strip no word covers
             if box.y < b.y + b.h and b.y < box.y + box.h and box.x < x1 and x0 < box.x + box.w:
                 x0, x1 = (max(x0, box.x + box.w), x1) if left else (x0, min(x1, box.x))
-        if x1 - x0 >= 3 and has_ink(gray, BBox(x0, b.y, x1 - x0, b.h), min_px=max(12, b.h)):
+        gap = BBox(x0, b.y, x1 - x0, b.h)
+        if x1 - x0 >= 3 and has_ink(gray, gap, min_px=max(12, b.h)) and _glyph_tall(gray, gap):
             return True
     return False
+
+
+def _glyph_tall(gray: np.ndarray, box: BBox) -> bool:
+    """Whether ``box`` holds a mark at least half its height tall, faint print included: a digit, not a
+    colon OCR left out of its word or a dot leader's dots."""
+    sub = gray[max(0, box.y) : box.y + box.h, max(0, box.x) : box.x + box.w] < FAINT_INK
+    if sub.size == 0:
+        return False
+    _, _, st, _ = cv2.connectedComponentsWithStats(sub.view(np.uint8))
+    return bool((st[1:, 3] >= 0.5 * box.h).any())
+
+
+BOOK_NO_INK_BESIDE = "ink_beside"  # rule: unread ink beside the book number, a digit perhaps lost
 
 
 def _doubt_ink_beside_book(gray: np.ndarray, book: FieldValue, lines: Sequence[OcrLine]) -> None:
     """A book number with unread ink right beside it goes to review: a digit OCR left out of its box
     changes the number on every entry of the page (rule ``ink_beside``, never vouched for by the rows'
     year: they confirm the year, not the number before it)."""
-    if book.bbox is None or book.status not in _READ or not _ink_beside(gray, book.bbox, lines):
+    # a book number read again on the darkest ink (margin_read_dark) has its box from that reading, not
+    # from ``lines``: its label would count as unread ink
+    if (book.bbox is None or book.status not in _READ or "margin_read_dark" in book.rules
+            or not _ink_beside(gray, book.bbox, lines)):  # fmt: skip
         return
     book.status = FieldStatus.LOW_CONFIDENCE
-    book.rules = [*book.rules, "ink_beside"]
+    book.rules = [*book.rules, BOOK_NO_INK_BESIDE]
     book.reason = (f"đọc được '{book.raw}', có nét mực ngay bên cạnh chưa đọc: có thể thiếu một chữ số / read "
                    f"'{book.raw}', with unread ink right beside it: a digit may be lost")  # fmt: skip
 

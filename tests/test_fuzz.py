@@ -338,8 +338,8 @@ def test_nul_in_field_text(store) -> None:
 # ------------------------------------------------------------------------------------ layout fuzz ----
 
 SAMPLE_DIR = Path(__file__).resolve().parents[1] / "data" / "sample_scans"
-EXAMPLE_TIMEOUT = 120  # s; a corrupted page takes seconds (a page of noise once took 447 s: ocr.READ_DEADLINE_S)
-WATCHDOG_LOG = Path(tempfile.gettempdir()) / "hotich-fuzz-watchdog.log"
+EXAMPLE_TIMEOUT = 120  # s; a corrupted page takes seconds (a page of noise took 447 s: engine.READ_DEADLINE_S)
+WATCHDOG_LOG = Path(tempfile.gettempdir()) / f"hotich-fuzz-watchdog-{os.getpid()}.log"
 
 
 class ExampleTooSlow(Exception):
@@ -349,22 +349,28 @@ class ExampleTooSlow(Exception):
 @contextmanager
 def watchdog(seconds: float):
     """Fail a slow example as a test failure: SIGALRM raises in the main thread between Python bytecodes,
-    and tesserocr cancels a running recognition on it. A hang inside C that never returns is ended by
-    faulthandler's own thread after twice the time (every thread's stack in ``WATCHDOG_LOG``, then exit)."""
+    and tesserocr cancels a running recognition on it; it fires again every second, since code that must
+    never sink a page catches every Exception, and the example fails even if each one was swallowed. A
+    hang inside C that never returns is ended by faulthandler's own thread after twice the time (every
+    thread's stack in ``WATCHDOG_LOG``, then exit)."""
+    fired: list[bool] = []
 
     def late(signum: int, frame: object) -> None:
+        fired.append(True)
         raise ExampleTooSlow(f"one example took over {seconds:g} s")
 
     previous = signal.signal(signal.SIGALRM, late)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
     with WATCHDOG_LOG.open("w") as log:
         faulthandler.dump_traceback_later(2 * seconds, exit=True, file=log)
+        signal.setitimer(signal.ITIMER_REAL, seconds, 1.0)
         try:
             yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
             faulthandler.cancel_dump_traceback_later()
+            signal.signal(signal.SIGALRM, previous)
+    if fired:
+        raise ExampleTooSlow(f"one example took over {seconds:g} s")
 
 
 @cache

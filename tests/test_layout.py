@@ -672,6 +672,12 @@ def test_a_narrow_column_that_holds_the_entry_numbers_is_no_sliver() -> None:
     h = text_height(clean)
     assert without_slivers(t, clean, h) is t
     assert without_slivers(t).cols == t.cols[1:]  # on widths alone, it is one
+    # a book's last page: three entries over eight ruled rows; the empty rows do not count against it
+    last = render_ledger(KS_TITLES, [KS_ENTRY] * 3, [1, *KS_WIDTHS[1:]], size=(5040, 2000), n_rows=8)
+    t = find_table(last.image)
+    assert t is not None and t.n_bands - t.header_rows == 8
+    clean = remove_rules(last.image, t)
+    assert without_slivers(t, clean, text_height(clean)) is t
     edge, _, _ = _slanted_book_edge()
     sliver = find_table(edge)
     assert sliver is not None

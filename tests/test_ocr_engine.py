@@ -113,7 +113,7 @@ def test_word_mode_reads_one_token(fallback: bool) -> None:
 
 
 @pytest.mark.parametrize("fallback", [False, True])
-def test_a_read_past_its_deadline_reads_nothing(fallback: bool, monkeypatch) -> None:
+def test_a_read_past_its_deadline_reads_nothing(fallback: bool, monkeypatch, caplog) -> None:
     """OCRmyPDF's null result: a Tesseract call that misses its deadline (a band of noise took 190 s) gives
     no text, never an exception or a partial page; the same read in time gives the text."""
     from pipeline.ocr import _pytesseract, _tesserocr
@@ -128,3 +128,6 @@ def test_a_read_past_its_deadline_reads_nothing(fallback: bool, monkeypatch) -> 
     else:
         monkeypatch.setattr(_tesserocr, "READ_DEADLINE_S", 0.001)
     assert eng.read(rect, "block") == []
+    assert eng.read(rect, "line") == []  # not tried again as a block
+    if not fallback:  # said in the log: the cell reads as empty
+        assert "deadline" in caplog.text

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import unicodedata
 
 import numpy as np
@@ -28,6 +29,8 @@ from pipeline.ocr.engine import (
     valid_digits,
 )
 
+log = logging.getLogger(__name__)
+
 
 class TesserocrEngine:
     name = "tesserocr"
@@ -47,6 +50,7 @@ class TesserocrEngine:
         self._page: np.ndarray | None = None
         self._size = (0, 0)
         self._scale = 1.0
+        self._late = False  # the last read missed its deadline
 
     # -- page ---------------------------------------------------------------------------------------
     def set_page(self, gray: np.ndarray, dpi: int = 300, scale: float | None = None) -> None:
@@ -96,16 +100,17 @@ class TesserocrEngine:
     def _read(self, r: BBox, mode: ReadMode) -> list[OcrLine]:
         from tesserocr import PSM
 
+        self._late = False  # a read past its deadline is not tried again another way
         if mode == "line":
             # psm 7 sometimes returns nothing on a real crop (ocr.md §0.4): retry as a block.
             groups, alts = self._words(r, PSM.SINGLE_LINE)
-            if not groups:
+            if not groups and not self._late:
                 groups, alts = self._words(r, PSM.SINGLE_BLOCK)
         elif mode == "digits":
             groups, alts = self._words(r, PSM.SINGLE_BLOCK, whitelist=DIGIT_CHARS)
             lines = [make_line(g, alts) for g in groups]
             # A whitelist can make the LSTM beam drop whole words (tesseract#3485): validate, else fall back.
-            if valid_digits(lines):
+            if valid_digits(lines) or self._late:
                 return lines
             groups, alts = self._words(r, PSM.SINGLE_BLOCK)
         elif mode == "word":
@@ -132,7 +137,12 @@ class TesserocrEngine:
         try:
             api.SetRectangle(r.x, r.y, r.w, r.h)
             if not api.Recognize(timeout=round(READ_DEADLINE_S * 1000)):
-                return [], {}  # past the deadline (or failed): nothing read, never a partial page
+                # past the deadline (or failed): nothing read, never a partial page; said in the log, since
+                # the cell then reads as empty (read_page sends an inked one to review: ink_unread)
+                self._late = True
+                log.warning("Tesseract gave up on a %dx%d px rectangle after its %g s deadline", r.w, r.h,
+                            READ_DEADLINE_S)  # fmt: skip
+                return [], {}
             it = api.GetIterator()
             if it is None:
                 return [], {}

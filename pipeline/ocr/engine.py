@@ -24,9 +24,11 @@ ReadMode = Literal["line", "block", "digits", "auto", "word"]
 
 TESSDATA = os.environ.get("TESSDATA_PREFIX") or "/usr/share/tesseract-ocr/5/tessdata/"
 DIGIT_CHARS = "0123456789/.-:"
-# One Tesseract call's deadline; past it the call reads as nothing (OCRmyPDF's null result). A cell or a
-# band takes under 0.2 s (eight sample, book and aged pages); a band of a page of noise took 190 s (a fuzz
-# example), so the deadline bounds a pathological page without touching a readable one.
+# One Tesseract recognition's deadline; past it the call reads as nothing (OCRmyPDF's null result). A cell
+# or a band takes under 0.2 s (eight sample, book and aged pages); a band of a page of noise took 190 s (a
+# fuzz example: 447 s a page, 13.6 s with the deadline). Tesseract checks it while recognizing, not during
+# its layout analysis (a noise image with a 0.2 s deadline returned after 1.6 s), and it is per call: the
+# page as a whole is bounded by the worker's page timeout (HOTICH_PAGE_TIMEOUT_SECONDS).
 READ_DEADLINE_S = 10.0
 _DIGITS_OK = re.compile(r"\d")
 
