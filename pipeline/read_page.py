@@ -57,6 +57,7 @@ from pipeline.model import (
     PageStatus,
 )
 from pipeline.normalize import (
+    DATE_WORD_VARIANT,
     DIGIT_ALT_FACTOR,
     REQUIRED_EMPTY_REASON,
     REQUIRED_FIELDS,
@@ -473,7 +474,7 @@ def _cross_check(
     _confirm_declarant(fields, threshold)
     for pair in dates_agreeing_with_words(normalized):
         for key in pair:
-            if fields[key].status == FieldStatus.LOW_CONFIDENCE:
+            if fields[key].status == FieldStatus.LOW_CONFIDENCE and DATE_WORD_VARIANT not in fields[key].rules:
                 _vouch(fields[key], threshold, "date_digits_words_agree")
 
 

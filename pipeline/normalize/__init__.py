@@ -50,6 +50,7 @@ from .places import (
 from .text import TONE_MARKS, clean_text, has_tone, is_empty, is_syllable, nfc, strip_diacritics
 
 __all__ = [
+    "DATE_WORD_VARIANT",
     "DIGIT_ALT_FACTOR",
     "REQUIRED_EMPTY_REASON",
     "REQUIRED_FIELDS",
@@ -75,6 +76,7 @@ FIELD_TYPES = (
 
 
 DATE_ONE_AS_SLASH_FACTOR = 0.85
+DATE_WORD_VARIANT = "date_word_variant:bẩy"  # rule: a date in words spelt with the variant "bẩy"
 GUESSED_DIGIT_FACTOR = 0.85  # a digit restored where OCR read none (an ID number's lost leading 0, an entry
 # number's 7 read as "/")
 # a place only the 2025 units place, its record's era unknown: read as right, for review (a status "ok"
@@ -519,6 +521,14 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             n = _date_words(raw)
             if any(r.startswith("date_word_far:") for r in n.rules):
                 factor = GUESSED_DIGIT_FACTOR
+            if n.status == "ok" and "bẩy" in (n.value or "").split():
+                # the northern spelling official ledgers do not use, and OCR's reading of "bảy" with a
+                # circumflex added (an aged page's "Bảy tháng mười", accepted): the text is doubted,
+                # which no agreeing date in digits confirms (the spelling is the value here)
+                n.rules.append(DATE_WORD_VARIANT)
+                n.reason = n.reason or ("viết 'bẩy' (cách viết miền Bắc), hay 'bảy' đọc thêm dấu mũ? / written 'bẩy' "
+                                        "(the northern spelling), or 'bảy' read with a circumflex added?")  # fmt: skip
+                factor *= GUESSED_DIGIT_FACTOR
         case "person_name":
             n, factor = _name(raw)
         case "sex":
