@@ -244,7 +244,9 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
         ("Đã cấp bản sao ngày 13I13/2000", "Đã cấp bản sao ngày 13I13/2000"),  # no month 13: kept as read
         ("Đã cấp bản Saö ñgày\n11/5)2020", "Đã cấp bản sao ngày 11/5/2020"),  # an italic "/" read ")" (aged seed 1259)
         ("Cải chính (ngày 11/5)2020", "Cải chính (ngày 11/5)2020"),  # a ")" closing a "(" is one
-        ("Cải chính (lần 2)10/2019", "Cải chính (lần 2)10/2019"),  # and never the day's separator
+        ("Cải chính (lần 2)10/2019", "Cải chính (lần 2)10/2019"),  # nor one between day and month
+        ("Đã cấp bản sao\nngày 25)2!2015", "Đã cấp bản sao ngày 25/2/2015"),  # an italic "/" read ")" (aged 1289)
+        ("Cải chính (ngày 25)2/2015", "Cải chính (ngày 25)2/2015"),
         ("Số hiệu 1I2I3", "Số hiệu 1I2I3"),  # no year: not a date
         ("Ông Sao ghi", "Ông Sao ghi"),  # not a listed phrase: a name keeps its capital
         ("Đăng k$ quá\nhạn", "Đăng ký quá hạn"),  # a whole note a letter away (confidence lowered, below)

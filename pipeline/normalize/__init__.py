@@ -309,8 +309,8 @@ def _time(raw: str) -> Normalized:
 
 # a date inside a remark whose thin slash OCR read as a letter or "!" ("25I9/2000", "7!3/2019")
 _SLASH = ids.SLASH_AS_LETTER[:-1] + "/]"  # a "/" or a letter read for it
-_SLASH_BEFORE_YEAR = _SLASH[:-1] + ")]"  # and before the year an italic ")" ("11/5)2020", aged seed 1259)
-_REMARK_DATE = re.compile(rf"(?<![\w/])(\d{{1,2}})({_SLASH})(\d{{1,2}})({_SLASH_BEFORE_YEAR})((?:1[89]|20)\d\d)(?![\w/])")
+_SLASH_OR_PAREN = _SLASH[:-1] + ")]"  # or an italic ")" ("11/5)2020" aged seed 1259, "25)2!2015" seed 1289)
+_REMARK_DATE = re.compile(rf"(?<![\w/])(\d{{1,2}})({_SLASH_OR_PAREN})(\d{{1,2}})({_SLASH_OR_PAREN})((?:1[89]|20)\d\d)(?![\w/])")
 
 
 def _remark_dates(text: str) -> tuple[str, list[str]]:
@@ -321,7 +321,7 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
         day, month = int(m[1]), int(m[3])
         before = m.string[: m.start()]
         if (m[2] == m[4] == "/" or not (1 <= day <= 31 and 1 <= month <= 12)
-                or (m[4] == ")" and before.count("(") > before.count(")"))):  # fmt: skip
+                or (")" in (m[2], m[4]) and before.count("(") > before.count(")"))):  # fmt: skip
             return m[0]  # a ")" that closes a "(" is one
         new = f"{m[1]}/{m[3]}/{m[5]}"
         rules.append(f"ocr_date_separator:{m[0]}->{new}")
