@@ -270,6 +270,9 @@ def test_a_district_two_communes_could_settle_is_not_guessed() -> None:
     ("raw", "value"),
     [("phường I, thành phố Đà Lạt, tỉnh Lâm Đồng", "phường 1, thành phố Đà Lạt, tỉnh Lâm Đồng"),
      ("phường 3, thành phố Vị Thanh, tỉnh Hậu Giang", "phường III, thành phố Vị Thanh, tỉnh Hậu Giang"),
+     # bare, inside a district written (a book photograph's "1, Vị Thanh, Hậu Giang" for phường I)
+     ("1, Vị Thanh, Hậu Giang", "phường I, thành phố Vị Thanh, tỉnh Hậu Giang"),
+     ("I, Q.3, TP.HCM", "phường 1, quận 3, thành phố Hồ Chí Minh"),
      ("Buôn Choah, Krông Nô, Đắk Nông", "xã Buôn Choah, huyện Krông Nô, tỉnh Đắk Nông"),
      ("Thôn 3, Buôn Choah, Krông Nô, Đắk Nông", "Thôn 3, xã Buôn Choah, huyện Krông Nô, tỉnh Đắk Nông"),
      ("Buôn Ma Thuột, Đắk Lắk", "thành phố Buôn Ma Thuột, tỉnh Đắk Lắk"),
@@ -1309,3 +1312,11 @@ def test_a_speckled_vowel_read_as_a_foreign_letter_is_the_vowel() -> None:
     n = normalize_field("place", "Bình Hòa Nam, Đức Huệ, Tøñg An", confidence=0.95, on_date="2015")
     assert (n.value, n.status) == ("xã Bình Hòa Nam, huyện Đức Huệ, tỉnh Long An", "ok")
     assert n.confidence is not None and n.confidence < 0.9
+
+
+def test_a_bare_number_with_no_district_written_is_no_ward() -> None:
+    # no district to number its wards: "1" may be a hamlet, a house, or a ward of any town in the province
+    n = normalize_field("place", "1, Hậu Giang")
+    assert not n.value.startswith("phường"), n.value
+    # "II" inside a district holding both phường 2 and phường 11: nothing decides
+    assert normalize_field("place", "II, Q.5, TP.HCM").status == "invalid"

@@ -821,8 +821,9 @@ def _chain_legacy(
             if cands:
                 parts[i].use_alt()
         twin = _NUMERAL_TWIN.get(parts[i].name)
-        if not cands and twin is not None and parts[i].kind is not None:
-            # "phường I" where the district numbers its wards 1, 2, 3 (Đà Lạt), or the reverse (Vị Thanh)
+        if not cands and twin is not None and (parts[i].kind is not None or dist is not None):
+            # "phường I" where the district numbers its wards 1, 2, 3 (Đà Lạt), or the reverse (Vị Thanh); a
+            # bare number too inside a district written ("1, Vị Thanh" for phường I, a book photograph)
             cands = _pick(look(twin), parts[i].kind, WARD_KINDS)
             ones = parts[i].name.replace("I", "1")
             if cands and set(parts[i].name) == {"I"} and ones != twin:
