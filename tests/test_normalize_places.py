@@ -1319,4 +1319,5 @@ def test_a_bare_number_with_no_district_written_is_no_ward() -> None:
     n = normalize_field("place", "1, Hậu Giang")
     assert not n.value.startswith("phường"), n.value
     # "II" inside a district holding both phường 2 and phường 11: nothing decides
-    assert normalize_field("place", "II, Q.5, TP.HCM").status == "invalid"
+    n = normalize_field("place", "II, Q.5, TP.HCM")
+    assert n.status == "invalid" and "(11 / 2)" in (n.reason or ""), n.reason
