@@ -1277,7 +1277,8 @@ def _resolve_text(text: str, on_date: str | None) -> PlaceResolution:
         [p.strip(" .") for p in _SPLIT.split(_protect_hyphens(s)) if any(c.isalnum() for c in p)]
     )
     res = _resolve(raw_parts, list(rules), on_date)
-    if res.unresolved:
+    # a garbled unit word leaves its part over as free text ("xú Thanh Thủy" read like a hamlet's name)
+    if res.unresolved or res.leftover is not None and any(map(_after_garbled_word, raw_parts)):
         res, raw_parts = _repair_unit_words(raw_parts, res, rules, on_date)
     if res.leftover is not None:
         res = _repair_run(raw_parts, res, rules, on_date)
@@ -1294,6 +1295,27 @@ def _settled(r: PlaceResolution) -> bool:
             and not r.after_record and not r.district_missing and not r.accent_rival)  # fmt: skip
 
 
+# A first word in lower case that no unit, subunit or facility word is, before a capitalised name: a unit
+# word OCR garbled past recognition ("tht Bắc Giang", "xú Thanh Thủy", "huyệt Yên Thế" on aged pages).
+# Names are capitalised, so the word is no part of the name; dropped only when the gazetteer then places
+# the whole text one way (``_repair_unit_words``).
+_GARBLED_WORD_MAX = 6
+
+
+def _after_garbled_word(text: str) -> str | None:
+    """``text`` without such a word (after a facility's name, when it starts with one), or None."""
+    facility, rest = _facility(text)
+    words = rest.split()
+    if len(words) < 2 or not words[1][:1].isupper():
+        return None
+    w = words[0]
+    if not (w[:1].islower() and w.isalpha() and len(w) <= _GARBLED_WORD_MAX):
+        return None
+    if fold(w) in _UNIT_BY_FOLD or _subunit(rest) or _facility(rest)[0] is not None:
+        return None
+    return " ".join([facility or "", *words[1:]]).strip()
+
+
 # A unit word the gazetteer contradicts, replaced by the gazetteer's: costs as much confidence as a
 # look-alike letter repair (and, like one, the chain is no longer "as written").
 UNIT_WORD_REPAIR_DISTANCE = 0.5
@@ -1307,11 +1329,14 @@ def _repair_unit_words(
     gazetteer infers the unit. Taken when exactly one choice resolves the whole text."""
     # the wrong unit word may sit on a part that did resolve, as another unit ("T1. Thanh Hóa": a thị
     # trấn Thanh Hóa exists elsewhere) and left the parts before it stuck
-    idx = [k for k, t in enumerate(raw_parts) if split_part(t).kind is not None and _facility(t)[0] is None]
+    bare = {k: split_part(t).name for k, t in enumerate(raw_parts) if split_part(t).kind is not None
+            and _facility(t)[0] is None}  # fmt: skip
+    bare |= {k: name for k, t in enumerate(raw_parts) if k not in bare and (name := _after_garbled_word(t))}
+    idx = sorted(bare)
     choices = [[k] for k in idx] + ([idx] if len(idx) > 1 else [])
     found: dict[str, tuple[PlaceResolution, list[str], list[int]]] = {}
     for ks in choices:
-        cand = [split_part(t).name if k in ks else t for k, t in enumerate(raw_parts)]
+        cand = [bare[k] if k in ks else t for k, t in enumerate(raw_parts)]
         r = _resolve(cand, list(rules), on_date)
         if _settled(r) and r.scheme is not None:
             found.setdefault(r.text, (r, cand, ks))
@@ -1320,7 +1345,8 @@ def _repair_unit_words(
     r, cand, ks = next(iter(found.values()))
     for k in ks:
         # the same name may be written twice ("xã Nam Định, …, Nam Định"): match this occurrence, not the first
-        same = [p for p in r.parts if p["written"] == cand[k]]
+        written = _facility(cand[k])[1] if k == 0 else cand[k]  # a facility's unit follows its name
+        same = [p for p in r.parts if p["written"] == written]
         nth = cand[:k].count(cand[k])
         unit = same[nth] if nth < len(same) and same[nth]["role"] in _DEPTH else None
         if unit is None:
@@ -1502,18 +1528,15 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
         # 2025 list places is a guess for review, never accepted silently
         res.era_unknown = True
         rules.append("unit_2025_era_unknown")
-    # a facility written without a unit word whose first part is not a place: part of its name
-    if (
-        facility is not None
-        and parts
-        and parts[0].role == "unknown"
-        and parts[0].kind is None
-        and len(parts) > 1
-    ):
+    # a facility written without a unit word whose first part is not a place: part of its name, unless
+    # it starts with a garbled unit word ("Bệnh viện Đa khoa khyện Thanh Ba": no name starts in lower case)
+    own_name = bool(parts) and parts[0].role == "unknown" and parts[0].kind is None
+    own_name = own_name and _after_garbled_word(parts[0].written) is None
+    if facility is not None and own_name and len(parts) > 1:
         facility_words = f"{facility} {parts[0].written}"
         parts = parts[1:]
         absorbed = True
-    elif facility is not None and len(parts) == 1 and parts[0].role == "unknown" and parts[0].kind is None:
+    elif facility is not None and own_name and len(parts) == 1:
         facility_words = f"{facility} {parts[0].written}"
         parts = []
         absorbed = True
@@ -1548,6 +1571,10 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
             res.fuzzy.append({"written": p.name, "name": p.unit.name, "distance": p.fuzzy})
         elif p.unit is not None and p.name != p.unit.name and name_key(p.name) != name_key(p.unit.name):
             rules.append(f"gazetteer:{p.name}->{p.unit.name}")
+            if p.role == "ward" and sum(q.unit is not None for q in parts) == 1:
+                # a commune respelled with no district or province written to vouch for it: one of
+                # thousands nationwide ("Trạm Y tế Từ Dũ" taken for xã Tử Du), a guess for review
+                res.fuzzy.append({"written": p.name, "name": p.unit.name, "distance": 1.0})
         elif p.role == "ambiguous" and p.respelled is not None:
             rules.append(f"gazetteer:{p.respelled}->{p.name}")
     res.resolved = not res.unresolved and any(p.unit for p in parts) if named else False
