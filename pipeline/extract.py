@@ -235,13 +235,19 @@ def split_time_then_date(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str,
 _NGAY = r"(?:ngay|[nr][a-z]ay)"  # folded "ngày", or garbled at its second letter or first ("neày", "rgày")
 
 
+# more date tokens on the line: digits and separators, or a 1 read as I before a digit's token ("06. I 1.2023")
+_DATE_REST = r"(?:[ \t]+(?:[\d./\-il|o]*\d[\d./\-il|o]*|[il|]{1,2}(?=[ \t]+\S*\d)))*"
+
+
 def split_death_notice(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
     number, date, issuer = (f.key for f in specs)
     so = re.search(r"^\s*so\b\s*:?", cell.folded)
     # no date of digits found: "ngày" and the token after it, however misread ("ngày 2I.10.2003", "ngày Ø"),
     # are the date, so that neither it nor the issuer is read as part of the number
     # "neày": the word garbled (fresh aged page), still no part of the number; its token on its own line
-    d = _DATE_RE.search(cell.folded) or re.search(rf"\b{_NGAY}\b[ \t]*:?[ \t]*\S*", cell.folded)
+    # A separator read as a space ("ngày 05 11.2023", an aged page's faded dot): the digits after the day
+    # on its line are the date's too, not the issuer's first word
+    d = _DATE_RE.search(cell.folded) or re.search(rf"\b{_NGAY}\b[ \t]*:?[ \t]*\S*{_DATE_REST}", cell.folded)
     num_start = so.end() if so else 0
     if not d:
         return {number: cell.part(num_start, len(cell.text)), date: CellPart("", 0.0, None),

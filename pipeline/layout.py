@@ -302,6 +302,8 @@ NUMBER_ROW_MAX_SHARE = 0.6
 SLIVER_SHARE = 0.2  # of the median entry row: a band thinner than this holds no entry
 
 
+GROUP_ROW_MAX_SHARE = 1.3  # of band 1's height: a group row is no taller than the titles under it
+
 # px per px: how far a column rule may lean and still be one across band 0 (a steeper 3 px rule breaks
 # into runs shorter than _line_cover's opening: 0.07 is found, 0.09 not)
 GROUP_RULE_SLANT = 0.07
@@ -313,6 +315,11 @@ def _group_row(gray: np.ndarray, table: Table) -> list[bool] | None:
     rules that divide band 1 are missing from band 0 (a label spans them). Returns, per column, whether
     the rule crosses it (the column's title lies in band 1 only); None for an ordinary header."""
     r0, r1, r2 = table.rows[:3]
+    if r1 - r0 > GROUP_ROW_MAX_SHARE * (r2 - r1):
+        # a group label is one line over titles of one to four: a band 0 taller than band 1 holds the
+        # titles, and band 1 is an entry (an aged page's reverse-side rule, crossing the entries but not
+        # the titles, had made a group row of the titles and the first entry the titles)
+        return None
     lw = table.line_w
     reach = lw + 3 + int(0.002 * table.bbox.w)
     crossed = []

@@ -162,6 +162,12 @@ OCR_CELLS = [
     # "ngày" garbled and its date lost (fresh aged seed 1123): not read into the number
     ("death_notice", ["lI/GBT", "neày"], ["lI/GBT", "neày", ""]),
     ("death_notice", ["Số 12/GBT", "neày 3/4/2005", "UBND xã An Lạc"], ["12/GBT", "neày 3/4/2005", "UBND xã An Lạc"]),
+    # a separator read as a space (aged seed 1299): the month and year are the date's, not the issuer's
+    ("death_notice", ["Số201/2023", "ngày 05 11.2023", "Bệnh viện Đa khoa tỉnh", "Lâm Đồng"],
+     ["Số201/2023", "ngày 05 11.2023", "Bệnh viện Đa khoa tỉnh\nLâm Đồng"]),
+    ("death_notice", ["Số 09/GBT", "ngày 06 I1.2023 Trung tâm Y tế"], ["09/GBT", "ngày 06 I1.2023", "Trung tâm Y tế"]),
+    ("death_notice", ["Số 09/GBT", "ngày 06. I 1.2023", "Trung tâm Y tế"], ["09/GBT", "ngày 06. I 1.2023", "Trung tâm Y tế"]),
+    ("death_notice", ["Số 09/GBT", "ngày 06 I Trung tâm Y tế"], ["09/GBT", "ngày 06", "I Trung tâm Y tế"]),
     # the word alone on its line: the issuer's first word is not taken for its date
     ("death_notice", ["Số 12/GBT ngày", "UBND xã An Lạc"], ["12/GBT", "ngày", "UBND xã An Lạc"]),
 ]

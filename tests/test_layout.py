@@ -694,3 +694,20 @@ def test_a_joined_sliver_takes_its_neighbours_title_top() -> None:
     assert got.cols == [0, 120, 320, 520, 720, 900] and got.title_tops == [0, 60, 60, 60, 0]
     edge = without_slivers(replace(t, cols=[0, 200, 400, 600, 890, 900], title_tops=[0, 0, 0, 0, 0]))
     assert edge.cols == [0, 200, 400, 600, 890] and len(edge.title_tops) == 4 and edge.bbox.w == 890
+
+
+def test_a_reverse_side_rule_under_the_titles_makes_no_group_row() -> None:
+    # aged seed 1299: the reverse page's frame showed beside the table's (a sliver no header rule
+    # crosses) and one of its rules ran down the last column under the titles only; the titles' band
+    # was read as a group row and the first entry as the titles: the page was quarantined
+    led = render_ledger(KS_TITLES, [KS_ENTRY] * 2, KS_WIDTHS, size=(2400, 1700), header_h=330, row_h=200, n_rows=3)
+    img = led.image.copy()
+    top, first, bottom = led.rows[0], led.rows[1], led.rows[-1]
+    img[top:bottom, led.cols[0] - 46 : led.cols[0] - 43] = 0  # the reverse page's frame, joined to the
+    img[top : top + 3, led.cols[0] - 46 : led.cols[0]] = 0  # table's at its top and foot
+    img[bottom - 2 : bottom + 1, led.cols[0] - 46 : led.cols[0]] = 0
+    img[first:bottom, led.cols[-1] - 46 : led.cols[-1] - 43] = 0  # its rule, crossing the entries only
+    t = find_table(img)
+    assert t is not None and t.header_rows == 1 and t.title_bands == 1
+    assert abs(t.rows[1] - first) <= 3  # the entries start under the titles' band
+    # a real group row is thinner than the titles under it, and still found (test above)

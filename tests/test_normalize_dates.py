@@ -227,6 +227,9 @@ SLASH_LOOKALIKES = [
     ("A/11/2002", "2002-11-04", "ocr_letters_in_date"),  # was accepted as the month 2002-11
     ("14/A/2002", "2002-04-14", "ocr_letters_in_date"),
     ("1A/11/2002", "2002-11-14", "ocr_letters_in_date"),
+    # a day of look-alike letters, its dot faded to a space (aged seed 1299): had lost its day, 1953-11
+    ("II 11.1953", "1953-11-11", "ocr_letters_in_date"),
+    ("ngày TI 03/1987", "1987-03-11", "ocr_letters_in_date"),
 ]
 
 

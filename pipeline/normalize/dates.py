@@ -172,6 +172,14 @@ _LETTERS_IN_DATE = re.compile(
 _T_FIX = str.maketrans({"T": "1"})  # only inside a date's day or month slot (elsewhere "T" may be tháng)
 _TL_FIX = str.maketrans({"T": "1", "L": "1"})  # an hour or minute of two characters, one a digit
 
+# A day of look-alike letters only and its separator read as a space ("II 11.1953" for 11.11.1953, an aged
+# page's faded dot): before a month and a year so written it can only be the day. A guess: "TI" may be 17.
+_LETTER_DAY_SPACED = re.compile(rf"(?<![\w/.\-])([{re.escape(_LETTER_DIGITS)}]{{1,2}}) (\d{{1,2}})([\-/.])(\d{{4}})(?!\d)")
+
+
+def _letter_day_spaced(m: re.Match[str]) -> str:
+    return f"{_slot_digits(m[1])}{m[3]}{m[2]}{m[3]}{m[4]}"
+
 
 def _slot_digits(slot: str) -> str:
     """A day or month slot read as look-alike letters, as the digits they stand for ("TI" -> "11")."""
@@ -432,7 +440,7 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
         rules.append(f"ocr_letters_in_date:{s}->{slots}")
         s = slots
     s = _DATE_TOKEN.sub(sep_sub, s)
-    lettered = _LETTERS_IN_DATE.sub(_letters_in_date, s)
+    lettered = _LETTERS_IN_DATE.sub(_letters_in_date, _LETTER_DAY_SPACED.sub(_letter_day_spaced, s))
     if lettered != s:
         rules.append(f"ocr_letters_in_date:{s}->{lettered}")
         s = lettered
