@@ -215,6 +215,10 @@ SLASH_LOOKALIKES = [
     ("SJ12I1972", "1972-12-05", "ocr_letters_in_date"),  # and a 5 read as S
     ("ngày 06/1 1/2007", "2007-11-06", "ocr_space_in_number"),  # not "1 1/2007": 1 January
     ("ngày 5-1 1-2007", "2007-11-05", "ocr_space_in_number"),
+    # ...or inside the year (aged seed 1297: "22/05/1 974" had been no date at all)
+    ("22/05/1 974", "1974-05-22", "ocr_space_in_number"),
+    ("22.05.19 74", "1974-05-22", "ocr_space_in_number"),
+    ("2-5-197 4", "1974-05-02", "ocr_space_in_number"),
     # the words' form on fresh aged pages: a space inside the year, the day's label with its n read r
     ("ngày 4 tháng 11 năm 201 1", "2011-11-04", "ocr_space_in_number"),
     ("ngày 4 tháng 11 năm 20 11", "2011-11-04", "ocr_space_in_number"),

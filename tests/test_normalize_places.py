@@ -1375,3 +1375,22 @@ def test_a_commune_respelled_with_nothing_above_it_is_a_guess(raw: str) -> None:
     assert n.confidence is not None and n.confidence < 0.8
     spelled = normalize_field("place", raw.replace("Từ Dũ", "Tử Du"), confidence=1.0)
     assert spelled.status == "ok" and spelled.confidence == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "contradicted"),
+    [
+        # TP. with its P lost (held-out seed 133, accepted as "tỉnh Hồ Chí Minh"): the list's unit word
+        ("P. Hiệp Phú, TP. Thủ Đức, T.HCM", "phường Hiệp Phú, thành phố Thủ Đức, thành phố Hồ Chí Minh", True),
+        ("xã Vân Canh, huyện Hoài Đức, tỉnh Hà Nội", "xã Vân Canh, huyện Hoài Đức, thành phố Hà Nội", True),
+        ("xã Hòa Thịnh, huyện Tây Hòa, thành phố Phú Yên", "xã Hòa Thịnh, huyện Tây Hoà, tỉnh Phú Yên", True),
+        # a province of the name once: as written
+        ("huyện Ô Môn, tỉnh Cần Thơ", "huyện Ô Môn, tỉnh Cần Thơ", False),
+        ("P. Hiệp Phú, TP. Thủ Đức, TP.HCM", "phường Hiệp Phú, thành phố Thủ Đức, thành phố Hồ Chí Minh", False),
+    ],
+)  # fmt: skip
+def test_a_province_written_with_another_unit_word(raw: str, value: str, contradicted: bool) -> None:
+    n = normalize_field("place", raw, confidence=1.0)
+    assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
+    assert any(r.startswith("unit_word_contradicted:") for r in n.rules) == contradicted
+    assert (n.confidence is not None and n.confidence < 0.8) == contradicted  # a reviewer sees the repair

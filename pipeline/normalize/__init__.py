@@ -222,7 +222,7 @@ def _spelled_as_listed(field_type: str, raw: str, n: Normalized) -> bool:
         return False
     read = nfc(" ".join(raw.split())).strip(" .;:,").casefold()
     if field_type == "cause":
-        return lexicons.is_listed_phrase(read, "causes_of_death.csv")
+        return lexicons.is_listed_phrase(read, _CAUSES)
     return read == n.value.casefold() or read in codes.id_doc_spellings(n.value)
 
 
@@ -248,7 +248,7 @@ def _vocabulary(field_type: str) -> frozenset[str]:
         case "id_doc_type":
             values = codes.ID_DOC_TYPES
         case _:
-            return lexicons.listed_phrases("causes_of_death.csv")
+            return lexicons.listed_phrases(_CAUSES)
     return frozenset(v.casefold() for v in values)
 
 
@@ -397,7 +397,10 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
     # a whole cell a few letters from a phrase; never one holding a number, which the phrase would drop
     # (a digit inside a word is OCR's: "Nhồi máu cơ 1ìn")
     implausible = _implausible_words(value)
-    if value and not _NUMBER_TOKEN.search(value) and (near := lexicons.closest_phrase(value, lexicon, garbled=bool(implausible))):
+    # a cause is a phrase of a short closed list: a short cell one letter from one of them is misread too,
+    # though its words are syllables ("Suy từm" for Suy tim, accepted as written before)
+    garbled = bool(implausible) or lexicon == _CAUSES
+    if value and not _NUMBER_TOKEN.search(value) and (near := lexicons.closest_phrase(value, lexicon, garbled=garbled)):
         spelled = near[0].upper() if value.isupper() else near[0]
         rules.append(f"lexicon_fuzzy:{value}->{spelled}")
         value, factor = spelled, PHRASE_FUZZY_FACTOR
@@ -419,6 +422,7 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
     return (_ok(value, rules) if value else Normalized(None, "empty", None, rules)), factor
 
 
+_CAUSES = "causes_of_death.csv"
 # a remark holding a word no Vietnamese syllable spells ("bản Sdo ngày") or a date no day can be: a look
 REMARK_DOUBT_FACTOR = 0.85
 _REMARK_DATE_AFTER_NGAY = re.compile(r"\bngày\s+(\S+)")
@@ -577,7 +581,7 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             if "ocr_letters_in_time" in n.rules:
                 factor = GUESSED_DIGIT_FACTOR
         case "cause":
-            n, factor = _phrase_text(raw, "causes_of_death.csv")
+            n, factor = _phrase_text(raw, _CAUSES)
         case "text":  # remarks: standard notes respelled, dates inside them given their slashes back
             n, factor = _phrase_text(raw, "remarks.csv", dates=True)
         case _:  # any type this module does not know: clean text
