@@ -414,6 +414,8 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
     if value and any(dates or _garbled_in_cause(w) for w in implausible):
         factor *= REMARK_DOUBT_FACTOR
         rules.append("unknown_word")
+    if lexicons.PHRASE_CASE_GUESS in rules:
+        factor *= REMARK_DOUBT_FACTOR  # "trích Lục" respelled "trích lục": or a writer's capital
     if dates and any(r.startswith(DATE_GUESS_RULES) for r in rules):
         factor *= REMARK_DOUBT_FACTOR
     if dates and value and (bad := _unreadable_remark_date(value)):

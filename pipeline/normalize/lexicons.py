@@ -127,7 +127,9 @@ _CASE_LOOKALIKES = frozenset("cosvwxz")
 def _respell(span: str, written: str) -> str:
     """The lexicon's letters (diacritics, spaces) in the case ``span`` was written in: an all-capitals or
     every-word-capitalised span stays so; otherwise each letter keeps its case, except a capital OCR may
-    have made of a look-alike small letter inside the phrase ("bản Sao" -> "bản sao")."""
+    have made of a look-alike small letter inside the phrase ("bản Sao" -> "bản sao"), and one opening a
+    word after a word in small letters that the lexicon writes small ("trích Lục": no writer capitalises
+    a word's second syllable; a typewriter page's, accepted). The latter is a guess (``PHRASE_CASE_GUESS``)."""
     caps = span.isupper()
     # "Nhồi Máu Cơ Tim": every word capitalised is how it was written, not a look-alike
     titled = all(w[0].isupper() for w in span.split())
@@ -143,13 +145,31 @@ def _respell(span: str, written: str) -> str:
         s = span[j] if j < len(span) else ch
         # a capital after a small letter of the same word ("nƯớc") is OCR's, not the writer's
         inner = 0 < j <= len(span) and span[j - 1].isalpha() and span[j - 1].islower()
+        after_small = i > 0 and written[i - 1] == " " and _small_word_before(span, j)
         j += 1
-        lookalike = i > 0 and not titled and ch.islower() and fold_chars(ch) in _CASE_LOOKALIKES
+        lookalike = i > 0 and not titled and ch.islower() and (fold_chars(ch) in _CASE_LOOKALIKES or after_small)
         if caps or (s.isupper() and not lookalike and not inner):
             out.append(ch.upper())
         else:
             out.append(ch.lower())
     return "".join(out)
+
+
+def _small_word_before(span: str, j: int) -> bool:
+    """Whether the word before position ``j`` of ``span`` starts with a small letter."""
+    words = span[:j].split()
+    return bool(words) and words[-1][:1].islower()
+
+
+PHRASE_CASE_GUESS = "lexicon_case_guess"  # rule: a capital not of a look-alike letter put in small letters
+
+
+def _case_guessed(span: str, want: str) -> bool:
+    """Whether respelling put a word's capital first letter, not a look-alike's, in small letters."""
+    read, put = span.split(), want.split()
+    return len(read) == len(put) and any(
+        a[0].isupper() and b[0].islower() and fold_chars(b[0]) not in _CASE_LOOKALIKES for a, b in zip(read, put, strict=True)
+    )
 
 
 def restore_phrases(text: str, rel: str) -> tuple[str, list[str]]:
@@ -170,6 +190,8 @@ def restore_phrases(text: str, rel: str) -> tuple[str, list[str]]:
             if span != want:
                 text = text[: m.start()] + want + text[m.end() :]
                 rules.append(f"lexicon:{span}->{want}")
+                if _case_guessed(span, want):
+                    rules.append(PHRASE_CASE_GUESS)
     return text, rules
 
 
