@@ -1394,3 +1394,35 @@ def test_a_province_written_with_another_unit_word(raw: str, value: str, contrad
     assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
     assert any(r.startswith("unit_word_contradicted:") for r in n.rules) == contradicted
     assert (n.confidence is not None and n.confidence < 0.8) == contradicted  # a reviewer sees the repair
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "rule"),
+    [
+        # a district of four letters one real edit off, under its province (aged seed 1259)
+        ("huyện Nũ Rì, tỉnh Bắc Kạn", "huyện Na Rì, tỉnh Bắc Kạn", "gazetteer_fuzzy:Nũ Rì->Na Rì"),
+        # a commune's thin i lost inside a word (the same page)
+        ("xã Km Lư, huyện Na Rì, tỉnh Bắc Kạn", "xã Kim Lư, huyện Na Rì, tỉnh Bắc Kạn", "gazetteer_fuzzy:Km Lư->Kim Lư"),
+        # the abbreviations of Hồ Chí Minh City with its T misread, or run together without commas
+        ("Trạm Y tế P.5 - Q.11 - 1P.HCM", "Trạm Y tế phường 5, quận 11, thành phố Hồ Chí Minh", "place_abbr"),
+        ("Phường 5 Quận 11 Tp.HCM", "phường 5, quận 11, thành phố Hồ Chí Minh", "place_comma_before_unit"),
+    ],
+)  # fmt: skip
+def test_aged_page_place_misreads(raw: str, value: str, rule: str) -> None:
+    n = normalize_field("place", raw, confidence=1.0)
+    assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
+    assert rule in n.rules
+    assert (n.confidence is not None and n.confidence < 0.8) == rule.startswith("gazetteer_fuzzy")
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "xã Kim Lư, huyện Nũ Rì Xa, tỉnh Bắc Kạn",  # an edit too many
+        "xã Km, huyện Na Rì, tỉnh Bắc Kạn",  # too short to put a letter back
+        "xã Tân Xã, huyện Thạch Thất, thành phố Hà Nội",  # a capitalised unit word inside a name: no part
+    ],
+)
+def test_what_the_aged_page_repairs_leave_alone(raw: str) -> None:
+    n = normalize_field("place", raw)
+    assert not any(r.startswith("gazetteer_fuzzy") or r == "place_comma_before_unit" for r in n.rules), n.rules

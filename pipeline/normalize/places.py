@@ -162,7 +162,12 @@ def _edit_budget(key: str) -> float:
     "Kon Tu", "Cẩn Giàng") is taken when no other name is within a further edit (``_Level.fuzzy``): some
     are one edit apart without diacritics (Hà Giang/Hậu Giang, Thanh Hóa/Khánh Hòa, Bảo Lâm/Bảo Lạc).
     Communes keep the look-alike budget."""
-    return 1.0 if len(key.replace(" ", "")) >= 5 else _fuzzy_budget(key)
+    return 1.0 if len(key.replace(" ", "")) >= EDIT_MIN_LETTERS else _fuzzy_budget(key)
+
+
+# From four letters on ("Nũ Rì" for Na Rì under Bắc Kạn, an aged page): a district is one of a dozen under
+# its province, and a fuzzy match costs confidence (review) all the same
+EDIT_MIN_LETTERS = 4
 
 
 def _province_budget(key: str) -> float:
@@ -375,7 +380,8 @@ _ABBR_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
     for p, r in (
         # "T%. Ninh Hòa", "T%X. Ninh Hòa": the X of TX. read as (or doubled by) a percent sign
         (r"(?<![\w.])T\s?%+\s?X?\.\s*", "thị xã "),
-        (r"\bT\.?\s?P\.?\s*H\.?\s?C\.?\s?M\b\.?", "thành phố Hồ Chí Minh"),
+        # its T read as 1, l or I ("1P.HCM", aged seed 1297): no other unit abbreviates so
+        (r"(?<![\w.])[T1lI|]\.?\s?P\.?\s*H\.?\s?C\.?\s?M\b\.?", "thành phố Hồ Chí Minh"),
         (r"\bTT\s*[-.]\s*Huế\b", "Thừa Thiên Huế"),
         (r"\bBVĐK\b\.?", "Bệnh viện Đa khoa"),
         (r"\bBV\b\.?", "Bệnh viện"),
@@ -645,17 +651,24 @@ def _fuzzy(
 
 def _last_letter_lost(part: Part, level: _Level, parent: str) -> list[Unit]:
     """The one commune under ``parent`` whose name is the part's and one letter more ("Ea Pi" for Ea Pil,
-    twice on a book photograph: the letter lost at the cell's edge), at a real edit's distance (for
-    review). Tried after the look-alike match found nothing."""
+    twice on a book photograph: the letter lost at the cell's edge), or one thin i/l more anywhere ("Km
+    Lư" for Kim Lư, faded on an aged page), at a real edit's distance (for review). Tried after the
+    look-alike match found nothing."""
     key = ocr_key(part.name)
     if (part.kind is not None and part.kind not in WARD_KINDS) or len(key.replace(" ", "")) < 3:
         return []
     hits = _pick([u for k, _, u in level._children().get(f"p:{parent}", [])
-                  if len(k) == len(key) + 1 and k.startswith(key) and k[-1].isalpha()], part.kind, WARD_KINDS)  # fmt: skip
+                  if len(k) == len(key) + 1 and (k.startswith(key) and k[-1].isalpha() or _thin_letter_more(k, key))],
+                 part.kind, WARD_KINDS)  # fmt: skip
     if len({(u.kind, u.name) for u in hits}) != 1:
         return []
     part.fuzzy = 1.0
     return hits
+
+
+def _thin_letter_more(longer: str, key: str) -> bool:
+    """Whether ``longer`` is ``key`` with one i (the class of i, l, 1) put back inside a word."""
+    return any(c == "i" and longer[:x] + longer[x + 1 :] == key for x, c in enumerate(longer) if x)
 
 
 def _province_vouched(part: Part, before: list[Part], g: Gazetteer) -> list[Unit]:
@@ -984,7 +997,11 @@ def _split_inner_units(s: str) -> str:
             return m[0]  # "thị xã"
         return ", "
 
-    return _INNER_UNIT.sub(sub, s)
+    return _INNER_UNIT_AFTER_NUMBER.sub(", ", _INNER_UNIT.sub(sub, s))
+
+
+# ...and one capitalised after a numbered unit ("Phường 5 Quận 11"): no name follows a unit's number
+_INNER_UNIT_AFTER_NUMBER = re.compile(r"(?<=\d) (?=(?:Thành phố|Thị trấn|Thị xã|Phường|Huyện|Quận|Tỉnh|Xã) (?:\d|[^\W\d_]))")
 
 
 def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
