@@ -791,8 +791,12 @@ def _a_digit_short(numbered: Sequence[FieldValue | None], threshold: float) -> d
     runs = Counter(offset for _, offset, _ in anchors)
     out: dict[int, _DigitOff] = {}
     for j, offset, agreed in anchors:
-        confirmed = agreed or runs[offset] >= 2
         longer = vals[j] or ""
+        # two more reads as long on its run, faint ones too, confirm it ("141" and "145" read faintly around
+        # a sure "146", over "12", "14", "14" on a book photograph's squeezed rows)
+        along = sum(1 for k, v in enumerate(vals) if k != j and v is not None and len(v) == len(longer)
+                    and int(v) - k == offset and (g := numbered[k]) is not None and g.status in _READ)  # fmt: skip
+        confirmed = agreed or runs[offset] >= 2 or along >= 2
         width = len(longer) if longer.startswith("0") else 0  # "01", "02": zeros printed
         on_run = {k: v for k, o, _ in anchors if o == offset and (v := vals[k]) is not None and len(v) == len(longer)}
 

@@ -1632,6 +1632,16 @@ def test_a_page_number_read_whole_alone_beside_its_fragment_goes_to_review() -> 
         # a faint longer read does not anchor anything
         ([("41", 0.95, []), ("42", 0.95, []), ("43", 0.95, []), ("424", 0.7, [])],
          [("41", "ok"), ("42", "ok"), ("43", "ok"), ("44", "invalid")]),
+        # ...but two faint reads on a sure number's run confirm it (fresh book seed 1113: 142-144 read
+        # "12", "14", "14" under 141 and 145 read faintly, above a sure 146; they stayed as read)
+        ([("141", 0.26, []), ("12", 0.64, []), ("14", 0.63, []), ("14", 0.81, []), ("145", 0.8, []),
+          ("146", 0.96, [])],
+         [("141", "low_confidence"), ("142", "low_confidence"), ("143", "low_confidence"), ("144", "low_confidence"),
+          ("145", "low_confidence"), ("146", "ok")]),
+        # one faint read is not enough
+        ([("141", 0.26, []), ("12", 0.64, []), ("14", 0.63, []), ("14", 0.81, []), ("146", 0.96, [])],
+         [("141", "low_confidence"), ("12", "low_confidence"), ("14", "low_confidence"), ("14", "low_confidence"),
+          ("146", "ok")]),
     ],
 )  # fmt: skip
 def test_entry_numbers_a_digit_short_of_a_longer_numbers_run_go_to_review(

@@ -478,6 +478,11 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
             if _exists(year, int(m[1][1]), int(m[1][0])):
                 options.add(f"{year}-{int(m[1][1]):02d}-{int(m[1][0]):02d}")
             raise DateError(f"'{m[0]}': ngày {day} mất tháng? / day {day} with its month lost?", tuple(sorted(options)))
+        if m.re is _MY and int(m[1]) > 31 and m[1][1] != "0" and _exists(int(m[2]), int(m[1][1]), int(m[1][0])):
+            # "75/2004": no day nor month 75, so a day and a month whose "/" OCR lost (7/5/2004, a book
+            # photograph): the one reading, a guess
+            rules.append(f"ocr_date_slash_lost:{m[0]}->{m[1][0]}/{m[1][1]}/{m[2]}")
+            return ParsedDate(int(m[2]), int(m[1][1]), int(m[1][0]), rules)
         check_date(int(m[2]), int(m[1]), None)
         return ParsedDate(int(m[2]), int(m[1]), None, rules)
     elif m := _Y.search(key):
