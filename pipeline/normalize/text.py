@@ -315,10 +315,11 @@ def letter_key(s: str) -> str:
 # --- text cleaning ------------------------------------------------------------------------------
 
 # OCR noise: ruled-line fragments and specks read as punctuation at the ends or as runs.
-_EDGE_JUNK = re.compile(r"^[\s|_~`'\".,;:!*^°¬=+<>\\/\-]+|[\s|_~`'\",;:!*^°¬=+<>\\/\-]+$")
+# (a lone "ˆ": the modifier circumflex OCR gives for a speck, "PHAN ANH KHANG ˆ" accepted as a name)
+_EDGE_JUNK = re.compile(r"^[\s|_~`'\".,;:!*^ˆ°¬=+<>\\/\-]+|[\s|_~`'\",;:!*^ˆ°¬=+<>\\/\-]+$")
 # Vietnamese words never start with an apostrophe ("'Yên" is OCR noise; "M'gar" keeps its inner one)
 _WORD_START_QUOTE = re.compile(r"(?:(?<=\s)|^)'(?=\w)")
-_INNER_JUNK = re.compile(r"\s[|_~*^°¬=<>\\]+(?=\s)|[|_¬]+")
+_INNER_JUNK = re.compile(r"\s[|_~*^ˆ°¬=<>\\]+(?=\s)|[|_¬]+")
 _RUN_PUNCT = re.compile(r"([.,;:!?])\1+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,;:!?.)])")
 _SPACE_AFTER_OPEN = re.compile(r"([(])\s+")
