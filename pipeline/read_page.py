@@ -221,6 +221,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     _page_consensus(tpl, entries, options.confidence_threshold)
     _confirm_registration_dates(entries, options.confidence_threshold)
     _confirm_book_year(page_fields, entries, options.confidence_threshold)
+    _registration_year_from_rows(entries)
     _confirm_office(tpl, page_fields, entries, options.confidence_threshold)
     _places_in_office_district(tpl, page_fields, entries, book_year)
     _places_in_office_ward(tpl, page_fields, entries, book_year)
@@ -1045,6 +1046,35 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
             # one digit apart ("1908" for 1998): a misread digit; the rows' year is the reviewer's first guess
             book.value = f"{m[1]}/{year}"
             book.rules = [*book.rules, "book_year_from_rows"]
+
+
+_YEAR_READ = re.compile(r"(?<!\d)\d{4}(?!\d)")
+
+
+def _registration_year_from_rows(entries: list[Entry]) -> None:
+    """A registration date no date for its year ("ngày 6 tháng 11 năm 3002" on an aged page) whose year is
+    one digit off the year the page's other rows are registered in (at least ``CONSENSUS_MIN_ROWS``, most
+    rows dated): read in that year, for review (rule ``registration_year_from_rows``)."""
+    dates = [f for e in entries if (f := e.fields.get("ngayDangKy")) is not None]
+    years = Counter(f.value[:4] for f in dates if f.status in _READ and f.value)
+    year, n = years.most_common(1)[0] if years else ("", 0)
+    if n < CONSENSUS_MIN_ROWS or n * 2 <= sum(years.values()):
+        return
+    for f in dates:
+        if f.status != FieldStatus.INVALID or not f.raw:
+            continue
+        read = {m[0] for m in _YEAR_READ.finditer(f.raw) if sum(a != b for a, b in zip(m[0], year, strict=True)) == 1}
+        if len(read) != 1:
+            continue
+        bad = read.pop()
+        n_date = normalize_field("date", f.raw.replace(bad, year))
+        if n_date.status != "ok" or not n_date.value or not n_date.value.startswith(year):
+            continue
+        f.details = {**f.details, "read_as": f.value}
+        f.value, f.status = n_date.value, FieldStatus.LOW_CONFIDENCE
+        f.rules = [*f.rules, "registration_year_from_rows"]
+        f.reason = (f"đọc được năm {bad}, {n} dòng khác đăng ký năm {year} / read the year {bad}; {n} other rows "
+                    f"are registered in {year}")  # fmt: skip
 
 
 # a book number whose year OCR cut short or garbled after its slash ("01/200", "01/1ọg" on book photographs:

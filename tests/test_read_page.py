@@ -30,6 +30,7 @@ from pipeline.read_page import (
     _page_consensus,
     _page_fields,
     _read_title_dark,
+    _registration_year_from_rows,
     _settle_page_no,
     read_page,
     read_ref,
@@ -1736,3 +1737,24 @@ def test_the_office_line_is_read_in_its_books_era(above: list[str], status: Fiel
     office = page["noiDangKy"]
     assert (office.status, office.value) == (status, "UBND xã Kỳ Anh, tỉnh Hà Tĩnh"), (office.reason, office.rules)
     assert (rule in office.rules) if rule else not any(r.startswith("unit_2025") for r in office.rules)
+
+
+@pytest.mark.parametrize(
+    ("raw", "others", "value"),
+    [
+        # aged seed 1289: "năm 3002" no date at all; five other rows registered in 2002
+        ("ngày 6 tháng 11 năm 3002", ["2002-11-01"] * 3, "2002-11-06"),
+        ("6/11/2092", ["2002-11-01"] * 3, "2002-11-06"),
+        ("6/11/3012", ["2002-11-01"] * 3, None),  # two digits off: no repair
+        ("6/11/3002", ["2002-11-01"] * 2, None),  # two rows are too few to say the page's year
+        ("31/02/2002", ["2002-11-01"] * 3, None),  # the year is the page's: another fault
+    ],
+)  # fmt: skip
+def test_a_registration_year_no_date_has_is_read_in_the_rows_year(raw: str, others: list[str], value: str | None) -> None:
+    _, entries = _dated_page("", "ok", [(d, "ok") for d in others])
+    bad = FieldValue("ngayDangKy", raw, raw, 0.88, None, FieldStatus.INVALID)
+    entries.append(Entry(row=len(entries) + 1, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": bad}))
+    _registration_year_from_rows(entries)
+    assert bad.value == (value or raw)
+    assert bad.status == (FieldStatus.LOW_CONFIDENCE if value else FieldStatus.INVALID)
+    assert ("registration_year_from_rows" in bad.rules) is (value is not None)

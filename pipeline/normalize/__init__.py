@@ -23,6 +23,8 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
+from rapidfuzz.distance import Levenshtein
+
 from . import codes, ids, lexicons
 from .dates import (
     DATE_GUESS_RULES,
@@ -340,6 +342,15 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
         rules.append(f"ocr_doc_no_separator:{m[0]}->{new}")
         return new
 
+    def label(m: re.Match[str]) -> str:
+        # "nsày 19/6/2010": a word one letter from "ngày" before a date, spelled as no syllable is
+        word = m[1]
+        if word == "ngày" or is_syllable(word) or Levenshtein.distance(strip_diacritics(word).lower(), "ngay") != 1:
+            return m[0]
+        rules.append(f"ocr_date_label:{word}->ngày")
+        return "ngày"
+
+    text = _REMARK_NGAY_MISREAD.sub(label, text)
     spaced = _REMARK_NUMBER_GLUED.sub(" ", text)
     if spaced != text:
         rules.append("ocr_space_lost")
@@ -368,6 +379,8 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
     return _REMARK_DATE_AFTER_NGAY.sub(after_ngay, unspecked), rules
 
 
+# the word before a date in digits: "ngày", perhaps misread ("nsày")
+_REMARK_NGAY_MISREAD = re.compile(r"(?<!\w)(\w{3,5})(?= \d{1,2}[/.\-]\d{1,2}[/.\-]\d{4}(?!\d))")
 # a date in a remark with one "/" lost ("ngày 11/122026", "2610/2004")
 _REMARK_LOST_SLASH = re.compile(r"(?<![\w/])(?:\d{1,2}/\d{5,6}|\d{3,4}/(?:1[89]|20)\d\d)(?![\w/])")
 # a document number in a remark whose slash OCR read as a letter ("24JHNGĐ", "74IQĐ-UBND"): digits, the
