@@ -1406,6 +1406,9 @@ def test_a_province_written_with_another_unit_word(raw: str, value: str, contrad
         # the abbreviations of Hồ Chí Minh City with its T misread, or run together without commas
         ("Trạm Y tế P.5 - Q.11 - 1P.HCM", "Trạm Y tế phường 5, quận 11, thành phố Hồ Chí Minh", "place_abbr"),
         ("Phường 5 Quận 11 Tp.HCM", "phường 5, quận 11, thành phố Hồ Chí Minh", "place_comma_before_unit"),
+        # a unit letter misread as another capital, alone between separators (held-out typewriter page)
+        ("X. Hưng Thạnh -:B., Tân Phước - 7T. Tiền Giang", "xã Hưng Thạnh, huyện Tân Phước, tỉnh Tiền Giang",
+         "unit_word_misread:B.->huyện"),
     ],
 )  # fmt: skip
 def test_aged_page_place_misreads(raw: str, value: str, rule: str) -> None:

@@ -952,6 +952,9 @@ def _reset(parts: list[Part]) -> None:
         p.fuzzy = None  # an "ambiguous" part keeps its role (and spellings) from the pass that found it
 
 
+_LONE_CAPITAL = re.compile(r"[^\w\s]*[A-Z]")
+
+
 def _merge_lone_letters(parts: list[str]) -> list[str]:
     """A part that is only a unit letter ("- T, Bắc Ninh", "T., Bắc Ninh": the dot read as a comma)
     is the unit word of the next part; a lone letter is never a place name."""
@@ -972,6 +975,10 @@ def _merge_lone_letters(parts: list[str]) -> list[str]:
             out[-1] = f"{_ONE_LETTER[prev.lower()]} {p}"
         elif fold(prev) in _UNIT_BY_FOLD and split_part(p).kind is None:
             out[-1] = f"{prev} {p}"  # a unit word alone ("TP, Hà Nội": the dot read as a comma)
+        elif _LONE_CAPITAL.fullmatch(prev) and p[:1].isupper() and split_part(p).kind is None:
+            # another capital alone, specks beside it (":B., Tân Phước": H. on a typewriter page): a unit
+            # letter misread, the next part's (``split_part`` drops it, the gazetteer infers the unit)
+            out[-1] = f"{prev[-1]}. {p}"
         else:
             out.append(p)
     return out
