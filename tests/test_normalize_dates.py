@@ -237,6 +237,7 @@ SLASH_LOOKALIKES = [
     ("1A/11/2002", "2002-11-14", "ocr_letters_in_date"),
     # a day of look-alike letters, its dot faded to a space (aged seed 1299): had lost its day, 1953-11
     ("II 11.1953", "1953-11-11", "ocr_letters_in_date"),
+    ("ngày 06. I 1.2023", "2023-11-06", "ocr_letters_in_date"),  # the month's 1 read I, a space beside it
     ("ngày TI 03/1987", "1987-03-11", "ocr_letters_in_date"),
 ]
 

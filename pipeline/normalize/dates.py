@@ -138,6 +138,7 @@ def _month_ii(text: str, day: int, year: int) -> int:
 
 
 # "năm 201 1": two digits then two, or three then one, after "năm"
+_MONTH_LOOKALIKE_SPLIT = re.compile(r"(?<=\d[/.\-])\s?[Il|]\s(\d)(?=[/.\-]\d{4}(?!\d))")
 _DMY_YEAR_SPLIT = re.compile(r"(?<![\d/.\-])(\d{1,2}[/.\-]\d{1,2}[/.\-])(\d{1,3}) (\d{1,3})(?![\d/.\-])")
 _YEAR_SPLIT = re.compile(r"(?i)(\bn[aă]m\s+)(\d{2,3}) (\d{1,2})\b(?<=\b\d{2} \d{2}|\b\d{3} \d)")
 # "rgày 4 tháng": the day's label with its n read r or m (a plain "ngay", without marks, is no misread)
@@ -421,6 +422,11 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
     joined = re.sub(r"(?<=[/.\-])(\d) (\d)(?=[/.\-])", r"\1\2", s)
     if joined != s:
         rules.append(f"ocr_space_in_number:{s}->{joined}")
+        s = joined
+    # "06. I 1.2023": a month's 1 read as I beside a space OCR put inside it (an aged page's faded 11)
+    joined = _MONTH_LOOKALIKE_SPLIT.sub(r"1\1", s)
+    if joined != s:
+        rules.append(f"ocr_letters_in_date:{s}->{joined}")
         s = joined
     # "22/05/1 974": a space OCR put inside the year after the day and month
     joined = _DMY_YEAR_SPLIT.sub(lambda m: m[0] if len(m[2] + m[3]) != 4 else m[1] + m[2] + m[3], s)
