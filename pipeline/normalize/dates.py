@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from rapidfuzz.distance import Levenshtein
 
@@ -398,6 +399,27 @@ def _whole_partial(key: str, m: re.Match[str]) -> None:
 _SLASHED_ZERO = str.maketrans("Øø", "00")
 
 
+def _year_joined(m: re.Match[str]) -> str:
+    return m[0] if len(m[2] + m[3]) != 4 else m[1] + m[2] + m[3]
+
+
+# OCR's misreadings a digit date is put right of before it is parsed, in this order: (pattern, replacement,
+# rule). "06/1 1/2007": a space inside the month (read across it, "1 1/2007" would be 1 January); "06. I
+# 1.2023": the month's 1 read I beside such a space (an aged page's faded 11), a guess; "22/05/1 974": a
+# space inside the year after the day and month; "năm 201 1": one inside the year of the words form;
+# "rgày 4 tháng 11": the day's label with its n read r (or its mark another); a Roman month; the words
+# form's slots read as look-alike letters, a guess.
+_READING_REPAIRS: tuple[tuple[re.Pattern[str], Any, str], ...] = (
+    (re.compile(r"(?<=[/.\-])(\d) (\d)(?=[/.\-])"), r"\1\2", "ocr_space_in_number"),
+    (_MONTH_LOOKALIKE_SPLIT, r"1\1", "ocr_letters_in_date"),
+    (_DMY_YEAR_SPLIT, _year_joined, "ocr_space_in_number"),
+    (_YEAR_SPLIT, r"\1\2\3", "ocr_space_in_number"),
+    (_NGAY_MISREAD, "ngày", _NGAY_LABEL),
+    (_ROMAN_MONTH, _roman_month, "roman_month"),
+    (_WORDS_FORM_SLOTS, _words_form_slots, "ocr_letters_in_date"),
+)
+
+
 def parse_date_digits(raw: str) -> ParsedDate | None:
     """Parse a digit date; None when no date-like text is present. Raises DateError when invalid."""
     rules: list[str] = []
@@ -418,44 +440,18 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
         rules.append(f"{rule}:{m.group(0)}->{fixed}")
         return fixed
 
-    # "06/1 1/2007": a space OCR put inside the month; read across it, "1 1/2007" would be 1 January
-    joined = re.sub(r"(?<=[/.\-])(\d) (\d)(?=[/.\-])", r"\1\2", s)
-    if joined != s:
-        rules.append(f"ocr_space_in_number:{s}->{joined}")
-        s = joined
-    # "06. I 1.2023": a month's 1 read as I beside a space OCR put inside it (an aged page's faded 11)
-    joined = _MONTH_LOOKALIKE_SPLIT.sub(r"1\1", s)
-    if joined != s:
-        rules.append(f"ocr_letters_in_date:{s}->{joined}")
-        s = joined
-    # "22/05/1 974": a space OCR put inside the year after the day and month
-    joined = _DMY_YEAR_SPLIT.sub(lambda m: m[0] if len(m[2] + m[3]) != 4 else m[1] + m[2] + m[3], s)
-    if joined != s:
-        rules.append(f"ocr_space_in_number:{s}->{joined}")
-        s = joined
-    # "năm 201 1": a space OCR put inside the year of a date written with its words
-    joined = _YEAR_SPLIT.sub(r"\1\2\3", s)
-    if joined != s:
-        rules.append(f"ocr_space_in_number:{s}->{joined}")
-        s = joined
-    # "rgày 4 tháng 11 năm 2011": the day's label with its n read r (or its mark another)
-    label = _NGAY_MISREAD.sub("ngày", s)
-    if label != s:
-        rules.append(f"{_NGAY_LABEL}:{s}->{label}")
-        s = label
-    roman = _ROMAN_MONTH.sub(_roman_month, s)
-    if roman != s:
-        rules.append(f"roman_month:{s}->{roman}")
-        s = roman
-    slots = _WORDS_FORM_SLOTS.sub(_words_form_slots, s)
-    if slots != s:
-        rules.append(f"ocr_letters_in_date:{s}->{slots}")
-        s = slots
+    # Each repair in turn, on what the one before left; a step that changes the text names its rule.
+    for pattern, repl, rule in _READING_REPAIRS:
+        fixed_text = pattern.sub(repl, s)
+        if fixed_text != s:
+            rules.append(f"{rule}:{s}->{fixed_text}")
+            s = fixed_text
     s = _DATE_TOKEN.sub(sep_sub, s)
-    lettered = _LETTERS_IN_DATE.sub(_letters_in_date, _LETTER_DAY_SPACED.sub(_letter_day_spaced, s))
-    if lettered != s:
-        rules.append(f"ocr_letters_in_date:{s}->{lettered}")
-        s = lettered
+    for pattern, repl in ((_LETTER_DAY_SPACED, _letter_day_spaced), (_LETTERS_IN_DATE, _letters_in_date)):
+        lettered = pattern.sub(repl, s)
+        if lettered != s:
+            rules.append(f"ocr_letters_in_date:{s}->{lettered}")
+            s = lettered
     s, fixed = _fix_digits(s)
     if fixed:
         rules.append("ocr_digits")
