@@ -436,3 +436,11 @@ def test_a_capital_put_small_in_a_listed_phrase_is_doubted(raw: str, guessed: bo
     n = normalize_field("text", raw, confidence=1.0)
     assert ("lexicon_case_guess" in n.rules) == guessed
     assert (n.confidence is not None and n.confidence < 1.0) == guessed
+
+
+@pytest.mark.parametrize(("field", "raw", "value"), [("ethnicity", "Høã", "Hoa"), ("ethnicity", "Høa", "Hoa"),
+                                                     ("relation", "cøn", "con"), ("sex", "Nøm", "Nam")])
+def test_a_speckled_o_in_a_closed_vocabulary_is_an_o(field: str, raw: str, value: str) -> None:
+    # aged seed 1259: "Høã" had been an unknown ethnic group
+    n = normalize_field(field, raw)
+    assert (n.status, n.value) == ("ok", value) and "ocr_speckled_o" in n.rules

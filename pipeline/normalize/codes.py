@@ -49,8 +49,15 @@ def _strip_label(s: str) -> tuple[str, bool]:
     return rest.lstrip(":.- "), True
 
 
+# "Høã" for Hoa: a speckled o read as a letter no Vietnamese word has
+_SPECKLED_O = str.maketrans("øØ", "oO")
+
+
 def _prep(raw: str) -> tuple[str, list[str]]:
     s, rules = clean_text(raw)
+    if (o := s.translate(_SPECKLED_O)) != s:
+        s = o
+        rules.append("ocr_speckled_o")
     s2, stripped = _strip_label(s)
     if stripped:
         rules.append("label")
