@@ -1056,7 +1056,7 @@ def _registration_year_from_rows(entries: list[Entry]) -> None:
     one digit off the year the page's other rows are registered in (at least ``CONSENSUS_MIN_ROWS``, most
     rows dated): read in that year, for review (rule ``registration_year_from_rows``)."""
     dates = [f for e in entries if (f := e.fields.get("ngayDangKy")) is not None]
-    years = Counter(f.value[:4] for f in dates if f.status in _READ and f.value)
+    years = Counter(y for f in dates if f.status in _READ and f.value and (y := f.value[:4]).isdecimal() and len(y) == 4)
     year, n = years.most_common(1)[0] if years else ("", 0)
     if n < CONSENSUS_MIN_ROWS or n * 2 <= sum(years.values()):
         return

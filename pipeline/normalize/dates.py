@@ -138,9 +138,10 @@ def _month_ii(text: str, day: int, year: int) -> int:
                     tuple(f"{year:04d}-{mo:02d}-{day:02d}" for mo in months))  # fmt: skip
 
 
-# "năm 201 1": two digits then two, or three then one, after "năm"
+# "06. I 1.2023": the month's 1 read I, a space beside it; "22/05/1 974": a space inside the year
 _MONTH_LOOKALIKE_SPLIT = re.compile(r"(?<=\d[/.\-])\s?[Il|]\s(\d)(?=[/.\-]\d{4}(?!\d))")
 _DMY_YEAR_SPLIT = re.compile(r"(?<![\d/.\-])(\d{1,2}[/.\-]\d{1,2}[/.\-])(\d{1,3}) (\d{1,3})(?![\d/.\-])")
+# "năm 201 1": two digits then two, or three then one, after "năm"
 _YEAR_SPLIT = re.compile(r"(?i)(\bn[aă]m\s+)(\d{2,3}) (\d{1,2})\b(?<=\b\d{2} \d{2}|\b\d{3} \d)")
 # "rgày 4 tháng": the day's label with its n read r or m (a plain "ngay", without marks, is no misread)
 _NGAY_MISREAD = re.compile(r"(?i)(?<!\w)[rm]g[aàảãáạ]y(?=\s+\S{1,2}\s+th[aá]ng\b)")
