@@ -1429,3 +1429,12 @@ def test_aged_page_place_misreads(raw: str, value: str, rule: str) -> None:
 def test_what_the_aged_page_repairs_leave_alone(raw: str) -> None:
     n = normalize_field("place", raw)
     assert not any(r.startswith("gazetteer_fuzzy") or r == "place_comma_before_unit" for r in n.rules), n.rules
+
+
+@pytest.mark.parametrize(("raw", "value"), [("V, Vị Thanh, Hậu Giang", "phường V, thành phố Vị Thanh, tỉnh Hậu Giang"),
+                                            ("I, Vị Thanh, Hậu Giang", "phường I, thành phố Vị Thanh, tỉnh Hậu Giang")])
+def test_a_roman_numbered_ward_alone_is_no_misread_unit_letter(raw: str, value: str) -> None:
+    # aged seed 1279's "V, Vị Thanh, Hậu Giang": a capital alone between separators is a ward's numeral
+    # here, not a unit letter (the misread-letter merge had dropped phường V)
+    n = normalize_field("place", raw)
+    assert (n.status, n.value) == ("ok", value)

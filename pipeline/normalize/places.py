@@ -952,7 +952,8 @@ def _reset(parts: list[Part]) -> None:
         p.fuzzy = None  # an "ambiguous" part keeps its role (and spellings) from the pass that found it
 
 
-_LONE_CAPITAL = re.compile(r"[^\w\s]*[A-Z]")
+# a speck then a capital that is no Roman numeral (phường V of Vị Thanh is written "V, Vị Thanh")
+_LONE_CAPITAL = re.compile(r"[^\w\s]+[A-HJ-UWYZ]")
 
 
 def _merge_lone_letters(parts: list[str]) -> list[str]:
