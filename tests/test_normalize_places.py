@@ -1375,6 +1375,9 @@ def test_a_commune_respelled_with_nothing_above_it_is_a_guess(raw: str) -> None:
     assert n.confidence is not None and n.confidence < 0.8
     spelled = normalize_field("place", raw.replace("Từ Dũ", "Tử Du"), confidence=1.0)
     assert spelled.status == "ok" and spelled.confidence == pytest.approx(1.0)
+    # its unit word written: the writer's, no guess ("UBND xã Canh Vĩnh", an office's commune)
+    written = normalize_field("place", raw.replace("Từ Dũ", "xã Từ Dũ"), confidence=1.0)
+    assert written.value.endswith("xã Tử Du") and written.confidence == pytest.approx(1.0)
 
 
 @pytest.mark.parametrize(

@@ -1596,9 +1596,10 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
             res.fuzzy.append({"written": p.name, "name": p.unit.name, "distance": p.fuzzy})
         elif p.unit is not None and p.name != p.unit.name and name_key(p.name) != name_key(p.unit.name):
             rules.append(f"gazetteer:{p.name}->{p.unit.name}")
-            if p.role == "ward" and sum(q.unit is not None for q in parts) == 1:
-                # a commune respelled with no district or province written to vouch for it: one of
-                # thousands nationwide ("Trạm Y tế Từ Dũ" taken for xã Tử Du), a guess for review
+            if p.role == "ward" and p.inferred_kind and sum(q.unit is not None for q in parts) == 1:
+                # a bare name respelled as a commune, with no unit word and no district or province written
+                # to vouch for it: one of thousands nationwide ("Trạm Y tế Từ Dũ" taken for xã Tử Du), a
+                # guess for review ("UBND xã Canh Vĩnh" is an office's own commune, its unit word written)
                 res.fuzzy.append({"written": p.name, "name": p.unit.name, "distance": 1.0})
         elif p.role == "ambiguous" and p.respelled is not None:
             rules.append(f"gazetteer:{p.respelled}->{p.name}")
