@@ -1023,7 +1023,7 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
     if book is None or book.status not in _READ or not book.value:
         return
     # separate cells agreeing, however faint each
-    years = Counter(f.value[:4] for e in entries if (f := e.fields.get("ngayDangKy")) and f.status in _READ and f.value)
+    years = _registration_years(entries)
     m = _BOOK_NO.fullmatch(book.value)
     if m is None:
         _book_year_cut(book, years)
@@ -1037,8 +1037,8 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
         return
     # most rows registered in another year: the book's year was misread ("03/1908" for 03/1998), or the
     # page is in the wrong book; either way a reviewer looks (the registration year must match the book's)
-    year, n = years.most_common(1)[0] if years else ("", 0)
-    if n >= CONSENSUS_MIN_ROWS and n * 2 > sum(years.values()):
+    if (page := _page_year(years)) is not None:
+        year, n = page
         book.status = FieldStatus.INVALID
         book.reason = (f"năm của quyển {m[2]} khác năm đăng ký {year} của {n} dòng / the book's year {m[2]} "
                        f"differs from the registration year {year} of {n} rows")  # fmt: skip
@@ -1051,16 +1051,26 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
 _YEAR_READ = re.compile(r"(?<!\d)\d{4}(?!\d)")
 
 
+def _registration_years(entries: list[Entry]) -> Counter[str]:
+    """How many rows read a registration date (however faintly) in each year."""
+    return Counter(y for e in entries if (f := e.fields.get("ngayDangKy")) is not None and f.status in _READ
+                   and f.value and (y := f.value[:4]).isdecimal() and len(y) == 4)  # fmt: skip
+
+
+def _page_year(years: Counter[str]) -> tuple[str, int] | None:
+    """The year most dated rows are registered in, and how many, when at least ``CONSENSUS_MIN_ROWS``."""
+    year, n = years.most_common(1)[0] if years else ("", 0)
+    return (year, n) if n >= CONSENSUS_MIN_ROWS and n * 2 > sum(years.values()) else None
+
+
 def _registration_year_from_rows(entries: list[Entry]) -> None:
     """A registration date no date for its year ("ngày 6 tháng 11 năm 3002" on an aged page) whose year is
     one digit off the year the page's other rows are registered in (at least ``CONSENSUS_MIN_ROWS``, most
     rows dated): read in that year, for review (rule ``registration_year_from_rows``)."""
-    dates = [f for e in entries if (f := e.fields.get("ngayDangKy")) is not None]
-    years = Counter(y for f in dates if f.status in _READ and f.value and (y := f.value[:4]).isdecimal() and len(y) == 4)
-    year, n = years.most_common(1)[0] if years else ("", 0)
-    if n < CONSENSUS_MIN_ROWS or n * 2 <= sum(years.values()):
+    if (page := _page_year(_registration_years(entries))) is None:
         return
-    for f in dates:
+    year, n = page
+    for f in (f for e in entries if (f := e.fields.get("ngayDangKy")) is not None):
         if f.status != FieldStatus.INVALID or not f.raw:
             continue
         read = {m[0] for m in _YEAR_READ.finditer(f.raw) if sum(a != b for a, b in zip(m[0], year, strict=True)) == 1}
@@ -1087,9 +1097,8 @@ def _book_year_cut(book: FieldValue, years: Counter[str]) -> None:
     most rows dated) are registered in, when the digits read begin it; for review (rule
     ``book_year_from_rows``)."""
     cut = _BOOK_YEAR_CUT.search(book.raw or "")
-    year, n = years.most_common(1)[0] if years else ("", 0)
-    if (cut is None or cut[1] != book.value or not year.startswith(cut[2])
-            or n < CONSENSUS_MIN_ROWS or n * 2 <= sum(years.values())):  # fmt: skip
+    year, n = _page_year(years) or ("", 0)
+    if cut is None or cut[1] != book.value or not n or not year.startswith(cut[2]):
         return
     book.value, book.status = f"{cut[1]}/{year}", FieldStatus.LOW_CONFIDENCE
     book.rules = [*book.rules, "book_year_from_rows"]

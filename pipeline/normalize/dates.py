@@ -421,6 +421,23 @@ _READING_REPAIRS: tuple[tuple[re.Pattern[str], Any, str], ...] = (
 )
 
 
+# ...and, once the separators are read, days and months of look-alike letters ("II 11.1953", "1-TI-1995")
+_LETTER_REPAIRS: tuple[tuple[re.Pattern[str], Any, str], ...] = (
+    (_LETTER_DAY_SPACED, _letter_day_spaced, "ocr_letters_in_date"),
+    (_LETTERS_IN_DATE, _letters_in_date, "ocr_letters_in_date"),
+)
+
+
+def _repaired(s: str, steps: tuple[tuple[re.Pattern[str], Any, str], ...], rules: list[str]) -> str:
+    """Each step in turn, on what the one before left; a step that changes the text names its rule."""
+    for pattern, repl, rule in steps:
+        fixed = pattern.sub(repl, s)
+        if fixed != s:
+            rules.append(f"{rule}:{s}->{fixed}")
+            s = fixed
+    return s
+
+
 def parse_date_digits(raw: str) -> ParsedDate | None:
     """Parse a digit date; None when no date-like text is present. Raises DateError when invalid."""
     rules: list[str] = []
@@ -441,18 +458,9 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
         rules.append(f"{rule}:{m.group(0)}->{fixed}")
         return fixed
 
-    # Each repair in turn, on what the one before left; a step that changes the text names its rule.
-    for pattern, repl, rule in _READING_REPAIRS:
-        fixed_text = pattern.sub(repl, s)
-        if fixed_text != s:
-            rules.append(f"{rule}:{s}->{fixed_text}")
-            s = fixed_text
+    s = _repaired(s, _READING_REPAIRS, rules)
     s = _DATE_TOKEN.sub(sep_sub, s)
-    for pattern, repl in ((_LETTER_DAY_SPACED, _letter_day_spaced), (_LETTERS_IN_DATE, _letters_in_date)):
-        lettered = pattern.sub(repl, s)
-        if lettered != s:
-            rules.append(f"ocr_letters_in_date:{s}->{lettered}")
-            s = lettered
+    s = _repaired(s, _LETTER_REPAIRS, rules)
     s, fixed = _fix_digits(s)
     if fixed:
         rules.append("ocr_digits")

@@ -1354,8 +1354,8 @@ def _repair_unit_words(
     gazetteer infers the unit. Taken when exactly one choice resolves the whole text."""
     # the wrong unit word may sit on a part that did resolve, as another unit ("T1. Thanh Hóa": a thị
     # trấn Thanh Hóa exists elsewhere) and left the parts before it stuck
-    bare = {k: split_part(t).name for k, t in enumerate(raw_parts) if split_part(t).kind is not None
-            and _facility(t)[0] is None}  # fmt: skip
+    bare = {k: part.name for k, t in enumerate(raw_parts)
+            if (part := split_part(t)).kind is not None and _facility(t)[0] is None}  # fmt: skip
     bare |= {k: name for k, t in enumerate(raw_parts) if k not in bare and (name := _after_garbled_word(t))}
     idx = sorted(bare)
     choices = [[k] for k in idx] + ([idx] if len(idx) > 1 else [])
