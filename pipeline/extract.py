@@ -31,6 +31,10 @@ class CellPart:
     alternatives: tuple[tuple[int, str], ...] = ()
 
 
+# a trimmed separator's box this many times the kept words' letter height, tall or wide, is unread ink
+BLOB_TALL, BLOB_WIDE = 1.6, 2.5
+
+
 class _Cell:
     """The cell's lines joined by newlines, with each character's line index for boxes and confidence."""
 
@@ -61,10 +65,22 @@ class _Cell:
         words = [w for li in used for w in self._words_in(li, start, end)]
         alts = tuple((i - start, c) for i, c in sorted(self.alternatives.items()) if start <= i < end)
         if words:  # the part's own words: a label's or a neighbour field's figure is not this field's
+            words += self._blobs_trimmed(start - lead, start, words) + self._blobs_trimmed(end, end + trail, words)
             return CellPart(raw, sum(w[2] for w in words) / len(words), BBox.union([w[3] for w in words]), alts)
         weights = [sum(1 for i in range(start, end) if self.line_of[i] == li) for li in used]
         conf = sum(self.lines[li].confidence * w for li, w in zip(used, weights, strict=True)) / max(sum(weights), 1)
         return CellPart(raw, conf, BBox.union([self.lines[li].bbox for li in used]), alts)
+
+    def _blobs_trimmed(self, start: int, end: int, kept: list[tuple[int, int, float, BBox]]) -> list[tuple[int, int, float, BBox]]:
+        """Words of the trimmed text[start:end] that are ink OCR could not read, not a separator: a box
+        taller or far wider than the kept words' letters. A stamp over "Đăng ký" read as one ":" (a box of
+        four letters) had left "quá hạn" at 0.97, accepted; the blob's confidence now counts."""
+        if end <= start:
+            return []
+        h = sorted(w[3].h for w in kept)[len(kept) // 2]
+        lines = sorted({self.line_of[i] for i in range(start, end) if self.text[i] != "\n"})
+        return [w for li in lines for w in self._words_in(li, start, end)
+                if w not in kept and (w[3].h > BLOB_TALL * h or w[3].w > BLOB_WIDE * h)]  # fmt: skip
 
     def _words_in(self, li: int, start: int, end: int) -> list[tuple[int, int, float, BBox]]:
         """The words of line ``li`` that share a character with text[start:end] (cell offsets)."""

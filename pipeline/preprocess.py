@@ -149,6 +149,14 @@ def clear_show_through(gray: np.ndarray) -> np.ndarray | None:
     return _show_through(gray)[0]
 
 
+def own_ink(gray: np.ndarray) -> np.ndarray:
+    """Black where the page's own ink is dark (its letters' cores, under ``OWN_CORE``), white elsewhere. A
+    reverse page's titles right under the page's own keep their grey where they touch its letters (cleared
+    only away from them): in the page's dark ink alone, aged 1301's garbled header ("Ly Nộ tô rn _ ụ, nã
+    _ sinh" for "Ngày, tháng, năm sinh") reads as printed."""
+    return np.where(gray < OWN_CORE, 0, 255).astype(np.uint8)
+
+
 def _show_through(gray: np.ndarray) -> tuple[np.ndarray | None, bool]:
     """``clear_show_through``'s page, and whether the reverse page's writing shows (cleared or not)."""
     small, _ = reduce(gray)

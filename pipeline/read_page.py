@@ -76,7 +76,7 @@ from pipeline.normalize import (
 from pipeline.normalize.ids import BOOK_NO_SLASH_LOST, MIN_BOOK_YEAR
 from pipeline.normalize.places import REFORM_DATE, commune_near, district_without_communes, era_date
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, second_engine, text_height
-from pipeline.preprocess import upright
+from pipeline.preprocess import own_ink, upright
 from pipeline.second_read import (
     REREAD_TYPES,
     SECOND_MODEL_TYPES,
@@ -159,6 +159,9 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         if again is not None and (match is None or (_titled(again) > _titled(match) and (
                 again.template.id == match.template.id or again.score > match.score))):  # fmt: skip
             match = again
+    if match is None and up.reverse_writing:
+        # the titles in the page's dark ink alone: a reverse page's header under its own garbles them
+        match = match_header(reread_titles(own_ink(gray), table, engine, titles, range(len(titles))), templates)
     if match is None:
         shown = " | ".join(t for t in titles if t)[:200]
         raise InputRejected(f"header row matches no register template (read: {shown or 'nothing'})")
@@ -924,6 +927,10 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
         # taken from a reading alone replaced (read_as)
         others = [_full_date(v) for v in [f.details.get("digit_alternative"), *f.details.get("read_alone", []),
                                           f.details.get("second_model"), f.details.get("read_as")]]
+        if (first := _full_date(f.details.get("read_as"))) is not None and not _fits(first, before, after):
+            # the first read out of order with a digit lost fits too: "11/1/2014" between 8 and 15 November
+            # is 11/11 as well as the second model's 14/11 (accepted on aged 1303)
+            others += [_full_date(v) for v in _one_digit_more(f.raw)]
         if _fits(d, before, after) and not any(o and o != d and _fits(o, before, after) for o in others):
             _vouch(f, threshold, "registration_order")
 

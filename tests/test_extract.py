@@ -241,3 +241,20 @@ def test_the_birth_label_read_with_an_x(first_line: str, name: str, birth: str) 
     col = _column("khai_sinh.tt04_2020", "person_block")
     parts = split_cell(col, _lines(*first_line.split("\n"), "Dân tộc: Kinh; Quốc tịch: Việt Nam"))
     assert (parts["meHoTen"].raw.rstrip(","), parts["meNgaySinh"].raw) == (name, birth)
+
+
+@pytest.mark.parametrize(
+    ("lead", "confidence"),
+    [((":", 0.0, BBox(0, 0, 137, 88)), 0.64),  # a stamp over "Đăng ký" read as one ":" (book 1119): unread ink
+     ((":", 0.0, BBox(0, 5, 8, 25)), 0.965),  # a separator's own small box: trimmed, not counted
+     (("-", 30.0, BBox(0, 15, 40, 6)), 0.965)],  # a dash as wide as a letter or so
+)  # fmt: skip
+def test_ink_read_as_a_separator_and_trimmed_still_counts_against_the_field(lead: tuple, confidence: float) -> None:
+    from pipeline.ocr.engine import make_line
+
+    col = _column("khai_sinh.tt04_2020", None, -1)  # the remark
+    text, conf, box = lead
+    line = make_line([(text, conf, box), ("quá", 96.0, BBox(150, 15, 50, 33)), ("hạn", 97.0, BBox(210, 16, 51, 30))])
+    part = next(iter(split_cell(col, [line]).values()))
+    assert part.raw == "quá hạn"
+    assert part.confidence == pytest.approx(confidence, abs=0.01)

@@ -162,3 +162,25 @@ def test_a_short_table_photographed_on_a_grainy_desk_is_read_the_right_way_up(tm
     result = read_ref(page_refs(identify(image))[0], ReadOptions())
     assert len(result.entries) == len(truth["entries"])
     assert {k: f.value for k, f in result.page_fields.items()}["quyenSo"] == truth["page_fields"]["quyenSo"]
+
+
+def test_an_aged_page_whose_header_the_reverse_pages_titles_garble_is_read(tmp_path: Path) -> None:
+    """``--aged`` seed 1301, page 11: the reverse page's header shows through right under the page's own,
+    its grey kept where it touches the titles' letters, and every title read garbled ("Ly Nộ tô rn _ ụ,
+    nã _ sinh" for "Ngày, tháng, năm sinh"): the page was quarantined. Read again in the page's dark ink
+    alone, the titles match the marriage register, and no entry is lost; what the reverse page still
+    garbles in the cells goes to review, never accepted wrong."""
+    from pipeline.ingest import identify, page_refs
+    from pipeline.model import FieldStatus, PageStatus
+    from pipeline.read_page import ReadOptions, read_ref
+
+    image = next(p for p in generate(tmp_path, 1301, pages=12, only=[10], aged=True) if p.suffix != ".json")
+    truth = _truth(image)
+    assert truth["category"] == "degraded" and any(d.startswith("aged") for d in truth["degradations"])
+    result = read_ref(page_refs(identify(image))[0], ReadOptions())
+    assert result.status == PageStatus.PROCESSED and result.template_id == truth["template"]
+    assert len(result.entries) == len(truth["entries"])
+    wrong = [(k, want, e.fields[k].value) for e, t in zip(result.entries, truth["entries"], strict=True)
+             for k, want in t["fields"].items()
+             if e.fields[k].status == FieldStatus.OK and e.fields[k].value != want]  # fmt: skip
+    assert wrong == []

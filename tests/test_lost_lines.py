@@ -119,6 +119,32 @@ def test_the_real_engine_reads_a_lost_band_alone() -> None:
     assert lines[0].confidence >= 0.5 and lines[0].bbox.y < lines[1].bbox.y
 
 
+def test_a_lost_band_every_read_leaves_empty_is_read_on_white_paper() -> None:
+    """Aged 1303: "TT. Sóc Sơn, H." at a cell's top came back as nothing from the block read, from its band
+    and from a taller box; the same pixels on white margins read. The band reads of the page are faked
+    empty; the read on white paper is the real engine's, its box moved back onto the cell."""
+    gray = _cell(["TRẦN", "HỒNG VY"])
+    engine = get_engine()
+    engine.set_page(gray, scale=1.0)
+    seen: list[np.ndarray] = []
+
+    class LosesTheFirstLine:
+        name = "loses-the-first-line"
+
+        def read(self, rect: BBox, mode: str = "block") -> list[OcrLine]:
+            return engine.read(rect, mode)[1:] if rect.h > 150 else []
+
+        def read_alone(self, img: np.ndarray, rect: BBox, mode: str = "block", **kw: object) -> list[OcrLine]:
+            seen.append(img)
+            return engine.read_alone(img, rect, mode, **kw)  # type: ignore[arg-type]
+
+    lines = read_cell(LosesTheFirstLine(), gray, BBox(0, 0, 600, 300), "block")  # type: ignore[arg-type]
+    assert [ln.text for ln in lines] == ["TRẦN", "HỒNG VY"]
+    assert seen and all((img[:4] == 255).all() and (img[:, :4] == 255).all() for img in seen)  # white margins
+    first = _line_box(gray, ink_bands(gray, BBox(0, 0, 600, 300), 40)[0])
+    assert abs(lines[0].bbox.x - first.x) <= 6 and abs(lines[0].bbox.y - first.y) <= 12  # on the cell
+
+
 @pytest.mark.parametrize("noise", ["stamp_arc", "smudge"])
 def test_noise_read_back_is_dropped(noise: str) -> None:
     class ReadsNoise:

@@ -637,6 +637,22 @@ def test_registration_order_cannot_choose_against_a_reading_alone_that_fits_too(
     assert faint.status == FieldStatus.OK
 
 
+def test_registration_order_cannot_choose_the_second_models_date_over_a_digit_lost() -> None:
+    # aged 1303: "11/1/2014" (a 1 of month 11 lost) between 8 and 15 November; the second model read
+    # 14/11/2014, and the order had accepted it: 11/11 fits as well
+    _, entries = _dated_page("01/2014", "ok", [("2014-11-08", "ok"), ("2014-11-14", "low_confidence"),
+                                               ("2014-11-15", "ok")])  # fmt: skip
+    faint = entries[1].fields["ngayDangKy"]
+    faint.raw, faint.rules = "11/1/2014", ["second_model_value"]
+    faint.details["read_as"] = "2014-01-11"
+    _confirm_registration_dates(entries, 0.9)
+    assert faint.status == FieldStatus.LOW_CONFIDENCE and "registration_order" not in faint.rules
+    faint.raw = "14/11/2014"  # read whole: no digit lost makes another date that fits
+    faint.details["read_as"] = "2014-11-04"
+    _confirm_registration_dates(entries, 0.9)
+    assert faint.status == FieldStatus.OK
+
+
 def test_registration_order_does_not_confirm_an_a_taken_for_a_4() -> None:
     # "A/11/2023" read as 4/11/2023 is a guess: any day between the neighbours fits the order as well; a
     # serif 1 read as "]" or "l" is a common look-alike the order still confirms
