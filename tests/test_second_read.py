@@ -315,3 +315,44 @@ def test_the_second_models_repaired_reading_of_the_same_guess_vouches_nothing() 
 )  # fmt: skip
 def test_a_plain_reading_is_nothing_but_the_fields_print(field_type: str, text: str, plain: bool) -> None:
     assert Reading("grey", text, normalize_field(field_type, text, confidence=0.9)).plain(field_type) is plain
+
+
+class _DarkReads:
+    """An engine that reads ``clean`` in the page's dark ink alone and ``garbled`` in its grey (the reverse
+    page's letters kept beside the page's own): the weighing, isolated from OCR."""
+
+    def __init__(self, dark: np.ndarray, clean: str, garbled: str) -> None:
+        self.dark, self.clean, self.garbled = dark, clean, garbled
+
+    def read_alone(self, gray: np.ndarray, rect: BBox, mode: str = "block", **kw: object) -> list[OcrLine]:
+        return [OcrLine(self.clean if gray is self.dark else self.garbled, 0.9, rect)]
+
+
+PLACE = FieldSpec("chongNoiCuTru", "place")
+
+
+@pytest.mark.parametrize(
+    ("clean", "reverse_shows", "taken"),
+    [("X. Hưng Thịnh, H. Trấn Yên, T. Yên Bái", True, "xã Hưng Thịnh, huyện Trấn Yên, tỉnh Yên Bái"),
+     ("X. Hưng Thịnh, H. Trấn Yên, T. Yên Bái", False, None),  # no reverse page: nothing to read past
+     ("X. HùNŸ#Ÿ†fiinh", True, None)],  # the dark ink reads nothing valid either: left as read
+)  # fmt: skip
+def test_an_unreadable_field_under_the_reverse_pages_writing_is_read_in_the_dark_ink(
+    clean: str, reverse_shows: bool, taken: str | None
+) -> None:
+    # aged 1301: the reverse page's letters kept beside the page's own garbled a residence; read again in
+    # the page's dark ink alone it reads, and is taken for review (raw kept, the first value under read_as)
+    gray, box = _cell("X. Hưng Thịnh")
+    raw = "X. HùNŸ#Ÿ†fiinh) f. Trấn Yên, T. Yên - Bái"
+    n = normalize_field("place", raw, confidence=0.7)
+    assert n.status == "invalid"
+    f = FieldValue(key=PLACE.key, raw=raw, value=n.value, confidence=0.7, bbox=box, status=FieldStatus.INVALID)
+    dark = np.where(gray < 95, 0, 255).astype(np.uint8)
+    engine = _DarkReads(dark, clean, raw)
+    alone = _Alone(engine, None, gray, 0.0, 1.0, dark if reverse_shows else None)  # type: ignore[arg-type]
+    _read_again(alone, {PLACE.key: CELL}, [PLACE], {PLACE.key: f}, {PLACE.key: n}, 0.9)
+    if taken is None:
+        assert (f.value, f.status) == (n.value, FieldStatus.INVALID) and "read_dark_ink" not in f.rules
+    else:
+        assert (f.value, f.status, f.raw) == (taken, FieldStatus.LOW_CONFIDENCE, raw)
+        assert "read_dark_ink" in f.rules and f.details["read_as"] == n.value
