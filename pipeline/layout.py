@@ -22,6 +22,7 @@ from rapidfuzz import fuzz
 from pipeline.model import BBox, OcrLine
 from pipeline.normalize.text import is_syllable
 from pipeline.ocr.engine import OcrEngine, ReadMode, clip_rect, moved_lines
+from pipeline.ocr.lost_lines import on_white, recover
 from pipeline.templates import ColumnSpec, Template
 
 DETECT_MAX_SIDE = 2000  # grid detection works on ~150 dpi for an A3 page: rules survive, cost drops 6x
@@ -949,7 +950,9 @@ def _read_region(gray: np.ndarray, box: BBox, engine: OcrEngine) -> list[OcrLine
     if not lines and tight.h < 4 * tight.w:
         # layout analysis drops a lone short token such as a bare page number ("22"): read it as one line
         lines = engine.read(tight, "line")
-    return lines
+    # and it can drop a whole line: aged 1303's office under the book number, lost for the page's six rows
+    return recover(gray, tight, lines, lambda box: engine.read(box, "line"),
+                   lambda box: on_white(engine, gray, box, "line"), words=False)  # fmt: skip
 
 
 def ink_extent(gray: np.ndarray, box: BBox, pad: int = 12) -> BBox | None:

@@ -29,7 +29,7 @@ from pipeline.layout import (
     title_box,
     without_slivers,
 )
-from pipeline.model import BBox
+from pipeline.model import BBox, OcrLine
 from pipeline.ocr import get_engine, text_height
 from pipeline.templates import all_templates, template_by_id
 
@@ -333,6 +333,29 @@ def test_header_read_and_matched_on_rendered_page() -> None:
     assert any("Quyển số: 01/2008" in ln.text for ln in above.lines)
     assert any(ln.text.startswith("UBND xã Hòa Thịnh") for ln in above.lines)
     assert [ln.text for ln in below.lines] == ["Trang 12"]
+
+
+def test_a_margin_line_the_layout_analysis_drops_is_read_alone() -> None:
+    # aged 1303: the office printed alone on its line under the book number came back from no automatic read
+    # of the margin, and every row of the page lost its registering office; a band of ink no line read
+    # covers is read alone (here the register's title, on its own line, dropped by the faked read)
+    led = render_ledger(KS_TITLES, [KS_ENTRY], KS_WIDTHS, header_h=230, row_h=230, n_rows=3)
+    t = find_table(led.image)
+    clean = remove_rules(led.image, t)
+    eng = get_engine()
+    eng.set_page(clean)
+
+    class DropsTheTitle:
+        name = "drops-the-title"
+
+        def read(self, rect: BBox, mode: str = "block") -> list[OcrLine]:
+            lines = eng.read(rect, mode)
+            return [ln for ln in lines if "KHAI SINH" not in ln.text] if mode == "auto" else lines
+
+    above, _ = read_margins(clean, t, DropsTheTitle())  # type: ignore[arg-type]
+    assert [ln.text for ln in above.lines][:1] == ["SỔ ĐĂNG KÝ KHAI SINH"]  # back, in reading order
+    assert any("Quyển số: 01/2008" in ln.text for ln in above.lines)
+    assert any(ln.text.startswith("UBND xã Hòa Thịnh") for ln in above.lines)
 
 
 KH_TITLES = [

@@ -145,6 +145,31 @@ def test_a_lost_band_every_read_leaves_empty_is_read_on_white_paper() -> None:
     assert abs(lines[0].bbox.x - first.x) <= 6 and abs(lines[0].bbox.y - first.y) <= 12  # on the cell
 
 
+def test_the_read_on_white_paper_comes_after_the_tight_box() -> None:
+    """Photo 1283: "ngày 3-11-1999" came back empty from the taller box and read from the tight one; the
+    read on white paper, tried first, had given "ngày 311-1999" and a wrong month. It is the last try."""
+    gray = _cell(["TRẦN", "HỒNG VY"])
+    engine = get_engine()
+    engine.set_page(gray, scale=1.0)
+    band = lost_bands(gray, BBox(0, 0, 600, 300), engine.read(BBox(0, 0, 600, 300), "block")[1:])[0]
+    apart: list[BBox] = []
+
+    class TightBoxOnly:
+        name = "tight-box-only"
+
+        def read(self, rect: BBox, mode: str = "block") -> list[OcrLine]:
+            if rect.h > 150:
+                return engine.read(rect, mode)[1:]
+            return engine.read(rect, mode) if rect.h <= band.h else []  # the taller box: nothing
+
+        def read_alone(self, img: np.ndarray, rect: BBox, mode: str = "block", **kw: object) -> list[OcrLine]:
+            apart.append(rect)
+            return [OcrLine("TRẦNN", 0.9, rect)]
+
+    lines = read_cell(TightBoxOnly(), gray, BBox(0, 0, 600, 300), "block")  # type: ignore[arg-type]
+    assert [ln.text for ln in lines] == ["TRẦN", "HỒNG VY"] and apart == []
+
+
 @pytest.mark.parametrize("noise", ["stamp_arc", "smudge"])
 def test_noise_read_back_is_dropped(noise: str) -> None:
     class ReadsNoise:

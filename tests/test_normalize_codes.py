@@ -395,6 +395,16 @@ def test_an_issuing_office_read_after_another_fields_digits(raw: str, value: str
     assert (n.confidence is not None and n.confidence < 0.9) is dropped
 
 
+@pytest.mark.parametrize(("raw", "misread"), [("JBND, xã Kim Lư", True), ("VBND xã Kim Lư", True),
+                                              ("UBND xã Kim Lư", False), ("Ubnd xã Kim Lư", False)])  # fmt: skip
+def test_an_office_whose_ubnd_lost_its_u_is_read_as_ubnd_for_review(raw: str, misread: bool) -> None:
+    # aged 1259: an office read again in the page's dark ink came back "JBND, xã Kim Lư", kept as written
+    n = normalize_field("office", raw, confidence=0.95)
+    assert (n.value, n.status) == ("UBND xã Kim Lư", "ok")
+    assert any(r.startswith("office_ubnd_misread") for r in n.rules) is misread
+    assert (n.confidence is not None and n.confidence < 0.9) is misread
+
+
 @pytest.mark.parametrize(
     ("raw", "value", "doubted"),
     [("012019", "01/2019", True),  # the thin "/" lost on a curled page's edge: restored, for review

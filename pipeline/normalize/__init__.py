@@ -39,6 +39,7 @@ from .dates import (
 from .names import given_for_sex, middle_for_sex, normalize_name
 from .places import (
     OFFICE_LEAD_DROPPED,
+    OFFICE_UBND_MISREAD,
     PlaceResolution,
     after_reform,
     before_reform,
@@ -566,7 +567,7 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
             n, factor = _place(raw, on_date=on_date)
         case "office":
             n, factor = _place(raw, office=True, on_date=on_date)
-            if _ruled(n, OFFICE_LEAD_DROPPED):
+            if _ruled(n, (OFFICE_LEAD_DROPPED, OFFICE_UBND_MISREAD)):
                 factor *= GUESSED_DIGIT_FACTOR
         case "entry_no":
             n = _simple(ids.entry_no, raw, "số")

@@ -37,6 +37,7 @@ ALIGN = 1.5  # x line height: a lost line starts this near the read lines' left 
 BELOW = 0.25  # x box height: a lost line or word is read this much further down (a dot below)
 
 Span = tuple[int, int]  # [start, end) rows or columns
+Reader = Callable[[BBox], list[OcrLine]]  # reads a box of the cell's image
 Piece = tuple[str, float, BBox, tuple[tuple[int, str], ...]]  # a word: text, confidence, box, alternatives
 
 
@@ -251,14 +252,15 @@ def _text_like(words: list[Piece]) -> bool:
         sum(ch.isalnum() for w in words for ch in w[0]) >= 2)  # fmt: skip
 
 
-def _read_either(read: Callable[[BBox], list[OcrLine]], box: BBox) -> list[OcrLine]:
+def _read_either(read: Reader, box: BBox, apart: Reader | None = None) -> list[OcrLine]:
     """``read`` of ``box`` taken further down, to hold a dot below ("Thị", "Nội": a short run of ink
     under the band), or, if nothing like text came back, of ``box`` itself: a taller box can come back
-    empty where the tight one reads ("Quan hệ: chồng" at 0.86 in a 37 px box, nothing in a 43 px one)."""
+    empty where the tight one reads ("Quan hệ: chồng" at 0.86 in a 37 px box, nothing in a 43 px one);
+    when both come back empty, ``apart`` (``on_white``), if given, is the last try."""
     lines = read(BBox(box.x, box.y, box.w, box.h + round(BELOW * box.h)))
     if any(_text_like(line_words(ln)) for ln in lines):
         return lines
-    return read(box) or lines
+    return read(box) or (apart(box) if apart is not None else []) or lines
 
 
 def _inside(box: BBox, span: BBox) -> bool:
@@ -271,9 +273,7 @@ def _overlap(a: BBox, b: BBox) -> int:
     return max(0, min(a.x + a.w, b.x + b.w) - max(a.x, b.x))
 
 
-def _found_words(
-    read: Callable[[BBox], list[OcrLine]], line: OcrLine, row: BBox, boxes: list[BBox]
-) -> list[Piece]:
+def _found_words(read: Reader, line: OcrLine, row: BBox, boxes: list[BBox]) -> list[Piece]:
     """The words read in the lost ``boxes`` of ``line``. The line's whole row is read first: a short
     word alone lacks the context the model reads by ("Vy" alone comes back "Vụ"). A box between the
     line's words when the row reads as the line did, or a box the row covers only with a word the line
@@ -299,19 +299,27 @@ def _found_words(
     return out
 
 
-def recover(gray: np.ndarray, rect: BBox, lines: list[OcrLine], read: Callable[[BBox], list[OcrLine]]) -> list[OcrLine]:
-    """``lines`` read from ``rect`` of ``gray``, with the words and lines they dropped read by ``read(box)``
-    and put back, in reading order."""
+def recover(
+    gray: np.ndarray, rect: BBox, lines: list[OcrLine], read: Reader, apart: Reader | None = None, *, words: bool = True
+) -> list[OcrLine]:
+    """``lines`` read from ``rect`` of ``gray``, with the words (unless not ``words``) and lines they dropped
+    read by ``read(box)`` and put back, in reading order; a dropped line both reads of ``read`` leave empty
+    is read by ``apart``."""
     if not lines:
         return lines
     lines = list(lines)
 
-    def read_in_cell(box: BBox) -> list[OcrLine]:  # a box padded past the cell reads the next entry
-        inner = _within(box, rect)
-        return read(inner) if inner and inner.w > 1 and inner.h > 1 else []
+    def in_cell(f: Reader) -> Reader:  # a box padded past the cell reads the next entry
+        def read_inside(box: BBox) -> list[OcrLine]:
+            inner = _within(box, rect)
+            return f(inner) if inner and inner.w > 1 and inner.h > 1 else []
+
+        return read_inside
+
+    read_in_cell = in_cell(read)
 
     lost: dict[int, list[BBox]] = {}
-    for i, box in lost_words(gray, rect, lines):
+    for i, box in lost_words(gray, rect, lines) if words else []:
         lost.setdefault(i, []).append(box)
     for i, boxes in lost.items():
         # the row: the line and its lost words, not the cell's width (a psm-7 read of a row that is
@@ -321,7 +329,8 @@ def recover(gray: np.ndarray, rect: BBox, lines: list[OcrLine], read: Callable[[
         x0, x1 = max(rect.x, span.x - (bottom - top) // 2), min(rect.x + rect.w, span.x + span.w + (bottom - top) // 2)
         if found := _found_words(read_in_cell, lines[i], BBox(x0, top, x1 - x0, bottom - top), boxes):
             lines[i] = with_words(lines[i], found)
-    extra = [ln for band in lost_bands(gray, rect, lines) for ln in _read_either(read_in_cell, band)
+    apart_in_cell = in_cell(apart) if apart is not None else None
+    extra = [ln for band in lost_bands(gray, rect, lines) for ln in _read_either(read_in_cell, band, apart_in_cell)
              if _text_like(line_words(ln))]
     return sorted([*lines, *extra], key=lambda ln: (ln.bbox.y, ln.bbox.x)) if extra else lines
 
@@ -332,16 +341,16 @@ def read_cell(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, s
     dropped ink is then looked for on the sheared cell."""
     alone: ReadMode = "digits" if mode == "digits" else "line"
     if not slope:
-        return recover(gray, rect, engine.read(rect, mode),
-                       lambda box: engine.read(box, alone) or on_white(engine, gray, box, alone))  # fmt: skip
+        return recover(gray, rect, engine.read(rect, mode), lambda box: engine.read(box, alone),
+                       lambda box: on_white(engine, gray, box, alone))  # fmt: skip
     lines = engine.read_alone(gray, rect, mode, slope=slope)
     cut = alone_image(gray, rect, slope)
     if cut is None or not lines:
         return lines
     img, dx, dy = cut
     h, w = img.shape[:2]
-    local = recover(img, BBox(0, 0, w, h), moved_lines(lines, -dx, -dy),
-                    lambda box: engine.read_alone(img, box, alone) or on_white(engine, img, box, alone))  # fmt: skip
+    local = recover(img, BBox(0, 0, w, h), moved_lines(lines, -dx, -dy), lambda box: engine.read_alone(img, box, alone),
+                    lambda box: on_white(engine, img, box, alone))  # fmt: skip
     return moved_lines(local, dx, dy)
 
 
