@@ -153,7 +153,8 @@ def own_ink(gray: np.ndarray) -> np.ndarray:
     """Black where the page's own ink is dark (its letters' cores, under ``OWN_CORE``), white elsewhere. A
     reverse page's titles right under the page's own keep their grey where they touch its letters (cleared
     only away from them): in the page's dark ink alone, aged 1301's garbled header ("Ly Nộ tô rn _ ụ, nã
-    _ sinh" for "Ngày, tháng, năm sinh") reads as printed."""
+    _ sinh" for "Ngày, tháng, năm sinh") reads as printed. A whole page's level, fixed by the flattening;
+    a margin line is read at its own darkest levels (``layout.reread_dark_lines``)."""
     return np.where(gray < OWN_CORE, 0, 255).astype(np.uint8)
 
 

@@ -160,9 +160,11 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         if again is not None and (match is None or (_titled(again) > _titled(match) and (
                 again.template.id == match.template.id or again.score > match.score))):  # fmt: skip
             match = again
-    if match is None and up.reverse_writing:
-        # the titles in the page's dark ink alone: a reverse page's header under its own garbles them
-        match = match_header(reread_titles(own_ink(gray), table, engine, titles, range(len(titles))), templates)
+    # where a reverse page shows, the page's dark ink alone: its titles and unreadable fields read again in it
+    dark = own_ink(gray) if up.reverse_writing else None
+    if match is None and dark is not None:
+        # a reverse page's header right under the page's own garbles its titles
+        match = match_header(reread_titles(dark, table, engine, titles, range(len(titles))), templates)
     if match is None:
         shown = " | ".join(t for t in titles if t)[:200]
         raise InputRejected(f"header row matches no register template (read: {shown or 'nothing'})")
@@ -202,7 +204,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     body_top = table.rows[min(match.header_rows, n_bands)]
     body = BBox(table.cols[0], body_top, table.cols[-1] - table.cols[0], table.rows[-1] - body_top)
     slope = page_slant(gray, body, text_h)
-    alone = _Alone(engine, second, gray, slope, scale, own_ink(gray) if up.reverse_writing else None)
+    alone = _Alone(engine, second, gray, slope, scale, dark)
     for row_index, band in enumerate(range(match.header_rows, n_bands), start=1):
         boxes = {c: cell_box(table, band, c) for c in match.columns}
         inked = {c: has_ink(gray, b) for c, b in boxes.items()}

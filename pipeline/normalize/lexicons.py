@@ -225,14 +225,13 @@ def closest_phrase(text: str, rel: str, *, garbled: bool = False) -> tuple[str, 
     key = fold_chars(text).replace(" ", "")
     if len(key) < (GARBLED_MIN_LETTERS if garbled else 8):
         return None
-    scored = sorted((Levenshtein.distance(key, folded.replace(" ", "")), written) for folded, written in _phrases(rel))
+    scored = sorted((Levenshtein.distance(key, k), written, len(k))
+                    for k, written in ((folded.replace(" ", ""), written) for folded, written in _phrases(rel)))  # fmt: skip
     if scored[0][0] == 0:
         return None
     # the budget counts the longer of the two: letters OCR lost shorten the cell, not the phrase it read
     # ("ăng ký quá ạn", each line's first letter lost, is Đăng ký quá hạn: accepted as written before)
-    lengths = {written: len(folded.replace(" ", "")) for folded, written in _phrases(rel)}
-    near = [(d, w) for d, w in scored
-            if d <= max(max(len(key), lengths[w]) // PHRASE_LETTERS_PER_EDIT, 1 if garbled else 0)]  # fmt: skip
+    near = [(d, w) for d, w, n in scored if d <= max(max(len(key), n) // PHRASE_LETTERS_PER_EDIT, 1 if garbled else 0)]
     if not near or len(near) > 1 and near[1][0] == near[0][0]:
         return None
     best, written = near[0]

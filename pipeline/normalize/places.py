@@ -1870,7 +1870,6 @@ OFFICE_LEAD_DROPPED = "office_lead_dropped"
 # on folded text; a speck OCR glued to the word read as a letter ("'ƯUBND", an aged page) is no part of it
 # and UBND's U misread ("JBND, xã Kim Lư": an aged page's office read in its dark ink), a guess for review
 _UBND = re.compile(r"([a-z]?ubnd|[a-tv-z]bnd|uy ban nhan dan|u ban nhan dan)\b[\s.:]*")
-_UBND_MISREAD = re.compile(r"[a-tv-z]bnd\b")
 OFFICE_UBND_MISREAD = "office_ubnd_misread"
 _UBND_GLUED = re.compile(r"\bubnd(?=(?:xa|phuong|thi|huyen|quan)\b)")  # on fold_chars: one char per char
 
@@ -1898,7 +1897,7 @@ def normalize_office(raw: str, *, on_date: str | None = None) -> tuple[str, Plac
         res = resolve_place(place, on_date=on_date)
         if f.startswith(("uy ban", "u ban")):
             rules.append("office:ubnd")
-        elif _UBND_MISREAD.match(f):
+        elif "ubnd" not in m[1]:  # its U misread
             rules.append(f"{OFFICE_UBND_MISREAD}:{s.split()[0]}")
         elif not f.startswith("ubnd"):
             rules.append(f"office_speck_dropped:{s.split()[0]}")
