@@ -46,7 +46,7 @@ def accuracy(scans: Path, workers: int) -> dict:
         t0 = time.perf_counter()
         summary = digitize(paths=[str(scans)], db_url=url, workers=workers)
         wall = time.perf_counter() - t0
-        records = list(Store(url).iter_records())
+        records = list(Store(url).iter_records(lineage=True))
     truths = load_truth(scans)
     out: dict = {"flow_wall_s": round(wall, 1), "summary": summary}
     for category in ("clean", "degraded", None):
@@ -55,7 +55,8 @@ def accuracy(scans: Path, workers: int) -> dict:
         out[name] = {"accuracy": s.accuracy, "fields": sum(s.total.values()), "missing_entries": s.missing_entries,
                      "spurious_entries": s.spurious_entries, "auto_accepted_error": s.auto_accepted_error,
                      "accepted": s.accepted, "accepted_wrong": s.accepted_wrong, "empty_wrong": s.empty_wrong, "review_load": s.review_load,
-                     "flagged": s.flagged, "false_alarms": dict(sorted(s.false_alarms.items(), key=lambda kv: -kv[1])), "per_field": s.per_field(), "errors": s.errors[:400]}
+                     "flagged": s.flagged, "false_alarms": dict(sorted(s.false_alarms.items(), key=lambda kv: -kv[1])), "per_field": s.per_field(), "errors": s.errors[:400],
+                     "alarms": s.alarms[:600]}
     return out
 
 

@@ -82,6 +82,7 @@ def main() -> None:
             row["errors_by_key"] = dict(Counter(e["key"] for e in errs).most_common())
             row["errors"] = errs
             row["false_alarms"] = a["false_alarms"]
+            row["alarms"] = a["alarms"]
             out[seed][cat] = row
             print(f"seed {seed:3d} html {cat:9s} accuracy {a['accuracy']:.2%} ({a['fields']} fields, missing entries "
                   f"{a['missing_entries']}, spurious {a['spurious_entries']})  auto-accepted error "

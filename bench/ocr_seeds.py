@@ -51,12 +51,12 @@ def main() -> None:
                 and a["auto_accepted_error"] <= max_err
                 and (max_load is None or a["review_load"] <= max_load)
             )
-            out[seed][cat] = row | {"bars_met": met}
+            out[seed][cat] = row | {"bars_met": met, "errors": a["errors"], "alarms": a["alarms"]}
             print(f"seed {seed:3d} {args.fonts} {cat:9s} accuracy {a['accuracy']:.2%} ({a['fields']} fields)  auto-accepted "
                   f"error {a['auto_accepted_error']:.2%} ({a['accepted_wrong']} of {a['accepted']})  review load "
                   f"{a['review_load']:.1%}  {'bars met' if met else 'BAR MISSED'}", flush=True)  # fmt: skip
     if args.json:
-        args.json.write_text(json.dumps(out, indent=1), encoding="utf-8")
+        args.json.write_text(json.dumps(out, ensure_ascii=False, indent=1, default=str), encoding="utf-8")
 
 
 if __name__ == "__main__":

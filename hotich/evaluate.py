@@ -27,6 +27,7 @@ class Score:
     flagged: int = 0  # fields sent to review (low_confidence or invalid)
     # flagged fields whose value was right after all: what the review load spends for nothing, by field
     false_alarms: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    alarms: list[dict] = field(default_factory=list)  # the false alarms themselves, shaped like ``errors``
 
     def add(self, key: str, ok: bool, error: dict | None = None) -> None:
         self.total[key] += 1
@@ -89,11 +90,14 @@ def score(truths: Iterable[dict], records: Iterable[dict], category: str | None 
                     s.empty_wrong += not ok
                 else:
                     s.flagged += 1
-                    if ok:
-                        s.false_alarms[key] += 1
-                s.add(key, ok, None if ok else {"file": name, "page": page, "row": entry["row"], "key": key,
-                                                "want": want, "got": got,
-                                                "raw": f.get("raw"), "status": status, "confidence": f.get("confidence")})
+                # what was read, and (from a lineage export) the rules and the reason that decided its status
+                item = {"file": name, "page": page, "row": entry["row"], "key": key, "want": want, "got": got,
+                        "raw": f.get("raw"), "status": status, "confidence": f.get("confidence"),
+                        **{k: f[k] for k in ("rules", "reason") if f.get(k)}}  # fmt: skip
+                if ok and status not in ("ok", "empty"):
+                    s.false_alarms[key] += 1
+                    s.alarms.append(item)
+                s.add(key, ok, None if ok else item)
     s.spurious_entries = sum(1 for p in by_place if p[:2] in pages_scored and p not in seen)
     return s
 
