@@ -783,6 +783,13 @@ def read_foot(gray: np.ndarray, table: Table, engine: OcrEngine, height: int = 3
     return PageText(_read_region(gray, BBox(x0, paper.y, x1 - x0, y1 - paper.y), engine))
 
 
+def foot_ink(gray: np.ndarray, table: Table) -> BBox | None:
+    """The box of the ink on the paper under the table (None when the foot is blank): where a page number
+    no read found is shown to the reviewer."""
+    paper = paper_margin(gray, table, above=False)
+    return None if paper is None else ink_extent(gray, paper)
+
+
 EDGE_INK = 0.5  # a row or column of the paper this dark is its edge, not print
 EDGE_RUN = 16  # px: and it is this thick (a sheet's shadowed edge, a scanner's border; a printed rule is not)
 EDGE_CLEAR = 0.01  # the paper starts where the edge's shadow fades to this

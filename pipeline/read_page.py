@@ -34,6 +34,7 @@ from pipeline.layout import (
     HeaderMatch,
     cell_box,
     find_table,
+    foot_ink,
     has_ink,
     match_header,
     read_foot,
@@ -197,6 +198,8 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         first = page_fields[s.key]
         page_fields[s.key] = _settle_page_no(s, first, reads, options.confidence_threshold, seconds)
         _doubt_narrow_page_no(first, page_fields[s.key])
+    for s in page_no_specs:
+        _doubt_foot_unread(page_fields[s.key], lambda: foot_ink(gray, table))
     entries: list[Entry] = []
     unread: dict[int, dict[str, BBox]] = {}  # per row: the fields of cells that hold ink but read nothing
     n_bands = len(table.rows) - 1
@@ -225,6 +228,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         entries.append(Entry(row=row_index, bbox=row_box, fields=fields))
     _check_entry_numbers(tpl, entries, options.confidence_threshold)
     _page_consensus(tpl, entries, options.confidence_threshold)
+    _book_year_restores_first_read(entries, book_year)
     _confirm_registration_dates(entries, options.confidence_threshold)
     _confirm_book_year(page_fields, entries, options.confidence_threshold)
     _registration_year_from_rows(entries)
@@ -958,13 +962,35 @@ def _order_restores_first_read(f: FieldValue, before: dt.date | None, after: dt.
     d, first = _full_date(f.value), _full_date(f.details.get("read_as"))
     if d is None or first is None or _fits(d, before, after) or not _fits(first, before, after):
         return False
-    date = {"year": first.year, "month": first.month, "day": first.day, "precision": "day"}
-    f.details = {"date": date, "second_model": f.value}  # the second model's reading's details are its own
-    f.reason = (f"đọc được '{f.raw}'; mô hình thứ hai đọc {f.value}, ngoài thứ tự ngày của trang / read "
-                f"'{f.raw}'; a second model reads {f.value}, out of the page's date order")
-    f.value = first.isoformat()
+    _first_read_back(f, first, "ngoài thứ tự ngày của trang", "out of the page's date order")
     f.rules = [*f.rules, "registration_order_chose"]
     return True
+
+
+def _first_read_back(f: FieldValue, first: dt.date, why_vi: str, why_en: str) -> None:
+    """The first read's date replaces the second model's, which is kept under ``second_model``."""
+    date = {"year": first.year, "month": first.month, "day": first.day, "precision": "day"}
+    f.details = {"date": date, "second_model": f.value}  # the second model's reading's details are its own
+    f.reason = (f"đọc được '{f.raw}'; mô hình thứ hai đọc {f.value}, {why_vi} / read '{f.raw}'; a second "
+                f"model reads {f.value}, {why_en}")  # fmt: skip
+    f.value = first.isoformat()
+
+
+def _book_year_restores_first_read(entries: list[Entry], book_year: str | None) -> None:
+    """A registration date the second model's reading replaced with one of another year than the book's,
+    where the first read is in the book's year, gets the first read back, still for review: "5-11-2000"
+    in book 01/2000, where eng's "2006" had been taken on two rows of a clean page (seed 1307), which the
+    page's order could then not undo. A record is registered in its book's year."""
+    if book_year is None:
+        return
+    for e in entries:
+        f = e.fields.get("ngayDangKy")
+        if f is None or "second_model_value" not in f.rules or f.status != FieldStatus.LOW_CONFIDENCE:
+            continue
+        d, first = _full_date(f.value), _full_date(f.details.get("read_as"))
+        if d is not None and first is not None and str(d.year) != book_year == str(first.year):
+            _first_read_back(f, first, f"khác năm của quyển {book_year}", f"not the book's year {book_year}")
+            f.rules = [*f.rules, "registration_year_of_book"]
 
 
 _WINDOW = dt.timedelta(days=REGISTRATION_WINDOW_DAYS)
@@ -1384,8 +1410,8 @@ _PAGE_LABELS = {
     # a number-like token must follow: "Sóc Trăng" folds to "soc trang" too ("II" is OCR's "11")
     "page_no": re.compile(r"\btrang\s*(?:so)?\b\s*:?(?=\s*[-–—.]?\s*[0-9ilo|\]]{0,3}[0-9ilo|\]s]\b)"),
 }
-# "UBND" glued to the unit word after it ("UBNDxã Lộc Thịnh") still heads the office
-_OFFICE = re.compile(r"\b(?:ubnd(?=\b|xa|phuong|thi|huyen|quan)|uy\s*ban\s*nhan\s*dan\b)")
+# "UBND" glued to the unit word after it ("UBNDxã Lộc Thịnh", "UBNDP Hồng Thái") still heads the office
+_OFFICE = re.compile(r"\b(?:ubnd(?=\b|xa|phuong|thi|huyen|quan|(?:p|x|tt|tx|tp|h|q)(?:\.|\s))|uy\s*ban\s*nhan\s*dan\b)")
 OFFICE_LEAD_LOST_FACTOR = 0.5
 _COMMUNE_UNIT = re.compile(r"xa|phuong|thi\s*tran|x\.|p\.|tt\.")
 # The office line when its "UBND" / "Ủy ban nhân dân" is unreadable (a stamp, noise): the commune- or
@@ -1591,6 +1617,18 @@ def _settle_page_no(
         best.reason = (f"số trang chỉ đọc được một lần: {best.value} / the page number was read once only: "
                        f"{best.value}")  # fmt: skip
     return best
+
+
+def _doubt_foot_unread(f: FieldValue, ink: Callable[[], BBox | None]) -> None:
+    """A page number no read found, where the paper under the table holds ink (``ink``: its box), goes to
+    review with that ink as its crop: a book photograph's "122" at the page's outer corner, 24 px high, read
+    as nothing by every try, had been left empty on all eight rows, unseen."""
+    if f.status != FieldStatus.EMPTY or (box := ink()) is None:
+        return
+    f.bbox, f.status = box, FieldStatus.LOW_CONFIDENCE
+    f.rules = [*f.rules, "ink_unread"]
+    f.reason = ("dưới bảng có mực nhưng không đọc được số trang / the paper under the table holds ink, but no "
+                "page number was read")  # fmt: skip
 
 
 def _raw_digits(f: FieldValue) -> str:

@@ -18,6 +18,7 @@ from pipeline.layout import (
     cell_box,
     find_table,
     fold_title,
+    foot_ink,
     has_ink,
     ink_extent,
     match_header,
@@ -572,6 +573,19 @@ def test_paper_margins_end_at_the_sheets_dark_edges() -> None:
     up = paper_margin(gray, t, above=True)
     assert up is not None and 58 <= up.y <= 62 and up.y + up.h == top and 38 <= up.x <= 42
     assert paper_margin(gray[: bottom + 4], t, above=False) is None  # no room under the table
+
+
+def test_foot_ink_is_the_print_under_the_table_on_the_paper() -> None:
+    t = find_table(render_ledger(KS_TITLES, [KS_ENTRY], KS_WIDTHS, n_rows=2).image)
+    assert t is not None
+    gray = np.full((1500, 2400), 255, np.uint8)
+    bottom = t.bbox.y + t.bbox.h + t.line_w + 6
+    assert foot_ink(gray, t) is None  # a blank foot
+    gray[bottom + 300 : bottom + 324, 2200:2230] = 0  # a small page number at the outer corner
+    gray[1440:, :] = 40  # the sheet's shadowed bottom edge: no print
+    box = foot_ink(gray, t)
+    assert box is not None and box.x <= 2200 < 2230 <= box.x + box.w and box.y <= bottom + 300
+    assert box.y + box.h < 1440
 
 
 def test_paper_margin_on_a_large_page_with_a_fading_shadow_and_speckle() -> None:

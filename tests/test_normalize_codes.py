@@ -324,6 +324,26 @@ def test_a_remark_whose_date_is_no_past_day_is_doubted(raw: str, doubted: bool) 
 
 
 @pytest.mark.parametrize(
+    ("raw", "value"),
+    [("Đã ly hôn theo Bản án số 6/HNGPĐ ngày 16/11/2003", "Đã ly hôn theo Bản án số 6/HNGĐ ngày 16/11/2003"),
+     ("Đã ly hôn theo Bản án số 6/HGĐ ngày 16/11/2003", "Đã ly hôn theo Bản án số 6/HNGĐ ngày 16/11/2003"),
+     ("Cải chính theo QĐ số 12/QĐ-UBNĐ", "Cải chính theo QĐ số 12/QĐ-UBND"),
+     ("Đã ly hôn theo Bản án số 6/QĐST-HNGD ngày 16/11/2003", "Đã ly hôn theo Bản án số 6/QĐST-HNGĐ ngày 16/11/2003")],
+)  # fmt: skip
+def test_a_document_code_one_letter_from_a_listed_one_is_it_misread_for_review(raw: str, value: str) -> None:
+    n = normalize_field("text", raw, confidence=0.97)
+    assert n.value == value and any(r.startswith("remark_code:") for r in n.rules) and n.confidence < 0.9
+
+
+@pytest.mark.parametrize("raw", ["Đã ly hôn theo Bản án số 6/HNGĐ ngày 16/11/2003", "Theo QĐ số 12/QĐ-UBND",
+                                 "Bản án số 3/DS-ST", "Theo QĐ số 7/QĐ-TAND", "số 5/HĐND",
+                                 "Giấy báo tử số 12/GBT", "Công văn số 8/BTP-HTQTCT"])  # fmt: skip
+def test_a_listed_or_short_document_code_is_kept(raw: str) -> None:
+    n = normalize_field("text", raw, confidence=0.97)
+    assert n.value == raw and not any(r.startswith("remark_code:") for r in n.rules)
+
+
+@pytest.mark.parametrize(
     ("raw", "doubted"),
     [("Đã cấp bản sao ngày 1/1/2005 Q à", True),  # "Q": no Vietnamese syllable is spelled so
      ("Đã ly hôn theo Bản án số Š6/HNGĐ ngày 8/8/2010", True),  # a 5 read as Š: no Vietnamese letter
@@ -417,7 +437,9 @@ def test_an_office_whose_ubnd_lost_its_u_is_read_as_ubnd_for_review(raw: str, mi
      ("01l2019", "01/2019", False), ("01I2019", "01/2019", False),  # an italic slash read l or I: the slash
      ("01/2019", "01/2019", False), ("12", "12", False),  # written so: as written
      ("2019", "2019", False),  # a year alone is no book run together with its year
-     ("0118995", "0118995", False)],  # "8995" is no year: kept as read
+     ("0118995", "0118995", False),  # "8995" is no year: kept as read
+     # a gap OCR put inside the year (book photograph 1123): the year, not book 01 and stray digits
+     ("01/201 1", "01/2011", False), ("Quyển số: 02/20 08", "02/2008", False), ("01/2 0 1 9", "01/2019", False)],
 )  # fmt: skip
 def test_a_book_number_run_into_its_year_gets_its_slash_back_and_goes_to_review(
     raw: str, value: str, doubted: bool

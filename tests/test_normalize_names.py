@@ -257,6 +257,8 @@ def test_near_miss_syllables_go_to_review(raw: str, slot: str, near: str) -> Non
         ("LÊ WĨNH", "LÊ VĨNH"),  # the V's marks as read
         ("NGUYỄN FHỊ THƯ", "NGUYỄN THỊ THƯ"),
         ("PHAN THỊ WY", "PHAN THỊ VY"),  # W is no letter of the language: a V, not the more frequent MY
+        ("NGUYỄN THỊ WW", "NGUYỄN THỊ VY"),  # an italic "Vy" run together (Chromium pages 1287, 1305)
+        ("TRẦN THANH W", "TRẦN THANH VY"),
         ("PHẠM PHƯƠNG NGÂẦN", "PHẠM PHƯƠNG NGÂN"),  # a stuttered vowel, not two glued syllables (NGÂ|ẦN)
     ],
 )

@@ -600,6 +600,10 @@ def test_office_with_lost_commas() -> None:
     ("UBNDxã Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa", "UBND xã Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa"),
     ("Ubndxa Lộc Thịnh, huyện Ngọc Lặc, Thanh Hóa", "UBND xã Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa"),
     ("UBNDphường Bến Nghé, quận 1, TP. Hồ Chí Minh", "UBND phường Bến Nghé, quận 1, thành phố Hồ Chí Minh"),
+    # glued to an abbreviated unit, its dot lost or kept (a clean Chromium page, seed 1307)
+    ("UBNDP Hồng Thái - TX. Việt Yên - T. Bắc Giang", "UBND phường Hồng Thái, thị xã Việt Yên, tỉnh Bắc Giang"),
+    ("UBNDX. Lộc Thịnh, H. Ngọc Lặc, T. Thanh Hóa", "UBND xã Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa"),
+    ("UBNDTT. Sóc Sơn, H. Hòn Đất, T. Kiên Giang", "UBND thị trấn Sóc Sơn, huyện Hòn Đất, tỉnh Kiên Giang"),
 ])  # fmt: skip
 def test_office_ubnd_glued_to_its_unit_word(raw: str, value: str) -> None:
     n = normalize_field("office", raw)

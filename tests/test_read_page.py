@@ -16,11 +16,13 @@ from pipeline.ocr import get_engine, second_engine
 from pipeline.preprocess import upright
 from pipeline.read_page import (
     ReadOptions,
+    _book_year_restores_first_read,
     _check_entry_numbers,
     _confirm_book_year,
     _confirm_office,
     _confirm_registration_dates,
     _cross_check,
+    _doubt_foot_unread,
     _doubt_narrow_page_no,
     _field,
     _find_page_field,
@@ -185,6 +187,9 @@ def _line(text: str, conf: float = 0.95) -> OcrLine:
         # "UBND" glued to its unit word (aged seed 1171): the office still starts there, its commune kept
         ("office", ["UBNDxã Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa"], [],
          "UBNDxã Lộc Thịnh, huyện Ngọc Lặc, tỉnh Thanh Hóa"),
+        ("office", ["Quyển số: 01/2000", "UBNDP Hồng Thái - TX. Việt Yên - T. Bắc Giang"], [],  # seed 1307
+         "UBNDP Hồng Thái - TX. Việt Yên - T. Bắc Giang"),
+        ("office", ["UBNDpháp luật"], [], ""),  # no unit: a glued word, not an office
         # "Sóc Trăng" folds to "soc trang": not the page label; the number at the foot is
         ("page_no", ["UBND xã An Thạnh 2, huyện Cù Lao Dung, tỉnh Sóc Trăng"], ["Trang 26"], "26"),
         ("page_no", ["Quyển số: 01/2013   Trang 12"], [], "12"),
@@ -491,6 +496,45 @@ def test_the_pages_order_gives_back_the_first_read_a_second_models_reading_repla
     if restored:
         assert f.details["second_model"] == second and f.details["date"]["year"] == 1999
         assert f"a second model reads {second}, out of the page's date order" in (f.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("status", "ink", "flagged"),
+    [(FieldStatus.EMPTY, BBox(3389, 535, 53, 48), True),  # book photograph 1123: "122" read by no try
+     (FieldStatus.EMPTY, None, False),  # a blank foot: nothing is missing
+     (FieldStatus.OK, BBox(3389, 535, 53, 48), False)],  # found: as read
+)  # fmt: skip
+def test_a_page_number_no_read_found_over_ink_goes_to_review_with_the_ink_as_its_crop(
+    status: FieldStatus, ink: BBox | None, flagged: bool
+) -> None:
+    f = FieldValue("trangSo", "", None, 0.0, None, status) if status == FieldStatus.EMPTY else \
+        FieldValue("trangSo", "122", "122", 0.97, BBox(3389, 535, 53, 48), status)  # fmt: skip
+    _doubt_foot_unread(f, lambda: ink)
+    assert (f.status == FieldStatus.LOW_CONFIDENCE) is flagged and ("ink_unread" in f.rules) is flagged
+    if flagged:
+        assert f.bbox == ink and f.value is None and "no page number was read" in (f.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("book_year", "second", "first", "restored"),
+    [
+        ("2000", "2006-11-05", "2000-11-05", True),  # clean page, seed 1307: eng's 2006 on two rows of book 01/2000
+        ("2000", "2000-11-06", "2000-11-05", False),  # the same year: the book cannot tell them apart
+        ("2001", "2006-11-05", "2000-11-05", False),  # neither in the book's year
+        (None, "2006-11-05", "2000-11-05", False),  # no book year read
+    ],
+)
+def test_the_books_year_gives_back_the_first_read_a_second_models_reading_replaced(
+    book_year: str | None, second: str, first: str, restored: bool
+) -> None:
+    f = FieldValue("ngayDangKy", "5-11-2000", second, 0.13, None, FieldStatus.LOW_CONFIDENCE,
+                   rules=["second_model_value"], details={"read_as": first})  # fmt: skip
+    _book_year_restores_first_read([Entry(row=1, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": f})], book_year)
+    assert f.status == FieldStatus.LOW_CONFIDENCE
+    assert (f.value == first) is restored and ("registration_year_of_book" in f.rules) is restored
+    if restored:
+        assert f.details["second_model"] == second
+        assert f"a second model reads {second}, not the book's year {book_year}" in (f.reason or "")
 
 
 @pytest.mark.parametrize(

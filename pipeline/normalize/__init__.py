@@ -398,6 +398,28 @@ _REMARK_DOC_NO_SPACE = re.compile(r"(?<=\bsố )(\d) (\d{1,3}/[A-ZĐ])")
 _REMARK_DOC_NO_SPECK = re.compile(r"(?<=\d/[A-ZĐ]{2})([A-ZĐ\-]*)\.(?= ngày)")
 
 
+# the long codes of a document number in a remark (a court's family judgment, a people's committee's
+# decision, a court, a council; "QĐST-HNGĐ"): a part one letter from exactly one of them is it misread
+# ("6/HNGPĐ" had been accepted, book photograph 1123); two-letter codes (QĐ, DS) are too short to tell
+_REMARK_CODES = frozenset({"HNGĐ", "UBND", "TAND", "HĐND", "QĐST", "TLST"})
+_REMARK_CODE = re.compile(r"(?<=\d/)[A-ZĐ]{2,}(?:-[A-ZĐ]+)*")
+
+
+def _remark_codes(text: str) -> tuple[str, list[str]]:
+    rules: list[str] = []
+
+    def fix(m: re.Match[str]) -> str:
+        parts = m[0].split("-")
+        for i, part in enumerate(parts):
+            near = [c for c in _REMARK_CODES if Levenshtein.distance(part, c) == 1]
+            if len(part) >= 3 and part not in _REMARK_CODES and len(near) == 1:
+                rules.append(f"remark_code:{part}->{near[0]}")
+                parts[i] = near[0]
+        return "-".join(parts)
+
+    return _REMARK_CODE.sub(fix, text), rules
+
+
 def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normalized, float]:
     """Free text over a lexicon of standard phrases: known phrases respelled; a whole cell a few letters
     from exactly one of them takes its spelling, at lowered confidence (``PHRASE_FUZZY_FACTOR``)."""
@@ -406,6 +428,10 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
     if dates:
         value, fixed = _remark_dates(value)
         rules += fixed
+        value, fixed = _remark_codes(value)
+        if fixed:
+            rules += fixed
+            factor *= PHRASE_FUZZY_FACTOR
     value, fixed = lexicons.restore_phrases(value, lexicon)
     rules += fixed
     # a whole cell a few letters from a phrase; never one holding a number, which the phrase would drop

@@ -48,6 +48,7 @@ _ONES = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
 
 BOOK_NO_SLASH_LOST = "book_no_slash_lost"  # rule: "012019" read as book 01 of 2019, its "/" restored
 BOOK_NO_SLASH_AS_ONE = "book_no_slash_as_one"  # and with it: "0212004", the "/" read as the 1 dropped
+_BOOK_YEAR_SPACED = re.compile(r"(\d+)\s*[/\-.]\s*(\d(?: ?\d){3})(?!\d)")
 _BOOK_RUN = re.compile(r"(?<!\d)(\d{1,3}) ?(\d{4})(?!\d)")
 _SLASH_AS_STROKE = re.compile(r"(?<!\d)(\d{1,3})[lI|](\d{4})(?!\d)")
 MIN_BOOK_YEAR, MAX_BOOK_YEAR = 1900, 2099  # the years a book number may carry
@@ -107,6 +108,12 @@ def book_no(raw: str) -> tuple[str | None, list[str]]:
     m = re.search(r"(\d+)\s*[/\-.]\s*(\d{4})", s)
     if m:
         return f"{m[1]}/{m[2]}", rules
+    # "01/201 1": a gap OCR put between the year's digits (a book photograph's letter spacing), not a
+    # book 01 followed by stray digits
+    m = _BOOK_YEAR_SPACED.search(s)
+    if m and MIN_BOOK_YEAR <= int(year := m[2].replace(" ", "")) <= MAX_BOOK_YEAR:
+        rules.append("book_no_year_spaced")
+        return f"{m[1]}/{year}", rules
     run = _BOOK_RUN.search(s)
     if run and MIN_BOOK_YEAR <= int(run[2]) <= MAX_BOOK_YEAR:
         # "012019", "01 2019": a book and its year run together, the thin "/" lost on a curled page's edge

@@ -319,16 +319,18 @@ NEAR_MISS_FACTOR = 0.7
 def _near_miss(tok: str, lex: SlotLexicon) -> str | None:
     """The most frequent slot syllable one edit (on the diacritic-free letters) from ``tok``, or None."""
     key = fold(tok)
+    # W is no letter of Vietnamese names: a V misread ("WY" for VY, "WĨNH" for VĨNH), before any other
+    # one-letter neighbour; the marks read are kept when that spelling is listed. An italic "Vy" runs
+    # together into "Ww" or one "W" (Chromium pages 1287 and 1305: NGUYỄN THỊ WW on five rows)
+    if "w" in key:
+        up = tok.upper()
+        for as_v in (up.replace("W", "V"), up.replace("WW", "VY"), up.replace("W", "VY")):
+            if (hit := lex.by_tone.get(tone_key(as_v))) is not None:
+                return hit[0]
+            if spellings := lex.by_fold.get(fold(as_v)):
+                return max(spellings, key=lambda cw: cw[1])[0]
     if len(key) < 2:
         return None
-    # W is no letter of Vietnamese names: a V misread ("WY" for VY, "WĨNH" for VĨNH), before any other
-    # one-letter neighbour; the marks read are kept when that spelling is listed
-    if "w" in key:
-        as_v = tok.replace("W", "V").replace("w", "v")
-        if (hit := lex.by_tone.get(tone_key(as_v))) is not None:
-            return hit[0]
-        if spellings := lex.by_fold.get(fold(as_v)):
-            return max(spellings, key=lambda cw: cw[1])[0]
     best: tuple[float, str] | None = None
     for k, cands in lex.by_fold.items():
         if abs(len(k) - len(key)) <= 1 and Levenshtein.distance(k, key, score_cutoff=1) <= 1:

@@ -1871,7 +1871,8 @@ OFFICE_LEAD_DROPPED = "office_lead_dropped"
 # and UBND's U misread ("JBND, xã Kim Lư": an aged page's office read in its dark ink), a guess for review
 _UBND = re.compile(r"([a-z]?ubnd|[a-tv-z]bnd|uy ban nhan dan|u ban nhan dan)\b[\s.:]*")
 OFFICE_UBND_MISREAD = "office_ubnd_misread"
-_UBND_GLUED = re.compile(r"\bubnd(?=(?:xa|phuong|thi|huyen|quan)\b)")  # on fold_chars: one char per char
+# on fold_chars: one char per char; an abbreviated unit too ("UBNDP Hồng Thái - TX. Việt Yên", seed 1307)
+_UBND_GLUED = re.compile(r"\bubnd(?=(?:xa|phuong|thi|huyen|quan)\b|(?:p|x|tt|tx|tp|h|q)(?:\.|\s))")
 
 
 def normalize_office(raw: str, *, on_date: str | None = None) -> tuple[str, PlaceResolution, list[str]]:
