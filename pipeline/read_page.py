@@ -200,6 +200,9 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         _doubt_narrow_page_no(first, page_fields[s.key])
     for s in page_no_specs:
         _doubt_foot_unread(page_fields[s.key], lambda: foot_ink(gray, table))
+    for s in tpl.page_fields:
+        if s.type == "office":
+            _doubt_office_unread(tpl, page_fields[s.key], above.lines)
     entries: list[Entry] = []
     unread: dict[int, dict[str, BBox]] = {}  # per row: the fields of cells that hold ink but read nothing
     n_bands = len(table.rows) - 1
@@ -1617,6 +1620,29 @@ def _settle_page_no(
         best.reason = (f"số trang chỉ đọc được một lần: {best.value} / the page number was read once only: "
                        f"{best.value}")  # fmt: skip
     return best
+
+
+def _doubt_office_unread(tpl: Template, f: FieldValue, above: Sequence[OcrLine]) -> None:
+    """An office no read found, where a line above the table is neither the register's title nor its book
+    number, goes to review with that line (the longest such) as what was read: a scan whose top edge cut
+    through "UBND P. Tứ Hạ - TX. Hương Trà - TP. Huế" (read "~-+u xi = LA. Hương Trà - TP. Huế") had left the
+    office empty on all eight rows, unseen."""
+    if f.status != FieldStatus.EMPTY:
+        return
+    titles = [fold(t) for t in tpl.titles]
+    rest = [ln for ln in above if sum(c.isalpha() for c in ln.text) >= 3
+            and not _PAGE_LABELS["book_no"].search(folded := fold(ln.text))
+            and not any(fuzz.partial_ratio(t, folded) >= TITLE_LINE_RATIO for t in titles)]  # fmt: skip
+    if not rest:
+        return
+    line = max(rest, key=lambda ln: len(ln.text))
+    f.raw, f.bbox, f.confidence, f.status = line.text, line.bbox, 0.0, FieldStatus.LOW_CONFIDENCE
+    f.rules = [*f.rules, "office_unread"]
+    f.reason = ("một dòng trên bảng không đọc được thành cơ quan đăng ký / a line above the table read as no "
+                "registering office")  # fmt: skip
+
+
+TITLE_LINE_RATIO = 80  # a margin line this close (partial ratio, folded) to the register's title is the title
 
 
 def _doubt_foot_unread(f: FieldValue, ink: Callable[[], BBox | None]) -> None:

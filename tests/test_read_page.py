@@ -24,6 +24,7 @@ from pipeline.read_page import (
     _cross_check,
     _doubt_foot_unread,
     _doubt_narrow_page_no,
+    _doubt_office_unread,
     _field,
     _find_page_field,
     _glyph_lost,
@@ -496,6 +497,27 @@ def test_the_pages_order_gives_back_the_first_read_a_second_models_reading_repla
     if restored:
         assert f.details["second_model"] == second and f.details["date"]["year"] == 1999
         assert f"a second model reads {second}, out of the page's date order" in (f.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("above", "shown"),
+    [
+        # a scan's top edge cut through the office line (generator seed 403): the garbled line is shown
+        (["~-+u xi = LA. Hương Trà - TP. Huế", "SỐ ĐĂNG KÝ KẾT HÔN", "Quyển số: 01/2009"],
+         "~-+u xi = LA. Hương Trà - TP. Huế"),
+        (["SỔ ĐĂNG KÝ KẾT HÔN", "Quyển số: 01/2009"], None),  # the title and the book only: nothing lost
+        (["SỐ ĐĂNG KÝ KÊT HÔN", "Quyển số: 01/2009", "-~ ."], None),  # specks are no line
+    ],
+)  # fmt: skip
+def test_an_office_no_read_found_goes_to_review_with_the_margin_line_left_over(
+    above: list[str], shown: str | None
+) -> None:
+    tpl = templates_for("ket_hon")[0]
+    f = FieldValue("noiDangKy", "", None, 0.0, None, FieldStatus.EMPTY)
+    _doubt_office_unread(tpl, f, [_line(t) for t in above])
+    assert (f.status == FieldStatus.LOW_CONFIDENCE) is (shown is not None)
+    if shown:
+        assert f.raw == shown and f.value is None and "office_unread" in f.rules and f.bbox is not None
 
 
 @pytest.mark.parametrize(
