@@ -321,11 +321,13 @@ class _DarkReads:
     """An engine that reads ``clean`` in the page's dark ink alone and ``garbled`` in its grey (the reverse
     page's letters kept beside the page's own): the weighing, isolated from OCR."""
 
-    def __init__(self, dark: np.ndarray, clean: str, garbled: str) -> None:
-        self.dark, self.clean, self.garbled = dark, clean, garbled
+    def __init__(self, dark: np.ndarray, clean: str, garbled: str, dark_confidence: float = 0.9) -> None:
+        self.dark, self.clean, self.garbled, self.dark_confidence = dark, clean, garbled, dark_confidence
 
     def read_alone(self, gray: np.ndarray, rect: BBox, mode: str = "block", **kw: object) -> list[OcrLine]:
-        return [OcrLine(self.clean if gray is self.dark else self.garbled, 0.9, rect)]
+        if gray is self.dark:
+            return [OcrLine(self.clean, self.dark_confidence, rect)]
+        return [OcrLine(self.garbled, 0.9, rect)]
 
 
 PLACE = FieldSpec("chongNoiCuTru", "place")
@@ -356,3 +358,30 @@ def test_an_unreadable_field_under_the_reverse_pages_writing_is_read_in_the_dark
     else:
         assert (f.value, f.status, f.raw) == (taken, FieldStatus.LOW_CONFIDENCE, raw)
         assert "read_dark_ink" in f.rules and f.details["read_as"] == n.value
+
+
+NAME = FieldSpec("chongHoTen", "person_name")
+
+
+@pytest.mark.parametrize(
+    ("dark_read", "dark_confidence", "reverse_shows", "accepted"),
+    [("TRẦN HỮU AN", 0.96, True, True),  # aged 1301: the same name read surely in the dark ink alone
+     ("TRẦN HỮU AN", 0.60, True, False),  # read alike, but faintly there too (a listed name: 0.87)
+     ("TRẦN HỮU ÂN", 0.96, True, False),  # another value: the reviewer's
+     ("TRẦN HỮU AN", 0.96, False, False)],  # no reverse page: nothing to read past
+)  # fmt: skip
+def test_a_faint_read_under_the_reverse_pages_writing_is_accepted_when_the_dark_ink_reads_it_surely(
+    dark_read: str, dark_confidence: float, reverse_shows: bool, accepted: bool
+) -> None:
+    gray, box = _cell("TRẦN HỮU AN")
+    raw = "TRẦN HỮU AN ,"
+    n = normalize_field("person_name", raw, confidence=0.74)
+    assert (n.status, n.value) == ("ok", "TRẦN HỮU AN")
+    f = FieldValue(key=NAME.key, raw=raw, value=n.value, confidence=0.74, bbox=box, status=FieldStatus.LOW_CONFIDENCE)
+    dark = np.where(gray < 95, 0, 255).astype(np.uint8)
+    engine = _DarkReads(dark, dark_read, raw, dark_confidence)
+    alone = _Alone(engine, None, gray, 0.0, 1.0, dark if reverse_shows else None)  # type: ignore[arg-type]
+    _read_again(alone, {NAME.key: CELL}, [NAME], {NAME.key: f}, {NAME.key: n}, 0.9)
+    assert f.value == "TRẦN HỮU AN"  # never replaced: the dark ink only vouches
+    assert (f.status == FieldStatus.OK) is accepted and ("dark_ink_agrees" in f.rules) is accepted
+    assert f.confidence >= 0.9 if accepted else f.confidence == 0.74
