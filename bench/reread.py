@@ -17,6 +17,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -41,10 +42,14 @@ def pages_for(spec: str, keep: Path) -> Path:
         return Path(spec)
     mode, seed = spec.split(":")
     out = keep / mode / f"seed{seed}"
-    if not any(out.glob("*.truth.json")):
+    if not out.is_dir():
         from html_ledgers import generate
 
-        generate(out, int(seed), 12, **MODES[mode])
+        # written aside and moved in whole: a run stopped mid-set leaves no partial set to be read later
+        part = out.with_name(out.name + ".partial")
+        shutil.rmtree(part, ignore_errors=True)
+        generate(part, int(seed), 12, **MODES[mode])
+        part.rename(out)
     return out
 
 
