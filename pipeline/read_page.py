@@ -226,6 +226,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
                 unread.setdefault(row_index, {}).update({f.key: boxes[c] for f in column.fields})
         fields, normalized = _normalize_row(parts, options.confidence_threshold, book_year)
         _read_again(alone, cell_of, [s for s, _ in parts], fields, normalized, options.confidence_threshold)
+        _read_cells_dark(alone, match.columns, boxes, fields, normalized, options.confidence_threshold, book_year)
         _cross_check(tpl, fields, normalized, options.confidence_threshold)
         row_box = BBox.union(list(boxes.values())) or BBox(0, 0, 0, 0)
         entries.append(Entry(row=row_index, bbox=row_box, fields=fields))
@@ -436,6 +437,40 @@ def _read_again(
             dn = dark.normalized
             if dn.status == "ok" and dn.value == f.value and (dn.confidence or 0.0) >= threshold:
                 _vouch(f, threshold, "dark_ink_agrees")
+
+
+def _read_cells_dark(
+    alone: _Alone, columns: dict[int, ColumnSpec], boxes: dict[int, BBox], fields: dict[str, FieldValue],
+    normalized: dict[str, Normalized], threshold: float, book_year: str | None,
+) -> None:  # fmt: skip
+    """A cell a field of which is still unreadable, on a page whose reverse page shows: the whole cell read
+    again in the page's dark ink alone, split and normalized as the first read was. A field the first read
+    left invalid that this read makes valid takes its value, for review (raw kept, the first value under
+    ``read_as``; rule ``read_dark_ink_cell``): a field's own box, cut from garbled words, can miss its
+    print, where the cell's does not."""
+    if alone.dark is None:
+        return
+    for c, column in columns.items():
+        bad = [s.key for s in column.fields if s.key in fields and fields[s.key].status == FieldStatus.INVALID
+               and normalized[s.key].status == "invalid"]  # fmt: skip
+        if not bad:
+            continue
+        lines = alone.engine.read_alone(alone.dark, boxes[c], "block", slope=alone.slope)
+        if not any(ln.text.strip() for ln in lines):
+            continue
+        again, norm = _normalize_row(_parts(column, lines), threshold, book_year)
+        for key in bad:
+            g, n = again.get(key), norm.get(key)
+            if g is None or n is None or n.status != "ok" or not g.value:
+                continue
+            f = fields[key]
+            f.details = {**g.details, "read_as": f.value}
+            f.value, f.status, f.bbox = g.value, FieldStatus.LOW_CONFIDENCE, g.bbox or f.bbox
+            f.confidence = min(f.confidence, g.confidence)
+            f.rules = [*f.rules, "read_dark_ink_cell"]
+            f.reason = (f"đọc được '{f.raw}', đọc lại cả ô trên mực đậm: {g.value} / read '{f.raw}', the cell read "
+                        f"again in the page's dark ink: {g.value}")  # fmt: skip
+            normalized[key] = n
 
 
 def _ask_second_model(

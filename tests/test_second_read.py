@@ -10,9 +10,9 @@ from PIL import Image, ImageDraw, ImageFont
 from pipeline.model import BBox, FieldStatus, FieldValue, OcrLine
 from pipeline.normalize import normalize_field
 from pipeline.ocr import get_engine, second_engine
-from pipeline.read_page import _Alone, _ambiguous_digit, _read_again
+from pipeline.read_page import _Alone, _ambiguous_digit, _normalize_row, _parts, _read_again, _read_cells_dark
 from pipeline.second_read import Reading, field_crop
-from pipeline.templates import FieldSpec
+from pipeline.templates import FieldSpec, templates_for
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
 # the Makefile installs tesseract-ocr-eng; a machine without it reads with vie alone
@@ -385,3 +385,50 @@ def test_a_faint_read_under_the_reverse_pages_writing_is_accepted_when_the_dark_
     assert f.value == "TRẦN HỮU AN"  # never replaced: the dark ink only vouches
     assert (f.status == FieldStatus.OK) is accepted and ("dark_ink_agrees" in f.rules) is accepted
     assert f.confidence >= 0.9 if accepted else f.confidence == 0.74
+
+
+class _CellDarkReads:
+    """An engine that reads the whole cell ``clean`` in the page's dark ink alone (nothing else is asked)."""
+
+    def __init__(self, dark: np.ndarray, clean: list[str]) -> None:
+        self.dark, self.clean, self.asked = dark, clean, 0
+
+    def read_alone(self, gray: np.ndarray, rect: BBox, mode: str = "block", **kw: object) -> list[OcrLine]:
+        self.asked += 1
+        if gray is not self.dark:
+            return []
+        return [OcrLine(t, 0.9, BBox(rect.x, rect.y + 40 * i, rect.w, 36)) for i, t in enumerate(self.clean)]
+
+
+@pytest.mark.parametrize(
+    ("dark_read", "reverse_shows", "taken"),
+    [(["Kinh", "Việt Nam"], True, ("Kinh", "Việt Nam")),  # aged 1301: both fields of the cell read
+     (["Kinh", "Việt Nam"], False, None),  # no reverse page: nothing to read past
+     (["vc ©š #"], True, None)],  # the dark ink reads nothing valid either: left as read
+)  # fmt: skip
+def test_a_cell_whose_field_stays_unreadable_under_the_reverse_pages_writing_is_read_whole_in_the_dark_ink(
+    dark_read: list[str], reverse_shows: bool, taken: tuple[str, str] | None
+) -> None:
+    # aged 1301 page 11: "Kinh, Việt Nam" under the reverse page's writing read "vc" and "‹Kidk ©š # + Wiệt
+    # Nam +", both invalid; the fields' own boxes, cut from the garbled words, missed the print
+    tpl = templates_for("ket_hon")[0]
+    column = next(c for c in tpl.columns if any(f.key == "chongDanToc" for f in c.fields))
+    first = [OcrLine("vc", 0.17, BBox(10, 10, 80, 36)), OcrLine("‹Kidk ©š # + Wiệt Nam +", 0.58, BBox(10, 50, 300, 36))]
+    fields, normalized = _normalize_row(_parts(column, first), 0.9, "2004")
+    assert all(fields[k].status == FieldStatus.INVALID for k in ("chongDanToc", "chongQuocTich"))
+    gray = np.full((CELL.h, CELL.w), 255, np.uint8)
+    dark = np.where(gray < 95, 0, 255).astype(np.uint8)
+    engine = _CellDarkReads(dark, dark_read)
+    alone = _Alone(engine, None, gray, 0.0, 1.0, dark if reverse_shows else None)  # type: ignore[arg-type]
+    _read_cells_dark(alone, {0: column}, {0: CELL}, fields, normalized, 0.9, "2004")
+    got = (fields["chongDanToc"].value, fields["chongQuocTich"].value)
+    assert engine.asked == int(reverse_shows)  # read again only where the reverse page shows
+    if taken is None:
+        assert all(fields[k].status == FieldStatus.INVALID for k in ("chongDanToc", "chongQuocTich"))
+        assert not any("read_dark_ink_cell" in fields[k].rules for k in ("chongDanToc", "chongQuocTich"))
+    else:
+        assert got == taken and engine.asked == 1  # one read for the cell
+        for k in ("chongDanToc", "chongQuocTich"):
+            f = fields[k]
+            assert f.status == FieldStatus.LOW_CONFIDENCE and "read_dark_ink_cell" in f.rules  # for review
+            assert f.raw != f.value and "read_as" in f.details and normalized[k].status == "ok"
