@@ -8,7 +8,7 @@ predicted record with no truth entry is reported as spurious.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,15 +25,19 @@ class Score:
     accepted_wrong: int = 0  # ...and are wrong: the errors no reviewer ever sees
     empty_wrong: int = 0  # fields read as ``empty`` where the page has a value (also unseen by reviewers)
     flagged: int = 0  # fields sent to review (low_confidence or invalid)
-    # flagged fields whose value was right after all: what the review load spends for nothing, by field
-    false_alarms: dict[str, int] = field(default_factory=lambda: defaultdict(int))
-    alarms: list[dict] = field(default_factory=list)  # the false alarms themselves, shaped like ``errors``
+    # flagged fields whose value was right after all, shaped like ``errors`` (counted in ``false_alarms``)
+    alarms: list[dict] = field(default_factory=list)
 
     def add(self, key: str, ok: bool, error: dict | None = None) -> None:
         self.total[key] += 1
         self.correct[key] += ok
         if not ok and error is not None:
             self.errors.append(error)
+
+    @property
+    def false_alarms(self) -> Counter[str]:
+        """Flagged fields whose value was right after all, by field: what the review load spends for nothing."""
+        return Counter(a["key"] for a in self.alarms)
 
     @property
     def accuracy(self) -> float:
@@ -95,7 +99,6 @@ def score(truths: Iterable[dict], records: Iterable[dict], category: str | None 
                         "raw": f.get("raw"), "status": status, "confidence": f.get("confidence"),
                         **{k: f[k] for k in ("rules", "reason") if f.get(k)}}  # fmt: skip
                 if ok and status not in ("ok", "empty"):
-                    s.false_alarms[key] += 1
                     s.alarms.append(item)
                 s.add(key, ok, None if ok else item)
     s.spurious_entries = sum(1 for p in by_place if p[:2] in pages_scored and p not in seen)

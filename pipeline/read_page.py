@@ -415,28 +415,30 @@ def _read_again(
             still_unread = f.status == FieldStatus.INVALID and normalized[spec.key].status == "invalid"
             if (taken := _ask_second_model(f, still_unread, readings, spec.type, threshold)) is not None:
                 normalized[spec.key] = taken
-        if alone.dark is not None and f.status == FieldStatus.INVALID and normalized[spec.key].status == "invalid":
+        # on a page whose reverse page shows: a field still unreadable, or a faint read of words, read again
+        # in the page's dark ink alone (one reading for either)
+        unreadable = f.status == FieldStatus.INVALID and normalized[spec.key].status == "invalid"
+        faint_words = (f.status == FieldStatus.LOW_CONFIDENCE and bool(f.value)
+                       and not any(ch.isdigit() for ch in f.value or ""))  # fmt: skip
+        if alone.dark is None or not (unreadable or faint_words):
+            continue
+        dark = read_field_alone(alone.engine, alone.dark, crop, spec.type, n_lines, slope=alone.slope,
+                                on_date=on_date)  # fmt: skip
+        dn = dark.normalized
+        if unreadable and dn.status == "ok":
             # the reverse page's letters kept beside the page's own garble a cell ("d **` v* 31/i0/20ồ4");
             # in the dark ink alone it reads (aged 1301: 6 of a page's 14 unreadable fields, none wrongly)
-            dark = read_field_alone(alone.engine, alone.dark, crop, spec.type, n_lines, slope=alone.slope,
-                                    on_date=on_date)  # fmt: skip
-            if dark.normalized.status == "ok":
-                _take_reading(f, dark, "read_dark_ink", "đọc lại trên mực đậm", "read again in the page's dark ink")
-                normalized[spec.key] = dark.normalized
-        elif (alone.dark is not None and f.status == FieldStatus.LOW_CONFIDENCE and f.value
-              and not any(ch.isdigit() for ch in f.value)):  # fmt: skip
-            # a faint read of words on such a page: the reverse page's grey beside the letters lowered its
-            # figure. In the dark ink alone, the same value read as surely as an accepted field settles that
-            # doubt; a doubt the print itself gives (a mark, a guess) keeps its lower figure there too. On
-            # 14 aged kept sets (degraded, the reverse page showing: 622 fields flagged), 94 right faint
-            # reads were so accepted and no wrong one (read alike at any figure: 203 right, 6 wrong). Not a
-            # value holding digits (a date, a number, a remark's date, "phường 11"): a digit's shape is read
-            # alike in the dark ink (a 13 read 15 both ways, at 0.88); digit fields have their readings above
-            dark = read_field_alone(alone.engine, alone.dark, crop, spec.type, n_lines, slope=alone.slope,
-                                    on_date=on_date)  # fmt: skip
-            dn = dark.normalized
-            if dn.status == "ok" and dn.value == f.value and (dn.confidence or 0.0) >= threshold:
-                _vouch(f, threshold, "dark_ink_agrees")
+            _take_reading(f, dark, "read_dark_ink", "đọc lại trên mực đậm", "read again in the page's dark ink")
+            normalized[spec.key] = dn
+        elif faint_words and dn.status == "ok" and dn.value == f.value and (dn.confidence or 0.0) >= threshold:
+            # the reverse page's grey beside the letters lowered the figure. In the dark ink alone, the same
+            # value read as surely as an accepted field settles that doubt; a doubt the print itself gives (a
+            # mark, a guess) keeps its lower figure there too. On 14 aged kept sets (degraded, the reverse
+            # page showing: 622 fields flagged), 94 right faint reads were so accepted and no wrong one (read
+            # alike at any figure: 203 right, 6 wrong). Not a value holding digits (a date, a number, a
+            # remark's date, "phường 11"): a digit's shape is read alike in the dark ink (a 13 read 15 both
+            # ways, at 0.88); digit fields have their readings above
+            _vouch(f, threshold, "dark_ink_agrees")
 
 
 def _read_cells_dark(
