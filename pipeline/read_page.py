@@ -62,6 +62,7 @@ from pipeline.normalize import (
     DIGIT_ALT_FACTOR,
     REQUIRED_EMPTY_REASON,
     REQUIRED_FIELDS,
+    WORDS_FROM_DIGITS,
     Normalized,
     dates_agreeing_with_words,
     doc_numbers_against_dates,
@@ -73,6 +74,7 @@ from pipeline.normalize import (
     place_unit_from_page,
     validate_entry,
     validate_entry_numbers,
+    words_toward_digits,
 )
 from pipeline.normalize.ids import BOOK_NO_SLASH_LOST, MIN_BOOK_YEAR
 from pipeline.normalize.places import REFORM_DATE, commune_near, district_without_communes, era_date
@@ -533,6 +535,7 @@ def _digits(value: str | None) -> int:
 def _cross_check(
     tpl: Template, fields: dict[str, FieldValue], normalized: dict[str, Normalized], threshold: float
 ) -> None:
+    _words_toward_digits(fields, normalized)
     bad = validate_entry(tpl.register, normalized)
     for key, reason in bad.items():
         if key in fields and fields[key].status != FieldStatus.EMPTY:
@@ -549,9 +552,27 @@ def _cross_check(
     _doubt_place_without_commune(fields)
     _confirm_declarant(fields, threshold)
     for pair in dates_agreeing_with_words(normalized):
+        if any(WORDS_FROM_DIGITS in fields[key].rules for key in pair):
+            continue  # the words were made to agree
         for key in pair:
             if fields[key].status == FieldStatus.LOW_CONFIDENCE and DATE_WORD_VARIANT not in fields[key].rules:
                 _vouch(fields[key], threshold, "date_digits_words_agree")
+
+
+def _words_toward_digits(fields: dict[str, FieldValue], normalized: dict[str, Normalized]) -> None:
+    """A date in words garbled past reading, given its words by the entry's digit date, for review; where
+    the words had read as another date the digits are doubted as well (the two cells disagreed)."""
+    raws = {k: f.raw for k, f in fields.items() if f.status != FieldStatus.EMPTY}
+    for key, n in words_toward_digits(normalized, raws).items():
+        f = fields[key]
+        f.value, f.rules, f.status, f.reason = n.value, [*f.rules, *n.rules], FieldStatus.LOW_CONFIDENCE, n.reason
+        f.details = {**n.details}
+        normalized[key] = n
+        digits = fields.get(n.details["digits_field"])
+        if n.details["disagreed"] and digits is not None and digits.status == FieldStatus.OK:
+            digits.status = FieldStatus.LOW_CONFIDENCE
+            digits.reason = (f"ngày bằng chữ đọc được '{n.details['read_as']}' / the date in words reads "
+                             f"'{n.details['read_as']}'")  # fmt: skip
 
 
 # a value was read, however faint: the statuses that evidence across cells weighs

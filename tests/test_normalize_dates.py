@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.normalize import normalize_field
+from pipeline.normalize.dates import parse_date_words_toward
 
 DIGITS = [
     ("15/3/1987", "1987-03-15"),
@@ -430,3 +431,53 @@ def test_digits_read_as_letters_in_a_digit_date(raw: str, value: str | None, gue
 def test_a_day_written_but_unread_is_no_partial_date(raw: str, value: str | None) -> None:
     n = normalize_field("date", raw)
     assert n.value == value if value else (n.status == "invalid" and "ngày" in (n.reason or ""))
+
+
+# garbled words of aged and book-photograph pages (kept sets of stops 26-29), and the date the digits give
+@pytest.mark.parametrize(
+    ("raw", "date", "canonical", "replaced"),
+    [
+        ("Bốn thang Trườt\nnăm haí ngàn\nkhông trăm mười\nchịn", (2019, 10, 4),
+         "bốn tháng mười năm hai ngàn không trăm mười chín", ["Trườt->mười"]),
+        ("Hat mượt ch\nthang mười năm\nhai ngan không\ntrăm mười ehin", (2019, 10, 29),
+         "hai mươi chín tháng mười năm hai ngàn không trăm mười chín", ["mượt->mười", "ch->chín"]),
+        # the digit date run into the cell: dropped, not words
+        ("$/10/1998\nNăm tháng mười\nnăm một nghìn chín\ntrăm chín nu¿ơi tám", (1998, 10, 5),
+         "năm tháng mười năm một nghìn chín trăm chín mươi tám", ["nu¿ơi->mười"]),
+        ("Hai tháng chín năm\nmột ngàn chín trăm\nchín nu£ơi sáu", (1996, 9, 2),
+         "hai tháng chín năm một ngàn chín trăm chín mươi sáu", ["nu£ơi->mười"]),
+        ("Ngày một tháng chín năm hai\nnghìn không trăm hai mươi †w", (2024, 9, 1),
+         "ngày một tháng chín năm hai nghìn không trăm hai mươi tư", ["†w->tư"]),
+        # "tw" had been dropped and the day read 20: the words disagreed with the digits
+        ("Ngày hai mươi tw tháng mười\nnăm hai nghìn không trăm hai\nmươi tư", (2024, 10, 24),
+         "ngày hai mươi tư tháng mười năm hai nghìn không trăm hai mươi tư", ["tw->tư"]),
+        ("Ngày mười sáu\ntháng chín năm\nhai nghìn không\nỀ linh năm", (2005, 9, 16),
+         "ngày mười sáu tháng chín năm hai nghìn không trăm linh năm", ["Ề->trăm"]),
+    ],
+)  # fmt: skip
+def test_a_date_in_words_garbled_past_reading_reads_as_the_digits_date(
+    raw: str, date: tuple[int, int, int], canonical: str, replaced: list[str]
+) -> None:
+    r = parse_date_words_toward(raw, *date)
+    assert r is not None and r.canonical == canonical
+    assert [x.split(":", 1)[1] for x in r.date.rules if x.startswith("date_word_from_digits:")] == replaced
+
+
+@pytest.mark.parametrize(
+    ("raw", "date"),
+    [
+        # every word read: they give another day, which no replacement may change
+        ("hai mươi tám tháng mười năm hai nghìn không trăm mười chín", (2019, 10, 29)),
+        # the garbled word stands where no number word gives the digits' day (28 read, 24 given)
+        ("hai mươi tám tháng mười năm hai nghìn không trăm mười xyz", (2019, 10, 24)),
+        # too little read as written to trust the rest
+        ("Trườt thang Xyz năm", (2019, 10, 4)),
+        ("qq ww tháng mười năm hai nghìn không trăm mười chín", (2019, 10, 24)),
+        # nothing garbled: a clean read that disagrees is the validator's
+        ("", (2019, 10, 4)),
+    ],
+)
+def test_a_date_in_words_is_not_bent_to_the_digits_beyond_its_garbled_words(
+    raw: str, date: tuple[int, int, int]
+) -> None:
+    assert parse_date_words_toward(raw, *date) is None

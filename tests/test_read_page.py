@@ -14,6 +14,7 @@ from pipeline.layout import find_table, read_foot, remove_rules, reread_dark_lin
 from pipeline.model import BBox, Entry, FieldStatus, FieldValue, OcrLine, PageStatus
 from pipeline.ocr import get_engine, second_engine
 from pipeline.preprocess import upright
+from pipeline.normalize import WORDS_FROM_DIGITS
 from pipeline.read_page import (
     ReadOptions,
     _book_year_restores_first_read,
@@ -921,6 +922,37 @@ def test_a_birth_date_in_digits_and_in_words_that_agree_confirm_each_other(digit
     for f in fields.values():
         assert (f.status == FieldStatus.OK) is agreed, (f.key, f.value, f.status)
         assert ("date_digits_words_agree" in f.rules) is agreed
+
+
+@pytest.mark.parametrize(
+    ("digits", "conf", "words", "value", "digits_status"),
+    [
+        # aged seed 1259: a garbled month word; the words had not parsed, the digits stand as they were
+        ("04/10/2019", 0.95, "Bốn thang Trườt\nnăm haí ngàn\nkhông trăm mười\nchịn",
+         "bốn tháng mười năm hai ngàn không trăm mười chín", FieldStatus.OK),
+        # aged seed 1289: "tư" read "tw" and dropped, the words read 20 against the digits' 24: both doubted
+        ("24/10/2024", 0.95, "Ngày hai mươi tw tháng mười\nnăm hai nghìn không trăm hai\nmươi tư",
+         "ngày hai mươi tư tháng mười năm hai nghìn không trăm hai mươi tư", FieldStatus.LOW_CONFIDENCE),
+        # faint digits are a target too, but the pair made to agree vouches for neither
+        ("04/10/2019", 0.75, "Bốn thang Trườt\nnăm haí ngàn\nkhông trăm mười\nchịn",
+         "bốn tháng mười năm hai ngàn không trăm mười chín", FieldStatus.LOW_CONFIDENCE),
+    ],
+)  # fmt: skip
+def test_a_date_in_words_garbled_past_reading_is_shown_as_the_digits_date_for_review(
+    digits: str, conf: float, words: str, value: str, digits_status: FieldStatus
+) -> None:
+    tpl = templates_for("khai_sinh")[0]
+    specs = {f.key: f for c in tpl.columns for f in c.fields}
+    pairs = {k: _field(specs[k], CellPart(raw, c, None), 0.9) for k, raw, c in
+             (("nksNgaySinh", digits, conf), ("nksNgaySinhBangChu", words, 0.95))}  # fmt: skip
+    fields, normalized = {k: fv for k, (fv, _) in pairs.items()}, {k: n for k, (_, n) in pairs.items()}
+    before = fields["nksNgaySinhBangChu"].value
+    _cross_check(tpl, fields, normalized, 0.9)
+    w = fields["nksNgaySinhBangChu"]
+    assert (w.value, w.status) == (value, FieldStatus.LOW_CONFIDENCE)
+    assert WORDS_FROM_DIGITS in w.rules and w.details["read_as"] == before and w.raw == words
+    assert fields["nksNgaySinh"].status == digits_status
+    assert "date_digits_words_agree" not in fields["nksNgaySinh"].rules
 
 
 def test_a_date_in_words_spelt_bay_with_a_circumflex_stays_in_review_though_the_digits_agree() -> None:

@@ -32,6 +32,7 @@ from .dates import (
     hour_in_letters,
     parse_date_digits,
     parse_date_words,
+    parse_date_words_toward,
     parse_time,
     resolved_date_token,
     whole_date,
@@ -57,6 +58,7 @@ __all__ = [
     "DIGIT_ALT_FACTOR",
     "REQUIRED_EMPTY_REASON",
     "REQUIRED_FIELDS",
+    "WORDS_FROM_DIGITS",
     "Normalized",
     "PlaceResolution",
     "dates_agreeing_with_words",
@@ -70,6 +72,7 @@ __all__ = [
     "resolve_place",
     "validate_entry",
     "validate_entry_numbers",
+    "words_toward_digits",
 ]
 
 FIELD_TYPES = (
@@ -80,6 +83,7 @@ FIELD_TYPES = (
 
 DATE_ONE_AS_SLASH_FACTOR = 0.85
 DATE_WORD_VARIANT = "date_word_variant:bẩy"  # rule: a date in words spelt with the variant "bẩy"
+WORDS_FROM_DIGITS = "date_words_from_digits"  # rule: a date in words whose garbled words the digits gave
 GUESSED_DIGIT_FACTOR = 0.85  # a digit restored where OCR read none (an ID number's lost leading 0, an entry
 # number's 7 read as "/")
 # a place only the 2025 units place, its record's era unknown: read as right, for review (a status "ok"
@@ -868,6 +872,32 @@ def doc_numbers_against_dates(values: dict[str, Normalized]) -> dict[str, Normal
             f"in the year it was issued: perhaps '{fixed}' (its '/' lost)",
             [*n.rules, f"{ids.DOC_NO_GUESSED}:slash_before_year"], {**n.details, "read_as": n.value},
             n.confidence,
+        )  # fmt: skip
+    return out
+
+
+def words_toward_digits(values: dict[str, Normalized], raws: Mapping[str, str]) -> dict[str, Normalized]:
+    """Dates in words garbled past the vocabulary (an aged page's "Trườt" for mười, "nucơi" for mươi) in an
+    entry whose digits give a whole date: the words read as that date, the garbled words replaced
+    (``parse_date_words_toward``), as an "ok" value with a reason, for review. Only a guess: the digits
+    may be the misread cell, so the pair vouches for neither (``dates_agreeing_with_words`` callers skip
+    the rule). What was read is kept under ``read_as``; ``disagreed`` says the words had read as another
+    date, a doubt on the digits as well."""
+    out: dict[str, Normalized] = {}
+    for dkey, wkey in _WORD_PAIRS:
+        d, w = _iso(values, dkey), values.get(wkey)
+        if not d or len(d) != 10 or w is None or not raws.get(wkey) or _iso(values, wkey) == d:
+            continue
+        r = parse_date_words_toward(raws[wkey], int(d[:4]), int(d[5:7]), int(d[8:]))
+        if r is None:
+            continue
+        taken = ", ".join(rule.split(":", 1)[1] for rule in r.date.rules if rule.startswith("date_word_from_digits:"))
+        out[wkey] = Normalized(
+            r.canonical, "ok",
+            f"chữ không đọc được, ngày bằng số cho {d}: {taken} / words unreadable, the date in digits gives "
+            f"{d}: {taken}", [*r.date.rules, WORDS_FROM_DIGITS],
+            {"date": r.date.as_dict(), "iso": d, "read_as": w.value, "digits_field": dkey,
+             "disagreed": w.status == "ok"}, w.confidence,
         )  # fmt: skip
     return out
 

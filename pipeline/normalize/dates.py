@@ -8,6 +8,7 @@ word it stands for, keeping the regional variant the writer used (nghìn/ngàn, 
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -648,11 +649,14 @@ class WordsResult:
     canonical: str
 
 
+def _date_words_split(raw: str) -> list[str]:
+    return [w for w in re.split(r"[\s,;:.\-–—/()]+", collapse_ws(nfc(raw).replace("\n", " "))) if w]
+
+
 def parse_date_words(raw: str) -> WordsResult | None:
     """Parse a date written in words; None if it does not read as one. Raises DateError if invalid."""
     rules: list[str] = []
-    s = collapse_ws(nfc(raw).replace("\n", " "))
-    words = [w for w in re.split(r"[\s,;:.\-–—/()]+", s) if w]
+    words = _date_words_split(raw)
     toks: list[_Tok] = []
     unknown: list[str] = []
     for w in words:
@@ -717,6 +721,58 @@ def parse_date_words(raw: str) -> WordsResult | None:
     if repaired:
         rules.append("date_word_repair")
     return WordsResult(ParsedDate(year, month, day, rules), canonical)
+
+
+# Garbled words a date in words may have replaced when its entry's digits give the date: at most this many,
+# and at least this many words read as written for each
+TOWARD_MAX_GARBLED = 2
+TOWARD_WORDS_PER_GARBLED = 4
+
+
+def parse_date_words_toward(raw: str, year: int, month: int, day: int) -> WordsResult | None:
+    """A date in words that fails to parse, or parses to another date, only through words OCR garbled
+    beyond the vocabulary ("Trườt" for mười, "nucơi" for mươi, "†w" for tư, "ch" for chín on aged pages),
+    read as the given date (the entry's digits) with each garbled word replaced by the nearest number word
+    that makes it so. Words read as written stay as read, so they must agree with the date; digits and
+    symbols in the cell (a digit date run into it) are dropped. None when no replacement of at most
+    ``TOWARD_MAX_GARBLED`` words gives the date, or too few words were read as written to trust the
+    rest. The result's rules name each replacement (``date_word_from_digits:<read>-><word>``)."""
+    words = _date_words_split(raw)
+    kept: list[str | None] = []
+    garbled: list[int] = []
+    for w in words:
+        low = w.lower()
+        if not any(c.isalpha() for c in low):
+            kept.append(None)  # digits or symbols: no word of a date in words
+        elif _lookup(w, []) is not None:
+            kept.append(w)
+        else:
+            garbled.append(len(kept))
+            kept.append(w)
+    known = sum(1 for i, w in enumerate(kept) if w is not None and i not in garbled)
+    if not garbled or len(garbled) > TOWARD_MAX_GARBLED or known < TOWARD_WORDS_PER_GARBLED * len(garbled):
+        return None
+    options = [[None, *dict.fromkeys(v[0] for v in _VOCAB.values())] for _ in garbled]
+    best: tuple[int, WordsResult] | None = None
+    for choice in itertools.product(*options):
+        trial = list(kept)
+        cost = 0
+        for i, word in zip(garbled, choice, strict=True):
+            trial[i] = word
+            read = strip_diacritics(kept[i] or "").lower()
+            cost += len(read) if word is None else Levenshtein.distance(read, strip_diacritics(word))
+        if best is not None and cost >= best[0]:
+            continue
+        try:
+            r = parse_date_words(" ".join(w for w in trial if w))
+        except DateError:
+            continue
+        if r is None or (r.date.year, r.date.month, r.date.day) != (year, month, day):
+            continue
+        r.date.rules = [rule for rule in r.date.rules if not rule.startswith("date_word_dropped")]
+        r.date.rules += [f"date_word_from_digits:{kept[i]}->{word or ''}" for i, word in zip(garbled, choice, strict=True)]
+        best = (cost, r)
+    return best[1] if best else None
 
 
 # --- time -----------------------------------------------------------------------------------------
