@@ -264,6 +264,10 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
          "Đã cải chính họ tên theo QĐ số 74/QĐ-UBND ngày 17/4/2000"),
         ("Số 2Ia", "Số 2Ia"),  # no acronym after it
         ("Đã cấp trích\nlục ngày\n11/122026", "Đã cấp trích lục ngày 11/12/2026"),  # a "/" lost
+        # one "/" lost, the other read with the year's first digit (a guess: confidence lowered, below)
+        ("Đã cấp bản sao ngày\n126/025", "Đã cấp bản sao ngày 12/6/2025"),
+        ("Đã ly hôn theo Bản án\nsố 25/HNGĐ ngày\n152/017", "Đã ly hôn theo Bản án số 25/HNGĐ ngày 15/2/2017"),
+        ("Đã cấp bản sao ngày 112/015", "Đã cấp bản sao ngày 112/015"),  # 11/2 or 1/12: kept as read
         ("Đã cấp bản\nSa0 ngày\n6/4/2003", "Đã cấp bản sao ngày 6/4/2003"),  # a 0 for an o
         ("Đã cấp bản sao ngày 1/112014", "Đã cấp bản sao ngày 1/112014"),  # 1/11/2014 or 1/1/2014: kept
         ("Đã cải chính họ tên theo QĐÐ số 9/QĐ-UBND", "Đã cải chính họ tên theo QĐ số 9/QĐ-UBND"),  # Đ read twice

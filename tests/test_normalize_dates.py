@@ -240,6 +240,11 @@ SLASH_LOOKALIKES = [
     ("II 11.1953", "1953-11-11", "ocr_letters_in_date"),
     ("ngày 06. I 1.2023", "2023-11-06", "ocr_letters_in_date"),  # the month's 1 read I, a space beside it
     ("ngày TI 03/1987", "1987-03-11", "ocr_letters_in_date"),
+    # the first "/" lost and the second read with the year's first digit as one slash (an italic "/2" or
+    # "/1": remarks of four Chromium sets); 1/52/2017 does not exist
+    ("152/017", "2017-02-15", "ocr_date_year_slash"),
+    ("ngày 126/025", "2025-06-12", "ocr_date_year_slash"),
+    ("1512/998", "1998-12-15", "ocr_date_year_slash"),
 ]
 
 
@@ -288,13 +293,14 @@ def test_one_as_slash_lowers_confidence() -> None:
     assert normalize_field("date", "3/211994", confidence=0.9).confidence < 0.9
     assert normalize_field("date", "2610/2004", confidence=0.9).confidence < 0.9
     assert normalize_field("date", "2711211985", confidence=0.9).confidence < 0.9
+    assert normalize_field("date", "152/017", confidence=0.9).confidence < 0.9
     assert normalize_field("date", "4I2I1986", confidence=0.9).confidence == 0.9
 
 
 @pytest.mark.parametrize(
     "raw",
     # a "/" read as 1 or a "/" lost altogether: both give a valid date, so nothing is guessed
-    ["3/111994", "1/111990", "21/111990", "1211/1990", "27121985", "11111990"],
+    ["3/111994", "1/111990", "21/111990", "1211/1990", "27121985", "11111990", "112/015"],
 )
 def test_ambiguous_separator_is_flagged_not_guessed(raw: str) -> None:
     n = normalize_field("date", raw)

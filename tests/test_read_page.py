@@ -12,9 +12,9 @@ from pipeline.extract import CellPart
 from pipeline.ingest import identify, load_page, page_refs
 from pipeline.layout import find_table, read_foot, remove_rules, reread_dark_lines, reread_short_lines
 from pipeline.model import BBox, Entry, FieldStatus, FieldValue, OcrLine, PageStatus
+from pipeline.normalize import WORDS_FROM_DIGITS
 from pipeline.ocr import get_engine, second_engine
 from pipeline.preprocess import upright
-from pipeline.normalize import WORDS_FROM_DIGITS
 from pipeline.read_page import (
     ReadOptions,
     _book_year_restores_first_read,

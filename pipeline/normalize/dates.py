@@ -240,6 +240,8 @@ _DATE_TOKEN = re.compile(rf"(?<![\w/.\-])[0-9/.\-{re.escape(_SLASH_LOOKS)}SOBA]{
 _STRICT_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _STRICT_MY = re.compile(r"(\d{1,2})[/.\-](\d{4})")
 _STRICT_Y = re.compile(r"\d{4}")
+# day and month run together, then a "/" and a year without its first digit ("152/017")
+_YEAR_SLASH_MERGED = re.compile(r"(\d{2,4})/([09]\d\d)")
 _MAX_READINGS = 256  # a token with more look-alikes than this is not a date worth guessing
 
 
@@ -316,6 +318,15 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
     # A "/" lost altogether is as likely, so those readings compete: "1211/1990" may be 12/1/1990 or
     # 12/11/1990 and is flagged, not guessed.
     base = tok.translate(str.maketrans({c: "/" for c in _SLASH_LOOKS}))
+    if m := _YEAR_SLASH_MERGED.fullmatch(base):
+        # "152/017" for 15/2/2017: the first "/" lost and the second read with the year's first digit as one
+        # slash (an italic "/2"; 4 remarks of 35 Chromium sets, "126/025", "222/016", "172/010")
+        year = ("2" if m[2][0] == "0" else "1") + m[2]
+        merged = _valid_dmy([f"{m[1][:i]}/{m[1][i:]}/{year}" for i in (1, 2) if i < len(m[1])])
+        if len(merged) > 1:
+            raise DateError(f"'{tok}' đọc được thành nhiều ngày ({', '.join(sorted(merged))}) / ambiguous: several "
+                            "valid dates", tuple(sorted(merged)))  # fmt: skip
+        return (next(iter(merged.values())), "ocr_date_year_slash") if merged else (None, None)
     if re.fullmatch(r"\d{8,10}", base):  # both separators gone ("2711211985": 27/12/1985)
         as_one, lost = _unseparated(base)
     elif _long_run(base):
@@ -346,7 +357,7 @@ def whole_date(tok: str) -> dt.date | None:
 
 
 # repairs that choose among readings rather than restore a look-alike "/": guesses, for review
-DATE_GUESS_RULES = ("ocr_date_one_as_slash", "ocr_date_slash_lost", "ocr_letters_in_date")
+DATE_GUESS_RULES = ("ocr_date_one_as_slash", "ocr_date_slash_lost", "ocr_letters_in_date", "ocr_date_year_slash")
 
 
 def resolved_date_token(tok: str) -> tuple[str, str] | None:
