@@ -27,6 +27,7 @@ from .text import (
     is_syllable,
     nfc,
     split_tone,
+    strip_diacritics,
     tone_key,
     uses_old_style,
 )
@@ -80,6 +81,9 @@ class Choice:
     placement: float = 1.0  # share of the chosen tone placement where the lists write it two ways
 
 
+SUSPECT_POSTERIOR = 0.9  # a syllable valid as read below this share has a rival a reviewer weighs
+
+
 def correct_syllable(raw: str, lex: SlotLexicon, slot: str) -> Choice:
     """Choose what OCR meant by ``raw`` (upper case NFC) in one slot.
 
@@ -99,7 +103,7 @@ def correct_syllable(raw: str, lex: SlotLexicon, slot: str) -> Choice:
         total = math.exp(own) + sum(math.exp(sc) for sc, _ in scored)
         post = math.exp(own) / total
         best_alt = max(scored, default=None)
-        suspect = best_alt[1] if best_alt and post < 0.9 else None
+        suspect = best_alt[1] if best_alt and post < SUSPECT_POSTERIOR else None
         return Choice(raw, suspect=suspect, known=True, posterior=post)
     if not scored:
         return Choice(raw)
@@ -434,6 +438,40 @@ REPEATED_SYLLABLE_FACTOR = 0.7
 _MIDDLE_ONLY = frozenset({"THỊ", "VĂN"})  # middle names no one is given as a name: a full name never ends so
 
 
+def _slot(i: int, n: int) -> str:
+    return "ho" if i == 0 and n > 1 else "ten" if i == n - 1 else "dem"
+
+
+def _bare(word: str) -> bool:
+    return strip_diacritics(word) == word
+
+
+def _doubt_bare_beside_lost_marks(toks: list[str], out: list[str], lex: dict[str, SlotLexicon],
+                                  res: NameResult) -> None:  # fmt: skip
+    """A name read with a syllable's marks lost (TRAN, restored TRẦN) may have lost them on another syllable
+    that is a name bare too: in "TRAN THANH HAI" THANH is THÀNH as often as the lists say (5.4 to 2.0), not
+    the near-certainty a read that kept its marks gives (accepted wrong on a fresh aged page, father and
+    declarant alike). Such a syllable is weighed by the lists alone: below ``SUSPECT_POSTERIOR`` it is a
+    suspect, its share lowering the field's confidence."""
+    restored = [c for c in res.corrections if _bare(c["raw"]) and not _bare(c["value"])
+                and "suspect" not in c and "near" not in c]  # fmt: skip
+    if not restored:
+        return
+    doubted = {c["raw"] for c in res.corrections if "suspect" in c}
+    for i, (tok, got) in enumerate(zip(toks, out, strict=True)):
+        if tok != got or not _bare(tok) or _minority_form(tok) or tok in doubted:
+            continue
+        slot = _slot(i, len(toks))
+        cands = lex[slot].by_fold.get(fold(tok), ())
+        total, own = sum(w for _, w in cands), dict(cands).get(tok, 0.0)
+        if not total or own / total >= SUSPECT_POSTERIOR:
+            continue
+        rival = max((c for c in cands if c[0] != tok), key=lambda c: c[1])[0]
+        res.corrections.append({"slot": slot, "raw": tok, "value": tok, "suspect": rival,
+                                "posterior": round(own / total, 3), "marks_lost_beside": True})  # fmt: skip
+        res.confidence_factor *= own / total
+
+
 def normalize_name(raw: str) -> NameResult:
     s2, rules = _clean_name(raw)
     up = unicodedata.normalize("NFC", s2.upper())
@@ -449,7 +487,7 @@ def normalize_name(raw: str) -> NameResult:
     res = NameResult(value="", rules=rules)
     res.confidence_factor *= GLUED_SPLIT_FACTOR ** (glued + split)
     for i, tok in enumerate(toks):
-        slot = "ho" if i == 0 and len(toks) > 1 else "ten" if i == len(toks) - 1 else "dem"
+        slot = _slot(i, len(toks))
         if _minority_form(tok):
             out.append(tok)  # minority names (H'BLONG, KSOR-H'...) are outside the lexicons
             continue
@@ -488,6 +526,7 @@ def normalize_name(raw: str) -> NameResult:
                 res.corrections.append({"slot": slot, "raw": tok, "value": tok, "near": near})
                 res.confidence_factor *= NEAR_MISS_FACTOR
         out.append(ch.value)
+    _doubt_bare_beside_lost_marks(toks, out, lex, res)
     res.value = " ".join(out)
     # "upper" only restores the case: the letters and marks are as OCR read them
     res.as_listed = (
