@@ -527,6 +527,11 @@ LOST_COMMAS = [
     # ...its dot lost as well (a fresh book photograph's "- T." at the page's edge)
     ("X. Phú An - TP. Bến Cát ~T Bình Dương", "xã Phú An, thành phố Bến Cát, tỉnh Bình Dương"),
     ("Trạm Y tế P. Hòa Lợi - TP. Bến Cát ~T Bình Dương", "Trạm Y tế phường Hòa Lợi, thành phố Bến Cát, tỉnh Bình Dương"),
+    # ...and its separator: after a facility, a name or a period (a fresh aged page, seed 1311); a name of one
+    # letter after its unit word is a name
+    ("Trạm Y tể X Ta Tổng - H Mường Tè - T Lai Châu", "Trạm Y tế xã Tà Tổng, huyện Mường Tè, tỉnh Lai Châu"),
+    ("X Ta Tông. H Mường Te T Lai Châu", "xã Tà Tổng, huyện Mường Tè, tỉnh Lai Châu"),
+    ("X H Bông, H Chư Sê, T Gia Lai", "xã H Bông, huyện Chư Sê, tỉnh Gia Lai"),
     # a unit letter misread as a digit or another glyph: the unit word comes from the gazetteer
     ("X. Khai Trung, H. Lục Yên, 1. Yên Bái", "xã Khai Trung, huyện Lục Yên, tỉnh Yên Bái"),
     ("X. Tà Si Láng, H. Trạm Tấu, 1: Yên Bái", "xã Tà Si Láng, huyện Trạm Tấu, tỉnh Yên Bái"),

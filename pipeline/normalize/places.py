@@ -465,14 +465,17 @@ _GLUED_ABBR = re.compile(r"(\w)((?:TP|TX|TT|[XHTQP])\.)")
 
 
 # A one-letter abbreviation whose dot OCR lost (a thin font's period: "X. Tân Lập, H\nHướng Hóa",
-# "-T Thái Nguyên"): a lone capital opening a part, before a capitalised word. No place name has a
-# one-letter word, so it can only be the unit.
-_ONE_LETTER_NO_DOT = re.compile(r"(^|[,;\n]|\s[-–—]|[-–—](?=\S))(\s*)([XHTQP])\s+(?=\w)")
+# "-T Thái Nguyên"; after a facility or a name, its separator lost too: "Trạm Y tế X Ta Tổng", "Mường Te
+# T Lai Châu", fresh aged seed 1311): a lone capital before a capitalised word. No place name has such a
+# one-letter word but right after its unit word (xã H Bông, thị trấn P Rao), so elsewhere it is the unit.
+_ONE_LETTER_NO_DOT = re.compile(r"(^|[,;.\n]|\s[-–—]|[-–—](?=\S)|\s)(\s*)([XHTQP])\s+(?=\w)")
 
 
 def _no_dot(m: re.Match[str]) -> str:
     if not m.string[m.end()].isupper():
         return m[0]
+    if m[1].isspace() and m.string[: m.start()].rstrip().lower().endswith(UNIT_WORDS):
+        return m[0]  # a name of one letter after its unit word ("xã H Bông", "thị trấn P Rao")
     return f"{m[1]}{m[2]}{_ONE_LETTER[m[3].lower()]} "
 
 
