@@ -421,3 +421,22 @@ def test_a_bare_syllable_beside_marks_lost_is_weighed_by_the_lists_alone(raw: st
 def test_a_syllable_already_in_doubt_is_not_doubted_twice() -> None:
     n = normalize_field("person_name", "TRAN THI HOA", confidence=0.97)
     assert [c["raw"] for c in n.details["corrections"] if "suspect" in c] == ["HOA"]
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "broken"),
+    [
+        ("NGL YÊN VĂN THỊNH", "NGUYỄN VĂN THỊNH", True),  # a phone photograph: six rows read NGÔ YẾN
+        ("NGL YỄN THỊ VÂN", "NGUYỄN THỊ VÂN", True),
+        ("NG UYỄN VĂN AN", "NGUYỄN VĂN AN", True),
+        ("HU YNH VĂN AN", "HUỲNH VĂN AN", True),
+        ("LÊ YÊN VĂN AN", "LÊ YẾN VĂN AN", False),  # a listed first word: a name of four words
+        ("NGL YỄN", "NGÔ YẾN", False),  # nothing after it: no room for a broken surname
+        ("QX YZ VĂN AN", "QX YZ VĂN AN", False),  # far from any surname
+    ],
+)
+def test_a_long_surname_broken_in_two_is_joined_for_review(raw: str, value: str, broken: bool) -> None:
+    n = normalize_field("person_name", raw, confidence=0.97)
+    assert n.value == value
+    assert any(r.startswith("name_broken:") for r in n.rules) is broken
+    assert not broken or (n.confidence is not None and n.confidence < 0.9)

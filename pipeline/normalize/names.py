@@ -427,6 +427,24 @@ def _join_split(toks: list[str], lex: dict[str, SlotLexicon], rules: list[str]) 
     return out, n
 
 
+BROKEN_SURNAME_MIN = 5  # letters a surname must have for a broken one to be told from two words
+
+
+def _join_broken_surname(toks: list[str], lex: dict[str, SlotLexicon], rules: list[str]) -> tuple[list[str], int]:
+    """A long surname OCR broke in two with a letter misread ("NGL YỄN" for NGUYỄN on a phone photograph,
+    six rows read NGÔ YẾN): a first word no list knows whose join with the next is one letter from exactly
+    one listed surname of ``BROKEN_SURNAME_MIN`` letters or more, the name going on after it."""
+    if len(toks) < 3 or _minority_form(toks[0]) or _known_syllable(toks[0], lex):
+        return toks, 0
+    joined = fold(toks[0] + toks[1])
+    near = [max(cands, key=lambda c: c[1])[0] for key, cands in lex["ho"].by_fold.items()
+            if len(key) >= BROKEN_SURNAME_MIN and Levenshtein.distance(key, joined, score_cutoff=1) <= 1]  # fmt: skip
+    if len(near) != 1:
+        return toks, 0
+    rules.append(f"name_broken:{toks[0]} {toks[1]}->{near[0]}")
+    return [near[0], *toks[2:]], 1
+
+
 def _minority_form(tok: str) -> bool:
     """A hyphen or apostrophe: a minority name's word (H'BLONG, KSOR-H'...), outside the Kinh lexicons."""
     return "-" in tok or "'" in tok
@@ -483,9 +501,10 @@ def normalize_name(raw: str) -> NameResult:
     toks = _split_kinh_hyphens(toks, lex, rules)
     toks, glued = _split_glued(toks, lex, rules)
     toks, split = _join_split(toks, lex, rules)
+    toks, broken = _join_broken_surname(toks, lex, rules)
     out: list[str] = []
     res = NameResult(value="", rules=rules)
-    res.confidence_factor *= GLUED_SPLIT_FACTOR ** (glued + split)
+    res.confidence_factor *= GLUED_SPLIT_FACTOR ** (glued + split + broken)
     for i, tok in enumerate(toks):
         slot = _slot(i, len(toks))
         if _minority_form(tok):
