@@ -479,6 +479,15 @@ def _no_dot(m: re.Match[str]) -> str:
     return f"{m[1]}{m[2]}{_ONE_LETTER[m[3].lower()]} "
 
 
+# A unit letter whose dot OCR read as a 1 ("T1 Bắc Giang", a phone photograph): no commune, district or
+# province is numbered (P1 and Q1 are: phường 1, quận 1), so before a capitalised name it is the unit.
+_DOT_AS_ONE = re.compile(r"(?<![\w.])([XHT])[1l|](?=\s+[^\W\d_])")
+
+
+def _dot_as_one(m: re.Match[str]) -> str:
+    return _ONE_LETTER[m[1].lower()] if m.string[m.end() :].lstrip()[:1].isupper() else m[0]
+
+
 # A one-letter abbreviation with its letter doubled by OCR ("HH. Tủa Chùa", "xX.Mỹ Thành"): one unit word.
 # TT. is thị trấn, so T is not among them.
 _DOUBLED_ABBR = re.compile(r"(?<![\w.])([XxHhQqPp])(?=[XHQP]\.)", re.UNICODE)
@@ -496,6 +505,7 @@ def expand_abbreviations(s: str) -> tuple[str, bool]:
         out = pat.sub(rep, out)
     out = _ONE_LETTER_RE.sub(lambda m: _ONE_LETTER[m.group(1).lower()] + " ", out)
     out = _ONE_LETTER_NO_DOT.sub(_no_dot, out)
+    out = _DOT_AS_ONE.sub(_dot_as_one, out)
     out = _NUMBER_LOOKALIKE.sub(lambda m: f"{m[1]} {m[2].translate(_ONE_LOOKALIKES)}", out)
     out = collapse_ws(out)
     return out, out != collapse_ws(s)
@@ -993,7 +1003,9 @@ def _merge_lone_letters(parts: list[str]) -> list[str]:
 # a lower-case unit word between a capitalised word (or a number) and a capitalised name starts a part.
 # A period left after the word is that comma misread ("xã Thạnh Phú Đông. huyện Giồng Trôm"): the
 # abbreviations are expanded by then.
-_INNER_UNIT = re.compile(r"(?<=[^\s,;.\-–—])\.? (?=(?:thành phố|thị trấn|thị xã|đặc khu|phường|huyện|quận|tỉnh|xã) (?:\d|[^\W\d_]))")
+# A unit word's tone misread is still one ("Yên Thế tính Bắc Giang": tỉnh, a phone photograph).
+_INNER_UNIT = re.compile(r"(?<=[^\s,;.\-–—])\.? (?=(?:thành phố|thị trấn|thị xã|đặc khu|ph[uư][oơóòỏõọớờởỡợ]ng|"
+                         r"huy[eêéèẻẽẹếềểễệ]n|qu[aâáàảãạấầẩẫậ]n|t[iíìỉĩị]nh|xã) (?:\d|[^\W\d_]))")
 
 
 def _split_inner_units(s: str) -> str:
