@@ -13,6 +13,7 @@ DIGITS = [
     ("15 / 03 / 1987", "1987-03-15"),
     ("ngày 15 tháng 3 năm 1987", "1987-03-15"),
     ("Ngày 05 tháng 04 năm 2010", "2010-04-05"),
+    ("ngày 31 tháng 10 nămt 2016", "2016-10-31"),  # a speck read as a letter after the year's label (aged page)
     ("ngày mồng 5 tháng 4 năm 2010", "2010-04-05"),
     ("sinh năm 1962", "1962"),
     ("năm sinh 1962", "1962"),
@@ -213,6 +214,7 @@ SLASH_LOOKALIKES = [
     ("2610/2004", "2004-10-26", "ocr_date_slash_lost"),
     ("ngày 2610/2004", "2004-10-26", "ocr_date_slash_lost"),
     ("15031987", "1987-03-15", "ocr_date_slash_lost"),  # both lost
+    ("1762006", "2006-06-17", "ocr_date_slash_lost"),  # both lost, seven digits: 1/76/2006 does not exist
     # no day nor month 75: a day and month whose "/" was lost (fresh book seed 1113: no date at all before)
     ("75/2004", "2004-05-07", "ocr_date_slash_lost"),
     ("ngày 99/2004", "2004-09-09", "ocr_date_slash_lost"),
@@ -300,7 +302,7 @@ def test_one_as_slash_lowers_confidence() -> None:
 @pytest.mark.parametrize(
     "raw",
     # a "/" read as 1 or a "/" lost altogether: both give a valid date, so nothing is guessed
-    ["3/111994", "1/111990", "21/111990", "1211/1990", "27121985", "11111990", "112/015"],
+    ["3/111994", "1/111990", "21/111990", "1211/1990", "27121985", "11111990", "112/015", "1212006"],
 )
 def test_ambiguous_separator_is_flagged_not_guessed(raw: str) -> None:
     n = normalize_field("date", raw)

@@ -222,9 +222,10 @@ _SEP = r"\s*[/.\-]\s*|\s+"
 _DMY = re.compile(rf"(?<!\d)(\d{{1,2}})(?:{_SEP})(\d{{1,2}})(?:{_SEP})(\d{{4}}|\d{{2}})(?!\d)")
 _YMD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
 _NGAY_THANG_NAM = re.compile(
-    r"ngay\s*(?:mong|mung)?\s*(\d{1,2})\s*,?\s*thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})"
+    r"ngay\s*(?:mong|mung)?\s*(\d{1,2})\s*,?\s*thang\s*(\d{1,2})\s*,?\s*nam[a-z]?\s*(\d{4})"
 )
-_THANG_NAM = re.compile(r"thang\s*(\d{1,2})\s*,?\s*nam\s*(\d{4})")
+# "năm" with a speck read as a letter after it ("nămt 2016", an aged page) is still the year's label
+_THANG_NAM = re.compile(r"thang\s*(\d{1,2})\s*,?\s*nam[a-z]?\s*(\d{4})")
 _MY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
 _YM = re.compile(r"(?<![\d\-])(\d{4})-(\d{2})(?![\d\-])")  # the canonical partial value itself: idempotent
 _Y = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -327,7 +328,7 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
             raise DateError(f"'{tok}' đọc được thành nhiều ngày ({', '.join(sorted(merged))}) / ambiguous: several "
                             "valid dates", tuple(sorted(merged)))  # fmt: skip
         return (next(iter(merged.values())), "ocr_date_year_slash") if merged else (None, None)
-    if re.fullmatch(r"\d{8,10}", base):  # both separators gone ("2711211985": 27/12/1985)
+    if re.fullmatch(r"\d{7,10}", base):  # both separators gone ("2711211985": 27/12/1985, "1762006": 17/6/2006)
         as_one, lost = _unseparated(base)
     elif _long_run(base):
         as_one = _valid_dmy([base[:i] + "/" + base[i + 1 :] for i, c in enumerate(base) if c in "17"])
