@@ -88,6 +88,9 @@ def test_tone_key_ignores_placement() -> None:
         # two tone marks on one syllable never spell anything: the lexicon spelling of its letters
         ("HOÀNG MINH HUYẾỄN", "HOÀNG MINH HUYỀN", "lexicon_two_tones:ten:HUYẾỄN->HUYỀN"),  # bench
         ("NGUYỄN THỊ HÓÀ", "NGUYỄN THỊ HÒA", "lexicon_two_tones:ten:HÓÀ->HÒA"),
+        # the vowel echoed without its hat (book photographs 1103 and 1115: "HUỆẸ"); ƯU stays a vowel pair
+        ("BÙI THỊ HUỆẸ", "BÙI THỊ HUỆ", "lexicon_two_tones:ten:HUỆẸ->HUỆ"),
+        ("LÊ VĂN HỮỤ", "LÊ VĂN HỮU", "lexicon_two_tones:ten:HỮỤ->HỮU"),
     ],
 )
 def test_stacked_diacritics(raw: str, value: str, rule: str) -> None:

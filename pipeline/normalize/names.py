@@ -166,6 +166,8 @@ def correct_stacked(raw: str, lex: SlotLexicon, slot: str) -> Choice | None:
     letters = split_tone(raw)[0].upper()
     # the doubled vowel ("ÊÊ" from "ẾỄ"): one letter
     letters = re.sub(r"([AĂÂEÊIOÔƠUƯY])\1", r"\1", letters)
+    # ...or echoed without its hat ("HUỆẸ": Ê then E, both with the dot below); not ƯU, which is a vowel pair
+    letters = re.sub(r"([ĂÂ]A|ÊE|[ÔƠ]O)", lambda m: m[0][0], letters)
     cands = lex.by_fold.get(fold(letters), ())
     scored = []
     for c, w in cands:
