@@ -214,7 +214,6 @@ SLASH_LOOKALIKES = [
     ("2610/2004", "2004-10-26", "ocr_date_slash_lost"),
     ("ngày 2610/2004", "2004-10-26", "ocr_date_slash_lost"),
     ("15031987", "1987-03-15", "ocr_date_slash_lost"),  # both lost
-    ("1762006", "2006-06-17", "ocr_date_slash_lost"),  # both lost, seven digits: 1/76/2006 does not exist
     # no day nor month 75: a day and month whose "/" was lost (fresh book seed 1113: no date at all before)
     ("75/2004", "2004-05-07", "ocr_date_slash_lost"),
     ("ngày 99/2004", "2004-09-09", "ocr_date_slash_lost"),
@@ -247,6 +246,8 @@ SLASH_LOOKALIKES = [
     ("152/017", "2017-02-15", "ocr_date_year_slash"),
     ("ngày 126/025", "2025-06-12", "ocr_date_year_slash"),
     ("1512/998", "1998-12-15", "ocr_date_year_slash"),
+    ("076/001", "2001-06-07", "ocr_date_year_slash"),  # registration dates of kept book sets
+    ("149/000", "2000-09-14", "ocr_date_year_slash"),
 ]
 
 
@@ -302,12 +303,20 @@ def test_one_as_slash_lowers_confidence() -> None:
 @pytest.mark.parametrize(
     "raw",
     # a "/" read as 1 or a "/" lost altogether: both give a valid date, so nothing is guessed
-    ["3/111994", "1/111990", "21/111990", "1211/1990", "27121985", "11111990", "112/015", "1212006"],
+    ["3/111994", "1/111990", "21/111990", "1211/1990", "27121985", "11111990", "112/015"],
 )
 def test_ambiguous_separator_is_flagged_not_guessed(raw: str) -> None:
     n = normalize_field("date", raw)
     assert n.status == "invalid" and "several" in (n.reason or ""), n.reason
     assert n.value == raw  # kept for the reviewer
+
+
+# seven digits with both "/" lost: "1762006" was 17/6/2006, but "3102012" was 30/10/2012 with a 0 lost too
+# (kept book sets); a guess the page's date order would vouch for either way, so none is made
+@pytest.mark.parametrize("raw", ["1762006", "3102012", "1212006"])
+def test_seven_digits_are_no_date_guessed(raw: str) -> None:
+    n = normalize_field("date", raw)
+    assert (n.status, n.value) == ("invalid", raw)
 
 
 @pytest.mark.parametrize(

@@ -328,7 +328,9 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
             raise DateError(f"'{tok}' đọc được thành nhiều ngày ({', '.join(sorted(merged))}) / ambiguous: several "
                             "valid dates", tuple(sorted(merged)))  # fmt: skip
         return (next(iter(merged.values())), "ocr_date_year_slash") if merged else (None, None)
-    if re.fullmatch(r"\d{7,10}", base):  # both separators gone ("2711211985": 27/12/1985, "1762006": 17/6/2006)
+    # both separators gone ("2711211985": 27/12/1985). Not seven digits: "1762006" was 17/6/2006 but
+    # "3102012" 30/10/2012 with a 0 lost as well (kept book sets), and the page's date order would vouch either
+    if re.fullmatch(r"\d{8,10}", base):
         as_one, lost = _unseparated(base)
     elif _long_run(base):
         as_one = _valid_dmy([base[:i] + "/" + base[i + 1 :] for i, c in enumerate(base) if c in "17"])
