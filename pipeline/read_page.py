@@ -511,7 +511,9 @@ def _ask_second_model(
     # CMND read 9 by eng was right 3 times of 3 on kept pages)
     longer = _digits(value) > _digits(f.value)
     no_shorter = _digits(value) >= _digits(f.value) and "read_alone_value" not in f.rules
-    if not (unread or seconded or ((guessed or longer) and no_shorter)):
+    # a document number's label ("Số") may come back from eng as a digit before it: a longer reading is no
+    # evidence there, so eng's other value replaces only an unreadable one
+    if not (unread or seconded or ((guessed or longer) and no_shorter and field_type != "doc_no")):
         f.details = {**f.details, "second_model": value}
         return None
     _take_reading(f, readings[0], "second_model_value", "mô hình thứ hai đọc", "a second model reads")

@@ -176,6 +176,17 @@ def test_a_guess_the_second_model_reads_plainly_is_accepted() -> None:
 
 
 @needs_eng
+@pytest.mark.parametrize("text", ["52/GBT", "209/2005"])
+def test_a_faint_death_notice_number_the_second_model_reads_alike_is_accepted(text: str) -> None:
+    # clean Chromium pages: vie reads such numbers right at 0.82-0.89, below the threshold
+    spec = FieldSpec("gbtSo", "doc_no")
+    gray, box = _cell(text)
+    f = _faint(spec.key, text, text, box, FieldStatus.LOW_CONFIDENCE, "doc_no")
+    f = _read(gray, spec, f, second=True)
+    assert (f.status, f.value) == (FieldStatus.OK, text) and "second_model_agrees" in f.rules
+
+
+@needs_eng
 def test_an_entry_number_with_a_runner_up_digit_that_the_second_model_reads_is_no_longer_ambiguous() -> None:
     gray, box = _cell("557")
     # vie read 557 with 3 nearly as likely as the 5 (an italic 5): as read, yet ambiguous
@@ -311,7 +322,10 @@ def test_the_second_models_repaired_reading_of_the_same_guess_vouches_nothing() 
      ("id_number", "082 197 570 538", True), ("id_number", ": 170246371", False),
      ("date", "9/11/2002", True), ("date", "ngay 09.11.2005", True), ("date", "ngay 31 thang 10 nam 2006", True),
      ("date", "ngtty 09.11.2005", False), ("date", "ngay | thang 11 nam 2006", False),  # a repaired "|"
-     ("time", "09 gid 15 phut", False)],  # eng has no Vietnamese letters: times are vie's
+     ("time", "09 gid 15 phut", False),  # eng has no Vietnamese letters: times are vie's
+     # a death notice's number, after its label at most; not a label eng garbled ("S6", a 6 or a label?)
+     ("doc_no", "52/GBT", True), ("doc_no", "So236/2006", True), ("doc_no", "209 / 2005", True),
+     ("doc_no", "S6236/2006", False), ("doc_no", "52/G8T", False), ("doc_no", "52IGBT", False)],
 )  # fmt: skip
 def test_a_plain_reading_is_nothing_but_the_fields_print(field_type: str, text: str, plain: bool) -> None:
     assert Reading("grey", text, normalize_field(field_type, text, confidence=0.9)).plain(field_type) is plain
@@ -432,3 +446,23 @@ def test_a_cell_whose_field_stays_unreadable_under_the_reverse_pages_writing_is_
             f = fields[k]
             assert f.status == FieldStatus.LOW_CONFIDENCE and "read_dark_ink_cell" in f.rules  # for review
             assert f.raw != f.value and "read_as" in f.details and normalized[k].status == "ok"
+
+
+@pytest.mark.parametrize(
+    ("eng", "value", "taken"),
+    [("5236/2006", "236/2006", False),  # the label "Số" read as a 5: longer, yet no evidence; shown
+     ("236/2006", "236/2006", None)],  # the same value: vouched
+)  # fmt: skip
+def test_a_longer_death_notice_number_from_the_second_model_is_shown_not_taken(
+    eng: str, value: str, taken: bool | None
+) -> None:
+    spec = FieldSpec("gbtSo", "doc_no")
+    gray, box = _cell("Số236/2006")
+    f = _faint(spec.key, "Số236/2006", "236/2006", box, FieldStatus.LOW_CONFIDENCE, "doc_no")
+    normalized = {spec.key: normalize_field("doc_no", f.raw, confidence=0.6)}
+    _ask(_TwoReadings(eng, eng), gray, spec, f, normalized)
+    assert f.value == value
+    if taken is None:
+        assert f.status == FieldStatus.OK and "second_model_agrees" in f.rules
+    else:
+        assert f.status == FieldStatus.LOW_CONFIDENCE and f.details.get("second_model") == "5236/2006"
