@@ -260,7 +260,9 @@ def test_clean_text_is_a_fixed_point(raw: str) -> None:
 
 # Found by the property above: a spacing grave after a line break was glued to its word only on a second
 # pass; removing one piece of junk exposed another ("0_\\ 0" -> "0 \\ 0" -> "0 0").
-@pytest.mark.parametrize(("raw", "value"), [("0\n` 0", "0` 0"), ("Hô\n` Văn", "Hồ Văn"), ("0_\\ 0", "0 0")])
+# A marked vowel read twice in both cases ("XƠơ gan", a fresh aged page) is one, junk between them or not.
+@pytest.mark.parametrize(("raw", "value"), [("0\n` 0", "0` 0"), ("Hô\n` Văn", "Hồ Văn"), ("0_\\ 0", "0 0"),
+                                           ("XƠơ gan", "XƠ gan"), ("ĐđINH", "ĐINH"), ("ƠƠ", "ƠƠ")])
 def test_clean_text_regressions(raw: str, value: str) -> None:
     assert clean_text(raw)[0] == value
     assert clean_text(value)[0] == value

@@ -352,6 +352,10 @@ def _clean_pass(s: str) -> tuple[str, bool, bool]:
 _NOT_VIETNAMESE = str.maketrans({"\u00d0": "\u0110", "\u0189": "\u0110", "\u00f0": "\u0111", "\u00a1": "i"})
 
 
+# a non-ASCII letter (a marked vowel, Đ) followed by itself in the other case, any number of times
+_CASE_STUTTER = re.compile(r"([^\x00-\x7f])(?:(?i:\1)(?<!\1))+")
+
+
 def clean_text(raw: str) -> tuple[str, list[str]]:
     """NFC, repaired accents, single spaces, stray OCR punctuation removed; otherwise verbatim.
 
@@ -371,6 +375,12 @@ def clean_text(raw: str) -> tuple[str, list[str]]:
     if fold_slashes(s) != s:
         rules.append("slash_lookalike")  # folded in each pass: dropping junk can bring two slashes together
     for _ in range(_CLEAN_PASSES):
+        # "XƠơ gan": a marked vowel read twice, in both cases; no word so doubles a letter (10 causes of death
+        # on one fresh aged page went to review as a fuzzy phrase). In each pass: junk dropped may join two
+        if (once := _CASE_STUTTER.sub(lambda m: m[1], s)) != s:
+            if "case_stutter" not in rules:
+                rules.append("case_stutter")
+            s = once
         s2, accents, punct = _clean_pass(s)
         if accents and "spacing_accent" not in rules:
             rules.append("spacing_accent")
