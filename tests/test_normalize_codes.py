@@ -268,6 +268,7 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
         ("Đã cấp bản sao ngày\n126/025", "Đã cấp bản sao ngày 12/6/2025"),
         ("Đã ly hôn theo Bản án\nsố 25/HNGĐ ngày\n152/017", "Đã ly hôn theo Bản án số 25/HNGĐ ngày 15/2/2017"),
         ("Đã cấp bản sao ngày 112/015", "Đã cấp bản sao ngày 112/015"),  # 11/2 or 1/12: kept as read
+        ("Đã ly hôn theo Bản án số 34/HNGĐ ngày 11/012", "Đã ly hôn theo Bản án số 34/HNGĐ ngày 11/012"),  # "9/" lost
         ("Đã cấp bản\nSa0 ngày\n6/4/2003", "Đã cấp bản sao ngày 6/4/2003"),  # a 0 for an o
         ("Đã cấp bản sao ngày 1/112014", "Đã cấp bản sao ngày 1/112014"),  # 1/11/2014 or 1/1/2014: kept
         ("Đã cải chính họ tên theo QĐÐ số 9/QĐ-UBND", "Đã cải chính họ tên theo QĐ số 9/QĐ-UBND"),  # Đ read twice

@@ -313,8 +313,8 @@ def test_ambiguous_separator_is_flagged_not_guessed(raw: str) -> None:
 
 # seven digits with both "/" lost: "1762006" was 17/6/2006, but "3102012" was 30/10/2012 with a 0 lost too
 # (kept book sets); a guess the page's date order would vouch for either way, so none is made
-@pytest.mark.parametrize("raw", ["1762006", "3102012", "1212006"])
-def test_seven_digits_are_no_date_guessed(raw: str) -> None:
+@pytest.mark.parametrize("raw", ["1762006", "3102012", "1212006", "34/059"])  # and no year to come
+def test_seven_digits_or_a_year_to_come_are_no_date_guessed(raw: str) -> None:
     n = normalize_field("date", raw)
     assert (n.status, n.value) == ("invalid", raw)
 

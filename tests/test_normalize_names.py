@@ -436,6 +436,8 @@ def test_a_syllable_already_in_doubt_is_not_doubted_twice() -> None:
         ("LÊ YÊN VĂN AN", "LÊ YẾN VĂN AN", False),  # a listed first word: a name of four words
         ("NGL YỄN", "NGÔ YẾN", False),  # nothing after it: no room for a broken surname
         ("QX YZ VĂN AN", "QX YZ VĂN AN", False),  # far from any surname
+        ("HOANH HOÀNG", "HỒ ANH HOÀNG", False),  # two names run together, cut: not joined again (aged 1307)
+        ("LX HOÀNG THỦY", "LÊ HOÀNG THỦY", False),  # the surname whole in the second word: no join
     ],
 )
 def test_a_long_surname_broken_in_two_is_joined_for_review(raw: str, value: str, broken: bool) -> None:

@@ -532,6 +532,7 @@ LOST_COMMAS = [
     ("Trạm Y tể X Ta Tổng - H Mường Tè - T Lai Châu", "Trạm Y tế xã Tà Tổng, huyện Mường Tè, tỉnh Lai Châu"),
     ("X Ta Tông. H Mường Te T Lai Châu", "xã Tà Tổng, huyện Mường Tè, tỉnh Lai Châu"),
     ("X H Bông, H Chư Sê, T Gia Lai", "xã H Bông, huyện Chư Sê, tỉnh Gia Lai"),
+    ("TT. N.T Phong Hải - H. Bảo Thắng - T. Lào Cai", "thị trấn N.T Phong Hải, huyện Bảo Thắng, tỉnh Lào Cai"),
     # ...or read as a 1; a unit word's tone misread where the comma before it was lost (a phone photograph)
     ("X Đồng Hưu, H Yên Thể, T1 Bắc Giang", "xã Đồng Hưu, huyện Yên Thế, tỉnh Bắc Giang"),
     ("xã Tân Hiệp, huyện Yên Thể tính Bắc Giang", "xã Tân Hiệp, huyện Yên Thế, tỉnh Bắc Giang"),

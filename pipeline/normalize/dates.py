@@ -242,7 +242,8 @@ _STRICT_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _STRICT_MY = re.compile(r"(\d{1,2})[/.\-](\d{4})")
 _STRICT_Y = re.compile(r"\d{4}")
 # day and month run together, then a "/" and a year without its first digit ("152/017")
-_YEAR_SLASH_MERGED = re.compile(r"(\d{2,4})/([09]\d\d)")
+# (three digits at least: "11/012" was 11/9/2012 with "9/" lost, not 1/1/2012)
+_YEAR_SLASH_MERGED = re.compile(r"(\d{3,4})/([09]\d\d)")
 _MAX_READINGS = 256  # a token with more look-alikes than this is not a date worth guessing
 
 
@@ -323,6 +324,8 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
         # "152/017" for 15/2/2017: the first "/" lost and the second read with the year's first digit as one
         # slash (an italic "/2"; 4 remarks of 35 Chromium sets, "126/025", "222/016", "172/010")
         year = ("2" if m[2][0] == "0" else "1") + m[2]
+        if int(year) > dt.date.today().year:
+            return None, None  # "34/059" is no 3/4/2059 (a garbled birth date read again in the dark ink)
         merged = _valid_dmy([f"{m[1][:i]}/{m[1][i:]}/{year}" for i in (1, 2) if i < len(m[1])])
         if len(merged) > 1:
             raise DateError(f"'{tok}' đọc được thành nhiều ngày ({', '.join(sorted(merged))}) / ambiguous: several "

@@ -436,11 +436,13 @@ def _join_broken_surname(toks: list[str], lex: dict[str, SlotLexicon], rules: li
     """A long surname OCR broke in two with a letter misread ("NGL YỄN" for NGUYỄN on a phone photograph,
     six rows read NGÔ YẾN): a first word no list knows whose join with the next is one letter from exactly
     one listed surname of ``BROKEN_SURNAME_MIN`` letters or more, the name going on after it."""
-    if len(toks) < 3 or _minority_form(toks[0]) or _known_syllable(toks[0], lex):
+    if len(toks) < 3 or len(toks[0]) < 2 or _minority_form(toks[0]) or _known_syllable(toks[0], lex):
         return toks, 0
     joined = fold(toks[0] + toks[1])
+    # not a surname whole in the second word with a stray letter before it ("L$ HOÀNG THỦY": LÝ, its Ý lost)
     near = [max(cands, key=lambda c: c[1])[0] for key, cands in lex["ho"].by_fold.items()
-            if len(key) >= BROKEN_SURNAME_MIN and Levenshtein.distance(key, joined, score_cutoff=1) <= 1]  # fmt: skip
+            if len(key) >= BROKEN_SURNAME_MIN and Levenshtein.distance(key, joined, score_cutoff=1) <= 1
+            and Levenshtein.distance(key, fold(toks[1]), score_cutoff=2) > 1]  # fmt: skip
     if len(near) != 1:
         return toks, 0
     rules.append(f"name_broken:{toks[0]} {toks[1]}->{near[0]}")
@@ -503,7 +505,8 @@ def normalize_name(raw: str) -> NameResult:
     toks = _split_kinh_hyphens(toks, lex, rules)
     toks, glued = _split_glued(toks, lex, rules)
     toks, split = _join_split(toks, lex, rules)
-    toks, broken = _join_broken_surname(toks, lex, rules)
+    # not where a token was just cut in two ("HOANH" -> HO ANH, aged seed 1307): joining would undo the cut
+    toks, broken = _join_broken_surname(toks, lex, rules) if not (glued or split) else (toks, 0)
     out: list[str] = []
     res = NameResult(value="", rules=rules)
     res.confidence_factor *= GLUED_SPLIT_FACTOR ** (glued + split + broken)

@@ -467,8 +467,10 @@ _GLUED_ABBR = re.compile(r"(\w)((?:TP|TX|TT|[XHTQP])\.)")
 # A one-letter abbreviation whose dot OCR lost (a thin font's period: "X. Tân Lập, H\nHướng Hóa",
 # "-T Thái Nguyên"; after a facility or a name, its separator lost too: "Trạm Y tế X Ta Tổng", "Mường Te
 # T Lai Châu", fresh aged seed 1311): a lone capital before a capitalised word. No place name has such a
-# one-letter word but right after its unit word (xã H Bông, thị trấn P Rao), so elsewhere it is the unit.
-_ONE_LETTER_NO_DOT = re.compile(r"(^|[,;.\n]|\s[-–—]|[-–—](?=\S)|\s)(\s*)([XHTQP])\s+(?=\w)")
+# one-letter word but right after its unit word (xã H Bông, thị trấn P Rao) or an initial's period (thị
+# trấn N.T Phong Hải: a period after a word of two letters or more parts, one after an initial does not),
+# so elsewhere it is the unit.
+_ONE_LETTER_NO_DOT = re.compile(r"(^|[,;\n]|(?<=[^\W\d_]{2})\.|\s[-–—]|[-–—](?=\S)|\s)(\s*)([XHTQP])\s+(?=\w)")
 
 
 def _no_dot(m: re.Match[str]) -> str:
