@@ -432,6 +432,7 @@ def test_a_syllable_already_in_doubt_is_not_doubted_twice() -> None:
         ("NGL YÊN VĂN THỊNH", "NGUYỄN VĂN THỊNH", True),  # a phone photograph: six rows read NGÔ YẾN
         ("NGL YỄN THỊ VÂN", "NGUYỄN THỊ VÂN", True),
         ("NG UYỄN VĂN AN", "NGUYỄN VĂN AN", True),
+        ("N GUYỄN HỒNG VY", "NGUYỄN HỒNG VY", True),  # its first letter apart (book 1091)
         ("HU YNH VĂN AN", "HUỲNH VĂN AN", True),
         ("LÊ YÊN VĂN AN", "LÊ YẾN VĂN AN", False),  # a listed first word: a name of four words
         ("NGL YỄN", "NGÔ YẾN", False),  # nothing after it: no room for a broken surname

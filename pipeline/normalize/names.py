@@ -436,13 +436,18 @@ def _join_broken_surname(toks: list[str], lex: dict[str, SlotLexicon], rules: li
     """A long surname OCR broke in two with a letter misread ("NGL YỄN" for NGUYỄN on a phone photograph,
     six rows read NGÔ YẾN): a first word no list knows whose join with the next is one letter from exactly
     one listed surname of ``BROKEN_SURNAME_MIN`` letters or more, the name going on after it."""
-    if len(toks) < 3 or len(toks[0]) < 2 or _minority_form(toks[0]) or _known_syllable(toks[0], lex):
+    if len(toks) < 3 or _minority_form(toks[0]) or _known_syllable(toks[0], lex):
         return toks, 0
     joined = fold(toks[0] + toks[1])
-    # not a surname whole in the second word with a stray letter before it ("L$ HOÀNG THỦY": LÝ, its Ý lost)
+
+    def broken(key: str) -> bool:
+        d = Levenshtein.distance(key, joined, score_cutoff=1)
+        # the two words spell it ("N GUYỄN"); or with a letter misread, but not a surname whole in the second
+        # word after a stray letter ("L$ HOÀNG THỦY": LÝ, its Ý lost)
+        return d == 0 or (d == 1 and len(toks[0]) >= 2 and Levenshtein.distance(key, fold(toks[1]), score_cutoff=2) > 1)
+
     near = [max(cands, key=lambda c: c[1])[0] for key, cands in lex["ho"].by_fold.items()
-            if len(key) >= BROKEN_SURNAME_MIN and Levenshtein.distance(key, joined, score_cutoff=1) <= 1
-            and Levenshtein.distance(key, fold(toks[1]), score_cutoff=2) > 1]  # fmt: skip
+            if len(key) >= BROKEN_SURNAME_MIN and broken(key)]  # fmt: skip
     if len(near) != 1:
         return toks, 0
     rules.append(f"name_broken:{toks[0]} {toks[1]}->{near[0]}")
