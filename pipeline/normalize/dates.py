@@ -758,8 +758,7 @@ def parse_date_words_toward(raw: str, year: int, month: int, day: int) -> WordsR
     kept: list[str | None] = []
     garbled: list[int] = []
     for w in words:
-        low = w.lower()
-        if not any(c.isalpha() for c in low):
+        if not any(c.isalpha() for c in w):
             kept.append(None)  # digits or symbols: no word of a date in words
         elif _lookup(w, []) is not None:
             kept.append(w)

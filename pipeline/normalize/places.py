@@ -469,8 +469,11 @@ _GLUED_ABBR = re.compile(r"(\w)((?:TP|TX|TT|[XHTQP])\.)")
 # T Lai Châu", fresh aged seed 1311): a lone capital before a capitalised word. No place name has such a
 # one-letter word but right after its unit word (xã H Bông, thị trấn P Rao) or an initial's period (thị
 # trấn N.T Phong Hải: a period after a word of two letters or more parts, one after an initial does not),
-# so elsewhere it is the unit.
-_ONE_LETTER_NO_DOT = re.compile(r"(^|[,;\n]|(?<=[^\W\d_]{2})\.|\s[-–—]|[-–—](?=\S)|\s)(\s*)([XHTQP])\s+(?=\w)")
+# so elsewhere it is the unit. Its dot read as a 1 likewise ("T1 Bắc Giang", a phone photograph): no commune,
+# district or province is numbered (P1 and Q1 are: phường 1, quận 1).
+_ONE_LETTER_NO_DOT = re.compile(
+    r"(^|[,;\n]|(?<=[^\W\d_]{2})\.|\s[-–—]|[-–—](?=\S)|\s)(\s*)([XHT][1l|]?|[QP])\s+(?=\w)"
+)
 
 
 def _no_dot(m: re.Match[str]) -> str:
@@ -478,16 +481,7 @@ def _no_dot(m: re.Match[str]) -> str:
         return m[0]
     if m[1].isspace() and m.string[: m.start()].rstrip().lower().endswith(UNIT_WORDS):
         return m[0]  # a name of one letter after its unit word ("xã H Bông", "thị trấn P Rao")
-    return f"{m[1]}{m[2]}{_ONE_LETTER[m[3].lower()]} "
-
-
-# A unit letter whose dot OCR read as a 1 ("T1 Bắc Giang", a phone photograph): no commune, district or
-# province is numbered (P1 and Q1 are: phường 1, quận 1), so before a capitalised name it is the unit.
-_DOT_AS_ONE = re.compile(r"(?<![\w.])([XHT])[1l|](?=\s+[^\W\d_])")
-
-
-def _dot_as_one(m: re.Match[str]) -> str:
-    return _ONE_LETTER[m[1].lower()] if m.string[m.end() :].lstrip()[:1].isupper() else m[0]
+    return f"{m[1]}{m[2]}{_ONE_LETTER[m[3][0].lower()]} "
 
 
 # A one-letter abbreviation with its letter doubled by OCR ("HH. Tủa Chùa", "xX.Mỹ Thành"): one unit word.
@@ -507,7 +501,6 @@ def expand_abbreviations(s: str) -> tuple[str, bool]:
         out = pat.sub(rep, out)
     out = _ONE_LETTER_RE.sub(lambda m: _ONE_LETTER[m.group(1).lower()] + " ", out)
     out = _ONE_LETTER_NO_DOT.sub(_no_dot, out)
-    out = _DOT_AS_ONE.sub(_dot_as_one, out)
     out = _NUMBER_LOOKALIKE.sub(lambda m: f"{m[1]} {m[2].translate(_ONE_LOOKALIKES)}", out)
     out = collapse_ws(out)
     return out, out != collapse_ws(s)
