@@ -586,6 +586,8 @@ _PAREN_NUM = re.compile(r"\(\s*\d{1,2}\s*\)")
 _NON_WORD = re.compile(r"[^0-9a-z]+")
 MIN_TITLE_SIM = 60.0  # rapidfuzz points: below this a title is not that column
 PART_TITLE_SIM = 90.0  # a title read in part: what was read must be (nearly) a piece of the printed one
+# points: a title read as other words is still the column left where no other column's is nearer than this
+ELIMINATION_MARGIN = 10.0
 MIN_SCORE = 0.65  # a page of another register still shares ~half its titles (Số, Ngày đăng ký, Ghi chú)
 
 
@@ -643,10 +645,16 @@ def _by_elimination(
     between two matched ones (or a matched one and the table's edge) takes the template columns between
     theirs when they are as many and all unassigned. A title that reads as something else does not (aged
     seed 1289: "Số" and "Giấy tờ tùy thân" lost on a death page, the entry numbers and ID documents of
-    every row with them)."""
+    every row with them). A title read into other words ("Ng hán túng" for "Ngày, tháng, năm đăng ký", a
+    curled book photograph: every row's registration date lost) takes it when no other column's title is
+    nearer than ``ELIMINATION_MARGIN`` points."""
     def unread(i: int, c: ColumnSpec) -> bool:
         part = fuzz.partial_ratio(folded[i], fold_title(c.title)) >= PART_TITLE_SIM
-        return not folded[i] or part or _garbled(titles[i])
+        return not folded[i] or part or _garbled(titles[i]) or nearest(i, c)
+
+    def nearest(i: int, c: ColumnSpec) -> bool:
+        sims = [title_similarity(folded[i], fold_title(o.title)) for o in tpl.columns]
+        return title_similarity(folded[i], fold_title(c.title)) + ELIMINATION_MARGIN >= max(sims)
 
     index = {id(c): j for j, c in enumerate(tpl.columns)}
     taken = {index[id(c)] for c in columns.values()}

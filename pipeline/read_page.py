@@ -193,13 +193,16 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         _note_ink_beside(gray, page_fields[s.key], foot_lines)
     unsure = [s for s in page_no_specs if page_fields[s.key].status != FieldStatus.OK
               or _glyph_lost(page_fields[s.key])]  # fmt: skip
+    sure = [s for s in page_no_specs if s not in unsure]
     second = second_engine()
-    reads = reread_short_lines(gray, foot_lines, engine) if unsure else []
-    seconds = reread_short_lines(gray, foot_lines, second, [("line", False)], scale) if unsure and second else []
+    reads = reread_short_lines(gray, foot_lines, engine) if unsure or sure else []
+    seconds = reread_short_lines(gray, foot_lines, second, [("line", False)], scale) if (unsure or sure) and second else []
     for s in unsure:
         first = page_fields[s.key]
         page_fields[s.key] = _settle_page_no(s, first, reads, options.confidence_threshold, seconds)
         _doubt_narrow_page_no(first, page_fields[s.key])
+    for s in sure:
+        page_fields[s.key] = _confirm_page_no(s, page_fields[s.key], [*reads, *seconds], options.confidence_threshold)
     for s in page_no_specs:
         _doubt_foot_unread(page_fields[s.key], lambda: foot_ink(gray, table))
     for s in tpl.page_fields:
@@ -1484,7 +1487,8 @@ def _legacy_ward(details: dict[str, Any]) -> str | None:
 # Page-level fields come from the margins: the running title block above the table and the foot.
 _PAGE_LABELS = {
     # the label a letter or two garbled ("©uyẩn sổi 01/2012", "Ouyển số") where a book number follows
-    "book_no": re.compile(r"\bquyen\s*so\b\s*:?|(?<![a-z])(?:[qo]|[^\sa-z])?uy[ae]n\s*s\w{0,2}\s*[:.]?(?=\s*\d{1,3}\s*/\s*\d{4}\b)"),
+    # (or its "s" lost where OCR's layout cut the line: "Quyển" | "ố: 02/1997")
+    "book_no": re.compile(r"\bquyen\s*so\b\s*:?|(?<![a-z])(?:[qo]|[^\sa-z])?uy[ae]n\s*s?\w{0,2}\s*[:.]?(?=\s*\d{1,3}\s*/\s*\d{4}\b)"),
     # a number-like token must follow: "Sóc Trăng" folds to "soc trang" too ("II" is OCR's "11")
     "page_no": re.compile(r"\btrang\s*(?:so)?\b\s*:?(?=\s*[-–—.]?\s*[0-9ilo|\]]{0,3}[0-9ilo|\]s]\b)"),
 }
@@ -1697,6 +1701,32 @@ def _settle_page_no(
     return best
 
 
+def _confirm_page_no(spec: FieldSpec, first: FieldValue, reads: Sequence[list[OcrLine]], threshold: float) -> FieldValue:
+    """A page number the page's reading accepted, against its foot lines read alone (vie's, eng's): it heads
+    every row of the page, so a misread digit is wrong on all of them (aged 1317: "74" read "14" at 0.93 on
+    five rows; alone, vie and eng both read 74). A sure reading alone of another number (not the page's
+    digits short of one: eng drops a digit it cannot read) sends it to review; another number two readings
+    alone give, and none gives the page's, replaces it there (raw kept, the first value under read_as)."""
+    def reading(lines: list[OcrLine]) -> FieldValue:
+        return _field(spec, _find_page_field("page_no", [], lines), threshold)[0]
+
+    found = [f for f in map(reading, reads) if f.status in _READ and f.confidence >= PAGE_NO_AGREE_FLOOR]
+    others = [f for f in found if f.value != first.value and not _digit_short(_raw_digits(f), _raw_digits(first))]
+    if not others:
+        return first
+    values = sorted({f.value or "" for f in [first, *others]})
+    twice = [v for v, n in Counter(f.value for f in others).items() if n >= 2]
+    best = first
+    if twice and not any(f.value == first.value for f in found):
+        best = max((f for f in others if f.value == twice[0]), key=lambda f: f.confidence)
+        best.details = {**best.details, "read_as": first.value}
+        best.rules = [*best.rules, "page_no_read_alone"]
+    best.status = FieldStatus.LOW_CONFIDENCE
+    best.reason = (f"số trang đọc được khác nhau: {', '.join(values)} / the page number read differently: "
+                   f"{', '.join(values)}")  # fmt: skip
+    return best
+
+
 def _doubt_office_unread(tpl: Template, f: FieldValue, above: Sequence[OcrLine]) -> None:
     """An office no read found, where a line above the table is neither the register's title nor its book
     number, goes to review with that line (the longest such) as what was read: a scan whose top edge cut
@@ -1753,7 +1783,41 @@ def _doubt_narrow_page_no(first: FieldValue, settled: FieldValue) -> None:
                         "than its ink, or a fragment lies beside it: a digit may be lost")  # fmt: skip
 
 
+ROW_JOIN_GAP = 1.5  # line heights: words further apart on a margin's row are separate blocks
+
+
+def _row_joined(lines: Sequence[OcrLine]) -> list[OcrLine]:
+    """Margin lines that OCR's layout cut apart on one row ("Quyển" | "ố: 02/1997", a fresh clean page
+    whose book number was lost on its seven rows) joined back, a space between: each line to the right of
+    another, its middle within the other's height and no wider a gap than ``ROW_JOIN_GAP`` of it."""
+    out: list[OcrLine] = []
+    for ln in sorted(lines, key=lambda ln: ln.bbox.x):
+        mid = ln.bbox.y + ln.bbox.h / 2
+        prev = next((i for i in range(len(out) - 1, -1, -1) if out[i].bbox.y <= mid <= out[i].bbox.y + out[i].bbox.h
+                     and 0 <= ln.bbox.x - (out[i].bbox.x + out[i].bbox.w) <= ROW_JOIN_GAP * out[i].bbox.h), None)  # fmt: skip
+        if prev is None:
+            out.append(ln)
+            continue
+        a = out[prev]
+        shift = len(a.text) + 1
+        out[prev] = OcrLine(
+            text=f"{a.text} {ln.text}",
+            confidence=(a.confidence * len(a.text) + ln.confidence * len(ln.text)) / max(1, len(a.text) + len(ln.text)),
+            bbox=BBox.union([a.bbox, ln.bbox]) or a.bbox,
+            alternatives=(*a.alternatives, *((i + shift, c) for i, c in ln.alternatives)),
+            words=(*a.words, *((s + shift, e + shift, c, b) for s, e, c, b in ln.words)),
+        )  # fmt: skip
+    return out
+
+
 def _find_page_field(field_type: str, above: list[OcrLine], below: list[OcrLine]) -> CellPart:
+    part = _find_page_field_in(field_type, above, below)
+    if part.bbox is None and field_type == "book_no":
+        part = _find_page_field_in(field_type, _row_joined(above), _row_joined(below))
+    return part
+
+
+def _find_page_field_in(field_type: str, above: list[OcrLine], below: list[OcrLine]) -> CellPart:
     lines = [*above, *below]
     for ln in lines:
         folded = fold(ln.text)

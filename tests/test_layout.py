@@ -287,6 +287,12 @@ def test_unread_titles_between_matched_ones_take_the_template_columns_between_th
     m = match_header(swapped, all_templates())
     assert m is not None and m.columns[0].fields[0].key == "so"
     assert m.columns[7].fields[0].key == "nktLoaiGiayToTuyThan"  # the one left, wherever it stands
+    # read as other words (book photograph 1129, curled: "Ng hán túng", nearer "Nguyên nhân chết" matched
+    # elsewhere by 6 points than its own title): the one left between its neighbours
+    titles = [c.title for c in tpl.columns]
+    titles[1] = "Ng hán túng"
+    m = match_header(titles, all_templates())
+    assert m is not None and m.columns[1].fields[0].key == "ngayDangKy"
     # three unread titles where the template has two columns between their matched neighbours (an extra
     # column, the ID documents' printed further on): no guess
     titles = [c.title for c in tpl.columns]

@@ -252,6 +252,10 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
         # "ngày" a letter off before its date, spelled as no syllable is (aged seed 1289): the label
         ("Đã ly hôn\ntheo Bản\nán số\n36/HNGĐ\nnsày\n19/6/2010", "Đã ly hôn theo Bản án số 36/HNGĐ ngày 19/6/2010"),
         ("Ghi chú: nhà 4/5/2003", "Ghi chú: nhà 4/5/2003"),  # a syllable: left as written
+        # "ngày" with its mark lost or misread before its date (aged 1315, accepted): the label
+        ("Đã cải chính họ tên theo QĐ số 33/QĐ-UBND ngay 11/6/2005",
+         "Đã cải chính họ tên theo QĐ số 33/QĐ-UBND ngày 11/6/2005"),
+        ("Đã cấp bản sao ngáy 3/5/2015", "Đã cấp bản sao ngày 3/5/2015"),
         # a capital opening a word after a small word, in a listed phrase that writes it small (a
         # typewriter page of generator seed 399, accepted): put small, a guess (confidence, below)
         ("Đã cấp\ntrích Lục\nngày\n4/12/2003", "Đã cấp trích lục ngày 4/12/2003"),
@@ -287,6 +291,12 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
         # against the phrase's length, not the shortened cell's
         ("ăng ký quá\nạn", "Đăng ký quá hạn"), ("ăng ký lại", "Đăng ký lại"),
         ("Đăng ký khai sinh", "Đăng ký khai sinh"),  # three letters short of "… lại": a remark of its own
+        # letters lost from a phrase's words, every word still there (generator 407, accepted as written):
+        # three letters of "Đã cấp trích lục ngày", more than its length allows an edit, but lost, not changed
+        ("ã cấp trích lục\này 21/2/2021", "Đã cấp trích lục ngày 21/2/2021"),
+        ("Đã cấp bản sao ày 3/5/2015", "Đã cấp bản sao ngày 3/5/2015"),
+        ("ng ký quá hạn", "Đăng ký quá hạn"),
+        ("Đã cấp sao ngày 3/5/2015", "Đã cấp sao ngày 3/5/2015"),  # a word missing: no phrase fits word for word
         ("Số 12CM ngày 1/1/2005", "Số 12CM ngày 1/1/2005"),  # no slash put before a code a court or decree lacks
         # the space lost after "số" (unseen Chromium page: accepted so)
         ("Đã ly hôn\ntheo Bản án\nsố20/HNGĐ\nngày\n28/6/2020", "Đã ly hôn theo Bản án số 20/HNGĐ ngày 28/6/2020"),
@@ -444,7 +454,10 @@ def test_an_office_whose_ubnd_lost_its_u_is_read_as_ubnd_for_review(raw: str, mi
      ("2019", "2019", False),  # a year alone is no book run together with its year
      ("0118995", "0118995", False),  # "8995" is no year: kept as read
      # a gap OCR put inside the year (book photograph 1123): the year, not book 01 and stray digits
-     ("01/201 1", "01/2011", False), ("Quyển số: 02/20 08", "02/2008", False), ("01/2 0 1 9", "01/2019", False)],
+     ("01/201 1", "01/2011", False), ("Quyển số: 02/20 08", "02/2008", False), ("01/2 0 1 9", "01/2019", False),
+     # a slashed zero (aged 1317, accepted as book 1 on a page's eight rows): a zero
+     ("Ø1/2000", "01/2000", False), ("Quyển số: Ø3/2024", "03/2024", False), ("1Ø/2015", "10/2015", False),
+     ("03, 2020", "03/2020", False), ("Quyển số: 12,2008", "12/2008", False)],  # the "/" read as a comma
 )  # fmt: skip
 def test_a_book_number_run_into_its_year_gets_its_slash_back_and_goes_to_review(
     raw: str, value: str, doubted: bool

@@ -167,7 +167,11 @@ def test_time(raw: str, value: str) -> None:
     ("raw", "value", "guessed"),
     [("Š giờ 00 phút", "05:00", True), ("ISh20", "15:20", True), ("S giờ 30", "05:30", True),
      ("lS giờ 20 phút", "15:20", True), ("I giờ", "01:00", True),
-     ("15 giờ 20", "15:20", False), ("lúc 8 giờ", "08:00", False), ("Sh", None, False)],
+     ("15 giờ 20", "15:20", False), ("lúc 8 giờ", "08:00", False), ("Sh", None, False),
+     # the minutes so (a phone photograph: "Ø7 giờ lŠ phút" read 07:00, the minutes dropped)
+     ("Ø7 giờ lŠ phút", "07:15", True), ("10 giờ Ol phút", "10:01", True), ("10 giờ 01 phút", "10:01", False),
+     # the minutes' word with no number read before it: 00 is a guess
+     ("07 giờ phút", "07:00", True), ("07 giờ . phút", "07:00", True), ("07 giờ 00 phút", "07:00", False)],
 )  # fmt: skip
 def test_an_hour_read_as_letters_is_a_guess(raw: str, value: str | None, guessed: bool) -> None:
     n = normalize_field("time", raw, confidence=0.95)
@@ -248,6 +252,9 @@ SLASH_LOOKALIKES = [
     ("1512/998", "1998-12-15", "ocr_date_year_slash"),
     ("076/001", "2001-06-07", "ocr_date_year_slash"),  # registration dates of kept book sets
     ("149/000", "2000-09-14", "ocr_date_year_slash"),
+    # an italic "/" read as H, alone or with the year's 1 (aged 1315's birth dates), a guess
+    ("25/4H1972", "1972-04-25", "ocr_letters_in_date"),
+    ("12/4H930", "1930-04-12", "ocr_letters_in_date"),
 ]
 
 

@@ -21,6 +21,7 @@ from pipeline.read_page import (
     _check_entry_numbers,
     _confirm_book_year,
     _confirm_office,
+    _confirm_page_no,
     _confirm_registration_dates,
     _cross_check,
     _doubt_foot_unread,
@@ -35,6 +36,7 @@ from pipeline.read_page import (
     _page_fields,
     _read_title_dark,
     _registration_year_from_rows,
+    _row_joined,
     _settle_page_no,
     read_page,
     read_ref,
@@ -1552,6 +1554,44 @@ def test_the_second_models_page_number_counts_unless_it_is_vies_short_of_a_digit
     f = _field(spec, CellPart(*first, None), 0.9)[0]
     got = _settle_page_no(spec, f, [_foot(t, c) for t, c in reads], 0.9, [_foot(t, c) for t, c in seconds])
     assert (got.value, got.status.value) == (value, status)
+
+
+@pytest.mark.parametrize(
+    ("first", "reads", "value", "status"),
+    [
+        # aged 1317: "74" read "14" at 0.93 on the page, accepted on five rows; alone vie read 714 and 74,
+        # eng 74: two readings of another number, none of the page's, take it (for review)
+        ("14", [("714", 0.79), ("74", 0.93), ("74", 0.95)], "74", "low_confidence"),
+        ("14", [("74", 0.93)], "14", "low_confidence"),  # one reading of another: a doubt, the page's kept
+        ("14", [("14", 0.9), ("74", 0.93), ("74", 0.95)], "14", "low_confidence"),  # vie alone read it too
+        ("74", [("74", 0.93), ("-74-", 0.95)], "74", "ok"),  # every reading agrees
+        ("25", [("-5-", 0.9)], "25", "ok"),  # eng dropped a digit: no other number
+        ("74", [("14", 0.6)], "74", "ok"),  # a faint reading alone is no evidence against a sure one
+    ],
+)  # fmt: skip
+def test_an_accepted_page_number_is_read_again_alone_and_a_sure_other_reading_doubts_it(
+    first: str, reads: list[tuple[str, float]], value: str, status: str
+) -> None:
+    spec = _page_no_spec()
+    f = _field(spec, CellPart(first, 0.93, None), 0.9)[0]
+    assert f.status == FieldStatus.OK
+    got = _confirm_page_no(spec, f, [_foot(t, c) for t, c in reads], 0.9)
+    assert (got.value, got.status.value) == (value, status)
+    if value != first:
+        assert got.details["read_as"] == first and first in (got.reason or "")
+
+
+def test_a_book_number_cut_from_its_label_on_one_row_is_joined_back() -> None:
+    # fresh clean page (book 1131): the layout cut "Quyển số: 02/1997" into "Quyển" and "ố: 02/1997" (its
+    # "s" lost between them): the book number lost on the page's seven rows
+    label, rest = OcrLine("Quyển", 0.94, BBox(4392, 210, 136, 56)), OcrLine("ố: 02/1997", 0.95, BBox(4564, 217, 230, 36))
+    assert _find_page_field("book_no", [label, rest], []).raw == "02/1997"
+    # a line on another row, or far along the same one, is not joined to the label
+    below = OcrLine("ố: 02/1997", 0.95, BBox(4564, 300, 230, 36))
+    far = OcrLine("ố: 02/1997", 0.95, BBox(4800, 217, 230, 36))
+    assert _find_page_field("book_no", [label, below], []).raw == ""
+    assert _find_page_field("book_no", [label, far], []).raw == ""
+    assert [ln.text for ln in _row_joined([rest, label, below])] == ["Quyển ố: 02/1997", "ố: 02/1997"]
 
 
 def test_a_name_of_the_other_sex_goes_to_review_and_two_reads_of_it_vouch_nothing() -> None:

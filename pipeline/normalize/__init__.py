@@ -30,6 +30,7 @@ from .dates import (
     DATE_GUESS_RULES,
     DateError,
     hour_in_letters,
+    minutes_lost,
     parse_date_digits,
     parse_date_words,
     parse_date_words_toward,
@@ -311,7 +312,7 @@ def _time(raw: str) -> Normalized:
         return _bad(clean_text(raw)[0], str(e), [])
     if t is None:
         return _bad(clean_text(raw)[0], "không đọc được giờ / not a time", [])
-    return _ok(t, ["ocr_letters_in_time"] if hour_in_letters(raw) else [])
+    return _ok(t, ["ocr_letters_in_time"] if hour_in_letters(raw) or minutes_lost(raw) else [])
 
 
 # a date inside a remark whose thin slash OCR read as a letter or "!" ("25I9/2000", "7!3/2019")
@@ -348,9 +349,11 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
         return new
 
     def label(m: re.Match[str]) -> str:
-        # "nsày 19/6/2010": a word one letter from "ngày" before a date, spelled as no syllable is
+        # "nsày 19/6/2010": a word one letter from "ngày" before a date, spelled as no syllable is; or
+        # "ngày" itself with its mark lost or misread ("ngay 11/6/2005", aged 1315, accepted as written)
         word = m[1]
-        if word == "ngày" or is_syllable(word) or Levenshtein.distance(strip_diacritics(word).lower(), "ngay") != 1:
+        bare = strip_diacritics(word).lower()
+        if word == "ngày" or (bare != "ngay" and (is_syllable(word) or Levenshtein.distance(bare, "ngay") != 1)):
             return m[0]
         rules.append(f"ocr_date_label:{word}->ngày")
         return "ngày"
@@ -444,8 +447,8 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
     # a cause is a phrase of a short closed list: a short cell one letter from one of them is misread too,
     # though its words are syllables ("Suy từm" for Suy tim, accepted as written before)
     garbled = bool(implausible) or lexicon == _CAUSES
-    if value and not _NUMBER_TOKEN.search(value) and (near := lexicons.closest_phrase(value, lexicon, garbled=garbled)):
-        spelled = near[0].upper() if value.isupper() else near[0]
+    if value and not _NUMBER_TOKEN.search(value) and (near := _near_phrase(value, lexicon, garbled)):
+        spelled = near.upper() if value.isupper() else near
         rules.append(f"lexicon_fuzzy:{value}->{spelled}")
         value, factor = spelled, PHRASE_FUZZY_FACTOR
         implausible = _implausible_words(value)
@@ -485,6 +488,12 @@ def _unreadable_remark_date(value: str) -> str | None:
     return None
 
 
+def _near_phrase(value: str, lexicon: str, garbled: bool) -> str | None:
+    """The phrase a whole cell is a few letter edits from, or the one it is with letters lost."""
+    near = lexicons.closest_phrase(value, lexicon, garbled=garbled)
+    return near[0] if near else lexicons.phrase_letters_lost(value, lexicon)
+
+
 def _leading_phrase(value: str, lexicon: str) -> tuple[str, str] | None:
     """A remark that opens with a standard phrase a few letters off, then its date or number ("Đã cấp
     bản Sdo ngày 13/1/2005"): (the words as read, the phrase's spelling), or None. Only a word OCR
@@ -495,6 +504,8 @@ def _leading_phrase(value: str, lexicon: str) -> tuple[str, str] | None:
     lead = " ".join(words[:cut])
     if not lead or lexicons.is_listed_phrase(lead, lexicon):
         return None
+    if lost := lexicons.phrase_letters_lost(lead, lexicon):
+        return lead, lost.upper() if lead.isupper() else lost
     near = lexicons.closest_phrase(lead, lexicon)
     if near is None or len(near[0].split()) != cut:
         return None

@@ -102,9 +102,11 @@ _DIGIT_FIX = str.maketrans(
         "z": "2",
         "g": "9",
         "G": "6",
+        "Ø": "0",  # a slashed zero ("Ø1/2000": a book number, the 0 lost had it been dropped as a letter)
+        "ø": "0",
     }
 )
-_DIGITISH = re.compile(r"[0-9OoDQlIi|!\]SsŠšBZzgG]+")
+_DIGITISH = re.compile(r"[0-9OoDQlIi|!\]SsŠšBZzgGØø]+")
 
 
 # An italic serif 1 read as T at the head of a year ("T955"); never before one or two digits ("T3/1987"
@@ -237,7 +239,9 @@ _SLASH_LOOKS = "IlJ|!i"
 _SLASH_ONLY = "J"
 # digits OCR read as capitals inside a date token ("SJ12I1972": 5/12/1972)
 _DIGIT_LOOKS = {"S": "5", "O": "0", "B": "8", "A": "4"}  # an italic open 4 reads as A ("A/11/2002")
-_DATE_TOKEN = re.compile(rf"(?<![\w/.\-])[0-9/.\-{re.escape(_SLASH_LOOKS)}SOBA]{{5,14}}(?![\w/.\-])")
+# an italic "/" and the 1 after it read as one H ("12/4H930"), or the "/" alone ("25/4H1972"; aged 1315)
+_SLASH_ONE = "H"
+_DATE_TOKEN = re.compile(rf"(?<![\w/.\-])[0-9/.\-{re.escape(_SLASH_LOOKS)}SOBAH]{{5,14}}(?![\w/.\-])")
 _STRICT_DMY = re.compile(r"(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})")
 _STRICT_MY = re.compile(r"(\d{1,2})[/.\-](\d{4})")
 _STRICT_Y = re.compile(r"\d{4}")
@@ -269,8 +273,8 @@ def _strict(tok: str) -> str | None:
 
 def _readings(tok: str) -> set[str]:
     """Every way of reading the slash look-alikes of ``tok`` as "/" or "1" (its S, O and B as digits)."""
-    opts = [("/",) if c in _SLASH_ONLY else ("/", "1") if c in _SLASH_LOOKS else (_DIGIT_LOOKS.get(c, c),)
-            for c in tok]  # fmt: skip
+    opts = [("/",) if c in _SLASH_ONLY else ("/", "1") if c in _SLASH_LOOKS else ("/", "/1") if c in _SLASH_ONE
+            else (_DIGIT_LOOKS.get(c, c),) for c in tok]  # fmt: skip
     out = [""]
     for o in opts:
         out = [a + b for a in out for b in o]
@@ -313,8 +317,9 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
             raise DateError(f"'{tok}' đọc được thành nhiều ngày ({', '.join(sorted(direct))}) / "
                             "ambiguous: several valid dates")  # fmt: skip
         text = next(iter(direct.values()))
-        if re.search(r"(?<!\d)[SOB](?!\d)", tok) or "A" in tok:
-            return text, "ocr_letters_in_date"  # a slot that is a letter alone ("SJ12"), an A for 4: a guess
+        if re.search(r"(?<!\d)[SOB](?!\d)", tok) or "A" in tok or _SLASH_ONE in tok:
+            # a slot that is a letter alone ("SJ12"), an A for 4, an H for "/" or "/1": a guess
+            return text, "ocr_letters_in_date"
         return text, "ocr_date_separator" if _seps(text) > _seps(tok) else "ocr_digits"
     # a "/" read as the digit 1 ("3/211994" for 3/2/1994), or as a 7 in italic ("7/1172003" for 7/11/2003).
     # A "/" lost altogether is as likely, so those readings compete: "1211/1990" may be 12/1/1990 or
@@ -803,16 +808,34 @@ _TIME = re.compile(r"(?<!\d)(\d{1,2})\s*(?:[gsq][il1]?[o0uðd](?![a-z])|[gh](?![
 # The hour itself all look-alike letters, right before the hour word ("Š giờ 00 phút", "ISh20"): in that
 # place no word is written, so the letters are its digits
 _HOUR_LOOKALIKE = re.compile(r"(?<!\w)[OoDQlIi|!\]SsŠšBZz]{1,2}(?=\s*(?:giờ|gio)\b|\s*[hH]\s*\d)")
+# and the minutes so, right before "phút" ("07 giờ lŠ phút", a phone photograph: read 07:00, the minutes lost)
+_MINUTE_LOOKALIKE = re.compile(r"(?<!\w)[OoDQlIi|!\]SsŠšBZz]{1,2}(?=\s*(?:phút|phut)\b)")
+
+
+def _lookalike_digits(m: re.Match[str]) -> str:
+    return m[0].translate(_DIGIT_FIX)
 
 
 def hour_in_letters(raw: str) -> bool:
-    """Whether the hour is read from look-alike letters alone (a guess, for review)."""
-    return _HOUR_LOOKALIKE.search(collapse_ws(nfc(raw))) is not None
+    """Whether the hour or the minutes are read from look-alike letters alone (a guess, for review)."""
+    s = collapse_ws(nfc(raw))
+    return _HOUR_LOOKALIKE.search(s) is not None or _MINUTE_LOOKALIKE.search(s) is not None
+
+
+# "07 giờ phút": the minutes' word read, their number not (a speck, a faded digit): the hour alone is no
+# time of "00 phút"
+_MINUTES_LOST = re.compile(r"(?:\bgio|\d\s*[gh])[^\w\d]*phut\b")
+
+
+def minutes_lost(raw: str) -> bool:
+    """Whether the minutes' word is read with no number before it (the time's minutes a guess of 00)."""
+    return _MINUTES_LOST.search(strip_diacritics(collapse_ws(nfc(raw))).lower()) is not None
 
 
 def parse_time(raw: str) -> str | None:
     """``10 giờ 30 phút``, ``10h30``, ``10:30`` -> ``10:30``; raises DateError when out of range."""
-    s = _HOUR_LOOKALIKE.sub(lambda m: m[0].translate(_DIGIT_FIX), collapse_ws(nfc(raw)).translate(_SLASHED_ZERO))
+    s = collapse_ws(nfc(raw)).translate(_SLASHED_ZERO)
+    s = _MINUTE_LOOKALIKE.sub(_lookalike_digits, _HOUR_LOOKALIKE.sub(_lookalike_digits, s))
     # "23g05" / "10h30": read the separator before fixing look-alike digits (g would become 9)
     s = re.sub(r"(\d)\s*(?:[gG][iI]?[ờoOỜ]|[gGhH])\s*(?=\d)", r"\1:", s)  # "15giờ30" too, before its letters pass for digits
     # "1Š phút": a mark OCR put on a look-alike letter is no part of it; "2T giờ", "L7 giờ": an italic or

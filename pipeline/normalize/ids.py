@@ -105,9 +105,11 @@ def book_no(raw: str) -> tuple[str | None, list[str]]:
     s, fixed = _fix_digits(s)
     if fixed:
         rules.append("ocr_digits")
-    m = re.search(r"(\d+)\s*[/\-.]\s*(\d{4})", s)
+    m = re.search(r"(\d+)\s*([/\-.,])\s*(\d{4})", s)
     if m:
-        return f"{m[1]}/{m[2]}", rules
+        if m[2] == ",":  # "03, 2020": the "/" read as a comma (a book photograph), not book 3 then a year
+            rules.append("ocr_slash")
+        return f"{m[1]}/{m[3]}", rules
     # "01/201 1": a gap OCR put between the year's digits (a book photograph's letter spacing), not a
     # book 01 followed by stray digits
     m = _BOOK_YEAR_SPACED.search(s)

@@ -210,6 +210,31 @@ def _casefolded(rel: str) -> frozenset[str]:
     return frozenset(w.casefold() for _, w in _phrases(rel))
 
 
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+LOST_LETTERS_SHARE = 4  # a phrase read with letters lost: at most one letter in this many gone
+
+
+def phrase_letters_lost(text: str, rel: str) -> str | None:
+    """The one lexicon phrase ``text`` is, word for word, with letters lost from its words ("ã cấp trích lục
+    ày" for Đã cấp trích lục ngày: the first letters of a remark's lines lost at a faded edge, accepted as
+    written): each word read is what is left of the phrase's word, at most one letter in
+    ``LOST_LETTERS_SHARE`` of the phrase gone. No word may be missing: "Đã cải chính tên theo QĐ số" is a
+    remark of its own, not "… họ tên …" short of a word. None when no phrase, or more than one, fits."""
+    words = fold_chars(text).split()
+    fits: list[str] = []
+    for folded, written in _phrases(rel):
+        parts = folded.split(" ")
+        lost = sum(map(len, parts)) - sum(map(len, words))
+        if (len(parts) == len(words) and 0 < lost <= sum(map(len, parts)) // LOST_LETTERS_SHARE
+                and all(w and _subsequence(w, p) for w, p in zip(words, parts, strict=True))):  # fmt: skip
+            fits.append(written)
+    return fits[0] if len(fits) == 1 else None
+
+
 PHRASE_LETTERS_PER_EDIT = 6  # a whole-cell phrase may differ by one letter per this many
 GARBLED_MIN_LETTERS = 5  # a garbled cell shorter than this is too little to name a phrase
 
