@@ -901,9 +901,11 @@ DARK_REREAD_BELOW = 0.5  # a margin line read below this confidence is read agai
 DARK_SHARES = (0.25, 0.4)
 
 
-def reread_dark_lines(gray: np.ndarray, lines: Sequence[OcrLine], engine: OcrEngine) -> list[OcrLine]:
-    """``lines`` with each one read below ``DARK_REREAD_BELOW`` read again alone on its darkest ink, the
-    rest turned to paper, where that reads more surely. An old register's book number printed over the
+def reread_dark_lines(
+    gray: np.ndarray, lines: Sequence[OcrLine], engine: OcrEngine, below: float = DARK_REREAD_BELOW
+) -> list[OcrLine]:
+    """``lines`` with each one read below ``below`` read again alone on its darkest ink, the rest turned to
+    paper, where that reads more surely. An old register's book number printed over the
     reverse page's title showing through (greyer than the page's own print, or the specks clearing it
     left) reads as noise ("©'” 3qhyên sốt dừ1öôÐ" at 0.32); its darkest ink alone reads "Quyển số:
     01/1998" at 0.96. Each level of ``DARK_SHARES`` is tried; the surest reading is kept."""
@@ -913,7 +915,7 @@ def reread_dark_lines(gray: np.ndarray, lines: Sequence[OcrLine], engine: OcrEng
         b = ln.bbox
         pad = max(6, b.h // 3)
         box = clip_rect(BBox(b.x - pad, b.y - pad, b.w + 2 * pad, b.h + 2 * pad), W, H)
-        if ln.confidence >= DARK_REREAD_BELOW or box is None:
+        if ln.confidence >= below or box is None:
             out.append(ln)
             continue
         cut = gray[box.y : box.y + box.h, box.x : box.x + box.w]

@@ -17,8 +17,10 @@ from pipeline.ocr import get_engine, second_engine
 from pipeline.preprocess import upright
 from pipeline.read_page import (
     ReadOptions,
+    _accept_sure_dark_words,
     _book_year_restores_first_read,
     _check_entry_numbers,
+    _confirm_book_no,
     _confirm_book_year,
     _confirm_office,
     _confirm_page_no,
@@ -1579,6 +1581,59 @@ def test_an_accepted_page_number_is_read_again_alone_and_a_sure_other_reading_do
     assert (got.value, got.status.value) == (value, status)
     if value != first:
         assert got.details["read_as"] == first and first in (got.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("first", "reads", "value", "status"),
+    [
+        # aged 1317: "Quyển số: 03/2024" read "08/2024." at 0.91 (the reverse page's "Ă" behind the 3), accepted
+        # on five rows; alone vie read 03/2024, eng garbled its label, the darkest ink read 03/2024 at 0.97
+        ("08/2024", [("Quyển số: 03/2024:", 0.87), ("Quyén s6; 08/2024,", 0.83), ("Quyển số: 03/2024", 0.97)],
+         "03/2024", "low_confidence"),
+        ("08/2024", [("Quyển số: 03/2024", 0.87)], "08/2024", "low_confidence"),  # one reading: a doubt only
+        ("08/2024", [("Quyển số: 08/2024", 0.9), ("Quyển số: 03/2024", 0.87), ("Quyển số: 03/2024", 0.97)],
+         "08/2024", "low_confidence"),  # vie alone read the page's number too
+        ("01/2000", [("Quyển số: 01/2000", 0.93), ("Quyen so: 01/2000", 0.93)], "01/2000", "ok"),
+        ("01/2000", [("Quyển số: 07/2000", 0.5)], "01/2000", "ok"),  # a faint reading is no evidence
+        ("01/2000", [("Quyển số: 012000", 0.95)], "01/2000", "ok"),  # a guess ("/" restored) is no reading
+    ],
+)  # fmt: skip
+def test_an_accepted_book_number_is_read_again_alone_and_a_sure_other_reading_doubts_it(
+    first: str, reads: list[tuple[str, float]], value: str, status: str
+) -> None:
+    spec = next(s for s in templates_for("khai_sinh")[0].page_fields if s.type == "book_no")
+    f = _field(spec, CellPart(first, 0.93, None), 0.9)[0]
+    assert f.status == FieldStatus.OK
+    got = _confirm_book_no(spec, f, [_foot(t, c) for t, c in reads], 0.9)
+    assert (got.value, got.status.value) == (value, status)
+    assert ("book_no_read_alone" in got.rules) == (status != "ok")
+    if value != first:
+        assert got.details["read_as"] == first and first in (got.reason or "")
+    # the rows' registration year confirms the year, not the number before it: no vouch for the doubt
+    if status != "ok":
+        rows = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": FieldValue(
+            "ngayDangKy", f"{i}/3/{value[-4:]}", f"{value[-4:]}-03-0{i}", 0.95, None, FieldStatus.OK)}) for i in range(1, 6)]
+        _confirm_book_year({"quyenSo": got}, rows, 0.9)
+        assert got.status == FieldStatus.LOW_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("value", "confidence", "accepted"),
+    [("xã Trà Côn, huyện Trà Ôn, tỉnh Vĩnh Long", 0.96, True),  # aged 1297: garbled by the reverse page
+     ("Việt Nam", 0.91, True),
+     ("xã Kim Lư, huyện Na Rì, tỉnh Bắc Kạn", 0.85, False),  # less sure than an accepted field
+     ("Trạm Y tế phường 13, quận Tân Bình, thành phố Hồ Chí Minh", 0.93, False),  # digits: read alike dark
+     ("2004-11-01", 0.95, False)],
+)  # fmt: skip
+def test_an_unreadable_field_read_surely_as_words_in_the_dark_ink_is_accepted(
+    value: str, confidence: float, accepted: bool
+) -> None:
+    f = FieldValue("nktNoiCuTru", "x ~ ›wtðy", value, 0.2, None, FieldStatus.LOW_CONFIDENCE, rules=["read_dark_ink"])
+    _accept_sure_dark_words(f, confidence, 0.9)
+    assert (f.status == FieldStatus.OK) is accepted
+    assert ("dark_ink_sure" in f.rules) is accepted
+    if accepted:
+        assert f.confidence == confidence and f.reason is None
 
 
 def test_a_book_number_cut_from_its_label_on_one_row_is_joined_back() -> None:
