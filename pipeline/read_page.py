@@ -197,7 +197,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         _note_ink_beside(gray, page_fields[s.key], foot_lines)
     unsure = [s for s in page_no_specs if page_fields[s.key].status != FieldStatus.OK
               or _glyph_lost(page_fields[s.key])]  # fmt: skip
-    sure = [s for s in page_no_specs if s not in unsure]
+    sure = [s for s in page_no_specs if s not in unsure and page_fields[s.key].confidence < PAGE_FIELD_SURE]
     reads = reread_short_lines(gray, foot_lines, engine) if unsure or sure else []
     seconds = reread_short_lines(gray, foot_lines, second, [("line", False)], scale) if (unsure or sure) and second else []
     for s in unsure:
@@ -1657,13 +1657,18 @@ def _doubt_ink_beside_book(gray: np.ndarray, book: FieldValue, lines: Sequence[O
                    f"'{book.raw}', with unread ink right beside it: a digit may be lost")  # fmt: skip
 
 
+# an accepted book or page number read at least this surely is not read again alone (a read costs time on
+# every page; the misreads that headed every row of a fresh aged page were read at 0.91 and 0.93)
+PAGE_FIELD_SURE = 0.95
+
+
 def _book_readings(
     gray: np.ndarray, book: FieldValue, lines: Sequence[OcrLine], engine: OcrEngine, second: OcrEngine | None,
     scale: float, reverse_page: bool,
 ) -> list[list[OcrLine]]:  # fmt: skip
     """An accepted book number's line read again alone: by vie and by eng, and, where the reverse page
     shows, on the line's darkest ink (``reread_dark_lines``: the reverse page's letters under the digits)."""
-    if book.status != FieldStatus.OK or book.bbox is None:
+    if book.status != FieldStatus.OK or book.bbox is None or book.confidence >= PAGE_FIELD_SURE:
         return []
     line = next((ln for ln in lines if ln.bbox.overlap(book.bbox) > 0.5), None)
     if line is None:
