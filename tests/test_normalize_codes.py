@@ -364,7 +364,7 @@ def test_a_listed_or_short_document_code_is_kept(raw: str) -> None:
      ("Đã ly hôn theo Bản án số Š6/HNGĐ ngày 8/8/2010", True),  # a 5 read as Š: no Vietnamese letter
      ("Đã ly hôn theo Bản án số 56/HNGĐ ngày 8/8/2010", False),
      ("Đã cấp bản sao số ŭ6 ngày 8/8/2010", True),  # a breve only goes on an a
-     ("Đ E Ì", True),
+     ("Đã cấp Đ E Ì", True),
      ("Sốt xuất huyết Dengue", False),  # a cause of death may name a disease
      ("Lao fổi", True),  # but not with a Vietnamese mark on a word no syllable spells
      ("Ngã fo", True),  # nor with a short one
@@ -381,6 +381,26 @@ def test_a_remark_holding_a_word_no_syllable_spells_is_doubted(raw: str, doubted
     cause = any(w in raw for w in ("Dengue", "fổi", " fo", "Covid", "Đuối", "ĐUỐI", "Ung thư"))
     n = normalize_field("cause" if cause else "text", raw, confidence=1.0)
     assert ("unknown_word" in n.rules) == doubted and (n.confidence < 1.0) == doubted
+
+
+@pytest.mark.parametrize(
+    ("raw", "noise"),
+    [  # specks and the reverse page's letters in empty remark cells of kept Chromium sets
+     ("ta we` `\n›wtðy", True), ("à\nbì", True), ("_ v>ư\n_#l\n*.4\nsự", True), ("ìt 1Ñ -\nMìị*\n\\ ...", True),
+     ("ẤT VÔ CỤ CC TM NG", True), ("Z", True), ("Đ E Ì", True), ("2N\n/@ ».", True),
+     # a word of three letters a syllable spells, a number, or a number after "Số": a remark, however short
+     ("_\nhạn", False), ("quá hạn", False), ("P 5 vo TU NON", False), ("Số 2Ia", False), ("ngày 22/2022", False),
+     ("Mất", False)],
+)  # fmt: skip
+def test_a_remark_cell_holding_only_specks_has_no_remark_and_goes_to_review(raw: str, noise: bool) -> None:
+    n = normalize_field("text", raw, confidence=0.95)
+    assert ("remark_noise" in n.rules) is noise
+    if noise:
+        assert (n.value, n.status) == (None, "invalid") and "no words" in (n.reason or "")
+    else:
+        assert n.value and n.status == "ok"
+    # a cause of death is no remark: its short words are kept for review, not dropped as specks
+    assert "remark_noise" not in normalize_field("cause", raw, confidence=0.95).rules
 
 
 @pytest.mark.parametrize(

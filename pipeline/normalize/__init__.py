@@ -52,7 +52,7 @@ from .places import (
     resolve_place,
     units_of_one_name,
 )
-from .text import TONE_MARKS, clean_text, has_tone, is_empty, is_syllable, nfc, strip_diacritics
+from .text import TONE_MARKS, clean_text, fold, has_tone, is_empty, is_syllable, nfc, strip_diacritics
 
 __all__ = [
     "DATE_WORD_VARIANT",
@@ -432,6 +432,9 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
     from exactly one of them takes its spelling, at lowered confidence (``PHRASE_FUZZY_FACTOR``)."""
     factor = 1.0
     value, rules = clean_text(raw)
+    if dates and value and _ink_only(value):
+        # specks and the reverse page's letters in an empty remark cell: no remark, for a reviewer to confirm
+        return _bad(None, "chỉ có vết mực, không thành chữ / ink that reads as no words", [*rules, REMARK_NOISE]), 1.0
     if dates:
         value, fixed = _remark_dates(value)
         rules += fixed
@@ -543,6 +546,22 @@ def _garbled_in_cause(word: str) -> bool:
     one carrying a Vietnamese mark ("fổi")."""
     core = _WORD_EDGE.sub("", word)
     return len(core) < 4 or strip_diacritics(core) != core
+
+
+REMARK_NOISE = "remark_noise"  # rule: a remark cell's text holds no word and no number, only specks
+
+
+def _ink_only(value: str) -> bool:
+    """No word of three letters or more that a syllable spells, and no number of two digits: what OCR made
+    of specks or of the reverse page's letters in an empty cell ("ta wè ` ›wtđy", "à bì", "v>ư #l *.4 sự";
+    30 remark cells of 48 kept Chromium sets, every one empty on the page). A remark left so short ("hạn",
+    the rest lost) keeps its word, and a number after "Số" its number."""
+    words = [_WORD_EDGE.sub("", w) for w in value.split()]
+    for before, core in itertools.pairwise(["", *words]):
+        if (sum(c.isdigit() for c in core) >= 2 or (sum(c.isalpha() for c in core) >= 3 and is_syllable(core, tone=False))
+                or (fold(before) == "so" and any(c.isdigit() for c in core))):  # fmt: skip
+            return False
+    return True
 
 
 def _implausible_words(value: str) -> list[str]:
