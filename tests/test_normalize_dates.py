@@ -181,6 +181,18 @@ def test_an_hour_read_as_letters_is_a_guess(raw: str, value: str | None, guessed
         assert (n.confidence is not None and n.confidence < 0.9) is guessed
 
 
+@pytest.mark.parametrize(("raw", "value"), [("94 giờ 45 phút", "04:45"), ("99h30", "09:30"), ("95:10", "05:10"),
+                                            ("94 giờ 75 phút", None), ("29 giờ", None)])  # fmt: skip
+def test_an_hour_of_the_nineties_is_a_typewriters_dotted_zero_read_as_nine(raw: str, value: str | None) -> None:
+    # generator 407, a typewriter page: "04 giờ 45 phút" read "94 giờ ..."; 0X is the one hour it can be, a
+    # guess for review. Minutes that are no minutes, or another first digit, are no such misread
+    n = normalize_field("time", raw, confidence=0.95)
+    assert (n.value if n.status == "ok" else None) == value
+    assert ("ocr_hour_nine_as_zero" in n.rules) is (value is not None)
+    if value is not None:
+        assert n.confidence is not None and n.confidence < 0.9
+
+
 def test_time_invalid() -> None:
     assert normalize_field("time", "25 giờ 70").status == "invalid"
     # a word that is no misread hour word ("sinh", "siêu") is not taken for giờ

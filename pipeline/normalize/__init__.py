@@ -305,10 +305,22 @@ def _id_number(raw: str) -> Normalized:
     return _ok(value, rules, **details)
 
 
+# an hour of 90 to 99: a typewriter's dotted 0 read as 9 ("94 giờ 45 phút" for 04:45, generator 407)
+_HOUR_NINE = re.compile(r"(?<!\d)9(\d)(?=\s*(?:giờ|gio|[hg:]))", re.IGNORECASE)
+HOUR_NINE_AS_ZERO = "ocr_hour_nine_as_zero"
+
+
 def _time(raw: str) -> Normalized:
     try:
         t = parse_time(raw)
     except DateError as e:
+        if (zeroed := _HOUR_NINE.sub(r"0\1", raw, count=1)) != raw:
+            try:
+                t = parse_time(zeroed)
+            except DateError:
+                t = None
+            if t is not None:
+                return _ok(t, [HOUR_NINE_AS_ZERO])
         return _bad(clean_text(raw)[0], str(e), [])
     if t is None:
         return _bad(clean_text(raw)[0], "không đọc được giờ / not a time", [])
@@ -654,7 +666,7 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
                 factor = GUESSED_DIGIT_FACTOR
         case "time":
             n = _time(raw)
-            if "ocr_letters_in_time" in n.rules:
+            if {"ocr_letters_in_time", HOUR_NINE_AS_ZERO} & set(n.rules):
                 factor = GUESSED_DIGIT_FACTOR
         case "cause":
             n, factor = _phrase_text(raw, _CAUSES)
