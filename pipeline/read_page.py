@@ -1694,18 +1694,30 @@ def _confirm_book_no(spec: FieldSpec, first: FieldValue, reads: Sequence[list[Oc
     found = [f for f in map(reading, reads) if f.status in _READ and f.confidence >= PAGE_NO_AGREE_FLOOR
              and f.value and _BOOK_NO.fullmatch(f.value)]  # fmt: skip
     others = [f for f in found if f.value != first.value]
+    return _weigh_readings_alone(first, found, others, ("số quyển", "book number"), BOOK_NO_READ_ALONE, BOOK_NO_READ_ALONE)
+
+
+def _weigh_readings_alone(
+    first: FieldValue, found: list[FieldValue], others: list[FieldValue], what: tuple[str, str],
+    taken_rule: str, doubt_rule: str | None,
+) -> FieldValue:  # fmt: skip
+    """A book or page number the page's reading accepted, against sure readings alone (``found``) and those of
+    them that give another number (``others``): any such sends it to review (``doubt_rule``); a number two of
+    them give, none of ``found`` giving the page's, replaces it there (``taken_rule``, the first value under
+    read_as). ``what``: the number's name, Vietnamese and English, for the reason."""
     if not others:
         return first
-    values = sorted({f.value or "" for f in [first, *others]})
+    values = ", ".join(sorted({f.value or "" for f in [first, *others]}))
     twice = [v for v, n in Counter(f.value for f in others).items() if n >= 2]
     best = first
     if twice and not any(f.value == first.value for f in found):
         best = max((f for f in others if f.value == twice[0]), key=lambda f: f.confidence)
         best.details = {**best.details, "read_as": first.value}
+        best.rules = [*best.rules, taken_rule]
+    elif doubt_rule is not None:
+        best.rules = [*best.rules, doubt_rule]
     best.status = FieldStatus.LOW_CONFIDENCE
-    best.rules = [*best.rules, BOOK_NO_READ_ALONE]
-    best.reason = (f"số quyển đọc được khác nhau: {', '.join(values)} / the book number read differently: "
-                   f"{', '.join(values)}")  # fmt: skip
+    best.reason = f"{what[0]} đọc được khác nhau: {values} / the {what[1]} read differently: {values}"
     return best
 
 
@@ -1781,19 +1793,7 @@ def _confirm_page_no(spec: FieldSpec, first: FieldValue, reads: Sequence[list[Oc
 
     found = [f for f in map(reading, reads) if f.status in _READ and f.confidence >= PAGE_NO_AGREE_FLOOR]
     others = [f for f in found if f.value != first.value and not _digit_short(_raw_digits(f), _raw_digits(first))]
-    if not others:
-        return first
-    values = sorted({f.value or "" for f in [first, *others]})
-    twice = [v for v, n in Counter(f.value for f in others).items() if n >= 2]
-    best = first
-    if twice and not any(f.value == first.value for f in found):
-        best = max((f for f in others if f.value == twice[0]), key=lambda f: f.confidence)
-        best.details = {**best.details, "read_as": first.value}
-        best.rules = [*best.rules, "page_no_read_alone"]
-    best.status = FieldStatus.LOW_CONFIDENCE
-    best.reason = (f"số trang đọc được khác nhau: {', '.join(values)} / the page number read differently: "
-                   f"{', '.join(values)}")  # fmt: skip
-    return best
+    return _weigh_readings_alone(first, found, others, ("số trang", "page number"), "page_no_read_alone", None)
 
 
 def _doubt_office_unread(tpl: Template, f: FieldValue, above: Sequence[OcrLine]) -> None:
