@@ -764,7 +764,8 @@ def _reconcile_digits(
         found: dict[str, tuple[Normalized, float, list[str]]] = {}
         for text, changed in _substitutions(raw, alternatives, k):
             cand, f = _dispatch(field_type, text, on_date)
-            if cand.status == "ok" and cand.value is not None:
+            # OCR's runner-up digits are evidence; an hour's 9 taken for 0 with no runner-up is a blind guess
+            if cand.status == "ok" and cand.value is not None and HOUR_NINE_AS_ZERO not in cand.rules:
                 found.setdefault(cand.value, (cand, f, changed))
         if len(found) == 1:
             cand, f, changed = next(iter(found.values()))
