@@ -348,29 +348,36 @@ PLACE = FieldSpec("chongNoiCuTru", "place")
 
 
 @pytest.mark.parametrize(
-    ("clean", "reverse_shows", "taken"),
-    [("X. Hưng Thịnh, H. Trấn Yên, T. Yên Bái", True, "xã Hưng Thịnh, huyện Trấn Yên, tỉnh Yên Bái"),
-     ("X. Hưng Thịnh, H. Trấn Yên, T. Yên Bái", False, None),  # no reverse page: nothing to read past
-     ("X. HùNŸ#Ÿ†fiinh", True, None)],  # the dark ink reads nothing valid either: left as read
+    ("clean", "reverse_shows", "dark_confidence", "taken"),
+    # (the normalized confidence decides: a place whose units chain in the lists keeps more of OCR's, 0.5 -> 0.875)
+    [("X. Hưng Thịnh, H. Trấn Yên, T. Yên Bái", True, 0.5, "xã Hưng Thịnh, huyện Trấn Yên, tỉnh Yên Bái"),
+     # read as surely as an accepted field, words only: accepted (dark_ink_sure)
+     ("X. Hưng Thịnh, H. Trấn Yên, T. Yên Bái", True, 0.95, "xã Hưng Thịnh, huyện Trấn Yên, tỉnh Yên Bái"),
+     ("X. Hưng Thịnh, H. Trấn Yên, T. Yên Bái", False, 0.95, None),  # no reverse page: nothing to read past
+     ("X. HùNŸ#Ÿ†fiinh", True, 0.95, None)],  # the dark ink reads nothing valid either: left as read
 )  # fmt: skip
 def test_an_unreadable_field_under_the_reverse_pages_writing_is_read_in_the_dark_ink(
-    clean: str, reverse_shows: bool, taken: str | None
+    clean: str, reverse_shows: bool, dark_confidence: float, taken: str | None
 ) -> None:
     # aged 1301: the reverse page's letters kept beside the page's own garbled a residence; read again in
-    # the page's dark ink alone it reads, and is taken for review (raw kept, the first value under read_as)
+    # the page's dark ink alone it reads, and is taken (raw kept, the first value under read_as): for review,
+    # or accepted when read as surely as an accepted field
     gray, box = _cell("X. Hưng Thịnh")
     raw = "X. HùNŸ#Ÿ†fiinh) f. Trấn Yên, T. Yên - Bái"
     n = normalize_field("place", raw, confidence=0.7)
     assert n.status == "invalid"
     f = FieldValue(key=PLACE.key, raw=raw, value=n.value, confidence=0.7, bbox=box, status=FieldStatus.INVALID)
     dark = np.where(gray < 95, 0, 255).astype(np.uint8)
-    engine = _DarkReads(dark, clean, raw)
+    engine = _DarkReads(dark, clean, raw, dark_confidence)
     alone = _Alone(engine, None, gray, 0.0, 1.0, dark if reverse_shows else None)  # type: ignore[arg-type]
     _read_again(alone, {PLACE.key: CELL}, [PLACE], {PLACE.key: f}, {PLACE.key: n}, 0.9)
     if taken is None:
         assert (f.value, f.status) == (n.value, FieldStatus.INVALID) and "read_dark_ink" not in f.rules
     else:
-        assert (f.value, f.status, f.raw) == (taken, FieldStatus.LOW_CONFIDENCE, raw)
+        sure = dark_confidence > 0.5
+        assert (f.value, f.raw) == (taken, raw)
+        assert f.status == (FieldStatus.OK if sure else FieldStatus.LOW_CONFIDENCE)
+        assert ("dark_ink_sure" in f.rules) is sure
         assert "read_dark_ink" in f.rules and f.details["read_as"] == n.value
 
 
@@ -404,24 +411,26 @@ def test_a_faint_read_under_the_reverse_pages_writing_is_accepted_when_the_dark_
 class _CellDarkReads:
     """An engine that reads the whole cell ``clean`` in the page's dark ink alone (nothing else is asked)."""
 
-    def __init__(self, dark: np.ndarray, clean: list[str]) -> None:
-        self.dark, self.clean, self.asked = dark, clean, 0
+    def __init__(self, dark: np.ndarray, clean: list[str], confidence: float = 0.9) -> None:
+        self.dark, self.clean, self.asked, self.confidence = dark, clean, 0, confidence
 
     def read_alone(self, gray: np.ndarray, rect: BBox, mode: str = "block", **kw: object) -> list[OcrLine]:
         self.asked += 1
         if gray is not self.dark:
             return []
-        return [OcrLine(t, 0.9, BBox(rect.x, rect.y + 40 * i, rect.w, 36)) for i, t in enumerate(self.clean)]
+        return [OcrLine(t, self.confidence, BBox(rect.x, rect.y + 40 * i, rect.w, 36)) for i, t in enumerate(self.clean)]
 
 
 @pytest.mark.parametrize(
-    ("dark_read", "reverse_shows", "taken"),
-    [(["Kinh", "Việt Nam"], True, ("Kinh", "Việt Nam")),  # aged 1301: both fields of the cell read
-     (["Kinh", "Việt Nam"], False, None),  # no reverse page: nothing to read past
-     (["vc ©š #"], True, None)],  # the dark ink reads nothing valid either: left as read
+    ("dark_read", "reverse_shows", "confidence", "taken"),
+    # (a listed word keeps more of OCR's confidence: 0.3 -> 0.88, for review)
+    [(["Kinh", "Việt Nam"], True, 0.3, ("Kinh", "Việt Nam")),  # aged 1301: both fields of the cell read
+     (["Kinh", "Việt Nam"], True, 0.95, ("Kinh", "Việt Nam")),  # read surely: accepted (dark_ink_sure)
+     (["Kinh", "Việt Nam"], False, 0.95, None),  # no reverse page: nothing to read past
+     (["vc ©š #"], True, 0.95, None)],  # the dark ink reads nothing valid either: left as read
 )  # fmt: skip
 def test_a_cell_whose_field_stays_unreadable_under_the_reverse_pages_writing_is_read_whole_in_the_dark_ink(
-    dark_read: list[str], reverse_shows: bool, taken: tuple[str, str] | None
+    dark_read: list[str], reverse_shows: bool, confidence: float, taken: tuple[str, str] | None
 ) -> None:
     # aged 1301 page 11: "Kinh, Việt Nam" under the reverse page's writing read "vc" and "‹Kidk ©š # + Wiệt
     # Nam +", both invalid; the fields' own boxes, cut from the garbled words, missed the print
@@ -432,7 +441,7 @@ def test_a_cell_whose_field_stays_unreadable_under_the_reverse_pages_writing_is_
     assert all(fields[k].status == FieldStatus.INVALID for k in ("chongDanToc", "chongQuocTich"))
     gray = np.full((CELL.h, CELL.w), 255, np.uint8)
     dark = np.where(gray < 95, 0, 255).astype(np.uint8)
-    engine = _CellDarkReads(dark, dark_read)
+    engine = _CellDarkReads(dark, dark_read, confidence)
     alone = _Alone(engine, None, gray, 0.0, 1.0, dark if reverse_shows else None)  # type: ignore[arg-type]
     _read_cells_dark(alone, {0: column}, {0: CELL}, fields, normalized, 0.9, "2004")
     got = (fields["chongDanToc"].value, fields["chongQuocTich"].value)
@@ -444,7 +453,9 @@ def test_a_cell_whose_field_stays_unreadable_under_the_reverse_pages_writing_is_
         assert got == taken and engine.asked == 1  # one read for the cell
         for k in ("chongDanToc", "chongQuocTich"):
             f = fields[k]
-            assert f.status == FieldStatus.LOW_CONFIDENCE and "read_dark_ink_cell" in f.rules  # for review
+            sure = confidence > 0.3  # accepted read so surely, else for review
+            assert f.status == (FieldStatus.OK if sure else FieldStatus.LOW_CONFIDENCE) and "read_dark_ink_cell" in f.rules
+            assert ("dark_ink_sure" in f.rules) is sure
             assert f.raw != f.value and "read_as" in f.details and normalized[k].status == "ok"
 
 
