@@ -791,6 +791,74 @@ def read_foot(gray: np.ndarray, table: Table, engine: OcrEngine, height: int = 3
     return PageText(_read_region(gray, BBox(x0, paper.y, x1 - x0, y1 - paper.y), engine))
 
 
+# a run of the foot's ink is a line of print when it is this many text heights tall, and at most this wide
+# (wider: a rule, a line of running text); a sheet's shadowed edge is taller
+FOOT_PRINT_HEIGHT = (0.5, 3.0)
+FOOT_PRINT_WIDTH = 30
+FOOT_PRINT_MAX = 8  # runs read at most, the lowest first (the page number is the last print of a page)
+
+
+def read_foot_print(gray: np.ndarray, table: Table, engine: OcrEngine, text_h: float) -> PageText:
+    """The foot's print read run by run, each text-sized run of ink on the paper under the table read as
+    one line in a box of its own (``print_runs``): where neither the whole foot's reading nor its middle
+    found a page number. A register prints it centred or at the outer corner, under the table or at the
+    sheet's foot: book photographs' "- 42 -" 1,700 px under an eight-row table, "122" at the corner beside
+    the sheet's shadowed edge, which reading the corner's ink as one box garbles ("_ |")."""
+    paper = paper_margin(gray, table, above=False)
+    if paper is None:
+        return PageText([])
+    H, W = gray.shape[:2]
+    pad = int(text_h)  # a line height of paper around: Tesseract reads a tight "96" as "9"
+    boxes = (clip_rect(BBox(b.x - pad, b.y - pad, b.w + 2 * pad, b.h + 2 * pad), W, H)
+             for b in sorted(print_runs(gray, paper, text_h)[:FOOT_PRINT_MAX], key=lambda b: b.y))  # fmt: skip
+    return PageText([ln for box in boxes if box for ln in engine.read(box, "auto") or engine.read(box, "line")])
+
+
+def print_runs(gray: np.ndarray, box: BBox, text_h: float) -> list[BBox]:
+    """The runs of ink in ``box`` the size of a line of print (``FOOT_PRINT_*``), lowest first: dark
+    pixels joined across a word space and a little over, once ink taller than print (a sheet's shadowed
+    edge) is set aside, and kept where a stroke is as tall as a letter (not only grain). On a subsampled
+    image, as ``ink_extent``."""
+    H, W = gray.shape[:2]
+    r = clip_rect(box, W, H)
+    if r is None:
+        return []
+    step = 4 if max(H, W) >= 3000 else 2
+    # each sample the darkest of its block: a small page number's thin strokes fall between the samples
+    cut = cv2.erode(gray[r.y : r.y + r.h, r.x : r.x + r.w], np.ones((step, step), np.uint8))
+    ink = (cut[::step, ::step] < 128).astype(np.uint8)
+    lo, hi = FOOT_PRINT_HEIGHT[0] * text_h, FOOT_PRINT_HEIGHT[1] * text_h
+    # the tall ink goes first: joined, it would swallow the print beside it
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    tall = np.flatnonzero(stats[:, cv2.CC_STAT_HEIGHT] * step > hi)
+    ink[np.isin(labels, tall[tall > 0])] = 0
+    join = max(1, int(RUN_GAP * text_h / step))
+    n, labels, _, _ = cv2.connectedComponentsWithStats(cv2.dilate(ink, np.ones((1, join), np.uint8)), connectivity=8)
+    # each run's box is its ink's, not the joining's
+    ys, xs = np.nonzero(ink)
+    lab = labels[ys, xs]
+    x0s, y0s = np.full(n, ink.shape[1]), np.full(n, ink.shape[0])
+    x1s, y1s = np.zeros(n, int), np.zeros(n, int)
+    np.minimum.at(x0s, lab, xs), np.minimum.at(y0s, lab, ys)
+    np.maximum.at(x1s, lab, xs + 1), np.maximum.at(y1s, lab, ys + 1)
+    out = []
+    for x0, y0, x1, y1 in zip(x0s[1:], y0s[1:], x1s[1:], y1s[1:], strict=True):
+        if x1 <= x0:
+            continue
+        b = BBox(int(r.x + x0 * step), int(r.y + y0 * step), int((x1 - x0) * step), int((y1 - y0) * step))
+        if lo <= b.h <= hi and b.w <= FOOT_PRINT_WIDTH * text_h and _holds_glyph(gray, b, lo, hi):
+            out.append(b)
+    return sorted(out, key=lambda b: -(b.y + b.h))
+
+
+def _holds_glyph(gray: np.ndarray, box: BBox, lo: float, hi: float) -> bool:
+    """Whether ``box`` holds a stroke of ink as tall as a letter, not only grain (a photographed desk's
+    texture or the speckle of a sheet's shadow, whose sampled runs are as big as print's)."""
+    ink = (gray[box.y : box.y + box.h, box.x : box.x + box.w] < 128).astype(np.uint8)
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    return any(lo <= h <= hi for h in stats[1:n, cv2.CC_STAT_HEIGHT])
+
+
 def foot_ink(gray: np.ndarray, table: Table) -> BBox | None:
     """The box of the ink on the paper under the table (None when the foot is blank): where a page number
     no read found is shown to the reviewer."""
@@ -860,8 +928,9 @@ def _edge(profile: np.ndarray, run: int) -> int | None:
 SHORT_LINE_CHARS = 12  # a foot line this short may be the page number ("- 8 -", "Trang 112")
 
 
-# the readings of a short line alone: as one line, and binarized on its own ink as one word
-SHORT_LINE_READS: tuple[tuple[ReadMode, bool], ...] = (("line", False), ("word", True))
+# the readings of a short line alone: as one line, and binarized on its own ink as one word and as one line
+# (a book photograph's grainy "- 76 -" reads "C.IJÓO=" at 0 on the page, "- 76 -" at 0.93 binarized)
+SHORT_LINE_READS: tuple[tuple[ReadMode, bool], ...] = (("line", False), ("word", True), ("line", True))
 
 
 def reread_short_lines(

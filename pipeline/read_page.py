@@ -38,6 +38,7 @@ from pipeline.layout import (
     has_ink,
     match_header,
     read_foot,
+    read_foot_print,
     read_header,
     read_margins,
     remove_rules,
@@ -187,8 +188,12 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     book_year = _book_year(page_fields)
     page_no_specs = [s for s in tpl.page_fields if s.type == "page_no"]
     foot: list[OcrLine] = []
-    if any(page_fields[s.key].status == FieldStatus.EMPTY for s in page_no_specs):
-        foot = read_foot(gray, table, engine).lines
+    # no page number in the whole foot's reading: its middle under the table read alone, then its print run
+    # by run (a corner, the sheet's foot far under a short table)
+    for more in (lambda: read_foot(gray, table, engine), lambda: read_foot_print(gray, table, engine, text_h)):
+        if not any(page_fields[s.key].status == FieldStatus.EMPTY for s in page_no_specs):
+            break
+        foot += [ln for ln in more().lines if not any(ln.bbox.overlap(f.bbox) > 0.5 for f in foot)]
         retry = _page_fields(tpl, above.lines, foot, options.confidence_threshold)
         page_fields |= {s.key: retry[s.key] for s in page_no_specs}
     foot_lines = [*below.lines, *foot]
@@ -1523,7 +1528,7 @@ _OFFICE_UNIT = re.compile(
 # "III": page 111 with every 1 read as I (Arabic numbers in a register; a lone I may be a speck)
 # (matched on folded text: "9Ị" is 91, a mark on a look-alike is OCR's)
 # (the dashes of "- 8 -" read alone come back as "_8-" or "-8~-")
-_BARE_PAGE_NO = re.compile(r"^[\s\-–—.:,_~]*((?=[ilo|\]]*\d)[\dilo|\]]{1,4}|[il|]{2,4})[\s\-–—.:,_~]*$")
+_BARE_PAGE_NO = re.compile(r"^[\s\-–—.:,_~]*((?=[ilo|\]q]*\d)[\dilo|\]q]{1,4}|[il|]{2,4})[\s\-–—.:,_~]*$")
 # "rang 40", "Tr. 40": a short word and a number alone on a line at the foot (the label misread)
 _FOOT_PAGE_NO = re.compile(r"^[\s\-–—.]*[a-z]{2,6}\.?\s*(\d{1,4})[\s\-–—.]*$")
 

@@ -23,7 +23,9 @@ from pipeline.layout import (
     ink_extent,
     match_header,
     paper_margin,
+    print_runs,
     read_foot,
+    read_foot_print,
     read_header,
     read_margins,
     remove_rules,
@@ -557,6 +559,43 @@ def test_page_number_close_under_small_table_found() -> None:
     _, below = read_margins(clean, t, eng)
     foot = below.lines or read_foot(clean, t, eng).lines
     assert [ln.text.strip() for ln in foot] == ["125"]
+
+
+def _sheet_with_a_corner_number(rng: np.random.Generator, edge: int) -> tuple[np.ndarray, Table, BBox]:
+    """A two-row ledger on a tall sheet: its page number at the foot's right corner, far under the table,
+    beside the sheet's grainy shadowed edge, with a speckled band across the foot (a photograph's grain).
+    With the number's box."""
+    led = render_ledger(KS_TITLES, [KS_ENTRY], KS_WIDTHS, size=(2400, 2400), n_rows=2, page_no="")
+    d = Image.fromarray(led.image.copy())
+    ImageDraw.Draw(d).text((2200, 2150), "122", font=font(24), fill=0, anchor="rm")
+    img = np.array(d)
+    # the edge's shadow, as near the number as a word space; grain as high as a line: single dark pixels
+    img[:, edge:] = np.where(rng.random((2400, 2400 - edge)) < 0.6, 60, 200).astype(np.uint8)
+    for x in (100, 500, 900):  # patches of grain, each as big as a word
+        patch = img[1900:1940, x : x + 200]
+        patch[rng.random(patch.shape) < 0.02] = 0
+    t = find_table(img)
+    assert t is not None
+    return remove_rules(img, t), t, BBox(2150, 2135, 60, 30)
+
+
+def test_the_foots_print_runs_are_the_text_not_the_grain_or_the_edge() -> None:
+    gray, t, number = _sheet_with_a_corner_number(np.random.default_rng(7), edge=2225)
+    paper = paper_margin(gray, t, above=False)
+    assert paper is not None
+    runs = print_runs(gray, paper, text_h=24)
+    assert len(runs) == 1 and runs[0].overlap(number) > 0.9  # the grain and the tall shadow are no print
+    blank = np.full_like(gray, 255)
+    assert print_runs(blank, paper, text_h=24) == []
+
+
+@pytest.mark.slow
+def test_a_page_number_at_the_sheets_corner_is_read_run_by_run() -> None:
+    gray, t, _ = _sheet_with_a_corner_number(np.random.default_rng(7), edge=2260)
+    eng = get_engine()
+    eng.set_page(gray)
+    assert "122" not in " ".join(ln.text for ln in read_foot(gray, t, eng).lines)  # not in the middle third
+    assert [ln.text.strip() for ln in read_foot_print(gray, t, eng, text_h=24).lines] == ["122"]
 
 
 def test_paper_margins_end_at_the_sheets_dark_edges() -> None:

@@ -211,6 +211,7 @@ def _line(text: str, conf: float = 0.95) -> OcrLine:
         ("page_no", [], ["9Ị"], "9Ị"),  # unseen Chromium pages: a mark on a look-alike 1 (the normalizer: 91)
         ("page_no", [], ["Trang 1Š"], "1Š"),  # ... on a look-alike 5 (15)
         ("page_no", [], ["I"], ""),  # a lone I may be a speck
+        ("page_no", [], ["q9"], "q9"), ("page_no", [], ["qq"], ""),  # q for an italic 9, beside a digit only
         ("page_no", ["CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "2"], ["~-Đ92~"], ""),  # a speck of the motto's rule
         ("page_no", ["2"], ["- 52 -"], "52"),  # (fresh seed 509): a bare number is at the foot only
         ("book_no", ["Quyển số: 01/2013"], [], "01/2013"),
@@ -1401,7 +1402,7 @@ def test_a_short_foot_line_is_read_again_along_the_ink_it_is_part_of() -> None:
     number = ink[(ink > 500) & (ink < 1000)]
     one = OcrLine("Tra", 0.8, BBox(500, 92, 40, 34))  # OCR's box of the line: the first letters alone
     reads = reread_short_lines(gray, [one, OcrLine("1", 0.8, BBox(int(number[-1]) - 44, 92, 12, 34))], engine)
-    assert len(reads) == 2  # one run, read once in each way
+    assert len(reads) == 3  # one run, read once in each way
     read = " ".join(ln.text for ln in reads[0])
     assert "119" in read and "Người" not in read and "pháp" not in read
     spec = _page_no_spec()
@@ -1446,6 +1447,28 @@ def test_a_book_number_over_the_reverse_pages_title_is_read_on_its_darkest_ink()
     assert fields["noiDangKy"].status == FieldStatus.INVALID and "margin_read_dark" not in fields["noiDangKy"].rules
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2, 3])
+def test_a_grainy_page_number_is_read_binarized_as_a_line(seed: int) -> None:
+    # a book photograph's "- 76 -", grey on grainy paper, read "C.IJÓO=" at 0 on the page; alone, only its
+    # binarized reading as one line gives the number
+    from fixtures.tables import font
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (400, 120), 255)
+    ImageDraw.Draw(img).text((200, 60), "- 76 -", font=font(22), fill=70, anchor="mm")
+    grain = np.random.default_rng(seed).normal(0, 20, (120, 400))
+    gray = np.clip(np.array(img).astype(float) - 40 + grain, 0, 255).astype(np.uint8)
+    engine = get_engine()
+    engine.set_page(gray)
+    garbled = [OcrLine("C.IJÓO=", 0.0, BBox(165, 48, 70, 24))]
+
+    def numbers(reads: list[list[OcrLine]]) -> set[str]:
+        return {ln.text.strip(" -") for r in reads for ln in r if ln.confidence >= 0.5}
+
+    assert "76" in numbers(reread_short_lines(gray, garbled, engine))
+    assert "76" not in numbers(reread_short_lines(gray, garbled, engine, [("line", False), ("word", True)]))
+
+
 def test_a_garbled_foot_line_is_read_again_alone_for_the_page_number() -> None:
     # unseen Chromium pages: the page's reading gave "s8:" for "- 8 -" and "--" for "- 7 -"; the line's box
     # read as an image of its own (as a line, and binarized as a word) gives the number
@@ -1460,7 +1483,7 @@ def test_a_garbled_foot_line_is_read_again_alone_for_the_page_number() -> None:
     garbled = OcrLine("s8:", 0.35, BBox(296, 92, 70, 34))
     reads = reread_short_lines(gray, [garbled, OcrLine("UBND xã Hòa Thịnh, huyện Tây Hòa", 0.9, BBox(0, 0, 600, 30))],
                                engine)  # fmt: skip
-    assert len(reads) == 2  # the short line, twice; the long one is no page number
+    assert len(reads) == 3  # the short line, three ways; the long one is no page number
     # OCR's box of the line holds its last digit only ("- 50 -" boxed around the 0): the read alone has a
     # line's height of room on either side
     shifted = OcrLine("-", 0.35, BBox(340, 96, 17, 22))  # the last dash and the gap before it: the 8 ends 4 px left
@@ -1469,7 +1492,7 @@ def test_a_garbled_foot_line_is_read_again_alone_for_the_page_number() -> None:
         by_eng = reread_short_lines(gray, [garbled], eng, [("line", False)], 1.0)
         assert len(by_eng) == 1 and "8" in " ".join(ln.text for ln in by_eng[0])  # the second model, once
     again = OcrLine("8", 0.3, BBox(300, 94, 60, 30))  # the foot's second reading found the same line
-    assert len(reread_short_lines(gray, [garbled, again], engine)) == 2
+    assert len(reread_short_lines(gray, [garbled, again], engine)) == 3
     spec = _page_no_spec()
     first = _field(spec, _find_page_field("page_no", [], [garbled]), 0.9)[0]
     assert first.status == FieldStatus.EMPTY  # "s8:" itself reads as no page number

@@ -101,12 +101,13 @@ _DIGIT_FIX = str.maketrans(
         "Z": "2",
         "z": "2",
         "g": "9",
+        "q": "9",  # "q9" for a page's 99 (a book photograph's italic 9)
         "G": "6",
         "Ø": "0",  # a slashed zero ("Ø1/2000": a book number, the 0 lost had it been dropped as a letter)
         "ø": "0",
     }
 )
-_DIGITISH = re.compile(r"[0-9OoDQlIi|!\]SsŠšBZzgGØø]+")
+_DIGITISH = re.compile(r"[0-9OoDQlIi|!\]SsŠšBZzgqGØø]+")
 
 
 # An italic serif 1 read as T at the head of a year ("T955"); never before one or two digits ("T3/1987"
