@@ -263,7 +263,10 @@ def split_death_notice(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, C
     # "neày": the word garbled (fresh aged page), still no part of the number; its token on its own line
     # A separator read as a space ("ngày 05 11.2023", an aged page's faded dot): the digits after the day
     # on its line are the date's too, not the issuer's first word
-    d = _DATE_RE.search(cell.folded) or re.search(rf"\b{_NGAY}\b[ \t]*:?[ \t]*\S*{_DATE_REST}", cell.folded)
+    # Its token may start the next line, when that starts with a digit ("ngày" above "2210/2007", its "/" lost:
+    # no date the pattern knows; a book page's two dates of death had gone to the issuer as its first line)
+    d = _DATE_RE.search(cell.folded) or re.search(rf"\b{_NGAY}\b[ \t]*:?(?:\s*(?=\d))?[ \t]*\S*{_DATE_REST}",
+                                                  cell.folded)  # fmt: skip
     num_start = so.end() if so else 0
     if not d:
         return {number: cell.part(num_start, len(cell.text)), date: CellPart("", 0.0, None),

@@ -168,6 +168,9 @@ OCR_CELLS = [
     ("death_notice", ["Số 09/GBT", "ngày 06 I1.2023 Trung tâm Y tế"], ["09/GBT", "ngày 06 I1.2023", "Trung tâm Y tế"]),
     ("death_notice", ["Số 09/GBT", "ngày 06. I 1.2023", "Trung tâm Y tế"], ["09/GBT", "ngày 06. I 1.2023", "Trung tâm Y tế"]),
     ("death_notice", ["Số 09/GBT", "ngày 06 I Trung tâm Y tế"], ["09/GBT", "ngày 06", "I Trung tâm Y tế"]),
+    # its date on the next line with its "/" lost (a book page): the date's, not the issuer's first line
+    ("death_notice", ["Số 129/GBT", "ngày", "2210/2007", "UBND phường", "Tân Kiểng"],
+     ["129/GBT", "ngày\n2210/2007", "UBND phường\nTân Kiểng"]),
     # the word alone on its line: the issuer's first word is not taken for its date
     ("death_notice", ["Số 12/GBT ngày", "UBND xã An Lạc"], ["12/GBT", "ngày", "UBND xã An Lạc"]),
 ]

@@ -1324,7 +1324,11 @@ def test_a_garbled_district_letter_takes_the_communes_district(raw: str, value: 
      ("P. Š, TP Tuy Hoà, T. Phú Yên", "phường 5, thành phố Tuy Hoà, tỉnh Phú Yên"),
      ("phường 1Š, quận 4, TP.HCM", "phường 15, quận 4, thành phố Hồ Chí Minh"),
      ("Phường 1Š, Quận 4, TP.HCM", "phường 15, quận 4, thành phố Hồ Chí Minh"),
-     ("phường Sơn Thủy, TP Tuy Hoà", None)],
+     ("phường Sơn Thủy, TP Tuy Hoà", None),
+     # written "P5" (a book photograph's office, "UBND PS - Q.11 - TP.HCM" on four rows)
+     ("PS, Q.11, TP.HCM", "phường 5, quận 11, thành phố Hồ Chí Minh"),
+     ("P1S; Q4, TP.HCM", "phường 15, quận 4, thành phố Hồ Chí Minh"),
+     ("P. Sơn, Q.11, TP.HCM", None), ("PS.HCM", None)],
 )  # fmt: skip
 def test_a_wards_five_read_as_a_letter_is_a_guess(raw: str, value: str | None) -> None:
     n = normalize_field("place", raw, confidence=0.95, on_date="2015")

@@ -395,9 +395,10 @@ _ABBR_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bT[Il1]\.\s*", "thị trấn "),  # "TI." / "T1.": TT. with its second T misread
         (r"\bTT\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ])", "thị trấn "),
         (r"\bĐK\b\.\s*", "đặc khu "),
-        # numbered wards and districts written without a dot: "P5", "Q1", "P 12"
-        (r"(?<![\w.])P\s?(?=\d{1,2}\b)", "phường "),
-        (r"(?<![\w.])Q\s?(?=\d{1,2}\b)", "quận "),
+        # numbered wards and districts written without a dot: "P5", "Q1", "P 12"; a 5 read as a letter ("PS"
+        # for P5 on a book photograph's office, every row: ``_FIVE_LOOKALIKE`` makes it a guess)
+        (r"(?<![\w.])P\s?(?=\d{1,2}\b|\d?[ŠS$§](?![\w.]))", "phường "),
+        (r"(?<![\w.])Q\s?(?=\d{1,2}\b|\d?[ŠS$§](?![\w.]))", "quận "),
         # "O6", "O.6", "Ó.6": the Q of a numbered district read as O (only districts are numbered so)
         (r"(?<![\w.])[OÓÒ]\.?\s?(?=\d{1,2}\b)", "quận "),
     )
