@@ -1190,8 +1190,10 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
         book.status = FieldStatus.INVALID
         book.reason = (f"năm của quyển {m[2]} khác năm đăng ký {year} của {n} dòng / the book's year {m[2]} "
                        f"differs from the registration year {year} of {n} rows")  # fmt: skip
-        if sum(a != b for a, b in zip(m[2], year, strict=True)) == 1:
-            # one digit apart ("1908" for 1998): a misread digit; the rows' year is the reviewer's first guess
+        misread = sum(a != b for a, b in zip(m[2], year, strict=True)) == 1
+        if misread or not MIN_BOOK_YEAR <= int(m[2]) <= dt.date.today().year:
+            # one digit apart ("1908" for 1998): a misread digit; or a year no register has ("1698" for 1996 on
+            # an aged page's five rows): the rows' year is the reviewer's first guess
             book.value = f"{m[1]}/{year}"
             book.rules = [*book.rules, "book_year_from_rows"]
 

@@ -628,6 +628,7 @@ UNIT_WORD_REPAIRS = [
     ("P3 - TÃ. Kiến Tường - T. Long An", "phường 3, thị xã Kiến Tường, tỉnh Long An", False),
     ("X. Huổi Só, HH. Tủa Chùa, T: Điện Biên", "xã Huổi Só, huyện Tủa Chùa, tỉnh Điện Biên", False),
     ("xX.Mỹ Thành Bắc - H. Cai Lậy - T: Tiền Giang", "xã Mỹ Thành Bắc, huyện Cai Lậy, tỉnh Tiền Giang", False),
+    ("Xx. Bản Cầm, H. Bảo Thắng, T. Lào Cai", "xã Bản Cầm, huyện Bảo Thắng, tỉnh Lào Cai", False),
     ("Xã Tà S¡ Láng, huyện Trạm Tấu, tỉnh Yên Bái", "xã Tà Si Láng, huyện Trạm Tấu, tỉnh Yên Bái", False),
 ]
 

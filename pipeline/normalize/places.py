@@ -485,12 +485,14 @@ def _no_dot(m: re.Match[str]) -> str:
     return f"{m[1]}{m[2]}{_ONE_LETTER[m[3][0].lower()]} "
 
 
-# A one-letter abbreviation with its letter doubled by OCR ("HH. Tủa Chùa", "xX.Mỹ Thành"): one unit word.
-# TT. is thị trấn, so T is not among them.
-_DOUBLED_ABBR = re.compile(r"(?<![\w.])([XxHhQqPp])(?=[XHQP]\.)", re.UNICODE)
+# A one-letter abbreviation with its letter doubled by OCR ("HH. Tủa Chùa", "xX.Mỹ Thành", "Xx. Bản Cầm"):
+# one unit word. TT. is thị trấn, so T is not among them.
+_DOUBLED_ABBR = re.compile(r"(?<![\w.])([XxHhQqPp])(?=[XHQP]\.)|(?<![\w.])([XHQP])[xhqp](?=\.)", re.UNICODE)
 
 
 def _undouble(m: re.Match[str]) -> str:
+    if m[2]:  # the capital kept, its lower-case double dropped
+        return m[2] if m.string[m.end() - 1] == m[2].lower() else m[0]
     return "" if m[1].upper() == m.string[m.end()] else m[0]
 
 
