@@ -248,7 +248,9 @@ def split_time_then_date(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str,
     return {specs[0].key: cell.part(0, m.start()), specs[1].key: cell.part(m.start(), len(cell.text))}
 
 
-_NGAY = r"(?:ngay|[nr][a-z]ay)"  # folded "ngày", or garbled at its second letter or first ("neày", "rgày")
+# folded "ngày", or garbled at its second letter or first ("neày", "rgày"), or misread to a letter or two
+# before its "gày" or after its n ("hgày", "igầy", "rigày", "nieày": aged pages, each kept in the number)
+_NGAY = r"(?:ngay|[nr][a-z]{1,2}ay|[a-z]{1,2}gay)"
 
 
 # more date tokens on the line: digits and separators, or a 1 read as I before a digit's token ("06. I 1.2023")

@@ -171,6 +171,10 @@ OCR_CELLS = [
     # its date on the next line with its "/" lost (a book page): the date's, not the issuer's first line
     ("death_notice", ["Số 129/GBT", "ngày", "2210/2007", "UBND phường", "Tân Kiểng"],
      ["129/GBT", "ngày\n2210/2007", "UBND phường\nTân Kiểng"]),
+    # "ngày" misread ("hgày", "nieày" on aged pages) with its date on the next line: no part of the number
+    ("death_notice", ["Số 191/GBT", "hgày", "27/10/2007", "UBND xã An Lạc"], ["191/GBT", "hgày\n27/10/2007", "UBND xã An Lạc"]),
+    ("death_notice", ["Số09/GBT", "nieày 3/4/2005"], ["Số09/GBT", "nieày 3/4/2005", ""]),
+    ("death_notice", ["Số 66/GBT", "igầy", "UBND xã An Lạc"], ["66/GBT", "igầy", "UBND xã An Lạc"]),
     # the word alone on its line: the issuer's first word is not taken for its date
     ("death_notice", ["Số 12/GBT ngày", "UBND xã An Lạc"], ["12/GBT", "ngày", "UBND xã An Lạc"]),
 ]

@@ -427,9 +427,19 @@ def test_a_short_garbled_cause_takes_its_one_edit_phrase_for_review(raw: str, va
         assert n.confidence is not None and n.confidence < 0.9
 
 
+@pytest.mark.parametrize(("raw", "value"), [("243/GBT t¿", "243/GBT"), ("115/GBT ƒ", "115/GBT"),
+                                            ("52/2010 rigày", "52/2010"), ("12/GBT 2", "12/GBT 2")])  # fmt: skip
+def test_a_speck_or_garbled_word_after_a_certificate_number_is_dropped_for_review(raw: str, value: str) -> None:
+    # aged pages: "ngày" garbled, or a speck, left after the number ("243/GBT t¿")
+    n = normalize_field("doc_no", raw, confidence=1.0)
+    assert n.value == value and n.confidence is not None and n.confidence < 1.0
+    assert any(r.endswith(":trailing_noise") for r in n.rules) is (value != raw)
+
+
 @pytest.mark.parametrize(("raw", "guessed"), [("I10/GBT", True), ("164/016", True), ("95GBT", False), ("12/GBT", False),
                                               ("56 230/GBT", True), ("12 230/GBT", True), ("Số 230/GBT", False),
-                                              ("Sốl187/GBT", True), ("Số187/GBT", False)])  # fmt: skip
+                                              ("Sốl187/GBT", True), ("Số187/GBT", False),
+                                              ("243/GBT t¿", True)])  # fmt: skip
 def test_a_guessed_certificate_number_goes_to_review(raw: str, guessed: bool) -> None:
     n = normalize_field("doc_no", raw, confidence=1.0)
     assert (n.confidence is not None and n.confidence < 1.0) == guessed

@@ -181,6 +181,11 @@ def doc_no(raw: str) -> tuple[str | None, list[str]]:
     if (m := _DOC_YEAR_TWO_LOST.fullmatch(s)) and int(f"20{m[2]}") <= dt.date.today().year:
         s = f"{m[1]}/20{m[2]}"
         rules.append(DOC_NO_GUESSED + ":year_digit_lost")
+    # a whole number and a short token with no digit after it: a speck or a garbled word beside it ("243/GBT
+    # t¿", "115/GBT ƒ"), dropped, a guess for review
+    if m := _DOC_TRAILING_NOISE.fullmatch(s):
+        s = m[1]
+        rules.append(DOC_NO_GUESSED + ":trailing_noise")
     if " " in s:  # no document number is written with a space in it: two reads run together, for review
         rules.append(DOC_NO_GUESSED + ":spaced")
     return (s or None), rules
@@ -203,6 +208,7 @@ _DOC_SLASH_AS_LETTER = re.compile(rf"(\d{{1,6}})(?:{SLASH_AS_LETTER}|/{SLASH_AS_
 _DOC_SLASH_BEFORE_YEAR = re.compile(rf"(\d{{1,5}})(?:{SLASH_AS_LETTER}|/[?!:.,]|[?!:.,]/)((?:19|20)\d\d)")
 _DOC_ONE_AS_LETTER = re.compile(r"[Il](\d{1,5}/(?:[A-ZĐ]{2,}.*|(?:19|20)\d\d))")
 _DOC_YEAR_TWO_LOST = re.compile(r"(\d{1,5})/0(\d\d)")
+_DOC_TRAILING_NOISE = re.compile(r"(\d{1,6}/(?:[A-ZĐ]{2,}(?:-[A-ZĐ]+)*|(?:19|20)\d\d))\s+[^\d\s]{1,6}")
 _DOC_LABEL_GLUED = re.compile(r"S[ốỐ][lI|!](?=\d)")
 _DOC_LABEL_MISREAD = re.compile(r"[S5$][O0Ô6Ốoôố][:.]?\s+(\d{1,6}\S*)")
 
