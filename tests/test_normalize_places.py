@@ -629,6 +629,9 @@ UNIT_WORD_REPAIRS = [
     ("X. Huổi Só, HH. Tủa Chùa, T: Điện Biên", "xã Huổi Só, huyện Tủa Chùa, tỉnh Điện Biên", False),
     ("xX.Mỹ Thành Bắc - H. Cai Lậy - T: Tiền Giang", "xã Mỹ Thành Bắc, huyện Cai Lậy, tỉnh Tiền Giang", False),
     ("Xx. Bản Cầm, H. Bảo Thắng, T. Lào Cai", "xã Bản Cầm, huyện Bảo Thắng, tỉnh Lào Cai", False),
+    # the dot read as a comma (a fresh aged page: "TT" had been kept before the inferred unit, accepted)
+    ("TT, Trà My - H. Bắc Trà My - T. Quảng Nam", "thị trấn Trà My, huyện Bắc Trà My, tỉnh Quảng Nam", False),
+    ("TX, Ninh Hòa, T. Khánh Hòa", "thị xã Ninh Hòa, tỉnh Khánh Hòa", False),
     ("Xã Tà S¡ Láng, huyện Trạm Tấu, tỉnh Yên Bái", "xã Tà Si Láng, huyện Trạm Tấu, tỉnh Yên Bái", False),
 ]
 
@@ -1460,3 +1463,15 @@ def test_a_roman_numbered_ward_alone_is_no_misread_unit_letter(raw: str, value: 
     # here, not a unit letter (the misread-letter merge had dropped phường V)
     n = normalize_field("place", raw)
     assert (n.status, n.value) == ("ok", value)
+
+
+@pytest.mark.parametrize(("raw", "status"), [
+    ("QQ, Trà My, huyện Bắc Trà My, tỉnh Quảng Nam", "invalid"),  # letters no word spells: no village
+    ("Xóm 3, xã Tân Hiệp, huyện Yên Thế, tỉnh Bắc Giang", "ok"),  # a hamlet, kept as written
+    ("Plei Ốp, phường Trà Bá, thành phố Pleiku, tỉnh Gia Lai", "ok"),
+    ("KP 2, phường 5, quận 11, TP.HCM", "ok"),
+])  # fmt: skip
+def test_a_part_before_the_commune_is_a_sub_unit_only_when_spelled(raw: str, status: str) -> None:
+    # a fresh aged page: "TT, Trà My" kept "TT" before the inferred thị trấn and was accepted
+    n = normalize_field("place", raw, confidence=0.95, on_date="2010-01-01")
+    assert n.status == status and n.value is not None and n.value.startswith(raw.split(",")[0])

@@ -394,6 +394,9 @@ _ABBR_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"\bTT\b\.\s*", "thị trấn "),
         (r"\bT[Il1]\.\s*", "thị trấn "),  # "TI." / "T1.": TT. with its second T misread
         (r"\bTT\s+(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ])", "thị trấn "),
+        # its dot read as a comma ("TT, Trà My - H. Bắc Trà My": "TT" had been kept before the inferred unit)
+        (r"\bTT\s*,\s*(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ])", "thị trấn "),
+        (r"\bTX\s*,\s*(?=[A-ZĐÂĂÊÔƠƯÁÀẢÃẠ])", "thị xã "),
         (r"\bĐK\b\.\s*", "đặc khu "),
         # numbered wards and districts written without a dot: "P5", "Q1", "P 12"; a 5 read as a letter ("PS"
         # for P5 on a book photograph's office, every row: ``_FIVE_LOOKALIKE`` makes it a guess)
@@ -1294,6 +1297,11 @@ def drop_specks(text: str) -> tuple[str, list[str], bool]:
     return "\n".join(kept), dropped, unglued
 
 
+def _spelled(text: str) -> bool:
+    """Whether a sub-unit's text holds a number or a word a syllable spells ("Xóm 3", "Plei Ốp", "KP 2")."""
+    return any(ch.isdigit() for ch in text) or any(is_syllable(w) for w in re.findall(r"\w+", text))
+
+
 def _resolve_text(text: str, on_date: str | None) -> PlaceResolution:
     # a speck before an abbreviation is a separator: remove it before the accent repair can take a
     # "~" for a tilde of the word before it ("Phong Thạnh ~ TX. Phong Điền")
@@ -1588,9 +1596,11 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
         first_resolved = min(k for k, p in enumerate(parts) if p.role in ("province", "district", "ward"))
         for k in range(first_resolved):
             # a misread unit word ("1. Foo") announces a unit, not a village: it stays unresolved; so does
-            # a health facility's name OCR garbled ("Trạm Ytiế"): it is no village either
+            # a health facility's name OCR garbled ("Trạm Ytiế"), and letters no word spells and no number
+            # ("QQ", "TT" before a commune on a fresh aged page, accepted): no village either
             if (parts[k].role == "unknown" and parts[k].kind is None and parts[k].garbled is None
-                    and not (k == 0 and facility is None and _facility_head(parts[k].written))):  # fmt: skip
+                    and not (k == 0 and facility is None and _facility_head(parts[k].written))
+                    and _spelled(parts[k].written)):  # fmt: skip
                 parts[k].role = "subunit"
     for p in parts:
         if p.role == "unknown":
