@@ -8,7 +8,16 @@ from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.model import BBox, OcrLine
 from pipeline.ocr import get_engine, read_cell
-from pipeline.ocr.lost_lines import ink_bands, line_words, lost_bands, lost_words, recover, with_words
+from pipeline.ocr.engine import make_line
+from pipeline.ocr.lost_lines import (
+    ink_bands,
+    line_words,
+    lost_bands,
+    lost_words,
+    recover,
+    rows_joined,
+    with_words,
+)
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
 
@@ -395,3 +404,28 @@ def test_a_lost_box_is_read_inside_its_cell() -> None:
 
     recover(gray, cell, [full], read)
     assert seen and all(cell.y <= b.y and b.y + b.h <= cell.y + cell.h and cell.x <= b.x for b in seen)
+
+
+def _row(*words: tuple[str, int, int], y: int = 989) -> OcrLine:
+    return make_line([(t, 95.0, BBox(x, y, w, 33)) for t, x, w in words])
+
+
+@pytest.mark.parametrize("left_end", ["Qu", "Qui"])
+def test_one_printed_line_read_as_two_overlapping_blocks_is_joined(left_end: str) -> None:
+    # a book photograph: "Đức Hòa, Mộ Đức, Quảng" came back as "ức, Quảng" first, then "Đức Hòa, Mộ Đức, Qu"
+    right = _row(("ức,", 1983, 5), ("Quảng", 2060, 46))
+    left = _row(("Đức", 1782, 52), ("Hòa,", 1842, 56), ("Mộ", 1908, 39), ("Đức,", 1955, 58), (left_end, 2023, 34))
+    below = _row(("Ngãi", 1783, 54), y=1030)
+    out = rows_joined([right, left, below])
+    assert [ln.text for ln in out] == ["Đức Hòa, Mộ Đức, Quảng", "Ngãi"]
+    assert [out[0].text[s:e] for s, e, _, _ in out[0].words] == ["Đức", "Hòa,", "Mộ", "Đức,", "Quảng"]
+    assert out[0].bbox == BBox(1782, 989, 324, 33)
+
+
+def test_lines_of_one_row_sharing_no_characters_are_put_left_to_right() -> None:
+    right, left = _row(("An", 2000, 40)), _row(("Xã", 1782, 30), ("Tân", 1830, 190))
+    assert [ln.text for ln in rows_joined([right, left])] == ["Xã Tân", "An"]
+    apart = [_row(("Tân", 2100, 50)), _row(("Xã", 1782, 30))]  # one row, not overlapping: as read
+    assert rows_joined(apart) == apart
+    lines = [_row(("Quảng", 1782, 80)), _row(("Quảng Ngãi", 1782, 150), y=1030)]  # two rows: as read
+    assert rows_joined(lines) == lines

@@ -233,7 +233,12 @@ def line_words(line: OcrLine) -> list[Piece]:
 
 def with_words(line: OcrLine, found: list[Piece]) -> OcrLine:
     """``line`` with the ``found`` words put in their place by position; confidence the words' mean."""
-    words = sorted([*line_words(line), *found], key=lambda p: p[2].x)
+    return _line_of([*line_words(line), *found], line.bbox)
+
+
+def _line_of(pieces: list[Piece], bbox: BBox) -> OcrLine:
+    """One line of the words ``pieces`` in their order left to right (``bbox`` if they have no box)."""
+    words = sorted(pieces, key=lambda p: p[2].x)
     text, spans, alts, start = [], [], [], 0
     for t, conf, box, alt in words:
         text.append(t)
@@ -242,7 +247,7 @@ def with_words(line: OcrLine, found: list[Piece]) -> OcrLine:
         start += len(t) + 1
     return OcrLine(
         text=" ".join(text), confidence=float(np.mean([w[1] for w in words])),
-        bbox=BBox.union([w[2] for w in words]) or line.bbox, alternatives=tuple(alts), words=tuple(spans),
+        bbox=BBox.union([w[2] for w in words]) or bbox, alternatives=tuple(alts), words=tuple(spans),
     )  # fmt: skip
 
 
@@ -341,17 +346,85 @@ def read_cell(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, s
     dropped ink is then looked for on the sheared cell."""
     alone: ReadMode = "digits" if mode == "digits" else "line"
     if not slope:
-        return recover(gray, rect, engine.read(rect, mode), lambda box: engine.read(box, alone),
-                       lambda box: on_white(engine, gray, box, alone))  # fmt: skip
+        return rows_joined(recover(gray, rect, engine.read(rect, mode), lambda box: engine.read(box, alone),
+                                   lambda box: on_white(engine, gray, box, alone)))  # fmt: skip
     lines = engine.read_alone(gray, rect, mode, slope=slope)
     cut = alone_image(gray, rect, slope)
     if cut is None or not lines:
-        return lines
+        return rows_joined(lines)
     img, dx, dy = cut
     h, w = img.shape[:2]
     local = recover(img, BBox(0, 0, w, h), moved_lines(lines, -dx, -dy), lambda box: engine.read_alone(img, box, alone),
                     lambda box: on_white(engine, img, box, alone))  # fmt: skip
-    return moved_lines(local, dx, dy)
+    return rows_joined(moved_lines(local, dx, dy))
+
+
+SAME_ROW = 0.5  # two lines whose boxes share this much of the shorter one's height are on one row
+MIN_SHARED = 3  # characters: the left line's last ones read again at the start of the right one, to join them
+SHARED_END = 2  # characters the left line may run on past them (its last word misread: "Qui" for "Qu[ảng]")
+
+
+def rows_joined(lines: list[OcrLine]) -> list[OcrLine]:
+    """Two lines of one row whose boxes overlap, the right one starting with the left one's last characters,
+    made one: Tesseract can read one printed line as two blocks, each holding part of the other's words, and
+    list the right one first ("ức, Quảng" before "Đức Hòa, Mộ Đức, Qu" for "Đức Hòa, Mộ Đức, Quảng" on a
+    book photograph: five places of one page left unresolved). The left one's text up to those characters,
+    then the right one's. Two such lines that share no characters are put left to right."""
+    out = list(lines)
+    i = 0
+    while i < len(out):
+        j = next((j for j in range(i + 1, len(out)) if _one_row(out[i].bbox, out[j].bbox)), None)
+        if j is None:
+            i += 1
+            continue
+        left, right = sorted((out[i], out[j]), key=lambda ln: ln.bbox.x)
+        at = _shared_start(left.text, right.text)
+        if at is None:
+            out[i], out[j] = left, right
+            i += 1
+            continue
+        out[i] = _joined_at(left, right, at)
+        del out[j]
+    return out
+
+
+def _shared_start(left: str, right: str) -> int | None:
+    """Where in ``left`` the start of ``right`` (its longest, at least ``MIN_SHARED`` characters) begins,
+    ending at most ``SHARED_END`` characters before ``left``'s end; None when it does nowhere."""
+    for k in range(min(len(left), len(right)), MIN_SHARED - 1, -1):
+        at = left.rfind(right[:k])
+        if at >= 0 and at + k >= len(left) - SHARED_END:
+            return at
+    return None
+
+
+def _joined_at(left: OcrLine, right: OcrLine, at: int) -> OcrLine:
+    """``left``'s text up to ``at``, then ``right``'s; a word of ``left`` cut at ``at`` is one word with
+    ``right``'s first ("Đ" + "ức,")."""
+    words: list[tuple[int, int, float, BBox]] = []
+    cut: tuple[int, float, BBox] | None = None
+    for s, e, conf, box in left.words:
+        if e <= at:
+            words.append((s, e, conf, box))
+        elif s < at:
+            cut = (s, conf, box)
+    for n, (s, e, conf, box) in enumerate(right.words):
+        if n == 0 and cut is not None:
+            words.append((cut[0], e + at, min(cut[1], conf), BBox.union([cut[2], box]) or box))
+        else:
+            words.append((s + at, e + at, conf, box))
+    return OcrLine(
+        text=left.text[:at] + right.text, confidence=min(left.confidence, right.confidence),
+        bbox=BBox.union([left.bbox, right.bbox]) or left.bbox,
+        alternatives=(*((i, c) for i, c in left.alternatives if i < at), *((i + at, c) for i, c in right.alternatives)),
+        words=tuple(words),
+    )  # fmt: skip
+
+
+def _one_row(a: BBox, b: BBox) -> bool:
+    """Boxes on one row (sharing most of the shorter's height) that overlap side to side."""
+    rows = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
+    return rows >= SAME_ROW * min(a.h, b.h) and _overlap(a, b) > 0
 
 
 WHITE_MARGIN = 0.25  # x the box's height: the paper put around ink read on its own
