@@ -499,22 +499,47 @@ def _doubt_bare_beside_lost_marks(toks: list[str], out: list[str], lex: dict[str
         res.confidence_factor *= own / total
 
 
+NOISE_LINE_LETTERS = 4  # a first line this short, with no surname, before a line opening with one: noise
+
+
+def _noise_trimmed(raw: str, lex: dict[str, SlotLexicon]) -> tuple[str, list[str]]:
+    """``raw`` without a first line of noise: a line of at most ``NOISE_LINE_LETTERS`` letters holding no
+    listed surname, before a line that opens with one, marks aside (the reverse page's letters showing through above a
+    name on an aged page: "Ki" / "LÊ XUÂN" / "THẢO"). With what was dropped."""
+    lines = raw.split("\n")
+    if len(lines) < 2:
+        return raw, []
+    first = _clean_name(lines[0])[0].upper().split()
+    rest = _clean_name("\n".join(lines[1:]))[0].upper().split()
+    if (sum(len(t) for t in first) > NOISE_LINE_LETTERS or len(rest) < 2
+            or any(fold(t) in lex["ho"].by_fold for t in first) or fold(rest[0]) not in lex["ho"].by_fold):  # fmt: skip
+        return raw, []
+    return "\n".join(lines[1:]), first
+
+
 def normalize_name(raw: str) -> NameResult:
+    lex = name_lexicons()
+    raw, noise = _noise_trimmed(raw, lex)
     s2, rules = _clean_name(raw)
     up = unicodedata.normalize("NFC", s2.upper())
     if up != s2:
         rules.append("upper")
     # a lone dash or dot between name parts is OCR noise from the wrap, not part of the name
     toks = [t for t in up.split() if not re.fullmatch(r"[-–—.']+", t)]
-    lex = name_lexicons()
     toks = _split_kinh_hyphens(toks, lex, rules)
     toks, glued = _split_glued(toks, lex, rules)
     toks, split = _join_split(toks, lex, rules)
     # not where a token was just cut in two ("HOANH" -> HO ANH, aged seed 1307): joining would undo the cut
     toks, broken = _join_broken_surname(toks, lex, rules) if not (glued or split) else (toks, 0)
+    # a last word of one letter no list knows after a name of three words, once a syllable cut at a letter
+    # space is joined ("SƠ N"): a speck or a stamp's letter ("LÊ VĂN MINH Ì", aged pages)
+    while len(toks) > 3 and len(toks[-1]) == 1 and not _known_syllable(toks[-1], lex):
+        noise.append(toks.pop())
+    if noise:
+        rules.append(f"name_noise_dropped:{' '.join(noise)}")
     out: list[str] = []
     res = NameResult(value="", rules=rules)
-    res.confidence_factor *= GLUED_SPLIT_FACTOR ** (glued + split + broken)
+    res.confidence_factor *= GLUED_SPLIT_FACTOR ** (glued + split + broken) * NEAR_MISS_FACTOR ** bool(noise)
     for i, tok in enumerate(toks):
         slot = _slot(i, len(toks))
         if _minority_form(tok):
