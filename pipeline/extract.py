@@ -187,6 +187,7 @@ def split_lines_or_separator(cell: _Cell, specs: tuple[FieldSpec, ...], separato
 # least one side ("AN - cha", "AN -cha", "AN\n~ CON"); a name never holds a spaced dash.
 _NAME_REL_SEP = r"\s[-–—~]+\s*|\s*[-–—~]+\s|\("
 _RELATION_FOLDS = {fold(r) for r in RELATIONS}
+_RELATION_AT = re.compile("(?:" + "|".join(map(re.escape, sorted(_RELATION_FOLDS, key=len, reverse=True))) + r")\b")
 
 
 def split_name_then_relation(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:
@@ -201,8 +202,15 @@ def split_name_then_relation(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[
     m = re.search(r"[-–—~=]+\s*([a-z ]+?)\s*[^\w\s]?\s*$", cell.folded)
     if m and m[1] in _RELATION_FOLDS and m.start() > 0 and not cell.text[m.start(1) : m.end(1)].isupper():
         return {specs[0].key: cell.part(0, m.start()), specs[1].key: cell.part(m.start(1), m.end(1))}
-    # no label, no separator: a last line not in capitals is the relation ("cha", "Mẹ đẻ"); names are
-    # capitals (a last line "ANH" or "CON" in capitals may be the given name: left to the name)
+    # no label, no separator: a line before the last opening with a listed relation in lower case (as no name
+    # is written: "Anh" may be a given name) is the relation, and the lines after it noise (the reverse page's
+    # letters under "cha" on an aged page: "cha .ướờ" / "l~r" / "ỸX", the relation had been the last speck)
+    for i in range(1, len(cell.lines) - 1):
+        start = cell.line_start(i)
+        if (m := _RELATION_AT.match(cell.folded, start)) and cell.text[start].islower():
+            return {specs[0].key: cell.part(0, start - 1), specs[1].key: cell.part(start, m.end())}
+    # a last line not in capitals is the relation ("cha", "Mẹ đẻ"); names are capitals (a last line "ANH"
+    # or "CON" in capitals may be the given name: left to the name)
     last = cell.lines[-1].text.strip()
     if len(cell.lines) >= 2 and not last.isupper():
         cut = cell.line_start(len(cell.lines) - 1) - 1

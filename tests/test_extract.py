@@ -139,6 +139,10 @@ OCR_CELLS = [
     # aged pages: the dash read "=", a speck after the relation; the given name stays with the name
     ("name_then_relation", ["TRẤN NGỌC", "NAM =con"], ["TRẤN NGỌC\nNAM", "con"]),
     ("name_then_relation", ["NGUYÊN VĂN.", "TÂM-con `"], ["NGUYÊN VĂN.\nTÂM", "con"]),
+    # a line opening with a relation in lower case before lines of noise (an aged page): the relation
+    ("name_then_relation", ["TRẦN ĐỨC KHẢI-. ›", "cha .ướờ", "l~r", "ỸX"], ["TRẦN ĐỨC KHẢI-. ›", "cha"]),
+    ("name_then_relation", ["HƯƠNG-_", "cháu nội Z2.", "ve"], ["HƯƠNG-_", "cháu nội"]),
+    ("name_then_relation", ["Nguyễn Văn", "Anh", "cha"], ["Nguyễn Văn\nAnh", "cha"]),  # a name's "Anh" is no relation
     # ...but a stray "=" (a stamp's, a ditto's) parts nothing
     ("name_then_relation", ["NGUYỄN VĂN AN", "con ="], ["NGUYỄN VĂN AN", "con ="]),
     ("name_then_relation", ["= NGUYỄN VĂN AN", "cha"], ["= NGUYỄN VĂN AN", "cha"]),
