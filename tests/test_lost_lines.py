@@ -429,3 +429,11 @@ def test_lines_of_one_row_sharing_no_characters_are_put_left_to_right() -> None:
     assert rows_joined(apart) == apart
     lines = [_row(("Quảng", 1782, 80)), _row(("Quảng Ngãi", 1782, 150), y=1030)]  # two rows: as read
     assert rows_joined(lines) == lines
+
+
+def test_lines_without_words_are_joined_as_whole_words() -> None:
+    left = OcrLine("Đức Hòa, Mộ Đức, Qu", 0.9, BBox(1782, 989, 275, 33))
+    right = OcrLine("ức, Quảng", 0.8, BBox(1983, 989, 123, 33))
+    (out,) = rows_joined([right, left])
+    assert out.text == "Đức Hòa, Mộ Đức, Quảng" and out.confidence == 0.8
+    assert [out.text[s:e] for s, e, _, _ in out.words] == ["Đức Hòa, Mộ Đức, Quảng"]

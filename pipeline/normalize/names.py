@@ -504,8 +504,8 @@ NOISE_LINE_LETTERS = 4  # a first line this short, with no surname, before a lin
 
 def _noise_trimmed(raw: str, lex: dict[str, SlotLexicon]) -> tuple[str, list[str]]:
     """``raw`` without a first line of noise: a line of at most ``NOISE_LINE_LETTERS`` letters holding no
-    listed surname, before a line that opens with one, marks aside (the reverse page's letters showing through above a
-    name on an aged page: "Ki" / "LÊ XUÂN" / "THẢO"). With what was dropped."""
+    listed surname, before a line that opens with one, marks aside (the reverse page's letters showing
+    through above a name on an aged page: "Ki" / "LÊ XUÂN" / "THẢO"). With what was dropped."""
     lines = raw.split("\n")
     if len(lines) < 2:
         return raw, []

@@ -233,12 +233,7 @@ def line_words(line: OcrLine) -> list[Piece]:
 
 def with_words(line: OcrLine, found: list[Piece]) -> OcrLine:
     """``line`` with the ``found`` words put in their place by position; confidence the words' mean."""
-    return _line_of([*line_words(line), *found], line.bbox)
-
-
-def _line_of(pieces: list[Piece], bbox: BBox) -> OcrLine:
-    """One line of the words ``pieces`` in their order left to right (``bbox`` if they have no box)."""
-    words = sorted(pieces, key=lambda p: p[2].x)
+    words = sorted([*line_words(line), *found], key=lambda p: p[2].x)
     text, spans, alts, start = [], [], [], 0
     for t, conf, box, alt in words:
         text.append(t)
@@ -247,7 +242,7 @@ def _line_of(pieces: list[Piece], bbox: BBox) -> OcrLine:
         start += len(t) + 1
     return OcrLine(
         text=" ".join(text), confidence=float(np.mean([w[1] for w in words])),
-        bbox=BBox.union([w[2] for w in words]) or bbox, alternatives=tuple(alts), words=tuple(spans),
+        bbox=BBox.union([w[2] for w in words]) or line.bbox, alternatives=tuple(alts), words=tuple(spans),
     )  # fmt: skip
 
 
@@ -403,12 +398,12 @@ def _joined_at(left: OcrLine, right: OcrLine, at: int) -> OcrLine:
     ``right``'s first ("Đ" + "ức,")."""
     words: list[tuple[int, int, float, BBox]] = []
     cut: tuple[int, float, BBox] | None = None
-    for s, e, conf, box in left.words:
+    for s, e, conf, box in _words_of(left):
         if e <= at:
             words.append((s, e, conf, box))
         elif s < at:
             cut = (s, conf, box)
-    for n, (s, e, conf, box) in enumerate(right.words):
+    for n, (s, e, conf, box) in enumerate(_words_of(right)):
         if n == 0 and cut is not None:
             words.append((cut[0], e + at, min(cut[1], conf), BBox.union([cut[2], box]) or box))
         else:
@@ -419,6 +414,11 @@ def _joined_at(left: OcrLine, right: OcrLine, at: int) -> OcrLine:
         alternatives=(*((i, c) for i, c in left.alternatives if i < at), *((i + at, c) for i, c in right.alternatives)),
         words=tuple(words),
     )  # fmt: skip
+
+
+def _words_of(line: OcrLine) -> tuple[tuple[int, int, float, BBox], ...]:
+    """``line``'s words, or the line as one word when it has none."""
+    return line.words or ((0, len(line.text), line.confidence, line.bbox),)
 
 
 def _one_row(a: BBox, b: BBox) -> bool:
