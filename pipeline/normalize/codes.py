@@ -212,9 +212,11 @@ def normalize_relation(raw: str) -> CodeResult:
     if re.search(r"[^\W\d_]", low) and (hit := _REL_BY_FOLD.get(fold(low.translate(_DIGIT_AS_LETTER)))):
         rules.append(f"ocr_digit_in_word:{low}->{hit}")
         return CodeResult(hit, True, rules=rules)
-    # a listed relation followed only by lone-glyph specks from the cell ("chồng , ễ ỹ"): the relation
-    m = re.fullmatch(r"(.+?)\s*[,;.]?((?:\s+\S)+)", low)
-    if m and re.fullmatch(r"(?:\s+[^\s\d])+", m[2]):
+    # a listed relation followed only by specks from the cell, lone glyphs or pairs holding a symbol ("chồng
+    # , ễ ỹ", "con /z", "mẹ [š %r" on aged pages): the relation ("vợ 2" is not: a number is no speck; nor
+    # "con ab": two letters may be a word garbled)
+    m = re.fullmatch(r"(.+?)\s*[,;.]?((?:\s+\S{1,2})+)", low)
+    if m and all(not t.isdigit() and (len(t) == 1 or not t.isalpha()) for t in m[2].split()):
         head = m[1].strip(" ,;.")
         rel = head if head in RELATIONS else _REL_BY_FOLD.get(fold(head))
         if rel is not None:
