@@ -354,7 +354,7 @@ def read_cell(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, s
     return rows_joined(moved_lines(local, dx, dy))
 
 
-SAME_ROW = 0.5  # two lines whose boxes share this much of the shorter one's height are on one row
+SAME_ROW = 0.5  # two lines whose boxes share this much of the taller one's height are on one row
 MIN_SHARED = 3  # characters: the left line's last ones read again at the start of the right one, to join them
 SHARED_END = 2  # characters the left line may run on past them (its last word misread: "Qui" for "Qu[ảng]")
 
@@ -364,23 +364,28 @@ def rows_joined(lines: list[OcrLine]) -> list[OcrLine]:
     made one: Tesseract can read one printed line as two blocks, each holding part of the other's words, and
     list the right one first ("ức, Quảng" before "Đức Hòa, Mộ Đức, Qu" for "Đức Hòa, Mộ Đức, Quảng" on a
     book photograph: five places of one page left unresolved). The left one's text up to those characters,
-    then the right one's. Two such lines that share no characters are put left to right."""
+    then the right one's. Lines that share no characters keep Tesseract's order: a box taller than its line
+    ("Cẩm" taking in the "huyện" above it) overlaps its neighbours without being on their row."""
     out = list(lines)
     i = 0
     while i < len(out):
-        j = next((j for j in range(i + 1, len(out)) if _one_row(out[i].bbox, out[j].bbox)), None)
-        if j is None:
+        join = next(((j, pair) for j in range(i + 1, len(out)) if (pair := _joinable(out[i], out[j]))), None)
+        if join is None:
             i += 1
             continue
-        left, right = sorted((out[i], out[j]), key=lambda ln: ln.bbox.x)
-        at = _shared_start(left.text, right.text)
-        if at is None:
-            out[i], out[j] = left, right
-            i += 1
-            continue
+        j, (left, right, at) = join
         out[i] = _joined_at(left, right, at)
         del out[j]
     return out
+
+
+def _joinable(a: OcrLine, b: OcrLine) -> tuple[OcrLine, OcrLine, int] | None:
+    """(left, right, where in left the right one starts) for two lines of one row that share characters."""
+    if not _one_row(a.bbox, b.bbox):
+        return None
+    left, right = (a, b) if a.bbox.x <= b.bbox.x else (b, a)
+    at = _shared_start(left.text, right.text)
+    return None if at is None else (left, right, at)
 
 
 def _shared_start(left: str, right: str) -> int | None:
@@ -422,9 +427,9 @@ def _words_of(line: OcrLine) -> tuple[tuple[int, int, float, BBox], ...]:
 
 
 def _one_row(a: BBox, b: BBox) -> bool:
-    """Boxes on one row (sharing most of the shorter's height) that overlap side to side."""
+    """Boxes on one row (sharing most of the taller one's height) that overlap side to side."""
     rows = min(a.y + a.h, b.y + b.h) - max(a.y, b.y)
-    return rows >= SAME_ROW * min(a.h, b.h) and _overlap(a, b) > 0
+    return rows >= SAME_ROW * max(a.h, b.h) and _overlap(a, b) > 0
 
 
 WHITE_MARGIN = 0.25  # x the box's height: the paper put around ink read on its own
