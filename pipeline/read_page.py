@@ -349,8 +349,9 @@ def _book_year(page_fields: dict[str, FieldValue]) -> str | None:
 def _field(
     spec: FieldSpec, part: CellPart, threshold: float, on_date: str | None = None
 ) -> tuple[FieldValue, Normalized]:
-    # inside one field a line break is a wrap of the same text, never a separator
-    text = " ".join(part.raw.split("\n"))
+    # inside one field a line break is a wrap of the same text, never a separator; a name keeps its lines
+    # (same length: the alternatives' offsets hold) so that a first line of noise can be told apart
+    text = part.raw if spec.type == "person_name" else " ".join(part.raw.split("\n"))
     norm = normalize_field(spec.type, text, confidence=part.confidence if part.raw else None, on_date=on_date,
                            alternatives=part.alternatives)  # fmt: skip
     # the normalizer lowers confidence when it had to guess (a close lexicon call), so use its figure

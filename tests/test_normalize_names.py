@@ -472,3 +472,11 @@ def test_noise_before_or_after_a_name_is_dropped_for_review(raw: str, value: str
     assert [r for r in n.rules if r.startswith("name_noise_dropped")] == ([f"name_noise_dropped:{dropped}"] if dropped else [])
     if dropped:
         assert n.confidence is not None and n.confidence < 0.9
+
+
+@pytest.mark.parametrize(("raw", "value"), [("NGUYỄN VĂN- AN", "NGUYỄN VĂN AN"), ("NGUYỄN -HOÀNG LIÊN", "NGUYỄN HOÀNG LIÊN"),
+                                            ("LÊ ĐÌNH-\nHÙNG", "LÊ ĐÌNH HÙNG"), ("KSOR H'BLONG", "KSOR H'BLONG")])  # fmt: skip
+def test_a_dash_at_a_words_edge_is_no_part_of_the_name(raw: str, value: str) -> None:
+    # the wrap's dash or a speck beside a syllable had been kept in the value ("NGUYỄN VĂN- AN", accepted)
+    n = normalize_field("person_name", raw, confidence=0.97)
+    assert n.value == value and ("name_chars" in n.rules) is ("-" in raw)

@@ -1999,3 +1999,11 @@ def test_a_registration_year_no_date_has_is_read_in_the_rows_year(raw: str, othe
     assert bad.value == (value or raw)
     assert bad.status == (FieldStatus.LOW_CONFIDENCE if value else FieldStatus.INVALID)
     assert ("registration_year_from_rows" in bad.rules) is (value is not None)
+
+
+def test_a_name_field_keeps_its_lines_so_a_first_line_of_noise_is_dropped() -> None:
+    # aged 1301: the reverse page's "Ki" above "LÊ XUÂN" / "THẢO"; other fields join their lines as one text
+    spec = next(f for c in templates_for("ket_hon")[0].columns for f in c.fields if f.key == "voHoTen")
+    name, _ = _field(spec, CellPart("Ki\nLÊ XUÂN\nTHẢO", 0.9, None), 0.9)
+    assert (name.value, name.status, name.raw) == ("LÊ XUÂN THẢO", FieldStatus.LOW_CONFIDENCE, "Ki\nLÊ XUÂN\nTHẢO")
+    assert name.rules == ["name_noise_dropped:KI"]

@@ -524,8 +524,12 @@ def normalize_name(raw: str) -> NameResult:
     up = unicodedata.normalize("NFC", s2.upper())
     if up != s2:
         rules.append("upper")
-    # a lone dash or dot between name parts is OCR noise from the wrap, not part of the name
-    toks = [t for t in up.split() if not re.fullmatch(r"[-–—.']+", t)]
+    # a lone dash or dot between name parts is OCR noise from the wrap, not part of the name; so is a dash at
+    # a word's edge ("LÊ ĐÌNH- HÙNG", "NGUYỄN -HOÀNG": it had been kept, "NGUYỄN VĂN- AN" accepted at 0.95)
+    words = [t for t in up.split() if not re.fullmatch(r"[-–—.']+", t)]
+    toks = [t.strip("-–—") for t in words]
+    if toks != words and "name_chars" not in rules:
+        rules.append("name_chars")
     toks = _split_kinh_hyphens(toks, lex, rules)
     toks, glued = _split_glued(toks, lex, rules)
     toks, split = _join_split(toks, lex, rules)
