@@ -339,11 +339,16 @@ def _book_year(page_fields: dict[str, FieldValue]) -> str | None:
     if book is None or book.status not in _READ or not book.value:
         return None
     m = _BOOK_NO.fullmatch(book.value)
-    if m is None or not MIN_BOOK_YEAR <= int(m[2]) <= dt.date.today().year:
+    if m is None or not _register_year(m[2]):
         return None
     if m[2] > REFORM_DATE[:4] and book.status != FieldStatus.OK:
         return None
     return m[2]
+
+
+def _register_year(year: str) -> bool:
+    """A year a register's book may carry: from ``MIN_BOOK_YEAR`` to this year."""
+    return MIN_BOOK_YEAR <= int(year) <= dt.date.today().year
 
 
 def _field(
@@ -1192,7 +1197,7 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
         book.reason = (f"năm của quyển {m[2]} khác năm đăng ký {year} của {n} dòng / the book's year {m[2]} "
                        f"differs from the registration year {year} of {n} rows")  # fmt: skip
         misread = sum(a != b for a, b in zip(m[2], year, strict=True)) == 1
-        if misread or not MIN_BOOK_YEAR <= int(m[2]) <= dt.date.today().year:
+        if misread or not _register_year(m[2]):
             # one digit apart ("1908" for 1998): a misread digit; or a year no register has ("1698" for 1996 on
             # an aged page's five rows): the rows' year is the reviewer's first guess
             book.value = f"{m[1]}/{year}"
