@@ -66,7 +66,9 @@ from pipeline.normalize import (
     WORDS_FROM_DIGITS,
     Normalized,
     dates_agreeing_with_words,
+    digits_lost,
     doc_numbers_against_dates,
+    entry_number_run_near,
     entry_number_sequence,
     named_units,
     names_against_sex,
@@ -861,6 +863,9 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
                                      and "second_model_agrees" not in f.rules else None for f in numbered], 2)
     if alt_run is not None and alt_run == run:
         alt_run = None
+    # no run read whole, as on a page the reverse side's ink strikes: the run that reads with digits lost
+    # make ("36", "3" above "338", "339") repairs the rows it can tell
+    near = entry_number_run_near(read) if run is None else None
     for i, f in enumerate(numbered):
         if f is None:
             continue
@@ -882,15 +887,40 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
                         f"two runs: this row is {here}")  # fmt: skip
             continue
         reason = bad.get(i)
-        if run is not None and f.value != run[i] and (run_sure is not None or f.status != FieldStatus.OK):
+        if run is not None and f.value != run[i] and (run_sure is not None or f.status != FieldStatus.OK
+                                                      or digits_lost(f.value or "", run[i])):  # fmt: skip
             reason = (f"đọc được '{f.raw}', thứ tự số của trang cho {run[i]} / read '{f.raw}', the page's run "
                       f"of entry numbers gives {run[i]}")  # fmt: skip
             f.value = run[i]
+            f.rules = [*f.rules, "entry_no_from_sequence"]
+        elif (near is not None and f.value != near.numbers[i] and _near_run_repairs(f, near.numbers[i], near.exact)
+              # a row a longer number's confirmed run explains is ``_doubt_digit_short``'s (below); an
+              # unconfirmed one is repaired where that run and this one agree
+              and (i not in short or (not short[i].confirmed and short[i].number == near.numbers[i]))):  # fmt: skip
+            reason = (f"đọc được '{f.raw}', các số khác của trang (có số mất chữ số) cho {near.numbers[i]} / read "
+                      f"'{f.raw}', the run the page's other numbers make (some with digits lost) gives "
+                      f"{near.numbers[i]}")  # fmt: skip
+            f.value = near.numbers[i]
             f.rules = [*f.rules, "entry_no_from_sequence"]
         if reason:
             f.status = FieldStatus.INVALID
             f.reason = reason
     _doubt_digit_short(numbered, short)
+
+
+def _near_run_repairs(f: FieldValue, number: str, exact: int) -> bool:
+    """Whether the run ``entry_number_run_near`` found gives a row its ``number``: a row unread, or read
+    with digits lost (a sure read so only where two rows read the run whole), or read unsurely a digit off
+    or otherwise where three rows read it whole or its runner-up digit gives the number. A sure read off
+    the run stays as read: only its own digits tell it ("522" between "321" and "323" is 522 misread as
+    the 3/5 of an italic, or the 321 and 323 are)."""
+    if not f.value or not f.value.isdecimal():
+        return True
+    if {"second_model_agrees", "second_model_value"} & set(f.rules):
+        return False  # the second model's reading is no misread the first's runs can overrule
+    if digits_lost(f.value, number):
+        return f.status != FieldStatus.OK or exact >= 2
+    return f.status != FieldStatus.OK and (exact >= 3 or f.details.get("digit_alternative") == number)
 
 
 @dataclass(slots=True)

@@ -3,7 +3,9 @@ from __future__ import annotations
 import pytest
 
 from pipeline.normalize import (
+    digits_lost,
     doc_numbers_against_dates,
+    entry_number_run_near,
     names_against_sex,
     normalize_field,
     validate_entry,
@@ -106,6 +108,44 @@ def test_entry_numbers() -> None:
 )
 def test_entry_numbers_off_the_page_sequence(numbers: list, flagged: set) -> None:
     assert set(validate_entry_numbers(numbers)) == flagged
+
+
+@pytest.mark.parametrize(
+    ("read", "number", "lost"),
+    [
+        ("36", "336", True),
+        ("3", "337", True),
+        ("83", "283", True),
+        ("10", "180", True),
+        ("336", "336", False),  # whole, not short
+        ("63", "336", False),  # out of order
+        ("370", "340", False),  # a digit off, none lost
+        ("", "12", False),
+        ("3a", "337", False),
+    ],
+)
+def test_digits_lost(read: str, number: str, lost: bool) -> None:
+    assert digits_lost(read, number) is lost
+
+
+@pytest.mark.parametrize(
+    ("numbers", "run", "exact"),
+    [
+        # aged 1321: a rule showing through struck the numbers' first digits, two rows read whole
+        (["36", "3", "338", "339", "370"], ["336", "337", "338", "339", "340"], 2),
+        (["281", "2", "83"], ["281", "282", "283"], 1),  # one read whole, two short
+        (["41", "42", "4"], ["41", "42", "43"], 2),
+        (["06", None, "08", "9"], ["06", "07", "08", "09"], 2),  # leading zeros as written
+        (["321", "522", "323"], None, 0),  # two whole and one a digit off: no short reads to count
+        (["551", "552", "52"], None, 0),  # "52" is neither 553 nor short of it
+        (["1", "11", "178", "119", "10", "11"], None, 0),  # 116.. and 176.. each read whole once: either
+        (["12", "5", "3"], None, 0),  # one whole read with nothing short of its run
+        ([None, None, None], None, 0),
+    ],
+)
+def test_entry_number_run_near(numbers: list, run: list | None, exact: int) -> None:
+    near = entry_number_run_near(numbers)
+    assert (near.numbers, near.exact) == (run, exact) if run else near is None
 
 
 @pytest.mark.parametrize(

@@ -282,6 +282,43 @@ def test_entry_numbers_repaired_from_the_page_run_and_flagged() -> None:
     assert entries[4].fields["so"].raw == "35" and "entry_no_from_sequence" in entries[4].fields["so"].rules
 
 
+def test_entry_numbers_that_lost_digits_take_the_run_a_few_whole_reads_make() -> None:
+    # aged 1321 degraded: the reverse page's rule struck the first digits on three rows of five
+    tpl = templates_for("khai_tu")[0]
+    entries = _numbered(("36", "36", "low_confidence"), ("3", "3", "low_confidence"), ("338", "338", "low_confidence"),
+                        ("339", "339", "low_confidence"), ("3⁄0", "370", "low_confidence"))  # fmt: skip
+    _check_entry_numbers(tpl, entries, 0.9)
+    got = [(e.fields["so"].value, e.fields["so"].status.value) for e in entries]
+    # a digit off ("370") is left as read: two whole reads are too few to overrule it
+    assert got == [("336", "invalid"), ("337", "invalid"), ("338", "low_confidence"), ("339", "low_confidence"),
+                   ("370", "low_confidence")]  # fmt: skip
+    assert entries[0].fields["so"].raw == "36" and "entry_no_from_sequence" in entries[0].fields["so"].rules
+
+
+@pytest.mark.parametrize(
+    ("cells", "want"),
+    [
+        # a sure "4" under 41, 42: a digit lost, and two whole reads tell which
+        ([("4l", "41", "low_confidence"), ("4", "42", "low_confidence"), ("4", "4", "ok")], ["41", "42", "43"]),
+        # with one whole read, a sure short read stays; a faint one takes the run
+        ([("41", "41", "low_confidence"), ("4", "4", "ok"), ("3", "3", "low_confidence")], ["41", "4", "43"]),
+        # a faint digit off beside three whole reads takes the run; beside two it stays
+        ([("331", "331", "low_confidence"), ("252", "252", "low_confidence"), ("253", "253", "low_confidence"),
+          ("254", "254", "ok"), ("35", "35", "low_confidence")], ["251", "252", "253", "254", "255"]),
+        ([("321", "321", "low_confidence"), ("522", "522", "low_confidence"), ("323", "323", "ok")],
+         ["321", "522", "323"]),
+        # an unread row is filled from the run
+        ([("351", "351", "low_confidence"), ("%2", "2", "low_confidence"), ("", None, "empty"),
+          ("354", "354", "low_confidence")], ["351", "352", "353", "354"]),
+    ],
+)  # fmt: skip
+def test_entry_numbers_repaired_from_a_run_of_short_reads(cells: list, want: list) -> None:
+    tpl = templates_for("khai_tu")[0]
+    entries = _numbered(*cells)
+    _check_entry_numbers(tpl, entries, 0.9)
+    assert [e.fields["so"].value for e in entries] == want
+
+
 def test_entry_numbers_without_a_clear_run_are_only_flagged() -> None:
     tpl = templates_for("khai_tu")[0]
     entries = _numbered(("1", "1", "ok"), ("2", "2", "ok"), ("5", "5", "ok"), ("6", "6", "ok"))
@@ -402,7 +439,8 @@ def test_faint_numbers_vouched_for_by_their_run_and_two_confident_reads() -> Non
                         ("57", "57", "ok"), ("58", "58", "low_confidence"))  # fmt: skip
     _check_entry_numbers(tpl, entries, 0.9)
     got = [e.fields["so"].status.value for e in entries]
-    assert got == ["ok", "ok", "low_confidence", "ok", "ok", "ok", "ok", "ok"]
+    # the faint "353" off the run is the run's 53, for review (seven rows read it whole)
+    assert got == ["ok", "ok", "invalid", "ok", "ok", "ok", "ok", "ok"] and entries[2].fields["so"].value == "53"
     # one confident read on the run is not enough: the faint ones could share one misread digit
     entries = _numbered(("351", "351", "low_confidence"), ("352", "352", "low_confidence"),
                         ("353", "353", "low_confidence"), ("54", "54", "ok"))  # fmt: skip
@@ -415,7 +453,14 @@ def test_a_confident_number_the_faint_ones_contradict_is_flagged_not_replaced() 
     entries = _numbered(("21", "21", "ok"), ("212", "212", "low_confidence"), ("213", "213", "ok"))
     _check_entry_numbers(templates_for("khai_sinh")[0], entries, 0.9)
     first = entries[0].fields["so"]
-    assert (first.status, first.value) == (FieldStatus.INVALID, "21")
+    # its digits are the run's with one lost, and two rows read the run whole: it takes the run's number
+    assert (first.status, first.value, first.raw) == (FieldStatus.INVALID, "211", "21")
+    assert "211" in (first.reason or "")
+    # a digit off is no digit lost: the confident read stays, flagged
+    entries = _numbered(("231", "231", "ok"), ("212", "212", "low_confidence"), ("213", "213", "ok"))
+    _check_entry_numbers(templates_for("khai_sinh")[0], entries, 0.9)
+    first = entries[0].fields["so"]
+    assert (first.status, first.value) == (FieldStatus.INVALID, "231")
     assert "211" in (first.reason or "")
 
 

@@ -64,6 +64,9 @@ __all__ = [
     "PlaceResolution",
     "dates_agreeing_with_words",
     "doc_numbers_against_dates",
+    "EntryRunNear",
+    "digits_lost",
+    "entry_number_run_near",
     "entry_number_sequence",
     "named_units",
     "names_against_sex",
@@ -1134,6 +1137,52 @@ def entry_number_sequence(numbers: list[str | None], min_votes: int = 3) -> list
         return None  # (a run that would number the first row 0 or below is no page's: rows left unnumbered)
     width = max((len(s) for i, n, s in read if n == offset + i and s.startswith("0")), default=0)
     return [str(offset + i).zfill(width) for i in range(len(numbers))]
+
+
+@dataclass(frozen=True, slots=True)
+class EntryRunNear:
+    """A page's run of entry numbers found with the reads that lost digits counted for it
+    (``entry_number_run_near``): each row's number, and how many reads were it exactly."""
+
+    numbers: list[str]
+    exact: int
+
+
+def digits_lost(read: str, number: str) -> bool:
+    """``read`` is ``number`` with a digit or more lost: its digits in order, fewer ("36" of "336")."""
+    rest = iter(number)
+    return 0 < len(read) < len(number) and read.isdecimal() and all(d in rest for d in read)
+
+
+def entry_number_run_near(numbers: list[str | None]) -> EntryRunNear | None:
+    """The run of a page whose numbers mostly read short or misread: a run some read exactly on (one at
+    least) that reads with digits lost ("36", "3" above "338", "339") make three rows long or more, and
+    that more reads fit (exactly or short) than fit it otherwise (a digit off, or not at all).
+    ``entry_number_sequence`` wants a majority read exactly; on a page struck by show-through or printed
+    faint the numbers lose their first digits row after row, and only one or two read whole. None when no
+    such run exists or two fit as well."""
+    read = [(i, s) for i, s in enumerate(numbers) if s and s.isdecimal()]
+    scored: dict[int, tuple[int, int, int]] = {}
+    for offset in {int(s) - i for i, s in read if int(s) - i >= 1}:
+        width = max((len(s) for i, s in read if int(s) == offset + i and s.startswith("0")), default=0)
+        exact = lost = off = 0
+        for i, s in read:
+            number = str(offset + i).zfill(width)
+            if s == number:
+                exact += 1
+            elif digits_lost(s, number):
+                lost += 1
+            else:
+                off += 1
+        if exact + lost >= 3 and exact + lost > off:
+            scored[offset] = (exact + lost - off, exact, width)
+    if not scored:
+        return None
+    ranked = sorted(scored.items(), key=lambda kv: (kv[1][1], kv[1][0]), reverse=True)
+    if len(ranked) > 1 and ranked[0][1][1] == ranked[1][1][1]:
+        return None  # two runs read whole as often: the short reads fit either ("11" is 117 or 121)
+    offset, (_, exact, width) = ranked[0]
+    return EntryRunNear([str(offset + i).zfill(width) for i in range(len(numbers))], exact)
 
 
 def validate_entry_numbers(numbers: list[str | None]) -> dict[int, str]:
