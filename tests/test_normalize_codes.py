@@ -308,6 +308,7 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
         # the document number's "/" lost; a speck after its code (1-bit book scans)
         ("Đã ly hôn\ntheo Bản án\nsố 76HNGĐ\nngày\n23/12/2021", "Đã ly hôn theo Bản án số 76/HNGĐ ngày 23/12/2021"),
         ("Đã ly hôn\ntheo Bản án\nsố 59/HNGĐ.\nngày\n31/3/2025", "Đã ly hôn theo Bản án số 59/HNGĐ ngày 31/3/2025"),
+        ("Đã ly hôn\ntheo Bản\nán số\n71/HNGĐ:\nngày\n4/11/2000", "Đã ly hôn theo Bản án số 71/HNGĐ ngày 4/11/2000"),
         # the date after "ngày" with an italic 4 read as A and its slashes as I or l (clean Chromium pages):
         # a guess, doubted; slashes alone are read as slashes
         ("Đã ly hôn theo\nBản án số\n6/HNGĐ ngày\nAI8I2014", "Đã ly hôn theo Bản án số 6/HNGĐ ngày 4/8/2014"),

@@ -140,6 +140,8 @@ def test_digits_lost(read: str, number: str, lost: bool) -> None:
         (["551", "552", "52"], None, 0),  # "52" is neither 553 nor short of it
         (["1", "11", "178", "119", "10", "11"], None, 0),  # 116.. and 176.. each read whole once: either
         (["12", "5", "3"], None, 0),  # one whole read with nothing short of its run
+        ([None, None, "103", "104", None, None], ["101", "102", "103", "104", "105", "106"], 2),  # rows unread
+        ([None, "102", None], None, 0),  # one read alone is no run
         ([None, None, None], None, 0),
     ],
 )

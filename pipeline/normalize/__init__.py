@@ -409,7 +409,7 @@ _REMARK_LOST_SLASH = re.compile(r"(?<![\w/])(?:\d{1,2}/\d{5,6}|\d{3,4}/(?:1[89]|
 # a document number in a remark whose slash OCR read as a letter ("24JHNGĐ", "74IQĐ-UBND"): digits, the
 # look-alike, then the issuing body's acronym (two capitals at least); or lost before the codes of a
 # court's judgment or a decision ("76HNGĐ", "12QĐ-UBND": "12CM" may be written so); and a speck read as a
-# period after it ("59/HNGĐ. ngày")
+# period or colon after it ("59/HNGĐ. ngày"; "71/HNGĐ: ngày" had been accepted, fresh book photograph 1139)
 _REMARK_DOC_NO = re.compile(
     rf"(?<![\w/])(\d{{1,4}})(?:({ids.SLASH_AS_LETTER})([A-ZĐ]{{2,}}(?:-[A-ZĐ]+)*)|()((?:HNGĐ|QĐ)(?:-[A-ZĐ]+)*))(?![\w/])"
 )
@@ -417,7 +417,7 @@ _REMARK_DOC_NO = re.compile(
 _REMARK_NUMBER_GLUED = re.compile(r"(?<=\b[sS]ố)(?=\d)")
 # a space OCR put inside a document number ("số 5 1/HNGĐ")
 _REMARK_DOC_NO_SPACE = re.compile(r"(?<=\bsố )(\d) (\d{1,3}/[A-ZĐ])")
-_REMARK_DOC_NO_SPECK = re.compile(r"(?<=\d/[A-ZĐ]{2})([A-ZĐ\-]*)\.(?= ngày)")
+_REMARK_DOC_NO_SPECK = re.compile(r"(?<=\d/[A-ZĐ]{2})([A-ZĐ\-]*)[.:](?= ngày)")
 
 
 # the long codes of a document number in a remark (a court's family judgment, a people's committee's
@@ -1155,9 +1155,10 @@ def digits_lost(read: str, number: str) -> bool:
 
 
 def entry_number_run_near(numbers: list[str | None]) -> EntryRunNear | None:
-    """The run of a page whose numbers mostly read short or misread: a run some read exactly on (one at
-    least) that reads with digits lost ("36", "3" above "338", "339") make three rows long or more, and
-    that more reads fit (exactly or short) than fit it otherwise (a digit off, or not at all).
+    """The run of a page whose numbers mostly read short, misread or not at all: a run some read exactly
+    on (one at least) that reads with digits lost ("36", "3" above "338", "339") make three rows long or
+    more, and that more reads fit (exactly or short) than fit it otherwise (a digit off, or not at all); or
+    one two reads give that no read contradicts (103, 104 between four rows unread).
     ``entry_number_sequence`` wants a majority read exactly; on a page struck by show-through or printed
     faint the numbers lose their first digits row after row, and only one or two read whole. None when no
     such run exists or two fit as well."""
@@ -1174,7 +1175,7 @@ def entry_number_run_near(numbers: list[str | None]) -> EntryRunNear | None:
                 lost += 1
             else:
                 off += 1
-        if exact + lost >= 3 and exact + lost > off:
+        if (exact + lost >= 3 and exact + lost > off) or (exact >= 2 and not off):
             scored[offset] = (exact + lost - off, exact, width)
     if not scored:
         return None
