@@ -74,6 +74,7 @@ from pipeline.normalize import (
     names_against_sex,
     normalize_field,
     place_commune_from_page,
+    place_commune_suggested,
     place_unit_from_page,
     validate_entry,
     validate_entry_numbers,
@@ -257,6 +258,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     _communes_of_office_marks(tpl, page_fields, entries, book_year)
     # last: a place it settles took its unit word or commune from the page, no separate read to confirm with
     _places_from_page(tpl, page_fields, entries, book_year)
+    _communes_suggested(tpl, page_fields, entries, book_year)
     _doubt_still_empty(tpl, entries, unread)
     lap("cells")
 
@@ -1466,6 +1468,25 @@ def _places_from_page(
             continue
         f.value, f.details, f.status, f.reason = n.value, n.details, FieldStatus.LOW_CONFIDENCE, n.reason
         f.rules = [*f.rules, *n.rules]
+
+
+def _communes_suggested(
+    tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry], book_year: str | None
+) -> None:
+    """A place or office still invalid for a commune no list or page settles, under the district it
+    resolved, is shown with that district's nearest commune (``place_commune_suggested``): still invalid,
+    what was read kept, so the reviewer confirms a name rather than types it."""
+    types = {f.key: f.type for c in tpl.columns for f in c.fields if f.type in ("place", "office")}
+    office = _office(tpl, page_fields)
+    fields = [(None, office)] if office is not None else []
+    fields += list(_row_places(entries, list(types)))
+    for reg, f in fields:
+        if f is None or f.status != FieldStatus.INVALID:
+            continue
+        n = place_commune_suggested(f.value, f.details, types.get(f.key, "office"), _row_era(reg, book_year))
+        if n is not None:
+            f.value, f.details, f.reason = n.value, n.details, n.reason
+            f.rules = [*f.rules, *n.rules]
 
 
 K = TypeVar("K", bound=Hashable)  # a unit's key: (level, code) or a code

@@ -4,7 +4,7 @@ import unicodedata
 
 import pytest
 
-from pipeline.normalize import normalize_field, resolve_place
+from pipeline.normalize import normalize_field, place_commune_suggested, resolve_place
 
 HT = "xã Hòa Thịnh, huyện Tây Hoà, tỉnh Phú Yên"  # the gazetteer spells the district "Tây Hoà"
 
@@ -1475,3 +1475,38 @@ def test_a_part_before_the_commune_is_a_sub_unit_only_when_spelled(raw: str, sta
     # a fresh aged page: "TT, Trà My" kept "TT" before the inferred thị trấn and was accepted
     n = normalize_field("place", raw, confidence=0.95, on_date="2010-01-01")
     assert n.status == status and n.value is not None and n.value.startswith(raw.split(",")[0])
+
+
+# (field type, text read, the value shown for review, or None: left as read); all found on Chromium bench pages
+@pytest.mark.parametrize(
+    ("ftype", "raw", "value"),
+    [("place", "xã Noong Ho, huyện Sìn Hồ, tỉnh Lai Châu", "xã Noong Hẻo, huyện Sìn Hồ, tỉnh Lai Châu"),
+     ("place", "Xã lam Thanh, huyện Tân Sơn, tỉnh Phú Thọ", "xã Tam Thanh, huyện Tân Sơn, tỉnh Phú Thọ"),
+     ("place", "thị trấn Liên Nelữa, huyện Đức Trọng, tỉnh Lâm Đồng",
+      "thị trấn Liên Nghĩa, huyện Đức Trọng, tỉnh Lâm Đồng"),  # three edits in a long name
+     ("place", "A Là, huyện Bát Xát, tỉnh Lào Cai", "xã A Lù, huyện Bát Xát, tỉnh Lào Cai"),  # no unit word
+     ("office", "UBND Xã Lạc Hòu,\nthị xã Vĩnh Châu, tỉnh Sóc Trăng", "UBND xã Lạc Hòa, thị xã Vĩnh Châu, tỉnh Sóc Trăng"),
+     ("office", "UBND xã Cluv Răng, huyện Ia Pa, tỉnh Gia Lai", "UBND xã Chư Răng, huyện Ia Pa, tỉnh Gia Lai"),
+     # two communes as near (Minh Quán, Minh Quân), a numbered ward, too far, or no district placed
+     ("place", "xã Mu Quân, huyện Trấn Yên, tỉnh Yên Bái", None),
+     ("place", "BÍ, quận 4, thành phố Hồ Chí Minh", None),
+     ("place", "X. Kim Eurt, H. Na Rì, T. Bắc Kạn", None),
+     ("place", "xã Noong Ho, tỉnh Lai Châu", None),
+     # the unit word written is not the near commune's
+     ("place", "phường Noong Ho, huyện Sìn Hồ, tỉnh Lai Châu", None),
+     # a place that resolves is none of this rule's
+     ("place", "xã Noong Hẻo, huyện Sìn Hồ, tỉnh Lai Châu", None)],
+)  # fmt: skip
+def test_an_unplaced_commune_is_shown_as_the_districts_nearest_still_invalid(
+    ftype: str, raw: str, value: str | None
+) -> None:
+    n = normalize_field(ftype, raw, on_date="2010-05-01")
+    got = place_commune_suggested(n.value, n.details, ftype, "2010-05-01")
+    if value is None:
+        assert got is None
+        return
+    assert n.status == "invalid" and got is not None
+    assert (got.value, got.status) == (value, "invalid")  # a commune the snapshot lacks is possible: reviewed
+    assert got.details["read_as"] == n.value and got.rules[0].startswith("commune_suggested:")
+    assert got.details["legacy"]["ward"]["code"] == got.details["commune_suggested"]["code"]
+    assert "gần nhất" in (got.reason or "") and "nearest" in (got.reason or "")

@@ -1352,6 +1352,25 @@ def test_a_garbled_commune_takes_the_one_the_page_names_near_it(
     assert "trang ghi" in (f.reason or "") and ("the registering office" if office else f"row {others[0][0]}") in (f.reason or "")
 
 
+def test_an_unplaced_commune_no_page_settles_is_shown_as_the_districts_nearest() -> None:
+    from pipeline.read_page import _communes_suggested
+
+    tpl = templates_for("khai_tu")[0]
+    place = _placed("Xã Noong Ho, huyện Sìn Hồ, tỉnh Lai Châu", "nktNoiCuTru")
+    office = _placed("UBND Xã Lạc Hòu, thị xã Vĩnh Châu, tỉnh Sóc Trăng", "gbtCoQuanCap", "office")
+    kept = _placed("xã Mu Quân, huyện Trấn Yên, tỉnh Yên Bái", "nktNoiChet")  # two communes as near
+    page = {"noiDangKy": _placed("UBND xã lam Thanh, huyện Tân Sơn, tỉnh Phú Thọ", "noiDangKy", "office")}
+    entries = [Entry(row=1, bbox=BBox(0, 0, 1, 1), fields={"nktNoiCuTru": place, "gbtCoQuanCap": office,
+                                                            "nktNoiChet": kept})]  # fmt: skip
+    before = (kept.value, list(kept.rules))
+    _communes_suggested(tpl, page, entries, "2010")
+    assert (place.value, place.status) == ("xã Noong Hẻo, huyện Sìn Hồ, tỉnh Lai Châu", FieldStatus.INVALID)
+    assert (office.value, office.status) == ("UBND xã Lạc Hòa, thị xã Vĩnh Châu, tỉnh Sóc Trăng", FieldStatus.INVALID)
+    assert page["noiDangKy"].value == "UBND xã Tam Thanh, huyện Tân Sơn, tỉnh Phú Thọ"
+    assert place.raw == "Xã Noong Ho, huyện Sìn Hồ, tỉnh Lai Châu" and place.rules[-1].startswith("commune_suggested:")
+    assert (kept.value, kept.rules, kept.status) == (*before, FieldStatus.INVALID)
+
+
 @pytest.mark.parametrize(
     "office", ["UBND xã Foo, huyện Ia Grai, tỉnh Gia Lai", "UBND", "UBND huyện Ia Grai, tỉnh Gia Lai"]
 )

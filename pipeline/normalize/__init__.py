@@ -46,6 +46,7 @@ from .places import (
     after_reform,
     before_reform,
     commune_near,
+    commune_suggested,
     garbled_commune,
     named_units,
     normalize_office,
@@ -72,6 +73,7 @@ __all__ = [
     "names_against_sex",
     "normalize_field",
     "place_commune_from_page",
+    "place_commune_suggested",
     "place_unit_from_page",
     "resolve_place",
     "validate_entry",
@@ -1031,6 +1033,35 @@ def place_commune_from_page(
                       {"code": unit.code, "read": part["written"], "distance": distance})
 
 
+def place_commune_suggested(
+    value: str | None, details: Mapping[str, Any], field_type: str = "place", on_date: str | None = None
+) -> Normalized | None:
+    """A place (or an office) whose commune the gazetteer could not place under the district it resolved
+    (``garbled_commune``), nor the page's other places settle: shown with the district's one nearest
+    commune (``commune_suggested``: "xã Noong Ho, huyện Sìn Hồ, …" as xã Noong Hẻo), still invalid, the
+    reason naming what was read. None when no commune is near enough alone. The rule added is
+    ``commune_suggested:<read>-><commune>``; what was read is kept under ``read_as``."""
+    part = garbled_commune(details) if value else None
+    if part is None or value is None:
+        return None
+    district = details["legacy"]["district"]
+    near = commune_suggested(part["name"], district["code"], part.get("kind"))
+    if near is None:
+        return None
+    unit, distance = near
+    taken = f"{unit.kind} {unit.name}"
+    n = _with_part(value, details, part["written"], taken, on_date, field_type)
+    if n is None or ((n.details.get("legacy") or {}).get("ward") or {}).get("code") != unit.code:
+        return None
+    reason = (f"đọc được '{part['written']}', không có trong {district['kind']} {district['name']}; gần nhất là "
+              f"'{taken}' / read '{part['written']}', not in {district['kind']} {district['name']}; the nearest "
+              f"commune there is '{taken}'")  # fmt: skip
+    kept = {k: v for k, v in n.details.items() if k != "verified_chain"}
+    return Normalized(n.value, "invalid", reason, [f"commune_suggested:{part['name']}->{unit.name}"],
+                      {**kept, "read_as": value, "commune_suggested": {"code": unit.code, "read": part["written"],
+                                                                        "distance": distance}})  # fmt: skip
+
+
 def _from_page(n: Normalized, read: str, reason: str, rule: str, key: str, taken: dict[str, Any]) -> Normalized:
     """``n``, a place rewritten with a unit the page gives, as the field's value for review: not "as
     written" (the unit is the page's, not this cell's), what was read under ``read_as``, what the page gave
@@ -1039,17 +1070,22 @@ def _from_page(n: Normalized, read: str, reason: str, rule: str, key: str, taken
     return Normalized(n.value, "ok", reason, [rule], {**kept, "read_as": read, key: taken})
 
 
-def _with_part(value: str, details: Mapping[str, Any], written: str, unit: str, on_date: str | None) -> Normalized | None:
-    """The place ``value`` with its part ``written`` (an item of its own, or after the facility's name when
-    it comes first) rewritten as ``unit``, normalized again: None when the part is not found once or the
-    place does not resolve."""
+def _with_part(
+    value: str, details: Mapping[str, Any], written: str, unit: str, on_date: str | None, field_type: str = "place"
+) -> Normalized | None:
+    """The place (or office) ``value`` with its part ``written`` (an item of its own, or after the
+    facility's name or an office's "UBND" when it comes first) rewritten as ``unit``, normalized again: None
+    when the part is not found once or the place does not resolve."""
     items = value.split(", ")
-    facility = details.get("facility")
-    at = [k for k, t in enumerate(items) if t == written or (k == 0 and facility and t == f"{facility} {written}")]
+    lead = [f"{details['facility']} "] if details.get("facility") else []
+    lead += ["UBND "] if field_type == "office" else []
+    # the unit word as the value spells it ("xã" for a written "Xã")
+    at = [k for k, t in enumerate(items)
+          if t.lower() == written.lower() or (k == 0 and any(t.lower() == f"{h}{written}".lower() for h in lead))]  # fmt: skip
     if len(at) != 1:
         return None
     items[at[0]] = items[at[0]][: len(items[at[0]]) - len(written)] + unit
-    n = normalize_field("place", ", ".join(items), on_date=on_date)
+    n = normalize_field(field_type, ", ".join(items), on_date=on_date)
     return n if n.status == "ok" else None
 
 
