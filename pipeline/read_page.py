@@ -76,6 +76,7 @@ from pipeline.normalize import (
     place_commune_from_page,
     place_commune_suggested,
     place_unit_from_page,
+    resolve_place,
     validate_entry,
     validate_entry_numbers,
     words_toward_digits,
@@ -259,6 +260,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     # last: a place it settles took its unit word or commune from the page, no separate read to confirm with
     _places_from_page(tpl, page_fields, entries, book_year)
     _communes_suggested(tpl, page_fields, entries, book_year)
+    _office_from_rows(tpl, page_fields, entries, book_year)
     _doubt_still_empty(tpl, entries, unread)
     lap("cells")
 
@@ -1318,6 +1320,59 @@ def _confirm_office(
     )
     if rows >= OFFICE_MIN_ROWS:
         _vouch(office, threshold, f"office_confirmed_by_places:{rows}")
+
+
+# rows whose places name one commune for an office read without its own: more than the other communes
+# named within the office's unit together, by this factor
+OFFICE_FROM_ROWS_MIN = 3
+OFFICE_FROM_ROWS_LEAD = 2
+
+
+def _office_from_rows(
+    tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry], book_year: str | None
+) -> None:
+    """An office read faintly without its commune (garbled: "— ~~~ ơn ~ r1 ĐO Lương - T. Nghệ An"; lost:
+    "UBND huyện Ninh Sơn, …" for UBND thị trấn Tân Sơn, …; or not read at all) is shown as the commune the
+    rows' places name most, inside what the office line placed (its district or province): a commune
+    registers its own residents. At least ``OFFICE_FROM_ROWS_MIN`` rows, and ``OFFICE_FROM_ROWS_LEAD``
+    times any other commune there; still for review, what was read kept under read_as (a district's own
+    office registers too, and a commune's rows may live elsewhere)."""
+    office = _office(tpl, page_fields)
+    if office is None or office.status == FieldStatus.OK or _ward_code(office):
+        return
+    home = office.details.get("legacy") or {}
+    if not home and office.raw.strip():
+        home = resolve_place(office.raw, on_date=_record_era(None, book_year)).legacy or {}
+    scope = next(((level, unit["code"]) for level in ("district", "province") if (unit := home.get(level))), None)
+    named: Counter[str] = Counter()
+    units: dict[str, dict[str, Any]] = {}
+    for e in entries:
+        row: set[str] = set()
+        for f in (e.fields.get(k) for k in _place_keys(tpl)):
+            legacy = (f.details.get("legacy") or {}) if f is not None and f.status in _READ else {}
+            code = (legacy.get("ward") or {}).get("code")
+            if code is None or not legacy.get("district"):
+                continue
+            if scope is None or (legacy.get(scope[0]) or {}).get("code") == scope[1]:
+                row.add(code)
+                units[code] = legacy
+        named.update(row)
+    ranked = named.most_common(2)
+    if not ranked or ranked[0][1] < OFFICE_FROM_ROWS_MIN or (
+            len(ranked) > 1 and ranked[0][1] < OFFICE_FROM_ROWS_LEAD * ranked[1][1]):  # fmt: skip
+        return
+    code, rows = ranked[0]
+    u = units[code]
+    text = ", ".join(f"{u[k]['kind']} {u[k]['name']}" for k in ("ward", "district", "province") if u.get(k))
+    n = normalize_field("office", f"UBND {text}", on_date=_record_era(None, book_year))
+    if n.status != "ok" or _legacy_ward(n.details) != code:
+        return
+    office.details = {**n.details, "read_as": office.value, "office_from_rows": {"code": code, "rows": rows}}
+    office.value, office.status = n.value, FieldStatus.LOW_CONFIDENCE
+    office.rules = [*office.rules, f"office_from_rows:{rows}"]
+    office.reason = (f"đọc được '{office.raw}', thiếu xã/phường; {rows} dòng ghi nơi cư trú ở {u['ward']['kind']} "
+                     f"{u['ward']['name']} / read '{office.raw}', no commune; {rows} rows place their people in "
+                     f"{u['ward']['kind']} {u['ward']['name']}")  # fmt: skip
 
 
 def _places_in_office_district(

@@ -1352,6 +1352,41 @@ def test_a_garbled_commune_takes_the_one_the_page_names_near_it(
     assert "trang ghi" in (f.reason or "") and ("the registering office" if office else f"row {others[0][0]}") in (f.reason or "")
 
 
+BS = "xã Bài Sơn, huyện Đô Lương, tỉnh Nghệ An"
+TS = "thị trấn Tân Sơn, huyện Ninh Sơn, tỉnh Ninh Thuận"
+
+
+# (the office read and its confidence, the rows' residences, the office shown or None: left as read)
+@pytest.mark.parametrize(
+    ("office", "conf", "places", "value"),
+    [("— ~~~ ơn ~ r1 ĐO Lương - T. Nghệ An", 0.5, [BS] * 3, f"UBND {BS}"),  # generator seed 411, degraded
+     ("UBND huyện Ninh Sơn, tỉnh Ninh Thuận", 0.7, [TS] * 3 + [None], f"UBND {TS}"),  # the commune's line lost
+     ("", 0.0, [BS] * 4, f"UBND {BS}"),  # not read at all
+     ("UBND huyện Ninh Sơn, tỉnh Ninh Thuận", 0.97, [TS] * 3, None),  # read surely: a district's own office
+     ("— ~~~ ơn ~ r1 ĐO Lương - T. Nghệ An", 0.5, [BS] * 2, None),  # two rows are too few
+     ("— ~~~ ơn ~ r1 ĐO Lương - T. Nghệ An", 0.5, [BS] * 3 + ["xã Đà Sơn, huyện Đô Lương, tỉnh Nghệ An"] * 2, None),
+     ("— ~~~ ơn ~ r1 ĐO Lương - T. Nghệ An", 0.5, [TS] * 3, None)],  # the rows' commune is in another province
+)  # fmt: skip
+def test_an_office_read_without_its_commune_is_shown_as_the_one_its_rows_name(
+    office: str, conf: float, places: list[str | None], value: str | None
+) -> None:
+    from pipeline.read_page import _office_from_rows
+
+    tpl = templates_for("khai_tu")[0]
+    f = (_placed(office, "noiDangKy", "office", conf) if office
+         else FieldValue("noiDangKy", "", None, 0.0, None, FieldStatus.EMPTY))  # fmt: skip
+    before = (f.value, f.status, list(f.rules))
+    entries = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"nktNoiCuTru": _placed(p)} if p else {})
+               for i, p in enumerate(places, start=1)]  # fmt: skip
+    _office_from_rows(tpl, {"noiDangKy": f}, entries, "2010")
+    if value is None:
+        assert (f.value, f.status, f.rules) == before
+        return
+    assert (f.value, f.status) == (value, FieldStatus.LOW_CONFIDENCE)
+    assert f.details["read_as"] == before[0] and f.rules[-1] == f"office_from_rows:{sum(p is not None for p in places)}"
+    assert f.raw == office and "rows place their people in" in (f.reason or "")
+
+
 def test_an_unplaced_commune_no_page_settles_is_shown_as_the_districts_nearest() -> None:
     from pipeline.read_page import _communes_suggested
 
