@@ -99,6 +99,23 @@ def test_unknown_kept_and_flagged(ftype: str, raw: str) -> None:
     assert n.value is not None  # kept for the reviewer, never dropped
 
 
+@pytest.mark.parametrize(
+    ("ftype", "raw", "value"),
+    [("ethnicity", "Mòo", "Mông"),  # one mark off Mèo (Chromium aged 1301, fresh photo 1301)
+     ("ethnicity", "ITMông", "Mông"),  # letters glued before it (aged 1309)
+     ("nationality", "VNÑ", "Việt Nam"),  # a speck after VN (aged 1309, photo 1281)
+     ("ethnicity", "Hoa Kỳ", "Hoa Kỳ"),  # a word apart is no glued letters
+     ("ethnicity", "Xyz", "Xyz"), ("ethnicity", "Thá", "Thá")],  # nothing near, or two as near (Thái, Thổ…)
+)  # fmt: skip
+def test_an_unlisted_code_is_shown_as_the_one_listed_value_near_it_still_invalid(
+    ftype: str, raw: str, value: str
+) -> None:
+    n = normalize_field(ftype, raw)
+    assert (n.value, n.status) == (value, "invalid") and n.reason
+    assert (f"có lẽ là '{value}'" in n.reason) is (value != raw)
+    assert any(r.endswith("_suggested:" + raw + "->" + value) for r in n.rules) is (value != raw)
+
+
 def test_personal_id_decoded() -> None:
     n = normalize_field("id_number", "024187000123")
     assert n.details == {"kind": "personal_id", "province_code": "024", "sex": "Nữ", "birth_year": 1987}

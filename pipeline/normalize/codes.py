@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 
 from rapidfuzz import process
 from rapidfuzz.distance import Levenshtein
@@ -106,7 +107,8 @@ def normalize_ethnicity(raw: str) -> CodeResult:
         if best:
             rules.append(f"fuzzy:{s}->{idx[best[0]]}")
             return CodeResult(idx[best[0]], True, rules=rules)
-    return CodeResult(s, False, f"dân tộc không có trong danh mục '{s}' / unknown ethnic group", rules)
+    why = f"dân tộc không có trong danh mục '{s}' / unknown ethnic group"
+    return _suggested(s, k, idx, why, "ethnicity", rules)
 
 
 def normalize_nationality(raw: str) -> CodeResult:
@@ -123,7 +125,26 @@ def normalize_nationality(raw: str) -> CodeResult:
         if best:
             rules.append(f"fuzzy:{s}->{idx[best[0]]}")
             return CodeResult(idx[best[0]], True, rules=rules)
-    return CodeResult(s, False, f"quốc tịch không có trong danh mục '{s}' / unknown country", rules)
+    return _suggested(s, k, idx, f"quốc tịch không có trong danh mục '{s}' / unknown country", "nationality", rules)
+
+
+# the letters OCR may glue to a listed name ("ITMông": a stamp's edge; "VNÑ": a speck after VN)
+SUGGEST_AFFIX = 2
+
+
+def _suggested(s: str, k: str, idx: Mapping[str, str], why: str, kind: str, rules: list[str]) -> CodeResult:
+    """A value no list holds, shown as the one listed value it is nearest for the reviewer to confirm
+    (still invalid): the one a key is within one edit of (three letters on: "Mòo" for Mèo, that is Mông),
+    or the one a key is with up to ``SUGGEST_AFFIX`` letters glued to it, no space between. As read
+    otherwise."""
+    near = {v for key, v in idx.items() if len(k) >= 3 and len(key) >= 2 and Levenshtein.distance(k, key) <= 1}
+    if not near and not any(ch.isspace() for ch in s):
+        near = {v for key, v in idx.items() if len(key) >= 2 and len(k) - len(key) in range(1, SUGGEST_AFFIX + 1)
+                and (k.startswith(key) or k.endswith(key))}  # fmt: skip
+    if len(near) != 1:
+        return CodeResult(s, False, why, rules)
+    v = near.pop()
+    return CodeResult(v, False, f"{why}; có lẽ là '{v}' / perhaps '{v}'", [*rules, f"{kind}_suggested:{s}->{v}"])
 
 
 ID_DOC_TYPES = (
