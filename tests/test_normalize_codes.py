@@ -104,6 +104,8 @@ def test_unknown_kept_and_flagged(ftype: str, raw: str) -> None:
     [("ethnicity", "Mòo", "Mông"),  # one mark off Mèo (Chromium aged 1301, fresh photo 1301)
      ("ethnicity", "ITMông", "Mông"),  # letters glued before it (aged 1309)
      ("nationality", "VNÑ", "Việt Nam"),  # a speck after VN (aged 1309, photo 1281)
+     ("relation", "chúu nội", "cháu nội"),  # fresh photo 1299
+     ("relation", "chd", "chd"),  # cha, chú, chị: as near each
      ("ethnicity", "Hoa Kỳ", "Hoa Kỳ"),  # a word apart is no glued letters
      ("ethnicity", "Xyz", "Xyz"), ("ethnicity", "Thá", "Thá")],  # nothing near, or two as near (Thái, Thổ…)
 )  # fmt: skip

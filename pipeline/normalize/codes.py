@@ -132,7 +132,9 @@ def normalize_nationality(raw: str) -> CodeResult:
 SUGGEST_AFFIX = 2
 
 
-def _suggested(s: str, k: str, idx: Mapping[str, str], why: str, kind: str, rules: list[str]) -> CodeResult:
+def _suggested(
+    s: str, k: str, idx: Mapping[str, str], why: str, kind: str, rules: list[str], details: dict | None = None
+) -> CodeResult:
     """A value no list holds, shown as the one listed value it is nearest for the reviewer to confirm
     (still invalid): the one a key is within one edit of (three letters on: "Mòo" for Mèo, that is Mông),
     or the one a key is with up to ``SUGGEST_AFFIX`` letters glued to it, no space between. As read
@@ -142,9 +144,10 @@ def _suggested(s: str, k: str, idx: Mapping[str, str], why: str, kind: str, rule
         near = {v for key, v in idx.items() if len(key) >= 2 and len(k) - len(key) in range(1, SUGGEST_AFFIX + 1)
                 and (k.startswith(key) or k.endswith(key))}  # fmt: skip
     if len(near) != 1:
-        return CodeResult(s, False, why, rules)
+        return CodeResult(s, False, why, rules, details)
     v = near.pop()
-    return CodeResult(v, False, f"{why}; có lẽ là '{v}' / perhaps '{v}'", [*rules, f"{kind}_suggested:{s}->{v}"])
+    return CodeResult(v, False, f"{why}; có lẽ là '{v}' / perhaps '{v}'", [*rules, f"{kind}_suggested:{s}->{v}"],
+                      details)  # fmt: skip
 
 
 ID_DOC_TYPES = (
@@ -260,5 +263,6 @@ def normalize_relation(raw: str) -> CodeResult:
             return CodeResult(by[best][0], True, rules=rules)
     # kept as written, for the reviewer: a closed-ish vocabulary, so an unlisted word is most often a
     # misread or the end of the name from the line above ("AN-con", "co 5")
-    return CodeResult(low, False, f"quan hệ '{low}' không có trong danh mục / relation '{low}' not in the list",
-                      rules, details={"unlisted": True})  # fmt: skip
+    # ...shown as the one listed relation one edit off, if there is one ("chúu nội": cháu nội), still invalid
+    return _suggested(low, fold(low), _REL_BY_FOLD, f"quan hệ '{low}' không có trong danh mục / relation '{low}' "
+                      "not in the list", "relation", rules, {"unlisted": True})  # fmt: skip
