@@ -947,8 +947,8 @@ def reread_short_lines(
     out: list[list[OcrLine]] = []
     done: list[BBox] = []
     for ln in lines:
-        if ln.bbox is None or len(ln.text.strip()) > SHORT_LINE_CHARS or any(ln.bbox.overlap(d) > 0.5 for d in done):
-            continue  # a line the foot's second reading found again (or a run read already) is read once
+        if ln.bbox is None or len(ln.text.strip()) > SHORT_LINE_CHARS:
+            continue
         # a line's height of room on either side: OCR's box of "- 50 -" may hold the 0 alone; and on along
         # the baseline while the ink runs on: "Trang 119" on a book photograph came as boxes of "Trang"
         # and "1", the "19" in none, and read alone in its box the page number was "1"
@@ -957,12 +957,25 @@ def reread_short_lines(
         if box is None:
             continue
         box = _along_ink(gray, box, b, gap=int(RUN_GAP * b.h))
-        if any(box.overlap(d) > 0.5 for d in done):
-            continue  # the run another short line led to: read once
+        if any(_share_within(box, d) >= REREAD_COVERED for d in done):
+            # a line found again, or the run another short line led to, is read once; but not a wider
+            # box over a narrower one read: OCR's box of "- 1 -" on a phone photograph held the dash and
+            # half the 1 ("$:"; alone it read "+"), the foot's print run held all of it ("1" at 0.97)
+            continue
         done.append(box)
         tight = ink_extent(gray, box, pad=10) or box
         out += [engine.read_alone(gray, tight, mode, binarize=binarize, scale=scale) for mode, binarize in reads]
     return out
+
+
+REREAD_COVERED = 0.9  # share of a short line's box inside a box read already, for it to be read no more
+
+
+def _share_within(box: BBox, other: BBox) -> float:
+    """The share of ``box`` that lies inside ``other``."""
+    w = min(box.x + box.w, other.x + other.w) - max(box.x, other.x)
+    h = min(box.y + box.h, other.y + other.h) - max(box.y, other.y)
+    return max(0, w) * max(0, h) / max(1, box.w * box.h)
 
 
 DARK_REREAD_BELOW = 0.5  # a margin line read below this confidence is read again on its darkest ink

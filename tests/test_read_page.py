@@ -1518,6 +1518,27 @@ def test_a_short_foot_line_is_read_again_along_the_ink_it_is_part_of() -> None:
     assert got.value == "119"
 
 
+def test_a_wider_box_over_a_short_line_read_already_is_read_too() -> None:
+    # fresh phone photograph 1299: OCR's box of "- 1 -" held half the 1 and a dash ("$:", alone "+"); the
+    # foot's print run held all of it, and was skipped as read already: the page number was lost
+    from fixtures.tables import font
+    from PIL import Image, ImageDraw
+
+    img = Image.new("L", (600, 160), 255)
+    ImageDraw.Draw(img).text((250, 60), "- 1 -", font=font(30), fill=0)
+    gray = np.array(img)
+    engine = get_engine()
+    engine.set_page(gray, scale=1.0)
+    ink = np.flatnonzero((gray[55:110] < 128).any(axis=0))
+    whole = BBox(int(ink[0]), 60, int(ink[-1] - ink[0]) + 1, 36)
+    right = BBox(whole.x + whole.w - 14, 60, 14, 36)  # the last dash alone
+    narrow, wide = OcrLine("-", 0.3, right), OcrLine("s4", 0.1, whole)
+    reads = reread_short_lines(gray, [narrow, wide], engine)
+    assert len(reads) == 6  # both boxes, each read in three ways
+    assert any(ln.text.strip(" -") == "1" for r in reads[3:] for ln in r)
+    assert len(reread_short_lines(gray, [wide, OcrLine("1", 0.5, whole)], engine)) == 3  # found again: once
+
+
 def test_a_book_number_over_the_reverse_pages_title_is_read_on_its_darkest_ink() -> None:
     # aged seed 1187: "Quyển số: 01/1998" printed over the reverse page's bold title showing through
     # (grey, mirrored) read as noise at 0.32, and the book number was lost on every entry
