@@ -64,6 +64,7 @@ from pipeline.normalize import (
     REQUIRED_EMPTY_REASON,
     REQUIRED_FIELDS,
     WORDS_FROM_DIGITS,
+    EntryRunNear,
     Normalized,
     dates_agreeing_with_words,
     digits_lost,
@@ -82,7 +83,14 @@ from pipeline.normalize import (
     words_toward_digits,
 )
 from pipeline.normalize.ids import BOOK_NO_SLASH_LOST, MIN_BOOK_YEAR
-from pipeline.normalize.places import REFORM_DATE, commune_near, district_without_communes, era_date
+from pipeline.normalize.places import (
+    REFORM_DATE,
+    commune_near,
+    commune_suggested,
+    district_without_communes,
+    era_date,
+    garbled_commune,
+)
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, second_engine, text_height
 from pipeline.preprocess import own_ink, upright
 from pipeline.second_read import (
@@ -259,8 +267,8 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     _communes_of_office_marks(tpl, page_fields, entries, book_year)
     # last: a place it settles took its unit word or commune from the page, no separate read to confirm with
     _places_from_page(tpl, page_fields, entries, book_year)
+    _office_from_rows(tpl, page_fields, entries, book_year)  # the rows' evidence first, for the office
     _communes_suggested(tpl, page_fields, entries, book_year)
-    _office_from_rows(tpl, page_fields, entries, book_year)
     _doubt_still_empty(tpl, entries, unread)
     lap("cells")
 
@@ -828,6 +836,7 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     bad = validate_entry_numbers(values)
     run = entry_number_sequence(values)
     # a run that numbers read surely but for a runner-up make repairs faint rows, not a sure one off it
+    # (but for a sure one that only lost digits: "1" on 561's row of a run of 556-562; below)
     run_sure = entry_number_sequence(taken(lambda f: ok(f) and not ambiguous(f)))
     read = taken(lambda f: f.status in _READ)
     if run is None and (faint := entry_number_sequence(read, min_votes=2)) is not None:
@@ -870,6 +879,11 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     # no run read whole, as on a page the reverse side's ink strikes: the run that reads with digits lost
     # make ("36", "3" above "338", "339") repairs the rows it can tell
     near = entry_number_run_near(read) if run is None else None
+    sure_run = entry_number_sequence(taken(ok), min_votes=2)
+    if near is not None and sure_run is not None and sure_run != near.numbers:
+        near = None  # the sure reads make a run of their own: faint reads do not overrule them
+    # how many sure reads lie on it: a sure read is repaired only where two do
+    on_near = sum(v == near.numbers[i] for i, v in enumerate(taken(ok)) if v is not None) if near else 0
     for i, f in enumerate(numbered):
         if f is None:
             continue
@@ -891,16 +905,18 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
                         f"two runs: this row is {here}")  # fmt: skip
             continue
         reason = bad.get(i)
-        if run is not None and f.value != run[i] and (run_sure is not None or f.status != FieldStatus.OK
-                                                      or digits_lost(f.value or "", run[i])):  # fmt: skip
+        mine = i in short and short[i].confirmed  # ``_doubt_digit_short``'s to show (below)
+        if run is not None and f.value != run[i] and (run_sure is not None or f.status != FieldStatus.OK or (
+                digits_lost(f.value or "", run[i]) and not mine and not _second_models(f))):  # fmt: skip
             reason = (f"đọc được '{f.raw}', thứ tự số của trang cho {run[i]} / read '{f.raw}', the page's run "
                       f"of entry numbers gives {run[i]}")  # fmt: skip
             f.value = run[i]
             f.rules = [*f.rules, "entry_no_from_sequence"]
-        elif (near is not None and f.value != near.numbers[i] and _near_run_repairs(f, near.numbers[i], near.exact)
+        elif (near is not None and f.value != near.numbers[i] and not mine
               # a row a longer number's confirmed run explains is ``_doubt_digit_short``'s (below); an
               # unconfirmed one is repaired where that run and this one agree
-              and (i not in short or (not short[i].confirmed and short[i].number == near.numbers[i]))):  # fmt: skip
+              and (i not in short or short[i].number == near.numbers[i])
+              and _near_run_repairs(f, near, i, on_near, i in short)):  # fmt: skip
             reason = (f"đọc được '{f.raw}', các số khác của trang (có số mất chữ số) cho {near.numbers[i]} / read "
                       f"'{f.raw}', the run the page's other numbers make (some with digits lost) gives "
                       f"{near.numbers[i]}")  # fmt: skip
@@ -912,19 +928,27 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     _doubt_digit_short(numbered, short)
 
 
-def _near_run_repairs(f: FieldValue, number: str, exact: int) -> bool:
-    """Whether the run ``entry_number_run_near`` found gives a row its ``number``: a row unread, or read
-    with digits lost (a sure read so only where two rows read the run whole), or read unsurely a digit off
-    or otherwise where three rows read it whole or its runner-up digit gives the number. A sure read off
-    the run stays as read: only its own digits tell it ("522" between "321" and "323" is 522 misread as
-    the 3/5 of an italic, or the 321 and 323 are)."""
+def _near_run_repairs(f: FieldValue, near: EntryRunNear, i: int, sure_on_it: int, short_agrees: bool) -> bool:
+    """Whether the run ``entry_number_run_near`` found gives row ``i`` its number: a row unread, or read
+    with digits lost (a sure read so only where two sure reads lie on the run, ``sure_on_it``, or a longer
+    number's run gives it the same number, ``short_agrees``: "4" under 41 and a second model's 42), or read
+    unsurely otherwise (a digit off, a digit more) where three rows read the run whole or its runner-up
+    digit gives the number. A sure read off the run stays as read: only its own digits tell it ("522"
+    between "321" and "323" is 522 misread as the 3/5 of an italic, or the 321 and 323 are), and so does a
+    read of the second model's."""
+    number = near.numbers[i]
     if not f.value or not f.value.isdecimal():
         return True
-    if {"second_model_agrees", "second_model_value"} & set(f.rules):
+    if _second_models(f):
         return False  # the second model's reading is no misread the first's runs can overrule
     if digits_lost(f.value, number):
-        return f.status != FieldStatus.OK or exact >= 2
-    return f.status != FieldStatus.OK and (exact >= 3 or f.details.get("digit_alternative") == number)
+        return f.status != FieldStatus.OK or sure_on_it >= 2 or short_agrees
+    return f.status != FieldStatus.OK and (near.exact >= 3 or f.details.get("digit_alternative") == number)
+
+
+def _second_models(f: FieldValue) -> bool:
+    """Read the same by the second model, or given its value."""
+    return bool({"second_model_agrees", "second_model_value"} & set(f.rules))
 
 
 @dataclass(slots=True)
@@ -949,7 +973,7 @@ def _a_digit_short(numbered: Sequence[FieldValue | None], threshold: float) -> d
     vals = [f.value if f is not None and f.value and f.value.isdecimal() else None for f in numbered]
     anchors = [(j, int(v) - j, "second_model_agrees" in f.rules) for j, (v, f) in enumerate(zip(vals, numbered, strict=True))
                if v is not None and f is not None and (f.status == FieldStatus.OK or (
-                   {"second_model_agrees", "second_model_value"} & set(f.rules) and f.status in _READ))]  # fmt: skip
+                   _second_models(f) and f.status in _READ))]  # fmt: skip
     runs = Counter(offset for _, offset, _ in anchors)
     out: dict[int, _DigitOff] = {}
     for j, offset, agreed in anchors:
@@ -1020,7 +1044,7 @@ def _doubt_digit_short(numbered: Sequence[FieldValue | None], short: dict[int, _
 def _ambiguous_digit(f: FieldValue, threshold: float) -> bool:
     """Read surely but for a runner-up digit that also makes a number (normalize.DIGIT_ALT_FACTOR), and
     neither read the same by the second model nor replaced by its value."""
-    return ("ocr_digit_ambiguous" in f.rules and not {"second_model_agrees", "second_model_value"} & set(f.rules)
+    return ("ocr_digit_ambiguous" in f.rules and not _second_models(f)
             and f.confidence >= threshold * DIGIT_ALT_FACTOR)  # fmt: skip
 
 
@@ -1322,8 +1346,8 @@ def _confirm_office(
         _vouch(office, threshold, f"office_confirmed_by_places:{rows}")
 
 
-# rows whose places name one commune for an office read without its own: more than the other communes
-# named within the office's unit together, by this factor
+# rows whose places name one commune for an office read without its own: at least this many, and this
+# many times as many as name any other commune within the office's unit
 OFFICE_FROM_ROWS_MIN = 3
 OFFICE_FROM_ROWS_LEAD = 2
 
@@ -1336,7 +1360,10 @@ def _office_from_rows(
     rows' places name most, inside what the office line placed (its district or province): a commune
     registers its own residents. At least ``OFFICE_FROM_ROWS_MIN`` rows, and ``OFFICE_FROM_ROWS_LEAD``
     times any other commune there; still for review, what was read kept under read_as (a district's own
-    office registers too, and a commune's rows may live elsewhere)."""
+    office registers too, and a commune's rows may live elsewhere). An office no line was found for
+    (empty) is shown so too: the register's office is required, and the reviewer confirms a name rather
+    than types it. Not where the office's garbled commune is itself near another commune of its
+    district (``commune_suggested``): its own letters outrank its rows."""
     office = _office(tpl, page_fields)
     if office is None or office.status == FieldStatus.OK or _ward_code(office):
         return
@@ -1349,11 +1376,10 @@ def _office_from_rows(
     for e in entries:
         row: set[str] = set()
         for f in (e.fields.get(k) for k in _place_keys(tpl)):
-            legacy = (f.details.get("legacy") or {}) if f is not None and f.status in _READ else {}
-            code = (legacy.get("ward") or {}).get("code")
-            if code is None or not legacy.get("district"):
+            if f is None or f.status not in _READ or (code := _ward_code(f)) is None:
                 continue
-            if scope is None or (legacy.get(scope[0]) or {}).get("code") == scope[1]:
+            legacy = f.details["legacy"]
+            if legacy.get("district") and (scope is None or (legacy.get(scope[0]) or {}).get("code") == scope[1]):
                 row.add(code)
                 units[code] = legacy
         named.update(row)
@@ -1362,6 +1388,10 @@ def _office_from_rows(
             len(ranked) > 1 and ranked[0][1] < OFFICE_FROM_ROWS_LEAD * ranked[1][1]):  # fmt: skip
         return
     code, rows = ranked[0]
+    part = garbled_commune(office.details)
+    near = commune_suggested(part["name"], home["district"]["code"], part.get("kind")) if part else None
+    if near is not None and near[0].code != code:
+        return  # the office's own letters name another commune: shown so (``_communes_suggested``)
     u = units[code]
     text = ", ".join(f"{u[k]['kind']} {u[k]['name']}" for k in ("ward", "district", "province") if u.get(k))
     n = normalize_field("office", f"UBND {text}", on_date=_record_era(None, book_year))
@@ -1528,8 +1558,9 @@ def _places_from_page(
 def _communes_suggested(
     tpl: Template, page_fields: dict[str, FieldValue], entries: list[Entry], book_year: str | None
 ) -> None:
-    """A place or office still invalid for a commune no list or page settles, under the district it
-    resolved, is shown with that district's nearest commune (``place_commune_suggested``): still invalid,
+    """A place (settled by no list nor, for a row's place, by the page's other places) or an office (by
+    neither the list nor its rows), still invalid for its commune under the district it resolved, is
+    shown with that district's nearest commune (``place_commune_suggested``): still invalid,
     what was read kept, so the reviewer confirms a name rather than types it."""
     types = {f.key: f.type for c in tpl.columns for f in c.fields if f.type in ("place", "office")}
     office = _office(tpl, page_fields)

@@ -106,6 +106,7 @@ def test_unknown_kept_and_flagged(ftype: str, raw: str) -> None:
      ("nationality", "VNÑ", "Việt Nam"),  # a speck after VN (aged 1309, photo 1281)
      ("relation", "chúu nội", "cháu nội"),  # fresh photo 1299
      ("relation", "chd", "chd"),  # cha, chú, chị: as near each
+     ("relation", "vợ2", "vợ2"),  # a number is no misread: a second wife
      ("ethnicity", "Hoa Kỳ", "Hoa Kỳ"),  # a word apart is no glued letters
      ("ethnicity", "Xyz", "Xyz"), ("ethnicity", "Thá", "Thá")],  # nothing near, or two as near (Thái, Thổ…)
 )  # fmt: skip

@@ -18,7 +18,7 @@ import itertools
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
@@ -1013,17 +1013,11 @@ def place_commune_from_page(
     ``wards``: legacy ward code -> where the page names it (resolved places and offices read). None when
     the place is not so garbled or no commune the page names is near enough. The rule added is
     ``commune_from_page:<read>-><commune>``; what was read is kept under ``read_as``."""
-    part = garbled_commune(details) if value else None
-    if part is None or value is None:
+    taken_at = _commune_rewritten(value, details, "place", on_date,
+                                  lambda name, district, kind: commune_near(name, district, kind, wards))
+    if taken_at is None:
         return None
-    district = details["legacy"]["district"]
-    near = commune_near(part["name"], district["code"], part.get("kind"), wards)
-    if near is None:
-        return None
-    unit, distance = near
-    n = _with_part(value, details, part["written"], f"{unit.kind} {unit.name}", on_date)
-    if n is None or ((n.details.get("legacy") or {}).get("ward") or {}).get("code") != unit.code:
-        return None
+    part, district, unit, distance, n = taken_at
     where_vi, where_en = _where(list(wards[unit.code]))
     taken = f"{unit.kind} {unit.name}"
     reason = (f"đọc được '{part['written']}', không có trong {district['kind']} {district['name']}; trang ghi "
@@ -1041,18 +1035,11 @@ def place_commune_suggested(
     commune (``commune_suggested``: "xã Noong Ho, huyện Sìn Hồ, …" as xã Noong Hẻo), still invalid, the
     reason naming what was read. None when no commune is near enough alone. The rule added is
     ``commune_suggested:<read>-><commune>``; what was read is kept under ``read_as``."""
-    part = garbled_commune(details) if value else None
-    if part is None or value is None:
+    taken_at = _commune_rewritten(value, details, field_type, on_date, commune_suggested)
+    if taken_at is None:
         return None
-    district = details["legacy"]["district"]
-    near = commune_suggested(part["name"], district["code"], part.get("kind"))
-    if near is None:
-        return None
-    unit, distance = near
+    part, district, unit, distance, n = taken_at
     taken = f"{unit.kind} {unit.name}"
-    n = _with_part(value, details, part["written"], taken, on_date, field_type)
-    if n is None or ((n.details.get("legacy") or {}).get("ward") or {}).get("code") != unit.code:
-        return None
     reason = (f"đọc được '{part['written']}', không có trong {district['kind']} {district['name']}; gần nhất là "
               f"'{taken}' / read '{part['written']}', not in {district['kind']} {district['name']}; the nearest "
               f"commune there is '{taken}'")  # fmt: skip
@@ -1060,6 +1047,27 @@ def place_commune_suggested(
     return Normalized(n.value, "invalid", reason, [f"commune_suggested:{part['name']}->{unit.name}"],
                       {**kept, "read_as": value, "commune_suggested": {"code": unit.code, "read": part["written"],
                                                                         "distance": distance}})  # fmt: skip
+
+
+def _commune_rewritten(
+    value: str | None, details: Mapping[str, Any], field_type: str, on_date: str | None,
+    find: Callable[[str, str, str | None], tuple[Any, float] | None],
+) -> tuple[dict[str, Any], dict[str, Any], Any, float, Normalized] | None:
+    """A place whose commune the gazetteer could not place under the district it resolved
+    (``garbled_commune``), rewritten with the commune ``find`` (name, district code, unit word) gives:
+    (the part read, the district, the unit, its distance, the place normalized again), or None."""
+    part = garbled_commune(details) if value else None
+    if part is None or value is None:
+        return None
+    district = details["legacy"]["district"]
+    near = find(part["name"], district["code"], part.get("kind"))
+    if near is None:
+        return None
+    unit, distance = near
+    n = _with_part(value, details, part["written"], f"{unit.kind} {unit.name}", on_date, field_type)
+    if n is None or ((n.details.get("legacy") or {}).get("ward") or {}).get("code") != unit.code:
+        return None
+    return part, district, unit, distance, n
 
 
 def _from_page(n: Normalized, read: str, reason: str, rule: str, key: str, taken: dict[str, Any]) -> Normalized:

@@ -137,8 +137,10 @@ def _suggested(
 ) -> CodeResult:
     """A value no list holds, shown as the one listed value it is nearest for the reviewer to confirm
     (still invalid): the one a key is within one edit of (three letters on: "Mòo" for Mèo, that is Mông),
-    or the one a key is with up to ``SUGGEST_AFFIX`` letters glued to it, no space between. As read
-    otherwise."""
+    or the one a key is with up to ``SUGGEST_AFFIX`` letters glued to it, no space between; never a key
+    holding a digit. As read otherwise."""
+    if any(ch.isdigit() for ch in k):  # a number is no misread of a listed word ("vợ2", "vợ 2": a second wife)
+        return CodeResult(s, False, why, rules, details)
     near = {v for key, v in idx.items() if len(k) >= 3 and len(key) >= 2 and Levenshtein.distance(k, key) <= 1}
     if not near and not any(ch.isspace() for ch in s):
         near = {v for key, v in idx.items() if len(key) >= 2 and len(k) - len(key) in range(1, SUGGEST_AFFIX + 1)
