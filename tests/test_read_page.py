@@ -13,7 +13,7 @@ from pipeline.ingest import identify, load_page, page_refs
 from pipeline.layout import find_table, read_foot, remove_rules, reread_dark_lines, reread_short_lines
 from pipeline.model import BBox, Entry, FieldStatus, FieldValue, OcrLine, PageStatus
 from pipeline.normalize import WORDS_FROM_DIGITS
-from pipeline.ocr import get_engine, second_engine
+from pipeline.ocr import OcrEngine, get_engine, second_engine
 from pipeline.preprocess import upright
 from pipeline.read_page import (
     ReadOptions,
@@ -1558,17 +1558,23 @@ def test_a_short_foot_line_is_read_again_along_the_ink_it_is_part_of() -> None:
     assert got.value == "119"
 
 
-def test_a_wider_box_over_a_short_line_read_already_is_read_too() -> None:
-    # fresh phone photograph 1299: OCR's box of "- 1 -" held half the 1 and a dash ("$:", alone "+"); the
-    # foot's print run held all of it, and was skipped as read already: the page number was lost
+def _printed(text: str, size: tuple[int, int], at: tuple[int, int]) -> tuple[np.ndarray, OcrEngine]:
+    """A white image with ``text`` printed at ``at`` (30 px), and the engine set on it."""
     from fixtures.tables import font
     from PIL import Image, ImageDraw
 
-    img = Image.new("L", (600, 160), 255)
-    ImageDraw.Draw(img).text((250, 60), "- 1 -", font=font(30), fill=0)
+    img = Image.new("L", size, 255)
+    ImageDraw.Draw(img).text(at, text, font=font(30), fill=0)
     gray = np.array(img)
     engine = get_engine()
     engine.set_page(gray, scale=1.0)
+    return gray, engine
+
+
+def test_a_wider_box_over_a_short_line_read_already_is_read_too() -> None:
+    # fresh phone photograph 1299: OCR's box of "- 1 -" held half the 1 and a dash ("$:", alone "+"); the
+    # foot's print run held all of it, and was skipped as read already: the page number was lost
+    gray, engine = _printed("- 1 -", (600, 160), (250, 60))
     ink = np.flatnonzero((gray[55:110] < 128).any(axis=0))
     whole = BBox(int(ink[0]), 60, int(ink[-1] - ink[0]) + 1, 36)
     right = BBox(whole.x + whole.w - 14, 60, 14, 36)  # the last dash alone
@@ -1641,14 +1647,7 @@ def test_a_grainy_page_number_is_read_binarized_as_a_line(seed: int) -> None:
 def test_a_garbled_foot_line_is_read_again_alone_for_the_page_number() -> None:
     # unseen Chromium pages: the page's reading gave "s8:" for "- 8 -" and "--" for "- 7 -"; the line's box
     # read as an image of its own (as a line, and binarized as a word) gives the number
-    from fixtures.tables import font
-    from PIL import Image, ImageDraw
-
-    img = Image.new("L", (700, 220), 255)
-    ImageDraw.Draw(img).text((300, 90), "- 8 -", font=font(30), fill=0)
-    gray = np.array(img)
-    engine = get_engine()
-    engine.set_page(gray, scale=1.0)
+    gray, engine = _printed("- 8 -", (700, 220), (300, 90))
     garbled = OcrLine("s8:", 0.35, BBox(296, 92, 70, 34))
     reads = reread_short_lines(gray, [garbled, OcrLine("UBND xã Hòa Thịnh, huyện Tây Hòa", 0.9, BBox(0, 0, 600, 30))],
                                engine)  # fmt: skip
