@@ -957,7 +957,7 @@ def reread_short_lines(
         if box is None:
             continue
         box = _along_ink(gray, box, b, gap=int(RUN_GAP * b.h))
-        if any(_share_within(box, d) >= REREAD_COVERED for d in done):
+        if any(box.inside(d) >= REREAD_COVERED for d in done):
             # a line found again, or the run another short line led to, is read once; but not a wider
             # box over a narrower one read: OCR's box of "- 1 -" on a phone photograph held the dash and
             # half the 1 ("$:"; alone it read "+"), the foot's print run held all of it ("1" at 0.97)
@@ -969,13 +969,6 @@ def reread_short_lines(
 
 
 REREAD_COVERED = 0.9  # share of a short line's box inside a box read already, for it to be read no more
-
-
-def _share_within(box: BBox, other: BBox) -> float:
-    """The share of ``box`` that lies inside ``other``."""
-    w = min(box.x + box.w, other.x + other.w) - max(box.x, other.x)
-    h = min(box.y + box.h, other.y + other.h) - max(box.y, other.y)
-    return max(0, w) * max(0, h) / max(1, box.w * box.h)
 
 
 DARK_REREAD_BELOW = 0.5  # a margin line read below this confidence is read again on its darkest ink

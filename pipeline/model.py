@@ -48,9 +48,16 @@ class BBox:
 
     def overlap(self, other: BBox) -> float:
         """Share of the smaller box that the two boxes have in common (0 when apart)."""
+        return self._common(other) / max(1, min(self.w * self.h, other.w * other.h))
+
+    def inside(self, other: BBox) -> float:
+        """Share of this box that lies inside ``other`` (0 when apart)."""
+        return self._common(other) / max(1, self.w * self.h)
+
+    def _common(self, other: BBox) -> int:
         w = min(self.x + self.w, other.x + other.w) - max(self.x, other.x)
         h = min(self.y + self.h, other.y + other.h) - max(self.y, other.y)
-        return max(0, w) * max(0, h) / max(1, min(self.w * self.h, other.w * other.h))
+        return max(0, w) * max(0, h)
 
     @staticmethod
     def union(boxes: list[BBox]) -> BBox | None:

@@ -793,3 +793,11 @@ def test_a_reverse_side_rule_under_the_titles_makes_no_group_row() -> None:
     assert t is not None and t.header_rows == 1 and t.title_bands == 1
     assert abs(t.rows[1] - first) <= 3  # the entries start under the titles' band
     # a real group row is thinner than the titles under it, and still found (test above)
+
+
+def test_a_box_inside_another_and_their_overlap() -> None:
+    small, big = BBox(10, 10, 10, 10), BBox(0, 0, 40, 20)
+    assert small.inside(big) == 1.0 and big.inside(small) == 100 / 800  # share of the box itself
+    assert small.overlap(big) == big.overlap(small) == 1.0  # share of the smaller box
+    assert BBox(0, 0, 10, 10).inside(BBox(20, 20, 5, 5)) == 0.0
+    assert BBox(0, 0, 10, 10).inside(BBox(5, 0, 10, 10)) == 0.5
