@@ -879,11 +879,11 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     # no run read whole, as on a page the reverse side's ink strikes: the run that reads with digits lost
     # make ("36", "3" above "338", "339") repairs the rows it can tell
     near = entry_number_run_near(read) if run is None else None
-    sure_run = entry_number_sequence(taken(ok), min_votes=2)
+    sure_run = entry_number_sequence(sure, min_votes=2)
     if near is not None and sure_run is not None and sure_run != near.numbers:
         near = None  # the sure reads make a run of their own: faint reads do not overrule them
     # how many sure reads lie on it: a sure read is repaired only where two do
-    on_near = sum(v == near.numbers[i] for i, v in enumerate(taken(ok)) if v is not None) if near else 0
+    on_near = sum(v == near.numbers[i] for i, v in enumerate(sure) if v is not None) if near else 0
     for i, f in enumerate(numbered):
         if f is None:
             continue
@@ -906,21 +906,21 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
             continue
         reason = bad.get(i)
         mine = i in short and short[i].confirmed  # ``_doubt_digit_short``'s to show (below)
+        given = None  # the number a run gives this row, and how the reviewer is told
         if run is not None and f.value != run[i] and (run_sure is not None or f.status != FieldStatus.OK or (
                 digits_lost(f.value or "", run[i]) and not mine and not _second_models(f))):  # fmt: skip
-            reason = (f"đọc được '{f.raw}', thứ tự số của trang cho {run[i]} / read '{f.raw}', the page's run "
-                      f"of entry numbers gives {run[i]}")  # fmt: skip
-            f.value = run[i]
-            f.rules = [*f.rules, "entry_no_from_sequence"]
+            given = run[i], ("thứ tự số của trang", "the page's run of entry numbers")
         elif (near is not None and f.value != near.numbers[i] and not mine
               # a row a longer number's confirmed run explains is ``_doubt_digit_short``'s (below); an
               # unconfirmed one is repaired where that run and this one agree
               and (i not in short or short[i].number == near.numbers[i])
               and _near_run_repairs(f, near, i, on_near, i in short)):  # fmt: skip
-            reason = (f"đọc được '{f.raw}', các số khác của trang (có số mất chữ số) cho {near.numbers[i]} / read "
-                      f"'{f.raw}', the run the page's other numbers make (some with digits lost) gives "
-                      f"{near.numbers[i]}")  # fmt: skip
-            f.value = near.numbers[i]
+            given = near.numbers[i], ("các số khác của trang (có số mất chữ số)",
+                                      "the run the page's other numbers make (some with digits lost)")
+        if given is not None:
+            number, (vi, en) = given
+            reason = f"đọc được '{f.raw}', {vi} cho {number} / read '{f.raw}', {en} gives {number}"
+            f.value = number
             f.rules = [*f.rules, "entry_no_from_sequence"]
         if reason:
             f.status = FieldStatus.INVALID

@@ -1179,8 +1179,14 @@ def entry_number_sequence(numbers: list[str | None], min_votes: int = 3) -> list
     offset, votes = offsets.most_common(1)[0]
     if votes < min_votes or votes * 2 <= len(read) or offset < 1:
         return None  # (a run that would number the first row 0 or below is no page's: rows left unnumbered)
-    width = max((len(s) for i, n, s in read if n == offset + i and s.startswith("0")), default=0)
-    return [str(offset + i).zfill(width) for i in range(len(numbers))]
+    return _run_numbers(offset, [(i, s) for i, _, s in read], len(numbers))
+
+
+def _run_numbers(offset: int, read: Iterable[tuple[int, str]], rows: int) -> list[str]:
+    """Each row's number on the run number = ``offset`` + row, with leading zeros as the reads on the run
+    write them ("07")."""
+    width = max((len(s) for i, s in read if int(s) == offset + i and s.startswith("0")), default=0)
+    return [str(offset + i).zfill(width) for i in range(rows)]
 
 
 @dataclass(frozen=True, slots=True)
@@ -1207,27 +1213,18 @@ def entry_number_run_near(numbers: list[str | None]) -> EntryRunNear | None:
     faint the numbers lose their first digits row after row, and only one or two read whole. None when no
     such run exists or two fit as well."""
     read = [(i, s) for i, s in enumerate(numbers) if s and s.isdecimal()]
-    scored: dict[int, tuple[int, int, int]] = {}
+    fits: list[tuple[int, int, EntryRunNear]] = []  # (whole reads, fit less misfit, the run)
     for offset in {int(s) - i for i, s in read if int(s) - i >= 1}:
-        width = max((len(s) for i, s in read if int(s) == offset + i and s.startswith("0")), default=0)
-        exact = lost = off = 0
-        for i, s in read:
-            number = str(offset + i).zfill(width)
-            if s == number:
-                exact += 1
-            elif digits_lost(s, number):
-                lost += 1
-            else:
-                off += 1
+        run = _run_numbers(offset, read, len(numbers))
+        exact = sum(s == run[i] for i, s in read)
+        lost = sum(digits_lost(s, run[i]) for i, s in read)
+        off = len(read) - exact - lost
         if (exact + lost >= 3 and exact + lost > off) or (exact >= 2 and not off):
-            scored[offset] = (exact + lost - off, exact, width)
-    if not scored:
-        return None
-    ranked = sorted(scored.items(), key=lambda kv: (kv[1][1], kv[1][0]), reverse=True)
-    if len(ranked) > 1 and ranked[0][1][1] == ranked[1][1][1]:
-        return None  # two runs read whole as often: the short reads fit either ("11" is 117 or 121)
-    offset, (_, exact, width) = ranked[0]
-    return EntryRunNear([str(offset + i).zfill(width) for i in range(len(numbers))], exact)
+            fits.append((exact, exact + lost - off, EntryRunNear(run, exact)))
+    fits.sort(key=lambda t: t[:2], reverse=True)
+    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
+        return None  # none, or two runs read whole as often: the short reads fit either ("11": 117 or 121)
+    return fits[0][2]
 
 
 def validate_entry_numbers(numbers: list[str | None]) -> dict[int, str]:
