@@ -501,6 +501,7 @@ def test_an_office_whose_ubnd_lost_its_u_is_read_as_ubnd_for_review(raw: str, mi
      ("1232008", "123/2008", True),
      # the "/" read as a 1 (fresh clean page, seed 1153): book 02, not 021
      ("0212004", "02/2004", True), ("1212004", "12/2004", True),
+     ("0172021", "01/2021", True),  # an italic "/" read as a 7 (fresh aged seed 1327: book 017 on six rows)
      ("021 2004", "021/2004", True),  # a space where the "/" was: the 1 is the book's
      ("01|2019", "01/2019", True),  # the slash dropped as a stray stroke
      ("01l2019", "01/2019", False), ("01I2019", "01/2019", False),  # an italic slash read l or I: the slash

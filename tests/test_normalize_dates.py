@@ -12,6 +12,8 @@ DIGITS = [
     ("15.03.1987", "1987-03-15"),
     ("15 / 03 / 1987", "1987-03-15"),
     ("ngày 15 tháng 3 năm 1987", "1987-03-15"),
+    ("ngày 27 tháng, 2 năm 2016", "2016-02-27"),  # a wrap's speck after the label (fresh aged page)
+    ("ngày 27, tháng 2, năm, 2016", "2016-02-27"),
     ("Ngày 05 tháng 04 năm 2010", "2010-04-05"),
     ("ngày 31 tháng 10 nămt 2016", "2016-10-31"),  # a speck read as a letter after the year's label (aged page)
     ("ngày mồng 5 tháng 4 năm 2010", "2010-04-05"),

@@ -155,6 +155,12 @@ OCR_PLACES = [
     ("P. Kim Chân - TP. Bắc Ninh - T., Bắc Ninh", "phường Kim Chân, thành phố Bắc Ninh, tỉnh Bắc Ninh"),
     # a unit letter ending the facility's part (aged seed 1223: "Trạm Y tế X" had been taken, accepted)
     ("Trạm Y tế X, Châu Bình - H. Giồng Trôm - T. Bến Tre", "Trạm Y tế xã Châu Bình, huyện Giồng Trôm, tỉnh Bến Tre"),
+    # a unit word ending the facility's name, a wrap's speck after it (fresh aged seed 1329: accepted as
+    # "Trạm Y tế Phường, phường Trường An")
+    ("Trạm Y tế Phường, Trường An, thành phố Vĩnh Long, tỉnh Vĩnh Long",
+     "Trạm Y tế phường Trường An, thành phố Vĩnh Long, tỉnh Vĩnh Long"),
+    ("Trạm Y tế Thị trấn, Quốc Oai, huyện Quốc Oai, thành phố Hà Nội",
+     "Trạm Y tế thị trấn Quốc Oai, huyện Quốc Oai, thành phố Hà Nội"),
     # "Tịnh" folds like the unit word "tỉnh": the bare district name wins when it exists
     ("An Cư, Tịnh Biên, An Giang", "xã An Cư, thị xã Tịnh Biên, tỉnh An Giang"),
     # a hyphenated province with a mark OCR changed keeps its hyphen (not split into "Bà Rịa, Vũng Tâu")

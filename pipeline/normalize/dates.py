@@ -224,11 +224,12 @@ def _fix_digits(s: str) -> tuple[str, bool]:
 _SEP = r"\s*[/.\-]\s*|\s+"
 _DMY = re.compile(rf"(?<!\d)(\d{{1,2}})(?:{_SEP})(\d{{1,2}})(?:{_SEP})(\d{{4}}|\d{{2}})(?!\d)")
 _YMD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
+# a comma after a label is a wrap's speck ("ngày 27 tháng, / 2 năm 2016": a fresh aged page, invalid)
 _NGAY_THANG_NAM = re.compile(
-    r"ngay\s*(?:mong|mung)?\s*(\d{1,2})\s*,?\s*thang\s*(\d{1,2})\s*,?\s*nam[a-z]?\s*(\d{4})"
+    r"ngay\s*(?:mong|mung)?\s*(\d{1,2})\s*,?\s*thang\s*,?\s*(\d{1,2})\s*,?\s*nam[a-z]?\s*,?\s*(\d{4})"
 )
 # "năm" with a speck read as a letter after it ("nămt 2016", an aged page) is still the year's label
-_THANG_NAM = re.compile(r"thang\s*(\d{1,2})\s*,?\s*nam[a-z]?\s*(\d{4})")
+_THANG_NAM = re.compile(r"thang\s*,?\s*(\d{1,2})\s*,?\s*nam[a-z]?\s*,?\s*(\d{4})")
 _MY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
 _YM = re.compile(r"(?<![\d\-])(\d{4})-(\d{2})(?![\d\-])")  # the canonical partial value itself: idempotent
 _Y = re.compile(r"(?<!\d)(\d{4})(?!\d)")

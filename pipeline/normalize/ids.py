@@ -47,7 +47,7 @@ _ONES = str.maketrans({"I": "1", "l": "1", "|": "1", "O": "0", "o": "0"})
 
 
 BOOK_NO_SLASH_LOST = "book_no_slash_lost"  # rule: "012019" read as book 01 of 2019, its "/" restored
-BOOK_NO_SLASH_AS_ONE = "book_no_slash_as_one"  # and with it: "0212004", the "/" read as the 1 dropped
+BOOK_NO_SLASH_AS_ONE = "book_no_slash_as_one"  # and with it: "0212004", the "/" read as the 1 (or 7) dropped
 _BOOK_YEAR_SPACED = re.compile(r"(\d+)\s*[/\-.]\s*(\d(?: ?\d){3})(?!\d)")
 _BOOK_RUN = re.compile(r"(?<!\d)(\d{1,3}) ?(\d{4})(?!\d)")
 _SLASH_AS_STROKE = re.compile(r"(?<!\d)(\d{1,3})[lI|](\d{4})(?!\d)")
@@ -122,9 +122,10 @@ def book_no(raw: str) -> tuple[str | None, list[str]]:
         # (or dropped as a stray stroke)
         rules.append(BOOK_NO_SLASH_LOST)
         book = run[1]
-        if len(book) == 3 and book.endswith("1") and " " not in run[0]:
-            # "0212004": the "/" read as a 1 (a thin upright stroke), not a book numbered 021 or 121; a
-            # register's books of one year are counted in ones and tens
+        if len(book) == 3 and book.endswith(("1", "7")) and " " not in run[0]:
+            # "0212004": the "/" read as a 1 (a thin upright stroke), or as a 7 in italic ("0172021": a fresh
+            # aged page), not a book numbered 021 or 017; a register's books of one year are counted in ones
+            # and tens
             book = book[:2]
             rules.append(BOOK_NO_SLASH_AS_ONE)
         return f"{book}/{run[2]}", rules

@@ -976,14 +976,17 @@ def _merge_lone_letters(parts: list[str]) -> list[str]:
     out: list[str] = []
     parts = list(parts)
     for k in range(len(parts) - 1):
-        # a unit letter ending a facility's name is the next part's ("Trạm Y tế X, Châu Bình": the dot
-        # read as a comma; the facility had taken the X for its name, accepted). Not after any words: a
-        # hamlet may be named with a letter ("Khu phố X")
+        # a unit letter or word ending a facility's name is the next part's ("Trạm Y tế X, Châu Bình": the
+        # dot read as a comma; "Trạm Y tế Phường, Trường An": a wrap's speck. The facility had taken it for
+        # its name, accepted). Not after any words: a hamlet may be named with a letter ("Khu phố X")
         words = parts[k].split()
-        head = " ".join(words[:-1])
-        if (len(words) > 1 and words[-1] in _ONE_LETTER_CAPS and _facility(head) == (head, "")
-                and split_part(parts[k + 1]).kind is None):  # fmt: skip
-            parts[k], parts[k + 1] = head, f"{_ONE_LETTER[words[-1].lower()]} {parts[k + 1]}"
+        for n in (1, 2):  # "X", "Phường"; "Thị trấn"
+            head, tail = " ".join(words[:-n]), " ".join(words[-n:])
+            unit = _ONE_LETTER[tail.lower()] if tail in _ONE_LETTER_CAPS else _UNIT_BY_FOLD.get(fold(tail))
+            if (len(words) > n and unit and _facility(head) == (head, "")
+                    and split_part(parts[k + 1]).kind is None):  # fmt: skip
+                parts[k], parts[k + 1] = head, f"{unit} {parts[k + 1]}"
+                break
     for k, p in enumerate(parts):
         prev = parts[k - 1] if k else ""
         if len(prev) == 1 and prev.lower() in _ONE_LETTER and split_part(p).kind is None:
