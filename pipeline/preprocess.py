@@ -246,6 +246,7 @@ def detect_rotation(gray: np.ndarray, engine: OcrEngine | None = None) -> int:
     A turn OSD proposes below ``OSD_SURE_CONF`` is the heuristic's to confirm: OSD turned an upright page
     of italic entries upside down at 3.2 (an unseen Chromium page, then quarantined as headerless). A turn
     the heuristic is unsure of is checked by reading a band of the text both ways (``_read_both_ways``)."""
+    deg, conf = 0, 0.0
     if engine is not None:
         try:
             deg, conf = engine.orientation(gray)
@@ -254,6 +255,10 @@ def detect_rotation(gray: np.ndarray, engine: OcrEngine | None = None) -> int:
         if conf >= OSD_SURE_CONF or (conf >= OSD_MIN_CONF and deg % 360 == 0):
             return deg % 360
     rotation, score, text = _ink_rotation(gray)
+    if engine is not None and conf > 0 and (rotation - deg) % 180 and _reads_better(gray, text, deg % 360, rotation, engine):
+        # OSD's guess lies across the ink's: narrow columns of wrapped words stack like lines on their side
+        # (an upright book photograph's death register turned a quarter, then quarantined as headerless)
+        rotation, score = deg % 360, 0.0
     if engine is not None and abs(score) < INK_SURE_SCORE:
         return _read_both_ways(gray, text, rotation, engine)
     return rotation
@@ -284,28 +289,44 @@ def _read_both_ways(gray: np.ndarray, text: tuple[int, int, int, int], rotation:
     ink's up/down score is a sum of small signs; on a small, italic, grainy book photograph it came out
     slightly negative and the page was read upside down (OSD unsure too). Read upside down, Vietnamese
     words score 0.24-0.43 where upright ones score 0.64-0.94 (18 fresh book photographs)."""
+    scores = []
+    for turn in (rotation, (rotation + 180) % 360):
+        confs = _band_words(gray, text, turn, engine)
+        if confs is None or len(confs) < MIN_CHECK_WORDS:
+            return rotation  # too few words either way to weigh (or the engine failed): the ink's turn stands
+        scores.append(float(np.mean(confs)))
+    return (rotation + 180) % 360 if scores[1] > scores[0] + CHECK_MARGIN else rotation
+
+
+def _reads_better(gray: np.ndarray, text: tuple[int, int, int, int], turn: int, rotation: int,
+                  engine: OcrEngine) -> bool:  # fmt: skip
+    """Whether the text read at ``turn`` gives words clearly surer than at ``rotation`` (or words where
+    ``rotation`` gives too few to weigh)."""
+    theirs, ours = _band_words(gray, text, turn, engine), _band_words(gray, text, rotation, engine)
+    if theirs is None or ours is None or len(theirs) < MIN_CHECK_WORDS:
+        return False
+    return len(ours) < MIN_CHECK_WORDS or float(np.mean(theirs)) > float(np.mean(ours)) + CHECK_MARGIN
+
+
+def _band_words(gray: np.ndarray, text: tuple[int, int, int, int], turn: int, engine: OcrEngine) -> list[float] | None:
+    """The confidences of the words of two letters or more in a band across the middle of the text region
+    (``text``, on ``gray`` as it is), read with the page turned by ``turn``; None when the engine failed."""
     x0, y0, x1, y1 = text
-    if rotation in (90, 270):  # text lines run down the page: the band is a middle third of its width
+    if turn in (90, 270):  # text lines run down the page: the band is a middle third of its width
         x0, x1 = x0 + (x1 - x0) // 3, x1 - (x1 - x0) // 3
     else:
         y0, y1 = y0 + (y1 - y0) // 3, y1 - (y1 - y0) // 3
     band = gray[y0:y1, x0:x1]
     if band.size == 0:
-        return rotation
+        return []
     # at this band's own scale: the engine's page scale is the page read before (it is set after this)
     scale = scale_for(text_height(band))
-    scores = []
-    for turn in (rotation, (rotation + 180) % 360):
-        img = rotate_right_angle(band, turn)
-        try:
-            lines = engine.read_alone(img, BBox(0, 0, img.shape[1], img.shape[0]), "block", scale=scale)
-        except Exception:  # the check must never sink a page: the ink's answer stands
-            return rotation
-        confs = [c for ln in lines for a, b, c, _ in ln.words if sum(ch.isalpha() for ch in ln.text[a:b]) >= 2]
-        if len(confs) < MIN_CHECK_WORDS:
-            return rotation  # too few words either way to weigh: no evidence against the ink
-        scores.append(float(np.mean(confs)))
-    return (rotation + 180) % 360 if scores[1] > scores[0] + CHECK_MARGIN else rotation
+    img = rotate_right_angle(band, turn)
+    try:
+        lines = engine.read_alone(img, BBox(0, 0, img.shape[1], img.shape[0]), "block", scale=scale)
+    except Exception:  # the check must never sink a page: the ink's answer stands
+        return None
+    return [c for ln in lines for a, b, c, _ in ln.words if sum(ch.isalpha() for ch in ln.text[a:b]) >= 2]
 
 
 def _around_table(small: np.ndarray) -> tuple[int, int, int, int]:

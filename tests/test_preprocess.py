@@ -104,6 +104,24 @@ def test_an_unsure_ink_score_is_checked_by_reading_and_a_sure_one_is_not(ledger,
     assert detect_rotation(ledger.image, engine) == 180 and len(calls) == 1  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(("k", "ink", "expected"), [(0, 90, 0), (0, 270, 0), (1, 90, 90), (3, 270, 270)])
+def test_an_unsure_osd_across_the_inks_quarter_turn_is_settled_by_reading(ledger, monkeypatch, k: int, ink: int,
+                                                                         expected: int) -> None:  # fmt: skip
+    # fresh book photograph 1143: narrow columns of wrapped words stacked like lines on their side; the ink
+    # turned an upright page a quarter (OSD said 0 at 1.4) and the page was quarantined as headerless
+    import pipeline.preprocess as pp
+
+    turned = np.ascontiguousarray(np.rot90(ledger.image, k))
+    h, w = turned.shape
+    monkeypatch.setattr(pp, "_ink_rotation", lambda g: (ink, 1.4, (0, 0, w, h)))
+
+    class Guess(_UnsureOsd):
+        def orientation(self, gray: np.ndarray) -> tuple[int, float]:
+            return 0, 1.4
+
+    assert detect_rotation(turned, Guess()) == expected  # type: ignore[arg-type]
+
+
 class _Words:
     """An engine whose reading alone gives ``n`` words at ``conf``, first for the turn asked first."""
 
