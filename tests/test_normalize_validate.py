@@ -136,6 +136,9 @@ def test_digits_lost(read: str, number: str, lost: bool) -> None:
         (["281", "2", "83"], ["281", "282", "283"], 1),  # one read whole, two short
         (["41", "42", "4"], ["41", "42", "43"], 2),
         (["06", None, "08", "9"], ["06", "07", "08", "09"], 2),  # leading zeros as written
+        # fresh book 1143: a speck before one number read as 9; the whole reads' run, not the 9's
+        ([None, "9621", "563", "564", "9565", "566", "562"], [str(n) for n in range(561, 568)], 3),
+        (["9563", "564", "565"], ["563", "564", "565"], 2),
         (["321", "522", "323"], None, 0),  # two whole and one a digit off: no short reads to count
         (["551", "552", "52"], None, 0),  # "52" is neither 553 nor short of it
         (["1", "11", "178", "119", "10", "11"], None, 0),  # 116.. and 176.. each read whole once: either
