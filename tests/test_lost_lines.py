@@ -17,6 +17,7 @@ from pipeline.ocr.lost_lines import (
     recover,
     rows_joined,
     with_words,
+    without_echoes,
 )
 
 FONT = "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf"
@@ -438,3 +439,16 @@ def test_lines_without_words_are_joined_as_whole_words() -> None:
     (out,) = rows_joined([right, left])
     assert out.text == "Đức Hòa, Mộ Đức, Quảng" and out.confidence == 0.8
     assert [out.text[s:e] for s, e, _, _ in out.words] == ["Đức Hòa, Mộ Đức, Quảng"]
+
+
+def test_a_lines_echo_under_it_at_almost_no_confidence_is_dropped() -> None:
+    # fresh book photograph 1145: an italic cell's last line read again from its feet and the rule under it
+    last = OcrLine("Trà My, Quảng Nam", 0.97, BBox(3153, 2313, 317, 40))
+    echo = OcrLine("GÌ N v32 Su ben G TH NG,", 0.05, BBox(3142, 2332, 358, 50))
+    first = OcrLine("Trú tại: Trà Kót, Bắc", 0.94, BBox(3148, 2271, 322, 43))
+    assert without_echoes([first, last, echo]) == [first, last]
+    sure = OcrLine(echo.text, 0.6, echo.bbox)  # read with some confidence: text, whatever it says
+    apart = OcrLine(echo.text, 0.05, BBox(3142, 2345, 358, 50))  # a faint line of its own, below
+    beside = OcrLine("Qu", 0.05, BBox(3480, 2313, 30, 40))  # a faint fragment on the same row
+    for kept in (sure, apart, beside):
+        assert without_echoes([first, last, kept]) == [first, last, kept]

@@ -341,17 +341,37 @@ def read_cell(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, s
     dropped ink is then looked for on the sheared cell."""
     alone: ReadMode = "digits" if mode == "digits" else "line"
     if not slope:
-        return rows_joined(recover(gray, rect, engine.read(rect, mode), lambda box: engine.read(box, alone),
-                                   lambda box: on_white(engine, gray, box, alone)))  # fmt: skip
+        return rows_joined(without_echoes(recover(gray, rect, engine.read(rect, mode), lambda box: engine.read(box, alone),
+                                                  lambda box: on_white(engine, gray, box, alone))))  # fmt: skip
     lines = engine.read_alone(gray, rect, mode, slope=slope)
     cut = alone_image(gray, rect, slope)
     if cut is None or not lines:
-        return rows_joined(lines)
+        return rows_joined(without_echoes(lines))
     img, dx, dy = cut
     h, w = img.shape[:2]
     local = recover(img, BBox(0, 0, w, h), moved_lines(lines, -dx, -dy), lambda box: engine.read_alone(img, box, alone),
                     lambda box: on_white(engine, img, box, alone))  # fmt: skip
-    return rows_joined(moved_lines(local, dx, dy))
+    return rows_joined(without_echoes(moved_lines(local, dx, dy)))
+
+
+ECHO_CONFIDENCE = 0.15  # a line read below this that straddles the line above it is no text of its own
+ECHO_OVERLAP = 0.35  # of its height inside the line above: a line's feet and the rule under it read as letters
+
+
+def without_echoes(lines: list[OcrLine]) -> list[OcrLine]:
+    """``lines`` without echoes: a line read at almost no confidence whose box rises into the line above it
+    by more than ``ECHO_OVERLAP`` of its height. A curled book photograph's italic cells read their last
+    line twice, the second time from its descenders and the rule under them ("Trà My, Quảng Nam" then
+    "GÌ N v32 Su ben G TH NG" at 0.05): the garbage ended three places and a name, all invalid."""
+    out: list[OcrLine] = []
+    for ln in lines:
+        above = out[-1].bbox if out else None
+        if (above is not None and ln.confidence < ECHO_CONFIDENCE and ln.bbox.y > above.y
+                and ln.bbox.y + ln.bbox.h > above.y + above.h  # under it, not beside it
+                and above.y + above.h - ln.bbox.y > ECHO_OVERLAP * ln.bbox.h):  # fmt: skip
+            continue
+        out.append(ln)
+    return out
 
 
 SAME_ROW = 0.5  # two lines whose boxes share this much of the taller one's height are on one row
