@@ -702,12 +702,14 @@ def _province_vouched(part: Part, before: list[Part], g: Gazetteer) -> list[Unit
 
 def _district_of_ward(part: Part, ward_part: Part, g: Gazetteer, prov: Unit) -> list[Unit]:
     """A district word one edit from two districts of the province ("Mường Chè": Mường Chà, Mường Nhé),
-    settled by the commune written before it, found exactly in one of them only."""
+    or a bare part one edit from one ("Hòa Thành, Cà Mqu, Cà Mau": a bare part may be a commune, so a
+    real edit needs more than the province), settled by the commune written before it, found exactly in
+    one of them only."""
     allowed = _edit_budget(ocr_key(part.name))
     ward = split_part(ward_part.written)
     fits = [(d, u) for d, us in g.l_dist.near(part.name, province=prov.code, budget=_edit_budget).items()
             if d <= allowed for u in us
-            if u.kind == part.kind and g.l_ward.find(ward.name, u.code)[1] == "exact"]  # fmt: skip
+            if part.kind in (None, u.kind) and g.l_ward.find(ward.name, u.code)[1] == "exact"]  # fmt: skip
     if len(fits) != 1:
         return []
     part.fuzzy, unit = fits[0]
@@ -790,7 +792,7 @@ def _chain_legacy(
             # district was not written, one edit from a district's name
             budget = _edit_budget if parts[i].kind is not None else _fuzzy_budget
             cands = _fuzzy(parts[i], g.l_dist, DISTRICT_KINDS, province=prov.code, budget=budget)
-        if not cands and prov is not None and parts[i].kind is not None and i > 0:
+        if not cands and prov is not None and i > 0:
             cands = _district_of_ward(parts[i], parts[i - 1], g, prov)
         if len(cands) == 1 or (
             cands and parts[i].kind is None and provs and len({c.code for c in cands}) == 1
