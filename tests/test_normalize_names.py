@@ -263,6 +263,7 @@ def test_near_miss_syllables_go_to_review(raw: str, slot: str, near: str) -> Non
         ("NGUYỄN THỊ WW", "NGUYỄN THỊ VY"),  # an italic "Vy" run together (Chromium pages 1287, 1305)
         ("TRẦN THANH W", "TRẦN THANH VY"),
         ("PHẠM PHƯƠNG NGÂẦN", "PHẠM PHƯƠNG NGÂN"),  # a stuttered vowel, not two glued syllables (NGÂ|ẦN)
+        ("NGUYEN XUAÂN\nPHƯƠNG", "NGUYỄN XUÂN PHƯƠNG"),  # a vowel read twice, once bare (fresh photograph 1303)
     ],
 )
 def test_a_syllable_no_word_is_spelled_like_takes_the_near_listed_one(raw: str, value: str) -> None:

@@ -358,14 +358,14 @@ _DOUBLED = re.compile(r"(.)\1")
 
 def _misread_shape(tok: str) -> bool:
     """Spelled as no Vietnamese syllable can be, in a way OCR produces: a doubled letter ("TTRI", "PHẠAM",
-    "ĐÚCC"), no vowel ("TH"), a letter outside the alphabet ("FHỊ"), or the wrong tone on a stop final
-    ("KHẢT"). Minority names are ill-formed as Kinh syllables in other ways (clusters and finals such as
-    "MLÔ", "KPĂ", "SƠR") and are left as read."""
+    "ĐÚCC"; "XUAÂN", a vowel read twice, once without its mark), no vowel ("TH"), a letter outside the
+    alphabet ("FHỊ"), or the wrong tone on a stop final ("KHẢT"). Minority names are ill-formed as Kinh
+    syllables in other ways (clusters and finals such as "MLÔ", "KPĂ", "SƠR") and are left as read."""
     if is_syllable(tok):
         return False
     letters = _letters(tok)
     return bool(
-        _DOUBLED.search(letters) or not any(c in VOWELS for c in letters.lower())
+        _DOUBLED.search(strip_diacritics(letters)) or not any(c in VOWELS for c in letters.lower())
         or _FOREIGN_LETTER.search(letters) or is_syllable(tok, tone=False)
     )  # fmt: skip
 
