@@ -675,6 +675,9 @@ GARBLED_UNIT_WORDS = [
     ("Bệnh viện Đa khoa khyện Thanh Ba, tỉnh Phú Thọ", "Bệnh viện Đa khoa huyện Thanh Ba, tỉnh Phú Thọ"),
     ("Trạm Y tế xú Thanh Thủy, huyện Thanh Chương, tỉnh Nghệ An",
      "Trạm Y tế xã Thanh Thủy, huyện Thanh Chương, tỉnh Nghệ An"),
+    # two words a letter from a two-word unit word (a held-out typewriter page: "thành phế" on four rows)
+    ("Xã Hòa Phú, huyện Ứng Hòa, thành phế Hà Nội", "xã Hòa Phú, huyện Ứng Hòa, thành phố Hà Nội"),
+    ("thi trấm Quốc Oai, huyện Quốc Oai, thành phố Hà Nội", "thị trấn Quốc Oai, huyện Quốc Oai, thành phố Hà Nội"),
 ]  # fmt: skip
 
 

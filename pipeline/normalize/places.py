@@ -1353,10 +1353,17 @@ def _settled(r: PlaceResolution) -> bool:
 _GARBLED_WORD_MAX = 6
 
 
+_TWO_WORD_UNITS = tuple(fold(u) for u in UNIT_WORDS if " " in u)
+
+
 def _after_garbled_word(text: str) -> str | None:
-    """``text`` without such a word (after a facility's name, when it starts with one), or None."""
+    """``text`` without such a word (after a facility's name, when it starts with one), or None. Also two
+    words a letter from a two-word unit word ("thành phế Hà Nội", "thàn phố": a typewriter's faint marks)."""
     facility, rest = _facility(text)
     words = rest.split()
+    if (len(words) >= 3 and words[2][:1].isupper() and all(w[:1].islower() and w.isalpha() for w in words[:2])
+            and any(Levenshtein.distance(fold(" ".join(words[:2])), u) == 1 for u in _TWO_WORD_UNITS)):  # fmt: skip
+        return " ".join([facility or "", *words[2:]]).strip()
     if len(words) < 2 or not words[1][:1].isupper():
         return None
     w = words[0]
