@@ -437,8 +437,9 @@ def test_clean_text_folds_slash_lookalikes() -> None:
     assert normalize_field("doc_no", "Số31/⁄2001").value == "31/2001"
 
 
-@pytest.mark.parametrize(("raw", "iso"), [("T955", "1955"), ("sinh năm T962", "1962"), ("T3/1987", "1987-03")])
-def test_italic_one_read_as_t_before_a_year(raw: str, iso: str) -> None:
+@pytest.mark.parametrize(("raw", "iso"), [("T955", "1955"), ("sinh năm T962", "1962"), ("T3/1987", "1987-03"),
+                                         ("ngày 06/T1/2019", "2019-11-06"), ("12/T2/1983", "1983-12-12")])
+def test_italic_one_read_as_t_before_a_year_or_a_month(raw: str, iso: str) -> None:
     n = normalize_field("date", raw)
     assert (n.status, n.value) == ("ok", iso)
 

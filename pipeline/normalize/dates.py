@@ -110,9 +110,10 @@ _DIGIT_FIX = str.maketrans(
 _DIGITISH = re.compile(r"[0-9OoDQlIi|!\]SsŠšBZzgqGØø]+")
 
 
-# An italic serif 1 read as T at the head of a year ("T955"); never before one or two digits ("T3/1987"
-# may be tháng 3).
-_T_AS_ONE = re.compile(r"(?<!\w)T(?=\d{3}(?!\d))")
+# An italic serif 1 read as T at the head of a year ("T955"), or at the head of a month between the
+# separators ("06/T1/2019", a book photograph); never before one or two digits alone ("T3/1987" may be
+# tháng 3).
+_T_AS_ONE = re.compile(r"(?<!\w)T(?=\d{3}(?!\d))|(?<=\d[/.\-])T(?=\d[/.\-]\d)")
 
 
 # A month in Roman numerals between the separators of a digit date ("2-IX-1945"), as older hands write it.
