@@ -447,6 +447,10 @@ def test_a_lines_echo_under_it_at_almost_no_confidence_is_dropped() -> None:
     echo = OcrLine("GÌ N v32 Su ben G TH NG,", 0.05, BBox(3142, 2332, 358, 50))
     first = OcrLine("Trú tại: Trà Kót, Bắc", 0.94, BBox(3148, 2271, 322, 43))
     assert without_echoes([first, last, echo]) == [first, last]
+    short = OcrLine("Nam", 0.97, BBox(3161, 2031, 73, 26))  # a short last line: its echo spans the cell
+    wide = OcrLine("To 0 do9ES Si2g 7 C0 CUNG,", 0.06, BBox(3148, 2045, 361, 44))
+    above = OcrLine("Bình, tỉnh Quảng", 0.97, BBox(3154, 1985, 268, 36))
+    assert without_echoes([above, short, wide]) == [above, short]
     sure = OcrLine(echo.text, 0.6, echo.bbox)  # read with some confidence: text, whatever it says
     apart = OcrLine(echo.text, 0.05, BBox(3142, 2345, 358, 50))  # a faint line of its own, below
     beside = OcrLine("Qu", 0.05, BBox(3480, 2313, 30, 40))  # a faint fragment on the same row
