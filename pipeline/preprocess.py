@@ -29,6 +29,7 @@ OSD_SURE_CONF = 8.0  # from this, OSD's turn stands alone; between the two, the 
 INK_SURE_SCORE = 2.5
 MIN_CHECK_WORDS = 5  # fewer words read either way: no evidence, the ink's turn stands
 CHECK_MARGIN = 0.1  # the half turn must read clearly better (upright 0.64-0.94 against 0.24-0.43)
+UPRIGHT_WORDS = 0.5  # a turn across the ink's must read at least this sure (upright text: 0.64-0.94)
 
 
 @dataclass(slots=True)
@@ -303,8 +304,8 @@ def _reads_better(gray: np.ndarray, text: tuple[int, int, int, int], turn: int, 
     """Whether the text read at ``turn`` gives words clearly surer than at ``rotation`` (or words where
     ``rotation`` gives too few to weigh)."""
     theirs, ours = _band_words(gray, text, turn, engine), _band_words(gray, text, rotation, engine)
-    if theirs is None or ours is None or len(theirs) < MIN_CHECK_WORDS:
-        return False
+    if theirs is None or ours is None or len(theirs) < MIN_CHECK_WORDS or float(np.mean(theirs)) < UPRIGHT_WORDS:
+        return False  # sideways garbage ("Il", "ll") counts as words too: upright text reads surer
     return len(ours) < MIN_CHECK_WORDS or float(np.mean(theirs)) > float(np.mean(ours)) + CHECK_MARGIN
 
 

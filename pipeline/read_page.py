@@ -773,19 +773,24 @@ def _suggest_page_name(voters: list[FieldValue], doubtful: list[FieldValue], ink
     ("CẨN", "XS", "NGUYỄN CÔNG ÀTỆ ĐA", nothing) or the page's name with words lost ("HỒNG VY" for TRẦN
     HỒNG VY) or added (a stamp's word after it) is shown so: the reviewer confirms rather than retypes. On the
     60 kept Chromium sets 98 officer names were wrong, 68 of them such reads on pages whose other rows read
-    the name; none had been right. A clean name a mark away (ĐINH VÂN KIÊN) may be another officer: as read."""
+    the name; none had been right. A clean name a mark away (ĐINH VÂN KIÊN) may be another officer: as read;
+    so are a minority name (no list holds it), the words of another whole name the page reads ("MAI" beside
+    LÊ THỊ MAI), and anything where the page's name is itself no whole name ("TÂM" read on three rows)."""
     counts = Counter(f.value for f in voters if f.status in _READ and not _sex_guess(f))
     ranked = counts.most_common(2)
     if not ranked or (len(ranked) > 1 and ranked[1][1] == ranked[0][1]):
         return
     value, n = ranked[0]
     confident = any(f.value == value and f.status == FieldStatus.OK for f in voters)
-    if n * 2 <= sum(counts.values()) or (n < 2 and not confident):
-        return
     model = next(f for f in voters if f.value == value)
+    if n * 2 <= sum(counts.values()) or (n < 2 and not confident) or not _whole_name(model):
+        return
+    others = {f.value for f in voters if f.value != value and _whole_name(f)}
     for f in doubtful:
         if f.value == value or not (f.value is None or not _whole_name(f) or _words_lost_or_added(f.value, value)):
             continue
+        if f.value and ("'" in f.value or "-" in f.value or any(_words_lost(f.value, o) for o in others)):
+            continue  # a minority name no list holds; the words of another name the page reads ("MAI")
         f.rules = [*f.rules, f"page_consensus_suggested:{n}"]
         if shown := f.value or " ".join(f.raw.split()):
             f.reason = (f"đọc được '{shown}', gần với {n} dòng khác của trang / read '{shown}', close "
@@ -801,6 +806,12 @@ def _suggest_page_name(voters: list[FieldValue], doubtful: list[FieldValue], ink
         f.details = {**{k: v for k, v in f.details.items() if k not in _READ_DOUBTS},
                      **{k: model.details[k] for k in _NAME_PARTS if k in model.details}, "read_as": read_as}
         f.value, f.status = value, FieldStatus.LOW_CONFIDENCE
+
+
+def _words_lost(read: str, value: str) -> bool:
+    """A read that is ``value`` with words lost, marks aside."""
+    a, b = set(fold(read).split()), set(fold(value).split())
+    return bool(a) and a < b
 
 
 def _words_lost_or_added(read: str, value: str) -> bool:

@@ -454,5 +454,7 @@ def test_a_lines_echo_under_it_at_almost_no_confidence_is_dropped() -> None:
     sure = OcrLine(echo.text, 0.6, echo.bbox)  # read with some confidence: text, whatever it says
     apart = OcrLine(echo.text, 0.05, BBox(3142, 2345, 358, 50))  # a faint line of its own, below
     beside = OcrLine("Qu", 0.05, BBox(3480, 2313, 30, 40))  # a faint fragment on the same row
-    for kept in (sure, apart, beside):
+    lower = OcrLine("ng Nam", 0.08, BBox(3420, 2318, 80, 40))  # on the row, a few pixels lower (review)
+    for kept in (sure, apart, beside, lower):
         assert without_echoes([first, last, kept]) == [first, last, kept]
+    assert without_echoes([first, echo, last]) == [first, echo, last]  # not the last line: as read

@@ -275,6 +275,10 @@ def test_a_district_two_communes_could_settle_is_not_guessed() -> None:
     for raw in ("Tây Hòx, Phú Yên", "Foo, Tây Hòx, Phú Yên"):
         n = normalize_field("place", raw)
         assert n.status == "invalid" and not [r for r in n.rules if r.startswith("gazetteer_fuzzy")], raw
+    # a bare name a commune of the province carries is that commune, whatever district it is an edit from
+    # (Phú Đình is a commune of Thái Nguyên, one edit from huyện Phú Bình, where Bảo Lý lies)
+    n = normalize_field("place", "Bảo Lý, Phú Đình, Thái Nguyên")
+    assert "Phú Bình" not in (n.value or "") and "xã Phú Đình" in (n.value or ""), n.value
 
 
 # A numbered ward in the other numeral system ("phường I" where Đà Lạt numbers 1, 2, 3; Vị Thanh writes

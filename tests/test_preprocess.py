@@ -147,6 +147,19 @@ def test_reading_both_ways_turns_the_page_only_on_clear_evidence(ledger, answers
     assert _read_both_ways(ledger.image, (0, 0, w, h), 0, _Words(*answers)) == expected  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize(
+    ("answers", "better"),
+    [([(8, 0.8), (2, 0.9)], True),  # words across the ink's turn, too few the ink's way
+     ([(8, 0.3), (2, 0.9)], False),  # sideways garbage ("Il", "ll") is words too: not sure enough
+     ([(8, 0.8), (8, 0.75)], False), ([(8, 0.9), (8, 0.6)], True)],  # within or past the margin
+)  # fmt: skip
+def test_a_turn_across_the_inks_must_read_clearly_and_surely_better(ledger, answers, better: bool) -> None:
+    from pipeline.preprocess import _reads_better
+
+    h, w = ledger.image.shape
+    assert _reads_better(ledger.image, (0, 0, w, h), 0, 90, _Words(*answers)) is better  # type: ignore[arg-type]
+
+
 def test_reading_both_ways_keeps_the_inks_turn_without_text_or_when_the_engine_fails(ledger) -> None:
     from pipeline.preprocess import _read_both_ways
 

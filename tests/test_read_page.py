@@ -948,6 +948,27 @@ def test_a_short_page_whose_whole_names_agree_shows_it_for_a_garbled_read(
     assert all(e.fields["nguoiThucHien"].status != FieldStatus.OK for e, (_, c) in zip(entries, cells, strict=True) if c < 0.9)
 
 
+@pytest.mark.parametrize(
+    ("cells", "kept"),
+    [
+        # two officers: the words of the one read surely are hers, not the majority's
+        ([("NGUYỄN VĂN TÂM", 0.97), ("NGUYỄN VĂN TÂM", 0.97), ("LÊ THỊ MAI", 0.97), ("Mai", 0.6)], "MAI"),
+        # the page agrees on a name that is no whole name: nothing to show a fuller read as
+        ([("Tâm", 0.6), ("Tâm", 0.6), ("Tâm", 0.6), ("NGUYỄN VĂN TÂM", 0.6)], "NGUYỄN VĂN TÂM"),
+        # a minority name no list holds: as read, not the page's Kinh name
+        ([("NGUYỄN VĂN TÂM", 0.97), ("NGUYỄN VĂN TÂM", 0.97), ("NGUYỄN VĂN TÂM", 0.97), ("KSOR H'BLƠNG", 0.6)],
+         "KSOR H'BLƠNG"),
+    ],
+)
+def test_a_read_the_pages_name_does_not_explain_is_kept(cells: list[tuple[str, float]], kept: str) -> None:
+    tpl = templates_for("khai_sinh")[0]
+    entries, unread = _officer_cells(*cells)
+    _page_consensus(tpl, entries, 0.9, unread)
+    odd = entries[-1].fields["nguoiThucHien"]
+    assert odd.value == kept and odd.status == FieldStatus.LOW_CONFIDENCE
+    assert not any(r.startswith("page_consensus_suggested") for r in odd.rules)
+
+
 def test_a_confident_read_of_another_name_is_never_rewritten_to_the_pages() -> None:
     # demoted for review because the page reads otherwise, but read confidently: shown as read
     tpl = templates_for("khai_tu")[0]

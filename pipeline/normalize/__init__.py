@@ -1213,22 +1213,27 @@ def entry_number_run_near(numbers: list[str | None]) -> EntryRunNear | None:
     faint the numbers lose their first digits row after row, and only one or two read whole. None when no
     such run exists or two fit as well."""
     read = [(i, s) for i, s in enumerate(numbers) if s and s.isdecimal()]
-    fits: list[tuple[int, int, EntryRunNear]] = []  # (whole reads, fit less misfit, the run)
+    on_offset = Counter(int(s) - i for i, s in read)  # how many reads lie on each run
+    fits: list[tuple[int, int, bool, EntryRunNear]] = []  # (whole reads, fit less misfit, a speck set aside, the run)
     for offset in {int(s) - i for i, s in read if int(s) - i >= 1}:
         run = _run_numbers(offset, read, len(numbers))
         exact = sum(s == run[i] for i, s in read)
         lost = sum(digits_lost(s, run[i]) for i, s in read)
-        # a read with a digit more (a speck before "565" read as 9) neither fits nor contradicts: counted
-        # against its run, the whole reads' run lost to the one its extra digit makes (fresh book 1143:
-        # "563", "564", "566" made 9563, 9564, 9566 beside one "9565")
-        added = sum(digits_lost(run[i], s) for i, s in read)
+        # a lone read with a digit more (a speck before "565" read as 9, no other read on the run it makes)
+        # neither fits nor contradicts. Counted against its run, the whole reads' run had been lost to the
+        # one its extra digit makes, which took them for short reads (fresh book 1143: "563", "564", "566"
+        # made 9563, 9564, 9566 beside one "9565"). A speck is one misread, the other run's as many lost
+        # digits as the whole reads: the whole reads' run stands on three of them; on fewer, either may be so
+        added = sum(digits_lost(run[i], s) and on_offset[int(s) - i] == 1 for i, s in read)
         off = len(read) - exact - lost - added
         if (exact + lost >= 3 and exact + lost > off) or (exact >= 2 and not off):
-            fits.append((exact, exact + lost - off, EntryRunNear(run, exact)))
+            fits.append((exact, exact + lost - off, bool(added), EntryRunNear(run, exact)))
     fits.sort(key=lambda t: t[:2], reverse=True)
-    if not fits or (len(fits) > 1 and fits[0][0] == fits[1][0]):
-        return None  # none, or two runs read whole as often: the short reads fit either ("11": 117 or 121)
-    return fits[0][2]
+    if not fits or (len(fits) > 1 and (fits[0][0] == fits[1][0] or (fits[0][2] and fits[0][0] < 3))):
+        # none; two runs read whole as often, the short reads fitting either ("11": 117 or 121); or one that
+        # stands with a speck's digit set aside on two whole reads, beside the run that digit makes
+        return None
+    return fits[0][3]
 
 
 def validate_entry_numbers(numbers: list[str | None]) -> dict[int, str]:

@@ -110,10 +110,12 @@ _DIGIT_FIX = str.maketrans(
 _DIGITISH = re.compile(r"[0-9OoDQlIi|!\]SsŠšBZzgqGØø]+")
 
 
-# An italic serif 1 read as T at the head of a year ("T955"), or at the head of a month between the
-# separators ("06/T1/2019", a book photograph); never before one or two digits alone ("T3/1987" may be
-# tháng 3).
-_T_AS_ONE = re.compile(r"(?<!\w)T(?=\d{3}(?!\d))|(?<=\d[/.\-])T(?=\d[/.\-]\d)")
+# An italic serif 1 read as T at the head of a year ("T955"); never before one or two digits ("T3/1987"
+# may be tháng 3).
+_T_AS_ONE = re.compile(r"(?<!\w)T(?=\d{3}(?!\d))")
+# ...or at the head of a month between the separators ("06/T1/2019", a book photograph: month 11). "T1" also
+# writes tháng 1, so it is a guess, for review
+_MONTH_T = re.compile(r"(?<=\d[/.\-])T(?=\d[/.\-]\d)")
 
 
 # A month in Roman numerals between the separators of a digit date ("2-IX-1945"), as older hands write it.
@@ -225,12 +227,13 @@ def _fix_digits(s: str) -> tuple[str, bool]:
 _SEP = r"\s*[/.\-]\s*|\s+"
 _DMY = re.compile(rf"(?<!\d)(\d{{1,2}})(?:{_SEP})(\d{{1,2}})(?:{_SEP})(\d{{4}}|\d{{2}})(?!\d)")
 _YMD = re.compile(r"(?<!\d)(\d{4})-(\d{1,2})-(\d{1,2})(?!\d)")
-# a comma after a label is a wrap's speck ("ngày 27 tháng, / 2 năm 2016": a fresh aged page, invalid)
+# a comma right after a label is a wrap's speck ("ngày 27 tháng, / 2 năm 2016": a fresh aged page, invalid);
+# not one before the number ("tháng ,2": perhaps the 1 of 12 misread)
 _NGAY_THANG_NAM = re.compile(
-    r"ngay\s*(?:mong|mung)?\s*(\d{1,2})\s*,?\s*thang\s*,?\s*(\d{1,2})\s*,?\s*nam[a-z]?\s*,?\s*(\d{4})"
+    r"ngay\s*(?:mong|mung)?\s*(\d{1,2})\s*,?\s*thang,?\s*(\d{1,2})\s*,?\s*nam[a-z]?,?\s*(\d{4})"
 )
 # "năm" with a speck read as a letter after it ("nămt 2016", an aged page) is still the year's label
-_THANG_NAM = re.compile(r"thang\s*,?\s*(\d{1,2})\s*,?\s*nam[a-z]?\s*,?\s*(\d{4})")
+_THANG_NAM = re.compile(r"thang,?\s*(\d{1,2})\s*,?\s*nam[a-z]?,?\s*(\d{4})")
 _MY = re.compile(r"(?<!\d)(\d{1,2})\s*[/.\-]\s*(\d{4})(?!\d)")
 _YM = re.compile(r"(?<![\d\-])(\d{4})-(\d{2})(?![\d\-])")  # the canonical partial value itself: idempotent
 _Y = re.compile(r"(?<!\d)(\d{4})(?!\d)")
@@ -451,6 +454,7 @@ _READING_REPAIRS: tuple[tuple[re.Pattern[str], Any, str], ...] = (
 _LETTER_REPAIRS: tuple[tuple[re.Pattern[str], Any, str], ...] = (
     (_LETTER_DAY_SPACED, _letter_day_spaced, "ocr_letters_in_date"),
     (_LETTERS_IN_DATE, _letters_in_date, "ocr_letters_in_date"),
+    (_MONTH_T, "1", "ocr_letters_in_date"),
 )
 
 

@@ -705,6 +705,8 @@ def _district_of_ward(part: Part, ward_part: Part, g: Gazetteer, prov: Unit) -> 
     or a bare part one edit from one ("Hòa Thành, Cà Mqu, Cà Mau": a bare part may be a commune, so a
     real edit needs more than the province), settled by the commune written before it, found exactly in
     one of them only."""
+    if part.kind is None and any(u.province == prov.code for u in g.l_ward.find(part.name)[0]):
+        return []  # a bare name some commune of the province carries is that commune as well ("Phú Đình")
     allowed = _edit_budget(ocr_key(part.name))
     ward = split_part(ward_part.written)
     fits = [(d, u) for d, us in g.l_dist.near(part.name, province=prov.code, budget=_edit_budget).items()

@@ -354,24 +354,27 @@ def read_cell(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, s
     return rows_joined(without_echoes(moved_lines(local, dx, dy)))
 
 
-ECHO_CONFIDENCE = 0.15  # a line read below this that straddles the line above it is no text of its own
+ECHO_CONFIDENCE = 0.15  # a last line read below this that straddles the line above it is no text of its own
 ECHO_OVERLAP = 0.2  # of its height inside the line above (0.26-0.42 seen): its feet and the rule under it read as letters
+ECHO_BELOW = 0.4  # x the line above's height: the echo starts this far down it at least (under it, not beside)
 
 
 def without_echoes(lines: list[OcrLine]) -> list[OcrLine]:
-    """``lines`` without echoes: a line read at almost no confidence whose box rises into the line above it
-    by more than ``ECHO_OVERLAP`` of its height. A curled book photograph's italic cells read their last
-    line twice, the second time from its descenders and the rule under them ("Trà My, Quảng Nam" then
-    "GÌ N v32 Su ben G TH NG" at 0.05): the garbage ended three places and a name, all invalid."""
-    out: list[OcrLine] = []
-    for ln in lines:
-        above = out[-1].bbox if out else None
-        if (above is not None and ln.confidence < ECHO_CONFIDENCE and ln.bbox.y > above.y
-                and ln.bbox.y + ln.bbox.h > above.y + above.h  # under it, not beside it
-                and above.y + above.h - ln.bbox.y > ECHO_OVERLAP * ln.bbox.h):  # fmt: skip
-            continue
-        out.append(ln)
-    return out
+    """``lines`` without the last one when it is an echo of the line above it: read at almost no
+    confidence, under that line (starting at least ``ECHO_BELOW`` down it, ending below it, across the
+    same columns) and rising into it by more than ``ECHO_OVERLAP`` of its own height. A curled book
+    photograph's italic cells read their last line twice, the second time from its descenders and the rule
+    under them ("Trà My, Quảng Nam" then "GÌ N v32 Su ben G TH NG" at 0.05): the garbage ended three places
+    and a name, all invalid. A faint line of its own sits lower, and a fragment on the row beside."""
+    if len(lines) < 2:
+        return lines
+    above, ln = lines[-2].bbox, lines[-1]
+    b = ln.bbox
+    across = min(above.x + above.w, b.x + b.w) - max(above.x, b.x) > 0.5 * min(above.w, b.w)
+    if (ln.confidence < ECHO_CONFIDENCE and across and b.y >= above.y + ECHO_BELOW * above.h
+            and b.y + b.h > above.y + above.h and above.y + above.h - b.y > ECHO_OVERLAP * b.h):  # fmt: skip
+        return lines[:-1]
+    return lines
 
 
 SAME_ROW = 0.5  # two lines whose boxes share this much of the taller one's height are on one row
