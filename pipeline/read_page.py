@@ -783,14 +783,15 @@ def _suggest_page_name(voters: list[FieldValue], doubtful: list[FieldValue], ink
     value, n = ranked[0]
     confident = any(f.value == value and f.status == FieldStatus.OK for f in voters)
     model = next(f for f in voters if f.value == value)
-    if n * 2 <= sum(counts.values()) or (n < 2 and not confident) or not _whole_name(model):
+    # the page's name must be whole as shown (its reads' raw syllables aside: "WW" read for VY on every row)
+    if n * 2 <= sum(counts.values()) or (n < 2 and not confident) or len((value or "").split()) < 2:
         return
     others = {f.value for f in voters if f.value != value and _whole_name(f)}
     for f in doubtful:
         if f.value == value or not (f.value is None or not _whole_name(f) or _words_lost_or_added(f.value, value)):
             continue
-        if f.value and ("'" in f.value or "-" in f.value or any(_words_lost(f.value, o) for o in others)):
-            continue  # a minority name no list holds; the words of another name the page reads ("MAI")
+        if f.value and ("'" in f.value or any(_words_lost(f.value, o) for o in others)):
+            continue  # a minority name no list holds (H'BLƠNG); the words of another name the page reads ("MAI")
         f.rules = [*f.rules, f"page_consensus_suggested:{n}"]
         if shown := f.value or " ".join(f.raw.split()):
             f.reason = (f"đọc được '{shown}', gần với {n} dòng khác của trang / read '{shown}', close "

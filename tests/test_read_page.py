@@ -948,6 +948,20 @@ def test_a_short_page_whose_whole_names_agree_shows_it_for_a_garbled_read(
     assert all(e.fields["nguoiThucHien"].status != FieldStatus.OK for e, (_, c) in zip(entries, cells, strict=True) if c < 0.9)
 
 
+def test_the_pages_name_from_reads_its_lists_repaired_is_shown_for_a_garbled_one() -> None:
+    # Chromium pages 1305: "Nguyễn Thị / Ww" on four rows, each shown as NGUYỄN THỊ VY (its WW no list knows),
+    # and "Nguyễn Thị / V" on the fifth; aged 1325: "NÑGUYÊN-KHANH / XUÂN N", a hyphen of OCR's, no minority name
+    tpl = templates_for("khai_sinh")[0]
+    for cells, page in ([(("Nguyễn Thị\nWw", 0.8),) * 4, "NGUYỄN THỊ VY"],
+                        [(("NGUYÊN KHÁNH\nXUÂN", 0.97),) * 3, "NGUYỄN KHÁNH XUÂN"]):  # fmt: skip
+        odd = "Nguyễn Thị\nV" if "VY" in page else "NÑGUYÊN-KHANH\nXUÂN N"
+        entries, unread = _officer_cells(*cells, (odd, 0.6))
+        _page_consensus(tpl, entries, 0.9, unread)
+        f = entries[-1].fields["nguoiThucHien"]
+        assert (f.value, f.status) == (page, FieldStatus.LOW_CONFIDENCE), f.value
+        assert any(r.startswith("page_consensus_suggested") for r in f.rules)
+
+
 @pytest.mark.parametrize(
     ("cells", "kept"),
     [
