@@ -48,22 +48,26 @@ class Upright:
 def upright(image_bgr: np.ndarray, engine: OcrEngine | None = None) -> Upright:
     """Gray, flattened, upright, perspective-corrected, deskewed and (a book's curled page) uncurled page."""
     gray = flatten(to_gray(image_bgr))
-    cleared, writing = _show_through(gray)
+    small = reduce(gray)  # the reduced page, made again only when a step changed the page
+    cleared, writing = _show_through(gray, small)
     if cleared is not None:
         gray = cleared
+        small = reduce(gray)
     rotation = detect_rotation(gray, engine)
     if rotation:
         gray = rotate_right_angle(gray, rotation)
-    warped = correct_perspective(gray)
+        small = reduce(gray)
+    warped = correct_perspective(gray, small=small)
     if warped is not None:
         gray = warped
-    angle = estimate_skew(gray)
+        small = reduce(gray)
+    angle = estimate_skew(gray, small=small)
     if abs(angle) >= 0.05:
         gray = rotate_small(gray, angle)
+        small = reduce(gray)
     else:
         angle = 0.0  # below the estimate's resolution: not worth a resampling of the page
-    small, f = reduce(gray)
-    flat = uncurl(gray, ink(small), f)
+    flat = uncurl(gray, ink(small[0]), small[1])
     if flat is not None:
         gray = flat
     return Upright(image=gray, rotation=rotation, skew=angle, perspective=warped is not None,
@@ -159,9 +163,10 @@ def own_ink(gray: np.ndarray) -> np.ndarray:
     return np.where(gray < OWN_CORE, 0, 255).astype(np.uint8)
 
 
-def _show_through(gray: np.ndarray) -> tuple[np.ndarray | None, bool]:
-    """``clear_show_through``'s page, and whether the reverse page's writing shows (cleared or not)."""
-    small, _ = reduce(gray)
+def _show_through(gray: np.ndarray, reduced: tuple[np.ndarray, float] | None = None) -> tuple[np.ndarray | None, bool]:
+    """``clear_show_through``'s page, and whether the reverse page's writing shows (cleared or not);
+    ``reduced``: ``reduce(gray)`` when the caller has it."""
+    small, _ = reduced or reduce(gray)
     shows, own_rules, writing = _reverse_page_shows(small)
     if not shows and own_rules < SHOW_OWN_RULES:
         # Few level runs of its own dark rules: a page turned by a degree or more breaks every rule into
@@ -396,12 +401,13 @@ def rotate_right_angle(gray: np.ndarray, degrees_cw: int) -> np.ndarray:
 
 
 # -------------------------------------------------------------------------------- perspective ----
-def table_quad(gray: np.ndarray) -> np.ndarray | None:
+def table_quad(gray: np.ndarray, small: tuple[np.ndarray, float] | None = None) -> np.ndarray | None:
     """Corners (TL, TR, BR, BL; full-resolution float32) of the largest connected ruled structure, found
     on the reduced image: the table's rules connect into one component, letters do not. When that
     structure's corners make no page (a photographed sheet's edge seen on two sides only, an L), the
-    structure where most rules cross is taken: the table itself."""
-    small, f = reduce(gray)
+    structure where most rules cross is taken: the table itself. ``small``: ``reduce(gray)`` when the caller
+    has it."""
+    small, f = small or reduce(gray)
     found = _ruled_structures(small)
     if found is None:
         return None
@@ -459,10 +465,11 @@ def _edge_angles(q: np.ndarray) -> tuple[float, float, float, float]:
     return ang(tl, tr, False), ang(bl, br, False), ang(tl, bl, True), ang(tr, br, True)
 
 
-def correct_perspective(gray: np.ndarray, min_distortion: float = 0.4) -> np.ndarray | None:
+def correct_perspective(gray: np.ndarray, min_distortion: float = 0.4, *,
+                        small: tuple[np.ndarray, float] | None = None) -> np.ndarray | None:  # fmt: skip
     """Warp a photographed page so its table is a rectangle; None when the table already is one (up to
     rotation, which deskew handles). The whole page is kept: margins carry the title and page number."""
-    q = table_quad(gray)
+    q = table_quad(gray, small)
     if q is None:
         return None
     top, bottom, left, right = _edge_angles(q)
@@ -484,10 +491,11 @@ def correct_perspective(gray: np.ndarray, min_distortion: float = 0.4) -> np.nda
 
 
 # ------------------------------------------------------------------------------------- deskew ----
-def estimate_skew(gray: np.ndarray, max_angle: float = MAX_SKEW) -> float:
+def estimate_skew(gray: np.ndarray, max_angle: float = MAX_SKEW, *, small: tuple[np.ndarray, float] | None = None) -> float:
     """Degrees (counter-clockwise positive) to rotate the page so long horizontal rules are level: the
-    angle maximising the sharpness of the horizontal projection of rule-like ink, coarse then fine."""
-    small, _ = reduce(gray)
+    angle maximising the sharpness of the horizontal projection of rule-like ink, coarse then fine.
+    ``small``: ``reduce(gray)`` when the caller has it."""
+    small, _ = small or reduce(gray)
     b = ink(small)
     # Short horizontal opening keeps rules (and text baselines' strokes) even when tilted by 5 degrees.
     rules = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 1)))
