@@ -261,12 +261,14 @@ def detect_rotation(gray: np.ndarray, engine: OcrEngine | None = None) -> int:
         if conf >= OSD_SURE_CONF or (conf >= OSD_MIN_CONF and deg % 360 == 0):
             return deg % 360
     rotation, score, text = _ink_rotation(gray)
-    if engine is not None and conf > 0 and (rotation - deg) % 180 and _reads_better(gray, text, deg % 360, rotation, engine):
+    read: dict[int, list[float] | None] = {}  # the band's words at each turn read so far (both checks')
+    if (engine is not None and conf > 0 and (rotation - deg) % 180
+            and _reads_better(gray, text, deg % 360, rotation, engine, read)):  # fmt: skip
         # OSD's guess lies across the ink's: narrow columns of wrapped words stack like lines on their side
         # (an upright book photograph's death register turned a quarter, then quarantined as headerless)
         rotation, score = deg % 360, 0.0
     if engine is not None and abs(score) < INK_SURE_SCORE:
-        return _read_both_ways(gray, text, rotation, engine)
+        return _read_both_ways(gray, text, rotation, engine, read)
     return rotation
 
 
@@ -289,7 +291,8 @@ def _ink_rotation(gray: np.ndarray) -> tuple[int, float, tuple[int, int, int, in
     return (0 if score >= 0 else 180), score, text
 
 
-def _read_both_ways(gray: np.ndarray, text: tuple[int, int, int, int], rotation: int, engine: OcrEngine) -> int:
+def _read_both_ways(gray: np.ndarray, text: tuple[int, int, int, int], rotation: int, engine: OcrEngine,
+                    read: dict[int, list[float] | None] | None = None) -> int:  # fmt: skip
     """``rotation`` or the half turn from it, whichever reads the text better: a band across the middle of
     the text region read both ways, the mean confidence of its words of two letters or more compared. The
     ink's up/down score is a sum of small signs; on a small, italic, grainy book photograph it came out
@@ -297,7 +300,7 @@ def _read_both_ways(gray: np.ndarray, text: tuple[int, int, int, int], rotation:
     words score 0.24-0.43 where upright ones score 0.64-0.94 (18 fresh book photographs)."""
     scores = []
     for turn in (rotation, (rotation + 180) % 360):
-        confs = _band_words(gray, text, turn, engine)
+        confs = _band_words(gray, text, turn, engine, read)
         if confs is None or len(confs) < MIN_CHECK_WORDS:
             return rotation  # too few words either way to weigh (or the engine failed): the ink's turn stands
         scores.append(float(np.mean(confs)))
@@ -305,18 +308,30 @@ def _read_both_ways(gray: np.ndarray, text: tuple[int, int, int, int], rotation:
 
 
 def _reads_better(gray: np.ndarray, text: tuple[int, int, int, int], turn: int, rotation: int,
-                  engine: OcrEngine) -> bool:  # fmt: skip
+                  engine: OcrEngine, read: dict[int, list[float] | None] | None = None) -> bool:  # fmt: skip
     """Whether the text read at ``turn`` gives words clearly surer than at ``rotation`` (or words where
     ``rotation`` gives too few to weigh)."""
-    theirs, ours = _band_words(gray, text, turn, engine), _band_words(gray, text, rotation, engine)
+    theirs, ours = _band_words(gray, text, turn, engine, read), _band_words(gray, text, rotation, engine, read)
     if theirs is None or ours is None or len(theirs) < MIN_CHECK_WORDS or float(np.mean(theirs)) < UPRIGHT_WORDS:
         return False  # sideways garbage ("Il", "ll") counts as words too: upright text reads surer
     return len(ours) < MIN_CHECK_WORDS or float(np.mean(theirs)) > float(np.mean(ours)) + CHECK_MARGIN
 
 
-def _band_words(gray: np.ndarray, text: tuple[int, int, int, int], turn: int, engine: OcrEngine) -> list[float] | None:
+def _band_words(gray: np.ndarray, text: tuple[int, int, int, int], turn: int, engine: OcrEngine,
+                read: dict[int, list[float] | None] | None = None) -> list[float] | None:  # fmt: skip
     """The confidences of the words of two letters or more in a band across the middle of the text region
-    (``text``, on ``gray`` as it is), read with the page turned by ``turn``; None when the engine failed."""
+    (``text``, on ``gray`` as it is), read with the page turned by ``turn``; None when the engine failed.
+    ``read``: the turns read already (by the other orientation check), taken from and added to."""
+    if read is not None and turn in read:
+        return read[turn]
+    confs = _read_band(gray, text, turn, engine)
+    if read is not None:
+        read[turn] = confs
+    return confs
+
+
+def _read_band(gray: np.ndarray, text: tuple[int, int, int, int], turn: int, engine: OcrEngine) -> list[float] | None:
+    """``_band_words`` read afresh."""
     x0, y0, x1, y1 = text
     if turn in (90, 270):  # text lines run down the page: the band is a middle third of its width
         x0, x1 = x0 + (x1 - x0) // 3, x1 - (x1 - x0) // 3

@@ -68,11 +68,14 @@ CASES = [
 
 # An entry number is one Arabic number: a second run of digits in the cell is a misread inside it (an
 # italic 7 read as "/" on an unseen Chromium page: "4/1" had been accepted as entry 4), a guess for review
-# that the page's run of numbers can confirm.
+# that the page's run of numbers can confirm. So is a number a symbol touches: "%3" for 363 (a book photograph)
+# had been accepted as 3.
 @pytest.mark.parametrize(
     ("raw", "value", "rule"),
     [("4/1", "471", "slash_as_7"), ("47 1", "471", "space"), ("12 (13)", "12", "first_number"),
-     ("471", "471", None), ("Số 12", "12", None), ("$4§", "545", "five_as_symbol")],
+     ("471", "471", None), ("Số 12", "12", None), ("$4§", "545", "five_as_symbol"),
+     ("%3", "3", "symbol_in_number"), ("36%", "36", "symbol_in_number"), ("#12", "12", "symbol_in_number"),
+     ("12 %", "12", None)],
 )  # fmt: skip
 def test_an_entry_number_with_a_second_run_of_digits_is_a_guess(raw: str, value: str, rule: str | None) -> None:
     n = normalize_field("entry_no", raw, confidence=0.95)

@@ -117,6 +117,8 @@ OFFICES = [
     ("UBND X. Hòa Thịnh - H. Tây Hòa - T. Phú Yên", "UBND " + HT),
     ("UBND P5 - TP. Tuy Hòa - T. Phú Yên", "UBND phường 5, thành phố Tuy Hoà, tỉnh Phú Yên"),
     ("Bệnh viện Đa khoa tỉnh Phú Yên", "Bệnh viện Đa khoa tỉnh Phú Yên"),
+    # a stray bracket before UBND is no word of the office (it had made "UBND UBND, xã Vĩnh Quỳnh, ...")
+    (") UBND X. Vĩnh Quỳnh - H. Thanh Trì - TP. Hà Nội", "UBND xã Vĩnh Quỳnh, huyện Thanh Trì, thành phố Hà Nội"),
 ]
 
 

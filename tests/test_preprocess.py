@@ -160,6 +160,22 @@ def test_a_turn_across_the_inks_must_read_clearly_and_surely_better(ledger, answ
     assert _reads_better(ledger.image, (0, 0, w, h), 0, 90, _Words(*answers)) is better  # type: ignore[arg-type]
 
 
+def test_the_two_orientation_checks_read_a_turn_once(ledger, monkeypatch) -> None:
+    # OSD unsure across the ink's unsure quarter turn: the first check reads the band at 0 and 90, the
+    # second at 0 (read already) and 180; a fourth answer asked for would pop from an empty list
+    import pipeline.preprocess as pp
+
+    h, w = ledger.image.shape
+    monkeypatch.setattr(pp, "_ink_rotation", lambda g: (90, 0.1, (0, 0, w, h)))
+
+    class WordsOsd(_Words):
+        def orientation(self, gray: np.ndarray) -> tuple[int, float]:
+            return 0, 1.4
+
+    engine = WordsOsd((8, 0.9), (2, 0.9), (8, 0.3))
+    assert detect_rotation(ledger.image, engine) == 0 and engine.answers == []  # type: ignore[arg-type]
+
+
 def test_reading_both_ways_keeps_the_inks_turn_without_text_or_when_the_engine_fails(ledger) -> None:
     from pipeline.preprocess import _read_both_ways
 

@@ -57,6 +57,9 @@ DOC_NO_GUESSED = "doc_no_guessed"  # rule prefix: a digit of a document number r
 
 
 _FIVE_AS_SYMBOL = re.compile(r"[$§](?=\d)|(?<=\d)[$§]")
+# a symbol no number holds, touching its digits: digits read as it ("%3" for 363, "%1" for 361 on a book
+# photograph, where "3" had been accepted), so the number is short of them
+_SYMBOL_IN_NUMBER = re.compile(r"[%&@#](?=\d)|(?<=\d)[%&@#]")
 
 
 def entry_no(raw: str) -> tuple[str | None, list[str]]:
@@ -68,6 +71,8 @@ def entry_no(raw: str) -> tuple[str | None, list[str]]:
     s, fives = _FIVE_AS_SYMBOL.subn("5", s)
     if fives:
         rules.append(ENTRY_NO_GUESSED + ":five_as_symbol")
+    if _SYMBOL_IN_NUMBER.search(s):
+        rules.append(ENTRY_NO_GUESSED + ":symbol_in_number")
     # a serif 1 read as L, I or | beside a digit ("8L" is 81 at a page's foot, "4II" is 411)
     s, serif = re.subn(r"(?<=\d)[LIl|]+|[LIl|]+(?=\d)", lambda m: "1" * len(m[0]), s)
     s, fixed = _fix_digits(s)

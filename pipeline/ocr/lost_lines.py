@@ -336,22 +336,26 @@ def recover(
 
 
 def read_cell(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, slope: float = 0.0) -> list[OcrLine]:
-    """``engine.read`` of a cell, plus the lines and words it dropped read alone, in reading order. On a
-    page of slanted writing (``slope``, ``ocr/slant.py``) the cell is sheared upright and read whole; the
-    dropped ink is then looked for on the sheared cell."""
+    """``engine.read`` of a cell, plus the lines and words it dropped read alone, in reading order, a last
+    line's echo dropped (``without_echoes``). On a page of slanted writing (``slope``, ``ocr/slant.py``) the
+    cell is sheared upright and read whole; the dropped ink is then looked for on the sheared cell."""
+    return rows_joined(without_echoes(_cell_lines(engine, gray, rect, mode, slope)))
+
+
+def _cell_lines(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, slope: float) -> list[OcrLine]:
     alone: ReadMode = "digits" if mode == "digits" else "line"
     if not slope:
-        return rows_joined(without_echoes(recover(gray, rect, engine.read(rect, mode), lambda box: engine.read(box, alone),
-                                                  lambda box: on_white(engine, gray, box, alone))))  # fmt: skip
+        return recover(gray, rect, engine.read(rect, mode), lambda box: engine.read(box, alone),
+                       lambda box: on_white(engine, gray, box, alone))  # fmt: skip
     lines = engine.read_alone(gray, rect, mode, slope=slope)
     cut = alone_image(gray, rect, slope)
     if cut is None or not lines:
-        return rows_joined(without_echoes(lines))
+        return lines
     img, dx, dy = cut
     h, w = img.shape[:2]
     local = recover(img, BBox(0, 0, w, h), moved_lines(lines, -dx, -dy), lambda box: engine.read_alone(img, box, alone),
                     lambda box: on_white(engine, img, box, alone))  # fmt: skip
-    return rows_joined(without_echoes(moved_lines(local, dx, dy)))
+    return moved_lines(local, dx, dy)
 
 
 ECHO_CONFIDENCE = 0.15  # a last line read below this that straddles the line above it is no text of its own
