@@ -641,7 +641,8 @@ def _by_elimination(
 ) -> None:
     """Titles left unread (a short bold "SỐ" in a narrow column), read in part ("Cán bộ tư", the rest under a
     stamp, "Giấy ...") or garbled by a reverse page showing through ("gK" for "Số") take the template's
-    columns by position, on a table with as many columns as the template: a run of unmatched columns
+    columns by position, on a table with as many columns as the template (so do two letters or fewer, a
+    title's scrap: "Xe" under a stamp): a run of unmatched columns
     between two matched ones (or a matched one and the table's edge) takes the template columns between
     theirs when they are as many and all unassigned. A title that reads as something else does not (aged
     seed 1289: "Số" and "Giấy tờ tùy thân" lost on a death page, the entry numbers and ID documents of
@@ -650,7 +651,12 @@ def _by_elimination(
     nearer than ``ELIMINATION_MARGIN`` points."""
     def unread(i: int, c: ColumnSpec) -> bool:
         part = fuzz.partial_ratio(folded[i], fold_title(c.title)) >= PART_TITLE_SIM
-        return not folded[i] or part or _garbled(titles[i]) or nearest(i, c)
+        return not folded[i] or part or _garbled(titles[i]) or scrap(folded[i]) or nearest(i, c)
+
+    def scrap(title: str) -> bool:
+        # two letters or fewer that are no title of the template ("Xe" for "Cán bộ tư pháp - hộ tịch" under
+        # a stamp, book photograph 1149: the officer lost on every row); "Số" is a title, so stays one
+        return sum(ch.isalpha() for ch in title) <= 2 and title not in {fold_title(o.title) for o in tpl.columns}
 
     def nearest(i: int, c: ColumnSpec) -> bool:
         sims = [title_similarity(folded[i], fold_title(o.title)) for o in tpl.columns]
