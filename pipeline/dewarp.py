@@ -172,7 +172,7 @@ def _peaks(profile: np.ndarray, level: float) -> list[float]:
 
 def _snap(col: np.ndarray, y: float, radius: float, width: int) -> float:
     """Centre of the rule nearest ``y`` within ``radius`` in one strip's profile, or NaN. Plain Python on
-    the window's few rows: it runs some 4,000 times a page, where numpy's per-call cost was 0.4 s a page."""
+    the window's few rows: it runs some 4,000 times a page, and numpy's cost per call outweighed the work."""
     lo, hi = max(0, math.floor(y - radius)), min(len(col), math.ceil(y + radius) + 1)
     window, level = col[lo:hi].tolist(), 0.6 * width
     runs: list[list[int]] = []

@@ -48,26 +48,26 @@ class Upright:
 def upright(image_bgr: np.ndarray, engine: OcrEngine | None = None) -> Upright:
     """Gray, flattened, upright, perspective-corrected, deskewed and (a book's curled page) uncurled page."""
     gray = flatten(to_gray(image_bgr))
-    small = reduce(gray)  # the reduced page, made again only when a step changed the page
-    cleared, writing = _show_through(gray, small)
+    reduced = reduce(gray)  # the reduced page, made again only when a step changed the page
+    cleared, writing = _show_through(gray, reduced)
     if cleared is not None:
         gray = cleared
-        small = reduce(gray)
+        reduced = reduce(gray)
     rotation = detect_rotation(gray, engine)
     if rotation:
         gray = rotate_right_angle(gray, rotation)
-        small = reduce(gray)
-    warped = correct_perspective(gray, small=small)
+        reduced = reduce(gray)
+    warped = correct_perspective(gray, reduced=reduced)
     if warped is not None:
         gray = warped
-        small = reduce(gray)
-    angle = estimate_skew(gray, small=small)
+        reduced = reduce(gray)
+    angle = estimate_skew(gray, reduced=reduced)
     if abs(angle) >= 0.05:
         gray = rotate_small(gray, angle)
-        small = reduce(gray)
+        reduced = reduce(gray)
     else:
         angle = 0.0  # below the estimate's resolution: not worth a resampling of the page
-    flat = uncurl(gray, ink(small[0]), small[1])
+    flat = uncurl(gray, ink(reduced[0]), reduced[1])
     if flat is not None:
         gray = flat
     return Upright(image=gray, rotation=rotation, skew=angle, perspective=warped is not None,
@@ -416,13 +416,13 @@ def rotate_right_angle(gray: np.ndarray, degrees_cw: int) -> np.ndarray:
 
 
 # -------------------------------------------------------------------------------- perspective ----
-def table_quad(gray: np.ndarray, small: tuple[np.ndarray, float] | None = None) -> np.ndarray | None:
+def table_quad(gray: np.ndarray, reduced: tuple[np.ndarray, float] | None = None) -> np.ndarray | None:
     """Corners (TL, TR, BR, BL; full-resolution float32) of the largest connected ruled structure, found
     on the reduced image: the table's rules connect into one component, letters do not. When that
     structure's corners make no page (a photographed sheet's edge seen on two sides only, an L), the
-    structure where most rules cross is taken: the table itself. ``small``: ``reduce(gray)`` when the caller
+    structure where most rules cross is taken: the table itself. ``reduced``: ``reduce(gray)`` when the caller
     has it."""
-    small, f = small or reduce(gray)
+    small, f = reduced or reduce(gray)
     found = _ruled_structures(small)
     if found is None:
         return None
@@ -481,10 +481,10 @@ def _edge_angles(q: np.ndarray) -> tuple[float, float, float, float]:
 
 
 def correct_perspective(gray: np.ndarray, min_distortion: float = 0.4, *,
-                        small: tuple[np.ndarray, float] | None = None) -> np.ndarray | None:  # fmt: skip
+                        reduced: tuple[np.ndarray, float] | None = None) -> np.ndarray | None:  # fmt: skip
     """Warp a photographed page so its table is a rectangle; None when the table already is one (up to
     rotation, which deskew handles). The whole page is kept: margins carry the title and page number."""
-    q = table_quad(gray, small)
+    q = table_quad(gray, reduced)
     if q is None:
         return None
     top, bottom, left, right = _edge_angles(q)
@@ -506,11 +506,11 @@ def correct_perspective(gray: np.ndarray, min_distortion: float = 0.4, *,
 
 
 # ------------------------------------------------------------------------------------- deskew ----
-def estimate_skew(gray: np.ndarray, max_angle: float = MAX_SKEW, *, small: tuple[np.ndarray, float] | None = None) -> float:
+def estimate_skew(gray: np.ndarray, max_angle: float = MAX_SKEW, *, reduced: tuple[np.ndarray, float] | None = None) -> float:
     """Degrees (counter-clockwise positive) to rotate the page so long horizontal rules are level: the
     angle maximising the sharpness of the horizontal projection of rule-like ink, coarse then fine.
-    ``small``: ``reduce(gray)`` when the caller has it."""
-    small, _ = small or reduce(gray)
+    ``reduced``: ``reduce(gray)`` when the caller has it."""
+    small, _ = reduced or reduce(gray)
     b = ink(small)
     # Short horizontal opening keeps rules (and text baselines' strokes) even when tilted by 5 degrees.
     rules = cv2.morphologyEx(b, cv2.MORPH_OPEN, cv2.getStructuringElement(cv2.MORPH_RECT, (15, 1)))
