@@ -649,6 +649,8 @@ def _by_elimination(
     every row with them). A title read into other words ("Ng hán túng" for "Ngày, tháng, năm đăng ký", a
     curled book photograph: every row's registration date lost) takes it when no other column's title is
     nearer than ``ELIMINATION_MARGIN`` points."""
+    keys = [fold_title(o.title) for o in tpl.columns]
+
     def unread(i: int, c: ColumnSpec) -> bool:
         part = fuzz.partial_ratio(folded[i], fold_title(c.title)) >= PART_TITLE_SIM
         return not folded[i] or part or _garbled(titles[i]) or scrap(folded[i]) or nearest(i, c)
@@ -656,11 +658,11 @@ def _by_elimination(
     def scrap(title: str) -> bool:
         # two letters or fewer that are no title of the template ("Xe" for "Cán bộ tư pháp - hộ tịch" under
         # a stamp, book photograph 1149: the officer lost on every row); "Số" is a title, so stays one
-        return sum(ch.isalpha() for ch in title) <= 2 and title not in {fold_title(o.title) for o in tpl.columns}
+        return sum(ch.isalpha() for ch in title) <= 2 and title not in keys
 
     def nearest(i: int, c: ColumnSpec) -> bool:
-        sims = [title_similarity(folded[i], fold_title(o.title)) for o in tpl.columns]
-        return title_similarity(folded[i], fold_title(c.title)) + ELIMINATION_MARGIN >= max(sims)
+        near = [title_similarity(folded[i], k) for k in keys]
+        return title_similarity(folded[i], fold_title(c.title)) + ELIMINATION_MARGIN >= max(near)
 
     index = {id(c): j for j, c in enumerate(tpl.columns)}
     taken = {index[id(c)] for c in columns.values()}

@@ -1947,8 +1947,9 @@ def normalize_office(raw: str, *, on_date: str | None = None) -> tuple[str, Plac
         s = f"{s[: glued.end()]} {s[glued.end() :]}"
         rules.append("office_ubnd_glued")
     words = s.split()
-    while words and not fold(words[0]):  # a stray bracket before the issuer (") UBND X. ..."): no word of it
-        words = words[1:]
+    lead = next((i for i, w in enumerate(words) if fold(w)), len(words))
+    if lead:  # a stray bracket before the issuer (") UBND X. ..."): no word of it
+        words = words[lead:]
         s = " ".join(words)
     folded = [fold(w) for w in words]
     # text before "UBND" holding a digit is another field's read into the cell ("I0.2005 UBND Vĩnh Bình":
