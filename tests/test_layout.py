@@ -192,6 +192,28 @@ def test_cell_box_and_ink(ledger) -> None:
     assert not has_ink(noisy, b)
 
 
+def test_a_stem_at_the_strips_edge_is_ink_in_place() -> None:
+    # aged 1335: the 1 of "129" beside the box OCR drew round "29", its 3 px stem cut to 2 by the strip's
+    # edge; OpenCV's 2x2 opening moved the ink a pixel right, off the strip, and halved it under the count
+    strip = np.full((24, 14), 250, np.uint8)
+    strip[2:22, 12:14] = 20
+    assert has_ink(strip, BBox(0, 0, 14, 24), min_px=24)
+    assert not has_ink(strip, BBox(0, 0, 14, 24), min_px=41)  # 40 px of ink: counted, not more
+
+
+def test_ink_extent_keeps_a_stroke_between_its_samples() -> None:
+    # a 300 dpi page is looked at in 4 px blocks: a 1's 3 px stem between two sampled columns was left out
+    # of the page number's box, and read alone "129" was "29"
+    page = np.full((3300, 2400), 250, np.uint8)
+    page[1000:1024, 1199:1202] = 20  # the 1: columns 49-51 of the box, between samples 48 and 52
+    page[1000:1024, 1216:1232] = 20  # the 29, as a block
+    got = ink_extent(page, BBox(1150, 980, 120, 64), pad=2)
+    assert got is not None and got.x <= 1199 and got.x + got.w >= 1232
+    page[990, 1160] = 20  # a speck of grain: one block, not ink to reach for
+    assert ink_extent(page, BBox(1150, 980, 120, 64), pad=2) == got
+
+
+
 @pytest.mark.parametrize("grey", [130, 150, 170])
 def test_a_faint_print_is_ink_and_faint_grain_is_not(grey: int) -> None:
     # a book photograph's entry numbers, small grey italics, stayed above 128 (2-15 px under it a cell)
