@@ -244,7 +244,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         parts: list[tuple[FieldSpec, CellPart]] = []
         cell_of: dict[str, BBox] = {}
         for c, column in sorted(match.columns.items()):
-            lines = read_cell(engine, gray, boxes[c], _mode(column), slope) if inked[c] else []
+            lines = read_cell(engine, gray, boxes[c], _mode(column), slope, text_h) if inked[c] else []
             parts.extend(_parts(column, lines))
             cell_of |= {f.key: boxes[c] for f in column.fields}
             if inked[c] and not any(ln.text.strip() for ln in lines):

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw, ImageFont
 
 from pipeline.model import BBox, OcrLine
-from pipeline.ocr import get_engine, read_cell
+from pipeline.ocr import get_engine, read_cell, scale_for
 from pipeline.ocr.engine import make_line
 from pipeline.ocr.lost_lines import (
     ink_bands,
@@ -178,6 +180,34 @@ def test_the_read_on_white_paper_comes_after_the_tight_box() -> None:
 
     lines = read_cell(TightBoxOnly(), gray, BBox(0, 0, 600, 300), "block")  # type: ignore[arg-type]
     assert [ln.text for ln in lines] == ["TRẦN", "HỒNG VY"] and apart == []
+
+
+def test_a_cell_read_as_nothing_is_read_line_by_line_at_the_pages_letter_height() -> None:
+    """Book photograph 1151: a blurred officer's cell, "TRẦN / HỒNG / KHANG", read as nothing whole (the
+    officer lost on five rows); each line alone reads at 0.91-0.96. The crop is the page's, the engine real."""
+    import cv2
+
+    gray = cv2.imread(str(Path(__file__).parent / "fixtures" / "blurred_names_cell.png"), cv2.IMREAD_GRAYSCALE)
+    engine = get_engine()
+    engine.set_page(gray, scale=scale_for(22.0))
+    cell = BBox(0, 0, gray.shape[1], gray.shape[0])
+    assert not any(ln.text.strip() for ln in read_cell(engine, gray, cell, "block"))  # no height: as before
+    lines = read_cell(engine, gray, cell, "block", text_h=22.0)
+    assert [ln.text for ln in lines][1:] == ["HỒNG", "KHANG"] and lines[0].text in {"TRẦN", "TRẤN"}
+    assert lines[0].bbox.y < lines[1].bbox.y < lines[2].bbox.y
+
+
+def test_a_cell_of_noise_read_as_nothing_stays_empty() -> None:
+    """The line-by-line read keeps only what looks like text: specks read back as "~" are no line."""
+
+    class ReadsNothingButSpecks:
+        name = "specks"
+
+        def read(self, rect: BBox, mode: str = "block") -> list[OcrLine]:
+            return [] if rect.h > 150 else [OcrLine("~", 0.3, rect)]
+
+    gray = _cell(["", "HỒNG VY"], top=30)
+    assert read_cell(ReadsNothingButSpecks(), gray, BBox(0, 0, 600, 300), "block", text_h=30.0) == []  # type: ignore[arg-type]
 
 
 @pytest.mark.parametrize("noise", ["stamp_arc", "smudge"])

@@ -116,11 +116,13 @@ def _line_height(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> tuple[fl
     return (float(np.median(heights)) if heights else 0.0), rows
 
 
-def lost_bands(gray: np.ndarray, rect: BBox, lines: list[OcrLine]) -> list[BBox]:
-    """Text-sized bands of ink in ``rect`` that none of ``lines`` covers, padded for a line read."""
-    if not lines:
-        return []  # nothing read at all: no line height to judge by (the caller's empty-cell path)
-    line_h, _ = _line_height(gray, rect, lines)
+def lost_bands(gray: np.ndarray, rect: BBox, lines: list[OcrLine], line_h: float | None = None) -> list[BBox]:
+    """Text-sized bands of ink in ``rect`` that none of ``lines`` covers, padded for a line read; text-sized
+    by the lines' letters, or by ``line_h`` (the page's) when given."""
+    if line_h is None:
+        if not lines:
+            return []  # nothing read at all: no line height to judge by
+        line_h, _ = _line_height(gray, rect, lines)
     if line_h < 4:
         return []
     text = [ln.bbox for ln in lines if _text_like(line_words(ln))]
@@ -300,14 +302,13 @@ def _found_words(read: Reader, line: OcrLine, row: BBox, boxes: list[BBox]) -> l
 
 
 def recover(
-    gray: np.ndarray, rect: BBox, lines: list[OcrLine], read: Reader, apart: Reader | None = None, *, words: bool = True
-) -> list[OcrLine]:
+    gray: np.ndarray, rect: BBox, lines: list[OcrLine], read: Reader, apart: Reader | None = None, *,
+    words: bool = True, text_h: float | None = None,
+) -> list[OcrLine]:  # fmt: skip
     """``lines`` read from ``rect`` of ``gray``, with the words (unless not ``words``) and lines they dropped
     read by ``read(box)`` and put back, in reading order; a dropped line both reads of ``read`` leave empty
-    is read by ``apart``."""
-    if not lines:
-        return lines
-    lines = list(lines)
+    is read by ``apart``. When nothing like text came back and the page's letter height ``text_h`` is
+    given, the ink's bands of text height are read so, one by one."""
 
     def in_cell(f: Reader) -> Reader:  # a box padded past the cell reads the next entry
         def read_inside(box: BBox) -> list[OcrLine]:
@@ -317,6 +318,17 @@ def recover(
         return read_inside
 
     read_in_cell = in_cell(read)
+    apart_in_cell = in_cell(apart) if apart is not None else None
+    if text_h and not any(_text_like(line_words(ln)) for ln in lines):
+        # the whole cell read as nothing though its three lines read at 0.91-0.97 each (a blurred book
+        # photograph's "TRẦN / HỒNG / KHANG": the officer lost on five rows)
+        found = [ln for band in lost_bands(gray, rect, [], text_h)
+                 for ln in _read_either(read_in_cell, band, apart_in_cell) if _text_like(line_words(ln))]  # fmt: skip
+        if found:
+            return sorted(found, key=lambda ln: (ln.bbox.y, ln.bbox.x))
+    if not lines:
+        return lines
+    lines = list(lines)
 
     lost: dict[int, list[BBox]] = {}
     for i, box in lost_words(gray, rect, lines) if words else []:
@@ -329,32 +341,36 @@ def recover(
         x0, x1 = max(rect.x, span.x - (bottom - top) // 2), min(rect.x + rect.w, span.x + span.w + (bottom - top) // 2)
         if found := _found_words(read_in_cell, lines[i], BBox(x0, top, x1 - x0, bottom - top), boxes):
             lines[i] = with_words(lines[i], found)
-    apart_in_cell = in_cell(apart) if apart is not None else None
     extra = [ln for band in lost_bands(gray, rect, lines) for ln in _read_either(read_in_cell, band, apart_in_cell)
              if _text_like(line_words(ln))]
     return sorted([*lines, *extra], key=lambda ln: (ln.bbox.y, ln.bbox.x)) if extra else lines
 
 
-def read_cell(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, slope: float = 0.0) -> list[OcrLine]:
+def read_cell(
+    engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, slope: float = 0.0, text_h: float | None = None
+) -> list[OcrLine]:
     """``engine.read`` of a cell, plus the lines and words it dropped read alone, in reading order, a last
-    line's echo dropped (``without_echoes``). On a page of slanted writing (``slope``, ``ocr/slant.py``) the
-    cell is sheared upright and read whole; the dropped ink is then looked for on the sheared cell."""
-    return rows_joined(without_echoes(_cell_lines(engine, gray, rect, mode, slope)))
+    line's echo dropped (``without_echoes``); a cell that read as nothing, its ink line by line at the page's
+    letter height ``text_h``. On a page of slanted writing (``slope``, ``ocr/slant.py``) the cell is sheared
+    upright and read whole; the dropped ink is then looked for on the sheared cell."""
+    return rows_joined(without_echoes(_cell_lines(engine, gray, rect, mode, slope, text_h)))
 
 
-def _cell_lines(engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, slope: float) -> list[OcrLine]:
+def _cell_lines(
+    engine: OcrEngine, gray: np.ndarray, rect: BBox, mode: ReadMode, slope: float, text_h: float | None
+) -> list[OcrLine]:
     alone: ReadMode = "digits" if mode == "digits" else "line"
     if not slope:
         return recover(gray, rect, engine.read(rect, mode), lambda box: engine.read(box, alone),
-                       lambda box: on_white(engine, gray, box, alone))  # fmt: skip
+                       lambda box: on_white(engine, gray, box, alone), text_h=text_h)  # fmt: skip
     lines = engine.read_alone(gray, rect, mode, slope=slope)
     cut = alone_image(gray, rect, slope)
-    if cut is None or not lines:
+    if cut is None:
         return lines
     img, dx, dy = cut
     h, w = img.shape[:2]
     local = recover(img, BBox(0, 0, w, h), moved_lines(lines, -dx, -dy), lambda box: engine.read_alone(img, box, alone),
-                    lambda box: on_white(engine, img, box, alone))  # fmt: skip
+                    lambda box: on_white(engine, img, box, alone), text_h=text_h)  # fmt: skip
     return moved_lines(local, dx, dy)
 
 
