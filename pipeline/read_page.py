@@ -1950,8 +1950,10 @@ def _settle_page_no(
     # held the 3 alone): it is not the best, however sure (digits as read: "l18" read no 1 before 18)
     twice = {v for v, n in Counter(map(_raw_digits, every)).items() if v and n >= 2}
     whole = [f for f in every if not any(_digit_short(_raw_digits(f), v) for v in twice)] or every
-    best = max(whole, key=lambda f: f.confidence)
     values = sorted({f.value or "" for f in every})
+    # readings that disagree: one whose digits were all read as digits before one that took a letter for a
+    # digit (book photograph 1151: "Trang 9ĩ" as 91 by vie, "Trang 97" by eng), then the surer
+    best = max(whole, key=lambda f: (len(values) > 1 and len(_raw_digits(f)) == len(f.value or ""), f.confidence))
     if best is not first:
         best.rules = [*best.rules, "page_no_read_alone"]
     if len(values) > 1:
