@@ -948,9 +948,11 @@ SHORT_LINE_READS: tuple[tuple[ReadMode, bool], ...] = (("line", False), ("word",
 def reread_short_lines(
     gray: np.ndarray, lines: Sequence[OcrLine], engine: OcrEngine,
     reads: Sequence[tuple[ReadMode, bool]] = SHORT_LINE_READS, scale: float | None = None,
+    text_h: float | None = None,
 ) -> list[list[OcrLine]]:  # fmt: skip
     """Each short margin line read again as an image of its own, once per (mode, binarize) of ``reads``
-    (at ``scale`` when the engine has no page set: another model's). A small page number under a dark
+    (at ``scale`` when the engine has no page set: another model's), with room around it of a line's height,
+    the page's letter height ``text_h`` at least. A small page number under a dark
     table comes out of the whole page's reading garbled ("- 8 -" as "s8:", "55" as "3S"); alone, it reads
     (on 162 degraded bench pages the two reads settled 12 of the 14 page numbers the page's reading had
     wrong or missing, and turned 2 faint right ones wrong: the caller weighs them, see
@@ -964,7 +966,10 @@ def reread_short_lines(
         # a line's height of room on either side: OCR's box of "- 50 -" may hold the 0 alone; and on along
         # the baseline while the ink runs on: "Trang 119" on a book photograph came as boxes of "Trang"
         # and "1", the "19" in none, and read alone in its box the page number was "1"
-        b, pad, side = ln.bbox, max(6, ln.bbox.h // 2), max(6, ln.bbox.h)
+        # (the page's letter height at least, all round: OCR's box of "46" on a book photograph held a 10 px
+        # piece of the 4, low in the digits, and the read alone in its box gave "đa", "45" and "5")
+        b, h = ln.bbox, max(ln.bbox.h, round(text_h or 0))
+        pad, side = max(6, h // 2 if h == b.h else h), max(6, h)
         box = clip_rect(BBox(b.x - side, b.y - pad, b.w + 2 * side, b.h + 2 * pad), W, H)
         if box is None:
             continue

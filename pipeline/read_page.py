@@ -215,8 +215,9 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     unsure = [s for s in page_no_specs if page_fields[s.key].status != FieldStatus.OK
               or _glyph_lost(page_fields[s.key])]  # fmt: skip
     sure = [s for s in page_no_specs if s not in unsure and page_fields[s.key].confidence < PAGE_FIELD_SURE]
-    reads = reread_short_lines(gray, foot_lines, engine) if unsure or sure else []
-    seconds = reread_short_lines(gray, foot_lines, second, [("line", False)], scale) if (unsure or sure) and second else []
+    reads = reread_short_lines(gray, foot_lines, engine, text_h=text_h) if unsure or sure else []
+    seconds = (reread_short_lines(gray, foot_lines, second, [("line", False)], scale, text_h)
+               if (unsure or sure) and second else [])  # fmt: skip
     for s in unsure:
         first = page_fields[s.key]
         page_fields[s.key] = _settle_page_no(s, first, reads, options.confidence_threshold, seconds)

@@ -1664,6 +1664,19 @@ def _printed(text: str, size: tuple[int, int], at: tuple[int, int]) -> tuple[np.
     return gray, engine
 
 
+def test_a_page_number_boxed_by_a_piece_is_read_alone_with_the_pages_letter_height() -> None:
+    # fresh book photograph 1153: OCR boxed a 10 px piece of the 4 of "46", low in the digits; read alone in
+    # that box's room, "46" gave "đa", "45" and "5". With the page's letter height round it, it reads whole.
+    gray, engine = _printed("46", (400, 200), (150, 80))
+    ys, xs = np.nonzero(gray < 128)
+    top, left, h = int(ys.min()), int(xs.min()), int(ys.max() - ys.min() + 1)
+    piece = OcrLine("4", 0.96, BBox(left + 2, top + h // 2, 8, 10))
+    cut = reread_short_lines(gray, [piece], engine)
+    whole = reread_short_lines(gray, [piece], engine, text_h=float(h))
+    assert not any("46" in ln.text for lines in cut for ln in lines)  # the piece's own room cuts the 6 off
+    assert all("46" in " ".join(ln.text for ln in lines) for lines in whole)
+
+
 def test_a_wider_box_over_a_short_line_read_already_is_read_too() -> None:
     # fresh phone photograph 1299: OCR's box of "- 1 -" held half the 1 and a dash ("$:", alone "+"); the
     # foot's print run held all of it, and was skipped as read already: the page number was lost
