@@ -105,12 +105,14 @@ _PERSON_LABELS: list[tuple[str, str]] = [
               r"|\bnam\s+sinh\b|\bsinh\b)\s*:?"),
     # "€ư trú:", "2ư trú:", "¡ân tộc:": a label's first letter lost at the cell's edge; the colon then
     # keeps it a label
-    ("ethnicity", r"\bdan[\s.]*toc\s*:?|(?<!\w)\S?an\s*toc\s*:"),
+    # "Dân tộe:", its c read e (fresh aged 1337): with its colon
+    ("ethnicity", r"\bdan[\s.]*toc\s*:?|\bdan[\s.]*toe\s*:|(?<!\w)\S?an\s*toc\s*:"),
     # "Quốc lÍch", "Quốt tịch": the t of "tịch" read l, the c of "Quốc" t on aged pages
     ("nationality", r"\bquo[ct][\s.]*[tl]ich\s*:?|(?<!\w)\S?uoc\s*tich\s*:"),
     # "Mới cư trú:", "Cte trú:", "Nới ct£ trú:": a misread "Nơi" or "cư"; the misread word stays with the label
-    # "Trí tại:" for "Trú tại:", with its colon; "Trú tạt", "Cưtru" (an aged page: i read t, a space lost)
-    ("residence", r"\b(?:noi\s+cu\s+tru|tru\s+ta[it]|thuong\s+tru|noi\s+o)\s*:?|\btr\S\s+tai\s*:|(?:\b[mh][o0]i\s+)?\bcu\s*tru\s*:?"
+    # "Trí tại:" for "Trú tại:", with its colon; "Trú tạt", "Cưtru" (an aged page: i read t, a space lost);
+    # "Trú tạ:", its i lost before the colon (fresh aged 1337: a mother's residence lost, left empty)
+    ("residence", r"\b(?:noi\s+cu\s+tru|tru\s+ta(?:[it]|(?=\s*:))|thuong\s+tru|noi\s+o)\s*:?|\btr\S\s+tai\s*:|(?:\b[mh][o0]i\s+)?\bcu\s*tru\s*:?"
                   r"|(?:\b[nmh][o0]i\s+)?\bc\S{1,2}\s+tru\s*:|(?<!\w)\S?u\s+tru\s*:"
                   # "Nơt cư trú": "Nơi" garbled at a line's start (not "Nam" of a wrapped nationality, nor a
                   # name or country such as "Nga")

@@ -195,7 +195,7 @@ def test_splitters_on_ocr_output(split: str, lines: list[str], expected: list[st
 # misread labels seen on Chromium-typeset italic pages: "Cte trú:", "Nới ct£ trú:", "Mới cư trú:"
 # and on a fresh aged page (show-through, 150 dpi): "Trú tạt", "Cưtru"
 @pytest.mark.parametrize("label", ["€ư trú:", "2ư trú:", "Cư trú:", "Cte trú:", "Nới ct£ trú:", "Mới cư trú:", "Nơi cư trú",
-                                   "Trú tạt", "Trú tạt:", "Cưtru", "Nơt cư trú:", "Nơt cư trú"])
+                                   "Trú tạt", "Trú tạt:", "Cưtru", "Nơt cư trú:", "Nơt cư trú", "Trú tạ:"])
 def test_residence_label_with_its_first_letter_lost(label: str) -> None:
     col = _column("khai_sinh.tt04_2020", "person_block")
     parts = split_cell(col, _lines("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh; Quốc tịch: Việt", "Nam",
@@ -209,6 +209,16 @@ def test_a_nationality_label_whose_t_was_read_l_is_a_label() -> None:
     parts = split_cell(col, _lines("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh: Quốc", "lÍch Việt Nam.",
                                    "Trú tại: xã Hòa Thịnh"))
     assert [parts[k].raw for k in ("meDanToc", "meQuocTich", "meNoiCuTru")] == ["Kinh", "Việt Nam.", "xã Hòa Thịnh"]
+
+
+def test_an_ethnicity_label_whose_c_was_read_e_is_a_label() -> None:
+    # fresh aged 1337: "Dân tộe: Kinh" (an italic c): the mother's ethnicity had been left empty
+    col = _column("khai_sinh.tt04_2020", "person_block")
+    parts = split_cell(col, _lines("HOÀNG ANH YẾN, sinh năm 1981", "Dân tộe: Kinh; Quốc tịch: Việt", "Nam"))
+    assert [parts[k].raw for k in ("meHoTen", "meDanToc", "meQuocTich")] == ["HOÀNG ANH YẾN", "Kinh", "Việt\nNam"]
+    # a name with no colon after it is no label ("Trú ta" is not one either, without its colon)
+    parts = split_cell(col, _lines("LÊ THỊ TOE, sinh năm 1981", "Trú ta xã Hòa Thịnh"))
+    assert parts["meHoTen"].raw == "LÊ THỊ TOE" and parts["meNoiCuTru"].raw == ""
 
 
 def test_a_nationality_label_whose_c_was_read_t_is_a_label() -> None:
