@@ -1948,13 +1948,21 @@ def _settle_page_no(
     page_read = first.status in _READ
     every = [*found, first] if page_read else found
     # a reading whose digits are those two readings give short of one lost a digit (OCR's box of "- 53 -"
-    # held the 3 alone): it is not the best, however sure (digits as read: "l18" read no 1 before 18)
-    twice = {v for v, n in Counter(map(_raw_digits, every)).items() if v and n >= 2}
-    whole = [f for f in every if not any(_digit_short(_raw_digits(f), v) for v in twice)] or every
+    # held the 3 alone): it is not the best, however sure (digits as read: "l18" read no 1 before 18); but
+    # not short of a longer number fewer readings give (aged 1325: "131" read three times at 0.95-0.97,
+    # "1531" twice at 0.66-0.75, a 5 inserted)
+    seen = Counter(map(_raw_digits, every))
+    twice = {v for v, n in seen.items() if v and n >= 2}
     values = sorted({f.value or "" for f in every})
+    disagree = len(values) > 1
+    whole = [f for f in every if not any(_digit_short(d := _raw_digits(f), v) and (not disagree or seen[v] >= seen[d])
+                                         for v in twice)] or every  # fmt: skip
+    given = Counter(f.value for f in every)
     # readings that disagree: one whose digits were all read as digits before one that took a letter for a
-    # digit (book photograph 1151: "Trang 9ĩ" as 91 by vie, "Trang 97" by eng), then the surer
-    best = max(whole, key=lambda f: (len(values) > 1 and len(_raw_digits(f)) == len(f.value or ""), f.confidence))
+    # digit (book photograph 1151: "Trang 9ĩ" as 91 by vie, "Trang 97" by eng), then the number more
+    # readings give (aged 1289: "-74-" three times, "-174-" once), then the surer
+    best = max(whole, key=lambda f: (disagree and len(_raw_digits(f)) == len(f.value or ""),
+                                     given[f.value] if disagree else 0, f.confidence))  # fmt: skip
     if best is not first:
         best.rules = [*best.rules, "page_no_read_alone"]
     if len(values) > 1:

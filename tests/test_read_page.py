@@ -1797,6 +1797,10 @@ def _foot(text: str, conf: float) -> list[OcrLine]:
         (("", 0.0), [("-63-", 0.8), ("63", 0.8)], "63", "low_confidence"),  # one line read twice: no vouch
         # book photograph 1151: vie read the 7 as a letter (taken for 1), eng read it: the digits go first
         (("9ĩ", 0.75), [("Trang 9Ï ị", 0.64), ("Trang 97 |", 0.62)], "97", "low_confidence"),
+        # aged 1325: a 5 inserted twice, the number read three times surely: no digit of it was lost
+        (("1531", 0.75), [("1531", 0.66), ("131", 0.95), ("131", 0.97), ("131", 0.97)], "131", "low_confidence"),
+        # then the number more readings give, before the surer one
+        (("", 0.0), [("-74-", 0.4), ("-174-", 0.45), ("- 74 -", 0.35)], "74", "low_confidence"),
     ],
 )
 def test_page_number_reads_are_weighed_together(first: tuple[str, float], reads: list[tuple[str, float]], value: str,

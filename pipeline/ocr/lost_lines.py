@@ -308,7 +308,8 @@ def recover(
     """``lines`` read from ``rect`` of ``gray``, with the words (unless not ``words``) and lines they dropped
     read by ``read(box)`` and put back, in reading order; a dropped line both reads of ``read`` leave empty
     is read by ``apart``. When nothing like text came back and the page's letter height ``text_h`` is
-    given, the ink's bands of text height are read so, one by one."""
+    given, the ink's bands of text height are read so, one by one (nothing: not a letter or digit; a faint
+    read of text is no such case, its lost words and lines are found as usual)."""
 
     def in_cell(f: Reader) -> Reader:  # a box padded past the cell reads the next entry
         def read_inside(box: BBox) -> list[OcrLine]:
@@ -319,7 +320,7 @@ def recover(
 
     read_in_cell = in_cell(read)
     apart_in_cell = in_cell(apart) if apart is not None else None
-    if text_h and not any(_text_like(line_words(ln)) for ln in lines):
+    if text_h and not any(ch.isalnum() for ln in lines for ch in ln.text):
         # the whole cell read as nothing though its three lines read at 0.91-0.97 each (a blurred book
         # photograph's "TRẦN / HỒNG / KHANG": the officer lost on five rows)
         found = [ln for band in lost_bands(gray, rect, [], text_h)
