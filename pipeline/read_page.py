@@ -1934,9 +1934,10 @@ def _settle_page_no(
     def reading(lines: list[OcrLine]) -> FieldValue:
         return _field(spec, _find_page_field("page_no", [], lines), threshold)[0]
 
-    found = [f for f in map(reading, reads) if f.status in _READ and f.confidence >= READ_ALONE_FLOOR]
+    by_vie, by_eng = [reading(r) for r in reads], [reading(r) for r in seconds]
+    found = [f for f in by_vie if f.status in _READ and f.confidence >= READ_ALONE_FLOOR]
     vie = {_raw_digits(f) for f in [*found, first] if f.status in _READ}
-    for f in map(reading, seconds):
+    for f in by_eng:
         # nor, for a number narrower than its box (a digit lost), the same number: eng drops digits too, so
         # its agreeing proves nothing of the digit vie may have lost
         short = _glyph_lost(first) and f.value == first.value
@@ -1957,10 +1958,11 @@ def _settle_page_no(
     disagree = len(values) > 1
     whole = [f for f in every if not any(_digit_short(d := _raw_digits(f), v) and (not disagree or seen[v] >= seen[d])
                                          for v in twice)] or every  # fmt: skip
-    given = Counter(f.value for f in every)
+    # (every reading that gave a number counts here, a faint one and eng's too: the number is shown for review)
+    given = Counter(f.value for f in [*by_vie, *by_eng, first] if f.status in _READ)
     # readings that disagree: one whose digits were all read as digits before one that took a letter for a
     # digit (book photograph 1151: "Trang 9ĩ" as 91 by vie, "Trang 97" by eng), then the number more
-    # readings give (aged 1289: "-74-" three times, "-174-" once), then the surer
+    # readings give (aged 1289: "74" by the page, two faint reads alone and eng; "174" once), then the surer
     best = max(whole, key=lambda f: (disagree and len(_raw_digits(f)) == len(f.value or ""),
                                      given[f.value] if disagree else 0, f.confidence))  # fmt: skip
     if best is not first:

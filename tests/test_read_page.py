@@ -1801,6 +1801,8 @@ def _foot(text: str, conf: float) -> list[OcrLine]:
         (("1531", 0.75), [("1531", 0.66), ("131", 0.95), ("131", 0.97), ("131", 0.97)], "131", "low_confidence"),
         # then the number more readings give, before the surer one
         (("", 0.0), [("-74-", 0.4), ("-174-", 0.45), ("- 74 -", 0.35)], "74", "low_confidence"),
+        # aged 1289: faint readings count in that tally (too faint to confirm a number, not to be counted)
+        (("74", 0.13), [("-74-", 0.17), ("-174-", 0.45)], "74", "low_confidence"),
     ],
 )
 def test_page_number_reads_are_weighed_together(first: tuple[str, float], reads: list[tuple[str, float]], value: str,
