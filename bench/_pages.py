@@ -19,7 +19,7 @@ SAMPLES = ROOT / "data" / "sample_scans"
 DEFAULT_SOURCES = ("kh_150dpi_01.jpg", "ks_clean_01.png", "kt_clean_01.png", "kh_clean_01.png")
 SOURCE_SCALE = {"kh_150dpi_01.jpg": 1.0}  # already 150 dpi; the 300 dpi pages are halved
 
-__all__ = ["DEFAULT_SOURCES", "make_pages"]
+__all__ = ["DEFAULT_SOURCES", "make_pages", "sample_refs"]
 
 
 def _base(name: str, scale: float) -> np.ndarray:
@@ -48,3 +48,17 @@ def make_pages(
             img[2, 2 + k] = (255 - (byte & 0x0F), 255 - (byte >> 4), 250)
         cv2.imwrite(str(p), img, [cv2.IMWRITE_PNG_COMPRESSION, 1])
     return paths
+
+
+def sample_refs(scans: Path) -> list:
+    """Every page of the scans under ``scans``, as ``PageRef``s; a file the ingest rejects (the corrupt sample,
+    on purpose) is no page. ``pipeline`` is imported here, from whatever tree the caller's process imports."""
+    from pipeline.ingest import discover, identify, page_refs
+
+    refs = []
+    for f in discover([scans]):
+        try:
+            refs.extend(page_refs(identify(f)))
+        except Exception:
+            continue
+    return refs

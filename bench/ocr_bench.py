@@ -31,8 +31,10 @@ os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "180")
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from _pages import sample_refs  # noqa: E402
+
 from hotich.evaluate import load_truth, score  # noqa: E402
-from pipeline.ingest import discover, identify, load_page, page_refs  # noqa: E402
+from pipeline.ingest import discover, load_page  # noqa: E402
 from pipeline.read_page import ReadOptions, read_ref  # noqa: E402
 
 
@@ -145,12 +147,7 @@ def main() -> None:
         print("targets: accuracy clean >= 99 % (issue 3; issue 2: 97 %), degraded >= 97 % (issue 2: 90 %); "
               "auto-accepted error <= 0.5 %; review load on degraded pages <= 10 %")
     if not args.skip_speed:
-        refs = []
-        for f in discover([args.scans]):
-            try:
-                refs.extend(page_refs(identify(f)))
-            except Exception:
-                continue
+        refs = sample_refs(args.scans)
         warm = str(next(f for f in discover([args.scans]) if f.suffix == ".png"))
         with tempfile.TemporaryDirectory() as tmp:
             base = tesseract_speed(refs, Path(tmp))

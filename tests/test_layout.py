@@ -213,7 +213,6 @@ def test_ink_extent_keeps_a_stroke_between_its_samples() -> None:
     assert ink_extent(page, BBox(1150, 980, 120, 64), pad=2) == got
 
 
-
 @pytest.mark.parametrize("grey", [130, 150, 170])
 def test_a_faint_print_is_ink_and_faint_grain_is_not(grey: int) -> None:
     # a book photograph's entry numbers, small grey italics, stayed above 128 (2-15 px under it a cell)
