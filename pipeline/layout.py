@@ -655,34 +655,35 @@ def _by_elimination(
     nearer than ``ELIMINATION_MARGIN`` points."""
     keys = [fold_title(o.title) for o in tpl.columns]
 
-    def unread(i: int, c: ColumnSpec) -> bool:
-        part = fuzz.partial_ratio(folded[i], fold_title(c.title)) >= PART_TITLE_SIM
-        return not folded[i] or part or _garbled(titles[i]) or scrap(folded[i]) or nearest(i, c)
+    def unread(i: int, j: int) -> bool:
+        part = fuzz.partial_ratio(folded[i], keys[j]) >= PART_TITLE_SIM
+        return not folded[i] or part or _garbled(titles[i]) or scrap(folded[i]) or nearest(i, j)
 
     def scrap(title: str) -> bool:
         # two letters or fewer that are no title of the template ("Xe" for "Cán bộ tư pháp - hộ tịch" under
         # a stamp, book photograph 1149: the officer lost on every row); "Số" is a title, so stays one
         return sum(ch.isalpha() for ch in title) <= 2 and title not in keys
 
-    def nearest(i: int, c: ColumnSpec) -> bool:
+    def nearest(i: int, j: int) -> bool:
         near = [title_similarity(folded[i], k) for k in keys]
-        return title_similarity(folded[i], fold_title(c.title)) + ELIMINATION_MARGIN >= max(near)
+        return near[j] + ELIMINATION_MARGIN >= max(near)
 
     index = {id(c): j for j, c in enumerate(tpl.columns)}
     taken = {index[id(c)] for c in columns.values()}
     matched = sorted((i, index[id(c)]) for i, c in columns.items())
     anchors = [(-1, -1), *matched, (len(folded), len(tpl.columns))]
     for (a, ja), (b, jb) in itertools.pairwise(anchors):
-        gap, free = list(range(a + 1, b)), [tpl.columns[j] for j in range(ja + 1, jb)]
-        if (gap and len(gap) == len(free) and not taken & set(range(ja + 1, jb))
-                and all(unread(i, c) for i, c in zip(gap, free, strict=True))):  # fmt: skip
-            columns.update(zip(gap, free, strict=True))
+        gap, free = list(range(a + 1, b)), list(range(ja + 1, jb))
+        if (gap and len(gap) == len(free) and not taken & set(free)
+                and all(unread(i, j) for i, j in zip(gap, free, strict=True))):  # fmt: skip
+            columns.update((i, tpl.columns[j]) for i, j in zip(gap, free, strict=True))
             sims.update(dict.fromkeys(gap, 0.0))
     # one column left on each side, wherever it stands: a variant edition swaps neighbouring columns
     unmatched = [i for i in range(len(folded)) if i not in columns]
-    left = [c for c in tpl.columns if c not in columns.values()]
+    now = {index[id(c)] for c in columns.values()}
+    left = [j for j in range(len(tpl.columns)) if j not in now]
     if len(unmatched) == 1 and len(left) == 1 and unread(unmatched[0], left[0]):
-        columns[unmatched[0]], sims[unmatched[0]] = left[0], 0.0
+        columns[unmatched[0]], sims[unmatched[0]] = tpl.columns[left[0]], 0.0
 
 
 def _match_one(folded: list[str], titles: Sequence[str], tpl: Template, header_rows: int) -> HeaderMatch | None:
