@@ -129,6 +129,7 @@ _DATE_RE = re.compile(rf"\d{{1,2}}{_DATE_SEP}{_MONTH_SLOT}{_DATE_SEP}\d{{2,4}}|\
 _DIGIT_LINE_RE = re.compile(r"\s*\d[\d\s/.\-\u2044\u2215\uff0fil|!j\]]{4,}\s*")
 _ID_NUMBER_RE = re.compile(r"[a-z]?\d[\d .]{5,}\d")
 _ID_DIGITS = 12  # the longest number on an identity document (CCCD)
+_DIGIT_LIKE = "[0-9oqilsbzt|]"  # a digit, or a letter OCR reads for one (folded: lower case; t for 7 or 1)
 
 
 def _labelled(cell: _Cell, labels: list[tuple[str, str]], head: str | None) -> dict[str, CellPart]:
@@ -242,13 +243,16 @@ def split_id_document(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, Ce
 
 def _id_number_end(cell: _Cell, m: re.Match[str]) -> int:
     """End of the ID number: a grouped number may wrap ("034 053 202" / "475"); the next line continues it
-    when it holds nothing but digits and the whole stays within a CCCD's length."""
+    when it holds nothing but digits, most of them read as digits (an italic 5 read "S": "S17", aged seed
+    1341, the number's last three digits lost), and the whole stays within a CCCD's length."""
     end = m.end()
-    nxt = re.match(r"[ .]*\n\s*(\d[\d .]*\d|\d)\s*(?=\n|$)", cell.folded[end:])
+    nxt = re.match(rf"[ .]*\n\s*({_DIGIT_LIKE}(?:[{_DIGIT_LIKE[1:-1]} .]*{_DIGIT_LIKE})?)\s*(?=\n|$)",
+                   cell.folded[end:])  # fmt: skip
     if nxt is None:
         return end
-    count = sum(c.isdigit() for c in m[0]) + sum(c.isdigit() for c in nxt[1])
-    return end + nxt.end(1) if count <= _ID_DIGITS else end
+    tail = nxt[1].replace(" ", "").replace(".", "")
+    count = sum(c.isdigit() for c in m[0]) + len(tail)
+    return end + nxt.end(1) if count <= _ID_DIGITS and sum(c.isdigit() for c in tail) * 2 > len(tail) else end
 
 
 def split_time_then_date(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str, CellPart]:

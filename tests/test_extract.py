@@ -148,6 +148,11 @@ OCR_CELLS = [
     ("name_then_relation", ["= NGUYỄN VĂN AN", "cha"], ["= NGUYỄN VĂN AN", "cha"]),
     ("id_document", ["Thẻ CCCD 034 053 202", "475"], ["Thẻ CCCD", "034 053 202\n475"]),
     ("id_document", ["CCCD 034053202475", "12/05/2015"], ["CCCD", "034053202475"]),  # a date follows
+    # the wrapped digits' 5 read as S (aged seed 1341): still the number's; a word is not
+    ("id_document", ["Thẻ CCCD", "051 049 228", "S17"], ["Thẻ CCCD", "051 049 228\nS17"]),
+    ("id_document", ["Thẻ CCCD", "019 090 957", "T14"], ["Thẻ CCCD", "019 090 957\nT14"]),  # 7 read T
+    ("id_document", ["Thẻ CCCD", "051 049 228", "Số"], ["Thẻ CCCD", "051 049 228"]),
+    ("id_document", ["Thẻ CCCD", "051 049 228", "Sl7"], ["Thẻ CCCD", "051 049 228"]),
     ("id_document", ["CMND 024187000", "123 456"], ["CMND", "024187000"]),  # too long to be one number
     # a misread date ("2I" for 21) is still the date: the issuer is not read into the number
     ("death_notice", ["Số211/GBT", "ngày 2I.10.2003", "UBND An Lạc, Sơn", "Động, Bắc Giang"],

@@ -94,7 +94,9 @@ def test_codes(ftype: str, raw: str, value: str) -> None:
 @pytest.mark.parametrize(
     ("ftype", "raw"),
     [("sex", "x"), ("ethnicity", "Xyz"), ("nationality", "Atlantis"), ("id_doc_type", "Bằng lái"),
-     ("id_number", "999187000123"), ("id_number", "12345"), ("entry_no", "abc")],
+     ("id_number", "999187000123"), ("id_number", "12345"), ("entry_no", "abc"),
+     # an italic 7 read T (fresh photo 1315): not dropped into an 11-digit number taken for one lost its 0
+     ("id_number", "019 090 957\nT14"), ("id_number", "0241870X0123")],
 )  # fmt: skip
 def test_unknown_kept_and_flagged(ftype: str, raw: str) -> None:
     n = normalize_field(ftype, raw)

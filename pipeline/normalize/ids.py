@@ -219,6 +219,9 @@ _DOC_LABEL_GLUED = re.compile(r"S[ốỐ][lI|!](?=\d)")
 _DOC_LABEL_MISREAD = re.compile(r"[S5$][O0Ô6Ốoôố][:.]?\s+(\d{1,6}\S*)")
 
 
+_LETTER_AMONG_DIGITS = re.compile(r"(?<=\d)[^\W\d_]+(?=\d)")
+
+
 @cache
 def province_codes() -> frozenset[str]:
     """Pre-2025 province codes, zero-padded to 3 digits (the PPP of a 12-digit personal number)."""
@@ -254,6 +257,10 @@ def id_number(raw: str) -> tuple[str | None, str | None, list[str], dict]:
     if not digits:
         # an identity number has digits: letters alone are no number (the cell text stays for review)
         return None, "không có chữ số / no digits", rules, {}
+    if inside := _LETTER_AMONG_DIGITS.search(fixed):
+        # a letter no digit is read for, between digits ("019090957T14": an italic 7 read T, or a 1): a digit
+        # misread, not a separator; dropping it would leave a shorter number that may pass for a whole one
+        return fixed, f"chữ '{inside[0]}' giữa các chữ số / the letter '{inside[0]}' among the digits", rules, {}
     if digits != fixed:
         rules.append("digits_only")
     if len(digits) == 11 and "0" + digits[:2] in province_codes():
