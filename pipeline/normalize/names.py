@@ -25,6 +25,7 @@ from .text import (
     collapse_ws,
     fold,
     is_syllable,
+    italic_hi,
     nfc,
     split_tone,
     strip_diacritics,
@@ -549,6 +550,11 @@ def normalize_name(raw: str) -> NameResult:
         if _minority_form(tok):
             out.append(tok)  # minority names (H'BLONG, KSOR-H'...) are outside the lexicons
             continue
+        if not _known_syllable(tok, lex) and _known_syllable(hi := italic_hi(tok), lex):
+            # an italic "hĩ" read "lữ" ("NGLỮA" for NGHĨA: two letters off, no near miss): a guess for review
+            rules.append(f"name_italic_hi:{tok}->{hi}")
+            res.confidence_factor *= NEAR_MISS_FACTOR
+            tok = hi
         ch = correct_stacked(tok, lex[slot], slot) or correct_syllable(tok, lex[slot], slot)
         if ch.rule is None and len(tone_marks(ch.value)) > 1:
             res.confidence_factor *= STACKED_UNRESOLVED_FACTOR

@@ -34,6 +34,7 @@ from .text import (
     fold,
     fold_chars,
     is_syllable,
+    italic_hi,
     nfc,
     strip_diacritics,
     tone_key,
@@ -1053,7 +1054,7 @@ def resolve_place(text: str, *, on_date: str | None = None) -> PlaceResolution:
     if len(found) == 1:
         return _repaired(next(iter(found.values())), text, dropped, unglued, True)
     # an italic "hĩ" read as "lữ" ("Nglữa Đàn", "Xã Nglũa Long" for Nghĩa on a fresh Chromium page)
-    variant = _ITALIC_HI_UPPER.sub("HĨ", _ITALIC_HI.sub("hĩ", nfc(quiet)))
+    variant = italic_hi(nfc(quiet))
     if variant != nfc(quiet) and _placed(retry := _resolve_text(variant, on_date)):
         retry = _repaired(retry, text, dropped, unglued, False)
         retry.rules.append("ocr_italic_hi")
@@ -1172,10 +1173,6 @@ def _street_letter_read_for_unit(res: PlaceResolution, text: str, on_date: str |
     retry = _repaired(next(iter(found.values())), text, [], False, False)
     retry.rules.append("ocr_unit_letter_as_d" if lead.startswith("\u00d0") else f"ocr_unit_letter_misread:{lead[0]}")
     return retry
-
-
-_ITALIC_HI = re.compile(r"(?<=[gG])l[ữũĩ]")
-_ITALIC_HI_UPPER = re.compile(r"(?<=G)L[ỮŨĨ]")
 
 
 def _placed(r: PlaceResolution) -> bool:

@@ -53,6 +53,15 @@ def nfc(s: str) -> str:
     return unicodedata.normalize("NFC", s)
 
 
+_ITALIC_HI = re.compile(r"(?<=[gG])l[ữũĩ]")
+_ITALIC_HI_UPPER = re.compile(r"(?<=G)L[ỮŨĨ]")
+
+
+def italic_hi(s: str) -> str:
+    """An italic "hĩ" as OCR reads it after a g, "lữ" ("Nglữa" for Nghĩa, Chromium pages): put back. ``s`` NFC."""
+    return _ITALIC_HI_UPPER.sub("HĨ", _ITALIC_HI.sub("hĩ", s))
+
+
 def collapse_ws(s: str) -> str:
     return _WS.sub(" ", s).strip()
 
