@@ -3,7 +3,7 @@ from __future__ import annotations
 import pytest
 
 from pipeline.normalize import normalize_field
-from pipeline.normalize.names import given_for_sex
+from pipeline.normalize.names import given_for_sex, normalize_name
 from pipeline.normalize.text import is_syllable, repair_accents, tone_key
 
 NAMES = [
@@ -494,3 +494,17 @@ def test_a_dash_at_a_words_edge_is_no_part_of_the_name(raw: str, value: str) -> 
     # the wrap's dash or a speck beside a syllable had been kept in the value ("NGUYỄN VĂN- AN", accepted)
     n = normalize_field("person_name", raw, confidence=0.97)
     assert n.value == value and ("name_chars" in n.rules) is ("-" in raw)
+
+
+# A given name of the other sex only than the middle name's is no rival (aged seed 1259: an officer NGUYỄN THỊ
+# DUNG flagged on six rows for DŨNG); a rival of the same sex still is, and marks lost are restored by sex.
+@pytest.mark.parametrize(
+    ("raw", "value", "suspect"),
+    [("NGUYỄN THỊ DUNG", "NGUYỄN THỊ DUNG", None), ("NGUYỄN VĂN DUNG", "NGUYỄN VĂN DUNG", "DŨNG"),
+     ("NGUYỄN DUNG", "NGUYỄN DUNG", "DŨNG"),  # no middle name: no sex to go by
+     ("LÊ THỊ TIEN", "LÊ THỊ TIÊN", None), ("LÊ VĂN TIEN", "LÊ VĂN TIẾN", None)],
+)  # fmt: skip
+def test_the_middle_names_sex_rules_out_rivals_of_the_other(raw: str, value: str, suspect: str | None) -> None:
+    res = normalize_name(raw)
+    assert res.value == value
+    assert next((c["suspect"] for c in res.corrections if "suspect" in c), None) == suspect

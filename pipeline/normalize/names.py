@@ -85,15 +85,20 @@ class Choice:
 SUSPECT_POSTERIOR = 0.9  # a syllable valid as read below this share has a rival a reviewer weighs
 
 
-def correct_syllable(raw: str, lex: SlotLexicon, slot: str) -> Choice:
+def correct_syllable(raw: str, lex: SlotLexicon, slot: str, sex: str | None = None) -> Choice:
     """Choose what OCR meant by ``raw`` (upper case NFC) in one slot.
 
     Score of a reading c = ln(prior weight of c) - scale * cost(OCR printing c as raw); the raw itself,
     when valid in the slot, competes with cost 0 and is never replaced. The posterior of the chosen
-    reading scales the field confidence, so close calls (HOA/HÒA, DUNG/DŨNG) go to review.
+    reading scales the field confidence, so close calls (HOA/HÒA, DUNG/DŨNG) go to review. A given name
+    of the other ``sex`` only (the middle name's: THỊ, VĂN) is no rival: DŨNG is no doubt on NGUYỄN THỊ DUNG
+    (an officer flagged on six rows of a page for it, aged seed 1259).
     """
     hit = lex.by_tone.get(tone_key(raw))
     cands = lex.by_fold.get(fold(raw), ())
+    if sex and slot == "ten":
+        sexes = given_sexes()
+        cands = [cw for cw in cands if sexes.get(cw[0], sex) == sex] or cands
     raw_tk = tone_key(raw)
     scored = [
         (math.log(w) - _COST_SCALE * diacritic_cost(raw, c), c) for c, w in cands if tone_key(c) != raw_tk
@@ -244,6 +249,12 @@ def given_for_sex(ten: str, sex: str) -> str | None:
 def _middle_sexes() -> dict[str, tuple[str, float]]:
     """Upper-case listed middle name -> (its sex: "Nam", "Nữ" or "" for both, its weight)."""
     return {r["middle"].upper(): (r["sex"], float(r["weight"] or 1)) for r in read_csv("lexicons/middle_names.csv")}
+
+
+def _middle_sex(middle: list[str]) -> str | None:
+    """The sex the middle names give (THỊ: Nữ, VĂN: Nam), when they give one."""
+    sexes = {_middle_sexes().get(m, ("", 0.0))[0] for m in middle} - {""}
+    return next(iter(sexes)) if len(sexes) == 1 else None
 
 
 def middle_for_sex(dem: str, sex: str) -> str | None:
@@ -555,7 +566,8 @@ def normalize_name(raw: str) -> NameResult:
             rules.append(f"name_italic_hi:{tok}->{hi}")
             res.confidence_factor *= NEAR_MISS_FACTOR
             tok = hi
-        ch = correct_stacked(tok, lex[slot], slot) or correct_syllable(tok, lex[slot], slot)
+        sex = _middle_sex(out[1:]) if slot == "ten" else None
+        ch = correct_stacked(tok, lex[slot], slot) or correct_syllable(tok, lex[slot], slot, sex)
         if ch.rule is None and len(tone_marks(ch.value)) > 1:
             res.confidence_factor *= STACKED_UNRESOLVED_FACTOR
         if ch.rule:
