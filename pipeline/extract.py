@@ -29,6 +29,8 @@ class CellPart:
     bbox: BBox | None
     # (index into ``raw``, other digits OCR found nearly as likely there), from OcrLine.alternatives
     alternatives: tuple[tuple[int, str], ...] = ()
+    # each word the confidence is the mean of: (its text, its confidence); unread ink beside has text ""
+    words: tuple[tuple[str, float], ...] = ()
 
 
 # a trimmed separator's box this many times the kept words' letter height, tall or wide, is unread ink
@@ -62,11 +64,15 @@ class _Cell:
         if not raw:
             return CellPart("", 0.0, None)
         used = sorted({self.line_of[i] for i in range(start, end) if self.text[i] != "\n"})
-        words = [w for li in used for w in self._words_in(li, start, end)]
+        own = [(self.lines[li].text[w[0] : w[1]], w) for li in used for w in self._words_in(li, start, end)]
+        words = [w for _, w in own]
         alts = tuple((i - start, c) for i, c in sorted(self.alternatives.items()) if start <= i < end)
         if words:  # the part's own words: a label's or a neighbour field's figure is not this field's
-            words += self._blobs_trimmed(start - lead, start, words) + self._blobs_trimmed(end, end + trail, words)
-            return CellPart(raw, sum(w[2] for w in words) / len(words), BBox.union([w[3] for w in words]), alts)
+            blobs = self._blobs_trimmed(start - lead, start, words) + self._blobs_trimmed(end, end + trail, words)
+            words += blobs
+            texts = (*((t, w[2]) for t, w in own), *(("", w[2]) for w in blobs))
+            return CellPart(raw, sum(w[2] for w in words) / len(words), BBox.union([w[3] for w in words]), alts,
+                            texts)  # fmt: skip
         weights = [sum(1 for i in range(start, end) if self.line_of[i] == li) for li in used]
         conf = sum(self.lines[li].confidence * w for li, w in zip(used, weights, strict=True)) / max(sum(weights), 1)
         return CellPart(raw, conf, BBox.union([self.lines[li].bbox for li in used]), alts)

@@ -373,7 +373,7 @@ def _field(
     # (same length: the alternatives' offsets hold) so that a first line of noise can be told apart
     text = part.raw if spec.type == "person_name" else " ".join(part.raw.split("\n"))
     norm = normalize_field(spec.type, text, confidence=part.confidence if part.raw else None, on_date=on_date,
-                           alternatives=part.alternatives)  # fmt: skip
+                           alternatives=part.alternatives, words=part.words)  # fmt: skip
     # the normalizer lowers confidence when it had to guess (a close lexicon call), so use its figure
     confidence = norm.confidence if norm.confidence is not None else part.confidence
     if norm.status == "empty" or norm.value is None and not part.raw.strip():

@@ -58,6 +58,9 @@ def test_a_field_sharing_a_line_takes_its_own_words_confidence_and_box() -> None
     assert parts["meQuocTich"].confidence == pytest.approx(0.75)
     assert parts["meQuocTich"].bbox == BBox(200, 50, 65, 20)
     assert parts["meHoTen"].confidence == pytest.approx(0.9)
+    # each word the figure is the mean of, for the normalizer to weigh (a surname the lexicon settles)
+    assert parts["meHoTen"].words == (("LÊ", pytest.approx(0.95)), ("AN", pytest.approx(0.85)))
+    assert parts["meQuocTich"].words == (("Việt", pytest.approx(0.8)), ("Nam", pytest.approx(0.7)))
 
 
 def test_person_block_labels_survive_ocr_diacritic_errors() -> None:
