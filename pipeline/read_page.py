@@ -1159,27 +1159,52 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
             _vouch(f, threshold, "registration_order")
 
 
+# rules of a value another reading gave in place of the first read's (which ``read_as`` keeps)
+_READ_AGAIN_VALUES = ("second_model_value", "read_dark_ink", "read_dark_ink_cell", "read_alone_value")
+
+
 def _order_restores_first_read(f: FieldValue, before: dt.date | None, after: dt.date | None) -> bool:
-    """A registration date the second model's reading replaced, out of the page's order where the first
-    read fits it, gets the first read back, still for review: "06/11/1999" read whole by vie between dates
-    of November 1999, eng's "1996" had been taken (a fresh clean page, seed 1117). The order narrows, it
-    does not read."""
-    if "second_model_value" not in f.rules or f.status != FieldStatus.LOW_CONFIDENCE or not (before or after):
+    """A registration date another reading replaced (the second model's, the page's dark ink, the cell
+    read alone), out of the page's order where the first read fits it, gets the first read back, still for
+    review: "06/11/1999" read whole by vie between dates of November 1999, eng's "1996" had been taken (a
+    fresh clean page, seed 1117). A first read that allows several dates ("tháng II": February or 11) gives
+    back the one that fits: the dark ink's "tháng I" had been taken between 31 October and 6 November
+    (aged 1337). The order narrows, it does not read."""
+    if f.status != FieldStatus.LOW_CONFIDENCE or not (before or after) or not set(_READ_AGAIN_VALUES) & set(f.rules):
         return False
-    d, first = _full_date(f.value), _full_date(f.details.get("read_as"))
-    if d is None or first is None or _fits(d, before, after) or not _fits(first, before, after):
+    d = _full_date(f.value)
+    if d is None or _fits(d, before, after):
         return False
-    _first_read_back(f, first, "ngoài thứ tự ngày của trang", "out of the page's date order")
+    fit = [c for c in _first_read_dates(f.details.get("read_as")) if _fits(c, before, after)]
+    if len(fit) != 1:
+        return False
+    _first_read_back(f, fit[0], "ngoài thứ tự ngày của trang", "out of the page's date order")
     f.rules = [*f.rules, "registration_order_chose"]
     return True
 
 
+def _first_read_dates(read_as: str | None) -> list[dt.date]:
+    """The dates a first read gives: its value, or the text's candidates where it read as several."""
+    if not read_as:
+        return []
+    if (d := _full_date(read_as)) is not None:
+        return [d]
+    n = normalize_field("date", " ".join(read_as.split()))
+    return [d for c in n.details.get("candidates", ()) if (d := _full_date(c)) is not None]
+
+
 def _first_read_back(f: FieldValue, first: dt.date, why_vi: str, why_en: str) -> None:
-    """The first read's date replaces the second model's, which is kept under ``second_model``."""
+    """The first read's date replaces another reading's value, which is kept under ``second_model`` (the
+    second model's) or ``read_again``."""
     date = {"year": first.year, "month": first.month, "day": first.day, "precision": "day"}
-    f.details = {"date": date, "second_model": f.value}  # the second model's reading's details are its own
-    f.reason = (f"đọc được '{f.raw}'; mô hình thứ hai đọc {f.value}, {why_vi} / read '{f.raw}'; a second "
-                f"model reads {f.value}, {why_en}")  # fmt: skip
+    if "second_model_value" in f.rules:
+        f.details = {"date": date, "second_model": f.value}  # the second model's reading's details are its own
+        f.reason = (f"đọc được '{f.raw}'; mô hình thứ hai đọc {f.value}, {why_vi} / read '{f.raw}'; a second "
+                    f"model reads {f.value}, {why_en}")  # fmt: skip
+    else:
+        f.details = {"date": date, "read_again": f.value}
+        f.reason = (f"đọc được '{f.raw}'; đọc lại cho {f.value}, {why_vi} / read '{f.raw}'; read again as "
+                    f"{f.value}, {why_en}")  # fmt: skip
     f.value = first.isoformat()
 
 

@@ -576,6 +576,32 @@ def test_the_pages_order_gives_back_the_first_read_a_second_models_reading_repla
 
 
 @pytest.mark.parametrize(
+    ("rule", "neighbours", "value"),
+    [
+        # aged 1337: "tháng II" (February or 11) read again in the page's dark ink as "tháng I", between 31
+        # October and 6 November: the first read's November fits, its February does not
+        ("read_dark_ink", [("2018-10-31", "ok"), None, ("2018-11-06", "ok")], "2018-11-04"),
+        ("read_alone_value", [("2018-10-31", "ok"), None, ("2018-11-06", "ok")], "2018-11-04"),
+        ("read_dark_ink", [("2018-01-02", "ok"), None, ("2018-01-06", "ok")], "2018-01-04"),  # it fits: kept
+        ("read_dark_ink", [("2018-03-01", "ok"), None, ("2018-12-06", "ok")], "2018-01-04"),  # none fits: kept
+    ],
+)
+def test_the_pages_order_gives_back_the_one_date_a_first_read_allows_that_fits(
+    rule: str, neighbours: list, value: str
+) -> None:
+    _, entries = _dated_page("01/2018", "ok", [n for n in neighbours if n])
+    f = FieldValue("ngayDangKy", "ngày 4 tháng II\nnăm 2018", "2018-01-04", 0.87, None, FieldStatus.LOW_CONFIDENCE,
+                   rules=[rule], details={"read_as": "ngày 4 tháng II\nnăm 2018"})  # fmt: skip
+    entries.insert(1, Entry(row=0, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": f}))
+    _confirm_registration_dates(entries, 0.9)
+    assert f.value == value
+    assert ("registration_order_chose" in f.rules) is (value != "2018-01-04")
+    if value != "2018-01-04":
+        assert f.status == FieldStatus.LOW_CONFIDENCE  # the reviewer's still
+        assert f.details["read_again"] == "2018-01-04" and "read again as 2018-01-04" in (f.reason or "")
+
+
+@pytest.mark.parametrize(
     ("above", "shown"),
     [
         # a scan's top edge cut through the office line (generator seed 403): the garbled line is shown
