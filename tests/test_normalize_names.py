@@ -529,3 +529,9 @@ def test_a_surname_settled_with_no_rival_does_not_hold_the_name_back(words: list
     n = normalize_field("person_name", raw, confidence=mean, words=words)
     assert (n.confidence is not None and n.confidence >= 0.9) is accepted, (n.value, n.confidence, n.details)
     assert normalize_field("person_name", raw, confidence=mean).confidence < 0.9  # the mean alone: review
+
+
+def test_a_middle_name_that_names_either_sex_now_and_then_rules_no_rival_out() -> None:
+    # KIM is listed as a girls' middle name, but NGUYỄN KIM DŨNG is a man's: DUNG keeps DŨNG as its rival
+    res = normalize_name("NGUYỄN KIM DUNG")
+    assert any(c.get("suspect") == "DŨNG" for c in res.corrections)

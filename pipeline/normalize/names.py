@@ -254,9 +254,14 @@ def _middle_sexes() -> dict[str, tuple[str, float]]:
     return {r["middle"].upper(): (r["sex"], float(r["weight"] or 1)) for r in read_csv("lexicons/middle_names.csv")}
 
 
+# middle names that all but fix the sex; the lists' other sexed middles (KIM, THU, THÀNH…) also name the
+# other sex now and then (NGUYỄN KIM DŨNG), too often to rule a rival out by
+_SEX_MARKERS = {"THỊ": "Nữ", "VĂN": "Nam"}
+
+
 def _middle_sex(middle: list[str]) -> str | None:
     """The sex the middle names give (THỊ: Nữ, VĂN: Nam), when they give one."""
-    sexes = {_middle_sexes().get(m, ("", 0.0))[0] for m in middle} - {""}
+    sexes = {_SEX_MARKERS[m] for m in middle if m in _SEX_MARKERS}
     return next(iter(sexes)) if len(sexes) == 1 else None
 
 
