@@ -57,6 +57,20 @@ def test_death_before_birth() -> None:
     assert "nktNgayChet" in validate_entry("khai_tu", v)
 
 
+@pytest.mark.parametrize(
+    ("death", "notice", "registered", "flagged"),
+    [("21/10/1996", "21/10/1996", "30/10/1996", False),  # the notice on the day of the death
+     ("21/10/1996", "24/10/1986", "30/10/1996", True),  # a notice before the death
+     ("21/10/1996", "24/10/1998", "30/10/1996", True),  # a notice after the registration it was shown at
+     ("21/10/1996", "30/10/1996", "30/10/1996", False)],
+)  # fmt: skip
+def test_a_death_notice_lies_between_the_death_and_the_registration(
+    death: str, notice: str, registered: str, flagged: bool
+) -> None:
+    v = _vals(nktNgayChet=("date", death), gbtNgay=("date", notice), ngayDangKy=("date", registered))
+    assert set(validate_entry("khai_tu", v)) == ({"gbtNgay"} if flagged else set())
+
+
 def test_id_contradicts_sex_and_year() -> None:
     # 0 = male born 1900s; the record says female born 2001
     v = _vals(

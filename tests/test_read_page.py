@@ -2314,3 +2314,29 @@ def test_a_name_field_keeps_its_lines_so_a_first_line_of_noise_is_dropped() -> N
     name, _ = _field(spec, CellPart("Ki\nLÊ XUÂN\nTHẢO", 0.9, None), 0.9)
     assert (name.value, name.status, name.raw) == ("LÊ XUÂN THẢO", FieldStatus.LOW_CONFIDENCE, "Ki\nLÊ XUÂN\nTHẢO")
     assert name.rules == ["name_noise_dropped:KI"]
+
+
+@pytest.mark.parametrize(
+    ("key", "raw", "alt", "settled"),
+    [
+        # aged 1321: each runner-up a year off, which the row's other dates rule out
+        ("nktNgayChet", "23/10/1996", (9, "8"), True),  # a death in 1998 registered in 1996
+        ("gbtNgay", "24/10/1996", (8, "8"), True),  # a notice of 1986 for a death of 1996
+        ("nktNgayChet", "23/10/1996", (1, "8"), False),  # the 28th fits the row too: still a coin toss
+        ("gbtNgay", "24/10/1996", (1, "5"), False),
+    ],
+)
+def test_a_runner_up_digit_the_entrys_other_dates_rule_out_leaves_no_doubt(
+    key: str, raw: str, alt: tuple[int, str], settled: bool
+) -> None:
+    tpl = templates_for("khai_tu")[0]
+    specs = {f.key: f for c in tpl.columns for f in c.fields}
+    reads = {"ngayDangKy": CellPart("28/10/1996", 0.97, None), "nktNgayChet": CellPart("21/10/1996", 0.97, None),
+             "gbtNgay": CellPart("22/10/1996", 0.97, None), key: CellPart(raw, 0.96, None, (alt,))}  # fmt: skip
+    pairs = {k: _field(specs[k], part, 0.9) for k, part in reads.items()}
+    fields, normalized = {k: fv for k, (fv, _) in pairs.items()}, {k: n for k, (_, n) in pairs.items()}
+    assert fields[key].status == FieldStatus.LOW_CONFIDENCE and "ocr_digit_ambiguous" in fields[key].rules
+    _cross_check(tpl, fields, normalized, 0.9)
+    assert (fields[key].status == FieldStatus.OK) is settled, (fields[key].rules, fields[key].confidence)
+    assert any(r.startswith("digit_alternative_ruled_out:") for r in fields[key].rules) is settled
+    assert fields[key].value == normalized[key].value  # the value as read either way

@@ -1148,6 +1148,13 @@ def validate_entry(register: str, values: dict[str, Normalized]) -> dict[str, st
     birth, death = _iso(values, "nktNgaySinh"), _iso(values, "nktNgayChet")
     if birth and death and not _before(birth, death):
         flag("nktNgayChet", f"ngày chết {death} trước ngày sinh {birth} / death before birth")
+    # the death notice is issued after the death and before the registration it is presented at
+    notice = _iso(values, "gbtNgay")
+    if notice and death and not _before(death, notice):
+        flag("gbtNgay", f"giấy báo tử ngày {notice} trước ngày chết {death} / death notice dated before the death")
+    if notice and reg and not _before(notice, reg):
+        flag("gbtNgay", f"giấy báo tử ngày {notice} sau ngày đăng ký {reg} / death notice dated after the "
+             "registration")  # fmt: skip
     child = _iso(values, "nksNgaySinh")
     if child:
         for pkey in ("meNgaySinh", "chaNgaySinh"):
