@@ -33,19 +33,13 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 from html_ledgers import chromium_available, generate  # noqa: E402
 from ocr_bench import accuracy  # noqa: E402
-from ocr_seeds import BARS  # noqa: E402
+from ocr_seeds import BARS, bars_met  # noqa: E402
 
 
-def _row(a: dict, bars: tuple) -> dict:
-    min_acc, max_err, max_load = bars
+def _row(a: dict, cat: str) -> dict:
     row = {k: a[k] for k in ("accuracy", "fields", "auto_accepted_error", "accepted_wrong", "accepted",
                              "review_load", "flagged", "missing_entries", "spurious_entries", "empty_wrong")}  # fmt: skip
-    met = (
-        a["accuracy"] >= min_acc
-        and a["auto_accepted_error"] <= max_err
-        and (max_load is None or a["review_load"] <= max_load)
-    )
-    return row | {"bars_met": met}
+    return row | {"bars_met": bars_met(a, cat)}
 
 
 def main() -> None:
@@ -74,9 +68,9 @@ def main() -> None:
                 shutil.rmtree(dest, ignore_errors=True)
                 shutil.copytree(d, dest)
         out[seed] = {"summary": acc["summary"], "flow_wall_s": acc["flow_wall_s"]}
-        for cat, bars in BARS.items():
+        for cat in BARS:
             a = acc[cat]
-            row = _row(a, bars)
+            row = _row(a, cat)
             errs = a["errors"]
             row["per_field"] = a["per_field"]
             row["errors_by_key"] = dict(Counter(e["key"] for e in errs).most_common())

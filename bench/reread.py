@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
 from ocr_bench import accuracy  # noqa: E402
+from ocr_seeds import BARS, bars_met  # noqa: E402
 
 MODES = {"aged": {"aged": True}, "book": {"book": True}, "photo": {"photo": True}, "layouts": {}}
 _KEY = re.compile(r"(aged|book|photo|layouts)[/:](?:seed)?(\d+)/?$")
@@ -101,6 +102,11 @@ def totals(results: dict) -> dict[str, dict[str, float]]:
     return out
 
 
+def bars_missed(results: dict) -> list[str]:
+    """``SET CAT`` for each set and kind of page that misses one of issue 3's bars."""
+    return [f"{name} {cat}" for name, r in results.items() for cat in BARS if cat in r and not bars_met(r[cat], cat)]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("sets", nargs="*", help="MODE:SEED or a directory of pages with truth")
@@ -122,6 +128,9 @@ def main() -> None:
     for cat, t in totals(results).items():
         print(f"all {cat:9s} {t['accuracy']:.2%} of {t['fields']} fields, accepted wrong {t['accepted_wrong']} of "
               f"{t['accepted']}, flagged {t['flagged']}")  # fmt: skip
+    missed = bars_missed(results)
+    print(f"{len(results) - len({m.split()[0] for m in missed})} of {len(results)} sets meet every bar; missed: "
+          f"{', '.join(missed) or 'none'}")  # fmt: skip
     if args.base:
         base = json.loads(args.base.read_text(encoding="utf-8"))
         for line in compare(base, {set_name(k): v for k, v in results.items()}):
