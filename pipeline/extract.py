@@ -270,7 +270,8 @@ def split_time_then_date(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[str,
 
 # folded "ngày", or garbled at its second letter or first ("neày", "rgày"), or misread to a letter or two
 # before its "gày" or after its n ("hgày", "igầy", "rigày", "nieày": aged pages, each kept in the number)
-_NGAY = r"(?:ngay|[nr][a-z]{1,2}ay|[a-z]{1,2}gay)"
+# "ngày" as OCR garbles it; "này" (its g lost: aged 1345) only before digits, the word "nay" otherwise
+_NGAY = r"(?:ngay|[nr][a-z]{1,2}ay|[a-z]{1,2}gay|nay(?=[ \t]*\d))"
 
 
 # more date tokens on the line: digits and separators, or a 1 read as I before a digit's token ("06. I 1.2023")

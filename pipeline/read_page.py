@@ -1394,8 +1394,9 @@ def _registration_year_from_rows(entries: list[Entry]) -> None:
 
 
 # a book number whose year OCR cut short or garbled after its slash ("01/200", "01/1ọg" on book photographs:
-# the year's end at the paper's edge), normalized to the book alone ("01")
-_BOOK_YEAR_CUT = re.compile(r"(\d{1,3})\s*[/\-.]\s*(\d{1,3})\D{0,3}\s*$")
+# the year's end at the paper's edge; "03/it", a book page's year read as letters), normalized to the book
+# alone ("01")
+_BOOK_YEAR_CUT = re.compile(r"(\d{1,3})\s*[/\-.]\s*(\d{0,3})\D{0,3}\s*$")
 
 
 def _book_year_cut(book: FieldValue, years: Counter[str]) -> None:
@@ -2017,7 +2018,9 @@ def _settle_page_no(
                                      given[f.value] if disagree else 0, f.confidence))  # fmt: skip
     if best is not first:
         best.rules = [*best.rules, "page_no_read_alone"]
-    if len(values) > 1:
+    if disagree and _models_agree(best.value or "", first, by_vie, by_eng):
+        _vouch(best, threshold, f"page_no_models_agree:{','.join(v for v in values if v != best.value)}")
+    elif len(values) > 1:
         best.status = FieldStatus.LOW_CONFIDENCE
         best.reason = (f"số trang đọc được khác nhau: {', '.join(values)} / the page number read differently: "
                        f"{', '.join(values)}")  # fmt: skip
@@ -2034,6 +2037,27 @@ def _settle_page_no(
         best.reason = (f"số trang chỉ đọc được một lần: {best.value} / the page number was read once only: "
                        f"{best.value}")  # fmt: skip
     return best
+
+
+# both models' surest readings of a page number at least this sure (Tesseract gives a clear print 0.95-0.97)
+MODELS_AGREE_FLOOR = 0.9
+
+
+def _models_agree(value: str, first: FieldValue, by_vie: list[FieldValue], by_eng: list[FieldValue]) -> bool:
+    """Readings of a page number that disagree, yet settle it: eng read alone gives ``value`` and no other
+    number (from PAGE_NO_AGREE_FLOOR), both models give it at MODELS_AGREE_FLOOR or surer, and no reading
+    gives another so surely, save the page's reading of its digits short of one (its box held "6" of "26").
+    A sure reading of another number alone keeps it for review: book photograph 1153's "46" read "4" alone
+    by both models; aged 1337's "103" read 105 three times by vie at 0.95-0.97, by eng 103."""
+    read = [f for f in [*by_vie, *by_eng, first] if f.status in _READ]
+    eng = [f for f in by_eng if f.status in _READ and f.confidence >= PAGE_NO_AGREE_FLOOR]
+    vie = [f for f in [*by_vie, first] if f.status in _READ and f.value == value]
+    if not eng or any(f.value != value for f in eng) or max(f.confidence for f in eng) < MODELS_AGREE_FLOOR:
+        return False
+    if max((f.confidence for f in vie), default=0.0) < MODELS_AGREE_FLOOR:
+        return False
+    return all(f.confidence < MODELS_AGREE_FLOOR or (f is first and _digit_short(_raw_digits(f), value))
+               for f in read if f.value != value)  # fmt: skip
 
 
 def _confirm_page_no(spec: FieldSpec, first: FieldValue, reads: Sequence[list[OcrLine]], threshold: float) -> FieldValue:

@@ -1611,6 +1611,7 @@ def test_book_year_contradicted_by_the_registration_dates_is_invalid(
 @pytest.mark.parametrize(
     ("raw", "value"),
     [("01/200", "01/2007"), ("Quyển số: 01/1ọg", "01/1997"),  # book photographs: the year cut at the edge
+     ("01/it", "01/2007"),  # the year read as letters only (book 1159)
      ("01/201", "01"),  # the digits read begin another year: left as read
      ("01", "01")],  # no year begun: nothing says one was written
 )  # fmt: skip
@@ -1890,6 +1891,34 @@ def test_the_second_models_page_number_counts_unless_it_is_vies_short_of_a_digit
     f = _field(spec, CellPart(*first, None), 0.9)[0]
     got = _settle_page_no(spec, f, [_foot(t, c) for t, c in reads], 0.9, [_foot(t, c) for t, c in seconds])
     assert (got.value, got.status.value) == (value, status)
+
+
+@pytest.mark.parametrize(
+    ("first", "reads", "seconds", "value", "status"),
+    [
+        # book photograph 1115: "135" read 1485 once alone (0.73); the other reads alone and eng's give 135
+        (("135", 0.38), [("135", 0.97), ("1485", 0.73), ("135", 0.97)], [("135", 0.97)], "135", "ok"),
+        # the page's reading held the 6 of "26" alone: digits short of the number both models give
+        (("6", 0.97), [("26", 0.97), ("26", 0.36)], [("26", 0.97)], "26", "ok"),
+        # ...but a reading alone as sure of a shorter one keeps it for review (book 1115: "58" read 8 alone too)
+        (("8", 0.97), [("58", 0.96), ("8", 0.96)], [("58", 0.97)], "58", "low_confidence"),
+        # eng gives another number (aged 1337: 105 by vie, 103 by eng), or none surely: for review
+        (("4105", 0.78), [("105", 0.97), ("105", 0.95), ("105", 0.97)], [("103", 0.96)], "105", "low_confidence"),
+        (("109", 0.93), [("109", 0.89), ("108", 0.72)], [("109", 0.75)], "109", "low_confidence"),
+        (("7", 0.1), [("67", 0.8), ("67", 0.8)], [("67", 0.97)], "67", "low_confidence"),  # vie's not sure
+        # a dissent as sure as the agreement, from a read alone: for review
+        (("66", 0.8), [("66", 0.97), ("86", 0.92)], [("66", 0.97)], "66", "low_confidence"),
+    ],
+)
+def test_a_page_number_both_models_read_surely_settles_readings_that_disagree(
+    first: tuple[str, float], reads: list[tuple[str, float]], seconds: list[tuple[str, float]], value: str,
+    status: str,
+) -> None:  # fmt: skip
+    spec = _page_no_spec()
+    f = _field(spec, CellPart(*first, None), 0.9)[0]
+    got = _settle_page_no(spec, f, [_foot(t, c) for t, c in reads], 0.9, [_foot(t, c) for t, c in seconds])
+    assert (got.value, got.status.value) == (value, status)
+    assert any(r.startswith("page_no_models_agree") for r in got.rules) is (status == "ok")
 
 
 @pytest.mark.parametrize(

@@ -29,6 +29,7 @@ from . import codes, ids, lexicons
 from .dates import (
     DATE_GUESS_RULES,
     DateError,
+    as_digits,
     hour_in_letters,
     minutes_lost,
     parse_date_digits,
@@ -397,6 +398,13 @@ def _remark_dates(text: str) -> tuple[str, list[str]]:
     text = _REMARK_DATE.sub(fix, text)
     text = _REMARK_LOST_SLASH.sub(lost, text)
     text = _REMARK_DOC_NO.sub(doc_no, text)
+
+    def doc_no_letters(m: re.Match[str]) -> str:
+        new = f"{as_digits(m[1])}/{m[3]}"
+        rules.append(f"{REMARK_DOC_NO_DIGIT}:{m[0]}->{new}")
+        return new
+
+    text = _REMARK_DOC_NO_LETTERS.sub(doc_no_letters, text)
     joined = _REMARK_DOC_NO_SPACE.sub(r"\1\2", text)
     if joined != text:
         rules.append(f"ocr_space_in_number:{text}->{joined}")
@@ -429,6 +437,12 @@ _REMARK_LOST_SLASH = re.compile(r"(?<![\w/])(?:\d{1,2}/\d{5,6}|\d{3,4}/(?:1[89]|
 _REMARK_DOC_NO = re.compile(
     rf"(?<![\w/])(\d{{1,4}})(?:({ids.SLASH_AS_LETTER})([A-ZĐ]{{2,}}(?:-[A-ZĐ]+)*)|()((?:HNGĐ|QĐ)(?:-[A-ZĐ]+)*))(?![\w/])"
 )
+# ...whose number's last digit OCR read as a letter too ("7BIHNGĐ" for 78/HNGĐ had been accepted, aged 1343):
+# a guess (a number may be "12B"), doubted
+_REMARK_DOC_NO_LETTERS = re.compile(
+    rf"(?<![\w/])(\d{{1,3}}[BOSZG])({ids.SLASH_AS_LETTER}|/)([A-ZĐ]{{2,}}(?:-[A-ZĐ]+)*)(?![\w/])"
+)
+REMARK_DOC_NO_DIGIT = "ocr_doc_no_digit"
 # the space OCR lost between "số" and its number ("Bản án số20/HNGĐ" had been accepted)
 _REMARK_NUMBER_GLUED = re.compile(r"(?<=\b[sS]ố)(?=\d)")
 # a space OCR put inside a document number ("số 5 1/HNGĐ")
@@ -497,7 +511,7 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
         rules.append("unknown_word")
     if lexicons.PHRASE_CASE_GUESS in rules:
         factor *= REMARK_DOUBT_FACTOR  # "trích Lục" respelled "trích lục": or a writer's capital
-    if dates and any(r.startswith(DATE_GUESS_RULES) for r in rules):
+    if dates and any(r.startswith((*DATE_GUESS_RULES, REMARK_DOC_NO_DIGIT)) for r in rules):
         factor *= REMARK_DOUBT_FACTOR
     if dates and value and (bad := _unreadable_remark_date(value)):
         factor *= REMARK_DOUBT_FACTOR

@@ -820,7 +820,12 @@ _MINUTE_LOOKALIKE = re.compile(r"(?<!\w)[OoDQlIi|!\]SsŠšBZz]{1,2}(?=\s*(?:phú
 
 
 def _lookalike_digits(m: re.Match[str]) -> str:
-    return m[0].translate(_DIGIT_FIX)
+    return as_digits(m[0])
+
+
+def as_digits(text: str) -> str:
+    """Letters OCR reads for digits ("7B" for 78) put back as those digits."""
+    return text.translate(_DIGIT_FIX)
 
 
 def hour_in_letters(raw: str) -> bool:
