@@ -1334,9 +1334,7 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
     agree = years[m[2]]
     if agree >= CONSENSUS_MIN_ROWS and agree * 2 > sum(years.values()):
         # not a book number whose "/" was restored: where the year starts is the guess the rows do not check
-        if (book.status == FieldStatus.LOW_CONFIDENCE and 1 <= int(m[1]) <= MAX_BOOK_IN_YEAR
-                and BOOK_NO_SLASH_LOST not in book.rules and BOOK_NO_INK_BESIDE not in book.rules
-                and BOOK_NO_READ_ALONE not in book.rules):  # fmt: skip
+        if book.status == FieldStatus.LOW_CONFIDENCE and _plain_book_no(book, m[1]):
             _vouch(book, threshold, f"book_year_confirmed:{agree}")
         return
     # most rows registered in another year: the book's year was misread ("03/1908" for 03/1998), or the
@@ -1350,8 +1348,20 @@ def _confirm_book_year(page_fields: dict[str, FieldValue], entries: list[Entry],
         if misread or not _register_year(m[2]):
             # one digit apart ("1908" for 1998): a misread digit; or a year no register has ("1698" for 1996 on
             # an aged page's five rows): the rows' year is the reviewer's first guess
+            book.details = {**book.details, "read_as": book.value}
             book.value = f"{m[1]}/{year}"
             book.rules = [*book.rules, "book_year_from_rows"]
+            if not _register_year(m[2]) and _plain_book_no(book, m[1]):
+                # no book carries that year, so the page is in no other book: the year is misread, and the
+                # rows' separate reads give it (a book holds one year's registrations)
+                _vouch(book, threshold, f"book_year_unregistered:{m[2]}")
+
+
+def _plain_book_no(book: FieldValue, number: str) -> bool:
+    """A book number (before its slash) plausible as read: small, its "/" read as such, nothing beside it,
+    not one reading alone gave; the rows confirm only its year."""
+    return (1 <= int(number) <= MAX_BOOK_IN_YEAR and BOOK_NO_SLASH_LOST not in book.rules
+            and BOOK_NO_INK_BESIDE not in book.rules and BOOK_NO_READ_ALONE not in book.rules)  # fmt: skip
 
 
 _YEAR_READ = re.compile(r"(?<!\d)\d{4}(?!\d)")
