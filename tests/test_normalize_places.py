@@ -311,6 +311,8 @@ def test_numbered_wards_and_units_named_like_villages(raw: str, value: str) -> N
      ("xãAn Phước, huyện Tân Hồng, tỉnh Đồng Tháp", "xã An Phước, huyện Tân Hồng, tỉnh Đồng Tháp"),
      ("Xã Nhị Bình, huyệnHóc Môn, thành phố Hồ Chí Minh", "xã Nhị Bình, huyện Hóc Môn, thành phố Hồ Chí Minh"),
      ("XãAn Phước, huyện Tân Hồng, tỉnh Đồng Tháp", "xã An Phước, huyện Tân Hồng, tỉnh Đồng Tháp"),
+     # letters cased as no word is (a small one before a capital), a phone photograph's stroke: a speck
+     ("H. Nghi Lộc, T.\nNghệ An vYp", "huyện Nghi Lộc, tỉnh Nghệ An"),
      ("X. Suối Đá, H. Dương Ỉ S Minh Châu, T. Tây Ni đ", None)],  # "Tây Ni": two letters short
 )  # fmt: skip
 def test_specks_in_a_place_are_dropped_when_the_place_is_then_whole(raw: str, value: str | None) -> None:
@@ -654,6 +656,10 @@ UNIT_WORD_REPAIRS = [
     ("X. Huổi Só, HH. Tủa Chùa, T: Điện Biên", "xã Huổi Só, huyện Tủa Chùa, tỉnh Điện Biên", False),
     ("xX.Mỹ Thành Bắc - H. Cai Lậy - T: Tiền Giang", "xã Mỹ Thành Bắc, huyện Cai Lậy, tỉnh Tiền Giang", False),
     ("Xx. Bản Cầm, H. Bảo Thắng, T. Lào Cai", "xã Bản Cầm, huyện Bảo Thắng, tỉnh Lào Cai", False),
+    # a speck beside the dot (a typewritten page: "X:. LỘC: Trả"; "X.: Lộc Trì" had been kept as a village, ok)
+    ("X:. Lộc Trì, H. Phú Lộc, TP. Huế", "xã Lộc Trì, huyện Phú Lộc, thành phố Huế", False),
+    ("X.: Lộc Trì, H. Phú Lộc, TP. Huế", "xã Lộc Trì, huyện Phú Lộc, thành phố Huế", False),
+    ("X.' Lộc Trì, H. Phú Lộc, TP. Huế", "xã Lộc Trì, huyện Phú Lộc, thành phố Huế", False),
     # the dot read as a comma (a fresh aged page: "TT" had been kept before the inferred unit, accepted)
     ("TT, Trà My - H. Bắc Trà My - T. Quảng Nam", "thị trấn Trà My, huyện Bắc Trà My, tỉnh Quảng Nam", False),
     ("TX, Ninh Hòa, T. Khánh Hòa", "thị xã Ninh Hòa, tỉnh Khánh Hòa", False),

@@ -420,7 +420,7 @@ _NUMERAL_TWIN = {**{r: str(k) for k, r in enumerate(_ROMAN, 1)}, **{str(k): r fo
 _ONE_LETTER = {"x": "xã", "h": "huyện", "t": "tỉnh", "q": "quận", "p": "phường"}
 _ONE_LETTER_CAPS = frozenset(k.upper() for k in _ONE_LETTER)
 # "T:" is OCR's reading of "T." often enough to accept it
-_ONE_LETTER_RE = re.compile(r"(?<![\w.])([XxHhTtQqPp])[.:]\s*(?=[\wĐđ])")
+_ONE_LETTER_RE = re.compile(r"(?<![\w.])([XxHhTtQqPp])[.:][.:'’`´]?\s*(?=[\wĐđ])")  # "X:.", "X.:": a speck beside it
 # a dash with a space on at least one side separates parts ("Ba Tơ -T. Quảng Ngãi"); "Gia-rai" does not
 _SPLIT = re.compile(
     r"\s*[,;]\s*|\s+[-–—]\s*|\s*[-–—]\s+|\s*\n\s*"
@@ -1293,12 +1293,18 @@ def drop_specks(text: str) -> tuple[str, list[str], bool]:
         named = _facility_words(tokens) | _name_letters(tokens)
         for k, w in enumerate(tokens):
             lone = len(w) == 1 and w.isalpha() and w not in _NAME_LETTERS and k not in named
-            if w and (_SPECK_TOKEN.fullmatch(w) or lone):
+            if w and (_SPECK_TOKEN.fullmatch(w) or lone or _case_garbled(w)):
                 dropped.append(w)
             else:
                 words.append(w)
         kept.append(" ".join(words))
     return "\n".join(kept), dropped, unglued
+
+
+def _case_garbled(word: str) -> bool:
+    """Letters cased as no word or abbreviation is written, a small letter before a capital ("vYp" after
+    "Nghệ An" on a phone photograph): OCR's reading of a speck or a stroke."""
+    return word.isalpha() and word[0].islower() and any(c.isupper() for c in word[1:])
 
 
 def _spelled(text: str) -> bool:
