@@ -213,7 +213,8 @@ def _place(raw: str, office: bool = False, on_date: str | None = None) -> tuple[
 #   Measured on sample-generator pages (seeds 0, 7, 11, 23, 31): such names read at 0.7-0.9 were wrong 3
 #   times in 287; the share makes 0.7 the acceptance floor at the 0.9 threshold.
 # - listed_word: a word of a closed vocabulary (54 ethnic groups, countries, Nam/Nữ, kinship words,
-#   CMND/CCCD, causes of death) spelled exactly, diacritics included.
+#   CMND/CCCD, causes of death) spelled exactly, diacritics included, or a listed alias so spelled (HMông,
+#   Ê Đê, VN: 25 such right fields had gone to review on the 84 kept sets' degraded pages).
 #   Tesseract's figure is low on unfamiliar faces (0.8-0.9 on italic serif) and on short capitals (CCCD
 #   at 0.4-0.7) where such a read is right: on 19 dumped bench sets of every mode (8 seeds each), such
 #   words left at 0.7-0.9 under a share of 1/3 were wrong 0 times in 421 (and 4 in 42,256 accepted, each
@@ -244,11 +245,16 @@ def _settled_aside(n: Normalized, words: Sequence[tuple[str, float]], confidence
 
 
 def _spelled_as_listed(field_type: str, raw: str, n: Normalized) -> bool:
-    """Whether ``raw`` spells its closed-vocabulary value exactly (no repair, no alias, no respelling; a
-    trailing period aside), or a listed abbreviation of it ("CCCD", "Giấy CMND" as "CMND")."""
-    if field_type not in _CLOSED_VOCABULARIES or n.rules or n.status != "ok" or not n.value:
+    """Whether ``raw`` spells its closed-vocabulary value exactly (no repair, no respelling; a trailing period
+    aside), a listed abbreviation of it ("CCCD", "Giấy CMND" as "CMND"), or a listed alias with its marks
+    ("HMông", "Ê Đê", "VN"; not "Kình", whose mark OCR misread)."""
+    if field_type not in _CLOSED_VOCABULARIES or n.status != "ok" or not n.value:
         return False
     read = nfc(" ".join(raw.split())).strip(" .;:,").casefold()
+    if field_type in ("ethnicity", "nationality") and n.rules and all(r.startswith("alias:") for r in n.rules):
+        return lexicons.spelling_key(read) in lexicons.alias_spellings(field_type).get(n.value, ())
+    if n.rules:
+        return False
     if field_type == "cause":
         return lexicons.is_listed_phrase(read, _CAUSES)
     return read == n.value.casefold() or read in codes.id_doc_spellings(n.value)

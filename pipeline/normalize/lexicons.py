@@ -114,6 +114,20 @@ def country_index() -> dict[str, str]:
 
 
 @cache
+def alias_spellings(kind: str) -> dict[str, frozenset[str]]:
+    """Ethnic groups' (``kind`` "ethnicity") or countries' ("nationality") official name -> its name and the
+    listed aliases as written, marks kept (``spelling_key``): "HMông" spells Mông's alias Hmông, "Kình" none."""
+    rows = read_csv("lexicons/ethnic_groups.csv" if kind == "ethnicity" else "lexicons/countries.csv")
+    return {r["name"]: frozenset(spelling_key(a) for a in [r["name"], *r["aliases"].split(";")] if a.strip())
+            for r in rows}  # fmt: skip
+
+
+def spelling_key(text: str) -> str:
+    """A spelling compared with its marks: NFC, case-folded, apostrophes, hyphens and spaces dropped."""
+    return re.sub(r"[\s'’\-]", "", nfc(text).casefold())
+
+
+@cache
 def _phrases(rel: str) -> list[tuple[str, str]]:
     """(folded, written) phrases of a one-column lexicon, longest first."""
     rows = [r["phrase"] for r in read_csv(f"lexicons/{rel}")]
