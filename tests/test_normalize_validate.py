@@ -263,3 +263,18 @@ def test_a_notice_number_ending_in_its_year_is_shown_with_the_slash(number: str,
     n = got["gbtSo"]
     assert (n.value, n.details["read_as"]) == (shown, number)
     assert n.rules[-1].startswith("doc_no_guessed:") and shown in (n.reason or "")
+
+
+@pytest.mark.parametrize(
+    ("number", "issued", "doubted"),
+    [("113/2033", "5/11/2023", True),  # a 2 read as 3 (aged page): the year no notice of 2023 carries
+     ("113/2022", "5/11/2023", True),  # nor another: a notice is numbered in its year
+     ("113/2023", "5/11/2023", False), ("113/GBT", "5/11/2023", False), ("113/2033", "", False)],
+)  # fmt: skip
+def test_a_notice_number_whose_year_is_not_its_dates_goes_to_review(number: str, issued: str, doubted: bool) -> None:
+    values = _vals(gbtSo=("doc_no", number), gbtNgay=("date", issued))
+    got = doc_numbers_against_dates(values)
+    assert ("gbtSo" in got) is doubted
+    if doubted:
+        n = got["gbtSo"]
+        assert n.value == number and n.rules[-1] == "doc_no_year_differs:2023" and "2023" in (n.reason or "")

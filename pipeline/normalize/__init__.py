@@ -937,18 +937,29 @@ def names_against_sex(values: dict[str, Normalized]) -> dict[str, Normalized]:
 
 # a document number and the date it was issued, in one entry
 _DOC_DATES = (("gbtSo", "gbtNgay"),)
+_DOC_NO_YEAR = re.compile(r"\d{1,6}/((?:19|20)\d\d)")
 
 
 def doc_numbers_against_dates(values: dict[str, Normalized]) -> dict[str, Normalized]:
     """Document numbers of an entry read as digits alone that end in their issue date's year, as
     ``N/YYYY`` (``ids.slash_before_year``: "1372024" beside 24/10/2024 is 137/2024, its "/" lost), to
-    show for review: the read is kept under ``read_as``."""
+    show for review: the read is kept under ``read_as``. A number ``N/YYYY`` whose year is not its issue
+    date's ("113/2033" dated 2023: a notice is numbered in the year it is issued) goes to review as read."""
     out: dict[str, Normalized] = {}
     for key, date_key in _DOC_DATES:
         n, when = values.get(key), values.get(date_key)
         if not (n and when and n.status == "ok" and n.value and when.status == "ok" and when.value):
             continue
-        if (fixed := ids.slash_before_year(n.value, int(when.value[:4]))) is None:
+        year = when.value[:4]
+        if (m := _DOC_NO_YEAR.fullmatch(n.value)) and m[1] != year:
+            out[key] = Normalized(
+                n.value, "ok",
+                f"số '{n.value}' mang năm {m[1]}, ngày cấp năm {year} / number '{n.value}' carries the year "
+                f"{m[1]}, its issue date {year}",
+                [*n.rules, f"doc_no_year_differs:{year}"], n.details, n.confidence,
+            )  # fmt: skip
+            continue
+        if (fixed := ids.slash_before_year(n.value, int(year))) is None:
             continue
         out[key] = Normalized(
             fixed, "ok",
