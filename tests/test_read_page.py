@@ -1874,6 +1874,15 @@ def test_eng_cannot_confirm_a_page_number_narrower_than_its_box() -> None:
     assert (got.value, got.status) == ("4", FieldStatus.LOW_CONFIDENCE)
 
 
+def _settled_by_models(
+    first: tuple[str, float], reads: list[tuple[str, float]], seconds: list[tuple[str, float]]
+) -> FieldValue:
+    """The page number the page's reading ``first`` and the foot's reads alone by vie and eng settle on."""
+    spec = _page_no_spec()
+    f = _field(spec, CellPart(*first, None), 0.9)[0]
+    return _settle_page_no(spec, f, [_foot(t, c) for t, c in reads], 0.9, [_foot(t, c) for t, c in seconds])
+
+
 @pytest.mark.parametrize(
     ("first", "reads", "seconds", "value", "status"),
     [
@@ -1899,9 +1908,7 @@ def test_the_second_models_page_number_counts_unless_it_is_vies_short_of_a_digit
     first: tuple[str, float], reads: list[tuple[str, float]], seconds: list[tuple[str, float]], value: str,
     status: str,
 ) -> None:  # fmt: skip
-    spec = _page_no_spec()
-    f = _field(spec, CellPart(*first, None), 0.9)[0]
-    got = _settle_page_no(spec, f, [_foot(t, c) for t, c in reads], 0.9, [_foot(t, c) for t, c in seconds])
+    got = _settled_by_models(first, reads, seconds)
     assert (got.value, got.status.value) == (value, status)
 
 
@@ -1926,9 +1933,7 @@ def test_a_page_number_both_models_read_surely_settles_readings_that_disagree(
     first: tuple[str, float], reads: list[tuple[str, float]], seconds: list[tuple[str, float]], value: str,
     status: str,
 ) -> None:  # fmt: skip
-    spec = _page_no_spec()
-    f = _field(spec, CellPart(*first, None), 0.9)[0]
-    got = _settle_page_no(spec, f, [_foot(t, c) for t, c in reads], 0.9, [_foot(t, c) for t, c in seconds])
+    got = _settled_by_models(first, reads, seconds)
     assert (got.value, got.status.value) == (value, status)
     assert any(r.startswith("page_no_models_agree") for r in got.rules) is (status == "ok")
 
