@@ -2028,8 +2028,15 @@ def _settle_page_no(
                                      given[f.value] if disagree else 0, f.confidence))  # fmt: skip
     if best is not first:
         best.rules = [*best.rules, "page_no_read_alone"]
+    others = ",".join(v for v in values if v != best.value)
     if disagree and _models_agree(best.value or "", first, by_vie, by_eng):
-        _vouch(best, threshold, f"page_no_models_agree:{','.join(v for v in values if v != best.value)}")
+        _vouch(best, threshold, f"page_no_models_agree:{others}")
+    elif (disagree and first.confidence < READ_ALONE_FLOOR and len(found) >= 2 and best.confidence >= threshold
+          and all(f.value == best.value for f in found)):  # fmt: skip
+        # the only dissent the page's reading, below the floor a read alone must reach to count (aged 1301:
+        # "37" at 0.08; alone 47 at 0.92 and 0.55): no reading
+        best.status, best.reason = FieldStatus.OK, None
+        best.rules = [*best.rules, f"page_no_faint_dissent:{others}"]
     elif len(values) > 1:
         best.status = FieldStatus.LOW_CONFIDENCE
         best.reason = (f"số trang đọc được khác nhau: {', '.join(values)} / the page number read differently: "

@@ -1924,7 +1924,7 @@ def test_the_second_models_page_number_counts_unless_it_is_vies_short_of_a_digit
         # eng gives another number (aged 1337: 105 by vie, 103 by eng), or none surely: for review
         (("4105", 0.78), [("105", 0.97), ("105", 0.95), ("105", 0.97)], [("103", 0.96)], "105", "low_confidence"),
         (("109", 0.93), [("109", 0.89), ("108", 0.72)], [("109", 0.75)], "109", "low_confidence"),
-        (("7", 0.1), [("67", 0.8), ("67", 0.8)], [("67", 0.97)], "67", "low_confidence"),  # vie's not sure
+        (("7", 0.5), [("67", 0.8), ("67", 0.8)], [("67", 0.97)], "67", "low_confidence"),  # vie's not sure
         # a dissent as sure as the agreement, from a read alone: for review
         (("66", 0.8), [("66", 0.97), ("86", 0.92)], [("66", 0.97)], "66", "low_confidence"),
     ],
@@ -1936,6 +1936,25 @@ def test_a_page_number_both_models_read_surely_settles_readings_that_disagree(
     got = _settled_by_models(first, reads, seconds)
     assert (got.value, got.status.value) == (value, status)
     assert any(r.startswith("page_no_models_agree") for r in got.rules) is (status == "ok")
+
+
+@pytest.mark.parametrize(
+    ("first", "reads", "seconds", "status"),
+    [
+        # aged 1301: the page's "37" at 0.08 (below the floor a read alone must reach), alone 47 at 0.92 and 0.55
+        (("37", 0.08), [("47", 0.92), ("87", 0.0), ("47", 0.55)], [], "ok"),
+        (("37", 0.08), [("47", 0.92)], [], "low_confidence"),  # one reading alone
+        (("37", 0.08), [("47", 0.92), ("47", 0.55)], [("41", 0.8)], "low_confidence"),  # eng reads another
+        (("37", 0.08), [("47", 0.85), ("47", 0.55)], [], "low_confidence"),  # none sure
+        (("37", 0.4), [("47", 0.92), ("47", 0.55)], [], "low_confidence"),  # the page's reading counts
+    ],
+)
+def test_a_page_number_whose_only_dissent_is_the_pages_faint_reading(
+    first: tuple[str, float], reads: list[tuple[str, float]], seconds: list[tuple[str, float]], status: str
+) -> None:  # fmt: skip
+    got = _settled_by_models(first, reads, seconds)
+    assert (got.value, got.status.value) == ("47", status)
+    assert any(r.startswith("page_no_faint_dissent:37") for r in got.rules) is (status == "ok")
 
 
 @pytest.mark.parametrize(
