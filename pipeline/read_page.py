@@ -1986,7 +1986,9 @@ def _settle_page_no(
 ) -> FieldValue:  # fmt: skip
     """The page number from the page's reading (``first``: not ok, or a digit lost inside its box) and the
     foot lines read alone: the most confident reading. When they disagree it goes to review, its reason
-    listing every reading, the number shown the one read all in digits, then the one more readings give; when the page's reading and a read alone agree (two segmentations and
+    listing every reading, the number shown the one read all in digits, then the one more readings give,
+    unless both models read it surely (``_models_agree``) or the only dissent is the page's reading below
+    READ_ALONE_FLOOR, every reading alone giving it surely; when the page's reading and a read alone agree (two segmentations and
     thresholds of the print) it is accepted from PAGE_NO_AGREE_FLOOR on; reads alone that agree stand on
     their confidence, a single reading goes to review. A read that gives no number is no reading. The
     second model's readings (``seconds``) count too, but not one that is the digits vie read short of
