@@ -84,9 +84,14 @@ def ethnic_index() -> dict[str, str]:
     for r in rows:
         idx[_eth_key(r["name"])] = r["name"]
     for r in rows:
-        for a in (x for x in r["aliases"].split(";") if x.strip()):
+        for a in _written_names(r)[1:]:
             idx.setdefault(_eth_key(a), r["name"])
     return idx
+
+
+def _written_names(row: dict[str, str]) -> list[str]:
+    """A lexicon row's official name, then its listed aliases (the ``aliases`` column, ";"-separated)."""
+    return [row["name"], *(a for a in row["aliases"].split(";") if a.strip())]
 
 
 def _eth_key(s: str) -> str:
@@ -107,9 +112,8 @@ def ethnic_codes() -> dict[str, str]:
 def country_index() -> dict[str, str]:
     idx: dict[str, str] = {}
     for r in read_csv("lexicons/countries.csv"):
-        name = r["name"]
-        for a in [name, *[x for x in r["aliases"].split(";") if x.strip()]]:
-            idx.setdefault(fold(a).replace(" ", ""), name)
+        for a in _written_names(r):
+            idx.setdefault(fold(a).replace(" ", ""), r["name"])
     return idx
 
 
@@ -118,8 +122,7 @@ def alias_spellings(kind: str) -> dict[str, frozenset[str]]:
     """Ethnic groups' (``kind`` "ethnicity") or countries' ("nationality") official name -> its name and the
     listed aliases as written, marks kept (``spelling_key``): "HMông" spells Mông's alias Hmông, "Kình" none."""
     rows = read_csv("lexicons/ethnic_groups.csv" if kind == "ethnicity" else "lexicons/countries.csv")
-    return {r["name"]: frozenset(spelling_key(a) for a in [r["name"], *r["aliases"].split(";")] if a.strip())
-            for r in rows}  # fmt: skip
+    return {r["name"]: frozenset(map(spelling_key, _written_names(r))) for r in rows}
 
 
 def spelling_key(text: str) -> str:
