@@ -725,11 +725,19 @@ def _piece_credit(folded: list[str], keys: list[str], sim: np.ndarray) -> None:
     """A title read in part that is a piece of several longer titles scores as well against each: "Họ,
     chữ đệm, tên" (the rest lost under the reverse page's rule) is as much the husband's column as the
     wife's. Scored as read, the partial match counted only against the shorter ("... người vợ"), and the
-    husband's and wife's names swapped columns (seed 1129, accepted); the columns beside now decide."""
+    husband's and wife's names swapped columns (seed 1129, accepted); the columns beside now decide. A
+    title that reads a word only some of those titles have ("... của cha") is theirs, not a piece of the
+    others (phone photograph 1355: the father's title, its "năm" read "n", credited as the mother's too,
+    and the order of the template, mother first, gave it her column: both parents swapped, accepted)."""
     for i, a in enumerate(folded):
         if len(a) < PIECE_MIN:
             continue
         pieces = [j for j, b in enumerate(keys) if len(b) > len(a) and fuzz.partial_ratio(a, b) >= PART_TITLE_SIM]
+        if len(pieces) < 2:
+            continue
+        shared = set.intersection(*(set(keys[j].split()) for j in pieces))
+        read = set(a.split())
+        pieces = [j for j in pieces if read & (set(keys[j].split()) - shared)] or pieces
         if len(pieces) > 1:
             sim[i, pieces] = sim[i, pieces].max()
 

@@ -355,6 +355,28 @@ def test_a_title_read_in_part_does_not_decide_between_husband_and_wife() -> None
     assert m.columns[husband].fields[0].key == "chongHoTen" and m.columns[wife].fields[0].key == "voHoTen"
 
 
+def test_a_title_read_with_its_last_word_is_that_columns_even_printed_out_of_the_templates_order() -> None:
+    # phone photograph 1355: an edition printing the father's column before the mother's; the father's
+    # title read with "năm" as "n" (a piece of both parents' titles), the mother's with "cư trú của mẹ"
+    # garbled. Credited as a piece of both, the father's title took the mother's column by the template's
+    # order: both parents swapped on every row, accepted. "cha" read is the father's alone
+    tpl = template_by_id("khai_sinh.tt04_2020")
+    titles = [c.title for c in tpl.columns]
+    mother, father = titles.index(next(t for t in titles if t.endswith("của mẹ"))), titles.index(
+        next(t for t in titles if t.endswith("của cha")))
+    titles[mother], titles[father] = titles[father], titles[mother]  # the father's printed first
+    titles[mother] = "HỌ, CHỮ ĐỆM, TÊN, N SINH, DÂN TỘC, Quốc: TỊCH, NƠI CƯ TRÚ CỦA CHA"
+    titles[father] = "HỌ, CHỮ ĐỆM, TÊN, N SINH, DẪN TỘC, QUỐC TỊCH, NƠI = CỦA"
+    m = match_header(titles, all_templates())
+    assert m is not None
+    assert m.columns[mother].fields[0].key == "chaHoTen" and m.columns[father].fields[0].key == "meHoTen"
+    # neither read with its last word: the template's order stands
+    titles[mother] = "HỌ, CHỮ ĐỆM, TÊN, N SINH, DÂN TỘC, QUỐC TỊCH, NƠI CƯ"
+    m = match_header(titles, all_templates())
+    assert m is not None
+    assert m.columns[mother].fields[0].key == "meHoTen" and m.columns[father].fields[0].key == "chaHoTen"
+
+
 def test_weak_header_is_none() -> None:
     assert match_header(["", "abc", "Tổng cộng", "Thu", "Chi"], all_templates()) is None
     assert match_header([], all_templates()) is None
