@@ -197,6 +197,9 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
             page_fields[s.key] = _confirm_book_no(s, page_fields[s.key], _book_readings(
                 gray, page_fields[s.key], [*above.lines, *below.lines], engine, second, scale, up.reverse_writing),
                 options.confidence_threshold)  # fmt: skip
+            page_fields[s.key] = _settle_book_no(s, page_fields[s.key], *_book_line_readings(
+                gray, page_fields[s.key], [*above.lines, *below.lines], engine, second, scale),
+                options.confidence_threshold)  # fmt: skip
     book_year = _book_year(page_fields)
     page_no_specs = [s for s in tpl.page_fields if s.type == "page_no"]
     foot: list[OcrLine] = []
@@ -1757,7 +1760,7 @@ def _legacy_ward(details: dict[str, Any]) -> str | None:
 _PAGE_LABELS = {
     # the label a letter or two garbled ("©uyẩn sổi 01/2012", "Ouyển số") where a book number follows
     # (or its "s" lost where OCR's layout cut the line: "Quyển" | "ố: 02/1997")
-    "book_no": re.compile(r"\bquyen\s*so\b\s*:?|(?<![a-z])(?:[qo]|[^\sa-z])?uy[ae]n\s*s?\w{0,2}\s*[:.]?(?=\s*\d{1,3}\s*/\s*\d{4}\b)"),
+    "book_no": re.compile(r"\bquyen\s*so\b\s*:?|(?<![a-z])(?:[qo]|[^\sa-z])?uy[ae]n\s*s?\w{0,2}\s*[:.]{0,2}(?=\s*\d{1,3}\s*/\s*\d{4}\b)"),
     # a number-like token must follow: "Sóc Trăng" folds to "soc trang" too ("II" is OCR's "11")
     "page_no": re.compile(r"\btrang\s*(?:so)?\b\s*:?(?=\s*[-–—.]?\s*[0-9ilo|\]]{0,3}[0-9ilo|\]s]\b)"),
 }
@@ -1923,8 +1926,7 @@ def _book_readings(
     shows, on the line's darkest ink (``reread_dark_lines``: the reverse page's letters under the digits)."""
     if book.status != FieldStatus.OK or book.bbox is None or book.confidence >= PAGE_FIELD_SURE:
         return []
-    line = next((ln for ln in lines if ln.bbox.overlap(book.bbox) > 0.5), None)
-    if line is None:
+    if (line := _book_line(book.bbox, lines)) is None:
         return []
     out = [engine.read_alone(gray, line.bbox, "line")]
     if second is not None:
@@ -1932,6 +1934,70 @@ def _book_readings(
     if reverse_page and (dark := reread_dark_lines(gray, [line], engine, below=1.0))[0] is not line:
         out.append(dark)  # (the page's own line back when no darkest-ink reading was surer: no reading)
     return out
+
+
+def _book_line(box: BBox, lines: Sequence[OcrLine]) -> OcrLine | None:
+    """The line the book number was read in: the smallest holding its box (a title line OCR boxed tall
+    holds it too: aged 1351's "SỔ ĐĂNG KÝ KHAI SINH" over "Quyển số")."""
+    return min((ln for ln in lines if box.inside(ln.bbox) > 0.5), key=lambda ln: ln.bbox.w * ln.bbox.h, default=None)
+
+
+# x the line's height: room to the right of a book number's line read alone, for digits OCR left out of
+# the line's box (aged 1351: "Quyển số: 0;", the "2/2020" after it under the reverse page's title)
+BOOK_LINE_WIDEN = 3
+BOOK_NO_LINE_READ = "book_no_line_read"  # rule: the book number from its line read alone, by both models
+
+
+def _book_line_readings(
+    gray: np.ndarray, book: FieldValue, lines: Sequence[OcrLine], engine: OcrEngine, second: OcrEngine | None,
+    scale: float,
+) -> tuple[list[list[OcrLine]], list[list[OcrLine]]]:  # fmt: skip
+    """A book number not accepted (invalid, or for review: a digit perhaps lost beside it), and not yet
+    read alone: its line read alone as boxed and widened to the right, by vie and by eng (vie's readings,
+    eng's readings)."""
+    if (book.status not in (FieldStatus.INVALID, FieldStatus.LOW_CONFIDENCE) or book.bbox is None
+            or second is None or BOOK_NO_READ_ALONE in book.rules):  # fmt: skip
+        return [], []
+    if (line := _book_line(book.bbox, lines)) is None:
+        return [], []
+    b = line.bbox
+    boxes = [b, BBox(b.x, b.y, min(b.w + BOOK_LINE_WIDEN * b.h, gray.shape[1] - b.x), b.h)]
+    return ([engine.read_alone(gray, x, "line") for x in boxes],
+            [second.read_alone(gray, x, "line", scale=scale) for x in boxes])  # fmt: skip
+
+
+def _settle_book_no(
+    spec: FieldSpec, first: FieldValue, vie: Sequence[list[OcrLine]], eng: Sequence[list[OcrLine]], threshold: float
+) -> FieldValue:
+    """A book number not accepted, against its line read alone (``_book_line_readings``): a book number both
+    models read (each at least once, above ``READ_ALONE_FLOOR``), or both of vie's readings where it is the
+    page's reading with digits put back before it, in a year a register carries, no reading giving another,
+    replaces it, for review (rule ``book_no_line_read``, the first value under read_as; the
+    rows' year may vouch for it). Aged 1289: "3/2002", the 0 beside it unread, read 03/2002 alone; book
+    photograph 1093: "0120" for 01/2008."""
+    def valid(lines: list[OcrLine]) -> str | None:
+        f = _field(spec, _find_page_field("book_no", lines, []), threshold)[0]
+        m = _BOOK_NO.fullmatch(f.value or "") if f.status in _READ and f.confidence >= READ_ALONE_FLOOR else None
+        return f.value if m and _register_year(m[2]) else None
+
+    # (a reading of the page's own value is no dissent: that value is the one in doubt)
+    vie_read = [v for r in vie if (v := valid(r)) and v != first.value]
+    eng_read = [v for r in eng if (v := valid(r)) and v != first.value]
+    values = set(vie_read) | set(eng_read)
+    if len(values) != 1:
+        return first
+    value = values.pop()
+    # eng reading none: vie's readings both give it, and it is the page's reading with the digits before
+    # it that were lost ("3/2002")
+    lost = (not eng_read and len(vie_read) >= 2 and _BOOK_NO.fullmatch(first.value or "") is not None
+            and value.endswith(f"{first.value}"))  # fmt: skip
+    if not (vie_read and eng_read) and not lost:
+        return first
+    first.details = {**first.details, "read_as": first.value}
+    first.value, first.status, first.rules = value, FieldStatus.LOW_CONFIDENCE, [*first.rules, BOOK_NO_LINE_READ]
+    first.reason = (f"số quyển đọc được '{first.raw}'; đọc lại cả dòng: {value} / the book number read "
+                    f"'{first.raw}'; its line read alone: {value}")  # fmt: skip
+    return first
 
 
 def _confirm_book_no(spec: FieldSpec, first: FieldValue, reads: Sequence[list[OcrLine]], threshold: float) -> FieldValue:

@@ -45,6 +45,8 @@ CASES = [
     ("relation", "c0n", "con"), ("relation", "ch1", "chị"),
     ("doc_no", "Số 12/GBT", "12/GBT"), ("doc_no", "12/2010", "12/2010"), ("doc_no", "Số: 12 / GBT", "12/GBT"),
     ("doc_no", "267IGBT", "267/GBT"), ("doc_no", "Số 235JGBT", "235/GBT"), ("doc_no", "30IQĐ-UBND", "30/QĐ-UBND"),
+    # an italic "/" read as a quote (a fresh aged page in an italic serif)
+    ("doc_no", "118'GBT", "118/GBT"), ("doc_no", "Số 13’GBT", "13/GBT"), ("doc_no", "34'2023", "34/2023"),
     # unseen Chromium pages: the "/" before the year read as I, a speck beside it; 8 digits stay as read
     ("doc_no", "185I2007", "185/2007"), ("doc_no", "Số257/?2009", "257/2009"), ("doc_no", "24712005", "24712005"),
     # the "/" read twice or lost before a code; guesses (confidence lowered, below): a leading 1 read as I,

@@ -377,6 +377,12 @@ SLASH_LOOKALIKES = [
     ("[1971]", "1971"),  # a real bracket stays one
     ("04/04/1991]", "1991-04-04"),  # a speck after a whole year, not a fifth digit
     ("Ø7.02.1940", "1940-02-07"),  # a slashed zero
+    # an italic "/" read as a quote (a fresh aged page in an italic serif), one separator or both
+    ("17”10'1938", "1938-10-17"),
+    ("29”10'1984", "1984-10-29"),
+    ("3'5'2020", "2020-05-03"),
+    ("ngày 04’05/2023", "2023-05-04"),
+    ("12.5\"2020", "2020-05-12"),
 ]
 
 
@@ -384,6 +390,12 @@ SLASH_LOOKALIKES = [
 def test_slash_lookalikes(raw: str, iso: str) -> None:
     n = normalize_field("date", raw)
     assert (n.status, n.value) == ("ok", iso), (n.reason, n.rules)
+
+
+@pytest.mark.parametrize("raw", ["24'08'19”2", "1”-5-2023", "17'10''1938"])
+def test_a_quote_that_is_no_dates_separator_leaves_it_invalid(raw: str) -> None:
+    # a digit read as a quote ("19”2": the 7 of 1972), or a quote beside a real separator: no date in it
+    assert normalize_field("date", raw).status == "invalid"
 
 
 @pytest.mark.parametrize(

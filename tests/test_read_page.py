@@ -19,6 +19,8 @@ from pipeline.preprocess import upright
 from pipeline.read_page import (
     ReadOptions,
     _accept_sure_dark_words,
+    _book_line,
+    _book_line_readings,
     _book_year_restores_first_read,
     _check_entry_numbers,
     _confirm_book_no,
@@ -40,6 +42,7 @@ from pipeline.read_page import (
     _read_title_dark,
     _registration_year_from_rows,
     _row_joined,
+    _settle_book_no,
     _settle_page_no,
     read_page,
     read_ref,
@@ -2014,6 +2017,69 @@ def test_an_accepted_book_number_is_read_again_alone_and_a_sure_other_reading_do
             "ngayDangKy", f"{i}/3/{value[-4:]}", f"{value[-4:]}-03-0{i}", 0.95, None, FieldStatus.OK)}) for i in range(1, 6)]
         _confirm_book_year({"quyenSo": got}, rows, 0.9)
         assert got.status == FieldStatus.LOW_CONFIDENCE
+
+
+@pytest.mark.parametrize(
+    ("first", "status", "vie", "eng", "value"),
+    [
+        # aged 1351: "Quyển số: 0;", the "2/2020" after it left out of the line's box (the reverse page's title
+        # under it); read alone, widened, both models read 02/2020
+        ("0", "invalid", [("Quyền sỐ: 0", 0.73), ("Quyển sỐ: 02/2020", 0.81)],
+         [("Quyen so: 0", 0.94), ("Quyen so: 02/2020", 0.95)], "02/2020"),
+        # book photograph 1093: "0120"; both models read the line as boxed 01/2008, widened it garbles
+        ("0120", "low_confidence", [("Quyển số: 01/2008", 0.91), ("Quyểnsố 0120, “", 0.62)],
+         [("Quyén sé: 01/2008", 0.76), ("Quyén sé: 01/2008", 0.38)], "01/2008"),
+        # aged 1289: "3/2002" with ink beside; eng read the label "Quynh", vie read 03/2002 widened (and the
+        # page's own reading as boxed, no dissent): the page's reading with the digit before it put back
+        ("3/2002", "low_confidence", [("Quyển số: 3/2002", 0.93), ("Quyển số: 03/2002", 0.94)],
+         [("Quynh s6: 03/2002", 0.61)] * 2, "3/2002"),
+        ("3/2002", "low_confidence", [("Quyển số: 03/2002", 0.93), ("Quyển số: 03/2002", 0.94)],
+         [("Quynh s6: 03/2002", 0.61)] * 2, "03/2002"),
+        # one model alone, not the page's reading with digits put back: no change
+        ("0", "invalid", [("Quyển số: 02/2020", 0.9), ("Quyển số: 02/2020", 0.9)], [("Quyen", 0.9)], "0"),
+        # the models give two numbers; or one gives it faintly (below the read-alone floor); or a year no
+        # register carries
+        ("0", "invalid", [("Quyển số: 02/2020", 0.9)], [("Quyen so: 08/2020", 0.9)], "0"),
+        ("0", "invalid", [("Quyển số: 02/2020", 0.9)], [("Quyen so: 02/2020", 0.2)], "0"),
+        ("0", "invalid", [("Quyển số: 02/1620", 0.9)], [("Quyen so: 02/1620", 0.9)], "0"),
+    ],
+)  # fmt: skip
+def test_a_book_number_not_accepted_takes_the_number_its_line_read_alone_gives(
+    first: str, status: str, vie: list[tuple[str, float]], eng: list[tuple[str, float]], value: str
+) -> None:
+    spec = next(s for s in templates_for("khai_sinh")[0].page_fields if s.type == "book_no")
+    f = _field(spec, CellPart(first, 0.6, BBox(0, 0, 20, 20)), 0.9)[0]
+    f.status = FieldStatus(status)
+    got = _settle_book_no(spec, f, [_foot(t, c) for t, c in vie], [_foot(t, c) for t, c in eng], 0.9)
+    assert got.value == value
+    assert got.status != FieldStatus.OK  # for review: the rows' year may vouch for it
+    assert ("book_no_line_read" in got.rules) == (value != first)
+    if value != first:
+        assert got.details["read_as"] == first and value in (got.reason or "")
+        # the rows' registration year vouches for a plain number so read
+        rows = [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"ngayDangKy": FieldValue(
+            "ngayDangKy", f"{i}/3/{value[-4:]}", f"{value[-4:]}-03-0{i}", 0.95, None, FieldStatus.OK)}) for i in range(1, 6)]
+        _confirm_book_year({"quyenSo": got}, rows, 0.9)
+        assert got.status == FieldStatus.OK
+
+
+def test_a_book_numbers_line_left_out_of_its_box_is_read_alone_widened() -> None:
+    # aged 1351: OCR boxed "Quyển số: 0" and left the rest out; the line that holds the number is the smallest
+    # box round it, not the tall title box over it
+    gray, engine = _printed("Quyển số: 02/2020", (900, 160), (150, 60))
+    ink = np.flatnonzero((gray[50:110] < 128).any(axis=0))
+    h = 44
+    cut = BBox(int(ink[0]), 55, int((ink[-1] - ink[0]) * 0.62), h)  # up to the 0 of "02"
+    title = OcrLine("SỔ ĐĂNG KÝ", 0.5, BBox(0, 0, 900, 120))
+    line = OcrLine("Quyển số: 0", 0.76, cut)
+    book = FieldValue("quyenSo", "0", "0", 0.42, BBox(cut.x + cut.w - 22, 55, 20, h), FieldStatus.INVALID)
+    assert _book_line(book.bbox, [title, line]) is line
+    vie, eng = _book_line_readings(gray, book, [title, line], engine, second_engine(), 1.0)
+    assert len(vie) == len(eng) == 2
+    assert not any("02/2020" in ln.text for ln in vie[0])  # as boxed, the number is cut
+    assert any("02/2020" in ln.text for ln in vie[1])  # widened, it is whole
+    book.status = FieldStatus.OK  # an accepted number is not read here (``_book_readings`` confirms it)
+    assert _book_line_readings(gray, book, [title, line], engine, second_engine(), 1.0) == ([], [])
 
 
 @pytest.mark.parametrize(

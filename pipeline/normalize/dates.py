@@ -147,6 +147,15 @@ def _month_ii(text: str, day: int, year: int) -> int:
 
 # "06. I 1.2023": the month's 1 read I, a space beside it; "22/05/1 974": a space inside the year
 _MONTH_LOOKALIKE_SPLIT = re.compile(r"(?<=\d[/.\-])\s?[Il|]\s(\d)(?=[/.\-]\d{4}(?!\d))")
+# an italic "/" read as a quote between a date's numbers ("17”10'1938", a fresh aged page in an italic serif):
+# d/m/yyyy with a quote for one separator or both
+_QUOTE_SEP = re.compile(r"(?<![\d'\"’”‘“])(\d{1,2})(['\"’”‘“]|[/.\-])(\d{1,2})(['\"’”‘“]|[/.\-])(\d{4})(?!\d)")
+
+
+def _quote_sep(m: re.Match[str]) -> str:
+    return m[0] if m[2] in "/.-" and m[4] in "/.-" else f"{m[1]}/{m[3]}/{m[5]}"
+
+
 _DMY_YEAR_SPLIT = re.compile(r"(?<![\d/.\-])(\d{1,2}[/.\-]\d{1,2}[/.\-])(\d{1,3}) (\d{1,3})(?![\d/.\-])")
 # "năm 201 1": two digits then two, or three then one, after "năm"
 _YEAR_SPLIT = re.compile(r"(?i)(\bn[aă]m\s+)(\d{2,3}) (\d{1,2})\b(?<=\b\d{2} \d{2}|\b\d{3} \d)")
@@ -434,13 +443,15 @@ def _year_joined(m: re.Match[str]) -> str:
 
 
 # OCR's misreadings a digit date is put right of before it is parsed, in this order: (pattern, replacement,
-# rule). "06/1 1/2007": a space inside the month (read across it, "1 1/2007" would be 1 January); "06. I
-# 1.2023": the month's 1 read I beside such a space (an aged page's faded 11), a guess; "22/05/1 974": a
-# space inside the year after the day and month; "năm 201 1": one inside the year of the words form;
+# rule). "06/1 1/2007": a space inside the month (read across it, "1 1/2007" would be 1 January);
+# "17”10'1938": an italic "/" read as a quote; "06. I 1.2023": the month's 1 read I beside such a space (an
+# aged page's faded 11), a guess; "22/05/1 974": a space inside the year after the day and month; "năm 201
+# 1": one inside the year of the words form;
 # "rgày 4 tháng 11": the day's label with its n read r (or its mark another); a Roman month; the words
 # form's slots read as look-alike letters, a guess.
 _READING_REPAIRS: tuple[tuple[re.Pattern[str], Any, str], ...] = (
     (re.compile(r"(?<=[/.\-])(\d) (\d)(?=[/.\-])"), r"\1\2", "ocr_space_in_number"),
+    (_QUOTE_SEP, _quote_sep, "ocr_quote_as_slash"),
     (_MONTH_LOOKALIKE_SPLIT, r"1\1", "ocr_letters_in_date"),
     (_DMY_YEAR_SPLIT, _year_joined, "ocr_space_in_number"),
     (_YEAR_SPLIT, r"\1\2\3", "ocr_space_in_number"),

@@ -210,8 +210,12 @@ def slash_before_year(number: str, year: int) -> str | None:
 
 SLASH_AS_LETTER = "[IlJ|!]"  # the thin "/" of a number as OCR reads it (remarks use it too)
 # the "/" read as a letter, read twice ("46/IGBT") or lost ("95GBT")
-_DOC_SLASH_AS_LETTER = re.compile(rf"(\d{{1,6}})(?:{SLASH_AS_LETTER}|/{SLASH_AS_LETTER}|)([A-ZĐ]{{2,}}(?:-[A-ZĐ]+)*)")
-_DOC_SLASH_BEFORE_YEAR = re.compile(rf"(\d{{1,5}})(?:{SLASH_AS_LETTER}|/[?!:.,]|[?!:.,]/)((?:19|20)\d\d)")
+# (or an italic "/" read as a quote: "118'GBT", a fresh aged page in an italic serif)
+_SLASH_AS_QUOTE = "['\"]"  # (clean_text has made every curly quote straight)
+_DOC_SLASH_AS_LETTER = re.compile(
+    rf"(\d{{1,6}})(?:{SLASH_AS_LETTER}|/{SLASH_AS_LETTER}|{_SLASH_AS_QUOTE}|)([A-ZĐ]{{2,}}(?:-[A-ZĐ]+)*)")
+_DOC_SLASH_BEFORE_YEAR = re.compile(
+    rf"(\d{{1,5}})(?:{SLASH_AS_LETTER}|{_SLASH_AS_QUOTE}|/[?!:.,]|[?!:.,]/)((?:19|20)\d\d)")
 _DOC_ONE_AS_LETTER = re.compile(r"[Il](\d{1,5}/(?:[A-ZĐ]{2,}.*|(?:19|20)\d\d))")
 _DOC_YEAR_TWO_LOST = re.compile(r"(\d{1,5})/0(\d\d)")
 _DOC_TRAILING_NOISE = re.compile(r"(\d{1,6}/(?:[A-ZĐ]{2,}(?:-[A-ZĐ]+)*|(?:19|20)\d\d))\s+[^\d\s]{1,6}")
