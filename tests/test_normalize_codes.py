@@ -39,6 +39,7 @@ CASES = [
     ("page_no", "1Š", "15"), ("page_no", "9Ị", "91"),  # a mark OCR put on a look-alike digit
     ("page_no", "8L", "81"), ("page_no", "Trang L5", "15"),  # a serif 1 read as L beside a digit
     ("page_no", "q9", "99"), ("page_no", "- 1q -", "19"),  # an italic 9 read as q
+    ("page_no", "091", "91"), ("page_no", "- 07 -", "7"),  # no page is zero-padded (phone photograph 1355)
     ("entry_no", "4II", "411"), ("entry_no", "Số I2", "12"),  # or as I
     ("entry_no", "$4§", "545"), ("entry_no", "$72", "572"),  # an italic 5 read "$" or "§" (a guess: below)
     # a digit read for its look-alike letter inside a relation (unseen Chromium page: "c0n")

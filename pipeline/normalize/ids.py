@@ -140,10 +140,14 @@ def book_no(raw: str) -> tuple[str | None, list[str]]:
 
 def page_no(raw: str) -> tuple[str | None, list[str]]:
     """``Trang 12``, ``- 12 -`` -> ``12``; a page 0 is none (a fresh scanned page's "50" read "0": its 5
-    outside the box OCR gave the line)."""
+    outside the box OCR gave the line); a leading zero is dropped: pages are numbered 1, 2, ... ("- 91 -"
+    read "091" on a phone photograph, where another reading's "91" then counted as a digit short of it)."""
     value, rules = entry_no(raw)
     if value is not None and not value.strip("0"):
         return None, rules
+    if value is not None and value.startswith("0"):
+        rules.append("page_no_leading_zero")
+        value = value.lstrip("0")
     return value, rules
 
 
