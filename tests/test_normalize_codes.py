@@ -500,6 +500,9 @@ def test_an_issuing_office_read_after_another_fields_digits(raw: str, value: str
 
 
 @pytest.mark.parametrize(("raw", "misread"), [("JBND, xã Kim Lư", True), ("VBND xã Kim Lư", True),
+                                              # fresh aged pages: its B or N misread, its U read "L "
+                                              ("UBXD xã Kim Lư", True), ("UBWD xã Kim Lư", True),
+                                              ("U8ND xã Kim Lư", True), ("L BND xã Kim Lư", True),
                                               ("UBND xã Kim Lư", False), ("Ubnd xã Kim Lư", False)])  # fmt: skip
 def test_an_office_whose_ubnd_lost_its_u_is_read_as_ubnd_for_review(raw: str, misread: bool) -> None:
     # aged 1259: an office read again in the page's dark ink came back "JBND, xã Kim Lư", kept as written
@@ -507,6 +510,12 @@ def test_an_office_whose_ubnd_lost_its_u_is_read_as_ubnd_for_review(raw: str, mi
     assert (n.value, n.status) == ("UBND xã Kim Lư", "ok")
     assert any(r.startswith("office_ubnd_misread") for r in n.rules) is misread
     assert (n.confidence is not None and n.confidence < 0.9) is misread
+
+
+@pytest.mark.parametrize("raw", ["UXTD xã Kim Lư", "Ủy ban", "UND xã Kim Lư", "BND xã Kim Lư"])
+def test_words_that_are_no_misread_ubnd_are_not_taken_for_it(raw: str) -> None:
+    # two letters off UBND, or a letter lost from it: not the office's label read with one letter wrong
+    assert not any(r.startswith("office_ubnd_misread") for r in normalize_field("office", raw).rules)
 
 
 @pytest.mark.parametrize(

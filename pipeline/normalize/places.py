@@ -1935,8 +1935,9 @@ def _nearest_commune(name: str, district: str, kind: str | None, edits: float) -
 
 OFFICE_LEAD_DROPPED = "office_lead_dropped"
 # on folded text; a speck OCR glued to the word read as a letter ("'ƯUBND", an aged page) is no part of it
-# and UBND's U misread ("JBND, xã Kim Lư": an aged page's office read in its dark ink), a guess for review
-_UBND = re.compile(r"([a-z]?ubnd|[a-tv-z]bnd|uy ban nhan dan|u ban nhan dan)\b[\s.:]*")
+# and UBND's U misread ("JBND, xã Kim Lư": an aged page's office read in its dark ink; "L BND" in an italic
+# serif), or its B or N ("UBXD", "UBWD", "U8ND": fresh aged pages), a guess for review
+_UBND = re.compile(r"([a-z]?ubnd|[a-tv-z] ?bnd|ub[a-mo-z]d|u[0-9a-ac-z]nd|uy ban nhan dan|u ban nhan dan)\b[\s.:]*")
 OFFICE_UBND_MISREAD = "office_ubnd_misread"
 # on fold_chars: one char per char; an abbreviated unit too ("UBNDP Hồng Thái - TX. Việt Yên", seed 1307)
 _UBND_GLUED = re.compile(r"\bubnd(?=(?:xa|phuong|thi|huyen|quan)\b|(?:p|x|tt|tx|tp|h|q)(?:\.|\s))")
