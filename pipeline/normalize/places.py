@@ -701,6 +701,9 @@ def _province_vouched(part: Part, before: list[Part], g: Gazetteer) -> list[Unit
     return []
 
 
+WARD_VOUCHED_MIN_LETTERS = 6  # a district name this long takes a second edit where its commune vouches
+
+
 def _district_of_ward(part: Part, ward_part: Part, g: Gazetteer, prov: Unit) -> list[Unit]:
     """A district word one edit from two districts of the province ("Mường Chè": Mường Chà, Mường Nhé),
     or a bare part one edit from one ("Hòa Thành, Cà Mqu, Cà Mau": a bare part may be a commune, so a
@@ -708,9 +711,16 @@ def _district_of_ward(part: Part, ward_part: Part, g: Gazetteer, prov: Unit) -> 
     one of them only."""
     if part.kind is None and any(u.province == prov.code for u in g.l_ward.find(part.name)[0]):
         return []  # a bare name some commune of the province carries is that commune as well ("Phú Đình")
-    allowed = _edit_budget(ocr_key(part.name))
+    key = ocr_key(part.name)
+    allowed = _edit_budget(key)
+    if (part.kind is not None and len(key.replace(" ", "")) >= WARD_VOUCHED_MIN_LETTERS
+            and all(is_syllable(w) for w in part.name.split())):  # fmt: skip
+        # under its district word, a long name of whole syllables two edits off ("huyện Mòo Vọc" for Mèo
+        # Vạc, a book photograph): the commune written before it, found as spelled in that one district only,
+        # vouches (specks and garbled letters are left to their own repairs: "z Hương ` ‹ Khê", "Nglũa Đàn")
+        allowed += 1.0
     ward = split_part(ward_part.written)
-    fits = [(d, u) for d, us in g.l_dist.near(part.name, province=prov.code, budget=_edit_budget).items()
+    fits = [(d, u) for d, us in g.l_dist.near(part.name, province=prov.code, budget=lambda _: allowed).items()
             if d <= allowed for u in us
             if part.kind in (None, u.kind) and g.l_ward.find(ward.name, u.code)[1] == "exact"]  # fmt: skip
     if len(fits) != 1:
