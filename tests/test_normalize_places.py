@@ -561,6 +561,10 @@ LOST_COMMAS = [
     # ...its dot lost as well (a fresh book photograph's "- T." at the page's edge)
     ("X. Phú An - TP. Bến Cát ~T Bình Dương", "xã Phú An, thành phố Bến Cát, tỉnh Bình Dương"),
     ("Trạm Y tế P. Hòa Lợi - TP. Bến Cát ~T Bình Dương", "Trạm Y tế phường Hòa Lợi, thành phố Bến Cát, tỉnh Bình Dương"),
+    # a quote glued to it after the dash (generator 423: "-'T Bình Thuận", its dot lost)
+    ("Trạm Y tế X. Hàm Đức - H. Hàm Thuận Bắc -'T Bình Thuận",
+     "Trạm Y tế xã Hàm Đức, huyện Hàm Thuận Bắc, tỉnh Bình Thuận"),
+    ("X. Hàm Đức - H. Hàm Thuận Bắc - 'T. Bình Thuận", "xã Hàm Đức, huyện Hàm Thuận Bắc, tỉnh Bình Thuận"),
     # ...and its separator: after a facility, a name or a period (a fresh aged page, seed 1311); a name of one
     # letter after its unit word is a name
     ("Trạm Y tể X Ta Tổng - H Mường Tè - T Lai Châu", "Trạm Y tế xã Tà Tổng, huyện Mường Tè, tỉnh Lai Châu"),

@@ -459,9 +459,10 @@ def _protect_hyphens(s: str) -> str:
 
 
 # A speck glued before a unit abbreviation on a wrapped line ("Chư Sê ~T. Gia Lai"): a separator; also
-# before a capital unit letter whose dot was lost too ("TP. Bến Cát ~T Bình Dương": "- T." on a book's edge)
+# before a capital unit letter whose dot was lost too ("TP. Bến Cát ~T Bình Dương": "- T." on a book's edge),
+# or a quote glued to it after the dash ("Hàm Thuận Bắc -'T Bình Thuận", a generated page)
 _NOISE_BEFORE_ABBR = re.compile(
-    r"(?:(?<=\s)|^)[~=*+•·°^`]+\s*(?=(?:[XxHhTtQqPp]|TP|Tp|TX|Tx|TT)[.:]|(?:[XHTQP]|TP|TX|TT)\s+[^\W\d_])"
+    r"(?:(?<=[\s\-–—])|^)[~=*+•·°^`'’‘]+\s*(?=(?:[XxHhTtQqPp]|TP|Tp|TX|Tx|TT)[.:]|(?:[XHTQP]|TP|TX|TT)\s+[^\W\d_])"
 )
 
 
