@@ -107,7 +107,9 @@ def line_part(line: OcrLine, start: int, end: int) -> CellPart:
 _PERSON_LABELS: list[tuple[str, str]] = [
     # "xinh năm 1979": the s of "sinh" read x on a fresh photographed page, after the name's comma or at a
     # line's start only (Xinh is a given name: "Trần Thị Xinh năm sinh: 1980")
+    # (or as a symbol: "HƯNG, §inh năm 1992", a fresh aged page; after the name's comma only)
     ("birth", r"(?:,\s*)?(?:\bsinh\s+(?:nam|ngay)\b|(?:(?<=,)|(?<=,\s)|(?<=\n)|^)xinh[ \t]+(?:nam|ngay)\b"
+              r"|(?:(?<=,)|(?<=,\s))[^\w\s,]inh[ \t]+(?:nam|ngay)\b"
               r"|\bnam\s+sinh\b|\bsinh\b)\s*:?"),
     # "€ư trú:", "2ư trú:", "¡ân tộc:": a label's first letter lost at the cell's edge; the colon then
     # keeps it a label

@@ -270,7 +270,10 @@ def test_person_block_labels_with_their_first_letter_lost() -> None:
      ("LÊ THỊ XINH, sinh năm 1970", "LÊ THỊ XINH", "1970"),  # Xinh the given name stays the name's
      ("LÊ THỊ XINH", "LÊ THỊ XINH", ""),
      ("Trần Thị Xinh\nnăm sinh: 1980", "Trần Thị Xinh", "1980"),  # the helper's review: a given name
-     ("Nguyễn Thị Xinh năm sinh 1979", "Nguyễn Thị Xinh", "1979")],
+     ("Nguyễn Thị Xinh năm sinh 1979", "Nguyễn Thị Xinh", "1979"),
+     # or as a symbol after the name's comma (fresh aged 1351: the year had gone into the name)
+     ("NGUYÊN NGỌC HƯNG, §inh năm 1992", "NGUYÊN NGỌC HƯNG", "1992"),
+     ("NGUYÊN NGỌC HƯNG,\n$inh ngày 3/4/1992", "NGUYÊN NGỌC HƯNG", "3/4/1992")],
 )  # fmt: skip
 def test_the_birth_label_read_with_an_x(first_line: str, name: str, birth: str) -> None:
     col = _column("khai_sinh.tt04_2020", "person_block")
