@@ -652,12 +652,18 @@ def _by_elimination(
     seed 1289: "Số" and "Giấy tờ tùy thân" lost on a death page, the entry numbers and ID documents of
     every row with them). A title read into other words ("Ng hán túng" for "Ngày, tháng, năm đăng ký", a
     curled book photograph: every row's registration date lost) takes it when no other column's title is
-    nearer than ``ELIMINATION_MARGIN`` points."""
+    nearer than ``ELIMINATION_MARGIN`` points, or when its first and last words are the column's."""
     keys = [fold_title(o.title) for o in tpl.columns]
 
     def unread(i: int, j: int) -> bool:
         part = fuzz.partial_ratio(folded[i], keys[j]) >= PART_TITLE_SIM
-        return not folded[i] or part or _garbled(titles[i]) or scrap(folded[i]) or nearest(i, j)
+        return not folded[i] or part or _garbled(titles[i]) or scrap(folded[i]) or nearest(i, j) or ends(i, j)
+
+    def ends(i: int, j: int) -> bool:
+        # its first and last words read, the middle garbled ("CÁN ng TỊCH" for "Cán bộ tư pháp - hộ tịch",
+        # a fresh book photograph: nearer "Dân tộc, quốc tịch" by its letters, the officer lost on every row)
+        read, key = folded[i].split(), keys[j].split()
+        return len(read) >= 2 and (read[0], read[-1]) == (key[0], key[-1])
 
     def scrap(title: str) -> bool:
         # two letters or fewer that are no title of the template ("Xe" for "Cán bộ tư pháp - hộ tịch" under

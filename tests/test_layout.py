@@ -328,6 +328,17 @@ def test_unread_titles_between_matched_ones_take_the_template_columns_between_th
     titles[1] = "Ng hán túng"
     m = match_header(titles, all_templates())
     assert m is not None and m.columns[1].fields[0].key == "ngayDangKy"
+    # its first and last words read, the middle garbled (fresh book photograph 1165: "CÁN ng TỊCH", nearer
+    # "Dân tộc, quốc tịch" by its letters): the officer's column between its neighbours
+    kh = template_by_id("ket_hon.tt04_2020")
+    titles = [c.title for c in kh.columns]
+    officer = next(j for j, c in enumerate(kh.columns) if c.fields[0].key == "nguoiThucHien")
+    titles[officer] = "CÁN ng TỊCH"
+    m = match_header(titles, all_templates())
+    assert m is not None and m.columns[officer].fields[0].key == "nguoiThucHien"
+    titles[officer] = "TƯ tin TỊCH"  # its first word not the title's: no guess
+    m = match_header(titles, all_templates())
+    assert m is not None and officer not in m.columns
     # three unread titles where the template has two columns between their matched neighbours (an extra
     # column, the ID documents' printed further on): no guess
     titles = [c.title for c in tpl.columns]
