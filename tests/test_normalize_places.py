@@ -561,6 +561,11 @@ LOST_COMMAS = [
     # ...its dot lost as well (a fresh book photograph's "- T." at the page's edge)
     ("X. Phú An - TP. Bến Cát ~T Bình Dương", "xã Phú An, thành phố Bến Cát, tỉnh Bình Dương"),
     ("Trạm Y tế P. Hòa Lợi - TP. Bến Cát ~T Bình Dương", "Trạm Y tế phường Hòa Lợi, thành phố Bến Cát, tỉnh Bình Dương"),
+    # a unit word with a dash for the space after it (fresh book photograph 1165); before, a facility's
+    # "tỉnh-Thanh Hóa" had been accepted with its dash
+    ("Trung tâm Y tế huyện-Yên Định, tỉnh Thanh Hóa", "Trung tâm Y tế huyện Yên Định, tỉnh Thanh Hóa"),
+    ("Bệnh viện Đa khoa tỉnh-Thanh Hóa", "Bệnh viện Đa khoa tỉnh Thanh Hóa"),
+    ("xã Định Hải, huyện - Yên Định, tỉnh Thanh Hóa", "xã Định Hải, huyện Yên Định, tỉnh Thanh Hóa"),
     # a quote glued to it after the dash (generator 423: "-'T Bình Thuận", its dot lost)
     ("Trạm Y tế X. Hàm Đức - H. Hàm Thuận Bắc -'T Bình Thuận",
      "Trạm Y tế xã Hàm Đức, huyện Hàm Thuận Bắc, tỉnh Bình Thuận"),

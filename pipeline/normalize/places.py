@@ -1323,6 +1323,11 @@ def _spelled(text: str) -> bool:
     return any(ch.isdigit() for ch in text) or any(is_syllable(w) for w in re.findall(r"\w+", text))
 
 
+# a unit word with a dash for the space after it ("Trung tâm Y tế huyện-Yên Định", a book photograph): no
+# separator follows a unit word, which names what comes after it
+_UNIT_HYPHEN = re.compile(r"(?i)\b(xã|phường|huyện|quận|tỉnh|thị trấn|thị xã|thành phố)\s?[-–—]\s?(?=[A-ZĐÂĂÊÔƠƯ])")
+
+
 def _resolve_text(text: str, on_date: str | None) -> PlaceResolution:
     # a speck before an abbreviation is a separator: remove it before the accent repair can take a
     # "~" for a tilde of the word before it ("Phong Thạnh ~ TX. Phong Điền")
@@ -1335,6 +1340,9 @@ def _resolve_text(text: str, on_date: str | None) -> PlaceResolution:
     s, fives = _FIVE_LOOKALIKE.subn(r"\g<1>5", s)
     if fives:
         rules.append("ocr_number_five")
+    s, hyphens = _UNIT_HYPHEN.subn(r"\1 ", s)
+    if hyphens:
+        rules.append("place_unit_hyphen")
     split = _split_inner_units(s)
     if split != s:
         rules.append("place_comma_before_unit")
