@@ -1990,7 +1990,7 @@ def _settle_book_no(
     # eng reading none: vie's readings both give it, and it is the page's reading with the digits before
     # it that were lost ("3/2002")
     lost = (not eng_read and len(vie_read) >= 2 and _BOOK_NO.fullmatch(first.value or "") is not None
-            and value.endswith(f"{first.value}"))  # fmt: skip
+            and value.endswith(first.value or ""))  # fmt: skip
     if not (vie_read and eng_read) and not lost:
         return first
     first.details = {**first.details, "read_as": first.value}
