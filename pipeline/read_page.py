@@ -1966,6 +1966,12 @@ def _book_line_readings(
             [second.read_alone(gray, x, "line", scale=scale) for x in boxes])  # fmt: skip
 
 
+def _book_no_read(spec: FieldSpec, lines: list[OcrLine], threshold: float, floor: float) -> FieldValue | None:
+    """The book number a line read alone gives (``number/year``, read at ``floor`` or surer), else None."""
+    f = _field(spec, _find_page_field("book_no", lines, []), threshold)[0]
+    return f if f.status in _READ and f.confidence >= floor and _BOOK_NO.fullmatch(f.value or "") else None
+
+
 def _settle_book_no(
     spec: FieldSpec, first: FieldValue, vie: Sequence[list[OcrLine]], eng: Sequence[list[OcrLine]], threshold: float
 ) -> FieldValue:
@@ -1976,9 +1982,8 @@ def _settle_book_no(
     rows' year may vouch for it). Aged 1289: "3/2002", the 0 beside it unread, read 03/2002 alone; book
     photograph 1093: "0120" for 01/2008."""
     def valid(lines: list[OcrLine]) -> str | None:
-        f = _field(spec, _find_page_field("book_no", lines, []), threshold)[0]
-        m = _BOOK_NO.fullmatch(f.value or "") if f.status in _READ and f.confidence >= READ_ALONE_FLOOR else None
-        return f.value if m and _register_year(m[2]) else None
+        f = _book_no_read(spec, lines, threshold, READ_ALONE_FLOOR)
+        return f.value if f is not None and _register_year((f.value or "")[-4:]) else None
 
     # (a reading of the page's own value is no dissent: that value is the one in doubt)
     vie_read = [v for r in vie if (v := valid(r)) and v != first.value]
@@ -2007,11 +2012,7 @@ def _confirm_book_no(spec: FieldSpec, first: FieldValue, reads: Sequence[list[Oc
     book number sends it to review (rule ``book_no_read_alone``, never vouched for by the rows' year, which
     does not check the number before it); another number two readings alone give, and none gives the page's,
     replaces it there (the first value under read_as)."""
-    def reading(lines: list[OcrLine]) -> FieldValue:
-        return _field(spec, _find_page_field("book_no", lines, []), threshold)[0]
-
-    found = [f for f in map(reading, reads) if f.status in _READ and f.confidence >= PAGE_NO_AGREE_FLOOR
-             and f.value and _BOOK_NO.fullmatch(f.value)]  # fmt: skip
+    found = [f for r in reads if (f := _book_no_read(spec, r, threshold, PAGE_NO_AGREE_FLOOR)) is not None]
     others = [f for f in found if f.value != first.value]
     return _weigh_readings_alone(first, found, others, ("số quyển", "book number"), BOOK_NO_READ_ALONE, BOOK_NO_READ_ALONE)
 
