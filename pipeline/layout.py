@@ -804,6 +804,22 @@ def read_margins(gray: np.ndarray, table: Table, engine: OcrEngine) -> tuple[Pag
     return above, PageText([] if bottom is None else _read_region(gray, bottom, engine))
 
 
+def read_head(gray: np.ndarray, table: Table, engine: OcrEngine, pad: int) -> PageText:
+    """The paper above the table within the table's sides (and ``pad`` px beyond): read alone when the
+    whole margin's reading lacks the book number or the office. A photographed sheet's desk or shadow
+    that no edge search cut off garbles layout analysis of the whole width (a book photograph's "Quyển
+    số: 01/2019" and running title were not read at all, only the office line); the head's print lies
+    over the table."""
+    paper = paper_margin(gray, table, above=True)
+    if paper is None:
+        return PageText([])
+    b = table.bbox
+    x0, x1 = max(paper.x, b.x - pad), min(paper.x + paper.w, b.x + b.w + pad)
+    if (x0, x1) == (paper.x, paper.x + paper.w) or x1 - x0 < 8:
+        return PageText([])  # the same region as the whole margin's: nothing new to read
+    return PageText(_read_region(gray, BBox(x0, paper.y, x1 - x0, paper.h), engine))
+
+
 def read_foot(gray: np.ndarray, table: Table, engine: OcrEngine, height: int = 300) -> PageText:
     """The middle third just under the table, on the paper, where the page number is printed: read alone
     when the whole foot gave nothing usable (layout analysis of the whole foot can miss a small number)."""

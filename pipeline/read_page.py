@@ -32,6 +32,7 @@ from pipeline.ingest import InputRejected, load_page
 from pipeline.layout import (
     FAINT_INK,
     HeaderMatch,
+    PageText,
     cell_box,
     find_table,
     foot_ink,
@@ -39,6 +40,7 @@ from pipeline.layout import (
     match_header,
     read_foot,
     read_foot_print,
+    read_head,
     read_header,
     read_margins,
     remove_rules,
@@ -189,6 +191,14 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
 
     tpl = match.template
     page_fields = _page_fields(tpl, above.lines, below.lines, options.confidence_threshold)
+    head_specs = [s for s in tpl.page_fields if s.type in ("book_no", "office")]
+    if any(page_fields[s.key].status == FieldStatus.EMPTY for s in head_specs):
+        # no book number or office in the whole margin's reading: the paper over the table read alone
+        head = read_head(gray, table, engine, int(2 * (text_h or 20)))
+        above = PageText([*above.lines, *(ln for ln in head.lines
+                                          if not any(ln.bbox.overlap(a.bbox) > 0.5 for a in above.lines))])  # fmt: skip
+        retry = _page_fields(tpl, above.lines, below.lines, options.confidence_threshold)
+        page_fields |= {s.key: retry[s.key] for s in head_specs if page_fields[s.key].status == FieldStatus.EMPTY}
     _read_title_dark(gray, tpl, page_fields, above.lines, below.lines, engine, options.confidence_threshold)
     second = second_engine()
     for s in tpl.page_fields:

@@ -26,6 +26,7 @@ from pipeline.layout import (
     print_runs,
     read_foot,
     read_foot_print,
+    read_head,
     read_header,
     read_margins,
     remove_rules,
@@ -431,6 +432,39 @@ def test_a_margin_line_the_layout_analysis_drops_is_read_alone() -> None:
     assert [ln.text for ln in above.lines][:1] == ["SỔ ĐĂNG KÝ KHAI SINH"]  # back, in reading order
     assert any("Quyển số: 01/2008" in ln.text for ln in above.lines)
     assert any(ln.text.startswith("UBND xã Hòa Thịnh") for ln in above.lines)
+
+
+def test_the_head_over_the_table_read_alone_when_the_whole_margin_garbles() -> None:
+    # a fresh book photograph (seed 1167, page 11): layout analysis of the whole margin, desk speckle at
+    # its sides, gave the office line only; the paper over the table read alone gives the book number
+    led = render_ledger(KS_TITLES, [KS_ENTRY], KS_WIDTHS, header_h=230, row_h=230, n_rows=3)
+    t = find_table(led.image)
+    clean = remove_rules(led.image, t)
+    for x in (10, 20, 2380, 2390):  # specks of the desk at the margin's sides, off the table's
+        clean[100:104, x : x + 4] = 0
+    eng = get_engine()
+    eng.set_page(clean)
+    lo, hi = t.bbox.x - 40, t.bbox.x + t.bbox.w + 40
+
+    class GarblesWideMargins:
+        name = "garbles-wide-margins"
+
+        def read(self, rect: BBox, mode: str = "block") -> list[OcrLine]:
+            lines = eng.read(rect, mode)
+            beyond = rect.x < lo or rect.x + rect.w > hi
+            return [ln for ln in lines if ln.text.startswith("UBND")] if beyond else lines
+
+    fake = GarblesWideMargins()
+    above, _ = read_margins(clean, t, fake)  # type: ignore[arg-type]
+    assert not any("Quyển số" in ln.text for ln in above.lines)
+    head = read_head(clean, t, fake, 40)  # type: ignore[arg-type]
+    assert any("Quyển số: 01/2008" in ln.text for ln in head.lines)
+    assert all(lo <= ln.bbox.x and ln.bbox.x + ln.bbox.w <= hi for ln in head.lines)
+    # a margin no wider than the table and its pad: nothing new to read
+    narrow = np.ascontiguousarray(led.image[:, t.bbox.x - 10 : t.bbox.x + t.bbox.w + 10])
+    t2 = find_table(narrow)
+    assert t2 is not None
+    assert read_head(remove_rules(narrow, t2), t2, fake, 40).lines == []  # type: ignore[arg-type]
 
 
 KH_TITLES = [

@@ -244,7 +244,10 @@ def test_one_real_edit_on_provinces_and_districts(raw: str, value: str) -> None:
      # two edits off under its district word (fresh book photographs 1161, 1155): the commune, found as
      # spelled in that district only, vouches
      ("xã Sơn Vĩ, huyện Mòo Vọc, tỉnh Hà Giang", "xã Sơn Vĩ, huyện Mèo Vạc, tỉnh Hà Giang"),
-     ("xã Quỳnh Lâm, huyện Quỳnh Liểu, tỉnh Nghệ An", "xã Quỳnh Lâm, huyện Quỳnh Lưu, tỉnh Nghệ An")],
+     ("xã Quỳnh Lâm, huyện Quỳnh Liểu, tỉnh Nghệ An", "xã Quỳnh Lâm, huyện Quỳnh Lưu, tỉnh Nghệ An"),
+     # an italic "ir" read as ư (fresh aged seed 1361): Ea Tir is the one commune of Ea H'leo so spelt
+     ("X. Ea Tư, H. Ea H'leo, T. Đắk Lắk", "xã Ea Tir, huyện Ea H'leo, tỉnh Đắk Lắk"),
+     ("xã Ea Từ, huyện Ea H'leo, tỉnh Đắk Lắk", "xã Ea Tir, huyện Ea H'leo, tỉnh Đắk Lắk")],
 )  # fmt: skip
 def test_last_letter_lost_and_a_district_the_commune_settles(raw: str, value: str) -> None:
     n = normalize_field("place", raw, confidence=1.0)
