@@ -121,7 +121,8 @@ _PERSON_LABELS: list[tuple[str, str]] = [
     # "Trí tại:" for "Trú tại:", with its colon; "Trú tạt", "Cưtru" (an aged page: i read t, a space lost);
     # "Trú tạ:", its i lost before the colon (fresh aged 1337: a mother's residence lost, left empty)
     # "Cư tú:", its r lost (with its colon: a fresh aged page's father's residence read into his nationality)
-    ("residence", r"\b(?:noi\s+cu\s+tru|tru\s+ta(?:[it]|(?=\s*:))|thuong\s+tru|noi\s+o)\s*:?|\btr\S\s+tai\s*:|(?:\b[mh][o0]i\s+)?\bcu\s*tru\s*:?"
+    # "TTrú tại:", its T doubled (held-out font 159: a parent's residence read into the nationality)
+    ("residence", r"\b(?:noi\s+cu\s+tru|t?tru\s+ta(?:[it]|(?=\s*:))|thuong\s+tru|noi\s+o)\s*:?|\btr\S\s+tai\s*:|(?:\b[mh][o0]i\s+)?\bcu\s*tru\s*:?"
                   r"|(?:\b[nmh][o0]i\s+)?\bc\S{1,2}\s+tru\s*:|(?<!\w)\S?u\s+tru\s*:|\bcu\s+tu\s*:"
                   # "Nơt cư trú": "Nơi" garbled at a line's start (not "Nam" of a wrapped nationality, nor a
                   # name or country such as "Nga")

@@ -270,6 +270,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         row_box = BBox.union(list(boxes.values())) or BBox(0, 0, 0, 0)
         entries.append(Entry(row=row_index, bbox=row_box, fields=fields))
     _check_entry_numbers(tpl, entries, options.confidence_threshold)
+    _doubt_nines_where_zeros_read_nine(entries)
     _page_consensus(tpl, entries, options.confidence_threshold, unread)
     _book_year_restores_first_read(entries, book_year)
     _confirm_registration_dates(entries, options.confidence_threshold)
@@ -1299,6 +1300,38 @@ def _doubt_date_digit_lost(dates: Sequence[FieldValue | None]) -> None:
                         f"registration date is out of the page's order; with a digit lost it may be {' / '.join(fitting)}")  # fmt: skip
             f.rules = [*f.rules, "registration_digit_lost"]
             f.details = {**f.details, "digit_lost": fitting}
+
+
+NINE_ZERO_ROWS = 2  # rows of a column read 9 with 0 as runner-up (or the reverse) that cast doubt on its 9s
+
+
+def _nine_or_zero(value: str | None, alt: object) -> bool:
+    """Whether ``alt`` is ``value`` with one 9 read for 0 or the reverse."""
+    if not value or not isinstance(alt, str) or len(alt) != len(value):
+        return False
+    diff = [(a, b) for a, b in zip(value, alt, strict=True) if a != b]
+    return len(diff) == 1 and set(diff[0]) == {"0", "9"}
+
+
+def _doubt_nines_where_zeros_read_nine(entries: Sequence[Entry]) -> None:
+    """A font whose zero OCR reads as 9 (a typewriter's dotted zero): where at least ``NINE_ZERO_ROWS`` rows
+    of a column hold a digit OCR read 9 or 0 with the other as runner-up (``ocr_digit_ambiguous``), a value
+    of that column accepted with a 9 and no runner-up goes to review too, unchanged: its 9 may be a zero
+    read surely (generator seed 425's typewritten death page: "0 giờ 50 phút" read 09:59 at 0.97 under
+    four rows flagged 9 / 0)."""
+    columns: dict[str, list[FieldValue]] = {}
+    for e in entries:
+        for key, f in e.fields.items():
+            columns.setdefault(key, []).append(f)
+    for fs in columns.values():
+        if sum(_nine_or_zero(f.value, f.details.get("digit_alternative")) for f in fs) < NINE_ZERO_ROWS:
+            continue
+        for f in fs:
+            if f.status == FieldStatus.OK and f.value and "9" in f.value and "ocr_digit_ambiguous" not in f.rules:
+                f.status = FieldStatus.LOW_CONFIDENCE
+                f.reason = ("trang này đọc lẫn chữ số 0 và 9 ở cột này; giá trị có chữ số 9 / this page's 0 and 9 "
+                            "are read for each other in this column, and the value holds a 9")  # fmt: skip
+                f.rules = [*f.rules, "page_nine_zero_confused"]
 
 
 def _one_digit_more(raw: str) -> set[str]:

@@ -207,7 +207,8 @@ def test_splitters_on_ocr_output(split: str, lines: list[str], expected: list[st
 # and on a fresh aged page (show-through, 150 dpi): "Trú tạt", "Cưtru"
 @pytest.mark.parametrize("label", ["€ư trú:", "2ư trú:", "Cư trú:", "Cte trú:", "Nới ct£ trú:", "Mới cư trú:", "Nơi cư trú",
                                    "Trú tạt", "Trú tạt:", "Cưtru", "Nơt cư trú:", "Nơt cư trú", "Trú tạ:",
-                                   "Cư tú:"])  # fresh aged 1351: its r lost
+                                   "Cư tú:",  # fresh aged 1351: its r lost
+                                   "TTrú tại:"])  # held-out font 159: its T doubled
 def test_residence_label_with_its_first_letter_lost(label: str) -> None:
     col = _column("khai_sinh.tt04_2020", "person_block")
     parts = split_cell(col, _lines("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh; Quốc tịch: Việt", "Nam",

@@ -2471,3 +2471,29 @@ def test_a_runner_up_digit_the_entrys_other_dates_rule_out_leaves_no_doubt(
     assert (fields[key].status == FieldStatus.OK) is settled, (fields[key].rules, fields[key].confidence)
     assert any(r.startswith("digit_alternative_ruled_out:") for r in fields[key].rules) is settled
     assert fields[key].value == normalized[key].value  # the value as read either way
+
+
+def test_nines_doubted_where_a_column_reads_zeros_as_nine() -> None:
+    """Generator seed 425's typewritten death page: its dotted zero read 9 on four rows, each flagged with
+    the other digit as runner-up; "0 giờ 50 phút" read 09:59 at 0.97 with none was accepted. A column with
+    two such rows sends its other 9s to review, unchanged; a value without a 9, and a column with one
+    such row, are left alone."""
+    from pipeline.read_page import _doubt_nines_where_zeros_read_nine
+
+    def time(value: str, alt: str | None = None) -> FieldValue:
+        ambiguous = alt is not None
+        return FieldValue("nktGioPhutChet", value, value, 0.8 if ambiguous else 0.97, None,
+                          FieldStatus.LOW_CONFIDENCE if ambiguous else FieldStatus.OK,
+                          rules=["ocr_digit_ambiguous"] if ambiguous else [],
+                          details={"digit_alternative": alt} if ambiguous else {})  # fmt: skip
+
+    def page(*fields: FieldValue) -> list[Entry]:
+        return [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={f.key: f}) for i, f in enumerate(fields, 1)]
+
+    rows = page(time("05:29", "05:20"), time("18:50", "18:59"), time("01:49", "01:46"), time("02:45"), time("09:59"))
+    _doubt_nines_where_zeros_read_nine(rows)
+    assert [e.fields["nktGioPhutChet"].status for e in rows[3:]] == [FieldStatus.OK, FieldStatus.LOW_CONFIDENCE]
+    assert rows[4].fields["nktGioPhutChet"].value == "09:59" and "page_nine_zero_confused" in rows[4].fields["nktGioPhutChet"].rules
+    one = page(time("05:29", "05:20"), time("01:49", "01:46"), time("09:59"))  # a 9 / 6 pair does not count
+    _doubt_nines_where_zeros_read_nine(one)
+    assert one[2].fields["nktGioPhutChet"].status == FieldStatus.OK
