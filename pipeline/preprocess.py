@@ -419,7 +419,8 @@ def rotate_right_angle(gray: np.ndarray, degrees_cw: int) -> np.ndarray:
 def table_quad(gray: np.ndarray, reduced: tuple[np.ndarray, float] | None = None) -> np.ndarray | None:
     """Corners (TL, TR, BR, BL; full-resolution float32) of the largest connected ruled structure, found
     on the reduced image: the table's rules connect into one component, letters do not. When that
-    structure's corners make no page (a photographed sheet's edge seen on two sides only, an L), the
+    structure's corners make no page (a photographed sheet's edge seen on two sides only, an L), or make one
+    that would leave the table askew (``SHEET_TABLE_DISAGREE``: a sheet curled over the pages beneath), the
     structure where most rules cross is taken: the table itself. ``reduced``: ``reduce(gray)`` when the caller
     has it."""
     small, f = reduced or reduce(gray)
