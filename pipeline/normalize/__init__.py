@@ -28,6 +28,7 @@ from rapidfuzz.distance import Levenshtein
 from . import codes, ids, lexicons
 from .dates import (
     DATE_GUESS_RULES,
+    DATE_PADDING_MIXED,
     DateError,
     as_digits,
     hour_in_letters,
@@ -648,6 +649,11 @@ def _dispatch(field_type: str, raw: str, on_date: str | None) -> tuple[Normalize
                 # a date whose day OCR lost ("12/9/1991" read "12/1991", accepted as December 1991)
                 n.rules.append("date_day_missing")
                 factor *= DATE_ONE_AS_SLASH_FACTOR
+            if n.status == "ok" and (mixed := next((r for r in n.rules if r.startswith(DATE_PADDING_MIXED)), None)):
+                written = mixed.split(":", 1)[1]
+                n.reason = n.reason or (f"ngày và tháng viết '{written}', một có số 0 đứng trước, một không: có thể "
+                                        f"mất một chữ số / day and month written '{written}', one with a leading "
+                                        f"zero and one without: a digit may be lost")  # fmt: skip
         case "date_words":
             n = _date_words(raw)
             if any(r.startswith("date_word_far:") for r in n.rules):

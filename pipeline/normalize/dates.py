@@ -384,6 +384,14 @@ def whole_date(tok: str) -> dt.date | None:
 
 # repairs that choose among readings rather than restore a look-alike "/": guesses, for review
 DATE_GUESS_RULES = ("ocr_date_one_as_slash", "ocr_date_slash_lost", "ocr_letters_in_date", "ocr_date_year_slash")
+# rule: a day and a month written with a zero before one and not the other ("3/07/1962"): a hand writes both
+# alike, so the single digit may be what OCR kept of two (a photographed "30/07/1962", accepted as the 3rd)
+DATE_PADDING_MIXED = "date_padding_mixed"
+
+
+def _padding_mixed(day: str, month: str) -> bool:
+    """One of the day and the month is a single digit, the other two digits led by a zero ("3/07", "03/7")."""
+    return sorted((len(day), len(month))) == [1, 2] and (day if len(day) == 2 else month)[0] == "0"
 
 
 def resolved_date_token(tok: str) -> tuple[str, str] | None:
@@ -508,10 +516,14 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
     key = strip_diacritics(s).lower()
     if m := _NGAY_THANG_NAM.search(key):
         d, mo, y = int(m[1]), int(m[2]), int(m[3])
+        if _padding_mixed(m[1], m[2]):
+            rules.append(f"{DATE_PADDING_MIXED}:{m[1]}/{m[2]}")
     elif m := _YMD.search(key):
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
     elif m := _DMY.search(key):
         d, mo = int(m[1]), int(m[2])
+        if _padding_mixed(m[1], m[2]):
+            rules.append(f"{DATE_PADDING_MIXED}:{m[1]}/{m[2]}")
         if len(m[3]) == 2:
             raise DateError(f"năm hai chữ số '{m[3]}' / two-digit year '{m[3]}' is ambiguous")
         y = int(m[3])
