@@ -247,12 +247,25 @@ def test_one_real_edit_on_provinces_and_districts(raw: str, value: str) -> None:
      ("xã Quỳnh Lâm, huyện Quỳnh Liểu, tỉnh Nghệ An", "xã Quỳnh Lâm, huyện Quỳnh Lưu, tỉnh Nghệ An"),
      # an italic "ir" read as ư (fresh aged seed 1361): Ea Tir is the one commune of Ea H'leo so spelt
      ("X. Ea Tư, H. Ea H'leo, T. Đắk Lắk", "xã Ea Tir, huyện Ea H'leo, tỉnh Đắk Lắk"),
-     ("xã Ea Từ, huyện Ea H'leo, tỉnh Đắk Lắk", "xã Ea Tir, huyện Ea H'leo, tỉnh Đắk Lắk")],
+     ("xã Ea Từ, huyện Ea H'leo, tỉnh Đắk Lắk", "xã Ea Tir, huyện Ea H'leo, tỉnh Đắk Lắk"),
+     # ư's horn read as an r after an i (fresh photograph 1371): the province's one district so spelt
+     ("Sơn Hải, Kiên Lirơng, tỉnh Kiên Giang", "xã Sơn Hải, huyện Kiên Lương, tỉnh Kiên Giang"),
+     ("huyện Kiên Lirơng, tỉnh Kiên Giang", "huyện Kiên Lương, tỉnh Kiên Giang"),
+     # a serif 14 read "1I4" (aged seed 1353): 114 is no ward of quận 3, so the I was a speck
+     ("phường 1I4, quận 3, thành phố Hồ Chí Minh", "phường 14, quận 3, thành phố Hồ Chí Minh"),
+     ("P. 1I4 - Q. 3 - TP. HCM", "phường 14, quận 3, thành phố Hồ Chí Minh")],
 )  # fmt: skip
 def test_last_letter_lost_and_a_district_the_commune_settles(raw: str, value: str) -> None:
     n = normalize_field("place", raw, confidence=1.0)
     assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
     assert n.confidence == pytest.approx(0.75)  # a real edit: the reviewer sees it
+
+
+# a letter among a ward's digits read either way gives two wards of the district ("1I": 11 or 1), or none
+@pytest.mark.parametrize("ward", ["1I", "I4", "7I", "1I9"])
+def test_a_letter_among_a_wards_digits_that_leaves_two_wards_or_none_is_no_ward(ward: str) -> None:
+    n = normalize_field("place", f"phường {ward}, quận 3, thành phố Hồ Chí Minh", confidence=1.0)
+    assert n.status == "invalid" and f"phường {ward}" in (n.value or ""), (n.value, n.rules)
 
 
 # A fresh clean page (seed 1153): no unit words, the province one edit off ("Yên Bói"). Alone, a bare last

@@ -683,19 +683,44 @@ def _last_letter_lost(part: Part, level: _Level, parent: str) -> list[Unit]:
     return hits
 
 
-# Two letters Tesseract reads as one glyph in a serif italic (besides rn for m, folded in ``ocr_key``): an
-# i followed by the shoulder of an r looks like the horn of ư ("Ea Từ" for Ea Tir, a fresh aged page).
-_TWO_AS_ONE = re.compile("[\u01b0\u01af]")
+# a numbered ward's digits with a letter I or l among them ("phường 1I4", a fresh aged page's serif 14)
+_DIGITS_WITH_ONE = re.compile(r"\d*[Il|]\d*")
 
 
-def _two_letters_as_one(part: Part, level: _Level, parent: str) -> list[Unit]:
-    """The one commune under ``parent`` whose name is the part's with its ư read as "ir", at a real
-    edit's distance (for review). Tried after the look-alike and the lost-letter matches found nothing."""
-    if (part.kind is not None and part.kind not in WARD_KINDS) or not _TWO_AS_ONE.search(
-            toneless := split_tone(part.name)[0]):  # fmt: skip
+def _number_with_a_letter(part: Part, level: _Level, parent: str) -> list[Unit]:
+    """The one numbered ward under ``parent`` the part's number is, its letter I or l read as a 1 or as a
+    speck ("1I4": 114 or 14), at a real edit's distance (for review). Tried after the look-alike match
+    found nothing."""
+    name = part.name
+    if (part.kind is not None and part.kind not in WARD_KINDS) or not any(ch.isdigit() for ch in name) \
+            or not _DIGITS_WITH_ONE.fullmatch(name):  # fmt: skip
         return []
-    key = ocr_key(_TWO_AS_ONE.sub(lambda m: "ir" if m[0].islower() else "IR", toneless))
-    hits = _pick([u for k, _, u in level._children().get(f"p:{parent}", []) if k == key], part.kind, WARD_KINDS)
+    readings = {ocr_key(re.sub("[Il|]", "1", name)), ocr_key(re.sub("[Il|]", "", name))}
+    hits = _pick([u for k, _, u in level._children().get(f"p:{parent}", []) if k in readings], part.kind, WARD_KINDS)
+    if len({(u.kind, u.name) for u in hits}) != 1:
+        return []
+    part.fuzzy = 1.0
+    return hits
+
+
+# Two letters Tesseract reads as one glyph in a serif italic, and the reverse (besides rn for m, folded in
+# ``ocr_key``): an i followed by the shoulder of an r looks like the horn of ư ("Ea Từ" for Ea Tir, a fresh
+# aged page), and ư's horn like an r after an i ("Kiên Lirơng" for Kiên Lương, a fresh photograph).
+_TWO_AS_ONE = re.compile("[\u01b0\u01af]")
+_ONE_AS_TWO = re.compile("ir|IR")
+
+
+def _two_letters_as_one(part: Part, level: _Level, scope: str, kinds: tuple[str, ...] = WARD_KINDS) -> list[Unit]:
+    """The one unit of ``scope`` (``p:`` a parent's code, ``v:`` a province's) whose name is the part's
+    with its ư read as "ir" or its "ir" read as ư, at a real edit's distance (for review). Tried after the
+    look-alike and the lost-letter matches found nothing."""
+    toneless = split_tone(part.name)[0]
+    if (part.kind is not None and part.kind not in kinds) or not (
+            _TWO_AS_ONE.search(toneless) or _ONE_AS_TWO.search(toneless)):  # fmt: skip
+        return []
+    keys = {ocr_key(_TWO_AS_ONE.sub(lambda m: "ir" if m[0].islower() else "IR", toneless)),
+            ocr_key(_ONE_AS_TWO.sub(lambda m: "\u01b0" if m[0].islower() else "\u01af", toneless))} - {ocr_key(toneless)}
+    hits = _pick([u for k, _, u in level._children().get(scope, []) if k in keys], part.kind, kinds)
     if len({(u.kind, u.name) for u in hits}) != 1:
         return []
     part.fuzzy = 1.0
@@ -826,6 +851,8 @@ def _chain_legacy(
             # district was not written, one edit from a district's name
             budget = _edit_budget if parts[i].kind is not None else _fuzzy_budget
             cands = _fuzzy(parts[i], g.l_dist, DISTRICT_KINDS, province=prov.code, budget=budget)
+        if not cands and prov is not None:
+            cands = _two_letters_as_one(parts[i], g.l_dist, f"v:{prov.code}", DISTRICT_KINDS)
         if not cands and prov is not None and i > 0:
             cands = _district_of_ward(parts[i], parts[i - 1], g, prov)
         if len(cands) == 1 or (
@@ -896,7 +923,8 @@ def _chain_legacy(
         if not cands and dist is not None:
             cands = (_fuzzy(parts[i], g.l_ward, WARD_KINDS, parent=dist.code)
                      or _last_letter_lost(parts[i], g.l_ward, dist.code)
-                     or _two_letters_as_one(parts[i], g.l_ward, dist.code))  # fmt: skip
+                     or _number_with_a_letter(parts[i], g.l_ward, dist.code)
+                     or _two_letters_as_one(parts[i], g.l_ward, f"p:{dist.code}"))  # fmt: skip
         elif not cands and prov is not None:
             cands = _fuzzy(parts[i], g.l_ward, WARD_KINDS, province=prov.code)
         if len({(c.kind, c.name) for c in cands}) == 1 and (len(cands) == 1 or dist is not None):
