@@ -126,7 +126,10 @@ _PERSON_LABELS: list[tuple[str, str]] = [
                   r"|(?:\b[nmh][o0]i\s+)?\bc\S{1,2}\s+tru\s*:|(?<!\w)\S?u\s+tru\s*:|\bcu\s+tu\s*:"
                   # "Nơt cư trú": "Nơi" garbled at a line's start (not "Nam" of a wrapped nationality, nor a
                   # name or country such as "Nga")
-                  r"|(?:^|(?<=\n))n[o0]\S?\s+cu\s*tru\s*:?"),
+                  r"|(?:^|(?<=\n))n[o0]\S?\s+cu\s*tru\s*:?"
+                  # "Trú kề Phú Thủy": "tại" garbled, at a line's start after the first (fresh aged 1369:
+                  # a mother's residence read into her nationality, the residence left empty)
+                  r"|(?<=\n)tru\s+\S{2,3}(?=\s)\s*:?"),
 ]
 # A date's separator: "/", "." or "-", the fraction slash Tesseract reads for an italic "/" (and other
 # slash look-alikes), or, with no space around it, a letter read for a thin "/" ("8/4I2024", folded to i).

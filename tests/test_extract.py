@@ -208,7 +208,8 @@ def test_splitters_on_ocr_output(split: str, lines: list[str], expected: list[st
 @pytest.mark.parametrize("label", ["€ư trú:", "2ư trú:", "Cư trú:", "Cte trú:", "Nới ct£ trú:", "Mới cư trú:", "Nơi cư trú",
                                    "Trú tạt", "Trú tạt:", "Cưtru", "Nơt cư trú:", "Nơt cư trú", "Trú tạ:",
                                    "Cư tú:",  # fresh aged 1351: its r lost
-                                   "TTrú tại:"])  # held-out font 159: its T doubled
+                                   "TTrú tại:",  # held-out font 159: its T doubled
+                                   "Trú kề", "Trú tai"])  # fresh aged 1369: "tại" garbled, at a line's start
 def test_residence_label_with_its_first_letter_lost(label: str) -> None:
     col = _column("khai_sinh.tt04_2020", "person_block")
     parts = split_cell(col, _lines("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh; Quốc tịch: Việt", "Nam",
@@ -229,8 +230,8 @@ def test_an_ethnicity_label_whose_c_was_read_e_is_a_label() -> None:
     col = _column("khai_sinh.tt04_2020", "person_block")
     parts = split_cell(col, _lines("HOÀNG ANH YẾN, sinh năm 1981", "Dân tộe: Kinh; Quốc tịch: Việt", "Nam"))
     assert [parts[k].raw for k in ("meHoTen", "meDanToc", "meQuocTich")] == ["HOÀNG ANH YẾN", "Kinh", "Việt\nNam"]
-    # a name with no colon after it is no label ("Trú ta" is not one either, without its colon)
-    parts = split_cell(col, _lines("LÊ THỊ TOE, sinh năm 1981", "Trú ta xã Hòa Thịnh"))
+    # a name with no colon after it is no label ("Trú ta" is not one either, without its colon, inside a line)
+    parts = split_cell(col, _lines("LÊ THỊ TOE, sinh năm 1981 Trú ta xã Hòa Thịnh"))
     assert parts["meHoTen"].raw == "LÊ THỊ TOE" and parts["meNoiCuTru"].raw == ""
     parts = split_cell(col, _lines("LÊ CƯ TÚ, sinh năm 1981"))  # a name: "Cư tú" with no colon
     assert parts["meHoTen"].raw == "LÊ CƯ TÚ" and parts["meNoiCuTru"].raw == ""
