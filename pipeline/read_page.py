@@ -963,6 +963,10 @@ def _check_entry_numbers(tpl: Template, entries: list[Entry], threshold: float) 
     sure_run = entry_number_sequence(sure, min_votes=2)
     if near is not None and sure_run is not None and sure_run != near.numbers:
         near = None  # the sure reads make a run of their own: faint reads do not overrule them
+    if near is not None and (longer := _longer_run(short, len(numbered))) is not None and longer != near.numbers:
+        # the short reads' run is the longer number's with digits lost (fresh book 1171: "71" read by both
+        # models above "T4", "T5", "T6", whose 7 went as a letter; run 1-7 had made "Tï" 7, not 77)
+        near = EntryRunNear(longer, sum(v == longer[i] for i, v in enumerate(read) if v is not None))
     # how many sure reads lie on it: a sure read is repaired only where two do
     on_near = sum(v == near.numbers[i] for i, v in enumerate(sure) if v is not None) if near else 0
     for i, f in enumerate(numbered):
@@ -1092,7 +1096,20 @@ def _a_digit_short(numbered: Sequence[FieldValue | None], threshold: float) -> d
             f, c = numbered[i], number(i)
             if w is not None and c is not None and f is not None and f.confidence < threshold and _one_dropped(c, w):
                 note(i, c, w, True)
-    return out
+    # a run whose anchor is itself a digit short of a confirmed longer run anchors nothing (fresh book 1171:
+    # "4", "5", "6" short of 71's run had made a faint "12" the run 1-7's 2, one digit long)
+    return {i: d for i, d in out.items() if not (d.anchor in out and out[d.anchor].confirmed)}
+
+
+def _longer_run(short: dict[int, _DigitOff], rows: int) -> list[str] | None:
+    """Each row's number on the one run the confirmed short rows (``_a_digit_short``) are short of; None
+    when none is confirmed, or two are."""
+    offsets = {int(d.number) - i for i, d in short.items() if d.confirmed}
+    if len(offsets) != 1:
+        return None
+    offset = offsets.pop()
+    width = max((len(d.number) for d in short.values() if d.confirmed and d.number.startswith("0")), default=0)
+    return [str(offset + i).zfill(width) for i in range(rows)]
 
 
 def _doubt_digit_short(numbered: Sequence[FieldValue | None], short: dict[int, _DigitOff]) -> None:

@@ -2338,6 +2338,23 @@ def test_entry_numbers_a_digit_short_of_a_longer_numbers_run_go_to_review(
             assert f.details["read_as"] == raw and f.raw == raw and "one digit off the run" in (f.reason or "")
 
 
+
+def test_a_run_of_numbers_short_of_a_longer_confirmed_run_repairs_nothing() -> None:
+    # fresh book photograph 1171: 71-77, the italic 7 read as T and dropped ("T4" is 4), 71 read by both
+    # models. The short rows' run 1-7 had made the faint "12" row 2's 2 and "Tï" 7: rows of 71's run
+    tpl = templates_for("khai_tu")[0]
+    cells = [("71", "71", 0.9, "ok", ["ocr_digit_ambiguous", "second_model_agrees"]),
+             ("12", "12", 0.355, "low_confidence", []), ("1", "1", 0.74, "low_confidence", []),
+             ("T4", "4", 0.959, "ok", []), ("TẾ", "5", 0.725, "low_confidence", ["second_model_value"]),
+             ("T6", "6", 0.922, "ok", []), ("Tï", "Tï", 0.444, "invalid", [])]  # fmt: skip
+    fields = [FieldValue("so", raw, value, conf, None, FieldStatus(status), rules=list(rules))
+              for raw, value, conf, status, rules in cells]  # fmt: skip
+    _check_entry_numbers(tpl, [Entry(row=i, bbox=BBox(0, 0, 1, 1), fields={"so": f})
+                               for i, f in enumerate(fields, start=1)], 0.9)  # fmt: skip
+    assert [f.value for f in fields] == ["71", "12", "1", "74", "75", "76", "77"]
+    assert all(f.status != FieldStatus.OK for f in fields)
+    assert "entry_no_from_sequence" in fields[6].rules and "77" in (fields[6].reason or "")
+
 # A row whose registration date is unreadable reads its places in its book's era ("01/2008": a record is
 # registered in its book's year); with neither, a place only the 2025 units place goes to review, as the
 # register may predate the reform. "xã Kỳ Anh, tỉnh Hà Tĩnh" is such a place (before the reform Kỳ Anh
