@@ -446,11 +446,17 @@ SHEET_TABLE_DISAGREE = 2.5
 
 def _left_askew(inner: np.ndarray, frame: np.ndarray) -> float:
     """How far (degrees) the quadrilateral ``inner`` stays from a rectangle once ``frame`` is warped to one."""
-    tl, tr, br, bl = frame.astype(np.float32)
-    w = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
-    h = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
+    w, h = _rect_size(frame.astype(np.float32))
     m = cv2.getPerspectiveTransform(frame.astype(np.float32), np.float32([[0, 0], [w, 0], [w, h], [0, h]]))
     return _askew(cv2.perspectiveTransform(inner.astype(np.float32)[None], m)[0])
+
+
+def _rect_size(q: np.ndarray) -> tuple[float, float]:
+    """The rectangle a quadrilateral (tl, tr, br, bl) is warped to: its longer top or bottom edge, its
+    longer left or right edge."""
+    tl, tr, br, bl = q
+    return (float(max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))),
+            float(max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))))  # fmt: skip
 
 
 def _askew(q: np.ndarray) -> float:
@@ -515,10 +521,8 @@ def correct_perspective(gray: np.ndarray, min_distortion: float = 0.4, *,
         return None
     if _askew(q) < min_distortion:
         return None
-    tl, tr, br, bl = q
-    w = max(np.linalg.norm(tr - tl), np.linalg.norm(br - bl))
-    h = max(np.linalg.norm(bl - tl), np.linalg.norm(br - tr))
-    x0, y0 = float(tl[0]), float(tl[1])
+    w, h = _rect_size(q)
+    x0, y0 = float(q[0][0]), float(q[0][1])
     dst = np.array([[x0, y0], [x0 + w, y0], [x0 + w, y0 + h], [x0, y0 + h]], np.float32)
     m = cv2.getPerspectiveTransform(q, dst)
     H, W = gray.shape
