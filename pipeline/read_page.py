@@ -80,6 +80,7 @@ from pipeline.normalize import (
     place_commune_suggested,
     place_unit_from_page,
     resolve_place,
+    run_numbers,
     validate_entry,
     validate_entry_numbers,
     words_toward_digits,
@@ -1107,9 +1108,7 @@ def _longer_run(short: dict[int, _DigitOff], rows: int) -> list[str] | None:
     offsets = {int(d.number) - i for i, d in short.items() if d.confirmed}
     if len(offsets) != 1:
         return None
-    offset = offsets.pop()
-    width = max((len(d.number) for d in short.values() if d.confirmed and d.number.startswith("0")), default=0)
-    return [str(offset + i).zfill(width) for i in range(rows)]
+    return run_numbers(offsets.pop(), [(i, d.number) for i, d in short.items() if d.confirmed], rows)
 
 
 def _doubt_digit_short(numbered: Sequence[FieldValue | None], short: dict[int, _DigitOff]) -> None:

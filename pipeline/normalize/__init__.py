@@ -78,6 +78,7 @@ __all__ = [
     "place_commune_suggested",
     "place_unit_from_page",
     "resolve_place",
+    "run_numbers",
     "validate_entry",
     "validate_entry_numbers",
     "words_toward_digits",
@@ -1239,10 +1240,10 @@ def entry_number_sequence(numbers: list[str | None], min_votes: int = 3) -> list
     offset, votes = offsets.most_common(1)[0]
     if votes < min_votes or votes * 2 <= len(read) or offset < 1:
         return None  # (a run that would number the first row 0 or below is no page's: rows left unnumbered)
-    return _run_numbers(offset, [(i, s) for i, _, s in read], len(numbers))
+    return run_numbers(offset, [(i, s) for i, _, s in read], len(numbers))
 
 
-def _run_numbers(offset: int, read: Iterable[tuple[int, str]], rows: int) -> list[str]:
+def run_numbers(offset: int, read: Iterable[tuple[int, str]], rows: int) -> list[str]:
     """Each row's number on the run number = ``offset`` + row, with leading zeros as the reads on the run
     write them ("07")."""
     width = max((len(s) for i, s in read if int(s) == offset + i and s.startswith("0")), default=0)
@@ -1276,7 +1277,7 @@ def entry_number_run_near(numbers: list[str | None]) -> EntryRunNear | None:
     on_offset = Counter(int(s) - i for i, s in read)  # how many reads lie on each run
     fits: list[tuple[int, int, bool, EntryRunNear]] = []  # (whole reads, fit less misfit, a speck set aside, the run)
     for offset in {int(s) - i for i, s in read if int(s) - i >= 1}:
-        run = _run_numbers(offset, read, len(numbers))
+        run = run_numbers(offset, read, len(numbers))
         exact = sum(s == run[i] for i, s in read)
         lost = sum(digits_lost(s, run[i]) for i, s in read)
         # a lone read with a digit more (a speck before "565" read as 9, no other read on the run it makes)

@@ -516,14 +516,10 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
     key = strip_diacritics(s).lower()
     if m := _NGAY_THANG_NAM.search(key):
         d, mo, y = int(m[1]), int(m[2]), int(m[3])
-        if _padding_mixed(m[1], m[2]):
-            rules.append(f"{DATE_PADDING_MIXED}:{m[1]}/{m[2]}")
     elif m := _YMD.search(key):
         y, mo, d = int(m[1]), int(m[2]), int(m[3])
     elif m := _DMY.search(key):
         d, mo = int(m[1]), int(m[2])
-        if _padding_mixed(m[1], m[2]):
-            rules.append(f"{DATE_PADDING_MIXED}:{m[1]}/{m[2]}")
         if len(m[3]) == 2:
             raise DateError(f"năm hai chữ số '{m[3]}' / two-digit year '{m[3]}' is ambiguous")
         y = int(m[3])
@@ -555,6 +551,8 @@ def parse_date_digits(raw: str) -> ParsedDate | None:
         return ParsedDate(int(m[1]), None, None, rules)
     else:
         return None
+    if m.re is not _YMD and _padding_mixed(m[1], m[2]):  # day, month in groups 1, 2 of both other forms
+        rules.append(f"{DATE_PADDING_MIXED}:{m[1]}/{m[2]}")
     check_date(y, mo, d)
     return ParsedDate(y, mo, d, rules)
 
