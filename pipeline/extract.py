@@ -129,7 +129,9 @@ _PERSON_LABELS: list[tuple[str, str]] = [
                   r"|(?:^|(?<=\n))n[o0]\S?\s+cu\s*tru\s*:?"
                   # "Trú kề Phú Thủy": "tại" garbled, at a line's start after the first (fresh aged 1369:
                   # a mother's residence read into her nationality, the residence left empty)
-                  r"|(?<=\n)tru\s+\S{2,3}(?=\s)\s*:?"),
+                  r"|(?<=\n)tru\s+\S{2,3}(?=\s)\s*:?"
+                  # "Lrú tại:", its T read L (fresh book 1175: a father's residence read into his nationality)
+                  r"|(?<!\w)\S?ru\s+tai\s*:"),
 ]
 # A date's separator: "/", "." or "-", the fraction slash Tesseract reads for an italic "/" (and other
 # slash look-alikes), or, with no space around it, a letter read for a thin "/" ("8/4I2024", folded to i).

@@ -209,7 +209,8 @@ def test_splitters_on_ocr_output(split: str, lines: list[str], expected: list[st
                                    "Trú tạt", "Trú tạt:", "Cưtru", "Nơt cư trú:", "Nơt cư trú", "Trú tạ:",
                                    "Cư tú:",  # fresh aged 1351: its r lost
                                    "TTrú tại:",  # held-out font 159: its T doubled
-                                   "Trú kề", "Trú tai"])  # fresh aged 1369: "tại" garbled, at a line's start
+                                   "Trú kề", "Trú tai",  # fresh aged 1369: "tại" garbled, at a line's start
+                                   "Lrú tại:"])  # fresh book 1175: its T read L
 def test_residence_label_with_its_first_letter_lost(label: str) -> None:
     col = _column("khai_sinh.tt04_2020", "person_block")
     parts = split_cell(col, _lines("LÊ THỊ HOA, sinh năm 1970", "Dân tộc: Kinh; Quốc tịch: Việt", "Nam",
@@ -298,3 +299,13 @@ def test_ink_read_as_a_separator_and_trimmed_still_counts_against_the_field(lead
     part = next(iter(split_cell(col, [line]).values()))
     assert part.raw == "quá hạn"
     assert part.confidence == pytest.approx(confidence, abs=0.01)
+
+
+def test_a_residence_label_whose_t_was_read_l_ends_the_nationality_inside_a_line() -> None:
+    # fresh book 1175: "Việt Nam Lrú tại: P. Hùn Lam": a father's residence had gone into his nationality
+    col = _column("khai_sinh.tt04_2020", "person_block")
+    parts = split_cell(col, _lines("LÊ THỊ AN, sinh năm 1970", "Dân tộc: Kinh; Quốc tịch:",
+                                   "Việt Nam Lrú tại: P. Him Lam"))
+    assert [parts[k].raw for k in ("meQuocTich", "meNoiCuTru")] == ["Việt Nam", "P. Him Lam"]
+    parts = split_cell(col, _lines("LÊ THỊ AN, sinh năm 1970", "Dân tộc: Kinh; Quốc tịch: Việt Nam"))
+    assert parts["meNoiCuTru"].raw == ""  # no "ru tại:" in it: nothing taken for the label
