@@ -1503,6 +1503,10 @@ def test_a_province_written_with_another_unit_word(raw: str, value: str, contrad
         ("xã Km Lư, huyện Na Rì, tỉnh Bắc Kạn", "xã Kim Lư, huyện Na Rì, tỉnh Bắc Kạn", "gazetteer_fuzzy:Km Lư->Kim Lư"),
         # the abbreviations of Hồ Chí Minh City with its T misread, or run together without commas
         ("Trạm Y tế P.5 - Q.11 - 1P.HCM", "Trạm Y tế phường 5, quận 11, thành phố Hồ Chí Minh", "place_abbr"),
+        # run together with its P lost or read E (held-out font 163: "THCM" had left the place invalid)
+        ("Trạm Y tế phường 6, quận Tân Bình, THCM", "Trạm Y tế phường 6, quận Tân Bình, thành phố Hồ Chí Minh",
+         "place_abbr"),
+        ("P. 6, Q. Tân Bình, TEHCM", "phường 6, quận Tân Bình, thành phố Hồ Chí Minh", "place_abbr"),
         ("Phường 5 Quận 11 Tp.HCM", "phường 5, quận 11, thành phố Hồ Chí Minh", "place_comma_before_unit"),
         # a unit letter misread as another capital, alone between separators (held-out typewriter page)
         ("X. Hưng Thạnh -:B., Tân Phước - 7T. Tiền Giang", "xã Hưng Thạnh, huyện Tân Phước, tỉnh Tiền Giang",

