@@ -31,6 +31,7 @@ class CellPart:
     alternatives: tuple[tuple[int, str], ...] = ()
     # each word the confidence is the mean of: (its text, its confidence); unread ink beside has text ""
     words: tuple[tuple[str, float], ...] = ()
+    word_boxes: tuple[BBox, ...] = ()  # each word's box on the page, in the order of ``words``
 
 
 # a trimmed separator's box this many times the kept words' letter height, tall or wide, is unread ink
@@ -72,7 +73,7 @@ class _Cell:
             words += blobs
             texts = (*((t, w[2]) for t, w in own), *(("", w[2]) for w in blobs))
             return CellPart(raw, sum(w[2] for w in words) / len(words), BBox.union([w[3] for w in words]), alts,
-                            texts)  # fmt: skip
+                            texts, tuple(w[3] for w in words))  # fmt: skip
         weights = [sum(1 for i in range(start, end) if self.line_of[i] == li) for li in used]
         conf = sum(self.lines[li].confidence * w for li, w in zip(used, weights, strict=True)) / max(sum(weights), 1)
         return CellPart(raw, conf, BBox.union([self.lines[li].bbox for li in used]), alts)

@@ -1,0 +1,89 @@
+"""Tone and vowel marks OCR did not read: ink above a word of capitals that was read with no mark above.
+
+Vietnamese OCR fails mostly on diacritics (reference ocr.md); a mark read is kept by the normalizer, but a
+mark lost where both spellings are names (ÁNH/ANH, THÀNH/THANH, HÒA/HOA) leaves a value no lexicon can doubt.
+On capitals nothing but a mark stands above the letters' tops, so ink there is a mark the read lost.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+
+import cv2
+import numpy as np
+
+from pipeline.model import BBox
+from pipeline.ocr.engine import alone_image
+
+# combining marks drawn above a capital: grave, acute, circumflex, tilde, breve, hook above. Not the dot
+# below, nor the horn (beside the letter's top, no higher)
+_ABOVE = frozenset("\u0300\u0301\u0302\u0303\u0306\u0309")
+_VOWELS = frozenset("AEIOUY")
+
+LETTER_TALL = 0.6  # a component this share of the word's box high at least is a letter
+MARK_MIN = 0.12  # a mark's height or width, of the letters' height, at least (a speck is smaller)
+MARK_FOOT = 0.3  # a mark's foot stands at most this far above the letters' tops (a line above's dot
+# below, at half a letter's height and more, is further)
+MARK_REACH = 0.75  # and its top no higher than this
+MERGED = 0.15  # a letter whose top stands this far above the others' carries a mark joined to it
+LOOK_UP = 1.6  # the word's box heights looked at above it: a line above this near may drop ink into reach
+
+
+def has_mark_above(word: str) -> bool:
+    """Whether ``word`` carries a mark drawn above a letter."""
+    return any(c in _ABOVE for c in unicodedata.normalize("NFD", word))
+
+
+def bare_capitals(word: str) -> bool:
+    """A word of capitals with a vowel and no mark above any letter: one whose image may hide a lost mark."""
+    letters = [c for c in unicodedata.normalize("NFD", word) if c.isalpha()]
+    return (bool(letters) and all(c.isupper() for c in letters) and any(c in _VOWELS for c in letters)
+            and not has_mark_above(word))  # fmt: skip
+
+
+def ink_above_capitals(gray: np.ndarray, box: BBox) -> BBox | None:
+    """The box of a mark's ink above the capitals of the word at ``box`` on ``gray`` (dark ink on light
+    paper), or None. The letters' tops are their components' median top; a mark is a component apart just
+    above them, or a letter's top standing above the others' (a mark joined to it by blur). Not looked for
+    under a line above (a wrapped name's second line), whose dots below stand where marks would."""
+    H, W = gray.shape[:2]
+    x0, x1 = max(0, box.x), min(W, box.x + box.w)
+    y0, y1 = max(0, box.y - int(box.h * LOOK_UP)), min(H, box.y + box.h)
+    if x1 - x0 < 4 or y1 - y0 < 8:
+        return None
+    cut = gray[y0:y1, x0:x1]
+    ink = cv2.threshold(cut, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
+    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    comps = [tuple(int(v) for v in stats[i][:4]) for i in range(1, n)]
+    middle = box.y - y0 + box.h / 2  # the word's letters reach below its middle
+    letters = [c for c in comps if c[3] >= LETTER_TALL * box.h and c[1] + c[3] > middle]
+    if len(letters) < 2:
+        return None  # no letters' line to stand above (a blot, or one letter)
+    top = float(np.median([c[1] for c in letters]))
+    bottom = float(np.median([c[1] + c[3] for c in letters]))
+    cap = bottom - top
+    if cap < 6:
+        return None
+    if any(c not in letters and (c[3] >= LETTER_TALL * cap or (c[1] == 0 and y0 > 0)) for c in comps):
+        return None  # a line above: a letter of it, or its ink cut by the look's edge
+    for x, y, w, h in comps:
+        if (x, y, w, h) in letters:
+            if top - y >= MERGED * cap:
+                return BBox(x0 + x, y0 + y, w, int(top - y))
+            continue
+        if (top - MARK_FOOT * cap <= y + h <= top + 1 and y >= top - MARK_REACH * cap
+                and max(w, h) >= MARK_MIN * cap and min(w, h) >= 2):  # fmt: skip
+            return BBox(x0 + x, y0 + y, w, h)
+    return None
+
+
+def marks_lost(gray: np.ndarray, cell: BBox, slope: float, words: list[tuple[str, str, BBox]]) -> list[str]:
+    """Of a field's words (each: its value word, the word OCR read, the box it read it in), those read as
+    bare capitals (``bare_capitals``: not a word read in small letters, then made capitals) and left with no
+    mark above whose image has one (``ink_above_capitals``). The cell is cut and sheared upright as it was
+    read (``alone_image``), so a slanted word's box lies on its own letters."""
+    bare = [(v, b) for v, t, b in words if bare_capitals(t) and not has_mark_above(v)]
+    if not bare or (cut := alone_image(gray, cell, slope)) is None:
+        return []
+    img, dx, dy = cut
+    return [v for v, b in bare if ink_above_capitals(img, BBox(b.x - dx, b.y - dy, b.w, b.h)) is not None]

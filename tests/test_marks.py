@@ -1,0 +1,148 @@
+"""pipeline/marks.py: ink of a mark above capitals read bare, on words drawn with real fonts."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
+
+from pipeline.extract import CellPart
+from pipeline.marks import bare_capitals, has_mark_above, ink_above_capitals, marks_lost
+from pipeline.model import BBox, FieldStatus, FieldValue
+from pipeline.templates import FieldSpec
+
+FONTS = {  # installed by the Makefile (fonts-dejavu-core, fonts-liberation2)
+    "dejavu-sans": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "liberation-serif": "/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf",
+    "liberation-sans": "/usr/share/fonts/truetype/liberation2/LiberationSans-Regular.ttf",
+    "dejavu-serif": "/usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf",
+}
+
+
+@pytest.mark.parametrize(
+    ("word", "bare"),
+    [
+        ("ANH", True), ("THANH", True), ("HOA", True), ("NGUYEN", True),
+        ("THỊ", True), ("PHẠM", True),  # a dot below is not above: the letters' tops hide no mark
+        ("ƯU", True), ("LƠ", True),  # nor a horn, beside the letter's top
+        ("ÁNH", False), ("THÀNH", False), ("HÒA", False), ("HOÀ", False), ("NGUYỄN", False), ("HỒ", False),
+        ("ĐĂNG", False), ("LÊ", False), ("THỦY", False),
+        ("Anh", False), ("anh", False),  # not capitals: ascenders and dots stand above x-height
+        ("NGH", False), ("", False), ("123", False), ("ĐƯỜNG", False),
+    ],
+)  # fmt: skip
+def test_bare_capitals(word: str, bare: bool) -> None:
+    assert bare_capitals(word) is bare
+
+
+@pytest.mark.parametrize(("word", "above"), [("Ánh", True), ("ẠNH", False), ("ă", True), ("ẫ", True), ("Ơ", False)])
+def test_has_mark_above(word: str, above: bool) -> None:
+    assert has_mark_above(word) is above
+
+
+def _draw(lines: list[str], font: str, size: int = 36, *, blur: float = 0.0) -> tuple[np.ndarray, list[BBox]]:
+    """Gray page with ``lines`` drawn one under another; each line's box is its ink with the marks above
+    and below left out (the box Tesseract gives a word it read bare): the ink of the same line drawn
+    without its marks."""
+    face = ImageFont.truetype(font, size)
+    img = Image.new("L", (40 + size * 8, 40 + int(size * 1.5) * len(lines)), 255)
+    boxes = []
+    for i, text in enumerate(lines):
+        xy = (20, 30 + int(size * 1.5) * i)
+        ImageDraw.Draw(img).text(xy, text, font=face, fill=0)
+        bare = Image.new("L", img.size, 255)
+        ImageDraw.Draw(bare).text(xy, _unmarked(text), font=face, fill=0)
+        ys, xs = np.nonzero(np.asarray(bare) < 128)
+        boxes.append(BBox(int(xs.min()), int(ys.min()), int(xs.max() - xs.min() + 1), int(ys.max() - ys.min() + 1)))
+    if blur:
+        img = img.filter(ImageFilter.GaussianBlur(blur))
+    return np.asarray(img), boxes
+
+
+def _unmarked(text: str) -> str:
+    import unicodedata
+
+    return unicodedata.normalize("NFC", "".join(c for c in unicodedata.normalize("NFD", text)
+                                                if not unicodedata.combining(c)))  # fmt: skip
+
+
+@pytest.mark.parametrize("font", sorted(FONTS))
+@pytest.mark.parametrize("word", ["ÁNH", "THÀNH", "HÒA", "HỒNG", "NGUYỄN", "THỦY", "LÊ", "ĐĂNG"])
+def test_a_mark_above_capitals_is_found(font: str, word: str) -> None:
+    gray, (box,) = _draw([word], FONTS[font])
+    mark = ink_above_capitals(gray, box)
+    assert mark is not None
+    assert mark.y + mark.h <= box.y + 2 and box.x <= mark.x + mark.w and mark.x <= box.x + box.w
+
+
+@pytest.mark.parametrize("font", sorted(FONTS))
+@pytest.mark.parametrize("word", ["ANH", "THANH", "HOA", "PHẠM", "THỊ", "NGUYEN", "ĐOAN"])
+def test_bare_capitals_have_nothing_above(font: str, word: str) -> None:
+    gray, (box,) = _draw([word], FONTS[font])
+    assert ink_above_capitals(gray, box) is None
+
+
+def test_a_mark_blurred_into_its_letter_is_found() -> None:
+    # a blurred page joins the grave to the A: the letter's top then stands above the others'
+    gray, (box,) = _draw(["THÀNH"], FONTS["dejavu-sans"], 30, blur=1.6)
+    assert ink_above_capitals(gray, box) is not None
+    gray, (box,) = _draw(["THANH"], FONTS["dejavu-sans"], 30, blur=1.6)
+    assert ink_above_capitals(gray, box) is None
+
+
+def test_a_line_above_is_not_taken_for_marks() -> None:
+    # a name wrapped under "PHẠM": its dot below stands where a mark of the line under it would
+    gray, boxes = _draw(["PHẠM", "PHUONG"], FONTS["liberation-serif"], 36)
+    tight = np.asarray(gray).copy()
+    rows = slice(boxes[0].y + boxes[0].h + 12, boxes[1].y - 2)  # close the lines up: the dot within reach
+    tight = np.vstack([tight[: boxes[0].y + boxes[0].h + 12], tight[rows.stop :]])
+    shift = rows.stop - rows.start
+    under = BBox(boxes[1].x, boxes[1].y - shift, boxes[1].w, boxes[1].h)
+    assert ink_above_capitals(tight, under) is None
+
+
+def test_a_speck_is_no_mark() -> None:
+    gray, (box,) = _draw(["THANH"], FONTS["dejavu-sans"])
+    speck = gray.copy()
+    speck[box.y - 6, box.x + box.w // 2] = 0  # one pixel of dust over the A
+    assert ink_above_capitals(speck, box) is None
+    blot = gray.copy()
+    blot[box.y - 9 : box.y - 3, box.x + box.w // 2 : box.x + box.w // 2 + 6] = 0  # a blot the size of a mark
+    assert ink_above_capitals(blot, box) is not None
+
+
+def test_marks_lost_only_for_words_read_bare() -> None:
+    gray, (box,) = _draw(["VŨ ÁNH"], FONTS["dejavu-sans"])
+    cell = BBox(0, 0, gray.shape[1], gray.shape[0])
+    split = box.x + box.w * 2 // 5  # the words' boxes: "VU" then "ANH"
+    vu, anh = BBox(box.x, box.y, split - box.x - 8, box.h), BBox(split + 4, box.y, box.x + box.w - split - 4, box.h)
+    assert marks_lost(gray, cell, 0.0, [("VŨ", "VŨ", vu), ("ANH", "ANH", anh)]) == ["ANH"]
+    assert marks_lost(gray, cell, 0.0, [("VŨ", "VŨ", vu), ("ÁNH", "ANH", anh)]) == []  # the lexicon gave its mark
+    # read in small letters and made capitals by the normalizer: a small letter's ascender is no mark
+    assert marks_lost(gray, cell, 0.0, [("VŨ", "Vũ", vu), ("ANH", "Anh", anh)]) == []
+
+
+def test_a_name_read_bare_over_a_mark_goes_to_review() -> None:
+    from pipeline import read_page
+
+    gray, (box,) = _draw(["HÒA"], FONTS["liberation-serif"])
+    cell = BBox(0, 0, gray.shape[1], gray.shape[0])
+    spec = FieldSpec(key="voHoTen", type="person_name")
+
+    def field(value: str) -> FieldValue:
+        return FieldValue(key="voHoTen", raw=value, value=value, confidence=0.95, bbox=box, status=FieldStatus.OK)
+
+    alone = read_page._Alone(engine=None, second=None, gray=gray, slope=0.0, scale=1.0)  # type: ignore[arg-type]
+    part = CellPart("HOA", 0.95, box, words=(("HOA", 0.95),), word_boxes=(box,))
+    fields = {"voHoTen": field("HOA")}
+    read_page._doubt_marks_lost(alone, {"voHoTen": cell}, [(spec, part)], fields)
+    assert fields["voHoTen"].status == FieldStatus.LOW_CONFIDENCE
+    assert "mark_ink_unread:HOA" in fields["voHoTen"].rules and "HOA" in (fields["voHoTen"].reason or "")
+
+    fields = {"voHoTen": field("HÒA")}  # the lexicon or the read gave the mark: accepted as it was
+    read_page._doubt_marks_lost(alone, {"voHoTen": cell}, [(spec, part)], fields)
+    assert fields["voHoTen"].status == FieldStatus.OK
+
+    fields = {"voHoTen": field("THỊ HOA")}  # two words in the value, one read: no pairing, no doubt
+    read_page._doubt_marks_lost(alone, {"voHoTen": cell}, [(spec, part)], fields)
+    assert fields["voHoTen"].status == FieldStatus.OK
