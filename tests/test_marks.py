@@ -76,7 +76,7 @@ def test_a_mark_above_capitals_is_found(font: str, word: str) -> None:
 
 
 @pytest.mark.parametrize("font", sorted(FONTS))
-@pytest.mark.parametrize("word", ["ANH", "THANH", "HOA", "PHẠM", "THỊ", "NGUYEN", "ĐOAN"])
+@pytest.mark.parametrize("word", ["ANH", "THANH", "HOA", "PHẠM", "THỊ", "NGUYEN", "ĐOAN", "TRƯƠNG", "LƯU", "QUANG"])
 def test_bare_capitals_have_nothing_above(font: str, word: str) -> None:
     gray, (box,) = _draw([word], FONTS[font])
     assert ink_above_capitals(gray, box) is None
