@@ -407,6 +407,9 @@ def _field(
     return fv, norm
 
 
+MARK_INK_UNREAD = "mark_ink_unread"  # rule: a mark's ink above a word of capitals read bare
+
+
 def _doubt_marks_lost(
     alone: _Alone, cell_of: dict[str, BBox], parts: list[tuple[FieldSpec, CellPart]], fields: dict[str, FieldValue]
 ) -> None:
@@ -427,7 +430,7 @@ def _doubt_marks_lost(
         f.status = FieldStatus.LOW_CONFIDENCE
         f.reason = (f"có nét dấu phía trên chữ '{shown}' mà không đọc được dấu / ink of a mark stands above "
                     f"'{shown}', read with no mark")  # fmt: skip
-        f.rules = [*f.rules, f"mark_ink_unread:{shown}"]
+        f.rules = [*f.rules, f"{MARK_INK_UNREAD}:{shown}"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -905,8 +908,10 @@ def _shared_doubt(f: FieldValue) -> bool:
     look-alike the lists prefer, a tone restored where the lists write it in two places (two reads that
     both lost the mark of THUỲ agree on THÙY by the same guess, not by evidence), or a correction that was a
     close call (an officer's "Chỉ" on three rows taken for CHÍ each time, where CHI was nearly as likely:
-    on 41 + 16 kept Chromium sets 6 such consensus reads were wrong, 10 right, all by the same guess)."""
-    return bool(f.details.get("unknown_syllables")) or any(
+    on 41 + 16 kept Chromium sets 6 such consensus reads were wrong, 10 right, all by the same guess), or a
+    mark's ink above a word read bare (``_doubt_marks_lost``: aged 1351's father and declarant both read
+    THANH for THÀNH, and had vouched for each other)."""
+    return any(r.startswith(MARK_INK_UNREAD) for r in f.rules) or bool(f.details.get("unknown_syllables")) or any(
         "suspect" in c or "placement" in c or (c.get("margin") is not None and c["margin"] < CLOSE_CALL_MARGIN)
         for c in f.details.get("corrections", ())
     )

@@ -1063,6 +1063,23 @@ def test_a_parent_declaring_the_birth_confirms_the_name_read_twice(relation: str
     assert fields["meHoTen"].status == FieldStatus.LOW_CONFIDENCE
 
 
+def test_two_reads_of_a_parent_under_a_mark_read_bare_do_not_vouch_for_each_other() -> None:
+    # aged 1351: the father's and the declarant's cells both read THANH under THÀNH's grave; the mark check
+    # sent both to review, and their agreement (the same print, the same loss) had accepted them again
+    tpl = templates_for("khai_sinh")[0]
+    fields = _row("khai_sinh", {"chaHoTen": ("PHẠM THANH LỘC", 0.97), "nycHoTen": ("PHẠM THANH LỘC", 0.97),
+                                "nycQuanHe": ("cha", 0.97)})  # fmt: skip
+    for key in ("chaHoTen", "nycHoTen"):
+        f = fields[key]
+        f.status, f.rules = FieldStatus.LOW_CONFIDENCE, [*f.rules, "mark_ink_unread:THANH"]
+    _cross_check(tpl, fields, {}, 0.9)
+    assert fields["chaHoTen"].status == fields["nycHoTen"].status == FieldStatus.LOW_CONFIDENCE
+    fields = _row("khai_sinh", {"chaHoTen": ("PHẠM THANH LỘC", 0.6), "nycHoTen": ("PHẠM THANH LỘC", 0.6),
+                                "nycQuanHe": ("cha", 0.97)})  # fmt: skip
+    _cross_check(tpl, fields, {}, 0.9)  # merely faint, no mark's ink: the two reads vouch as before
+    assert fields["chaHoTen"].status == fields["nycHoTen"].status == FieldStatus.OK
+
+
 @pytest.mark.parametrize(
     ("relation", "declarant", "doubted"),
     [
