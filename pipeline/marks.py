@@ -26,6 +26,8 @@ MARK_FOOT = 0.3  # a mark's foot stands at most this far above the letters' tops
 # below, at half a letter's height and more, is further)
 MARK_REACH = 0.75  # and its top no higher than this
 MERGED = 0.15  # a letter whose top stands this far above the others' carries a mark joined to it
+MERGED_WIDE = 1.5  # if it is no wider than this many times the letters' median width (aged 1301: N and G
+# joined by a scratch rising above them had sent BÙI QUANG GIANG to review)
 LOOK_UP = 1.6  # the word's box heights looked at above it: a line above this near may drop ink into reach
 
 
@@ -66,9 +68,11 @@ def ink_above_capitals(gray: np.ndarray, box: BBox) -> BBox | None:
         return None
     if any(c not in letters and (c[3] >= LETTER_TALL * cap or (c[1] == 0 and y0 > 0)) for c in comps):
         return None  # a line above: a letter of it, or its ink cut by the look's edge
+    wide = MERGED_WIDE * float(np.median([c[2] for c in letters]))
     for x, y, w, h in comps:
         if (x, y, w, h) in letters:
-            if top - y >= MERGED * cap:
+            # one letter wide: two letters joined by a streak standing above them are an aged page's scratch
+            if top - y >= MERGED * cap and w <= wide:
                 return BBox(x0 + x, y0 + y, w, int(top - y))
             continue
         if (top - MARK_FOOT * cap <= y + h <= top + 1 and y >= top - MARK_REACH * cap

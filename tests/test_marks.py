@@ -146,3 +146,13 @@ def test_a_name_read_bare_over_a_mark_goes_to_review() -> None:
     fields = {"voHoTen": field("THỊ HOA")}  # two words in the value, one read: no pairing, no doubt
     read_page._doubt_marks_lost(alone, {"voHoTen": cell}, [(spec, part)], fields)
     assert fields["voHoTen"].status == FieldStatus.OK
+
+
+def test_a_streak_joining_two_letters_above_their_tops_is_no_mark() -> None:
+    # aged 1301: a scratch across the N and G of QUANG rose above the letters, one component two letters wide
+    gray, (box,) = _draw(["QUANG"], FONTS["liberation-serif"])
+    streak = gray.copy()
+    x = box.x + box.w * 3 // 5
+    for i in range(box.w // 3):  # a line rising from the N's middle to above the G
+        streak[box.y + box.h // 2 - i // 2 - 6 : box.y + box.h // 2 - i // 2 - 4, x + i] = 0
+    assert ink_above_capitals(streak, box) is None
