@@ -5,7 +5,7 @@ import os
 import unicodedata
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.normalize import FIELD_TYPES, _dispatch, normalize_field
@@ -52,6 +52,7 @@ def test_normalizers_never_raise(ftype: str, raw: str) -> None:
     ),
     raw=viet_text,
 )
+@example(ftype="person_name", raw="A0-'A")  # a dropped digit left "-'A": "A 'A", then "A A" (stop 42's make test)
 def test_idempotent(ftype: str, raw: str) -> None:
     n = normalize_field(ftype, raw)
     if n.status == "ok" and n.value is not None:

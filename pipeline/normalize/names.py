@@ -285,7 +285,9 @@ def middle_for_sex(dem: str, sex: str) -> str | None:
 def _name_chars(s: str) -> str:
     s = _NON_NAME.sub(" ", s)
     s = re.sub(r"\d+", " ", s)
-    return collapse_ws(s.replace("_", " ").strip("-' "))
+    # each word's edges, not only the name's: a digit dropped can leave "-'A" ("A0-'A"), whose "-" a later
+    # step drops, then the "'" on a second normalization (found by hypothesis: not idempotent)
+    return collapse_ws(" ".join(w.strip("-'") for w in s.replace("_", " ").split()))
 
 
 _NAME_PASSES = 8
