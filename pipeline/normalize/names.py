@@ -285,9 +285,10 @@ def middle_for_sex(dem: str, sex: str) -> str | None:
 def _name_chars(s: str) -> str:
     s = _NON_NAME.sub(" ", s)
     s = re.sub(r"\d+", " ", s)
-    # each word's edges, not only the name's: a digit dropped can leave "-'A" ("A0-'A"), whose "-" a later
-    # step drops, then the "'" on a second normalization (found by hypothesis: not idempotent)
-    return collapse_ws(" ".join(w.strip("-'") for w in s.replace("_", " ").split()))
+    # each word's start, not only the name's: a digit dropped can leave "-'A" ("A0-'A"), whose "-" a later
+    # step drops, then the "'" on a second normalization (found by hypothesis: not idempotent). A word's
+    # trailing apostrophe stays: clean_text reads it as an acute ("A'0 B" -> "Á B")
+    return collapse_ws(" ".join(w.lstrip("-'").rstrip("-") for w in s.replace("_", " ").split()).strip("-' "))
 
 
 _NAME_PASSES = 8
