@@ -13,11 +13,12 @@ import cv2
 import numpy as np
 
 from pipeline.model import BBox
+from pipeline.normalize.text import QUALITY_MARKS, TONE_MARKS
 from pipeline.ocr.engine import alone_image
 
-# combining marks drawn above a capital: grave, acute, circumflex, tilde, breve, hook above. Not the dot
-# below, nor the horn (beside the letter's top, no higher)
-_ABOVE = frozenset("\u0300\u0301\u0302\u0303\u0306\u0309")
+# the tone and vowel-quality marks drawn above a capital (grave, acute, tilde, hook above; circumflex, breve):
+# not the dot below, nor the horn (beside the letter's top, no higher)
+_ABOVE = frozenset(TONE_MARKS.keys() | QUALITY_MARKS) - {"\u0323", "\u031b"}
 _VOWELS = frozenset("AEIOUY")
 
 LETTER_TALL = 0.6  # a component this share of the word's box high at least is a letter
