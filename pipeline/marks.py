@@ -30,6 +30,8 @@ MERGED = 0.15  # a letter whose top stands this far above the others' carries a 
 MERGED_WIDE = 1.5  # if it is no wider than this many times the letters' median width (aged 1301: N and G
 # joined by a scratch rising above them had sent BÙI QUANG GIANG to review)
 LOOK_UP = 1.6  # the word's box heights looked at above it: a line above this near may drop ink into reach
+LINE_GAP = 0.5  # under a line above, the gap between its foot and the letters' tops, of their height, at
+# least: closer, its dots below and the word's marks cannot be told apart
 
 
 def has_mark_above(word: str) -> bool:
@@ -47,8 +49,9 @@ def bare_capitals(word: str) -> bool:
 def ink_above_capitals(gray: np.ndarray, box: BBox) -> BBox | None:
     """The box of a mark's ink above the capitals of the word at ``box`` on ``gray`` (dark ink on light
     paper), or None. The letters' tops are their components' median top; a mark is a component apart just
-    above them, or a letter's top standing above the others' (a mark joined to it by blur). Not looked for
-    under a line above (a wrapped name's second line), whose dots below stand where marks would."""
+    above them, or a letter's top standing above the others' (a mark joined to it by blur). Under a line above
+    (a wrapped name's second line), whose dots below stand where marks would, only ink nearer the word than
+    that line counts, and none where the lines stand closer than LINE_GAP."""
     H, W = gray.shape[:2]
     x0, x1 = max(0, box.x), min(W, box.x + box.w)
     y0, y1 = max(0, box.y - int(box.h * LOOK_UP)), min(H, box.y + box.h)
@@ -67,16 +70,26 @@ def ink_above_capitals(gray: np.ndarray, box: BBox) -> BBox | None:
     cap = bottom - top
     if cap < 6:
         return None
-    if any(c not in letters and (c[3] >= LETTER_TALL * cap or (c[1] == 0 and y0 > 0)) for c in comps):
-        return None  # a line above: a letter of it, or its ink cut by the look's edge
+    # a line above (a wrapped name's first line): a letter of it, or its ink cut by the look's edge
+    above = [c for c in comps if c not in letters and (c[3] >= LETTER_TALL * cap or (c[1] == 0 and y0 > 0))]
+    floor = -1.0  # ink must stand below this to be the word's
+    if above:
+        base = max(c[1] + c[3] for c in above)
+        if top - base < LINE_GAP * cap:
+            return None  # lines this close: a dot below of the line above may stand where a mark would
+        # between the lines, ink nearer the line above is its own (a dot below: photo 1389's PHẠM over
+        # THÀNH, the grave nearer THANH, the dot nearer PHAM)
+        floor = (base + top) / 2
     wide = MERGED_WIDE * float(np.median([c[2] for c in letters]))
     for x, y, w, h in comps:
+        if (x, y, w, h) in above:
+            continue
         if (x, y, w, h) in letters:
             # one letter wide: two letters joined by a streak standing above them are an aged page's scratch
-            if top - y >= MERGED * cap and w <= wide:
+            if top - y >= MERGED * cap and w <= wide and y > floor:
                 return BBox(x0 + x, y0 + y, w, int(top - y))
             continue
-        if (top - MARK_FOOT * cap <= y + h <= top + 1 and y >= top - MARK_REACH * cap
+        if (top - MARK_FOOT * cap <= y + h <= top + 1 and y >= top - MARK_REACH * cap and y + h / 2 > floor
                 and max(w, h) >= MARK_MIN * cap and min(w, h) >= 2):  # fmt: skip
             return BBox(x0 + x, y0 + y, w, h)
     return None

@@ -40,15 +40,17 @@ def test_has_mark_above(word: str, above: bool) -> None:
     assert has_mark_above(word) is above
 
 
-def _draw(lines: list[str], font: str, size: int = 36, *, blur: float = 0.0) -> tuple[np.ndarray, list[BBox]]:
-    """Gray page with ``lines`` drawn one under another; each line's box is its ink with the marks above
-    and below left out (the box Tesseract gives a word it read bare): the ink of the same line drawn
-    without its marks."""
+def _draw(
+    lines: list[str], font: str, size: int = 36, *, blur: float = 0.0, pitch: float = 1.5
+) -> tuple[np.ndarray, list[BBox]]:
+    """Gray page with ``lines`` drawn one under another, ``pitch`` sizes apart; each line's box is its ink
+    with the marks above and below left out (the box Tesseract gives a word it read bare): the ink of the
+    same line drawn without its marks."""
     face = ImageFont.truetype(font, size)
-    img = Image.new("L", (40 + size * 8, 40 + int(size * 1.5) * len(lines)), 255)
+    img = Image.new("L", (40 + size * 8, 40 + int(size * pitch) * len(lines)), 255)
     boxes = []
     for i, text in enumerate(lines):
-        xy = (20, 30 + int(size * 1.5) * i)
+        xy = (20, 30 + int(size * pitch) * i)
         ImageDraw.Draw(img).text(xy, text, font=face, fill=0)
         bare = Image.new("L", img.size, 255)
         ImageDraw.Draw(bare).text(xy, _unmarked(text), font=face, fill=0)
@@ -99,6 +101,18 @@ def test_a_line_above_is_not_taken_for_marks() -> None:
     shift = rows.stop - rows.start
     under = BBox(boxes[1].x, boxes[1].y - shift, boxes[1].w, boxes[1].h)
     assert ink_above_capitals(tight, under) is None
+
+
+@pytest.mark.parametrize("font", sorted(FONTS))
+@pytest.mark.parametrize(("first", "second"), [("PHẠM", "THÀNH"), ("THỊ", "ÁNH"), ("NGỌC", "HỒNG"), ("ĐẶNG", "HÒA")])
+def test_a_mark_under_a_line_with_dots_below_is_found(font: str, first: str, second: str) -> None:
+    # photo 1389: PHẠM THÀNH ĐẠT wrapped after PHẠM, THÀNH read THANH and accepted; lines 1.25 sizes apart
+    gray, (_, box) = _draw([first, second], FONTS[font], pitch=1.25)
+    mark = ink_above_capitals(gray, box)
+    assert mark is not None and mark.y + mark.h <= box.y + 2
+    # the same words bare under the same line: its dots below are its own, not the word's marks
+    gray, (_, box) = _draw([first, _unmarked(second)], FONTS[font], pitch=1.25)
+    assert ink_above_capitals(gray, box) is None
 
 
 def test_a_speck_is_no_mark() -> None:
