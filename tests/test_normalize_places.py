@@ -94,6 +94,19 @@ def test_a_name_several_units_carry_takes_their_one_spelling_with_a_rule() -> No
     assert (n.status, n.value) == ("ok", "xã Tân Lập") and "gazetteer:Tàn Lập->Tân Lập" in n.rules
 
 
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("UBND xã Long\nĐứC", "UBND xã Long Đức"),  # held-out 165: the C of Đức read capital, accepted
+        ("UBND XÃ LONG ĐỨC", "UBND xã Long Đức"),
+        ("UBND xã long đức", "UBND xã Long Đức"),
+    ],
+)
+def test_a_name_several_units_carry_written_in_other_case_takes_their_spelling(raw: str, value: str) -> None:
+    n = normalize_field("office", raw, confidence=0.95)
+    assert n.value == value and any(r.startswith("gazetteer:") for r in n.rules), n.rules
+
+
 def test_historical_province() -> None:
     r = resolve_place("huyện Ba Vì, tỉnh Hà Tây")
     assert r.historical_province["name"] == "Hà Tây"

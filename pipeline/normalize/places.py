@@ -947,6 +947,10 @@ def _chain_legacy(
                     parts[i].respelled, parts[i].name = parts[i].name, spellings[0]
                 else:
                     parts[i].spellings = spellings
+            elif len(cased := [n for n in spellings if n.lower() == parts[i].name.lower()]) == 1 and cased[0] != parts[i].name:
+                # written as an official spelling in other case ("xã Long ĐứC": OCR's C for c; "XÃ LONG ĐỨC"):
+                # that spelling, its marks as written
+                parts[i].respelled, parts[i].name = parts[i].name, cased[0]
     if undecided_district is not None and parts[undecided_district].role == "unknown":
         undecided += 1  # not taken as a commune either
     return solved, ambiguous, undecided
