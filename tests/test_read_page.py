@@ -38,6 +38,7 @@ from pipeline.read_page import (
     _note_fragment_beside,
     _note_ink_beside,
     _page_consensus,
+    _page_nos_to_check,
     _page_fields,
     _read_title_dark,
     _registration_year_from_rows,
@@ -2000,6 +2001,21 @@ def test_an_accepted_page_number_is_read_again_alone_and_a_sure_other_reading_do
     assert (got.value, got.status.value) == (value, status)
     if value != first:
         assert got.details["read_as"] == first and first in (got.reason or "")
+
+
+def test_every_accepted_page_number_is_checked_alone_however_sure() -> None:
+    # fresh book photograph 1179: a clean "47" read 41 at 0.951 (over the 0.95 a book number needs to go
+    # unchecked) had been accepted on every row; alone, vie read 47
+    spec = _page_no_spec()
+    sure = _field(spec, CellPart("41", 0.951, BBox(0, 0, 24, 20)), 0.9)[0]
+    assert sure.status == FieldStatus.OK
+    assert _page_nos_to_check([spec], {spec.key: sure}) == ([], [spec])
+    got = _confirm_page_no(spec, sure, [_foot("47", 0.96), _foot("47", 0.93)], 0.9)
+    assert (got.value, got.status.value) == ("47", "low_confidence")
+    faint = _field(spec, CellPart("41", 0.5, BBox(0, 0, 24, 20)), 0.9)[0]  # not accepted: settled, not confirmed
+    assert _page_nos_to_check([spec], {spec.key: faint}) == ([spec], [])
+    narrow = _field(spec, CellPart("4", 0.97, BBox(0, 0, 40, 20)), 0.9)[0]  # a box two digits wide: one lost
+    assert narrow.status == FieldStatus.OK and _page_nos_to_check([spec], {spec.key: narrow}) == ([spec], [])
 
 
 @pytest.mark.parametrize(
