@@ -62,6 +62,7 @@ CASES = [
     ("doc_no", "Sốl187/GBT _", "187/GBT"), ("doc_no", "Số187/GBT", "187/GBT"),
     ("id_number", "024187000123", "024187000123"), ("id_number", "024 187 000 123", "024187000123"),
     ("id_number", "B1234567", "B1234567"), ("id_number", "024187000", "024187000"),
+    ("id_number", "381234567", "381234567"), ("id_number", "010 234 567", "010234567"),
     ("id_number", "O24187000123", "024187000123"), ("id_number", "024.187.000.123", "024187000123"),
     ("text", "  Đăng ký  quá hạn ", "Đăng ký quá hạn"), ("text", "Bệnh già |", "Bệnh già"),
     ("text", "Đã cấp bản sao ngày 05/03/2010,,", "Đã cấp bản sao ngày 05/03/2010"),
@@ -99,7 +100,9 @@ def test_codes(ftype: str, raw: str, value: str) -> None:
     [("sex", "x"), ("ethnicity", "Xyz"), ("nationality", "Atlantis"), ("id_doc_type", "Bằng lái"),
      ("id_number", "999187000123"), ("id_number", "12345"), ("entry_no", "abc"),
      # an italic 7 read T (fresh photo 1315): not dropped into an 11-digit number taken for one lost its 0
-     ("id_number", "019 090 957\nT14"), ("id_number", "0241870X0123")],
+     ("id_number", "019 090 957\nT14"), ("id_number", "0241870X0123"),
+     # a CMND's first two digits are its issuer's code, 01-38 (generator 431: 067488328 read 967488328)
+     ("id_number", "967488328"), ("id_number", "CMND số 391234567"), ("id_number", "001234567")],
 )  # fmt: skip
 def test_unknown_kept_and_flagged(ftype: str, raw: str) -> None:
     n = normalize_field(ftype, raw)

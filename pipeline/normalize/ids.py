@@ -229,6 +229,11 @@ _DOC_LABEL_MISREAD = re.compile(r"[S5$][O0Ô6Ốoôố][:.]?\s+(\d{1,6}\S*)")
 
 _LETTER_AMONG_DIGITS = re.compile(r"(?<=\d)[^\W\d_]+(?=\d)")
 
+# a 9-digit CMND's first two digits: its issuing province's police (01 Hà Nội, 02 TP. Hồ Chí Minh ... 38 Bạc
+# Liêu; a later split province kept its parent's or took a 3-digit block inside the range: Bình Dương 280).
+# A number outside them is a misread digit (generator 431: 067488328 read 967488328 at 0.96, accepted)
+CMND_ISSUERS = (1, 38)
+
 
 @cache
 def province_codes() -> frozenset[str]:
@@ -284,4 +289,7 @@ def id_number(raw: str) -> tuple[str | None, str | None, list[str], dict]:
                             "of the 12-digit number is not a province"), rules, details  # fmt: skip
     elif len(digits) not in (8, 9):
         return digits, f"số giấy tờ có {len(digits)} chữ số / unexpected length {len(digits)}", rules, details
+    elif len(digits) == 9 and not CMND_ISSUERS[0] <= int(digits[:2]) <= CMND_ISSUERS[1]:
+        return digits, (f"hai chữ số đầu {digits[:2]} không phải mã nơi cấp CMND (01-38) / the first two digits "
+                        f"{digits[:2]} are no CMND issuer's code (01-38)"), rules, details  # fmt: skip
     return digits, None, rules, details
