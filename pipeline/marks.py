@@ -18,7 +18,8 @@ from pipeline.ocr.engine import alone_image
 
 # the tone and vowel-quality marks drawn above a capital (grave, acute, tilde, hook above; circumflex, breve):
 # not the dot below, nor the horn (beside the letter's top, no higher)
-_ABOVE = frozenset(TONE_MARKS.keys() | QUALITY_MARKS) - {"\u0323", "\u031b"}
+_HORN = "\u031b"
+_ABOVE = frozenset(TONE_MARKS.keys() | QUALITY_MARKS) - {"\u0323", _HORN}
 _VOWELS = frozenset("AEIOUY")
 
 LETTER_TALL = 0.6  # a component this share of the word's box high at least is a letter
@@ -39,6 +40,11 @@ def has_mark_above(word: str) -> bool:
     return any(c in _ABOVE for c in unicodedata.normalize("NFD", word))
 
 
+def has_horn(word: str) -> bool:
+    """Whether ``word`` has a letter with a horn (Ư, Ơ)."""
+    return _HORN in unicodedata.normalize("NFD", word)
+
+
 def bare_capitals(word: str) -> bool:
     """A word of capitals with a vowel and no mark above any letter: one whose image may hide a lost mark."""
     letters = [c for c in unicodedata.normalize("NFD", word) if c.isalpha()]
@@ -46,12 +52,14 @@ def bare_capitals(word: str) -> bool:
             and not has_mark_above(word))  # fmt: skip
 
 
-def ink_above_capitals(gray: np.ndarray, box: BBox) -> BBox | None:
+def ink_above_capitals(gray: np.ndarray, box: BBox, *, horned: bool = False) -> BBox | None:
     """The box of a mark's ink above the capitals of the word at ``box`` on ``gray`` (dark ink on light
     paper), or None. The letters' tops are their components' median top; a mark is a component apart just
     above them, or a letter's top standing above the others' (a mark joined to it by blur). Under a line above
     (a wrapped name's second line), whose dots below stand where marks would, only ink nearer the word than
-    that line counts, and none where the lines stand closer than LINE_GAP."""
+    that line counts, and none where the lines stand closer than LINE_GAP. In a word with a horn
+    (``horned``: Ư, Ơ), a letter raised by ink at its right edge only is the horn (FreeSerif's rises above
+    the capitals), no mark."""
     H, W = gray.shape[:2]
     x0, x1 = max(0, box.x), min(W, box.x + box.w)
     y0, y1 = max(0, box.y - int(box.h * LOOK_UP)), min(H, box.y + box.h)
@@ -59,7 +67,7 @@ def ink_above_capitals(gray: np.ndarray, box: BBox) -> BBox | None:
         return None
     cut = gray[y0:y1, x0:x1]
     ink = cv2.threshold(cut, 0, 255, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)[1]
-    n, _, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     comps = [tuple(int(v) for v in stats[i][:4]) for i in range(1, n)]
     middle = box.y - y0 + box.h / 2  # the word's letters reach below its middle
     letters = [c for c in comps if c[3] >= LETTER_TALL * box.h and c[1] + c[3] > middle]
@@ -81,18 +89,37 @@ def ink_above_capitals(gray: np.ndarray, box: BBox) -> BBox | None:
         # THÀNH, the grave nearer THANH, the dot nearer PHAM)
         floor = (base + top) / 2
     wide = MERGED_WIDE * float(np.median([c[2] for c in letters]))
-    for x, y, w, h in comps:
+    for i, (x, y, w, h) in enumerate(comps, start=1):
         if (x, y, w, h) in above:
             continue
         if (x, y, w, h) in letters:
             # one letter wide: two letters joined by a streak standing above them are an aged page's scratch
-            if top - y >= MERGED * cap and w <= wide and y > floor:
+            if (top - y >= MERGED * cap and w <= wide and y > floor
+                    and not (horned and _raised_at_right(labels[y : int(top) - 1, x : x + w] == i))):  # fmt: skip
                 return BBox(x0 + x, y0 + y, w, int(top - y))
             continue
         if (top - MARK_FOOT * cap <= y + h <= top + 1 and y >= top - MARK_REACH * cap and y + h / 2 > floor
-                and max(w, h) >= MARK_MIN * cap and min(w, h) >= 2):  # fmt: skip
+                and max(w, h) >= MARK_MIN * cap and min(w, h) >= 2
+                and not (horned and _at_right_of_letter(x, w, letters))):  # fmt: skip
             return BBox(x0 + x, y0 + y, w, h)
     return None
+
+
+HORN_SIDE = 0.6  # of its letter's width: a horn's ink stands right of this; a mark's reaches left of it
+
+
+def _raised_at_right(raised: np.ndarray) -> bool:
+    """Whether a letter's ink above the others' tops (``raised``: its mask there) stands at its right side
+    only, as a horn does."""
+    cols = np.flatnonzero(raised.any(axis=0))
+    return cols.size == 0 or cols[0] >= HORN_SIDE * raised.shape[1]
+
+
+def _at_right_of_letter(x: int, w: int, letters: list[tuple[int, ...]]) -> bool:
+    """Whether ink at columns ``x``..``x+w`` starts right of HORN_SIDE of the letter under it: a horn's tip
+    cut off from its letter (FreeSerif at 16 px capitals)."""
+    under = [c for c in letters if c[0] <= x + w and x <= c[0] + c[2]]
+    return any(x >= c[0] + HORN_SIDE * c[2] for c in under)
 
 
 def marks_lost(gray: np.ndarray, cell: BBox, slope: float, words: list[tuple[str, str, BBox]]) -> list[str]:
@@ -100,8 +127,9 @@ def marks_lost(gray: np.ndarray, cell: BBox, slope: float, words: list[tuple[str
     bare capitals (``bare_capitals``: not a word read in small letters, then made capitals) and left with no
     mark above whose image has one (``ink_above_capitals``). The cell is cut and sheared upright as it was
     read (``alone_image``), so a slanted word's box lies on its own letters."""
-    bare = [(v, b) for v, t, b in words if bare_capitals(t) and not has_mark_above(v)]
+    bare = [(v, t, b) for v, t, b in words if bare_capitals(t) and not has_mark_above(v)]
     if not bare or (cut := alone_image(gray, cell, slope)) is None:
         return []
     img, dx, dy = cut
-    return [v for v, b in bare if ink_above_capitals(img, BBox(b.x - dx, b.y - dy, b.w, b.h)) is not None]
+    return [v for v, t, b in bare
+            if ink_above_capitals(img, BBox(b.x - dx, b.y - dy, b.w, b.h), horned=has_horn(t)) is not None]
