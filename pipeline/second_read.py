@@ -45,6 +45,8 @@ _PLAIN = {
 # photograph's italic "541" read "S41", "S43", "S44", "S45" down a page where vie read "MI", "54", "4")
 _PLAIN_REPAIRS = {"entry_no": {"ocr_digits", ENTRY_NO_GUESSED + ":five_as_symbol"}}
 SECOND_MODEL_TYPES = frozenset(_PLAIN)
+# the label "Số" as read from a crop's margin, before a whole document number
+_LABEL_IN_MARGIN = re.compile(r"^\s*[S5$][O0Ô6Ốoôố3]?[:.]?\s+(?=\d{1,4}\s*/)")
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,10 @@ def read_field_alone(
     mode = "line" if n_lines == 1 else "block"
     lines: list[OcrLine] = engine.read_alone(gray, crop, mode, slope=slope, binarize=binarize, scale=scale)
     text = " ".join(ln.text for ln in lines)
+    if field_type == "doc_no":
+        # the crop's left margin may hold the label's last letters, apart from the number ("Số 246/GBT" on a
+        # clean aged page, eng: "5 246/GBT", "53 246/GBT"); the field's own box began after them
+        text = _LABEL_IN_MARGIN.sub("", text)
     confidence = min((ln.confidence for ln in lines), default=0.0)
     norm = normalize_field(field_type, text, confidence=confidence if text else None, on_date=on_date)
     return Reading("binarized" if binarize else "grey", text, norm)
