@@ -43,7 +43,7 @@ _PLAIN = {
 }
 # the repairs a plain reading may need: an entry number's leading 5 that eng reads as S or $ (a book
 # photograph's italic "541" read "S41", "S43", "S44", "S45" down a page where vie read "MI", "54", "4")
-_PLAIN_REPAIRS = {"entry_no": {"ocr_digits", ENTRY_NO_GUESSED + ":five_as_symbol"}}
+_PLAIN_REPAIRS = {"entry_no": {"ocr_digits", ENTRY_NO_GUESSED + ":five_as_symbol", ENTRY_NO_GUESSED + ":s_as_five"}}
 SECOND_MODEL_TYPES = frozenset(_PLAIN)
 # the label "Số" as read from a crop's margin, before a whole document number
 _LABEL_IN_MARGIN = re.compile(r"^\s*[S5$][O0Ô6Ốoôố3]?[:.]?\s+(?=\d{1,4}\s*/)")

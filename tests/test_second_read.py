@@ -480,3 +480,13 @@ def test_a_longer_death_notice_number_from_the_second_model_is_shown_not_taken(
         assert f.status == FieldStatus.OK and "second_model_agrees" in f.rules
     else:
         assert f.status == FieldStatus.LOW_CONFIDENCE and f.details.get("second_model") == "5236/2006"
+
+
+def test_an_entry_number_whose_s_was_taken_for_a_5_takes_the_second_models_plain_digits() -> None:
+    # aged 1361: an italic 8 read "S" down a page of 86-89 ("S6", "S7", "S9"): the 5 is the normalizer's
+    # guess, so eng's plain 86 replaces it, still for review (the page's run may then vouch for it)
+    gray, box = _cell("86")
+    f, normalized = _doubted(ENTRY, "S6", box)
+    assert f.value == "56" and f.status == FieldStatus.LOW_CONFIDENCE
+    f = _ask(_TwoReadings("86", "86"), gray, ENTRY, f, normalized)
+    assert f.value == "86" and "second_model_value" in f.rules and f.status != FieldStatus.OK

@@ -75,9 +75,14 @@ def entry_no(raw: str) -> tuple[str | None, list[str]]:
         rules.append(ENTRY_NO_GUESSED + ":symbol_in_number")
     # a serif 1 read as L, I or | beside a digit ("8L" is 81 at a page's foot, "4II" is 411)
     s, serif = re.subn(r"(?<=\d)[LIl|]+|[LIl|]+(?=\d)", lambda m: "1" * len(m[0]), s)
+    before = s
     s, fixed = _fix_digits(s)
     if fixed or serif:
         rules.append("ocr_digits")
+    if any(a in "SsŠš" and b == "5" for a, b in zip(before, s, strict=False)):
+        # an S read for a digit is a 5 or an italic 8 ("S6", "S7", "S9" down aged 1361's page of 86-89,
+        # taken as 56, 57, 59 against the 88 and 90 read between them): a guess
+        rules.append(ENTRY_NO_GUESSED + ":s_as_five")
     if not re.search(r"\d", s) and re.fullmatch(r"[\s\-–—.]*[IlO|o]{1,4}[\s\-–—.]*", s):
         # numbers here are Arabic (field contract): "II" is OCR's reading of "11"
         s = s.translate(_ONES)
