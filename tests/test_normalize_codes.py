@@ -122,6 +122,8 @@ def test_unknown_kept_and_flagged(ftype: str, raw: str) -> None:
      ("relation", "chd", "chd"),  # cha, chú, chị: as near each
      ("relation", "vợ2", "vợ2"),  # a number is no misread: a second wife
      ("ethnicity", "Hoa Kỳ", "Hoa Kỳ"),  # a word apart is no glued letters
+     # within one edit of Tày and of Bố Y ("boy"): nearer Tày with the marks kept (a fresh book page)
+     ("ethnicity", "Tòy", "Tày"), ("relation", "coh", "con"),  # con, not chú or cô: a fresh book page
      ("ethnicity", "Xyz", "Xyz"), ("ethnicity", "Thá", "Thá")],  # nothing near, or two as near (Thái, Thổ…)
 )  # fmt: skip
 def test_an_unlisted_code_is_shown_as_the_one_listed_value_near_it_still_invalid(

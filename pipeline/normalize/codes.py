@@ -136,7 +136,8 @@ def _suggested(
     s: str, k: str, idx: Mapping[str, str], why: str, kind: str, rules: list[str], details: dict | None = None
 ) -> CodeResult:
     """A value no list holds, shown as the one listed value it is nearest for the reviewer to confirm
-    (still invalid): the one a key is within one edit of (three letters on: "Mòo" for Mèo, that is Mông),
+    (still invalid): the one a key is within one edit of (three letters on: "Mòo" for Mèo, that is Mông;
+    of several, the one nearest with the marks kept),
     or the one a key is with up to ``SUGGEST_AFFIX`` letters glued to it, no space between; never a key
     holding a digit. As read otherwise."""
     if any(ch.isdigit() for ch in k):  # a number is no misread of a listed word ("vợ2", "vợ 2": a second wife)
@@ -145,6 +146,12 @@ def _suggested(
     if not near and not any(ch.isspace() for ch in s):
         near = {v for key, v in idx.items() if len(key) >= 2 and len(k) - len(key) in range(1, SUGGEST_AFFIX + 1)
                 and (k.startswith(key) or k.endswith(key))}  # fmt: skip
+    if len(near) > 1:
+        # several within one edit of the letters: the one nearest with its marks kept, if one is ("Tòy" is
+        # one mark from Tày, four from Bố Y; a fresh book page's Tày)
+        dist = {v: Levenshtein.distance(s.lower().replace(" ", ""), v.lower().replace(" ", "")) for v in near}
+        best = min(dist.values())
+        near = {v for v, d in dist.items() if d == best}
     if len(near) != 1:
         return CodeResult(s, False, why, rules, details)
     v = near.pop()
