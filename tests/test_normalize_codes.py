@@ -45,7 +45,7 @@ CASES = [
     # a digit read for its look-alike letter inside a relation (unseen Chromium page: "c0n")
     ("relation", "c0n", "con"), ("relation", "ch1", "chị"),
     ("doc_no", "Số 12/GBT", "12/GBT"), ("doc_no", "12/2010", "12/2010"), ("doc_no", "Số: 12 / GBT", "12/GBT"),
-    ("doc_no", "267IGBT", "267/GBT"), ("doc_no", "Số 235JGBT", "235/GBT"), ("doc_no", "30IQĐ-UBND", "30/QĐ-UBND"),
+    ("doc_no", "267IGBT", "267/GBT"), ("doc_no", "Số 235JGBT", "235/GBT"), ("doc_no", "235ƒGBT", "235/GBT"), ("doc_no", "30IQĐ-UBND", "30/QĐ-UBND"),
     # an italic "/" read as a quote (a fresh aged page in an italic serif)
     ("doc_no", "118'GBT", "118/GBT"), ("doc_no", "Số 13’GBT", "13/GBT"), ("doc_no", "34'2023", "34/2023"),
     # unseen Chromium pages: the "/" before the year read as I, a speck beside it; 8 digits stay as read
@@ -303,6 +303,9 @@ def test_cause_a_few_letters_from_a_listed_one(raw: str, value: str | None) -> N
         ("Đã cấp bản sao.\nngày\n10/12/2013", "Đã cấp bản sao ngày 10/12/2013"),  # a speck between the words
         # a document number's slash read as a letter (unseen Chromium pages)
         ("Đã ly hôn\ntheo Bản án\nsố 24JHNGĐ\nngày 19/1/2007", "Đã ly hôn theo Bản án số 24/HNGĐ ngày 19/1/2007"),
+        # an italic "/" read as "ƒ" (fresh aged 1383)
+        ("Đã cải chính\nhọ tên theo\nQĐ số\n55ƒQĐ-UBND\nngày\n28/2/2020",
+         "Đã cải chính họ tên theo QĐ số 55/QĐ-UBND ngày 28/2/2020"),
         ("Đã cải chính họ tên theo QĐ số 74IQĐ-UBND ngày 17/4/2000",
          "Đã cải chính họ tên theo QĐ số 74/QĐ-UBND ngày 17/4/2000"),
         ("Số 2Ia", "Số 2Ia"),  # no acronym after it

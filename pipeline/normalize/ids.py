@@ -217,7 +217,7 @@ def slash_before_year(number: str, year: int) -> str | None:
     return f"{head}/{year}"
 
 
-SLASH_AS_LETTER = "[IlJ|!]"  # the thin "/" of a number as OCR reads it (remarks use it too)
+SLASH_AS_LETTER = "[IlJ|!ƒ]"  # the thin "/" of a number as OCR reads it (remarks use it too; "55ƒQĐ": an italic one)
 # the "/" read as a letter, read twice ("46/IGBT") or lost ("95GBT")
 # (or an italic "/" read as a quote: "118'GBT", a fresh aged page in an italic serif)
 _SLASH_AS_QUOTE = "['\"]"  # (clean_text has made every curly quote straight)
