@@ -31,6 +31,7 @@ MERGED = 0.15  # a letter whose top stands this far above the others' carries a 
 MERGED_WIDE = 1.5  # if it is no wider than this many times the letters' median width (aged 1301: N and G
 # joined by a scratch rising above them had sent BÙI QUANG GIANG to review)
 LOOK_UP = 1.6  # the word's box heights looked at above it: a line above this near may drop ink into reach
+HORN_SIDE = 0.6  # of its letter's width: a horn's ink stands right of this; a mark's reaches left of it
 LINE_GAP = 0.5  # under a line above, the gap between its foot and the letters' tops, of their height, at
 # least: closer, its dots below and the word's marks cannot be told apart
 
@@ -103,9 +104,6 @@ def ink_above_capitals(gray: np.ndarray, box: BBox, *, horned: bool = False) -> 
                 and not (horned and _at_right_of_letter(x, w, letters))):  # fmt: skip
             return BBox(x0 + x, y0 + y, w, h)
     return None
-
-
-HORN_SIDE = 0.6  # of its letter's width: a horn's ink stands right of this; a mark's reaches left of it
 
 
 def _raised_at_right(raised: np.ndarray) -> bool:
