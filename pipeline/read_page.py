@@ -1200,6 +1200,7 @@ def _confirm_registration_dates(entries: list[Entry], threshold: float) -> None:
     unreadable one whose text allows several dates takes the only one that fits, flagged."""
     dates = [e.fields.get("ngayDangKy") for e in entries]
     _doubt_date_digit_lost(dates)
+    _doubt_out_of_order(dates)
     sure = [_full_date(f.value) if f is not None and f.status == FieldStatus.OK else None for f in dates]
     read = [_full_date(f.value) if f is not None and f.status in _READ else None for f in dates]
 
@@ -1321,6 +1322,34 @@ def _around(i: int, anchors: Sequence[dt.date | None]) -> tuple[dt.date | None, 
     """The nearest anchor dates above and below row ``i``."""
     before = next((x for x in reversed(anchors[:i]) if x is not None), None)
     return before, next((x for x in anchors[i + 1 :] if x is not None), None)
+
+
+def _doubt_out_of_order(dates: Sequence[FieldValue | None]) -> None:
+    """An accepted registration date that no longest run of the page's dates in order holds goes to review
+    (rule ``registration_out_of_order``): "12/11/1998" above 05, 07, 07 and 08/11/1998 (a fresh book
+    photograph's 02/11 read 12 at 0.93, accepted). A register is written in date order, so a date off
+    every such run is misread, or written out of turn; one on some run is left alone, as when a neighbour's
+    misread makes two runs as long (which of them is right the order cannot tell)."""
+    read = [(i, d) for i, f in enumerate(dates) if f is not None and f.status in _READ
+            and (d := _full_date(f.value)) is not None]  # fmt: skip
+    if len(read) < 3:
+        return  # two dates out of order: either may be the misread one
+    # the longest run in order ending at each date, and starting at it
+    ending: dict[int, int] = {}
+    for i, d in read:
+        ending[i] = 1 + max((ending[j] for j, e in read if j < i and e <= d), default=0)
+    starting: dict[int, int] = {}
+    for i, d in reversed(read):
+        starting[i] = 1 + max((starting[j] for j, e in read if j > i and d <= e), default=0)
+    longest = max(ending.values())
+    for i, _ in read:
+        f = dates[i]
+        if f is None or f.status != FieldStatus.OK or ending[i] + starting[i] - 1 == longest:
+            continue
+        f.status = FieldStatus.LOW_CONFIDENCE
+        f.reason = ("ngày đăng ký ngoài thứ tự ngày của trang / the registration date is out of the page's "
+                    "date order")  # fmt: skip
+        f.rules = [*f.rules, "registration_out_of_order"]
 
 
 def _doubt_date_digit_lost(dates: Sequence[FieldValue | None]) -> None:

@@ -553,6 +553,26 @@ def test_a_faint_registration_date_in_the_pages_order_is_accepted(dates: list, a
 
 
 @pytest.mark.parametrize(
+    ("dates", "doubted"),
+    [
+        # a fresh book photograph: 02/11/1998 read 12/11 at 0.93 above 05, 07, 07 and 08/11, accepted
+        (["1998-11-12", "1998-11-05", "1998-11-07", "1998-11-07", "1998-11-08"], [0]),
+        (["1998-11-01", "1998-11-02", "1998-11-25", "1998-11-03", "1998-11-04"], [2]),  # one off, mid-page
+        (["1998-11-05", "1998-11-01", "1998-11-07"], []),  # two runs as long: which is misread, unknown
+        (["1998-11-12", "1998-11-05"], []),  # two dates: either may be misread
+        (["1998-11-01", "1998-11-01", "1998-11-03", "1998-11-09"], []),  # in order (a day twice)
+    ],
+)
+def test_an_accepted_registration_date_off_the_pages_order_goes_to_review(dates: list, doubted: list) -> None:
+    _, entries = _dated_page("01/1998", "ok", [(d, "ok") for d in dates])
+    _confirm_registration_dates(entries, 0.9)
+    fields = [e.fields["ngayDangKy"] for e in entries]
+    assert [i for i, f in enumerate(fields) if "registration_out_of_order" in f.rules] == doubted
+    assert all((f.status == FieldStatus.LOW_CONFIDENCE) is (i in doubted) for i, f in enumerate(fields))
+    assert all("out of the page's date order" in (fields[i].reason or "") for i in doubted)
+
+
+@pytest.mark.parametrize(
     ("second", "neighbours", "restored"),
     [
         # a fresh clean page (seed 1117): vie read "06/11/1999" whole, eng's "1996" had been taken; every
