@@ -53,14 +53,16 @@ def bare_capitals(word: str) -> bool:
             and not has_mark_above(word))  # fmt: skip
 
 
-def ink_above_capitals(gray: np.ndarray, box: BBox, *, horned: bool = False) -> BBox | None:
+def ink_above_capitals(gray: np.ndarray, box: BBox, *, horned: bool = False, read: int = 0) -> BBox | None:
     """The box of a mark's ink above the capitals of the word at ``box`` on ``gray`` (dark ink on light
     paper), or None. The letters' tops are their components' median top; a mark is a component apart just
     above them, or a letter's top standing above the others' (a mark joined to it by blur). Under a line above
     (a wrapped name's second line), whose dots below stand where marks would, only ink nearer the word than
     that line counts, and none where the lines stand closer than LINE_GAP. In a word with a horn
     (``horned``: Ư, Ơ), a letter raised by ink at its right edge only is the horn (FreeSerif's rises above
-    the capitals), no mark."""
+    the capitals), no mark. A box holding one letter more than the word's ``read`` letters (when known)
+    reaches into the word beside it: the letter at its edge with the wider gap is that word's, and ink over
+    it is not looked at."""
     H, W = gray.shape[:2]
     x0, x1 = max(0, box.x), min(W, box.x + box.w)
     y0, y1 = max(0, box.y - int(box.h * LOOK_UP)), min(H, box.y + box.h)
@@ -71,7 +73,7 @@ def ink_above_capitals(gray: np.ndarray, box: BBox, *, horned: bool = False) -> 
     n, labels, stats, _ = cv2.connectedComponentsWithStats(ink, connectivity=8)
     comps = [tuple(int(v) for v in stats[i][:4]) for i in range(1, n)]
     middle = box.y - y0 + box.h / 2  # the word's letters reach below its middle
-    letters = [c for c in comps if c[3] >= LETTER_TALL * box.h and c[1] + c[3] > middle]
+    letters = sorted((c for c in comps if c[3] >= LETTER_TALL * box.h and c[1] + c[3] > middle), key=lambda c: c[0])
     if len(letters) < 2:
         return None  # no letters' line to stand above (a blot, or one letter)
     top = float(np.median([c[1] for c in letters]))
@@ -89,21 +91,34 @@ def ink_above_capitals(gray: np.ndarray, box: BBox, *, horned: bool = False) -> 
         # between the lines, ink nearer the line above is its own (a dot below: photo 1389's PHẠM over
         # THÀNH, the grave nearer THANH, the dot nearer PHAM)
         floor = (base + top) / 2
+    own = _own_letters(letters, read)
+    lo, hi = own[0][0], own[-1][0] + own[-1][2]  # the columns over the word's own letters
     wide = MERGED_WIDE * float(np.median([c[2] for c in letters]))
     for i, (x, y, w, h) in enumerate(comps, start=1):
         if (x, y, w, h) in above:
             continue
         if (x, y, w, h) in letters:
             # one letter wide: two letters joined by a streak standing above them are an aged page's scratch
-            if (top - y >= MERGED * cap and w <= wide and y > floor
+            if (top - y >= MERGED * cap and w <= wide and y > floor and (x, y, w, h) in own
                     and not (horned and _raised_at_right(labels[y : int(top) - 1, x : x + w] == i))):  # fmt: skip
                 return BBox(x0 + x, y0 + y, w, int(top - y))
             continue
         if (top - MARK_FOOT * cap <= y + h <= top + 1 and y >= top - MARK_REACH * cap and y + h / 2 > floor
-                and max(w, h) >= MARK_MIN * cap and min(w, h) >= 2
+                and max(w, h) >= MARK_MIN * cap and min(w, h) >= 2 and lo <= x + w / 2 <= hi
                 and not (horned and _at_right_of_letter(x, w, letters))):  # fmt: skip
             return BBox(x0 + x, y0 + y, w, h)
     return None
+
+
+def _own_letters(letters: list[tuple[int, ...]], read: int) -> list[tuple[int, ...]]:
+    """The word's letters (components, left to right): all, or, when there is one more than the ``read``
+    letters, all but the one at the edge with the wider gap (OCR's box took in a neighbour's last or first
+    letter: fresh book 1185's ANH boxed with the Ỹ of MỸ before it, whose tilde was taken for ANH's mark)."""
+    if read < 2 or len(letters) != read + 1:
+        return letters
+    first = letters[1][0] - (letters[0][0] + letters[0][2])
+    last = letters[-1][0] - (letters[-2][0] + letters[-2][2])
+    return letters[1:] if first > last else letters[:-1]
 
 
 def _raised_at_right(raised: np.ndarray) -> bool:
@@ -129,5 +144,5 @@ def marks_lost(gray: np.ndarray, cell: BBox, slope: float, words: list[tuple[str
     if not bare or (cut := alone_image(gray, cell, slope)) is None:
         return []
     img, dx, dy = cut
-    return [v for v, t, b in bare
-            if ink_above_capitals(img, BBox(b.x - dx, b.y - dy, b.w, b.h), horned=has_horn(t)) is not None]
+    return [v for v, t, b in bare if ink_above_capitals(img, BBox(b.x - dx, b.y - dy, b.w, b.h), horned=has_horn(t),
+                                                        read=sum(c.isalpha() for c in t)) is not None]  # fmt: skip

@@ -191,3 +191,15 @@ def test_a_horn_rising_above_the_capitals_is_no_mark() -> None:
     assert marks_lost(gray, cell, 0.0, [("DƯƠNG", "DƯƠNG", box)]) == []
     gray, (box,) = _draw(["DƯỠNG"], FONTS["free-serif"])  # a mark over the horned letter is still one
     assert marks_lost(gray, cell, 0.0, [("DƯƠNG", "DƯƠNG", box)]) == ["DƯƠNG"]
+
+
+@pytest.mark.parametrize(("line", "lost"), [("MỸ ANH", []), ("MỸ ÁNH", ["ANH"])])
+def test_a_box_reaching_into_the_word_before_looks_over_its_own_letters(line: str, lost: list[str]) -> None:
+    # fresh book 1185: OCR boxed ANH from the Ỹ of MỸ before it, and the Ỹ's tilde was taken for ANH's mark
+    font = FONTS["dejavu-sans"]
+    gray, (whole,) = _draw([line], font)
+    start = 20 + int(ImageFont.truetype(font, 36).getlength("M"))  # the Ỹ's left edge, near enough
+    wide = BBox(start, whole.y, whole.x + whole.w - start, whole.h)  # Y, A, N, H: one letter more than read
+    cell = BBox(0, 0, gray.shape[1], gray.shape[0])
+    assert marks_lost(gray, cell, 0.0, [("ANH", "ANH", wide)]) == lost
+    assert ink_above_capitals(gray, wide) is not None  # unless told how many letters were read
