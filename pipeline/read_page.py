@@ -2274,14 +2274,19 @@ def _models_agree(value: str, first: FieldValue, by_vie: list[FieldValue], by_en
 def _confirm_page_no(spec: FieldSpec, first: FieldValue, reads: Sequence[list[OcrLine]], threshold: float) -> FieldValue:
     """A page number the page's reading accepted, against its foot lines read alone (vie's, eng's): it heads
     every row of the page, so a misread digit is wrong on all of them (aged 1317: "74" read "14" at 0.93 on
-    five rows; alone, vie and eng both read 74). A sure reading alone of another number (not the page's
-    digits short of one: eng drops a digit it cannot read) sends it to review; another number two readings
-    alone give, and none gives the page's, replaces it there (raw kept, the first value under read_as)."""
+    five rows; alone, vie and eng both read 74). A sure reading alone of another number sends it to review;
+    another number two readings alone give, and none gives the page's, replaces it there (raw kept, the
+    first value under read_as). Not the page's digits short of one (eng drops a digit it cannot read), nor
+    with one more: the read alone's crop has room round the number, and ink there read as a digit (aged
+    1321's sure 61 read "61L" alone, 611, sent to review on every row); a digit the page's read left beside its box
+    is ``_note_ink_beside``'s, which has the number settled, not confirmed."""
     def reading(lines: list[OcrLine]) -> FieldValue:
         return _field(spec, _find_page_field("page_no", [], lines), threshold)[0]
 
     found = [f for f in map(reading, reads) if f.status in _READ and f.confidence >= PAGE_NO_AGREE_FLOOR]
-    others = [f for f in found if f.value != first.value and not _digit_short(_raw_digits(f), _raw_digits(first))]
+    mine = _raw_digits(first)
+    others = [f for f in found if f.value != first.value and not _digit_short(_raw_digits(f), mine)
+              and not _digit_short(mine, f.value or "")]  # fmt: skip
     return _weigh_readings_alone(first, found, others, ("số trang", "page number"), "page_no_read_alone", None)
 
 

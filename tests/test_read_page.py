@@ -2008,6 +2008,7 @@ def test_a_page_number_whose_only_dissent_is_the_pages_faint_reading(
         ("14", [("14", 0.9), ("74", 0.93), ("74", 0.95)], "14", "low_confidence"),  # vie alone read it too
         ("74", [("74", 0.93), ("-74-", 0.95)], "74", "ok"),  # every reading agrees
         ("25", [("-5-", 0.9)], "25", "ok"),  # eng dropped a digit: no other number
+        ("61", [("61L", 0.81), ("61", 0.97)], "61", "ok"),  # ink beside, in the read alone's room (aged 1321)
         ("74", [("14", 0.6)], "74", "ok"),  # a faint reading alone is no evidence against a sure one
     ],
 )  # fmt: skip
