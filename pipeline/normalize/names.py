@@ -287,8 +287,10 @@ def _name_chars(s: str) -> str:
     s = re.sub(r"\d+", " ", s)
     # each word's start, not only the name's: a digit dropped can leave "-'A" ("A0-'A"), whose "-" a later
     # step drops, then the "'" on a second normalization (found by hypothesis: not idempotent). A word's
-    # trailing apostrophe stays: clean_text reads it as an acute ("A'0 B" -> "Á B")
-    return collapse_ws(" ".join(w.lstrip("-'").rstrip("-") for w in s.replace("_", " ").split()).strip("-' "))
+    # trailing apostrophe stays: clean_text reads it as an acute ("A'0 B" -> "Á B"). A lone dash between
+    # words stays for normalize_name, which drops it as the wrap's noise, unflagged ("TÔ -\nQUỐC ANH")
+    return collapse_ws(" ".join(w.lstrip("-'").rstrip("-") if w.strip("-'") else w
+                                for w in s.replace("_", " ").split()).strip("-' "))  # fmt: skip
 
 
 _NAME_PASSES = 8
