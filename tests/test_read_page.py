@@ -2033,6 +2033,12 @@ def test_every_accepted_page_number_is_checked_alone_however_sure() -> None:
     assert _page_nos_to_check([spec], {spec.key: sure}) == ([], [spec])
     got = _confirm_page_no(spec, sure, [_foot("47", 0.96), _foot("47", 0.93)], 0.9)
     assert (got.value, got.status.value) == ("47", "low_confidence")
+    # aged 1309: a sure 73 read 73 three times alone and 78 once stands; one reading each way is a doubt
+    sure73 = _field(spec, CellPart("73", 0.951, BBox(0, 0, 24, 20)), 0.9)[0]
+    got = _confirm_page_no(spec, sure73, [_foot(t, c) for t, c in [("73", 0.94), ("78", 0.84), ("73", 0.94)]], 0.9)
+    assert (got.value, got.status.value) == ("73", "ok")
+    got = _confirm_page_no(spec, sure73, [_foot(t, c) for t, c in [("73", 0.94), ("78", 0.84)]], 0.9)
+    assert (got.value, got.status.value) == ("73", "low_confidence")
     faint = _field(spec, CellPart("41", 0.5, BBox(0, 0, 24, 20)), 0.9)[0]  # not accepted: settled, not confirmed
     assert _page_nos_to_check([spec], {spec.key: faint}) == ([spec], [])
     narrow = _field(spec, CellPart("4", 0.97, BBox(0, 0, 40, 20)), 0.9)[0]  # a box two digits wide: one lost
