@@ -2039,7 +2039,8 @@ def _doubt_ink_beside_book(gray: np.ndarray, book: FieldValue, lines: Sequence[O
 
 
 # an accepted book number read at least this surely is not read again alone (a read costs time on every page;
-# the misreads that headed every row of a fresh aged page were read at 0.91 and 0.93)
+# the misreads that headed every row of a fresh aged page were read at 0.91 and 0.93); a page number read so
+# surely is, and stands where more readings alone give it than any other (_confirm_page_no)
 PAGE_FIELD_SURE = 0.95
 
 
@@ -2278,10 +2279,10 @@ def _confirm_page_no(spec: FieldSpec, first: FieldValue, reads: Sequence[list[Oc
     another number two readings alone give, and none gives the page's, replaces it there (raw kept, the
     first value under read_as). Not the page's digits short of one (eng drops a digit it cannot read), nor
     with one more: the read alone's crop has room round the number, and ink there read as a digit (aged
-    1321's sure 61 read "61L" alone, 611, sent to review on every row); a digit the page's read left beside its box
-    is ``_note_ink_beside``'s, which has the number settled, not confirmed. A page's read from PAGE_FIELD_SURE on
-    (once not read again at all) stands where more readings alone give it than give others (aged 1309's 73,
-    read 73 three times alone and 78 once)."""
+    1321's sure 61 read "61L" alone, 611, sent to review on every row); a digit the page's read left
+    beside its box is ``_note_ink_beside``'s, which has the number settled, not confirmed. A page's read
+    from PAGE_FIELD_SURE on (once not read again at all) stands where more readings alone give it than give
+    others (aged 1309's 73, read 73 three times alone and 78 once)."""
     def reading(lines: list[OcrLine]) -> FieldValue:
         return _field(spec, _find_page_field("page_no", [], lines), threshold)[0]
 
