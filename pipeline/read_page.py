@@ -228,9 +228,10 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         _note_fragment_beside(page_fields[s.key], foot_lines)
         _note_ink_beside(gray, page_fields[s.key], foot_lines)
     unsure, sure = _page_nos_to_check(page_no_specs, page_fields)
-    reads = reread_short_lines(gray, foot_lines, engine, text_h=text_h) if unsure or sure else []
+    # every page number is settled or confirmed, so the foot is read alone whenever the template has one
+    reads = reread_short_lines(gray, foot_lines, engine, text_h=text_h) if page_no_specs else []
     seconds = (reread_short_lines(gray, foot_lines, second, [("line", False)], scale, text_h)
-               if (unsure or sure) and second else [])  # fmt: skip
+               if page_no_specs and second else [])  # fmt: skip
     for s in unsure:
         first = page_fields[s.key]
         page_fields[s.key] = _settle_page_no(s, first, reads, options.confidence_threshold, seconds)
