@@ -258,12 +258,16 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
             continue  # an empty row is not a record (part-empty last page)
         parts: list[tuple[FieldSpec, CellPart]] = []
         cell_of: dict[str, BBox] = {}
+        read_in: dict[int, str] = {}  # per inked column: the text its cell read
         for c, column in sorted(match.columns.items()):
             lines = read_cell(engine, gray, boxes[c], _mode(column), slope, text_h) if inked[c] else []
+            read_in |= {c: " ".join(ln.text for ln in lines)} if inked[c] else {}
             parts.extend(_parts(column, lines))
             cell_of |= {f.key: boxes[c] for f in column.fields}
             if inked[c] and not any(ln.text.strip() for ln in lines):
                 unread.setdefault(row_index, {}).update({f.key: boxes[c] for f in column.fields})
+        if _speck_only(match.columns, read_in):
+            continue  # a blank row of a part-empty page with a speck in one cell
         fields, normalized = _normalize_row(parts, options.confidence_threshold, book_year)
         _read_again(alone, cell_of, [s for s, _ in parts], fields, normalized, options.confidence_threshold)
         _doubt_marks_lost(alone, cell_of, parts, fields)
@@ -300,6 +304,21 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
 def _titled(match: HeaderMatch) -> int:
     """How many of the match's columns a title read matched (not taken by elimination)."""
     return sum(1 for c in match.columns if match.similarity.get(c))
+
+
+SPECK_CHARS = 2  # letters or digits: a speck or a stroke read, never a record's lone written cell
+
+
+def _speck_only(columns: dict[int, ColumnSpec], read_in: dict[int, str]) -> bool:
+    """Whether a row's only ink is one cell, not its entry number's, reading at most SPECK_CHARS letters or
+    digits. An entry holds ink in several cells (its number, a name, a date), so such a row is a blank row
+    with a speck: photo 1405's empty fourth row read "5¬" in the officer's column and became an entry."""
+    if len(read_in) != 1:
+        return False
+    [(c, text)] = read_in.items()
+    if any(f.type in _DIGIT_TYPES for f in columns[c].fields):
+        return False
+    return sum(ch.isalnum() for ch in text) <= SPECK_CHARS
 
 
 def _doubt_still_empty(tpl: Template, entries: list[Entry], unread: dict[int, dict[str, BBox]]) -> None:

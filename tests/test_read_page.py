@@ -11,7 +11,14 @@ import pytest
 
 from pipeline.extract import CellPart
 from pipeline.ingest import identify, load_page, page_refs
-from pipeline.layout import find_table, read_foot, remove_rules, reread_dark_lines, reread_short_lines
+from pipeline.layout import (
+    cell_box,
+    find_table,
+    read_foot,
+    remove_rules,
+    reread_dark_lines,
+    reread_short_lines,
+)
 from pipeline.model import BBox, Entry, FieldStatus, FieldValue, OcrLine, PageStatus
 from pipeline.normalize import WORDS_FROM_DIGITS
 from pipeline.ocr import OcrEngine, get_engine, second_engine
@@ -160,6 +167,42 @@ def test_a_required_field_whose_column_matched_no_title_is_added_as_invalid() ->
     assert (got["so"].status, got["so"].reason, got["so"].bbox) == (FieldStatus.INVALID, REQUIRED_EMPTY_REASON, row)
     assert got["so"].rules == ["column_not_found"] and got["ngayDangKy"].status == FieldStatus.INVALID
     assert got["nktHoTen"].status == FieldStatus.OK and got["ghiChu"].status == FieldStatus.EMPTY  # not required
+
+
+@pytest.mark.slow
+def test_a_speck_in_one_cell_of_a_blank_row_makes_no_entry(monkeypatch: pytest.MonkeyPatch) -> None:
+    import dataclasses
+
+    import cv2
+
+    import pipeline.read_page as rp
+
+    page = load_page(page_refs(identify(SAMPLES / "kt_last_page_01.png"))[0])
+    first = read_page(page, ReadOptions())
+    table = find_table(cv2.cvtColor(page.image, cv2.COLOR_BGR2GRAY))
+    assert table is not None and len(first.entries) < len(table.rows) - 2  # the page has blank rows
+    # a mark in the officer's cell of the last, blank row (photo 1405's "5¬")
+    cell = cell_box(table, len(table.rows) - 2, len(table.cols) - 3)
+    image = page.image.copy()
+    cv2.putText(image, "5,", (cell.x + cell.w // 3, cell.y + cell.h // 2), cv2.FONT_HERSHEY_SIMPLEX, 0.8, 0, 2)
+    specked = dataclasses.replace(page, image=image)
+    assert [e.row for e in read_page(specked, ReadOptions()).entries] == [e.row for e in first.entries]
+    # the mark is ink the reader sees: without the rule it was an entry of its own
+    monkeypatch.setattr(rp, "_speck_only", lambda *a: False)
+    assert len(read_page(specked, ReadOptions()).entries) == len(first.entries) + 1
+
+
+def test_only_one_cell_reading_a_mark_outside_the_entry_number_is_a_speck() -> None:
+    from pipeline.read_page import _speck_only
+
+    columns = dict(enumerate(templates_for("khai_tu")[0].columns))
+    officer = next(c for c, col in columns.items() if col.fields[0].key == "nguoiThucHien")
+    number = next(c for c, col in columns.items() if col.fields[0].key == "so")
+    assert _speck_only(columns, {officer: "5¬"}) and _speck_only(columns, {officer: ""})
+    assert not _speck_only(columns, {officer: "Lan"})  # a word, not a speck
+    assert not _speck_only(columns, {number: "5"})  # an entry's number alone is kept for review
+    assert not _speck_only(columns, {officer: "5", number: "5"})  # ink in two cells
+    assert not _speck_only(columns, {})
 
 
 def test_a_page_without_a_table_is_quarantined_with_the_reason() -> None:
