@@ -328,10 +328,18 @@ def letter_key(s: str) -> str:
 _EDGE_JUNK = re.compile(r"^[\s|_~`'\".,;:!*^ˆ°¬=+<>\\/\-]+|[\s|_~`'\",;:!*^ˆ°¬=+<>\\/\-]+$")
 # Vietnamese words never start with an apostrophe ("'Yên" is OCR noise; "M'gar" keeps its inner one)
 _WORD_START_QUOTE = re.compile(r"(?:(?<=\s)|^)'(?=\w)")
+# an apostrophe after a syllable (letters with a vowel) is a speck between two words ("tỉnh'Nghệ An"); a
+# minority name's own follows consonants only (H'Leo, M'Nông, Tr'Hy), and "Ea'H'Leo" is "Ea H'Leo"
+_SYLLABLE_QUOTE = re.compile(r"(?<![^\W\d_])([^\W\d_]+)'(?=[^\W\d_])")
 _INNER_JUNK = re.compile(r"\s[|_~*^ˆ°¬=<>\\]+(?=\s)|[|_¬]+")
 _RUN_PUNCT = re.compile(r"([.,;:!?])\1+")
 _SPACE_BEFORE_PUNCT = re.compile(r"\s+([,;:!?.)])")
 _SPACE_AFTER_OPEN = re.compile(r"([(])\s+")
+
+
+def _syllable_quote(m: re.Match[str]) -> str:
+    word = m[1]
+    return f"{word} " if len(word) > 1 and any(c in "aeiouy" for c in strip_diacritics(word).lower()) else m[0]
 
 
 _CLEAN_PASSES = 8  # a pass rarely exposes more than one new piece of junk; bound the loop all the same
@@ -348,6 +356,7 @@ def _clean_pass(s: str) -> tuple[str, bool, bool]:
     s2 = _RUN_PUNCT.sub(r"\1", s2)
     s2 = s2.replace("...", "…")
     s2 = _WORD_START_QUOTE.sub("", s2)
+    s2 = _SYLLABLE_QUOTE.sub(_syllable_quote, s2)
     s2 = _EDGE_JUNK.sub("", s2)
     s2 = _SPACE_BEFORE_PUNCT.sub(r"\1", s2)
     s2 = _SPACE_AFTER_OPEN.sub(r"\1", s2)
