@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
@@ -66,12 +67,28 @@ def diacritic_cost(raw: str, cand: str) -> float:
     """Cost of OCR reading ``cand`` as ``raw``; both have the same letters when diacritics are removed."""
     rl, rt = split_tone(raw)
     cl, ct = split_tone(cand)
-    cost = 0.0 if rt == ct else _TONE_COST.get((ct, rt), _TONE_DEFAULT)
+    cost = _tone_cost(rt, ct)
     rl, cl = rl.upper(), cl.upper()
     if len(rl) != len(cl):
         return cost + _MARK_COST * abs(len(rl) - len(cl)) + _MARK_COST
     cost += _MARK_COST * sum(a != b for a, b in zip(rl, cl, strict=True))
     return cost
+
+
+def _tone_cost(read: int, printed: int) -> float:
+    return 0.0 if read == printed else _TONE_COST.get((printed, read), _TONE_DEFAULT)
+
+
+# a letter read for another (O for A, U for N) is far rarer than a mark lost or changed: such a reading never
+# replaces one with the letters as read, but a far more frequent one takes a share of the choice's posterior
+_LETTER_COST = 5.0
+
+
+def _one_letter_off(raw: str, lex: SlotLexicon) -> list[tuple[str, float]]:
+    """Listed syllables whose letters differ from ``raw``'s in exactly one place (HẢI for HỎI)."""
+    key = fold(raw)
+    return [cw for k, cws in lex.by_fold.items()
+            if len(k) == len(key) and sum(a != b for a, b in zip(k, key, strict=True)) == 1 for cw in cws]  # fmt: skip
 
 
 @dataclass(slots=True)
@@ -99,9 +116,14 @@ def correct_syllable(raw: str, lex: SlotLexicon, slot: str, sex: str | None = No
     """
     hit = lex.by_tone.get(tone_key(raw))
     cands = lex.by_fold.get(fold(raw), ())
-    if sex and slot == "ten":
+
+    def of_sex(cws: Sequence[tuple[str, float]]) -> Sequence[tuple[str, float]]:
+        if not (sex and slot == "ten"):
+            return cws
         sexes = given_sexes()
-        cands = [cw for cw in cands if sexes.get(cw[0], sex) == sex] or cands
+        return [cw for cw in cws if sexes.get(cw[0], sex) == sex] or cws
+
+    cands = of_sex(cands)
     raw_tk = tone_key(raw)
     scored = [
         (math.log(w) - _COST_SCALE * diacritic_cost(raw, c), c) for c, w in cands if tone_key(c) != raw_tk
@@ -119,7 +141,12 @@ def correct_syllable(raw: str, lex: SlotLexicon, slot: str, sex: str | None = No
     scored.sort(reverse=True)
     best_score, best = scored[0]
     margin = best_score - scored[1][0] if len(scored) > 1 else math.inf
-    post = math.exp(best_score) / sum(math.exp(sc) for sc, _ in scored)
+    # a rare listed reading beside a frequent one a letter away is a close call: HỎI is HỘI (listed once
+    # in a hundred given names) or HẢI (book photographs 1193's HUỲNH ĐỨC HẢI, accepted as HỘI at 0.90)
+    rt = split_tone(raw)[1]
+    rivals = [math.log(w) - _COST_SCALE * (_LETTER_COST + _tone_cost(rt, split_tone(c)[1]))
+              for c, w in of_sex(_one_letter_off(raw, lex))]  # fmt: skip
+    post = math.exp(best_score) / (sum(math.exp(sc) for sc, _ in scored) + sum(math.exp(r) for r in rivals))
     best, share = _placed(best, raw, lex)
     return Choice(best, rule=f"lexicon:{slot}:{raw}->{best}", margin=margin, known=True, posterior=post * share,
                   placement=share)  # fmt: skip
