@@ -96,7 +96,8 @@ from pipeline.normalize.places import (
     garbled_commune,
 )
 from pipeline.ocr import OcrEngine, get_engine, page_slant, read_cell, scale_for, second_engine, text_height
-from pipeline.preprocess import own_ink, upright
+from pipeline.ocr.engine import alone_image
+from pipeline.preprocess import OWN_CORE, own_ink, upright
 from pipeline.second_read import (
     REREAD_TYPES,
     SECOND_MODEL_TYPES,
@@ -259,11 +260,13 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         parts: list[tuple[FieldSpec, CellPart]] = []
         cell_of: dict[str, BBox] = {}
         read_in: dict[int, str] = {}  # per inked column: the text its cell read
+        lines_of: dict[str, list[OcrLine]] = {}  # per field: its cell's lines
         for c, column in sorted(match.columns.items()):
             lines = read_cell(engine, gray, boxes[c], _mode(column), slope, text_h) if inked[c] else []
             read_in |= {c: " ".join(ln.text for ln in lines)} if inked[c] else {}
             parts.extend(_parts(column, lines))
             cell_of |= {f.key: boxes[c] for f in column.fields}
+            lines_of |= {f.key: lines for f in column.fields}
             if inked[c] and not any(ln.text.strip() for ln in lines):
                 unread.setdefault(row_index, {}).update({f.key: boxes[c] for f in column.fields})
         if _speck_only(match.columns, read_in):
@@ -271,6 +274,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         fields, normalized = _normalize_row(parts, options.confidence_threshold, book_year)
         _read_again(alone, cell_of, [s for s, _ in parts], fields, normalized, options.confidence_threshold)
         _doubt_marks_lost(alone, cell_of, parts, fields)
+        _doubt_ink_after_name(alone, cell_of, lines_of, parts, fields)
         _read_cells_dark(alone, match.columns, boxes, fields, normalized, options.confidence_threshold, book_year)
         _cross_check(tpl, fields, normalized, options.confidence_threshold)
         row_box = BBox.union(list(boxes.values())) or BBox(0, 0, 0, 0)
@@ -449,6 +453,46 @@ def _doubt_marks_lost(
         f.reason = (f"có nét dấu phía trên chữ '{shown}' mà không đọc được dấu / ink of a mark stands above "
                     f"'{shown}', read with no mark")  # fmt: skip
         f.rules = [*f.rules, f"{MARK_INK_UNREAD}:{shown}"]
+
+
+NAME_INK_AFTER = "ink_after_name"  # rule: unread ink right after a name's last word on its line
+NAME_SPACE = 0.25  # of a word's box height: the space between two words of a name, at least
+
+
+def _doubt_ink_after_name(
+    alone: _Alone, cell_of: dict[str, BBox], lines_of: dict[str, list[OcrLine]],
+    parts: list[tuple[FieldSpec, CellPart]], fields: dict[str, FieldValue],
+) -> None:  # fmt: skip
+    """An accepted name with unread ink, a letter tall, within a letter's width after its last word on its
+    line, goes to review: a word OCR left out of every box. Held-out 169's ĐỖ DIỆU MY, its MY under a stamp,
+    was accepted as ĐỖ DIỆU; a two-word name is as valid. The cell is cut and sheared upright as it was read
+    (``alone_image``), so an italic word's box lies on its own letters."""
+    for spec, part in parts:
+        f = fields[spec.key]
+        if spec.type != "person_name" or f.status != FieldStatus.OK or not part.word_boxes:
+            continue
+        if (cut := alone_image(alone.gray, cell_of[spec.key], alone.slope)) is None:
+            continue
+        img, dx, dy = cut
+        last = part.word_boxes[-1]
+        read = [BBox(b.x - dx, b.y - dy, b.w, b.h) for ln in lines_of[spec.key] for *_, b in ln.words]
+        if _ink_after(img, BBox(last.x - dx, last.y - dy, last.w, last.h), read):
+            f.status = FieldStatus.LOW_CONFIDENCE
+            f.reason = ("có nét chữ chưa đọc ngay sau tên / unread ink right after the name's last word: a word "
+                        "may be lost")  # fmt: skip
+            f.rules = [*f.rules, NAME_INK_AFTER]
+
+
+def _ink_after(cell: np.ndarray, last: BBox, read: Sequence[BBox]) -> bool:
+    """Whether a dark mark at least half a letter tall stands on the image of a ``cell`` right after the
+    word at ``last`` on its line, past a space's width and within a letter's (its box's height), with no
+    word ``read`` starting there: a word read after the name (", sinh…", a dash) is the line's next word, so
+    no word of the name is lost before it. The space keeps the last letter's own edge out."""
+    end = last.x + last.w
+    x0, x1 = end + round(NAME_SPACE * last.h), min(end + round((NAME_SPACE + 1) * last.h), cell.shape[1])
+    if any(b.y < last.y + last.h and last.y < b.y + b.h and end <= b.x < x1 for b in read):
+        return False
+    return x1 - x0 >= 3 and _glyph_tall(cell, BBox(x0, last.y, x1 - x0, last.h), OWN_CORE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -2029,10 +2073,10 @@ def _ink_beside(gray: np.ndarray, b: BBox, lines: Sequence[OcrLine]) -> bool:
     return False
 
 
-def _glyph_tall(gray: np.ndarray, box: BBox) -> bool:
-    """Whether ``box`` holds a mark at least half its height tall, faint print included: a digit, not a
-    colon OCR left out of its word or a dot leader's dots."""
-    sub = gray[max(0, box.y) : box.y + box.h, max(0, box.x) : box.x + box.w] < FAINT_INK
+def _glyph_tall(gray: np.ndarray, box: BBox, level: int = FAINT_INK) -> bool:
+    """Whether ``box`` holds a mark at least half its height tall, darker than ``level`` (by default faint
+    print included): a digit, not a colon OCR left out of its word or a dot leader's dots."""
+    sub = gray[max(0, box.y) : box.y + box.h, max(0, box.x) : box.x + box.w] < level
     if sub.size == 0:
         return False
     _, _, st, _ = cv2.connectedComponentsWithStats(sub.view(np.uint8))

@@ -2339,6 +2339,35 @@ def test_a_page_number_with_ink_beside_it_outside_every_box_may_have_lost_a_digi
     assert _glyph_lost(f) is lost
 
 
+@pytest.mark.parametrize(("level", "read", "lost"), [
+    (0, False, True),  # held-out 169: ĐỖ DIỆU MY read ĐỖ DIỆU, MY in no word's box
+    (0, True, False),  # the word after is read (", sinh ngày…" after a parent's name): not lost
+    (150, False, False),  # a stamp's grey ink beside the name is no letter
+    (None, False, False),  # nothing beside
+])  # fmt: skip
+def test_a_name_with_unread_letters_right_after_it_goes_to_review(level: int | None, read: bool, lost: bool) -> None:
+    from pipeline.read_page import NAME_INK_AFTER, _Alone, _doubt_ink_after_name
+    from pipeline.templates import FieldSpec
+
+    gray = np.full((100, 500), 255, np.uint8)
+    gray[40:64, 50:110] = 0  # "ĐỖ"
+    gray[40:64, 120:230] = 0  # "DIỆU"
+    if level is not None:
+        gray[40:64, 240:250] = level  # the M of MY
+    words = ((0, 2, 0.97, BBox(50, 40, 60, 24)), (3, 7, 0.96, BBox(120, 40, 110, 24)))
+    if read:
+        words += ((8, 10, 0.9, BBox(240, 40, 40, 24)),)
+    line = OcrLine("ĐỖ DIỆU MY"[: 10 if read else 7], 0.96, BBox(50, 40, 230, 24), words=words)
+    spec = FieldSpec("nycHoTen", "person_name")
+    part = CellPart("ĐỖ DIỆU", 0.96, BBox(50, 40, 180, 24), words=(("ĐỖ", 0.97), ("DIỆU", 0.96)),
+                    word_boxes=(words[0][3], words[1][3]))  # fmt: skip
+    f = FieldValue("nycHoTen", "ĐỖ DIỆU", "ĐỖ DIỆU", 0.966, part.bbox, FieldStatus.OK)
+    cell = BBox(40, 30, 400, 60)
+    alone = _Alone(None, None, gray, 0.0, 1.0)  # type: ignore[arg-type]  # no read: the image is looked at
+    _doubt_ink_after_name(alone, {"nycHoTen": cell}, {"nycHoTen": [line]}, [(spec, part)], {"nycHoTen": f})
+    assert (f.status == FieldStatus.LOW_CONFIDENCE) is lost and (NAME_INK_AFTER in f.rules) is lost
+
+
 @pytest.mark.parametrize(("zero", "status"), [(True, FieldStatus.LOW_CONFIDENCE), (False, FieldStatus.OK)])
 def test_a_book_number_with_ink_in_the_space_after_its_label_goes_to_review(zero: bool, status: FieldStatus) -> None:
     """Aged seed 1289: "Quyển số: 03/2002" read "3/2002" at 0.90, its 0 in the space after "số:" that no
