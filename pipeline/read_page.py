@@ -455,44 +455,66 @@ def _doubt_marks_lost(
         f.rules = [*f.rules, f"{MARK_INK_UNREAD}:{shown}"]
 
 
-NAME_INK_AFTER = "ink_after_name"  # rule: unread ink right after a name's last word on its line
+NAME_INK_AFTER = "ink_after_name"  # rule: unread ink after a name's word on its line, or between its lines
 NAME_SPACE = 0.25  # of a word's box height: the space between two words of a name, at least
+LINE_SPACE = 0.15  # of a word's box height: the lines of a wrapped name stand at least this far apart
+CUT_SHORT = 0.75  # of the name's median width a letter: a word's box narrower a letter was cut short
 
 
 def _doubt_ink_after_name(
     alone: _Alone, cell_of: dict[str, BBox], lines_of: dict[str, list[OcrLine]],
     parts: list[tuple[FieldSpec, CellPart]], fields: dict[str, FieldValue],
 ) -> None:  # fmt: skip
-    """An accepted name with unread ink, a letter tall, within a letter's width after its last word on its
-    line, goes to review: a word OCR left out of every box. Held-out 169's ĐỖ DIỆU MY, its MY under a stamp,
-    was accepted as ĐỖ DIỆU; a two-word name is as valid. The cell is cut and sheared upright as it was read
-    (``alone_image``), so an italic word's box lies on its own letters."""
+    """An accepted name with unread dark ink, a letter tall, where a word of it would stand (after a word on
+    its line, between its lines) goes to review: a word OCR left out of every box. Held-out 169's ĐỖ DIỆU
+    MY, its MY under a stamp, was accepted as ĐỖ DIỆU; a two-word name is as valid. The cell is cut and
+    sheared upright as it was read (``alone_image``), so an italic word's box lies on its own letters."""
     for spec, part in parts:
         f = fields[spec.key]
-        if spec.type != "person_name" or f.status != FieldStatus.OK or not part.word_boxes:
+        # the officer's name may have a signature beside it, and the page's other rows check it
+        if spec.type != "person_name" or spec.page_constant or f.status != FieldStatus.OK:
             continue
-        if (cut := alone_image(alone.gray, cell_of[spec.key], alone.slope)) is None:
+        named = [(sum(c.isalpha() for c in t), b) for (t, _), b in zip(part.words, part.word_boxes, strict=False)
+                 if any(c.isalpha() for c in t)]  # fmt: skip
+        if not named or (cut := alone_image(alone.gray, cell_of[spec.key], alone.slope)) is None:
             continue
         img, dx, dy = cut
-        last = part.word_boxes[-1]
         read = [BBox(b.x - dx, b.y - dy, b.w, b.h) for ln in lines_of[spec.key] for *_, b in ln.words]
-        if _ink_after(img, BBox(last.x - dx, last.y - dy, last.w, last.h), read):
+        words = [BBox(b.x - dx, b.y - dy, b.w, b.h) for _, b in named]
+        # a box far narrower a letter than the name's others' was cut short: the ink after it is its own
+        pitch = float(np.median([b.w / n for n, b in named]))
+        whole = [w for (n, _), w in zip(named, words, strict=True) if w.w / n >= CUT_SHORT * pitch]
+        if any(_ink_after(img, w, read) for w in whole) or any(
+            _ink_between(img, a, b, read) for a, b in itertools.pairwise(words) if b.y >= a.y + a.h
+        ):
             f.status = FieldStatus.LOW_CONFIDENCE
-            f.reason = ("có nét chữ chưa đọc ngay sau tên / unread ink right after the name's last word: a word "
+            f.reason = ("có nét chữ chưa đọc cạnh tên / unread ink where a word of the name would stand: a word "
                         "may be lost")  # fmt: skip
             f.rules = [*f.rules, NAME_INK_AFTER]
 
 
-def _ink_after(cell: np.ndarray, last: BBox, read: Sequence[BBox]) -> bool:
+def _ink_after(cell: np.ndarray, word: BBox, read: Sequence[BBox]) -> bool:
     """Whether a dark mark at least half a letter tall stands on the image of a ``cell`` right after the
-    word at ``last`` on its line, past a space's width and within a letter's (its box's height), with no
-    word ``read`` starting there: a word read after the name (", sinh…", a dash) is the line's next word, so
-    no word of the name is lost before it. The space keeps the last letter's own edge out."""
-    end = last.x + last.w
-    x0, x1 = end + round(NAME_SPACE * last.h), min(end + round((NAME_SPACE + 1) * last.h), cell.shape[1])
-    if any(b.y < last.y + last.h and last.y < b.y + b.h and end <= b.x < x1 for b in read):
+    ``word`` on its line, past a space's width and within a letter's (its box's height), with no word
+    ``read`` starting there: a word read after it (the name's next, ", sinh…", a dash) is the line's next
+    word, so none is lost before it. The space keeps the word's own last letter's edge out."""
+    end = word.x + word.w
+    x0, x1 = end + round(NAME_SPACE * word.h), min(end + round((NAME_SPACE + 1) * word.h), cell.shape[1])
+    if any(b.y < word.y + word.h and word.y < b.y + b.h and end <= b.x < x1 for b in read):
         return False
-    return x1 - x0 >= 3 and _glyph_tall(cell, BBox(x0, last.y, x1 - x0, last.h), OWN_CORE)
+    return x1 - x0 >= 3 and _glyph_tall(cell, BBox(x0, word.y, x1 - x0, word.h), OWN_CORE)
+
+
+def _ink_between(cell: np.ndarray, upper: BBox, lower: BBox, read: Sequence[BBox]) -> bool:
+    """Whether a dark mark at least half a letter tall stands between a name's word ``upper`` and its next
+    word ``lower`` on a line below, over their columns, where no word ``read`` lies: a line of the name lost."""
+    pad = round(LINE_SPACE * upper.h)
+    y0, y1 = upper.y + upper.h + pad, lower.y - pad
+    x0, x1 = min(upper.x, lower.x), max(upper.x + upper.w, lower.x + lower.w)
+    band = BBox(x0, y0, x1 - x0, y1 - y0)
+    if y1 - y0 < upper.h // 2 or any(band.overlap(b) > 0 for b in read):
+        return False
+    return _glyph_tall(cell, band, OWN_CORE, upper.h // 2)
 
 
 @dataclass(frozen=True, slots=True)
@@ -547,13 +569,20 @@ def _read_again(
                 normalized[spec.key] = readings[0].normalized
             elif values - {f.value}:
                 f.details = {**f.details, "read_alone": sorted(str(v) for v in values)}
+        lone_one = _lone_one(spec.type, f)
         if spec.type in SECOND_MODEL_TYPES and alone.second is not None and (
-                f.status in (FieldStatus.LOW_CONFIDENCE, FieldStatus.INVALID) or _ambiguous_digit(f, threshold)):  # fmt: skip
+                f.status in (FieldStatus.LOW_CONFIDENCE, FieldStatus.INVALID) or _ambiguous_digit(f, threshold)
+                or lone_one):  # fmt: skip
             readings = read_grey_and_binarized(alone.second, alone.gray, crop, spec.type, n_lines,
                                                slope=alone.slope, on_date=on_date, scale=alone.scale)  # fmt: skip
             still_unread = f.status == FieldStatus.INVALID and normalized[spec.key].status == "invalid"
             if (taken := _ask_second_model(f, still_unread, readings, spec.type, threshold)) is not None:
                 normalized[spec.key] = taken
+            elif lone_one and (other := f.details.get("second_model")):
+                f.status = FieldStatus.LOW_CONFIDENCE
+                f.reason = (f"mô hình thứ hai đọc {other} (số 1 đứng một mình có thể là 11) / a second model reads "
+                            f"{other} (a lone 1 may be an 11 read as one)")  # fmt: skip
+                f.rules = [*f.rules, LONE_ONE_DOUBTED]
         # on a page whose reverse page shows: a field still unreadable, or a faint read of words, read again
         # in the page's dark ink alone (one reading for either)
         unreadable = f.status == FieldStatus.INVALID and normalized[spec.key].status == "invalid"
@@ -1235,6 +1264,17 @@ def _ambiguous_digit(f: FieldValue, threshold: float) -> bool:
     neither read the same by the second model nor replaced by its value."""
     return ("ocr_digit_ambiguous" in f.rules and not _second_models(f)
             and f.confidence >= threshold * DIGIT_ALT_FACTOR)  # fmt: skip
+
+
+LONE_ONE_DOUBTED = "lone_one_second_model"  # rule: a date's lone 1 read otherwise by the second model
+_LONE_ONE = re.compile(r"(?<![\d])1(?=\s*[-/.]\s*\d)")  # a day or month written as one 1
+
+
+def _lone_one(field_type: str, f: FieldValue) -> bool:
+    """An accepted date whose day or month reads as one 1: an italic 11 read as one 1 (aged 1383's
+    20-11-1970 was accepted as 20-1-1970 at 0.96). The second model, reading it alone, gives the 11 it
+    sees: its plain readings alike of another date send the field to review (LONE_ONE_DOUBTED)."""
+    return field_type == "date" and f.status == FieldStatus.OK and bool(_LONE_ONE.search(f.raw))
 
 
 def _runs_a_digit_apart(read: list[str | None]) -> tuple[int, ...]:
@@ -2073,14 +2113,15 @@ def _ink_beside(gray: np.ndarray, b: BBox, lines: Sequence[OcrLine]) -> bool:
     return False
 
 
-def _glyph_tall(gray: np.ndarray, box: BBox, level: int = FAINT_INK) -> bool:
-    """Whether ``box`` holds a mark at least half its height tall, darker than ``level`` (by default faint
-    print included): a digit, not a colon OCR left out of its word or a dot leader's dots."""
+def _glyph_tall(gray: np.ndarray, box: BBox, level: int = FAINT_INK, tall: float | None = None) -> bool:
+    """Whether ``box`` holds a mark at least ``tall`` pixels (by default half its height) tall, darker than
+    ``level`` (by default faint print included): a digit, not a colon OCR left out of its word or a dot
+    leader's dots."""
     sub = gray[max(0, box.y) : box.y + box.h, max(0, box.x) : box.x + box.w] < level
     if sub.size == 0:
         return False
     _, _, st, _ = cv2.connectedComponentsWithStats(sub.view(np.uint8))
-    return bool((st[1:, 3] >= 0.5 * box.h).any())
+    return bool((st[1:, 3] >= (0.5 * box.h if tall is None else tall)).any())
 
 
 BOOK_NO_INK_BESIDE = "ink_beside"  # rule: unread ink beside the book number, a digit perhaps lost

@@ -2368,6 +2368,56 @@ def test_a_name_with_unread_letters_right_after_it_goes_to_review(level: int | N
     assert (f.status == FieldStatus.LOW_CONFIDENCE) is lost and (NAME_INK_AFTER in f.rules) is lost
 
 
+@pytest.mark.parametrize(("middle", "xuan_box", "lost"), [
+    (True, BBox(50, 130, 110, 24), True),  # PHAN / NGỌC / XUÂN read PHAN XUÂN, the middle line lost
+    (False, BBox(50, 90, 110, 24), False),  # PHAN / XUÂN, two lines as written
+    (False, BBox(50, 90, 110, 34), False),  # a box a little taller (its marks): still one line
+])  # fmt: skip
+def test_a_wrapped_name_with_a_line_unread_between_its_lines_goes_to_review(
+    middle: bool, xuan_box: BBox, lost: bool
+) -> None:
+    from pipeline.read_page import NAME_INK_AFTER, _Alone, _doubt_ink_after_name
+    from pipeline.templates import FieldSpec
+
+    gray = np.full((200, 300), 255, np.uint8)
+    gray[50:74, 50:150] = 0  # "PHAN"
+    if middle:
+        gray[90:114, 50:150] = 0  # "NGỌC", in no word's box
+    gray[xuan_box.y + xuan_box.h - 24 : xuan_box.y + xuan_box.h, 50:160] = 0  # "XUÂN"
+    words = ((0, 4, 0.97, BBox(50, 50, 100, 24)), (5, 9, 0.96, xuan_box))
+    lines = [OcrLine("PHAN", 0.97, words[0][3], words=words[:1]), OcrLine("XUÂN", 0.96, xuan_box, words=words[1:])]
+    part = CellPart("PHAN\nXUÂN", 0.96, BBox.union([words[0][3], xuan_box]), words=(("PHAN", 0.97), ("XUÂN", 0.96)),
+                    word_boxes=(words[0][3], xuan_box))  # fmt: skip
+    f = FieldValue("nktHoTen", "PHAN\nXUÂN", "PHAN XUÂN", 0.94, part.bbox, FieldStatus.OK)
+    alone = _Alone(None, None, gray, 0.0, 1.0)  # type: ignore[arg-type]  # no read: the image is looked at
+    spec = FieldSpec("nktHoTen", "person_name")
+    _doubt_ink_after_name(alone, {"nktHoTen": BBox(40, 40, 250, 150)}, {"nktHoTen": lines}, [(spec, part)],
+                          {"nktHoTen": f})  # fmt: skip
+    assert (f.status == FieldStatus.LOW_CONFIDENCE) is lost and (NAME_INK_AFTER in f.rules) is lost
+
+
+def test_ink_after_a_word_whose_box_was_cut_short_is_its_own_letters() -> None:
+    """Book photographs 1111: HƯƠNG boxed as far as HƯƠ (a letter a third narrower than the name's other
+    words'), its NG after the box."""
+    from pipeline.read_page import NAME_INK_AFTER, _Alone, _doubt_ink_after_name
+    from pipeline.templates import FieldSpec
+
+    gray = np.full((200, 400), 255, np.uint8)
+    gray[50:74, 50:170] = 0  # NGUYỄN, 6 letters
+    gray[90:114, 50:130] = 0  # HỒNG, 4 letters
+    gray[130:154, 50:150] = 0  # HƯƠNG, 5 letters, boxed over its first 3 only
+    boxes = (BBox(50, 50, 120, 24), BBox(50, 90, 80, 24), BBox(50, 130, 60, 24))
+    lines = [OcrLine(t, 0.96, b, words=((0, len(t), 0.96, b),)) for t, b in zip(("NGUYỄN", "HỒNG", "HƯƠNG"), boxes,
+                                                                                   strict=True)]  # fmt: skip
+    part = CellPart("NGUYỄN\nHỒNG\nHƯƠNG", 0.96, BBox.union(list(boxes)),
+                    words=(("NGUYỄN", 0.96), ("HỒNG", 0.96), ("HƯƠNG", 0.96)), word_boxes=boxes)  # fmt: skip
+    f = FieldValue("nycHoTen", part.raw, "NGUYỄN HỒNG HƯƠNG", 0.96, part.bbox, FieldStatus.OK)
+    alone = _Alone(None, None, gray, 0.0, 1.0)  # type: ignore[arg-type]  # no read: the image is looked at
+    spec = FieldSpec("nycHoTen", "person_name")
+    _doubt_ink_after_name(alone, {spec.key: BBox(40, 40, 350, 150)}, {spec.key: lines}, [(spec, part)], {spec.key: f})
+    assert f.status == FieldStatus.OK and NAME_INK_AFTER not in f.rules
+
+
 @pytest.mark.parametrize(("zero", "status"), [(True, FieldStatus.LOW_CONFIDENCE), (False, FieldStatus.OK)])
 def test_a_book_number_with_ink_in_the_space_after_its_label_goes_to_review(zero: bool, status: FieldStatus) -> None:
     """Aged seed 1289: "Quyển số: 03/2002" read "3/2002" at 0.90, its 0 in the space after "số:" that no

@@ -490,3 +490,34 @@ def test_an_entry_number_whose_s_was_taken_for_a_5_takes_the_second_models_plain
     assert f.value == "56" and f.status == FieldStatus.LOW_CONFIDENCE
     f = _ask(_TwoReadings("86", "86"), gray, ENTRY, f, normalized)
     assert f.value == "86" and "second_model_value" in f.rules and f.status != FieldStatus.OK
+
+
+@needs_eng
+@pytest.mark.parametrize(("printed", "raw", "doubted"), [
+    ("20-11-1970", "20-1-1970", True),  # aged 1383: the italic 11 read as one 1, accepted at 0.96
+    ("20-1-1970", "20-1-1970", False),  # a lone 1 as printed: the second model reads it alike
+    ("5/11/1970", "5/1/1970", True),  # the month
+])  # fmt: skip
+def test_an_accepted_date_with_a_lone_one_the_second_model_reads_otherwise_goes_to_review(
+    printed: str, raw: str, doubted: bool
+) -> None:
+    from pipeline.read_page import LONE_ONE_DOUBTED
+
+    gray, box = _cell(printed)
+    n = normalize_field("date", raw, confidence=0.96)
+    f = FieldValue(key=DATE.key, raw=raw, value=n.value, confidence=0.96, bbox=box, status=FieldStatus.OK)
+    f = _read(gray, DATE, f, second=True)
+    assert f.value == n.value  # vie's reading stays, beside the other
+    assert (f.status == FieldStatus.LOW_CONFIDENCE) is doubted and (LONE_ONE_DOUBTED in f.rules) is doubted
+
+
+@pytest.mark.parametrize(("raw", "lone"), [
+    ("20-1-1970", True), ("1/12/1970", True), ("21-1-1970", True), ("20-11-1970", False),
+    ("21/12/1970", False), ("1970", False), ("ngày 1 tháng 12 năm 1970", False),
+])  # fmt: skip
+def test_a_lone_one_is_a_day_or_month_written_as_one_1(raw: str, lone: bool) -> None:
+    from pipeline.read_page import _lone_one
+
+    f = FieldValue(key=DATE.key, raw=raw, value="x", confidence=0.96, bbox=None, status=FieldStatus.OK)
+    assert _lone_one("date", f) is lone
+    assert not _lone_one("id_number", f)
