@@ -555,3 +555,14 @@ def test_a_date_in_words_is_not_bent_to_the_digits_beyond_its_garbled_words(
     raw: str, date: tuple[int, int, int]
 ) -> None:
     assert parse_date_words_toward(raw, *date) is None
+
+
+@pytest.mark.parametrize(("raw", "value"), [
+    # aged 1415: "ngày" read "gay" had been dropped, the value accepted without its label
+    ("gay hai mươi\nchín thang mưới\nnăm hai ngan.\nkhông trăm linh\nchín",
+     "ngày hai mươi chín tháng mười năm hai ngàn không trăm linh chín"),
+    ("nay mười tháng hai năm hai nghìn", "ngày mười tháng hai năm hai nghìn"),
+    ("bay tháng năm năm hai nghìn", "bảy tháng năm năm hai nghìn"),  # a listed word first: bảy, no label
+])  # fmt: skip
+def test_a_first_word_a_letter_from_ngay_is_its_label(raw: str, value: str) -> None:
+    assert normalize_field("date_words", raw).value == value

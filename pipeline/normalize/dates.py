@@ -626,6 +626,17 @@ def _lookup(word: str, rules: list[str]) -> _Tok | None:
     return _Tok(low, canon, kind, val)
 
 
+def _label_day(word: str, rules: list[str]) -> _Tok | None:
+    """A first word a letter from "ngày" is its label ("gay", its n lost, on aged 1415), which the vocabulary
+    alone leaves between ngày and bảy."""
+    low = nfc(word).lower()
+    if Levenshtein.distance(strip_diacritics(low), "ngay", score_cutoff=1) > 1:
+        return None
+    canon, kind, val = _VOCAB["ngay"]
+    rules.append(f"date_word_fuzzy:{low}->{canon}")
+    return _Tok(low, canon, kind, val)
+
+
 def _below100(t: list[_Tok], allow_linh: bool) -> int | None:
     if not t:
         return 0
@@ -709,8 +720,8 @@ def parse_date_words(raw: str) -> WordsResult | None:
     words = _date_words_split(raw)
     toks: list[_Tok] = []
     unknown: list[str] = []
-    for w in words:
-        tok = _lookup(w, rules)
+    for i, w in enumerate(words):
+        tok = _lookup(w, rules) or (_label_day(w, rules) if i == 0 else None)
         if tok is None:
             unknown.append(w)
             continue
