@@ -259,17 +259,15 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
             continue  # an empty row is not a record (part-empty last page)
         parts: list[tuple[FieldSpec, CellPart]] = []
         cell_of: dict[str, BBox] = {}
-        read_in: dict[int, str] = {}  # per inked column: the text its cell read
         lines_of: dict[str, list[OcrLine]] = {}  # per field: its cell's lines
         for c, column in sorted(match.columns.items()):
             lines = read_cell(engine, gray, boxes[c], _mode(column), slope, text_h) if inked[c] else []
-            read_in |= {c: " ".join(ln.text for ln in lines)} if inked[c] else {}
             parts.extend(_parts(column, lines))
             cell_of |= {f.key: boxes[c] for f in column.fields}
             lines_of |= {f.key: lines for f in column.fields}
             if inked[c] and not any(ln.text.strip() for ln in lines):
                 unread.setdefault(row_index, {}).update({f.key: boxes[c] for f in column.fields})
-        if _speck_only(match.columns, read_in):
+        if _speck_only(match.columns, inked, lines_of):
             continue  # a blank row of a part-empty page with a speck in one cell
         fields, normalized = _normalize_row(parts, options.confidence_threshold, book_year)
         _read_again(alone, cell_of, [s for s, _ in parts], fields, normalized, options.confidence_threshold)
@@ -313,16 +311,16 @@ def _titled(match: HeaderMatch) -> int:
 SPECK_CHARS = 2  # letters or digits: a speck or a stroke read, never a record's lone written cell
 
 
-def _speck_only(columns: dict[int, ColumnSpec], read_in: dict[int, str]) -> bool:
-    """Whether a row's only ink is one cell, not its entry number's, reading at most SPECK_CHARS letters or
-    digits. An entry holds ink in several cells (its number, a name, a date), so such a row is a blank row
-    with a speck: photo 1405's empty fourth row read "5¬" in the officer's column and became an entry."""
-    if len(read_in) != 1:
+def _speck_only(columns: dict[int, ColumnSpec], inked: dict[int, bool], lines_of: dict[str, list[OcrLine]]) -> bool:
+    """Whether a row's only ink is one cell (``inked``), not its entry number's, whose lines (``lines_of``
+    its fields) read at most SPECK_CHARS letters or digits. An entry holds ink in several cells (its number,
+    a name, a date), so such a row is a blank row with a speck: photo 1405's empty fourth row read "5¬" in
+    the officer's column and became an entry."""
+    [*cells] = (c for c, ink in inked.items() if ink)
+    if len(cells) != 1 or any(f.type in _DIGIT_TYPES for f in columns[cells[0]].fields):
         return False
-    [(c, text)] = read_in.items()
-    if any(f.type in _DIGIT_TYPES for f in columns[c].fields):
-        return False
-    return sum(ch.isalnum() for ch in text) <= SPECK_CHARS
+    lines = lines_of[columns[cells[0]].fields[0].key]
+    return sum(ch.isalnum() for ln in lines for ch in ln.text) <= SPECK_CHARS
 
 
 def _doubt_still_empty(tpl: Template, entries: list[Entry], unread: dict[int, dict[str, BBox]]) -> None:

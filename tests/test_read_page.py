@@ -198,11 +198,19 @@ def test_only_one_cell_reading_a_mark_outside_the_entry_number_is_a_speck() -> N
     columns = dict(enumerate(templates_for("khai_tu")[0].columns))
     officer = next(c for c, col in columns.items() if col.fields[0].key == "nguoiThucHien")
     number = next(c for c, col in columns.items() if col.fields[0].key == "so")
-    assert _speck_only(columns, {officer: "5¬"}) and _speck_only(columns, {officer: ""})
-    assert not _speck_only(columns, {officer: "Lan"})  # a word, not a speck
-    assert not _speck_only(columns, {number: "5"})  # an entry's number alone is kept for review
-    assert not _speck_only(columns, {officer: "5", number: "5"})  # ink in two cells
-    assert not _speck_only(columns, {})
+
+    def speck(**read: str) -> bool:
+        cells = {officer: read.get("officer"), number: read.get("number")}
+        inked = {c: cells.get(c) is not None for c in columns}
+        lines_of = {f.key: [OcrLine(t, 0.9, BBox(0, 0, 1, 1))] if (t := cells.get(c)) else []
+                    for c, col in columns.items() for f in col.fields}  # fmt: skip
+        return _speck_only(columns, inked, lines_of)
+
+    assert speck(officer="5¬") and speck(officer="")
+    assert not speck(officer="Lan")  # a word, not a speck
+    assert not speck(number="5")  # an entry's number alone is kept for review
+    assert not speck(officer="5", number="5")  # ink in two cells
+    assert not speck()
 
 
 def test_a_page_without_a_table_is_quarantined_with_the_reason() -> None:
