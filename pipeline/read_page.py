@@ -28,6 +28,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline import PIPELINE_VERSION
 from pipeline.extract import CellPart, fold, line_part, split_cell
+from pipeline.glyphs import Glyph, cut_glyphs, unlike_glyphs
 from pipeline.ingest import InputRejected, load_page
 from pipeline.layout import (
     FAINT_INK,
@@ -252,6 +253,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     body = BBox(table.cols[0], body_top, table.cols[-1] - table.cols[0], table.rows[-1] - body_top)
     slope = page_slant(gray, body, text_h)
     alone = _Alone(engine, second, gray, slope, scale, dark)
+    glyphs: list[tuple[FieldValue, Glyph]] = []  # the rows' accepted digits, held against each other at the end
     for row_index, band in enumerate(range(match.header_rows, n_bands), start=1):
         boxes = {c: cell_box(table, band, c) for c in match.columns}
         inked = {c: has_ink(gray, b) for c, b in boxes.items()}
@@ -275,10 +277,12 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         _doubt_ink_after_name(alone, cell_of, lines_of, parts, fields)
         _read_cells_dark(alone, match.columns, boxes, fields, normalized, options.confidence_threshold, book_year)
         _cross_check(tpl, fields, normalized, options.confidence_threshold)
+        glyphs += _row_glyphs(alone, cell_of, lines_of, fields)
         row_box = BBox.union(list(boxes.values())) or BBox(0, 0, 0, 0)
         entries.append(Entry(row=row_index, bbox=row_box, fields=fields))
     _check_entry_numbers(tpl, entries, options.confidence_threshold)
     _doubt_nines_where_zeros_read_nine(entries)
+    _doubt_digits_unlike_page(glyphs)
     _page_consensus(tpl, entries, options.confidence_threshold, unread)
     _book_year_restores_first_read(entries, book_year)
     _confirm_registration_dates(entries, options.confidence_threshold)
@@ -1507,6 +1511,61 @@ def _doubt_nines_where_zeros_read_nine(entries: Sequence[Entry]) -> None:
                 f.reason = ("trang này đọc lẫn chữ số 0 và 9 ở cột này; giá trị có chữ số 9 / this page's 0 and 9 "
                             "are read for each other in this column, and the value holds a 9")  # fmt: skip
                 f.rules = [*f.rules, "page_nine_zero_confused"]
+
+
+DIGIT_UNLIKE_PAGE = "digit_unlike_page"  # rule: a digit whose ink sits among the page's glyphs of another
+# a value another read gave: its raw is the first read's, so its characters no longer pair with the value
+GLYPH_LINE_PAD = 0.3  # of a line's height, above and below: its box from a sheared read is rough
+_VALUE_NOT_AS_READ = ("ocr_digit_alternative", "ocr_digits", *_READ_AGAIN_VALUES)
+
+
+def _as_read(f: FieldValue) -> bool:
+    """Whether ``f`` is accepted with digits and a value made of its raw as read."""
+    return (f.status == FieldStatus.OK and _digits(f.value) > 0
+            and not any(r.startswith(_VALUE_NOT_AS_READ) for r in f.rules))  # fmt: skip
+
+
+def _row_glyphs(
+    alone: _Alone, cell_of: dict[str, BBox], lines_of: dict[str, list[OcrLine]], fields: dict[str, FieldValue]
+) -> list[tuple[FieldValue, Glyph]]:
+    """The digit glyphs of a row's accepted values, for ``_doubt_digits_unlike_page``: the line that holds a
+    value cut across its whole cell (a word's box on a sheared cell is only roughly on its letters) and
+    sheared upright as it was read, its marks paired with the line's characters (``glyphs.cut_glyphs``)."""
+    out: list[tuple[FieldValue, Glyph]] = []
+    cut: dict[tuple[BBox, BBox], list[Glyph]] = {}
+    for key, f in fields.items():
+        lines = [ln for ln in lines_of.get(key, []) if f.raw and f.raw in ln.text]
+        if not _as_read(f) or key not in cell_of or len(lines) != 1:
+            continue
+        cell, line = cell_of[key], lines[0].bbox
+        if any(ln.bbox != line and ln.bbox.y < line.y + line.h and line.y < ln.bbox.y + ln.bbox.h
+               for ln in lines_of[key]):  # fmt: skip
+            continue  # lines whose boxes overlap: a band would cut another line's ink with this line's text
+        if (cell, line) not in cut:
+            pad = round(GLYPH_LINE_PAD * line.h)
+            top, bottom = max(cell.y, line.y - pad), min(cell.y + cell.h, line.y + line.h + pad)
+            image = alone_image(alone.gray, BBox(cell.x, top, cell.w, bottom - top), alone.slope)
+            band = (line.y - top, line.y + line.h - top)
+            cut[cell, line] = cut_glyphs(image[0], lines[0].text, band) if image is not None else []
+        at = lines[0].text.find(f.raw)
+        out.extend((f, g) for g in cut[cell, line] if at <= g.at < at + len(f.raw))
+    return out
+
+
+def _doubt_digits_unlike_page(glyphs: Sequence[tuple[FieldValue, Glyph]]) -> None:
+    """An accepted value with a digit whose ink sits among the page's glyphs of another digit goes to review
+    (``pipeline.glyphs.unlike_glyphs``): a faded 5 read surely as 3 is still a valid date (book 1195's
+    5/11/2013 read 3/11/2013 at 0.92). Only values still accepted as read speak for their digits."""
+    kept = [(f, g) for f, g in glyphs if _as_read(f)]
+    for u in unlike_glyphs([g for _, g in kept]):
+        f, char = kept[u.index][0], kept[u.index][1].char
+        if f.status != FieldStatus.OK:
+            continue  # one doubt a field
+        f.status = FieldStatus.LOW_CONFIDENCE
+        f.reason = (f"chữ số {char} ở đây giống các chữ số {u.looks} của trang hơn / the {char} here looks like "
+                    f"this page's {u.looks}s")  # fmt: skip
+        f.rules = [*f.rules, DIGIT_UNLIKE_PAGE]
+        f.details = {**f.details, "digit_looks": {"read": char, "looks": u.looks}}
 
 
 def _one_digit_more(raw: str) -> set[str]:

@@ -6,6 +6,7 @@ import json
 from collections import Counter
 from pathlib import Path
 
+import cv2
 import numpy as np
 import pytest
 
@@ -2704,3 +2705,30 @@ def test_nines_doubted_where_a_column_reads_zeros_as_nine() -> None:
     one = page(time("05:29", "05:20"), time("01:49", "01:46"), time("09:59"))  # a 9 / 6 pair does not count
     _doubt_nines_where_zeros_read_nine(one)
     assert one[2].fields["nktGioPhutChet"].status == FieldStatus.OK
+
+
+def test_an_accepted_date_with_a_digit_unlike_the_pages_own_goes_to_review() -> None:
+    """Book 1195: 5/11/2013 read "3/11/2013" at 0.92, a valid date in order. Its 3 is cut from the cell and
+    sits among the page's 5s: review. A value another read gave is not judged by its first read's text."""
+    from pipeline.read_page import DIGIT_UNLIKE_PAGE, _Alone, _doubt_digits_unlike_page, _row_glyphs
+
+    font, rows = cv2.FONT_HERSHEY_SIMPLEX, ["13/05/1953", "23/03/1935", "15/03/1955", "5/11/2013", "25/05/1933",
+                                              "5/03/1953"]  # fmt: skip
+    gray = np.full((60 * len(rows) + 40, 400), 255, np.uint8)
+    glyphs, fields = [], []
+    for i, text in enumerate(rows):
+        y = 40 + 60 * i
+        cv2.putText(gray, text, (20, y), font, 1.2, 0, 2, cv2.LINE_AA)
+        (w, h), _ = cv2.getTextSize(text, font, 1.2, 2)
+        raw = "3/11/2013" if text == "5/11/2013" else text
+        f = FieldValue("ngayDangKy", raw, "2013-11-03", 0.92, BBox(20, y - h, w, h), FieldStatus.OK)
+        if i == len(rows) - 1:
+            f.rules.append("read_alone_value")  # its value is not its raw's: no glyph of it speaks
+        line = OcrLine(raw, 0.92, BBox(20, y - h, w, h))
+        alone = _Alone(None, None, gray, 0.0, 1.0)  # type: ignore[arg-type]  # no read: the image is looked at
+        glyphs += _row_glyphs(alone, {f.key: BBox(10, y - h - 12, 380, h + 30)}, {f.key: [line]}, {f.key: f})
+        fields.append(f)
+    assert {id(f) for f, _ in glyphs} == {id(f) for f in fields[:-1]}
+    _doubt_digits_unlike_page(glyphs)
+    assert [f.status for f in fields] == [FieldStatus.OK] * 3 + [FieldStatus.LOW_CONFIDENCE] + [FieldStatus.OK] * 2
+    assert DIGIT_UNLIKE_PAGE in fields[3].rules and fields[3].details["digit_looks"] == {"read": "3", "looks": "5"}
