@@ -107,16 +107,12 @@ def _words(marks: list[list[int]], stats: np.ndarray, n_words: int) -> list[list
         return [marks]
     if len(marks) < n_words:
         return None
-    gaps, end = [], None
-    for m in marks:
-        x0 = min(int(stats[i, cv2.CC_STAT_LEFT]) for i in m)
-        if end is not None:
-            gaps.append(x0 - end)
-        x1 = max(int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]) for i in m)
-        end = x1 if end is None else max(end, x1)
+    spans = [(x0, x1) for x0, _, x1, _ in (_box(stats, m) for m in marks)]
+    ends = itertools.accumulate((x1 for _, x1 in spans[:-1]), max)  # an italic mark may lean past the next
+    gaps = [x0 - end for (x0, _), end in zip(spans[1:], ends, strict=True)]
     order = sorted(range(len(gaps)), key=lambda k: -gaps[k])
     breaks, inside = sorted(order[: n_words - 1]), [gaps[k] for k in order[n_words - 1 :]]
-    if gaps[order[n_words - 2]] < WORD_GAP_LEAD * max(1, *inside, 1):
+    if gaps[order[n_words - 2]] < WORD_GAP_LEAD * max([1, *inside]):
         return None
     bounds = [0, *(k + 1 for k in breaks), len(marks)]
     return [marks[a:b] for a, b in itertools.pairwise(bounds)]
@@ -125,9 +121,9 @@ def _words(marks: list[list[int]], stats: np.ndarray, n_words: int) -> list[list
 def _pair(marks: list[list[int]], word: str, labels: np.ndarray, stats: np.ndarray) -> list[int] | None:
     """Per mark, the character of ``word`` it holds (its index), or -1 when it is not known. The marks wide
     enough to hold two characters or more (``TOUCHING``: a slash on a 2; as many as it is digits wide) must
-    account for the characters more than marks, and every mark paired must have its character's build (``_fits``: a digit full height, a slash
-    leaning, a dot or dash short), else the text is not this ink's (02/06/2023 read "02/6/2023" has as
-    many marks as characters, one of them two touching): None. Where some touch, the marks pair from each
+    account for the characters more than marks, and every mark paired must have its character's build
+    (``_fits``: a digit full height, a slash leaning, a dot or dash short), else the text is not this
+    ink's (02/06/2023 read "02/6/2023" has as many marks as characters, one of them two touching): None. Where some touch, the marks pair from each
     end as far as the first wide one; more marks than characters (a broken glyph) pair nothing."""
     n_chars = len(word)
     if not marks or len(marks) > n_chars:

@@ -1514,8 +1514,8 @@ def _doubt_nines_where_zeros_read_nine(entries: Sequence[Entry]) -> None:
 
 
 DIGIT_UNLIKE_PAGE = "digit_unlike_page"  # rule: a digit whose ink sits among the page's glyphs of another
-# a value another read gave: its raw is the first read's, so its characters no longer pair with the value
 GLYPH_LINE_PAD = 0.3  # of a line's height, above and below: its box from a sheared read is rough
+# a value another read gave: its raw is the first read's, so its characters no longer pair with the value
 _VALUE_NOT_AS_READ = ("ocr_digit_alternative", "ocr_digits", *_READ_AGAIN_VALUES)
 
 
@@ -1534,8 +1534,8 @@ def _row_glyphs(
     out: list[tuple[FieldValue, Glyph]] = []
     cut: dict[tuple[BBox, BBox], list[Glyph]] = {}
     for key, f in fields.items():
-        lines = [ln for ln in lines_of.get(key, []) if f.raw and f.raw in ln.text]
-        if not _as_read(f) or key not in cell_of or len(lines) != 1:
+        lines = [ln for ln in lines_of[key] if f.raw and f.raw in ln.text]
+        if not _as_read(f) or len(lines) != 1:
             continue
         cell, line = cell_of[key], lines[0].bbox
         if any(ln.bbox != line and ln.bbox.y < line.y + line.h and line.y < ln.bbox.y + ln.bbox.h
