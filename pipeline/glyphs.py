@@ -32,6 +32,10 @@ NEAREST = 2  # a glyph's distance to a digit: the mean of its nearest this many 
 MIN_SAMPLES = 2  # glyphs of a digit on the page, besides the one compared, for the comparison to count
 UNLIKE_RATIO = 0.45  # nearer another digit's glyphs than this share of its own digit's: unlike its digit
 UNLIKE_CLOSE = 0.25  # and that near the other digit's in absolute terms (1 - cosine): a shape alike
+# a reading of an ink is likelier than another whose glyphs where they differ are this much further from
+# the page's glyphs of the digits they read (aged 1337's "103" read 105: its 3 at 0.16 of the page's 3s,
+# at 0.25 of its 5s)
+LIKELIER_RATIO = 0.75
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +53,22 @@ class Unlike:
     other: float  # and to the other digit's
 
 
-def cut_glyphs(cut: np.ndarray, text: str, band: tuple[int, int] | None = None) -> list[Glyph]:
+def cut_glyphs(
+    cut: np.ndarray, text: str, band: tuple[int, int] | None = None, *, number_alone: bool = False
+) -> list[Glyph]:
     """The digits of ``text`` (one line, as read) with their marks in ``cut`` (a gray image of the line,
     upright; with ``band``, the rows the line's letters stand in: marks centred outside are the next
     line's). The marks are the ink's connected components, an accent or a dot joined to the mark it
     stands over, in left-to-right order. They group into words at wide gaps, and a word of digits pairs
-    its marks with its characters (``_pair``). Nothing when the words do not match the text's."""
+    its marks with its characters (``_pair``). Nothing when the words do not match the text's. With
+    ``number_alone`` the text is one number of digits alone on the cut, and marks shorter than a digit are
+    none of it (the dashes of "- 109 -" that a page number's box takes in)."""
     if not text.strip() or "\n" in text or cut.size == 0 or min(cut.shape[:2]) < 4:
         return []
     words = [(m.start(), m.group()) for m in re.finditer(r"\S+", text)]
     best: list[Glyph] = []
     for ink in _inks(cut):  # the one that pairs the most digits: each pairing is checked (_pair)
-        found = _glyphs_in(ink, words, band)
+        found = _glyphs_in(ink, words, band, number_alone)
         best = found if len(found) > len(best) else best
     return best
 
@@ -77,7 +85,9 @@ def _inks(cut: np.ndarray) -> Iterator[np.ndarray]:
         yield np.where(cut < core, 255, 0).astype(np.uint8)
 
 
-def _glyphs_in(ink: np.ndarray, words: list[tuple[int, str]], band: tuple[int, int] | None) -> list[Glyph]:
+def _glyphs_in(
+    ink: np.ndarray, words: list[tuple[int, str]], band: tuple[int, int] | None, number_alone: bool = False
+) -> list[Glyph]:
     n, labels, stats, centres = cv2.connectedComponentsWithStats(ink, connectivity=8)
     top, bottom = band if band is not None else (0, ink.shape[0])
     inside = [i for i in range(1, n) if top <= centres[i][1] <= bottom]
@@ -86,7 +96,11 @@ def _glyphs_in(ink: np.ndarray, words: list[tuple[int, str]], band: tuple[int, i
     height = float(stats[inside, cv2.CC_STAT_HEIGHT].max())
     comps = [i for i in inside
              if stats[i, cv2.CC_STAT_HEIGHT] > SPECK * height or stats[i, cv2.CC_STAT_WIDTH] > SPECK * height]  # fmt: skip
-    groups = _words(_join_over(comps, stats, height), stats, len(words))
+    marks = _join_over(comps, stats, height)
+    if number_alone:  # a digit stands full height: a shorter mark is a dash or a dot beside the number
+        boxes = [_box(stats, m) for m in marks]
+        marks = [m for m, (_, y0, _, y1) in zip(marks, boxes, strict=True) if y1 - y0 >= FULL_HEIGHT * height]
+    groups = _words(marks, stats, len(words))
     if groups is None:
         return []  # the spaces read are not the ink's: no word of it pairs surely
     out = []
@@ -234,3 +248,39 @@ def unlike_glyphs(glyphs: Sequence[Glyph]) -> list[Unlike]:
         if near[looks] < UNLIKE_RATIO * own and near[looks] < UNLIKE_CLOSE:
             out.append(Unlike(i, looks, own, near[looks]))
     return out
+
+
+def likeliest(readings: dict[str, list[Glyph]], page: Sequence[Glyph]) -> str | None:
+    """Of two or more readings of one ink (each with its glyphs as ``cut_glyphs`` paired them), the one
+    whose glyphs sit nearest the page's glyphs (``page``) of the digits they read: against every other
+    reading, its glyphs that the other's lack are nearer their digits, the furthest of them, than
+    ``LIKELIER_RATIO`` of the other's furthest. None when fewer than two readings paired, or a digit read
+    has fewer than ``MIN_SAMPLES`` glyphs on the page."""
+    paired = {text: glyphs for text, glyphs in readings.items() if glyphs}
+    if len(paired) < 2 or not page:
+        return None
+    shapes = np.stack([g.shape for g in page])
+    chars = np.array([g.char for g in page])
+
+    def own(g: Glyph) -> float | None:
+        near = 1.0 - shapes[chars == g.char] @ g.shape
+        return float(np.sort(near)[:NEAREST].mean()) if near.size >= MIN_SAMPLES else None
+
+    dist = {text: [own(g) for g in glyphs] for text, glyphs in paired.items()}
+
+    def furthest(text: str, other: str) -> float | None:
+        """The furthest of ``text``'s glyphs from their digits, of those ``other`` does not read alike (the
+        same mark read as the same digit)."""
+        theirs = paired[other]
+        apart = [d for g, d in zip(paired[text], dist[text], strict=True)
+                 if not any(o.char == g.char and np.array_equal(o.shape, g.shape) for o in theirs)]  # fmt: skip
+        if not apart or any(d is None for d in apart):
+            return None
+        return max(d for d in apart if d is not None)
+
+    for text in paired:
+        against = [(furthest(text, o), furthest(o, text)) for o in paired if o != text]
+        if all(mine is not None and theirs is not None and mine < LIKELIER_RATIO * theirs
+               for mine, theirs in against):  # fmt: skip
+            return text
+    return None

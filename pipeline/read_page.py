@@ -28,7 +28,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline import PIPELINE_VERSION
 from pipeline.extract import CellPart, fold, line_part, split_cell
-from pipeline.glyphs import Glyph, cut_glyphs, unlike_glyphs
+from pipeline.glyphs import Glyph, cut_glyphs, likeliest, unlike_glyphs
 from pipeline.ingest import InputRejected, load_page
 from pipeline.layout import (
     FAINT_INK,
@@ -283,6 +283,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     _check_entry_numbers(tpl, entries, options.confidence_threshold)
     _doubt_nines_where_zeros_read_nine(entries)
     _doubt_digits_unlike_page(glyphs)
+    _page_no_by_glyphs(gray, [page_fields[s.key] for s in page_no_specs], glyphs)
     _page_consensus(tpl, entries, options.confidence_threshold, unread)
     _book_year_restores_first_read(entries, book_year)
     _confirm_registration_dates(entries, options.confidence_threshold)
@@ -1534,22 +1535,36 @@ def _row_glyphs(
     out: list[tuple[FieldValue, Glyph]] = []
     cut: dict[tuple[BBox, BBox], list[Glyph]] = {}
     for key, f in fields.items():
-        lines = [ln for ln in lines_of[key] if f.raw and f.raw in ln.text]
-        if not _as_read(f) or len(lines) != 1:
+        if not _as_read(f) or (line := _value_line(f, lines_of[key])) is None:
             continue
-        cell, line = cell_of[key], lines[0].bbox
-        if any(ln.bbox != line and ln.bbox.y < line.y + line.h and line.y < ln.bbox.y + ln.bbox.h
-               for ln in lines_of[key]):  # fmt: skip
-            continue  # lines whose boxes overlap: a band would cut another line's ink with this line's text
-        if (cell, line) not in cut:
-            pad = round(GLYPH_LINE_PAD * line.h)
-            top, bottom = max(cell.y, line.y - pad), min(cell.y + cell.h, line.y + line.h + pad)
-            image = alone_image(alone.gray, BBox(cell.x, top, cell.w, bottom - top), alone.slope)
-            band = (line.y - top, line.y + line.h - top)
-            cut[cell, line] = cut_glyphs(image[0], lines[0].text, band) if image is not None else []
-        at = lines[0].text.find(f.raw)
-        out.extend((f, g) for g in cut[cell, line] if at <= g.at < at + len(f.raw))
+        cell = cell_of[key]
+        if (cell, line.bbox) not in cut:
+            image, band = _line_cut(alone, cell, line.bbox)
+            cut[cell, line.bbox] = cut_glyphs(image, line.text, band) if image is not None else []
+        at = line.text.find(f.raw)
+        out.extend((f, g) for g in cut[cell, line.bbox] if at <= g.at < at + len(f.raw))
     return out
+
+
+def _value_line(f: FieldValue, lines: Sequence[OcrLine]) -> OcrLine | None:
+    """The one line of a cell's ``lines`` that holds ``f``'s raw, unless another line's box overlaps it (a
+    band would cut that line's ink with this line's text)."""
+    holding = [ln for ln in lines if f.raw and f.raw in ln.text]
+    if len(holding) != 1:
+        return None
+    line = holding[0].bbox
+    if any(ln.bbox != line and ln.bbox.y < line.y + line.h and line.y < ln.bbox.y + ln.bbox.h for ln in lines):
+        return None
+    return holding[0]
+
+
+def _line_cut(alone: _Alone, cell: BBox, line: BBox) -> tuple[np.ndarray | None, tuple[int, int]]:
+    """A line cut across its whole cell (a word's box on a sheared cell is only roughly on its letters),
+    padded by GLYPH_LINE_PAD and sheared upright as it was read; and the rows the line stands in."""
+    pad = round(GLYPH_LINE_PAD * line.h)
+    top, bottom = max(cell.y, line.y - pad), min(cell.y + cell.h, line.y + line.h + pad)
+    image = alone_image(alone.gray, BBox(cell.x, top, cell.w, bottom - top), alone.slope)
+    return (image[0] if image is not None else None), (line.y - top, line.y + line.h - top)
 
 
 def _doubt_digits_unlike_page(glyphs: Sequence[tuple[FieldValue, Glyph]]) -> None:
@@ -1566,6 +1581,32 @@ def _doubt_digits_unlike_page(glyphs: Sequence[tuple[FieldValue, Glyph]]) -> Non
                     f"this page's {u.looks}s")  # fmt: skip
         f.rules = [*f.rules, DIGIT_UNLIKE_PAGE]
         f.details = {**f.details, "digit_looks": {"read": char, "looks": u.looks}}
+
+
+PAGE_NO_GLYPHS = "page_no_glyphs"  # rule: the number shown is the reading whose glyphs look like the page's
+
+
+def _page_no_by_glyphs(gray: np.ndarray, page_nos: Sequence[FieldValue], glyphs: Sequence[tuple[FieldValue, Glyph]]) -> None:
+    """A page number read differently (to review, each reading in its details) is shown as the reading
+    whose digits' ink looks likeliest the page's own glyphs of those digits (``glyphs.likeliest``): vie
+    read aged 1337's "103" as 105 three times at 0.95-0.97, eng 103 once, and the 3's ink sits among the
+    page's 3s. It stays for review: the page number may be in another type than the entries'."""
+    page = [g for f, g in glyphs if _as_read(f)]
+    for f in page_nos:
+        readings = f.details.get(READINGS)
+        if f.status == FieldStatus.OK or not readings or f.bbox is None or not page:
+            continue
+        b, pad = f.bbox, round(GLYPH_LINE_PAD * f.bbox.h)
+        top, left = max(0, b.y - pad), max(0, b.x - b.h)  # a digit's width aside: OCR's box may lose one's edge
+        cut = gray[top : b.y + b.h + pad, left : b.x + b.w + b.h]
+        band = (b.y - top, b.y + b.h - top)
+        pick = likeliest({r: cut_glyphs(cut, r, band, number_alone=True) for r in readings}, page)
+        if pick is None or pick == f.value:
+            continue
+        f.rules = [*f.rules, f"{PAGE_NO_GLYPHS}:{f.value}"]
+        f.value = pick
+        f.reason = (f"{f.reason}; chữ số của {pick} giống chữ số của trang nhất / the digits of {pick} look "
+                    f"most like the page's")  # fmt: skip
 
 
 def _one_digit_more(raw: str) -> set[str]:
@@ -2305,6 +2346,9 @@ def _confirm_book_no(spec: FieldSpec, first: FieldValue, reads: Sequence[list[Oc
     return _weigh_readings_alone(first, found, others, ("số quyển", "book number"), BOOK_NO_READ_ALONE, BOOK_NO_READ_ALONE)
 
 
+READINGS = "readings"  # details: the numbers a book or page number sent to review was read as
+
+
 def _weigh_readings_alone(
     first: FieldValue, found: list[FieldValue], others: list[FieldValue], what: tuple[str, str],
     taken_rule: str, doubt_rule: str | None,
@@ -2315,7 +2359,8 @@ def _weigh_readings_alone(
     read_as). ``what``: the number's name, Vietnamese and English, for the reason."""
     if not others:
         return first
-    values = ", ".join(sorted({f.value or "" for f in [first, *others]}))
+    readings = sorted({f.value or "" for f in [first, *others]})
+    values = ", ".join(readings)
     twice = [v for v, n in Counter(f.value for f in others).items() if n >= 2]
     best = first
     if twice and not any(f.value == first.value for f in found):
@@ -2326,6 +2371,7 @@ def _weigh_readings_alone(
         best.rules = [*best.rules, doubt_rule]
     best.status = FieldStatus.LOW_CONFIDENCE
     best.reason = f"{what[0]} đọc được khác nhau: {values} / the {what[1]} read differently: {values}"
+    best.details = {**best.details, READINGS: readings}
     return best
 
 
@@ -2398,6 +2444,7 @@ def _settle_page_no(
         best.status = FieldStatus.LOW_CONFIDENCE
         best.reason = (f"số trang đọc được khác nhau: {', '.join(values)} / the page number read differently: "
                        f"{', '.join(values)}")  # fmt: skip
+        best.details = {**best.details, READINGS: values}  # for _page_no_by_glyphs
     elif page_read and best.confidence >= PAGE_NO_AGREE_FLOOR:
         if best.status != FieldStatus.OK:
             _vouch(best, threshold, f"page_no_reads_agree:{len(every)}")

@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from pipeline.glyphs import MIN_SAMPLES, Glyph, cut_glyphs, unlike_glyphs
+from pipeline.glyphs import MIN_SAMPLES, Glyph, cut_glyphs, likeliest, unlike_glyphs
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 
@@ -103,6 +103,34 @@ def test_a_digit_with_too_few_glyphs_on_the_page_is_not_judged() -> None:
     lone = cut_glyphs(draw("5"), "3")
     assert len(lone) == 1 and sum(g.char == "3" for g in fives) < MIN_SAMPLES
     assert unlike_glyphs([*fives, *lone]) == []
+
+
+def test_a_number_alone_leaves_out_the_dashes_its_box_took_in() -> None:
+    """A page number printed "- 109 -", its box holding a dash: as a number alone its digits pair."""
+    ink = draw("- 109 -")
+    assert cut_glyphs(ink, "109") == []
+    assert read(cut_glyphs(ink, "109", number_alone=True)) == [("1", 0), ("0", 1), ("9", 2)]
+
+
+def _readings(ink: str, *texts: str) -> dict[str, list[Glyph]]:
+    return {t: cut_glyphs(draw(ink), t, number_alone=True) for t in texts}
+
+
+def test_of_a_numbers_readings_the_one_like_the_pages_digits_is_likeliest() -> None:
+    """Aged 1337: the page number 103 read "105" surely by one model, 103 by another; its 3 sits among
+    the page's 3s."""
+    page = _page(misread=False)
+    assert likeliest(_readings("103", "105", "103"), page) == "103"
+    assert likeliest(_readings("105", "103", "105"), page) == "105"
+    # a reading that does not pair with the ink is no candidate: one reading left chooses nothing
+    assert likeliest(_readings("103", "103", "1035"), page) is None
+
+
+def test_no_reading_is_likeliest_where_the_page_cannot_tell() -> None:
+    page = _page(misread=False)
+    # the page holds no 4 or 7: nothing to hold those glyphs against
+    assert likeliest(_readings("74", "74", "14"), page) is None
+    assert likeliest(_readings("103", "103", "105"), []) is None
 
 
 @pytest.mark.parametrize("text", ["", "   ", "a\nb"])

@@ -2707,6 +2707,38 @@ def test_nines_doubted_where_a_column_reads_zeros_as_nine() -> None:
     assert one[2].fields["nktGioPhutChet"].status == FieldStatus.OK
 
 
+def test_a_page_number_read_differently_is_shown_as_the_reading_like_the_pages_digits() -> None:
+    """Aged 1337: "103" read 105 three times by vie, 103 by eng: review, and the number shown was 105. Its
+    3's ink sits among the page's 3s: 103 is shown, still for review, the first shown kept in the rule."""
+    from pipeline.read_page import PAGE_NO_GLYPHS, READINGS, _Alone, _page_no_by_glyphs, _row_glyphs
+
+    font, rows = cv2.FONT_HERSHEY_SIMPLEX, ["13/05/1953", "23/03/1935", "15/03/1955", "25/05/1933"]
+    gray = np.full((60 * len(rows) + 120, 400), 255, np.uint8)
+    glyphs = []
+    for i, text in enumerate(rows):
+        y = 40 + 60 * i
+        cv2.putText(gray, text, (20, y), font, 1.2, 0, 2, cv2.LINE_AA)
+        (w, h), _ = cv2.getTextSize(text, font, 1.2, 2)
+        f = FieldValue("ngayDangKy", text, text, 0.95, BBox(20, y - h, w, h), FieldStatus.OK)
+        alone = _Alone(None, None, gray, 0.0, 1.0)  # type: ignore[arg-type]  # no read: the image is looked at
+        glyphs += _row_glyphs(alone, {f.key: BBox(10, y - h - 12, 380, h + 30)}, {f.key: [OcrLine(text, 0.95, f.bbox)]},
+                              {f.key: f})  # fmt: skip
+    y = 60 * len(rows) + 80
+    cv2.putText(gray, "- 103 -", (150, y), font, 1.2, 0, 2, cv2.LINE_AA)
+    (dash, h), _ = cv2.getTextSize("- ", font, 1.2, 2)
+    (w, _), _ = cv2.getTextSize("103", font, 1.2, 2)
+
+    def page_no(status: FieldStatus) -> FieldValue:
+        return FieldValue("trangSo", "105", "105", 0.96, BBox(150 + dash, y - h, w, h), status,
+                          details={READINGS: ["103", "105"]})  # fmt: skip
+
+    shown, accepted = page_no(FieldStatus.LOW_CONFIDENCE), page_no(FieldStatus.OK)
+    _page_no_by_glyphs(gray, [shown, accepted], glyphs)
+    assert (shown.value, shown.status, shown.rules) == ("103", FieldStatus.LOW_CONFIDENCE, [f"{PAGE_NO_GLYPHS}:105"])
+    assert "103" in (shown.reason or "")
+    assert (accepted.value, accepted.rules) == ("105", [])  # an accepted number is not weighed again
+
+
 def test_an_accepted_date_with_a_digit_unlike_the_pages_own_goes_to_review() -> None:
     """Book 1195: 5/11/2013 read "3/11/2013" at 0.92, a valid date in order. Its 3 is cut from the cell and
     sits among the page's 5s: review. A value another read gave is not judged by its first read's text."""
