@@ -617,6 +617,10 @@ LOST_COMMAS = [
     ("P.3 - TX. Kiến Tường - T' Long An", "phường 3, thị xã Kiến Tường, tỉnh Long An"),
     # the words of a facility's name run together
     ("Trung tâm Ytế huyện Thọ Xuân, tỉnh Thanh Hóa", "Trung tâm Y tế huyện Thọ Xuân, tỉnh Thanh Hóa"),
+    # ...where a shorter facility name starts it: not "Bệnh viện" with "Đakhoa" a name (aged 1427, 6 rows)
+    ("Bệnh viện Đakhoa tỉnh Thanh Hóa", "Bệnh viện Đa khoa tỉnh Thanh Hóa"),
+    ("Bệnh viện Đa khoa tỉnh Thanh Hóa", "Bệnh viện Đa khoa tỉnh Thanh Hóa"),
+    ("Phòng khám Đakhoa huyện Thọ Xuân, tỉnh Thanh Hóa", "Phòng khám Đa khoa huyện Thọ Xuân, tỉnh Thanh Hóa"),
     # a numbered ward's 1 read as a look-alike, a numbered district's Q as O (unseen Chromium pages)
     ("Phường ], quận 6, thành phố Hồ Chí Minh", "phường 1, quận 6, thành phố Hồ Chí Minh"),
     ("P.l,O6, TP.HCM", "phường 1, quận 6, thành phố Hồ Chí Minh"),

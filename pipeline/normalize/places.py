@@ -1006,14 +1006,14 @@ def _facility(text: str) -> tuple[str | None, str]:
     text = _GLUED_UNIT_WORD.sub(r"\1 \2", text)
     f = fold(text)
     words = text.split()
-    for pf, p in _FACILITY_FOLD:
+    for pf, p in _FACILITY_FOLD:  # longest first
         if f == pf or f.startswith(pf + " "):
             n = len(pf.split())
             written = " ".join(words[:n])
             # the list's spelling where OCR changed a mark ("Trạm Ÿ tế"); the writer's case otherwise
             return (written if written.lower() == p.lower() else p), " ".join(words[n:])
-    # the words of the name run together or split by OCR ("Trung tâm Ytế"): the canonical spelling
-    for pf, p in _FACILITY_FOLD:
+        # the words of the name run together or split by OCR ("Trung tâm Ytế"): the canonical spelling;
+        # before a shorter name it starts with ("Bệnh viện Đakhoa tỉnh Thanh Hóa" is no "Bệnh viện")
         glued = pf.replace(" ", "")
         for n in range(1, min(len(words), len(pf.split()) + 1) + 1):
             if fold("".join(words[:n])).replace(" ", "") == glued:
