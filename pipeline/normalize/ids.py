@@ -229,7 +229,8 @@ _DOC_ONE_AS_LETTER = re.compile(r"[Il](\d{1,5}/(?:[A-ZĐ]{2,}.*|(?:19|20)\d\d))"
 _DOC_YEAR_TWO_LOST = re.compile(r"(\d{1,5})/0(\d\d)")
 _DOC_TRAILING_NOISE = re.compile(r"(\d{1,6}/(?:[A-ZĐ]{2,}(?:-[A-ZĐ]+)*|(?:19|20)\d\d))\s+[^\d\s]{1,6}")
 _DOC_LABEL_GLUED = re.compile(r"S[ốỐ][lI|!](?=\d)")
-_DOC_LABEL_MISREAD = re.compile(r"[S5$][O0Ô6Ốoôố][:.]?\s+(\d{1,6}\S*)")
+# (its ố read as a crossed ð, đ once cleaned, is no letter a number starts with: glued on, "Sð241/GBT")
+_DOC_LABEL_MISREAD = re.compile(r"[S5$](?:[O0Ô6Ốoôố][:.]?\s+|[đĐð][:.]?\s*)(\d{1,6}\S*)")
 
 
 _LETTER_AMONG_DIGITS = re.compile(r"(?<=\d)[^\W\d_]+(?=\d)")
