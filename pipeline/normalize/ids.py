@@ -62,6 +62,9 @@ _FIVE_AS_SYMBOL = re.compile(r"[$§](?=\d)|(?<=\d)[$§]")
 _SYMBOL_IN_NUMBER = re.compile(r"[%&@#](?=\d)|(?<=\d)[%&@#]")
 
 
+_LETTER_BESIDE = re.compile(r"[^\W\d_]\d|\d[^\W\d_]")
+
+
 def entry_no(raw: str) -> tuple[str | None, list[str]]:
     """``Số 12`` -> ``12``; leading zeros kept."""
     s, rules = clean_text(raw)
@@ -88,6 +91,10 @@ def entry_no(raw: str) -> tuple[str | None, list[str]]:
         s = s.translate(_ONES)
         rules.append("ocr_digits")
     runs = list(re.finditer(r"\d+", s))
+    if len(runs) == 1 and _LETTER_BESIDE.search(s):
+        # a letter against the number, dropped: an italic 7 read as T ("T8" for 78 on a book photograph,
+        # accepted as 8), or a mark beside it ("T76" for 76): a guess
+        rules.append(ENTRY_NO_GUESSED + ":letter_beside")
     if len(runs) < 2:
         return (runs[0].group(0) if runs else None), rules
     # an entry number is one Arabic number: a second run of digits is a misread inside it, a guess
