@@ -36,6 +36,15 @@ def test_words_disagree_with_digits() -> None:
     assert set(bad) == {"nksNgaySinh", "nksNgaySinhBangChu"}
 
 
+@pytest.mark.parametrize(("eth", "nat", "flagged"), [("Việt", "Nam", True), ("Kinh", "Nam", False),
+                                                     ("Việt", "Việt Nam", False), ("Tày", "Nam", False)])
+def test_viet_nam_split_into_an_ethnicity_and_a_nationality_is_no_ethnicity(eth: str, nat: str, flagged: bool) -> None:
+    """Book photograph 1199: "Tày, Việt Nam", the Tày unread; "Việt" taken as the ethnicity (an alias of
+    Kinh) and accepted, "Nam" as the nationality (invalid)."""
+    bad = validate_entry("khai_tu", _vals(nktDanToc=("ethnicity", eth), nktQuocTich=("nationality", nat)))
+    assert ("nktDanToc" in bad) is flagged
+
+
 def test_birth_after_registration() -> None:
     v = _vals(ngayDangKy=("date", "01/03/1987"), nksNgaySinh=("date", "15/03/1987"))
     assert "nksNgaySinh" in validate_entry("khai_sinh", v)

@@ -1222,11 +1222,22 @@ def validate_entry(register: str, values: dict[str, Normalized]) -> dict[str, st
             want = " hoặc ".join(map(str, lengths))
             flag(prefix + "SoGiayToTuyThan", f"{kind.value} có {want} chữ số, đọc được {len(number.value)} / "
                  f"a {kind.value} number has {want.replace(' hoặc ', ' or ')} digits, read {len(number.value)}")  # fmt: skip
+    for prefix in _PERSON_PREFIXES:
+        # "Việt Nam" alone split into an ethnicity "Việt" (an alias of Kinh) and a nationality "Nam": the
+        # ethnicity written before it went unread (book photograph 1199: "Tày, Việt Nam" accepted as Kinh)
+        eth, nat = values.get(prefix + "DanToc"), values.get(prefix + "QuocTich")
+        if (eth and nat and eth.status == "ok" and nat.status == "invalid" and fold(nat.value or "") == "nam"
+                and any(fold(r).startswith("alias viet ") for r in eth.rules)):  # fmt: skip
+            flag(prefix + "DanToc", "đọc được 'Việt' rồi 'Nam': là quốc tịch Việt Nam, dân tộc không đọc được / "
+                 "read 'Việt' then 'Nam': the nationality Việt Nam, the ethnicity unread")  # fmt: skip
     for key in REQUIRED_FIELDS.get(register, ()):
         n = values.get(key)
         if n is not None and n.status == "empty":
             flag(key, REQUIRED_EMPTY_REASON)
     return bad
+
+
+_PERSON_PREFIXES = ("nks", "cha", "me", "nkt", "chong", "vo")
 
 
 def entry_number_sequence(numbers: list[str | None], min_votes: int = 3) -> list[str] | None:
