@@ -841,6 +841,7 @@ REQUIRED_EMPTY_REASON = "thiếu thông tin bắt buộc / required field is emp
 # CCCD 12; a number of another length is a partial read
 _DOC_LENGTHS = {"Giấy CMND": (9, 12), "Thẻ căn cước công dân": (12,)}
 _DOC_PREFIXES = ("nkt", "chong", "vo", "me", "cha", "nyc")
+_PERSON_PREFIXES = ("nks", "cha", "me", "nkt", "chong", "vo")  # the people whose ethnicity a register writes
 
 _ID_CHECKS = (
     ("nksSoDinhDanh", "nksGioiTinh", "nksNgaySinh"),
@@ -1235,9 +1236,6 @@ def validate_entry(register: str, values: dict[str, Normalized]) -> dict[str, st
         if n is not None and n.status == "empty":
             flag(key, REQUIRED_EMPTY_REASON)
     return bad
-
-
-_PERSON_PREFIXES = ("nks", "cha", "me", "nkt", "chong", "vo")
 
 
 def entry_number_sequence(numbers: list[str | None], min_votes: int = 3) -> list[str] | None:

@@ -361,12 +361,10 @@ def _resolve_token(tok: str) -> tuple[str | None, str | None]:
     else:
         return None, None
     found = {**lost, **as_one}
-    if not found and _long_run(base):
-        # an italic "/0" run into one glyph read as a digit ("2146/2015", "1986/2015" for 21/06, 19/06:
-        # book photograph 1199, nine dates of one page in FreeSerif italic): the one reading left, a guess
-        zero = _valid_dmy([f"{base[:2]}/0{base[3:]}"] if re.fullmatch(r"\d{4}/\d{4}", base) else [])
-        if zero:
-            return next(iter(zero.values())), "ocr_date_slash_zero_merged"
+    # an italic "/0" run into one glyph read as a digit ("2146/2015", "1986/2015" for 21/06, 19/06: book
+    # photograph 1199, nine dates of one page in FreeSerif italic): the one reading left, a guess
+    if not found and re.fullmatch(r"\d{4}/\d{4}", base) and (zero := _valid_dmy([f"{base[:2]}/0{base[3:]}"])):
+        return next(iter(zero.values())), "ocr_date_slash_zero_merged"
     if len(found) > 1:
         raise DateError(f"'{tok}' thiếu dấu '/', đọc được thành nhiều ngày ({', '.join(sorted(found))}) / "
                         "a separator is missing and several dates are valid", tuple(sorted(found)))  # fmt: skip
