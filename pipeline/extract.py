@@ -217,8 +217,10 @@ def split_name_then_relation(cell: _Cell, specs: tuple[FieldSpec, ...]) -> dict[
         return split_lines_or_separator(cell, specs, _NAME_REL_SEP)
     # a dash glued to both words before a listed relation at the end, not in capitals ("NGUYỄN VĂN AN-con";
     # "MAI-ANH" is a hyphenated name); a speck after it aside ("TÂM-con `"), the dash read "=" ("NAM =con":
-    # only here, before a listed relation, since a stamp's or a ditto's "=" is no separator)
-    m = re.search(r"[-–—~=]+\s*([a-z ]+?)\s*[^\w\s]?\s*$", cell.folded)
+    # only here, before a listed relation, since a stamp's or a ditto's "=" is no separator); a speck glued to
+    # the dash ("MỸY-¬ con", a typewriter page: the name's last line had gone to the relation, the name
+    # accepted without it)
+    m = re.search(r"[-–—~=]+[^\w\s]?\s*([a-z ]+?)\s*[^\w\s]?\s*$", cell.folded)
     if m and m[1] in _RELATION_FOLDS and m.start() > 0 and not cell.text[m.start(1) : m.end(1)].isupper():
         return {specs[0].key: cell.part(0, m.start()), specs[1].key: cell.part(m.start(1), m.end(1))}
     # no label, no separator: a line before the last opening with a listed relation in lower case (as no name

@@ -142,6 +142,7 @@ OCR_CELLS = [
     # aged pages: the dash read "=", a speck after the relation; the given name stays with the name
     ("name_then_relation", ["TRẤN NGỌC", "NAM =con"], ["TRẤN NGỌC\nNAM", "con"]),
     ("name_then_relation", ["NGUYÊN VĂN.", "TÂM-con `"], ["NGUYÊN VĂN.\nTÂM", "con"]),
+    ("name_then_relation", ["QUÁCH THỊ KIM", "MỸY-¬ con"], ["QUÁCH THỊ KIM\nMỸY", "con"]),  # a speck on the dash
     # a line opening with a relation in lower case before lines of noise (an aged page): the relation
     ("name_then_relation", ["TRẦN ĐỨC KHẢI-. ›", "cha .ướờ", "l~r", "ỸX"], ["TRẦN ĐỨC KHẢI-. ›", "cha"]),
     ("name_then_relation", ["HƯƠNG-_", "cháu nội Z2.", "ve"], ["HƯƠNG-_", "cháu nội"]),
