@@ -512,6 +512,11 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
         rules.append(f"lexicon_fuzzy:{value[: len(lead[0])]}->{lead[1]}")
         value, factor = lead[1] + value[len(lead[0]) :], PHRASE_FUZZY_FACTOR
         implausible = _implausible_words(value)
+    elif lexicon == _CAUSES and value and (one := _cause_but_one_garbled(value)):
+        spelled = one.upper() if value.isupper() else one
+        rules.append(f"lexicon_fuzzy:{value}->{spelled}")
+        value, factor = spelled, PHRASE_FUZZY_FACTOR
+        implausible = _implausible_words(value)
     # a remark's word no syllable spells is OCR's; a cause of death may name a disease ("Dengue"), so
     # there only a short word or one with a Vietnamese mark ("Suy fim", "Lao fổi")
     if value and any(dates or _garbled_in_cause(w) for w in implausible):
@@ -528,6 +533,18 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
 
 
 _CAUSES = "causes_of_death.csv"
+
+
+def _cause_but_one_garbled(value: str) -> str | None:
+    """The one listed cause of three words or more that ``value`` is but for one word OCR garbled past the
+    letter budget (a digit in it, or no syllable nor a foreign name: "Nhồi máu cơ 1ừn", aged 1353, had
+    been shown as read): that cause, else None. Two words are too little to name it ("Lao fổi")."""
+    found = lexicons.phrase_but_one_word(value, _CAUSES)
+    if found is None or len(value.split()) < 3:
+        return None
+    word = value.split()[found[1]]
+    garbled = any(c.isdigit() for c in word) or (not _plausible_word(word) and _garbled_in_cause(word))
+    return found[0] if garbled else None
 # a remark holding a word no Vietnamese syllable spells ("bản Sdo ngày") or a date no day can be: a look
 REMARK_DOUBT_FACTOR = 0.85
 _REMARK_DATE_AFTER_NGAY = re.compile(r"\bngày\s+(\S+)")

@@ -252,6 +252,19 @@ def phrase_letters_lost(text: str, rel: str) -> str | None:
     return fits[0] if len(fits) == 1 else None
 
 
+def phrase_but_one_word(text: str, rel: str) -> tuple[str, int] | None:
+    """The one lexicon phrase ``text`` is word for word but for one word (folded), and that word's index:
+    ("Nhồi máu cơ tim", 3) for "Nhồi máu cơ 1ừn". None when no phrase, or more than one, fits."""
+    words = fold_chars(text).split()
+    fits = []
+    for folded, written in _phrases(rel):
+        parts = folded.split(" ")
+        off = [i for i, (w, p) in enumerate(zip(words, parts, strict=False)) if w != p]
+        if len(parts) == len(words) and len(off) == 1:
+            fits.append((written, off[0]))
+    return fits[0] if len(fits) == 1 else None
+
+
 PHRASE_LETTERS_PER_EDIT = 6  # a whole-cell phrase may differ by one letter per this many
 GARBLED_MIN_LETTERS = 5  # a garbled cell shorter than this is too little to name a phrase
 
