@@ -503,19 +503,18 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
     # a cause is a phrase of a short closed list: a short cell one letter from one of them is misread too,
     # though its words are syllables ("Suy từm" for Suy tim, accepted as written before)
     garbled = bool(implausible) or lexicon == _CAUSES
-    if value and not _NUMBER_TOKEN.search(value) and (near := _near_phrase(value, lexicon, garbled)):
+    near = _near_phrase(value, lexicon, garbled) if value and not _NUMBER_TOKEN.search(value) else None
+    lead = _leading_phrase(value, lexicon) if value and near is None else None
+    if value and near is None and lead is None and lexicon == _CAUSES:
+        near = _cause_but_one_garbled(value)
+    if near:
         spelled = near.upper() if value.isupper() else near
         rules.append(f"lexicon_fuzzy:{value}->{spelled}")
         value, factor = spelled, PHRASE_FUZZY_FACTOR
         implausible = _implausible_words(value)
-    elif value and (lead := _leading_phrase(value, lexicon)):
+    elif lead:
         rules.append(f"lexicon_fuzzy:{value[: len(lead[0])]}->{lead[1]}")
         value, factor = lead[1] + value[len(lead[0]) :], PHRASE_FUZZY_FACTOR
-        implausible = _implausible_words(value)
-    elif lexicon == _CAUSES and value and (one := _cause_but_one_garbled(value)):
-        spelled = one.upper() if value.isupper() else one
-        rules.append(f"lexicon_fuzzy:{value}->{spelled}")
-        value, factor = spelled, PHRASE_FUZZY_FACTOR
         implausible = _implausible_words(value)
     # a remark's word no syllable spells is OCR's; a cause of death may name a disease ("Dengue"), so
     # there only a short word or one with a Vietnamese mark ("Suy fim", "Lao fổi")
@@ -533,18 +532,6 @@ def _phrase_text(raw: str, lexicon: str, *, dates: bool = False) -> tuple[Normal
 
 
 _CAUSES = "causes_of_death.csv"
-
-
-def _cause_but_one_garbled(value: str) -> str | None:
-    """The one listed cause of three words or more that ``value`` is but for one word OCR garbled past the
-    letter budget (a digit in it, or no syllable nor a foreign name: "Nhồi máu cơ 1ừn", aged 1353, had
-    been shown as read): that cause, else None. Two words are too little to name it ("Lao fổi")."""
-    found = lexicons.phrase_but_one_word(value, _CAUSES)
-    if found is None or len(value.split()) < 3:
-        return None
-    word = value.split()[found[1]]
-    garbled = any(c.isdigit() for c in word) or (not _plausible_word(word) and _garbled_in_cause(word))
-    return found[0] if garbled else None
 # a remark holding a word no Vietnamese syllable spells ("bản Sdo ngày") or a date no day can be: a look
 REMARK_DOUBT_FACTOR = 0.85
 _REMARK_DATE_AFTER_NGAY = re.compile(r"\bngày\s+(\S+)")
@@ -609,6 +596,18 @@ def _vietnamese_letter(c: str) -> bool:
         return False
     shape = [m for m in marks if m not in TONE_MARKS]
     return len(marks) - len(shape) <= 1 and len(shape) <= 1 and all(low in _LETTER_MARKS.get(m, "") for m in shape)
+
+
+def _cause_but_one_garbled(value: str) -> str | None:
+    """The one listed cause of three words or more that ``value`` is but for one word OCR garbled past the
+    letter budget (a digit in it, or no syllable nor a foreign name: "Nhồi máu cơ 1ừn", aged 1353, had
+    been shown as read): that cause, else None. Two words are too little to name it ("Lao fổi")."""
+    words = value.split()
+    if len(words) < 3 or (found := lexicons.phrase_but_one_word(value, _CAUSES)) is None:
+        return None
+    word = words[found[1]]
+    garbled = any(c.isdigit() for c in word) or (not _plausible_word(word) and _garbled_in_cause(word))
+    return found[0] if garbled else None
 
 
 def _garbled_in_cause(word: str) -> bool:

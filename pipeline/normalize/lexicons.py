@@ -259,8 +259,10 @@ def phrase_but_one_word(text: str, rel: str) -> tuple[str, int] | None:
     fits = []
     for folded, written in _phrases(rel):
         parts = folded.split(" ")
-        off = [i for i, (w, p) in enumerate(zip(words, parts, strict=False)) if w != p]
-        if len(parts) == len(words) and len(off) == 1:
+        if len(parts) != len(words):
+            continue
+        off = [i for i, (w, p) in enumerate(zip(words, parts, strict=True)) if w != p]
+        if len(off) == 1:
             fits.append((written, off[0]))
     return fits[0] if len(fits) == 1 else None
 
