@@ -1479,7 +1479,7 @@ def test_a_bare_number_with_no_district_written_is_no_ward() -> None:
     assert n.status == "invalid" and "(11 / 2)" in (n.reason or ""), n.reason
 
 
-@pytest.mark.parametrize("raw", ["Từ Dũ", "Trạm Y tế Từ Dũ", "Bệnh viện Từ Dũ"])
+@pytest.mark.parametrize("raw", ["Từ Dũ", "Trạm Y tế Từ Dũ", "Nhà hộ sinh Từ Dũ"])
 def test_a_commune_respelled_with_nothing_above_it_is_a_guess(raw: str) -> None:
     # one of thousands of communes nationwide: its marks changed with no district or province to vouch
     n = normalize_field("place", raw, confidence=1.0)
@@ -1490,6 +1490,28 @@ def test_a_commune_respelled_with_nothing_above_it_is_a_guess(raw: str) -> None:
     # its unit word written: the writer's, no guess ("UBND xã Canh Vĩnh", an office's commune)
     written = normalize_field("place", raw.replace("Từ Dũ", "xã Từ Dũ"), confidence=1.0)
     assert written.value.endswith("xã Tử Du") and written.confidence == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("Bệnh viện Bạch Mai", "Bệnh viện Bạch Mai"),
+        ("Bệnh viện Bạch Mai, Hà Nội", "Bệnh viện Bạch Mai, thành phố Hà Nội"),
+        ("BV Bạch Mai, TP Hà Nội", "Bệnh viện Bạch Mai, thành phố Hà Nội"),
+        ("Bệnh viện Từ Dũ", "Bệnh viện Từ Dũ"),
+        ("Bệnh viện Phụ sản Bạch Mai, Hà Nội", "Bệnh viện Phụ sản Bạch Mai, thành phố Hà Nội"),
+    ],
+)
+def test_a_commune_name_after_a_hospital_is_the_hospitals_own(raw: str, value: str) -> None:
+    # a hospital serves a district or more: no "Bệnh viện phường Bạch Mai" (the name of a ward of Hà Nội too)
+    n = normalize_field("place", raw, confidence=1.0)
+    assert (n.status, n.value) == ("ok", value), (n.reason, n.rules)
+    assert not any(r.startswith(("gazetteer:", "district_missing:")) for r in n.rules), n.rules
+    # the unit word written: the writer named the commune, a place the hospital stands in
+    assert normalize_field("place", "Bệnh viện phường Bạch Mai, Hà Nội").value.startswith("Bệnh viện phường Bạch Mai")
+    # a district's name is no hospital's own: the unit word is put back as for any place
+    n = normalize_field("place", "Bệnh viện Đa khoa Thanh Ba, Phú Thọ")
+    assert n.value == "Bệnh viện Đa khoa huyện Thanh Ba, tỉnh Phú Thọ", n.rules
 
 
 @pytest.mark.parametrize(

@@ -1497,6 +1497,7 @@ def _repair_unit_words(
 
 # Facilities whose name is followed by the unit they serve: what follows must be a place.
 _UNIT_FACILITIES = frozenset({"Trạm Y tế", "Trạm xá", "Trung tâm Y tế"})
+_HOSPITALS = frozenset(p for p in FACILITY_PREFIXES if p.startswith("Bệnh viện"))
 _DEPTH = {"ward": 0, "district": 1, "province": 2}
 _MAX_RUN_WORDS = 10  # a longer run is not a few unit names that lost their commas
 
@@ -1668,7 +1669,10 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
         rules.append("unit_2025_era_unknown")
     # a facility written without a unit word whose first part is not a place: part of its name, unless
     # it starts with a garbled unit word ("Bệnh viện Đa khoa khyện Thanh Ba": no name starts in lower case)
-    own_name = bool(parts) and parts[0].role == "unknown" and parts[0].kind is None
+    # A hospital serves a district or more: a commune's name after it with no unit word is the hospital's
+    # own ("Bệnh viện Bạch Mai" is no hospital of phường Bạch Mai)
+    own_name = bool(parts) and parts[0].kind is None
+    own_name = own_name and (parts[0].role == "unknown" or (parts[0].role == "ward" and facility in _HOSPITALS))
     own_name = own_name and _after_garbled_word(parts[0].written) is None
     if facility is not None and own_name and len(parts) > 1:
         facility_words = f"{facility} {parts[0].written}"
