@@ -1427,7 +1427,8 @@ def _settled(r: PlaceResolution) -> bool:
 
 
 # A first word in lower case that no unit, subunit or facility word is, before a capitalised name: a unit
-# word OCR garbled past recognition ("tht Bắc Giang", "xú Thanh Thủy", "huyệt Yên Thế" on aged pages).
+# word OCR garbled past recognition ("tht Bắc Giang", "xú Thanh Thủy", "huyệt Yên Thế" on aged pages);
+# or an abbreviation so garbled ("TE Đak Pơ" for TT, held-out 179's typewriter page).
 # Names are capitalised, so the word is no part of the name; dropped only when the gazetteer then places
 # the whole text one way (``_repair_unit_words``).
 _GARBLED_WORD_MAX = 6
@@ -1447,7 +1448,9 @@ def _after_garbled_word(text: str) -> str | None:
     if len(words) < 2 or not words[1][:1].isupper():
         return None
     w = words[0]
-    if not (w[:1].islower() and w.isalpha() and len(w) <= _GARBLED_WORD_MAX):
+    # or two or three capitals no abbreviation is, before a name not in capitals ("TE Đak Pơ": TT)
+    capitals = 2 <= len(w) <= 3 and w.isalpha() and w.isupper() and not words[1].isupper()
+    if not (capitals or w[:1].islower() and w.isalpha() and len(w) <= _GARBLED_WORD_MAX):
         return None
     if fold(w) in _UNIT_BY_FOLD or _subunit(rest) or _facility(rest)[0] is not None:
         return None
