@@ -62,6 +62,10 @@ CASES = [
     ("doc_no", "Sốl187/GBT _", "187/GBT"), ("doc_no", "Số187/GBT", "187/GBT"),
     # its ố read as a crossed ð and glued on (aged 1427, accepted as "Sđ241/GBT"): dropped, a guess (below)
     ("doc_no", "Sð241/GBT", "241/GBT"), ("doc_no", "'Sð9/2015", "9/2015"),
+    # aged 1431's italic label: an S before a 6 glued on, its S read 3 apart from the number; a number
+    # glued to 36 may be the number (3644/GBT)
+    ("doc_no", "S682/GBT", "82/GBT"), ("doc_no", "36 39/2012", "39/2012"), ("doc_no", "3644/GBT", "3644/GBT"),
+    ("doc_no", "5682/GBT", "5682/GBT"),
     ("id_number", "024187000123", "024187000123"), ("id_number", "024 187 000 123", "024187000123"),
     ("id_number", "B1234567", "B1234567"), ("id_number", "024187000", "024187000"),
     ("id_number", "381234567", "381234567"), ("id_number", "010 234 567", "010234567"),
@@ -496,7 +500,8 @@ def test_a_speck_or_garbled_word_after_a_certificate_number_is_dropped_for_revie
 @pytest.mark.parametrize(("raw", "guessed"), [("I10/GBT", True), ("164/016", True), ("95GBT", False), ("12/GBT", False),
                                               ("56 230/GBT", True), ("12 230/GBT", True), ("Số 230/GBT", False),
                                               ("Sốl187/GBT", True), ("Số187/GBT", False), ("Sð241/GBT", True),
-                                              ("243/GBT t¿", True)])  # fmt: skip
+                                              ("243/GBT t¿", True), ("S682/GBT", True), ("36 39/2012", True),
+                                              ("3644/GBT", False)])  # fmt: skip
 def test_a_guessed_certificate_number_goes_to_review(raw: str, guessed: bool) -> None:
     n = normalize_field("doc_no", raw, confidence=1.0)
     assert (n.confidence is not None and n.confidence < 1.0) == guessed

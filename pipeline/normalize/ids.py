@@ -236,8 +236,9 @@ _DOC_ONE_AS_LETTER = re.compile(r"[Il](\d{1,5}/(?:[A-ZĐ]{2,}.*|(?:19|20)\d\d))"
 _DOC_YEAR_TWO_LOST = re.compile(r"(\d{1,5})/0(\d\d)")
 _DOC_TRAILING_NOISE = re.compile(r"(\d{1,6}/(?:[A-ZĐ]{2,}(?:-[A-ZĐ]+)*|(?:19|20)\d\d))\s+[^\d\s]{1,6}")
 _DOC_LABEL_GLUED = re.compile(r"S[ốỐ][lI|!](?=\d)")
-# (its ố read as a crossed ð, đ once cleaned, is no letter a number starts with: glued on, "Sð241/GBT")
-_DOC_LABEL_MISREAD = re.compile(r"[S5$](?:[O0Ô6Ốoôố][:.]?\s+|[đĐð][:.]?\s*)(\d{1,6}\S*)")
+# (its ố read as a crossed ð, đ once cleaned, is no letter a number starts with: glued on, "Sð241/GBT";
+# nor is an S before a 6: "S682/GBT"; its S read 3 apart from the number, "36 39/2012", aged 1431's italic)
+_DOC_LABEL_MISREAD = re.compile(r"(?:[S5$3][O0Ô6Ốoôố][:.]?\s+|[S5$][đĐð][:.]?\s*|[S$]6)(\d{1,6}\S*)")
 
 
 _LETTER_AMONG_DIGITS = re.compile(r"(?<=\d)[^\W\d_]+(?=\d)")
