@@ -462,6 +462,8 @@ NAME_INK_AFTER = "ink_after_name"  # rule: unread ink after a name's word on its
 NAME_SPACE = 0.25  # of a word's box height: the space between two words of a name, at least
 LINE_SPACE = 0.15  # of a word's box height: the lines of a wrapped name stand at least this far apart
 CUT_SHORT = 0.75  # of the name's median width a letter: a word's box narrower a letter was cut short
+# of the name's shortest word's box height: a word's box this tall holds two lines, one of them unread
+TWO_LINES_TALL = 1.7
 
 
 def _doubt_ink_after_name(
@@ -487,7 +489,10 @@ def _doubt_ink_after_name(
         # a box far narrower a letter than the name's others' was cut short: the ink after it is its own
         pitch = float(np.median([b.w / n for n, b in named]))
         whole = [w for (n, _), w in zip(named, words, strict=True) if w.w / n >= CUT_SHORT * pitch]
-        if any(_ink_after(img, w, read) for w in whole) or any(
+        # a word's box stretched over a line OCR did not read (book 1167's PHAN / NGỌC / XUÂN read PHAN XUÂN,
+        # XUÂN's box over NGỌC's line too)
+        stretched = any(w.h >= TWO_LINES_TALL * min(v.h for v in words) for w in words)
+        if stretched or any(_ink_after(img, w, read) for w in whole) or any(
             _ink_between(img, a, b, read) for a, b in itertools.pairwise(words) if b.y >= a.y + a.h
         ):
             f.status = FieldStatus.LOW_CONFIDENCE

@@ -2381,6 +2381,8 @@ def test_a_name_with_unread_letters_right_after_it_goes_to_review(level: int | N
     (True, BBox(50, 130, 110, 24), True),  # PHAN / NGỌC / XUÂN read PHAN XUÂN, the middle line lost
     (False, BBox(50, 90, 110, 24), False),  # PHAN / XUÂN, two lines as written
     (False, BBox(50, 90, 110, 34), False),  # a box a little taller (its marks): still one line
+    # book 1167: XUÂN's box stretched over the unread NGỌC's line as well
+    (True, BBox(50, 90, 110, 64), True),
 ])  # fmt: skip
 def test_a_wrapped_name_with_a_line_unread_between_its_lines_goes_to_review(
     middle: bool, xuan_box: BBox, lost: bool
