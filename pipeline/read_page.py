@@ -28,7 +28,7 @@ from rapidfuzz.distance import Levenshtein
 
 from pipeline import PIPELINE_VERSION
 from pipeline.extract import CellPart, fold, line_part, split_cell
-from pipeline.glyphs import Glyph, cut_glyphs, likeliest, unlike_glyphs
+from pipeline.glyphs import Glyph, cut_glyphs, likeliest, settled_as_read, unlike_glyphs
 from pipeline.ingest import InputRejected, load_page
 from pipeline.layout import (
     FAINT_INK,
@@ -254,6 +254,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     slope = page_slant(gray, body, text_h)
     alone = _Alone(engine, second, gray, slope, scale, dark)
     glyphs: list[tuple[FieldValue, Glyph]] = []  # the rows' accepted digits, held against each other at the end
+    ambiguous: list[tuple[FieldValue, list[Glyph], list[Glyph]]] = []  # values a runner-up digit left in doubt
     for row_index, band in enumerate(range(match.header_rows, n_bands), start=1):
         boxes = {c: cell_box(table, band, c) for c in match.columns}
         inked = {c: has_ink(gray, b) for c, b in boxes.items()}
@@ -278,11 +279,13 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
         _read_cells_dark(alone, match.columns, boxes, fields, normalized, options.confidence_threshold, book_year)
         _cross_check(tpl, fields, normalized, options.confidence_threshold)
         glyphs += _row_glyphs(alone, cell_of, lines_of, fields)
+        ambiguous += _ambiguous_glyphs(alone, cell_of, lines_of, fields)
         row_box = BBox.union(list(boxes.values())) or BBox(0, 0, 0, 0)
         entries.append(Entry(row=row_index, bbox=row_box, fields=fields))
     _check_entry_numbers(tpl, entries, options.confidence_threshold)
     _doubt_nines_where_zeros_read_nine(entries)
     _doubt_digits_unlike_page(glyphs)
+    _settle_ambiguous_by_glyphs(ambiguous, glyphs, options.confidence_threshold)
     _page_no_by_glyphs(gray, [page_fields[s.key] for s in page_no_specs], glyphs)
     _page_consensus(tpl, entries, options.confidence_threshold, unread)
     _book_year_restores_first_read(entries, book_year)
@@ -1549,6 +1552,54 @@ def _row_glyphs(
         at = line.text.find(f.raw)
         out.extend((f, g) for g in cut[cell, line.bbox] if at <= g.at < at + len(f.raw))
     return out
+
+
+def _ambiguous_glyphs(
+    alone: _Alone, cell_of: dict[str, BBox], lines_of: dict[str, list[OcrLine]], fields: dict[str, FieldValue]
+) -> list[tuple[FieldValue, list[Glyph], list[Glyph]]]:
+    """For ``_settle_ambiguous_by_glyphs``: each value of a row in review only for OCR's runner-up digit, with
+    the glyphs of its ink paired with its raw as read and with the raw the runner-up makes."""
+    out: list[tuple[FieldValue, list[Glyph], list[Glyph]]] = []
+    for key, f in fields.items():
+        other = f.details.get("digit_alternative_read")
+        if not _ambiguous_alone(f) or not other or (line := _value_line(f, lines_of[key])) is None:
+            continue
+        image, band = _line_cut(alone, cell_of[key], line.bbox)
+        if image is None:
+            continue
+        at = line.text.find(f.raw)
+        texts = (line.text, line.text[:at] + other + line.text[at + len(f.raw) :])
+        read, alt = ([g for g in cut_glyphs(image, t, band) if at <= g.at < at + len(f.raw)] for t in texts)
+        out.append((f, read, alt))
+    return out
+
+
+def _ambiguous_alone(f: FieldValue) -> bool:
+    """Whether ``f`` is in review only because OCR's runner-up digit makes another valid value of its raw."""
+    return (f.status == FieldStatus.LOW_CONFIDENCE and f.reason is None and "ocr_digit_ambiguous" in f.rules
+            and not any(r.startswith((*_VALUE_NOT_AS_READ, "digit_alternative_ruled_out")) for r in f.rules))  # fmt: skip
+
+
+DIGIT_SETTLED_BY_GLYPHS = "digit_settled_by_glyphs"  # rule: the page's glyphs rule the runner-up digit out
+
+
+def _settle_ambiguous_by_glyphs(
+    ambiguous: Sequence[tuple[FieldValue, list[Glyph], list[Glyph]]], glyphs: Sequence[tuple[FieldValue, Glyph]],
+    threshold: float,
+) -> None:  # fmt: skip
+    """A value in review only for OCR's runner-up digit loses no confidence for it where its ink sits among
+    the page's glyphs of the digits read, far from the runner-up's (``glyphs.settled_as_read``), and is
+    accepted if its read was sure. Aged 1289's CMND 088352195 (runner-up 098352195): its second 8 at 0.007 of
+    the page's 8s, at 0.19 of its nearest other digit's. Only values still accepted as read speak for the
+    page's digits."""
+    page = [g for f, g in glyphs if _as_read(f)]
+    for f, read, other in ambiguous:
+        if not _ambiguous_alone(f) or not settled_as_read(read, other, page):
+            continue
+        f.confidence = min(1.0, f.confidence / DIGIT_ALT_FACTOR)
+        f.rules = [*f.rules, DIGIT_SETTLED_BY_GLYPHS]
+        if f.confidence >= threshold:
+            f.status = FieldStatus.OK
 
 
 def _value_line(f: FieldValue, lines: Sequence[OcrLine]) -> OcrLine | None:

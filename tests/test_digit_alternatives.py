@@ -50,6 +50,10 @@ def test_runner_up_digits_repair_or_mark(field_type: str, raw: str, alternatives
         assert plain.status == "invalid" and got.details["read_as"] == plain.value
     else:
         assert plain.value == value and plain.confidence == pytest.approx(0.95)
+        # the raw the runner-up makes, for its ink to be weighed (read_page._ambiguous_glyphs)
+        other = got.details["digit_alternative_read"]
+        assert len(other) == len(raw) and sum(a != b for a, b in zip(other, raw, strict=True)) == 1
+        assert normalize_field(field_type, other).value == got.details["digit_alternative"]
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ import cv2
 import numpy as np
 import pytest
 
-from pipeline.glyphs import MIN_SAMPLES, Glyph, cut_glyphs, likeliest, unlike_glyphs
+from pipeline.glyphs import MIN_SAMPLES, Glyph, cut_glyphs, likeliest, settled_as_read, unlike_glyphs
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 
@@ -136,3 +136,32 @@ def test_no_reading_is_likeliest_where_the_page_cannot_tell() -> None:
 @pytest.mark.parametrize("text", ["", "   ", "a\nb"])
 def test_nothing_to_pair_gives_nothing(text: str) -> None:
     assert cut_glyphs(draw("12"), text) == []
+
+
+def _settled(ink: str, text: str, other: str, page: list[Glyph]) -> bool:
+    return settled_as_read(cut_glyphs(draw(ink), text), cut_glyphs(draw(ink), other), page)
+
+
+def test_a_value_whose_ink_is_its_digits_rules_the_runner_up_out() -> None:
+    """A CMND read 088352195 with a runner-up 9 for its second 8 (aged 1289): the 8's ink is the page's
+    8s'. Here: 1935 read surely, the runner-up 1955."""
+    page = _page(misread=False)
+    assert _settled("1935", "1935", "1955", page)
+    # the ink a 5 read 3: the runner-up is not ruled out
+    assert not _settled("1955", "1935", "1955", page)
+
+
+def test_a_digit_both_readings_share_must_be_like_its_own_too() -> None:
+    """Aged 1333: 26/08/1976 in review for the 6's runner-up 0; the 6 was its own, but its 08 was 06 (the
+    8 among the page's 6s), so the value read was wrong either way."""
+    page = _page(misread=False)
+    assert _settled("5313", "5313", "5315", page)
+    assert not _settled("3313", "5313", "5315", page)  # its first 3 read 5: shared, and unlike the 5s
+
+
+def test_nothing_is_settled_where_the_page_cannot_tell() -> None:
+    page = _page(misread=False)
+    assert not _settled("1947", "1947", "1941", page)  # the page holds no 4 or 7 to compare with
+    assert not _settled("1935", "1935", "1935", page)  # no digit read otherwise
+    assert not _settled("1935", "1935", "1955", [])
+    assert not settled_as_read([], cut_glyphs(draw("1955"), "1955"), page)

@@ -2766,3 +2766,55 @@ def test_an_accepted_date_with_a_digit_unlike_the_pages_own_goes_to_review() -> 
     _doubt_digits_unlike_page(glyphs)
     assert [f.status for f in fields] == [FieldStatus.OK] * 3 + [FieldStatus.LOW_CONFIDENCE] + [FieldStatus.OK] * 2
     assert DIGIT_UNLIKE_PAGE in fields[3].rules and fields[3].details["digit_looks"] == {"read": "3", "looks": "5"}
+
+
+@pytest.mark.parametrize(("ink", "raw", "other", "reason", "read", "status"), [
+    # the 3's ink is the page's 3s': the runner-up 5 ruled out, accepted
+    ("23/03/1935", "23/03/1935", "23/05/1935", None, 0.95, FieldStatus.OK),
+    # the ink a 5 read 3: the runner-up stands, review
+    ("23/05/1935", "23/03/1935", "23/05/1935", None, 0.95, None),
+    # a read faint besides: its runner-up ruled out, still faint
+    ("23/03/1935", "23/03/1935", "23/05/1935", None, 0.60, FieldStatus.LOW_CONFIDENCE),
+    # in review for a reason of its own besides (a cross-field check): not settled by its ink
+    ("23/03/1935", "23/03/1935", "23/05/1935", "sau ngày đăng ký / after registration", 0.95, None),
+])  # fmt: skip
+def test_a_value_in_review_for_a_runner_up_digit_is_settled_by_the_pages_glyphs(
+    ink: str, raw: str, other: str, reason: str | None, read: float, status: FieldStatus | None
+) -> None:
+    """A value read surely but for OCR's runner-up digit (``ocr_digit_ambiguous``, its confidence lowered
+    by DIGIT_ALT_FACTOR) whose ink sits among the page's glyphs of the digits read: the runner-up is ruled
+    out, its confidence restored, accepted at the threshold. ``status`` None: left as it was."""
+    from pipeline.normalize import DIGIT_ALT_FACTOR
+    from pipeline.read_page import (
+        DIGIT_SETTLED_BY_GLYPHS,
+        _Alone,
+        _ambiguous_glyphs,
+        _row_glyphs,
+        _settle_ambiguous_by_glyphs,
+    )  # fmt: skip
+
+    confidence = read * DIGIT_ALT_FACTOR  # the read's confidence, lowered for the runner-up
+    font, rows = cv2.FONT_HERSHEY_SIMPLEX, ["13/05/1953", "23/03/1935", "15/03/1955", "25/05/1933", ink]
+    gray = np.full((60 * len(rows) + 40, 400), 255, np.uint8)
+    alone = _Alone(None, None, gray, 0.0, 1.0)  # type: ignore[arg-type]  # no read: the image is looked at
+    glyphs, ambiguous = [], []
+    for i, text in enumerate(rows):
+        y = 40 + 60 * i
+        cv2.putText(gray, text, (20, y), font, 1.2, 0, 2, cv2.LINE_AA)
+        (w, h), _ = cv2.getTextSize(text, font, 1.2, 2)
+        last = i == len(rows) - 1
+        f = FieldValue("ngayDangKy", raw if last else text, "1935-03-23", confidence if last else 0.95,
+                       BBox(20, y - h, w, h), FieldStatus.LOW_CONFIDENCE if last else FieldStatus.OK)  # fmt: skip
+        if last:
+            f.rules, f.reason = ["ocr_digit_ambiguous"], reason
+            f.details = {"digit_alternative": "1935-05-23", "digit_alternative_read": other}
+        cells, lines = {f.key: BBox(10, y - h - 12, 380, h + 30)}, {f.key: [OcrLine(f.raw, 0.95, f.bbox)]}
+        glyphs += _row_glyphs(alone, cells, lines, {f.key: f})
+        ambiguous += _ambiguous_glyphs(alone, cells, lines, {f.key: f})
+    assert [f for f, *_ in ambiguous] == ([f] if reason is None else [])
+    _settle_ambiguous_by_glyphs(ambiguous, glyphs, 0.90)
+    if status is None:
+        assert (f.status, f.confidence, f.rules) == (FieldStatus.LOW_CONFIDENCE, confidence, ["ocr_digit_ambiguous"])
+    else:
+        assert f.status == status and DIGIT_SETTLED_BY_GLYPHS in f.rules
+        assert f.confidence == pytest.approx(confidence / DIGIT_ALT_FACTOR)

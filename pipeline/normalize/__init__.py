@@ -822,6 +822,7 @@ def _reconcile_digits(
             if other.status == "ok" and other.value != n.value:
                 n.rules.append("ocr_digit_ambiguous")
                 n.details["digit_alternative"] = other.value
+                n.details["digit_alternative_read"] = text  # the raw so read: its ink weighed on the page
                 return n, factor * DIGIT_ALT_FACTOR
         return n, factor
     for k in range(1, _MAX_SUBSTITUTIONS + 1):
