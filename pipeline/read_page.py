@@ -465,8 +465,10 @@ NAME_INK_AFTER = "ink_after_name"  # rule: unread ink after a name's word on its
 NAME_SPACE = 0.25  # of a word's box height: the space between two words of a name, at least
 LINE_SPACE = 0.15  # of a word's box height: the lines of a wrapped name stand at least this far apart
 CUT_SHORT = 0.75  # of the name's median width a letter: a word's box narrower a letter was cut short
-# of the name's shortest word's box height: a word's box this tall holds two lines, one of them unread
+# of the name's shortest word's box height: a word's box this tall may hold two lines, one of them unread
+# (or its stacked marks: a line's body of ink is at least LINE_BODY of that height)
 TWO_LINES_TALL = 1.7
+LINE_BODY = 0.6
 
 
 def _doubt_ink_after_name(
@@ -494,7 +496,8 @@ def _doubt_ink_after_name(
         whole = [w for (n, _), w in zip(named, words, strict=True) if w.w / n >= CUT_SHORT * pitch]
         # a word's box stretched over a line OCR did not read (book 1167's PHAN / NGỌC / XUÂN read PHAN XUÂN,
         # XUÂN's box over NGỌC's line too)
-        stretched = any(w.h >= TWO_LINES_TALL * min(v.h for v in words) for w in words)
+        letter = min(v.h for v in words)
+        stretched = any(w.h >= TWO_LINES_TALL * letter and _line_bodies(img, w, letter) >= 2 for w in words)
         if stretched or any(_ink_after(img, w, read) for w in whole) or any(
             _ink_between(img, a, b, read) for a, b in itertools.pairwise(words) if b.y >= a.y + a.h
         ):
@@ -502,6 +505,15 @@ def _doubt_ink_after_name(
             f.reason = ("có nét chữ chưa đọc cạnh tên / unread ink where a word of the name would stand: a word "
                         "may be lost")  # fmt: skip
             f.rules = [*f.rules, NAME_INK_AFTER]
+
+
+def _line_bodies(cell: np.ndarray, box: BBox, letter: int) -> int:
+    """How many runs of rows of ``box`` on a ``cell``'s image hold dark ink, each at least ``LINE_BODY`` of
+    a ``letter``'s height tall: a line's letters, not the marks stacked above them (TRẦN's box, twice the
+    height of MINH's, holds one)."""
+    rows = (cell[max(0, box.y) : box.y + box.h, max(0, box.x) : box.x + box.w] < OWN_CORE).any(axis=1)
+    edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.view(np.int8), [0]))))
+    return int((edges[1::2] - edges[::2] >= LINE_BODY * letter).sum())
 
 
 def _ink_after(cell: np.ndarray, word: BBox, read: Sequence[BBox]) -> bool:

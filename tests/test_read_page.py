@@ -2383,6 +2383,8 @@ def test_a_name_with_unread_letters_right_after_it_goes_to_review(level: int | N
     (False, BBox(50, 90, 110, 34), False),  # a box a little taller (its marks): still one line
     # book 1167: XUÂN's box stretched over the unread NGỌC's line as well
     (True, BBox(50, 90, 110, 64), True),
+    # a box as tall over a word's stacked marks (TRẦN on a 300-dpi sample page): one line's letters
+    (False, BBox(50, 90, 110, 64), False),
 ])  # fmt: skip
 def test_a_wrapped_name_with_a_line_unread_between_its_lines_goes_to_review(
     middle: bool, xuan_box: BBox, lost: bool
@@ -2395,6 +2397,8 @@ def test_a_wrapped_name_with_a_line_unread_between_its_lines_goes_to_review(
     if middle:
         gray[90:114, 50:150] = 0  # "NGỌC", in no word's box
     gray[xuan_box.y + xuan_box.h - 24 : xuan_box.y + xuan_box.h, 50:160] = 0  # "XUÂN"
+    if not middle:
+        gray[xuan_box.y : xuan_box.y + 6, 90:110] = 0  # its marks, stacked: a short run of ink above it
     words = ((0, 4, 0.97, BBox(50, 50, 100, 24)), (5, 9, 0.96, xuan_box))
     lines = [OcrLine("PHAN", 0.97, words[0][3], words=words[:1]), OcrLine("XUÂN", 0.96, xuan_box, words=words[1:])]
     part = CellPart("PHAN\nXUÂN", 0.96, BBox.union([words[0][3], xuan_box]), words=(("PHAN", 0.97), ("XUÂN", 0.96)),
