@@ -1603,10 +1603,14 @@ def _settle_ambiguous_by_glyphs(
     the page's glyphs of the digits read, far from the runner-up's (``glyphs.settled_as_read``), and is
     accepted if its read was sure. Aged 1289's CMND 088352195 (runner-up 098352195): its second 8 at 0.007 of
     the page's 8s, at 0.19 of its nearest other digit's. Only values still accepted as read speak for the
-    page's digits."""
+    page's digits. On a page reading 0 and 9 for each other (``_doubt_nines_where_zeros_read_nine``) its
+    9s' glyphs may be zeros: a 9 / 0 doubt is left to review there (generator 443's typewriter page)."""
     page = [g for f, g in glyphs if _as_read(f)]
+    nine_zero = sum(_nine_or_zero(f.value, f.details.get("digit_alternative")) for f, *_ in ambiguous)
     for f, read, other in ambiguous:
         if not _ambiguous_alone(f) or not settled_as_read(read, other, page):
+            continue
+        if nine_zero >= NINE_ZERO_ROWS and _nine_or_zero(f.value, f.details.get("digit_alternative")):
             continue
         f.confidence = min(1.0, f.confidence / DIGIT_ALT_FACTOR)
         f.rules = [*f.rules, DIGIT_SETTLED_BY_GLYPHS]

@@ -2822,3 +2822,33 @@ def test_a_value_in_review_for_a_runner_up_digit_is_settled_by_the_pages_glyphs(
     else:
         assert f.status == status and DIGIT_SETTLED_BY_GLYPHS in f.rules
         assert f.confidence == pytest.approx(confidence / DIGIT_ALT_FACTOR)
+
+
+@pytest.mark.parametrize("others", [0, 2])
+def test_a_nine_or_zero_doubt_is_not_settled_on_a_page_that_reads_them_for_each_other(others: int) -> None:
+    """Generator 443's typewriter page: its dotted zeros read 9 with 0 as runner-up on most rows, so the
+    page's accepted 9s may be zeros; there a 9 / 0 doubt stays for review, however like a 9 its ink."""
+    from pipeline.normalize import DIGIT_ALT_FACTOR
+    from pipeline.read_page import _Alone, _ambiguous_glyphs, _row_glyphs, _settle_ambiguous_by_glyphs
+
+    font, rows = cv2.FONT_HERSHEY_SIMPLEX, ["13/05/1953", "23/03/1935", "15/03/1955", "25/05/1933", "23/03/1935"]
+    gray = np.full((60 * len(rows) + 40, 400), 255, np.uint8)
+    alone = _Alone(None, None, gray, 0.0, 1.0)  # type: ignore[arg-type]  # no read: the image is looked at
+    glyphs, ambiguous = [], []
+    for i, text in enumerate(rows):
+        y = 40 + 60 * i
+        cv2.putText(gray, text, (20, y), font, 1.2, 0, 2, cv2.LINE_AA)
+        (w, h), _ = cv2.getTextSize(text, font, 1.2, 2)
+        f = FieldValue("ngayDangKy", text, "1935-03-23", 0.95, BBox(20, y - h, w, h), FieldStatus.OK)
+        if i == len(rows) - 1:
+            f.status, f.confidence, f.rules = FieldStatus.LOW_CONFIDENCE, 0.95 * DIGIT_ALT_FACTOR, ["ocr_digit_ambiguous"]
+            f.details = {"digit_alternative": "1035-03-23", "digit_alternative_read": "23/03/1035"}
+        cells, lines = {f.key: BBox(10, y - h - 12, 380, h + 30)}, {f.key: [OcrLine(text, 0.95, f.bbox)]}
+        glyphs += _row_glyphs(alone, cells, lines, {f.key: f})
+        ambiguous += _ambiguous_glyphs(alone, cells, lines, {f.key: f})
+    for _ in range(others):  # other values of the page read 9 with 0 as runner-up (their ink not cut here)
+        time = FieldValue("nktGioPhutChet", "15h29", "15:29", 0.8, None, FieldStatus.LOW_CONFIDENCE,
+                          rules=["ocr_digit_ambiguous"], details={"digit_alternative": "15:20"})  # fmt: skip
+        ambiguous.append((time, [], []))
+    _settle_ambiguous_by_glyphs(ambiguous, glyphs, 0.90)
+    assert (f.status == FieldStatus.OK) is (others == 0)
