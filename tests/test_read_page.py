@@ -2772,6 +2772,29 @@ def test_an_accepted_date_with_a_digit_unlike_the_pages_own_goes_to_review() -> 
     assert DIGIT_UNLIKE_PAGE in fields[3].rules and fields[3].details["digit_looks"] == {"read": "3", "looks": "5"}
 
 
+def _ambiguous_on_page(ink: str, raw: str, confidence: float, details: dict, reason: str | None = None) -> tuple:
+    """A page of dates drawn in one font, its last row's ``ink`` read ``raw`` in review for OCR's runner-up
+    digit (``details``): that field, the page's accepted glyphs and its values in doubt with their glyphs."""
+    from pipeline.read_page import _Alone, _ambiguous_glyphs, _row_glyphs
+
+    font, rows = cv2.FONT_HERSHEY_SIMPLEX, ["13/05/1953", "23/03/1935", "15/03/1955", "25/05/1933", ink]
+    gray = np.full((60 * len(rows) + 40, 400), 255, np.uint8)
+    alone = _Alone(None, None, gray, 0.0, 1.0)  # type: ignore[arg-type]  # no read: the image is looked at
+    glyphs, ambiguous = [], []
+    for i, text in enumerate(rows):
+        y = 40 + 60 * i
+        cv2.putText(gray, text, (20, y), font, 1.2, 0, 2, cv2.LINE_AA)
+        (w, h), _ = cv2.getTextSize(text, font, 1.2, 2)
+        f = FieldValue("ngayDangKy", text, "1935-03-23", 0.95, BBox(20, y - h, w, h), FieldStatus.OK)
+        if i == len(rows) - 1:
+            f.raw, f.confidence, f.status, f.reason = raw, confidence, FieldStatus.LOW_CONFIDENCE, reason
+            f.rules, f.details = ["ocr_digit_ambiguous"], details
+        cells, lines = {f.key: BBox(10, y - h - 12, 380, h + 30)}, {f.key: [OcrLine(f.raw, 0.95, f.bbox)]}
+        glyphs += _row_glyphs(alone, cells, lines, {f.key: f})
+        ambiguous += _ambiguous_glyphs(alone, cells, lines, {f.key: f})
+    return f, glyphs, ambiguous
+
+
 @pytest.mark.parametrize(("ink", "raw", "other", "reason", "read", "status"), [
     # the 3's ink is the page's 3s': the runner-up 5 ruled out, accepted
     ("23/03/1935", "23/03/1935", "23/05/1935", None, 0.95, FieldStatus.OK),
@@ -2789,32 +2812,11 @@ def test_a_value_in_review_for_a_runner_up_digit_is_settled_by_the_pages_glyphs(
     by DIGIT_ALT_FACTOR) whose ink sits among the page's glyphs of the digits read: the runner-up is ruled
     out, its confidence restored, accepted at the threshold. ``status`` None: left as it was."""
     from pipeline.normalize import DIGIT_ALT_FACTOR
-    from pipeline.read_page import (
-        DIGIT_SETTLED_BY_GLYPHS,
-        _Alone,
-        _ambiguous_glyphs,
-        _row_glyphs,
-        _settle_ambiguous_by_glyphs,
-    )  # fmt: skip
+    from pipeline.read_page import DIGIT_SETTLED_BY_GLYPHS, _settle_ambiguous_by_glyphs
 
     confidence = read * DIGIT_ALT_FACTOR  # the read's confidence, lowered for the runner-up
-    font, rows = cv2.FONT_HERSHEY_SIMPLEX, ["13/05/1953", "23/03/1935", "15/03/1955", "25/05/1933", ink]
-    gray = np.full((60 * len(rows) + 40, 400), 255, np.uint8)
-    alone = _Alone(None, None, gray, 0.0, 1.0)  # type: ignore[arg-type]  # no read: the image is looked at
-    glyphs, ambiguous = [], []
-    for i, text in enumerate(rows):
-        y = 40 + 60 * i
-        cv2.putText(gray, text, (20, y), font, 1.2, 0, 2, cv2.LINE_AA)
-        (w, h), _ = cv2.getTextSize(text, font, 1.2, 2)
-        last = i == len(rows) - 1
-        f = FieldValue("ngayDangKy", raw if last else text, "1935-03-23", confidence if last else 0.95,
-                       BBox(20, y - h, w, h), FieldStatus.LOW_CONFIDENCE if last else FieldStatus.OK)  # fmt: skip
-        if last:
-            f.rules, f.reason = ["ocr_digit_ambiguous"], reason
-            f.details = {"digit_alternative": "1935-05-23", "digit_alternative_read": other}
-        cells, lines = {f.key: BBox(10, y - h - 12, 380, h + 30)}, {f.key: [OcrLine(f.raw, 0.95, f.bbox)]}
-        glyphs += _row_glyphs(alone, cells, lines, {f.key: f})
-        ambiguous += _ambiguous_glyphs(alone, cells, lines, {f.key: f})
+    details = {"digit_alternative": "1935-05-23", "digit_alternative_read": other}
+    f, glyphs, ambiguous = _ambiguous_on_page(ink, raw, confidence, details, reason)
     assert [f for f, *_ in ambiguous] == ([f] if reason is None else [])
     _settle_ambiguous_by_glyphs(ambiguous, glyphs, 0.90)
     if status is None:
@@ -2829,23 +2831,10 @@ def test_a_nine_or_zero_doubt_is_not_settled_on_a_page_that_reads_them_for_each_
     """Generator 443's typewriter page: its dotted zeros read 9 with 0 as runner-up on most rows, so the
     page's accepted 9s may be zeros; there a 9 / 0 doubt stays for review, however like a 9 its ink."""
     from pipeline.normalize import DIGIT_ALT_FACTOR
-    from pipeline.read_page import _Alone, _ambiguous_glyphs, _row_glyphs, _settle_ambiguous_by_glyphs
+    from pipeline.read_page import _settle_ambiguous_by_glyphs
 
-    font, rows = cv2.FONT_HERSHEY_SIMPLEX, ["13/05/1953", "23/03/1935", "15/03/1955", "25/05/1933", "23/03/1935"]
-    gray = np.full((60 * len(rows) + 40, 400), 255, np.uint8)
-    alone = _Alone(None, None, gray, 0.0, 1.0)  # type: ignore[arg-type]  # no read: the image is looked at
-    glyphs, ambiguous = [], []
-    for i, text in enumerate(rows):
-        y = 40 + 60 * i
-        cv2.putText(gray, text, (20, y), font, 1.2, 0, 2, cv2.LINE_AA)
-        (w, h), _ = cv2.getTextSize(text, font, 1.2, 2)
-        f = FieldValue("ngayDangKy", text, "1935-03-23", 0.95, BBox(20, y - h, w, h), FieldStatus.OK)
-        if i == len(rows) - 1:
-            f.status, f.confidence, f.rules = FieldStatus.LOW_CONFIDENCE, 0.95 * DIGIT_ALT_FACTOR, ["ocr_digit_ambiguous"]
-            f.details = {"digit_alternative": "1035-03-23", "digit_alternative_read": "23/03/1035"}
-        cells, lines = {f.key: BBox(10, y - h - 12, 380, h + 30)}, {f.key: [OcrLine(text, 0.95, f.bbox)]}
-        glyphs += _row_glyphs(alone, cells, lines, {f.key: f})
-        ambiguous += _ambiguous_glyphs(alone, cells, lines, {f.key: f})
+    details = {"digit_alternative": "1035-03-23", "digit_alternative_read": "23/03/1035"}
+    f, glyphs, ambiguous = _ambiguous_on_page("23/03/1935", "23/03/1935", 0.95 * DIGIT_ALT_FACTOR, details)
     for _ in range(others):  # other values of the page read 9 with 0 as runner-up (their ink not cut here)
         time = FieldValue("nktGioPhutChet", "15h29", "15:29", 0.8, None, FieldStatus.LOW_CONFIDENCE,
                           rules=["ocr_digit_ambiguous"], details={"digit_alternative": "15:20"})  # fmt: skip
