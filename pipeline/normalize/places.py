@@ -1670,10 +1670,10 @@ def _resolve(raw_parts: list[str], rules: list[str], on_date: str | None) -> Pla
         # 2025 list places is a guess for review, never accepted silently
         res.era_unknown = True
         rules.append("unit_2025_era_unknown")
-    # a facility written without a unit word whose first part is not a place: part of its name, unless
-    # it starts with a garbled unit word ("Bệnh viện Đa khoa khyện Thanh Ba": no name starts in lower case)
-    # A hospital serves a district or more: a commune's name after it with no unit word is the hospital's
-    # own ("Bệnh viện Bạch Mai" is no hospital of phường Bạch Mai)
+    # a facility written without a unit word whose first part is not a place (nor, after a hospital, a
+    # commune: a hospital serves a district or more, "Bệnh viện Bạch Mai" is none of phường Bạch Mai): part
+    # of its name, unless it starts with a garbled unit word ("Bệnh viện Đa khoa khyện Thanh Ba": no name
+    # starts in lower case)
     own_name = bool(parts) and parts[0].kind is None
     own_name = own_name and (parts[0].role == "unknown" or (parts[0].role == "ward" and facility in _HOSPITALS))
     own_name = own_name and _after_garbled_word(parts[0].written) is None
