@@ -496,8 +496,12 @@ def _doubt_ink_after_name(
         whole = [w for (n, _), w in zip(named, words, strict=True) if w.w / n >= CUT_SHORT * pitch]
         # a word's box stretched over a line OCR did not read (book 1167's PHAN / NGỌC / XUÂN read PHAN XUÂN,
         # XUÂN's box over NGỌC's line too)
-        letter = min(v.h for v in words)
-        stretched = any(w.h >= TWO_LINES_TALL * letter and _line_bodies(img, w, letter) >= 2 for w in words)
+        # (a letter's height: the shortest box of a word of two letters or more, not a speck read as one)
+        letter = min((w.h for (n, _), w in zip(named, words, strict=True) if n >= 2), default=0)
+        stretched = letter > 0 and any(
+            w.h >= TWO_LINES_TALL * letter and _lone_line_bodies(img, w, [v for v in words if v != w], letter) >= 2
+            for w in words
+        )
         if stretched or any(_ink_after(img, w, read) for w in whole) or any(
             _ink_between(img, a, b, read) for a, b in itertools.pairwise(words) if b.y >= a.y + a.h
         ):
@@ -507,13 +511,15 @@ def _doubt_ink_after_name(
             f.rules = [*f.rules, NAME_INK_AFTER]
 
 
-def _line_bodies(cell: np.ndarray, box: BBox, letter: int) -> int:
+def _lone_line_bodies(cell: np.ndarray, box: BBox, others: Sequence[BBox], letter: int) -> int:
     """How many runs of rows of ``box`` on a ``cell``'s image hold dark ink, each at least ``LINE_BODY`` of
-    a ``letter``'s height tall: a line's letters, not the marks stacked above them (TRẦN's box, twice the
-    height of MINH's, holds one)."""
+    a ``letter``'s height tall (a line's letters, not the marks stacked above them: TRẦN's box, twice the
+    height of MINH's, holds one), beside no ``others`` word's box (a line whose words were read)."""
     rows = (cell[max(0, box.y) : box.y + box.h, max(0, box.x) : box.x + box.w] < OWN_CORE).any(axis=1)
     edges = np.flatnonzero(np.diff(np.concatenate(([0], rows.view(np.int8), [0]))))
-    return int((edges[1::2] - edges[::2] >= LINE_BODY * letter).sum())
+    top = max(0, box.y)
+    bodies = [(top + a, top + b) for a, b in zip(edges[::2], edges[1::2], strict=True) if b - a >= LINE_BODY * letter]
+    return sum(not any(o.y < b and a < o.y + o.h for o in others) for a, b in bodies)
 
 
 def _ink_after(cell: np.ndarray, word: BBox, read: Sequence[BBox]) -> bool:

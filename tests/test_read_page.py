@@ -2411,6 +2411,37 @@ def test_a_wrapped_name_with_a_line_unread_between_its_lines_goes_to_review(
     assert (f.status == FieldStatus.LOW_CONFIDENCE) is lost and (NAME_INK_AFTER in f.rules) is lost
 
 
+@pytest.mark.parametrize("case", ["speck", "read beside"])
+def test_a_tall_word_box_over_lines_read_or_beside_a_speck_loses_no_line(case: str) -> None:
+    """A word's box as tall as two lines doubts a name only where a line in it holds letters no other word
+    was read on: aged 1333, a speck read as a letter (a box 7 px tall) made every word's marks a line of
+    its own; book 1139, "Quốc"'s box ran over the next line, where "Việt" was read."""
+    from pipeline.read_page import NAME_INK_AFTER, _Alone, _doubt_ink_after_name
+    from pipeline.templates import FieldSpec
+
+    gray = np.full((200, 400), 255, np.uint8)
+    gray[50:74, 50:150] = 0  # the first line's word
+    if case == "speck":
+        gray[90:96, 90:110] = 0  # the marks stacked over the second word
+        gray[100:124, 50:160] = 0  # its letters
+        gray[60:66, 200:206] = 0  # a speck, read as a letter
+        texts = (("PHAN", BBox(50, 50, 100, 24)), ("XUÂN", BBox(50, 90, 110, 34)), ("a", BBox(200, 60, 6, 6)))
+    else:
+        gray[90:114, 50:150] = 0  # the second line, under the first word's stretched box
+        gray[50:74, 170:220] = 0
+        gray[90:114, 170:250] = 0
+        texts = (("QUỐC", BBox(50, 50, 100, 64)), ("LÊ", BBox(170, 50, 50, 24)), ("VIỆT", BBox(170, 90, 80, 24)))
+    words = tuple((0, len(t), 0.96, b) for t, b in texts)
+    lines = [OcrLine(t, 0.96, b, words=(w,)) for (t, b), w in zip(texts, words, strict=True)]
+    part = CellPart(" ".join(t for t, _ in texts), 0.96, BBox.union([b for _, b in texts]),
+                    words=tuple((t, 0.96) for t, _ in texts), word_boxes=tuple(b for _, b in texts))  # fmt: skip
+    f = FieldValue("nktHoTen", part.raw, part.raw.upper(), 0.96, part.bbox, FieldStatus.OK)
+    alone = _Alone(None, None, gray, 0.0, 1.0)  # type: ignore[arg-type]  # no read: the image is looked at
+    spec = FieldSpec("nktHoTen", "person_name")
+    _doubt_ink_after_name(alone, {spec.key: BBox(40, 40, 350, 150)}, {spec.key: lines}, [(spec, part)], {spec.key: f})
+    assert f.status == FieldStatus.OK and NAME_INK_AFTER not in f.rules
+
+
 def test_ink_after_a_word_whose_box_was_cut_short_is_its_own_letters() -> None:
     """Book photographs 1111: HƯƠNG boxed as far as HƯƠ (a letter a third narrower than the name's other
     words'), its NG after the box."""
