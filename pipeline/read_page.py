@@ -465,8 +465,8 @@ NAME_INK_AFTER = "ink_after_name"  # rule: unread ink after a name's word on its
 NAME_SPACE = 0.25  # of a word's box height: the space between two words of a name, at least
 LINE_SPACE = 0.15  # of a word's box height: the lines of a wrapped name stand at least this far apart
 CUT_SHORT = 0.75  # of the name's median width a letter: a word's box narrower a letter was cut short
-# of the name's shortest word's box height: a word's box this tall may hold two lines, one of them unread
-# (or its stacked marks: a line's body of ink is at least LINE_BODY of that height)
+# of a letter's height (the name's shortest word box): a word's box this tall may hold two lines, one of
+# them unread (or its stacked marks: a line's letters are at least LINE_BODY of a letter's height tall)
 TWO_LINES_TALL = 1.7
 LINE_BODY = 0.6
 
@@ -495,8 +495,8 @@ def _doubt_ink_after_name(
         pitch = float(np.median([b.w / n for n, b in named]))
         whole = [w for (n, _), w in zip(named, words, strict=True) if w.w / n >= CUT_SHORT * pitch]
         # a word's box stretched over a line OCR did not read (book 1167's PHAN / NGỌC / XUÂN read PHAN XUÂN,
-        # XUÂN's box over NGỌC's line too)
-        # (a letter's height: the shortest box of a word of two letters or more, not a speck read as one)
+        # XUÂN's box over NGỌC's line too); a letter's height is the shortest box of a word of two letters
+        # or more (a speck read as a letter is no measure)
         letter = min((w.h for (n, _), w in zip(named, words, strict=True) if n >= 2), default=0)
         stretched = letter > 0 and any(
             w.h >= TWO_LINES_TALL * letter and _lone_line_bodies(img, w, [v for v in words if v != w], letter) >= 2
