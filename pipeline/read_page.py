@@ -285,7 +285,7 @@ def _read(page: PageImage, options: ReadOptions, engine: OcrEngine) -> PageResul
     _check_entry_numbers(tpl, entries, options.confidence_threshold)
     _doubt_nines_where_zeros_read_nine(entries)
     _doubt_digits_unlike_page(glyphs)
-    _settle_ambiguous_by_glyphs(ambiguous, glyphs, options.confidence_threshold)
+    _settle_ambiguous_by_glyphs(ambiguous, glyphs, entries, options.confidence_threshold)
     _page_no_by_glyphs(gray, [page_fields[s.key] for s in page_no_specs], glyphs)
     _page_consensus(tpl, entries, options.confidence_threshold, unread)
     _book_year_restores_first_read(entries, book_year)
@@ -1603,7 +1603,7 @@ DIGIT_SETTLED_BY_GLYPHS = "digit_settled_by_glyphs"  # rule: the page's glyphs r
 
 def _settle_ambiguous_by_glyphs(
     ambiguous: Sequence[tuple[FieldValue, list[Glyph], list[Glyph]]], glyphs: Sequence[tuple[FieldValue, Glyph]],
-    threshold: float,
+    entries: Sequence[Entry], threshold: float,
 ) -> None:  # fmt: skip
     """A value in review only for OCR's runner-up digit loses no confidence for it where its ink sits among
     the page's glyphs of the digits read, far from the runner-up's (``glyphs.settled_as_read``), and is
@@ -1612,7 +1612,7 @@ def _settle_ambiguous_by_glyphs(
     page's digits. On a page reading 0 and 9 for each other (``_doubt_nines_where_zeros_read_nine``) its
     9s' glyphs may be zeros: a 9 / 0 doubt is left to review there (generator 443's typewriter page)."""
     page = [g for f, g in glyphs if _as_read(f)]
-    nine_zero = sum(_nine_or_zero(f.value, f.details.get("digit_alternative")) for f, *_ in ambiguous)
+    nine_zero = sum(_nine_or_zero(f.value, f.details.get("digit_alternative")) for e in entries for f in e.fields.values())
     for f, read, other in ambiguous:
         if not _ambiguous_alone(f) or not settled_as_read(read, other, page):
             continue

@@ -2849,7 +2849,7 @@ def test_a_value_in_review_for_a_runner_up_digit_is_settled_by_the_pages_glyphs(
     details = {"digit_alternative": "1935-05-23", "digit_alternative_read": other}
     f, glyphs, ambiguous = _ambiguous_on_page(ink, raw, confidence, details, reason)
     assert [f for f, *_ in ambiguous] == ([f] if reason is None else [])
-    _settle_ambiguous_by_glyphs(ambiguous, glyphs, 0.90)
+    _settle_ambiguous_by_glyphs(ambiguous, glyphs, [Entry(row=1, bbox=BBox(0, 0, 1, 1), fields={f.key: f})], 0.90)
     if status is None:
         assert (f.status, f.confidence, f.rules) == (FieldStatus.LOW_CONFIDENCE, confidence, ["ocr_digit_ambiguous"])
     else:
@@ -2866,9 +2866,10 @@ def test_a_nine_or_zero_doubt_is_not_settled_on_a_page_that_reads_them_for_each_
 
     details = {"digit_alternative": "1035-03-23", "digit_alternative_read": "23/03/1035"}
     f, glyphs, ambiguous = _ambiguous_on_page("23/03/1935", "23/03/1935", 0.95 * DIGIT_ALT_FACTOR, details)
-    for _ in range(others):  # other values of the page read 9 with 0 as runner-up (their ink not cut here)
-        time = FieldValue("nktGioPhutChet", "15h29", "15:29", 0.8, None, FieldStatus.LOW_CONFIDENCE,
-                          rules=["ocr_digit_ambiguous"], details={"digit_alternative": "15:20"})  # fmt: skip
-        ambiguous.append((time, [], []))
-    _settle_ambiguous_by_glyphs(ambiguous, glyphs, 0.90)
+    rows = [Entry(row=1, bbox=BBox(0, 0, 1, 1), fields={f.key: f})]
+    for i in range(others):  # other values of the page read 9 with 0 as runner-up, accepted (a second read)
+        time = FieldValue("nktGioPhutChet", "15h29", "15:29", 0.95, None, FieldStatus.OK,
+                          rules=["ocr_digit_ambiguous", "second_model_agrees"], details={"digit_alternative": "15:20"})  # fmt: skip
+        rows.append(Entry(row=i + 2, bbox=BBox(0, 0, 1, 1), fields={time.key: time}))
+    _settle_ambiguous_by_glyphs(ambiguous, glyphs, rows, 0.90)
     assert (f.status == FieldStatus.OK) is (others == 0)
