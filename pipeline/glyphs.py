@@ -231,6 +231,11 @@ def _shape(labels: np.ndarray, stats: np.ndarray, members: list[int]) -> np.ndar
     return v / norm if norm > 0 else None
 
 
+def _nearest(distances: np.ndarray) -> float:
+    """A glyph's distance to a digit: the mean of its ``NEAREST`` smallest distances to that digit's glyphs."""
+    return float(np.sort(distances)[:NEAREST].mean())
+
+
 def unlike_glyphs(glyphs: Sequence[Glyph]) -> list[Unlike]:
     """The glyphs that sit among another digit's glyphs of the page and far from their own digit's:
     nearer the other's (mean of the ``NEAREST`` nearest) than ``UNLIKE_RATIO`` of the distance to their
@@ -247,8 +252,8 @@ def unlike_glyphs(glyphs: Sequence[Glyph]) -> list[Unlike]:
     for i, g in enumerate(glyphs):
         if g.char not in digits:
             continue
-        own = float(np.sort(dist[i, chars == g.char])[:NEAREST].mean())
-        near = {c: float(np.sort(dist[i, chars == c])[:NEAREST].mean()) for c in digits if c != g.char}
+        own = _nearest(dist[i, chars == g.char])
+        near = {c: _nearest(dist[i, chars == c]) for c in digits if c != g.char}
         if not near:
             continue
         looks = min(near, key=near.__getitem__)
@@ -271,7 +276,7 @@ def likeliest(readings: dict[str, list[Glyph]], page: Sequence[Glyph]) -> str | 
 
     def own(g: Glyph) -> float | None:
         near = 1.0 - shapes[chars == g.char] @ g.shape
-        return float(np.sort(near)[:NEAREST].mean()) if near.size >= MIN_SAMPLES else None
+        return _nearest(near) if near.size >= MIN_SAMPLES else None
 
     dist = {text: [own(g) for g in glyphs] for text, glyphs in paired.items()}
 
@@ -306,7 +311,7 @@ def settled_as_read(read: Sequence[Glyph], other: Sequence[Glyph], page: Sequenc
     digits = [c for c in sorted(set(chars)) if (chars == c).sum() >= MIN_SAMPLES]
     changed = False
     for g in read:
-        near = {c: float(np.sort(1.0 - shapes[chars == c] @ g.shape)[:NEAREST].mean()) for c in digits}
+        near = {c: _nearest(1.0 - shapes[chars == c] @ g.shape) for c in digits}
         own = near.pop(g.char, None)
         if own is None or not near:
             return False
